@@ -1,0 +1,75 @@
+# The public verbs: run, test, lint, bench. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+export UV_PYTHON_DOWNLOADS := never
+export UV_NO_PROGRESS := 1
+
+TOOLS_DIR := .tools
+UV := $(or $(shell command -v uv 2>/dev/null),$(TOOLS_DIR)/bin/uv)
+PY := .venv/bin/python
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+# make test runs against the real services; override on the command line or in the environment.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/zhouqu_jiazheng
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
+TEST_BROKER_URL ?= redis://127.0.0.1:6379/2
+TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+	CELERY_BROKER_URL=$(TEST_BROKER_URL) CELERY_TASK_ALWAYS_EAGER=1 DEBUG=1
+PYTEST_WORKERS ?= 2
+
+.PHONY: help run test lint format bench sync browser migrate check-migrations check-deploy worker beat
+
+help:
+	@echo "make run    - set up, migrate, load demo data, serve http://127.0.0.1:8000 (SQLite, in-process Celery)"
+	@echo "make test   - the whole suite against PostgreSQL and Redis"
+	@echo "make lint   - ruff check and format check"
+	@echo "make bench  - benchmarks; figures printed and written to bench-results.json"
+
+$(TOOLS_DIR)/bin/uv:
+	python3 -m venv $(TOOLS_DIR)
+	$(TOOLS_DIR)/bin/pip install --quiet "uv>=0.13,<0.14"
+
+sync: $(UV)
+	$(UV) sync --frozen --quiet
+
+run: sync
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py setup_periodic_tasks
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+# Browser tests drive Debian's chromium through Playwright (Playwright cannot download browsers here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the browser tests"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+
+test: sync browser
+	$(TEST_ENV) $(PY) -m pytest -n $(PYTEST_WORKERS) -m "not bench" $(PYTEST_ARGS)
+
+lint: sync
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: sync
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+bench: sync
+	$(TEST_ENV) $(PY) -m pytest -m bench -p no:randomly -s -q tests/bench $(PYTEST_ARGS)
+
+check-migrations: sync
+	$(PY) manage.py makemigrations --check --dry-run
+
+check-deploy: sync
+	DEBUG=0 ALLOWED_HOSTS=jiazheng.example.gov.cn \
+	SECRET_KEY=ci-only-$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	$(PY) manage.py check --deploy --fail-level WARNING
+
+worker: sync
+	$(PY) -m celery -A zhouqu_jiazheng worker --queues default,bulk --loglevel INFO
+
+beat: sync
+	$(PY) -m celery -A zhouqu_jiazheng beat --loglevel INFO

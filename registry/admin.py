@@ -1,0 +1,11 @@
+from django.contrib import admin
+
+from .models import Township
+
+
+@admin.register(Township)
+class TownshipAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "sort_order"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    ordering = ["sort_order"]

@@ -1,0 +1,70 @@
+"""Shared fixtures. `make test` points the suite at real PostgreSQL and Redis."""
+
+import os
+import uuid
+
+import psycopg
+import pytest
+import redis
+from django.conf import settings as django_settings
+
+from zhouqu_jiazheng.celery import app as celery_app
+
+
+def pytest_sessionstart(session):
+    """Refuse to run on anything but the real services, with a message that says why."""
+    db = django_settings.DATABASES["default"]
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        pytest.exit(
+            "The suite runs against PostgreSQL: set DATABASE_URL "
+            "(make test defaults to postgres://postgres@127.0.0.1:5432/zhouqu_jiazheng).",
+            returncode=3,
+        )
+    try:
+        psycopg.connect(
+            host=db["HOST"] or "127.0.0.1",
+            port=db["PORT"] or 5432,
+            user=db["USER"],
+            password=db["PASSWORD"] or None,
+            dbname="postgres",
+            connect_timeout=3,
+        ).close()
+    except psycopg.OperationalError as exc:
+        pytest.exit(f"PostgreSQL is unreachable at {db['HOST']}:{db['PORT']}: {exc}", returncode=3)
+    if not django_settings.REDIS_URL:
+        pytest.exit("The suite runs against Redis: set REDIS_URL (make test does).", returncode=3)
+    try:
+        redis.Redis.from_url(django_settings.REDIS_URL, socket_connect_timeout=3).ping()
+    except redis.RedisError as exc:
+        pytest.exit(f"Redis is unreachable at {django_settings.REDIS_URL}: {exc}", returncode=3)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(settings):
+    """Give each test its own key prefix on the real Redis cache instead of flushing it,
+    so parallel test processes never wipe each other's keys."""
+    caches = {alias: dict(config) for alias, config in settings.CACHES.items()}
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    caches["default"]["KEY_PREFIX"] = f"test:{worker}:{uuid.uuid4().hex[:12]}"
+    settings.CACHES = caches
+
+
+@pytest.fixture
+def real_broker():
+    """Send tasks through the Redis broker instead of running them in process."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    try:
+        yield celery_app
+    finally:
+        celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    user = django_user_model.objects.create_superuser(
+        username="staff-admin", password="pw-Test-123"
+    )
+    client.force_login(user)
+    client.user = user
+    return client

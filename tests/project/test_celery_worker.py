@@ -1,0 +1,82 @@
+"""A real Celery worker, started here against Redis, runs a task that writes to PostgreSQL."""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from zhouqu_jiazheng.models import WorkerHeartbeat
+from zhouqu_jiazheng.tasks import ping
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, real_broker):
+    queue = f"test-{uuid.uuid4().hex[:10]}"
+    db = connection.settings_dict
+    environment = dict(os.environ)
+    environment.update(
+        DATABASE_URL=(
+            f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        ),
+        CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
+        CELERY_TASK_ALWAYS_EAGER="0",
+    )
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "zhouqu_jiazheng",
+            "worker",
+            "--pool",
+            "solo",
+            "--queues",
+            queue,
+            "--loglevel",
+            "WARNING",
+            "--hostname",
+            f"{queue}@test",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        yield queue
+    finally:
+        process.terminate()
+        try:
+            output, _ = process.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            output, _ = process.communicate()
+        if output:
+            print(output)
+
+
+def test_a_real_worker_runs_ping_and_writes_to_postgresql(celery_worker_process):
+    hostname = f"probe-{uuid.uuid4().hex[:8]}"
+    ping.apply_async(kwargs={"hostname": hostname}, queue=celery_worker_process)
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        heartbeat = WorkerHeartbeat.objects.filter(hostname=hostname).first()
+        if heartbeat:
+            break
+        time.sleep(0.25)
+    else:
+        pytest.fail("the worker did not record the heartbeat within 60 s")
+    assert heartbeat.pings == 1

@@ -1,0 +1,43 @@
+import pytest
+from django.urls import reverse
+
+
+@pytest.mark.django_db
+def test_healthz_reports_every_service_ok(client, real_broker):
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok", "broker": "ok"}
+    assert response["Cache-Control"].startswith("max-age=0")
+
+
+@pytest.mark.django_db
+def test_healthz_says_eager_without_a_broker(client):
+    # make test runs tasks eagerly unless a test asks for the real broker.
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.json()["broker"] == "eager"
+
+
+@pytest.mark.django_db
+def test_healthz_is_503_when_the_broker_is_down(client, real_broker, monkeypatch):
+    # Celery reads CELERY_BROKER_URL from the environment before its own configuration.
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:1/0")
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "error"
+    assert body["broker"].startswith("error")
+    assert body["database"] == "ok"
+
+
+@pytest.mark.django_db
+def test_healthz_is_503_when_the_cache_is_down(client, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json()["cache"].startswith("error")

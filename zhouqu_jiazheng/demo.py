@@ -1,0 +1,57 @@
+"""The demo county behind `manage.py seed_demo` (and `make run`).
+
+Each app contributes its own demo data; this module only orders them. Everything is
+idempotent: seeding twice leaves the same rows.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from . import roles
+
+# Printed by seed_demo, which refuses to run in production without --force.
+DEMO_PASSWORD = "Zhouqu-2025"  # noqa: S105
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    full_name: str
+    role: str | None
+    superuser: bool = False
+
+
+DEMO_ACCOUNTS = (
+    DemoAccount("admin", "系统管理员", roles.SYSTEM_ADMIN, superuser=True),
+    DemoAccount("xinyong", "信用股 杨卓玛", roles.CREDIT_OFFICER),
+    DemoAccount("tousu", "投诉受理 王建国", roles.COMPLAINT_OFFICER),
+    DemoAccount("lingdao", "分管领导 扎西", roles.LEADER),
+)
+
+
+@transaction.atomic
+def demo_accounts_seed() -> list[DemoAccount]:
+    User = get_user_model()
+    for account in DEMO_ACCOUNTS:
+        user, created = User.objects.get_or_create(
+            username=account.username,
+            defaults={
+                "first_name": account.full_name,
+                "is_staff": True,
+                "is_superuser": account.superuser,
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        if account.role:
+            user.groups.add(Group.objects.get(name=account.role))
+    return list(DEMO_ACCOUNTS)
+
+
+def demo_seed(*, stdout=None) -> list[DemoAccount]:
+    roles.roles_sync()
+    return demo_accounts_seed()

@@ -1,0 +1,31 @@
+"""The periodic schedule, declared in code so it is reviewed like code.
+
+`manage.py setup_periodic_tasks` writes it into django-celery-beat's tables (the
+`DatabaseScheduler` reads them); `make run` and the compose stack run that command.
+Names start with `zqjz:` so that the sync can tell its own entries from ones staff add.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PeriodicTaskSpec:
+    name: str
+    task: str
+    description: str
+    minute: str = "0"
+    hour: str = "*"
+    day_of_week: str = "*"
+    day_of_month: str = "*"
+    month_of_year: str = "*"
+    queue: str = "default"
+
+
+PERIODIC_TASKS: tuple[PeriodicTaskSpec, ...] = (
+    PeriodicTaskSpec(
+        name="zqjz:worker-heartbeat",
+        task="zhouqu_jiazheng.tasks.ping",
+        description="每5分钟记录任务进程心跳，证明任务进程能连接数据库。",
+        minute="*/5",
+    ),
+)
