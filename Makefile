@@ -66,6 +66,8 @@ check-migrations: sync
 check-deploy: sync
 	DEBUG=0 ALLOWED_HOSTS=jiazheng.example.gov.cn \
 	SECRET_KEY=ci-only-$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	PERSONAL_DATA_KEY=$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
+	PERSONAL_DATA_HASH_KEY=ci-only-$$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))') \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
 worker: sync

@@ -6,6 +6,8 @@ Celery tasks executed in process. Setting `DATABASE_URL` and `REDIS_URL` /
 `CELERY_BROKER_URL` moves it onto PostgreSQL and Redis.
 """
 
+import base64
+import hashlib
 import secrets
 from pathlib import Path
 
@@ -49,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_celery_beat",
     "import_export",
+    "simple_history",
     "zhouqu_jiazheng",
     "registry",
     "credit",
@@ -65,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -218,6 +222,38 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False}},
 }
+
+
+# --- Personal data --------------------------------------------------------------------
+# ID numbers are stored encrypted (Fernet) with a keyed hash for exact look-up. Keys come
+# from the environment in production; development derives stable keys from SECRET_KEY.
+def _derived_key(purpose: str) -> str:
+    digest = hashlib.sha256(f"{SECRET_KEY}:{purpose}".encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode()
+
+
+PERSONAL_DATA_KEY = env.str("PERSONAL_DATA_KEY", default="")
+PERSONAL_DATA_KEY_FALLBACKS = env.list("PERSONAL_DATA_KEY_FALLBACKS", default=[])
+PERSONAL_DATA_HASH_KEY = env.str("PERSONAL_DATA_HASH_KEY", default="")
+if not (PERSONAL_DATA_KEY and PERSONAL_DATA_HASH_KEY):
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "PERSONAL_DATA_KEY and PERSONAL_DATA_HASH_KEY must be set when DEBUG is off."
+        )
+    PERSONAL_DATA_KEY = PERSONAL_DATA_KEY or _derived_key("personal-data-encryption")
+    PERSONAL_DATA_HASH_KEY = PERSONAL_DATA_HASH_KEY or _derived_key("personal-data-hash")
+
+# --- Notifications --------------------------------------------------------------------
+# A class with send(phone, message); the default writes to the log instead of sending.
+SMS_BACKEND = env.str("SMS_BACKEND", default="registry.notifications.LoggingSmsBackend")
+
+# --- Registers ------------------------------------------------------------------------
+DOCUMENT_EXPIRY_WARNING_DAYS = env.int("DOCUMENT_EXPIRY_WARNING_DAYS", default=30)
+RECORD_STALE_AFTER_DAYS = env.int("RECORD_STALE_AFTER_DAYS", default=365)
+LEDGER_IMPORT_MAX_BYTES = env.int("LEDGER_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+LEDGER_IMPORT_MAX_ROWS = env.int("LEDGER_IMPORT_MAX_ROWS", default=200_000)
+# Imports above this many rows run on the `bulk` queue instead of inside the request.
+LEDGER_IMPORT_SYNC_ROWS = env.int("LEDGER_IMPORT_SYNC_ROWS", default=2_000)
 
 # --- Project --------------------------------------------------------------------------
 SITE_NAME = "舟曲县信易+家政信用管理平台"

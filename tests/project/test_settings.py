@@ -49,7 +49,16 @@ CONFIG_VARIABLES = (
     "STATIC_MANIFEST",
     "CACHE_KEY_PREFIX",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "PERSONAL_DATA_KEY",
+    "PERSONAL_DATA_HASH_KEY",
 )
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "k3Jx-9vQ_prod-like-secret-with-enough-entropy-0a9sd8f7g6h5j4k3l2",
+    "ALLOWED_HOSTS": "jiazheng.zhouqu.gov.cn",
+    "PERSONAL_DATA_KEY": "q8m1S0cGk2oKJ7x3Zl0Ykq9V4tXo2m8b1nHc5dE6fA0=",
+    "PERSONAL_DATA_HASH_KEY": "hash-key-for-tests-only-0123456789",
+}
 
 
 def probe(**variables: str) -> dict:
@@ -106,6 +115,22 @@ def test_celery_is_configured_for_safe_long_jobs():
     assert config["scheduler"] == "django_celery_beat.schedulers:DatabaseScheduler"
 
 
+def test_production_mode_refuses_to_start_without_personal_data_keys():
+    environment = {k: v for k, v in os.environ.items() if k not in CONFIG_VARIABLES}
+    environment.update(PRODUCTION, DJANGO_SETTINGS_MODULE="zhouqu_jiazheng.settings")
+    del environment["PERSONAL_DATA_HASH_KEY"]
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "PERSONAL_DATA_HASH_KEY must be set" in result.stderr
+
+
 def test_production_mode_refuses_to_start_without_a_secret():
     environment = {k: v for k, v in os.environ.items() if k not in CONFIG_VARIABLES}
     environment.update(DEBUG="0", DJANGO_SETTINGS_MODULE="zhouqu_jiazheng.settings")
@@ -123,12 +148,7 @@ def test_production_mode_refuses_to_start_without_a_secret():
 
 def test_production_mode_passes_the_deployment_checklist_without_warnings():
     environment = {k: v for k, v in os.environ.items() if k not in CONFIG_VARIABLES}
-    environment.update(
-        DEBUG="0",
-        SECRET_KEY="k3Jx-9vQ_prod-like-secret-with-enough-entropy-0a9sd8f7g6h5j4k3l2",
-        ALLOWED_HOSTS="jiazheng.zhouqu.gov.cn",
-        DJANGO_SETTINGS_MODULE="zhouqu_jiazheng.settings",
-    )
+    environment.update(PRODUCTION, DJANGO_SETTINGS_MODULE="zhouqu_jiazheng.settings")
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
@@ -139,9 +159,5 @@ def test_production_mode_passes_the_deployment_checklist_without_warnings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
-    config = probe(
-        DEBUG="0",
-        SECRET_KEY="k3Jx-9vQ_prod-like-secret-with-enough-entropy-0a9sd8f7g6h5j4k3l2",
-        ALLOWED_HOSTS="jiazheng.zhouqu.gov.cn",
-    )
+    config = probe(**PRODUCTION)
     assert config["static"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -1,0 +1,48 @@
+"""Writes to the documents of a dossier: qualifications, certificates, checks, offerings."""
+
+from django.db import transaction
+
+from ..models import Document, ServiceCategory
+from .refresh import dossier_recompute
+
+
+def _recompute_owner(record) -> None:
+    if hasattr(record, "enterprise_id"):
+        dossier_recompute(enterprise_ids=[record.enterprise_id])
+    else:
+        dossier_recompute(worker_ids=[record.worker_id])
+
+
+@transaction.atomic
+def record_save(*, actor, record):
+    """Save any dossier record (a document, check, training, skill or offering)."""
+    if isinstance(record, Document):
+        if record.pk:
+            previous = type(record).objects.filter(pk=record.pk).values("valid_to").first()
+            if previous and previous["valid_to"] != record.valid_to:
+                # A renewed document is announced again before its new expiry date.
+                record.expiry_notified_at = None
+        record.validity = record.current_validity()
+    record.full_clean()
+    if actor is not None:
+        record._history_user = actor
+    record.save()
+    _recompute_owner(record)
+    return record
+
+
+@transaction.atomic
+def record_delete(*, actor, record) -> None:
+    if actor is not None:
+        record._history_user = actor
+    record.delete()
+    _recompute_owner(record)
+
+
+@transaction.atomic
+def service_category_save(*, actor, category: ServiceCategory) -> ServiceCategory:
+    category.full_clean()
+    if actor is not None:
+        category._history_user = actor
+    category.save()
+    return category

@@ -1,0 +1,114 @@
+import datetime
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from registry.models import DocumentNotice, Enterprise, HealthCertificate, Validity, Worker
+from registry.notifications import MemorySmsBackend
+from registry.services import records_refresh
+from registry.services.refresh import CHUNK_SIZE
+from tests.factories.registry import (
+    BackgroundCheckFactory,
+    EmploymentFactory,
+    EnterpriseFactory,
+    HealthCertificateFactory,
+    QualificationFactory,
+    ServiceOfferingFactory,
+    SkillFactory,
+    TrainingFactory,
+    WorkerFactory,
+)
+
+TODAY = datetime.date(2025, 10, 8)
+
+
+@pytest.fixture(autouse=True)
+def _memory_sms(settings):
+    settings.SMS_BACKEND = "registry.notifications.MemorySmsBackend"
+    MemorySmsBackend.outbox.clear()
+
+
+def complete_worker(enterprise, **health):
+    worker = WorkerFactory(photo="workers/photos/x.jpg", last_confirmed_at=timezone.now())
+    EmploymentFactory(worker=worker, enterprise=enterprise)
+    HealthCertificateFactory(worker=worker, **health)
+    BackgroundCheckFactory(worker=worker)
+    TrainingFactory(worker=worker)
+    SkillFactory(worker=worker)
+    return worker
+
+
+@pytest.mark.django_db
+def test_refresh_flags_validity_completeness_and_staleness():
+    enterprise = EnterpriseFactory(last_confirmed_at=timezone.now())
+    QualificationFactory(enterprise=enterprise)
+    ServiceOfferingFactory(enterprise=enterprise)
+    good = complete_worker(enterprise, valid_to=datetime.date(2026, 10, 1))
+    expiring = complete_worker(enterprise, valid_to=TODAY + datetime.timedelta(days=30))
+    expired = complete_worker(enterprise, valid_to=TODAY - datetime.timedelta(days=1))
+    bare = WorkerFactory(phone="")
+    Worker.objects.filter(pk=bare.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=400)
+    )
+
+    records_refresh(today=TODAY)
+
+    states = dict(Worker.objects.values_list("pk", "document_status"))
+    assert states[good.pk] == Validity.VALID
+    assert states[expiring.pk] == Validity.EXPIRING
+    assert states[expired.pk] == Validity.EXPIRED
+    assert states[bare.pk] == Validity.MISSING
+    good.refresh_from_db()
+    bare.refresh_from_db()
+    assert good.completeness == 100 and good.missing_mask == 0
+    assert bare.completeness == 0
+    assert bare.is_stale is True and good.is_stale is False
+    # One member of staff has an expired certificate: the enterprise is incomplete there.
+    enterprise.refresh_from_db()
+    assert enterprise.document_status == Validity.VALID
+    assert enterprise.completeness == 83  # 5 of 6 items
+    assert HealthCertificate.objects.get(worker=expired).validity == Validity.EXPIRED
+
+
+@pytest.mark.django_db
+def test_refresh_is_idempotent_and_notifies_once(django_capture_on_commit_callbacks):
+    enterprise = EnterpriseFactory(email="boss@example.com")
+    QualificationFactory(enterprise=enterprise, valid_to=TODAY + datetime.timedelta(days=10))
+    complete_worker(enterprise, valid_to=TODAY + datetime.timedelta(days=5))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = records_refresh(today=TODAY)
+    snapshot = list(Worker.objects.values_list("pk", "completeness", "document_status", "is_stale"))
+    with django_capture_on_commit_callbacks(execute=True):
+        second = records_refresh(today=TODAY)
+
+    assert first.notices_sent == 1
+    assert second.notices_sent == 0
+    assert second.documents_changed == 0
+    assert second.workers_updated == 0 and second.enterprises_updated == 0
+    assert snapshot == list(
+        Worker.objects.values_list("pk", "completeness", "document_status", "is_stale")
+    )
+    assert len(mail.outbox) == 1
+    assert "营业执照" in mail.outbox[0].body and "健康证" in mail.outbox[0].body
+    assert len(MemorySmsBackend.outbox) == 1
+    assert DocumentNotice.objects.filter(enterprise=enterprise).count() == 2
+    assert Enterprise.objects.get().document_status == Validity.EXPIRING
+
+
+@pytest.mark.django_db
+def test_refresh_works_in_chunks_with_constant_query_count():
+    enterprise = EnterpriseFactory()
+    for _ in range(12):
+        complete_worker(enterprise)
+    with CaptureQueriesContext(connection) as small:
+        records_refresh(today=TODAY, chunk_size=CHUNK_SIZE)
+    for _ in range(12):
+        complete_worker(enterprise)
+    records_refresh(today=TODAY)  # settle
+    with CaptureQueriesContext(connection) as larger:
+        records_refresh(today=TODAY, chunk_size=CHUNK_SIZE)
+    assert len(larger) <= len(small) + 2
