@@ -9,3 +9,5 @@ class TownshipAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["name"]
     ordering = ["sort_order"]
+
+from . import admin_ledger  # noqa: E402, F401 - registers the ledger import pages

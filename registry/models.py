@@ -525,3 +525,63 @@ class DocumentNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.sent_at:%Y-%m-%d}"
+
+
+class LedgerImport(models.Model):
+    """One upload of a ledger (台账) workbook: its preview, its errors and its progress."""
+
+    class Kind(models.TextChoices):
+        ENTERPRISES = "enterprises", "企业台账"
+        WORKERS = "workers", "从业人员台账"
+        QUALIFICATIONS = "qualifications", "企业资质证照"
+        HEALTH_CERTIFICATES = "health", "健康证"
+        TRAININGS = "trainings", "培训记录"
+        BACKGROUND_CHECKS = "background", "无犯罪记录核查"
+        SKILLS = "skills", "职业技能等级证书"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "排队中"
+        VALIDATING = "validating", "校验中"
+        INVALID = "invalid", "有错误，未导入"
+        PREVIEWED = "previewed", "预检通过，待确认"
+        IMPORTING = "importing", "导入中"
+        DONE = "done", "导入完成"
+        FAILED = "failed", "导入失败"
+
+    kind = models.CharField("台账类型", max_length=20, choices=Kind.choices)
+    file = models.FileField("文件", upload_to="imports/%Y/%m/")
+    original_name = models.CharField("原文件名", max_length=200)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    status = models.CharField(
+        "状态", max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    total_rows = models.PositiveIntegerField("总行数", default=0)
+    processed_rows = models.PositiveIntegerField("已处理行数", default=0)
+    created_count = models.PositiveIntegerField("新增", default=0)
+    updated_count = models.PositiveIntegerField("更新", default=0)
+    errors = models.JSONField("错误明细", default=list, blank=True)
+    preview = models.JSONField("预览", default=list, blank=True)
+    message = models.TextField("说明", blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "台账导入"
+        verbose_name_plural = "台账导入"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.original_name}"
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.total_rows:
+            return 0
+        return min(100, self.processed_rows * 100 // self.total_rows)

@@ -28,4 +28,12 @@ PERIODIC_TASKS: tuple[PeriodicTaskSpec, ...] = (
         description="每5分钟记录任务进程心跳，证明任务进程能连接数据库。",
         minute="*/5",
     ),
+    PeriodicTaskSpec(
+        name="zqjz:registry-refresh",
+        task="registry.tasks.refresh_records",
+        description="每日凌晨更新证件有效状态、档案完整度和超期未核实标记，并提醒企业证件即将到期。",
+        minute="30",
+        hour="2",
+        queue="bulk",
+    ),
 )

@@ -1,0 +1,1 @@
+"""Admin pages of the ledger import/export (台账导入导出)."""
