@@ -1,6 +1,680 @@
-from django.contrib import admin
+"""The bureau's back office for the registers. Admin classes only arrange the interface:
+every save goes through `registry.services`."""
 
-from .models import Township
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import OuterRef, Subquery
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
+from django.utils.html import format_html
+from django.views.decorators.cache import never_cache
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import personal_data, selectors, services
+from .dossier import ENTERPRISE, WORKER, sections_for
+from .models import (
+    BackgroundCheck,
+    DocumentNotice,
+    Employment,
+    Enterprise,
+    EnterpriseQualification,
+    HealthCertificate,
+    PersonalDataAccess,
+    ServiceCategory,
+    ServiceOffering,
+    SkillCertificate,
+    Township,
+    TrainingRecord,
+    Validity,
+    Worker,
+)
+from .validators import clean_id_number
+
+SENSITIVE = "registry.view_sensitive_records"
+BADGE_COLOURS = {
+    Validity.VALID: "#1e6b34",
+    Validity.EXPIRING: "#8a5a00",
+    Validity.EXPIRED: "#a61b1b",
+    Validity.MISSING: "#555",
+}
+
+
+def validity_badge(status: str):
+    return format_html(
+        '<strong style="color:{}">{}</strong>',
+        BADGE_COLOURS.get(status, "#555"),
+        Validity(status).label,
+    )
+
+
+class CompletenessFilter(admin.SimpleListFilter):
+    title = "档案完整度"
+    parameter_name = "completeness"
+
+    def lookups(self, request, model_admin):
+        return [("full", "齐全（100%）"), ("most", "80%–99%"), ("low", "低于80%")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "full":
+            return queryset.filter(completeness=100)
+        if self.value() == "most":
+            return queryset.filter(completeness__gte=80, completeness__lt=100)
+        if self.value() == "low":
+            return queryset.filter(completeness__lt=80)
+        return queryset
+
+
+class RegistryAdmin(SimpleHistoryAdmin):
+    """Shared behaviour: no full COUNT(*) on big lists, and saves through services."""
+
+    show_full_result_count = False
+    list_per_page = 50
+
+    def save_model(self, request, obj, form, change):
+        services.record_save(actor=request.user, record=obj)
+
+    def delete_model(self, request, obj):
+        services.record_delete(actor=request.user, record=obj)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            services.record_delete(actor=request.user, record=obj)
+        for instance in instances:
+            if isinstance(instance, Employment):
+                services.employment_save(actor=request.user, employment=instance)
+            else:
+                services.record_save(actor=request.user, record=instance)
+        formset.save_m2m()
+
+
+class SensitiveAdminMixin:
+    """Health certificates and background checks: only roles that need them."""
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(SENSITIVE) and super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm(SENSITIVE) and super().has_change_permission(request, obj)
+
+    def has_add_permission(self, request, *args):
+        return request.user.has_perm(SENSITIVE) and super().has_add_permission(request, *args)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm(SENSITIVE) and super().has_delete_permission(request, obj)
+
+
+# --- Inlines ------------------------------------------------------------------------------
+
+
+class QualificationInline(admin.TabularInline):
+    model = EnterpriseQualification
+    extra = 0
+    fields = [
+        "kind",
+        "name",
+        "number",
+        "issuer",
+        "valid_from",
+        "valid_to",
+        "scan",
+        "verified",
+        "validity",
+    ]
+    readonly_fields = ["validity"]
+
+
+class OfferingInline(admin.TabularInline):
+    model = ServiceOffering
+    extra = 0
+    fields = ["category", "price", "note", "is_active"]
+    autocomplete_fields = ["category"]
+
+
+class EnterpriseEmploymentInline(admin.TabularInline):
+    model = Employment
+    extra = 0
+    fields = ["worker", "position", "started_on", "ended_on", "end_reason"]
+    autocomplete_fields = ["worker"]
+    verbose_name_plural = "从业人员（在职与离职）"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("worker")
+
+
+class WorkerEmploymentInline(EnterpriseEmploymentInline):
+    fields = ["enterprise", "position", "started_on", "ended_on", "end_reason"]
+    autocomplete_fields = ["enterprise"]
+    verbose_name_plural = "从业经历"
+
+    def get_queryset(self, request):
+        return admin.TabularInline.get_queryset(self, request).select_related("enterprise")
+
+
+class HealthCertificateInline(SensitiveAdminMixin, admin.TabularInline):
+    model = HealthCertificate
+    extra = 0
+    fields = ["number", "issuer", "valid_from", "valid_to", "scan", "verified", "validity"]
+    readonly_fields = ["validity"]
+
+
+class BackgroundCheckInline(SensitiveAdminMixin, admin.TabularInline):
+    model = BackgroundCheck
+    extra = 0
+    fields = ["result", "checked_on", "checked_by", "certificate_number", "note", "scan"]
+
+
+class TrainingInline(admin.TabularInline):
+    model = TrainingRecord
+    extra = 0
+    fields = ["course", "provider", "hours", "completed_on", "certificate", "verified"]
+
+
+class SkillInline(admin.TabularInline):
+    model = SkillCertificate
+    extra = 0
+    fields = ["occupation", "level", "number", "issuer", "issued_on", "scan", "verified"]
+
+
+# --- Dossier pages ------------------------------------------------------------------------
+
+
+class DossierAdminMixin:
+    dossier_subject_type: str
+
+    def get_urls(self):
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return [
+            path(
+                "<int:object_id>/dossier/",
+                self.admin_site.admin_view(self.dossier_view),
+                name=f"{info[0]}_{info[1]}_dossier",
+            ),
+            path(
+                "<int:object_id>/dossier/print/",
+                self.admin_site.admin_view(self.dossier_view),
+                {"printable": True},
+                name=f"{info[0]}_{info[1]}_dossier_print",
+            ),
+            *super().get_urls(),
+        ]
+
+    def dossier_subject(self, object_id: int):
+        raise NotImplementedError
+
+    def dossier_missing(self, subject) -> list[str]:
+        raise NotImplementedError
+
+    def dossier_extra_context(self, request, subject) -> dict:
+        return {}
+
+    def dossier_view(self, request, object_id: int, printable: bool = False):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            subject = self.dossier_subject(object_id)
+        except self.model.DoesNotExist:
+            return redirect(reverse(f"admin:registry_{self.model._meta.model_name}_changelist"))
+        info = self.model._meta.app_label, self.model._meta.model_name
+        kind = "企业" if self.dossier_subject_type == ENTERPRISE else "从业人员"
+        title = f"{subject.name} · {kind}档案"
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "subject": subject,
+            "subject_name": subject.name,
+            "opts": self.model._meta,
+            "missing": self.dossier_missing(subject),
+            "dossier_links": not printable,
+            "changelist_url": reverse(f"admin:{info[0]}_{info[1]}_changelist"),
+            "change_url": reverse(f"admin:{info[0]}_{info[1]}_change", args=[subject.pk]),
+            "history_url": reverse(f"admin:{info[0]}_{info[1]}_history", args=[subject.pk]),
+            "print_url": reverse(f"admin:{info[0]}_{info[1]}_dossier_print", args=[subject.pk]),
+        }
+        extra = {} if printable else self.dossier_extra_context(request, subject)
+        context["sections"] = sections_for(
+            self.dossier_subject_type,
+            subject,
+            request,
+            dossier_links=not printable,
+            reveal_url=extra.get("reveal_url"),
+        )
+        template = "registry/dossier_print.html" if printable else "admin/registry/dossier.html"
+        return TemplateResponse(request, template, context)
+
+    @admin.display(description="档案")
+    def dossier_link(self, obj):
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return format_html(
+            '<a href="{}">查看档案</a>',
+            reverse(f"admin:{info[0]}_{info[1]}_dossier", args=[obj.pk]),
+        )
+
+    @admin.display(description="证件状态", ordering="document_status")
+    def document_badge(self, obj):
+        return validity_badge(obj.document_status)
+
+    @admin.display(description="完整度", ordering="completeness")
+    def completeness_display(self, obj):
+        return f"{obj.completeness}%"
+
+    @admin.action(description="标记为已核实（档案信息仍然真实有效）")
+    def confirm_records(self, request, queryset):
+        for subject in queryset:
+            services.record_confirm(actor=request.user, subject=subject)
+        self.message_user(request, f"已核实 {queryset.count()} 份档案。", messages.SUCCESS)
+
+
+# --- Enterprises --------------------------------------------------------------------------
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(DossierAdminMixin, RegistryAdmin):
+    dossier_subject_type = ENTERPRISE
+    list_display = [
+        "name",
+        "uscc",
+        "kind",
+        "township",
+        "business_status",
+        "document_badge",
+        "completeness_display",
+        "is_stale",
+        "dossier_link",
+    ]
+    list_filter = [
+        "township",
+        "kind",
+        "business_status",
+        "document_status",
+        CompletenessFilter,
+        "is_stale",
+    ]
+    list_select_related = ["township"]
+    search_fields = ["name", "=uscc", "phone", "legal_representative"]
+    autocomplete_fields = ["township"]
+    readonly_fields = [
+        "document_status",
+        "completeness",
+        "last_confirmed_at",
+        "is_stale",
+        "created_at",
+        "updated_at",
+    ]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "kind",
+                    "uscc",
+                    "legal_representative",
+                    "business_status",
+                    "established_on",
+                    "business_scope",
+                ]
+            },
+        ),
+        (
+            "联系与地址",
+            {
+                "fields": [
+                    "township",
+                    "business_address",
+                    "registered_address",
+                    "phone",
+                    "contact_person",
+                    "email",
+                ]
+            },
+        ),
+        (
+            "档案状态",
+            {
+                "fields": [
+                    "document_status",
+                    "completeness",
+                    "last_confirmed_at",
+                    "is_stale",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
+    ]
+    inlines = [QualificationInline, OfferingInline, EnterpriseEmploymentInline]
+    actions = ["confirm_records"]
+
+    def save_model(self, request, obj, form, change):
+        services.enterprise_save(actor=request.user, enterprise=obj)
+
+    def dossier_subject(self, object_id):
+        return selectors.enterprise_for_dossier(object_id)
+
+    def dossier_missing(self, subject):
+        return selectors.enterprise_missing_items(subject)
+
+
+# --- Workers ------------------------------------------------------------------------------
+
+
+class WorkerAdminForm(forms.ModelForm):
+    id_number = forms.CharField(
+        label="身份证号",
+        max_length=20,
+        required=False,
+        help_text="出生日期和性别由身份证号自动得出。修改已有档案时留空表示不变。",
+    )
+
+    class Meta:
+        model = Worker
+        fields = ["name", "ethnicity", "phone", "township", "address", "education", "photo"]
+
+    def clean_id_number(self):
+        value = self.cleaned_data.get("id_number", "").strip()
+        if not value:
+            if self.instance.pk is None:
+                raise ValidationError("请填写身份证号。")
+            return ""
+        identity = clean_id_number(value)
+        duplicate = Worker.objects.filter(
+            id_number_hash=personal_data.lookup_hash(identity.number)
+        ).exclude(pk=self.instance.pk)
+        if duplicate.exists():
+            raise ValidationError("该身份证号已登记在档，请勿重复建档。")
+        services.worker_identity_apply(self.instance, identity)
+        return identity.number
+
+    def clean_phone(self):
+        from .validators import clean_mobile
+
+        value = self.cleaned_data.get("phone", "")
+        return clean_mobile(value) if value else ""
+
+
+class RevealForm(forms.Form):
+    reason = forms.CharField(
+        label="查看事由",
+        max_length=200,
+        help_text="将记入个人信息查看记录，例如：核对投诉当事人身份。",
+    )
+
+
+@admin.register(Worker)
+class WorkerAdmin(DossierAdminMixin, RegistryAdmin):
+    dossier_subject_type = WORKER
+    form = WorkerAdminForm
+    list_display = [
+        "name",
+        "id_number_masked",
+        "gender",
+        "ethnicity",
+        "current_employer",
+        "document_badge",
+        "completeness_display",
+        "is_stale",
+        "dossier_link",
+    ]
+    list_filter = [
+        "township",
+        "gender",
+        "ethnicity",
+        "document_status",
+        CompletenessFilter,
+        "is_stale",
+    ]
+    list_select_related = ["township"]
+    search_fields = ["name", "phone", "=id_last4"]
+    search_help_text = "可按姓名、手机号、身份证后四位或完整身份证号查找。"
+    autocomplete_fields = ["township"]
+    readonly_fields = [
+        "id_number_masked",
+        "gender",
+        "birth_date",
+        "document_status",
+        "completeness",
+        "last_confirmed_at",
+        "is_stale",
+        "created_at",
+    ]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "id_number",
+                    "id_number_masked",
+                    "gender",
+                    "birth_date",
+                    "ethnicity",
+                    "education",
+                    "photo",
+                ]
+            },
+        ),
+        ("联系方式", {"fields": ["phone", "township", "address"]}),
+        (
+            "档案状态",
+            {
+                "fields": [
+                    "document_status",
+                    "completeness",
+                    "last_confirmed_at",
+                    "is_stale",
+                    "created_at",
+                ]
+            },
+        ),
+    ]
+    inlines = [
+        WorkerEmploymentInline,
+        HealthCertificateInline,
+        BackgroundCheckInline,
+        TrainingInline,
+        SkillInline,
+    ]
+    actions = ["confirm_records"]
+
+    def get_queryset(self, request):
+        employer = Employment.objects.filter(worker=OuterRef("pk"), ended_on__isnull=True)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(current_employer_name=Subquery(employer.values("enterprise__name")[:1]))
+        )
+
+    @admin.display(description="当前单位")
+    def current_employer(self, obj):
+        return obj.current_employer_name or "—"
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if len(term) == 18:
+            try:
+                identity = clean_id_number(term)
+            except ValidationError:
+                pass
+            else:
+                digest = personal_data.lookup_hash(identity.number)
+                return queryset.filter(id_number_hash=digest), False
+        return super().get_search_results(request, queryset, search_term)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/reveal-id/",
+                self.admin_site.admin_view(self.reveal_view),
+                name="registry_worker_reveal_id",
+            ),
+            *super().get_urls(),
+        ]
+
+    def save_model(self, request, obj, form, change):
+        services.worker_save(actor=request.user, worker=obj)
+
+    def dossier_subject(self, object_id):
+        return selectors.worker_for_dossier(object_id)
+
+    def dossier_missing(self, subject):
+        return selectors.worker_missing_items(subject)
+
+    def dossier_extra_context(self, request, subject):
+        if request.user.has_perm("registry.reveal_id_number"):
+            return {"reveal_url": reverse("admin:registry_worker_reveal_id", args=[subject.pk])}
+        return {}
+
+    @method_decorator(never_cache)
+    def reveal_view(self, request, object_id: int):
+        if not request.user.has_perm("registry.reveal_id_number"):
+            raise PermissionDenied
+        worker = get_object_or_404(Worker, pk=object_id)
+        form = RevealForm(request.POST or None)
+        number = None
+        if request.method == "POST" and form.is_valid():
+            number = services.worker_reveal_id_number(
+                actor=request.user,
+                worker=worker,
+                reason=form.cleaned_data["reason"],
+                ip_address=request.META.get("REMOTE_ADDR"),
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"查看 {worker.name} 的完整身份证号",
+            "opts": self.model._meta,
+            "worker": worker,
+            "form": form,
+            "number": number,
+        }
+        return TemplateResponse(request, "admin/registry/reveal_id.html", context)
+
+
+# --- Documents and catalogue --------------------------------------------------------------
+
+
+@admin.register(EnterpriseQualification)
+class QualificationAdmin(RegistryAdmin):
+    list_display = [
+        "__str__",
+        "enterprise",
+        "number",
+        "valid_from",
+        "valid_to",
+        "validity",
+        "verified",
+    ]
+    list_filter = ["kind", "validity", "verified"]
+    list_select_related = ["enterprise"]
+    search_fields = ["number", "enterprise__name", "=enterprise__uscc"]
+    autocomplete_fields = ["enterprise"]
+    readonly_fields = ["validity", "expiry_notified_at"]
+
+
+@admin.register(HealthCertificate)
+class HealthCertificateAdmin(SensitiveAdminMixin, RegistryAdmin):
+    list_display = ["worker", "number", "issuer", "valid_from", "valid_to", "validity", "verified"]
+    list_filter = ["validity", "verified"]
+    list_select_related = ["worker"]
+    search_fields = ["number", "worker__name", "=worker__id_last4"]
+    autocomplete_fields = ["worker"]
+    readonly_fields = ["validity", "expiry_notified_at"]
+
+
+@admin.register(BackgroundCheck)
+class BackgroundCheckAdmin(SensitiveAdminMixin, RegistryAdmin):
+    list_display = ["worker", "result", "checked_on", "checked_by"]
+    list_filter = ["result"]
+    list_select_related = ["worker"]
+    search_fields = ["worker__name", "=worker__id_last4", "certificate_number"]
+    autocomplete_fields = ["worker"]
+
+
+@admin.register(TrainingRecord)
+class TrainingRecordAdmin(RegistryAdmin):
+    list_display = ["worker", "course", "provider", "hours", "completed_on", "verified"]
+    list_filter = ["verified", "provider"]
+    list_select_related = ["worker"]
+    search_fields = ["course", "provider", "worker__name"]
+    autocomplete_fields = ["worker"]
+
+
+@admin.register(SkillCertificate)
+class SkillCertificateAdmin(RegistryAdmin):
+    list_display = ["worker", "occupation", "level", "number", "issued_on", "verified"]
+    list_filter = ["occupation", "level", "verified"]
+    list_select_related = ["worker"]
+    search_fields = ["number", "worker__name"]
+    autocomplete_fields = ["worker"]
+
+
+@admin.register(Employment)
+class EmploymentAdmin(RegistryAdmin):
+    list_display = ["worker", "enterprise", "position", "started_on", "ended_on"]
+    list_filter = [("ended_on", admin.EmptyFieldListFilter)]
+    list_select_related = ["worker", "enterprise"]
+    search_fields = ["worker__name", "enterprise__name", "=enterprise__uscc"]
+    autocomplete_fields = ["worker", "enterprise"]
+
+    def save_model(self, request, obj, form, change):
+        services.employment_save(actor=request.user, employment=obj)
+
+
+class OutsideGuideFilter(admin.SimpleListFilter):
+    title = "指导价"
+    parameter_name = "guide"
+
+    def lookups(self, request, model_admin):
+        return [("outside", "超出指导价范围"), ("inside", "在指导价范围内")]
+
+    def queryset(self, request, queryset):
+        from django.db.models import F, Q
+
+        outside = Q(price__lt=F("category__guide_price_min")) | Q(
+            price__gt=F("category__guide_price_max")
+        )
+        if self.value() == "outside":
+            return queryset.filter(outside)
+        if self.value() == "inside":
+            return queryset.exclude(outside)
+        return queryset
+
+
+@admin.register(ServiceOffering)
+class ServiceOfferingAdmin(RegistryAdmin):
+    list_display = ["enterprise", "category", "price", "guide_range", "is_active"]
+    list_filter = ["category", OutsideGuideFilter, "is_active"]
+    list_select_related = ["enterprise", "category"]
+    search_fields = ["enterprise__name", "category__name"]
+    autocomplete_fields = ["enterprise", "category"]
+
+    @admin.display(description="指导价")
+    def guide_range(self, obj):
+        text = f"{obj.category.guide_price_min}–{obj.category.guide_price_max}"
+        if obj.outside_guide:
+            return format_html('<strong style="color:#a61b1b">{}（超出）</strong>', text)
+        return text
+
+
+@admin.register(ServiceCategory)
+class ServiceCategoryAdmin(RegistryAdmin):
+    list_display = [
+        "name",
+        "code",
+        "unit",
+        "guide_price_min",
+        "guide_price_max",
+        "is_active",
+        "sort_order",
+    ]
+    list_editable = ["sort_order"]
+    search_fields = ["name", "code"]
+
+    def save_model(self, request, obj, form, change):
+        services.service_category_save(actor=request.user, category=obj)
 
 
 @admin.register(Township)
@@ -9,5 +683,34 @@ class TownshipAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["name"]
     ordering = ["sort_order"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(ReadOnlyAdmin):
+    list_display = ["accessed_at", "user", "subject_label", "field", "reason", "ip_address"]
+    list_filter = ["field"]
+    list_select_related = ["user"]
+    search_fields = ["subject_label", "user__username", "reason"]
+    date_hierarchy = "accessed_at"
+
+
+@admin.register(DocumentNotice)
+class DocumentNoticeAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "enterprise", "channel", "recipient", "status", "delivered_at"]
+    list_filter = ["channel", "status"]
+    list_select_related = ["enterprise"]
+    search_fields = ["enterprise__name"]
+
 
 from . import admin_ledger  # noqa: E402, F401 - registers the ledger import pages

@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from .files import validate_image_upload, validate_upload
 from .validators import validate_phone, validate_uscc
 
 ETHNICITIES = [
@@ -174,8 +175,13 @@ class Worker(DossierFields):
     )
     address = models.CharField("现住址", max_length=200, blank=True)
     education = models.CharField("文化程度", max_length=10, choices=Education.choices, blank=True)
-    photo = models.ImageField("照片", upload_to="workers/photos/%Y/", blank=True)
-    history = HistoricalRecords(excluded_fields=["updated_at", "missing_mask"])
+    photo = models.ImageField(
+        "照片", upload_to="workers/photos/%Y/", blank=True, validators=[validate_image_upload]
+    )
+    # History keeps the masked number; the ciphertext and hash add nothing an auditor reads.
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "missing_mask", "id_number_encrypted", "id_number_hash"]
+    )
 
     objects = WorkerQuerySet.as_manager()
 
@@ -270,7 +276,12 @@ class EnterpriseQualification(Document):
     )
     kind = models.CharField("证照类型", max_length=15, choices=Kind.choices)
     name = models.CharField("证照名称", max_length=100, blank=True)
-    scan = models.FileField("扫描件", upload_to="enterprises/qualifications/%Y/", blank=True)
+    scan = models.FileField(
+        "扫描件",
+        upload_to="enterprises/qualifications/%Y/",
+        blank=True,
+        validators=[validate_upload],
+    )
     history = HistoricalRecords(excluded_fields=["validity", "expiry_notified_at"])
 
     class Meta:
@@ -290,7 +301,9 @@ class HealthCertificate(Document):
         on_delete=models.CASCADE,
         related_name="health_certificates",
     )
-    scan = models.FileField("扫描件", upload_to="workers/health/%Y/", blank=True)
+    scan = models.FileField(
+        "扫描件", upload_to="workers/health/%Y/", blank=True, validators=[validate_upload]
+    )
     history = HistoricalRecords(excluded_fields=["validity", "expiry_notified_at"])
 
     class Meta:
@@ -312,7 +325,9 @@ class TrainingRecord(models.Model):
     provider = models.CharField("培训机构", max_length=100)
     hours = models.DecimalField("学时", max_digits=6, decimal_places=1)
     completed_on = models.DateField("结业日期")
-    certificate = models.FileField("结业证书", upload_to="workers/training/%Y/", blank=True)
+    certificate = models.FileField(
+        "结业证书", upload_to="workers/training/%Y/", blank=True, validators=[validate_upload]
+    )
     verified = models.BooleanField("已核验", default=True)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     history = HistoricalRecords()
@@ -350,7 +365,9 @@ class BackgroundCheck(models.Model):
     checked_by = models.CharField("核查单位/经办人", max_length=100)
     certificate_number = models.CharField("证明编号", max_length=60, blank=True)
     note = models.TextField("备注", blank=True)
-    scan = models.FileField("证明扫描件", upload_to="workers/background/%Y/", blank=True)
+    scan = models.FileField(
+        "证明扫描件", upload_to="workers/background/%Y/", blank=True, validators=[validate_upload]
+    )
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     history = HistoricalRecords()
 
@@ -390,7 +407,9 @@ class SkillCertificate(models.Model):
     number = models.CharField("证书编号", max_length=60, blank=True)
     issuer = models.CharField("发证机构", max_length=100, blank=True)
     issued_on = models.DateField("发证日期")
-    scan = models.FileField("扫描件", upload_to="workers/skills/%Y/", blank=True)
+    scan = models.FileField(
+        "扫描件", upload_to="workers/skills/%Y/", blank=True, validators=[validate_upload]
+    )
     verified = models.BooleanField("已核验", default=True)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     history = HistoricalRecords()
@@ -508,23 +527,43 @@ class PersonalDataAccess(models.Model):
 
 
 class DocumentNotice(models.Model):
-    """One e-mail/SMS sent to an enterprise about documents about to expire."""
+    """A reminder to an enterprise about documents about to expire; also the outbox row.
+
+    The row is written in the refresh's transaction; delivery happens afterwards in a task
+    with retries, and the daily refresh re-sends rows still pending, so a reminder survives
+    a broker or mail-server outage."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待发送"
+        SENT = "sent", "已发送"
+        FAILED = "failed", "发送失败"
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "电子邮件"
+        SMS = "sms", "短信"
 
     enterprise = models.ForeignKey(
         Enterprise, verbose_name="企业", on_delete=models.CASCADE, related_name="notices"
     )
-    sent_at = models.DateTimeField("发送时间", auto_now_add=True)
-    channel = models.CharField("渠道", max_length=10)
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+    channel = models.CharField("渠道", max_length=10, choices=Channel.choices)
     recipient = models.CharField("接收方", max_length=100)
+    subject = models.CharField("标题", max_length=100, blank=True)
     body = models.TextField("内容")
+    status = models.CharField(
+        "状态", max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
+    delivered_at = models.DateTimeField("发送时间", null=True, blank=True)
+    last_error = models.CharField("最近错误", max_length=300, blank=True)
 
     class Meta:
         verbose_name = "证照到期提醒"
         verbose_name_plural = "证照到期提醒"
-        ordering = ["-sent_at"]
+        ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.enterprise} {self.sent_at:%Y-%m-%d}"
+        return f"{self.enterprise} {self.created_at:%Y-%m-%d}"
 
 
 class LedgerImport(models.Model):

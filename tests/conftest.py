@@ -68,3 +68,15 @@ def staff_client(client, django_user_model):
     client.force_login(user)
     client.user = user
     return client
+
+
+@pytest.fixture
+def broker_down(real_broker, monkeypatch):
+    """The broker is unreachable (Celery reads CELERY_BROKER_URL from the environment
+    first). Connection pools are dropped before and after, so no other test inherits a
+    producer bound to the dead address."""
+    real_broker.close()
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:1/0")
+    yield real_broker
+    monkeypatch.undo()
+    real_broker.close()

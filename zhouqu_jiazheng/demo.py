@@ -10,6 +10,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from registry.demo import registry_demo_seed
+
 from . import roles
 
 # Printed by seed_demo, which refuses to run in production without --force.
@@ -54,4 +56,10 @@ def demo_accounts_seed() -> list[DemoAccount]:
 
 def demo_seed(*, stdout=None) -> list[DemoAccount]:
     roles.roles_sync()
-    return demo_accounts_seed()
+    accounts = demo_accounts_seed()
+    created = registry_demo_seed()
+    if stdout is not None:
+        stdout.write(
+            f"档案：新增企业 {created['enterprises']} 家、从业人员 {created['workers']} 人。"
+        )
+    return accounts

@@ -45,7 +45,11 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...] | dict[str, tuple[str, ...
     LEADER: dict.fromkeys(PROJECT_APPS, READ),
 }
 
-ROLE_EXTRA_PERMISSIONS: dict[str, tuple[str, ...]] = {}
+ROLE_EXTRA_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    # Health certificates and background checks: only the roles that keep the registers.
+    SYSTEM_ADMIN: ("registry.view_sensitive_records", "registry.reveal_id_number"),
+    CREDIT_OFFICER: ("registry.view_sensitive_records",),
+}
 
 
 def _codenames_for(app_label: str, grant, apps) -> set[str]:

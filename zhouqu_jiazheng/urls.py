@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import path
 
+from registry.views import protected_media
+
 from . import views
 
 admin.site.site_header = settings.SITE_NAME
@@ -13,4 +15,5 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon),
     path("admin/", admin.site.urls),
+    path("media/<path:path>", protected_media, name="protected_media"),
 ]

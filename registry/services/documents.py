@@ -1,7 +1,8 @@
 """Writes to the documents of a dossier: qualifications, certificates, checks, offerings."""
 
-from django.db import transaction
+from django.db import models, transaction
 
+from ..files import sanitised_upload
 from ..models import Document, ServiceCategory
 from .refresh import dossier_recompute
 
@@ -11,6 +12,15 @@ def _recompute_owner(record) -> None:
         dossier_recompute(enterprise_ids=[record.enterprise_id])
     else:
         dossier_recompute(worker_ids=[record.worker_id])
+
+
+def uploads_sanitise(instance) -> None:
+    """Replace each newly uploaded file on `instance` with its metadata-free copy."""
+    for field in instance._meta.fields:
+        if isinstance(field, models.FileField):
+            value = getattr(instance, field.name)
+            if value and not value._committed:
+                setattr(instance, field.name, sanitised_upload(value.file))
 
 
 @transaction.atomic
@@ -24,6 +34,7 @@ def record_save(*, actor, record):
                 record.expiry_notified_at = None
         record.validity = record.current_validity()
     record.full_clean()
+    uploads_sanitise(record)
     if actor is not None:
         record._history_user = actor
     record.save()

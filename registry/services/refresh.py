@@ -176,32 +176,94 @@ def expiring_documents_notify(*, today: date) -> int:
     now = timezone.now()
     for enterprise_id, lines in by_enterprise.items():
         enterprise = enterprises[enterprise_id]
-        body = _notice_text(enterprise, lines)
+        notices = []
+        if enterprise.email:
+            notices.append(
+                DocumentNotice(
+                    enterprise=enterprise,
+                    channel=DocumentNotice.Channel.EMAIL,
+                    recipient=enterprise.email,
+                    subject="证照到期提醒",
+                    body=_notice_text(enterprise, lines),
+                )
+            )
+        if MOBILE_RE.match(enterprise.phone):
+            notices.append(
+                DocumentNotice(
+                    enterprise=enterprise,
+                    channel=DocumentNotice.Channel.SMS,
+                    recipient=enterprise.phone,
+                    body=f"【信易+家政】{enterprise.name}有{len(lines)}项证件即将到期，"
+                    "请登录企业端查看并及时换证。",
+                )
+            )
         with transaction.atomic():
-            if enterprise.email:
-                DocumentNotice.objects.create(
-                    enterprise=enterprise, channel="email", recipient=enterprise.email, body=body
-                )
-                transaction.on_commit(
-                    lambda e=enterprise.email, b=body: send_email(e, "证照到期提醒", b)
-                )
-            if MOBILE_RE.match(enterprise.phone):
-                short = (
-                    f"【信易+家政】{enterprise.name}有{len(lines)}项证件即将到期，"
-                    "请登录企业端查看并及时换证。"
-                )
-                DocumentNotice.objects.create(
-                    enterprise=enterprise, channel="sms", recipient=enterprise.phone, body=short
-                )
-                transaction.on_commit(lambda p=enterprise.phone, m=short: send_sms(p, m))
+            created = DocumentNotice.objects.bulk_create(notices)
             EnterpriseQualification.objects.filter(pk__in=qualification_ids[enterprise_id]).update(
                 expiry_notified_at=now
             )
             HealthCertificate.objects.filter(pk__in=health_ids[enterprise_id]).update(
                 expiry_notified_at=now
             )
+            notices_enqueue([notice.pk for notice in created])
         sent += 1
     return sent
+
+
+MAX_DELIVERY_ATTEMPTS = 5
+
+
+def notices_enqueue(notice_ids: list[int]) -> None:
+    """Deliver after commit; if the broker is down the rows stay pending for the next drain."""
+    if not notice_ids:
+        return
+    from ..tasks import deliver_notices
+
+    def enqueue():
+        try:
+            deliver_notices.delay(notice_ids)
+        except Exception:  # the broker is unreachable: the outbox keeps the rows
+            logger.warning("could not enqueue %d notices; they stay pending", len(notice_ids))
+
+    transaction.on_commit(enqueue)
+
+
+def notice_deliver(*, notice_id: int) -> bool:
+    """Send one pending notice; idempotent (a sent notice is never sent again)."""
+    with transaction.atomic():
+        # skip_locked: two workers handed the same id (a redelivery) never both send it.
+        notice = (
+            DocumentNotice.objects.select_for_update(skip_locked=True)
+            .filter(pk=notice_id, status=DocumentNotice.Status.PENDING)
+            .first()
+        )
+        if notice is None:
+            return False
+        notice.attempts += 1
+        try:
+            if notice.channel == DocumentNotice.Channel.EMAIL:
+                send_email(notice.recipient, notice.subject or "信易+家政通知", notice.body)
+            else:
+                send_sms(notice.recipient, notice.body)
+        except Exception as exc:  # any gateway failure is recorded and retried later
+            notice.last_error = f"{type(exc).__name__}: {exc}"[:300]
+            if notice.attempts >= MAX_DELIVERY_ATTEMPTS:
+                notice.status = DocumentNotice.Status.FAILED
+            notice.save(update_fields=["attempts", "last_error", "status"])
+            return False
+        notice.status = DocumentNotice.Status.SENT
+        notice.delivered_at = timezone.now()
+        notice.save(update_fields=["attempts", "status", "delivered_at"])
+        return True
+
+
+def notices_drain(*, older_than: timedelta = timedelta(minutes=5)) -> int:
+    """Deliver notices left pending (broker or gateway was down); returns how many were sent."""
+    cutoff = timezone.now() - older_than
+    pending = DocumentNotice.objects.filter(
+        status=DocumentNotice.Status.PENDING, created_at__lt=cutoff
+    ).values_list("pk", flat=True)
+    return sum(notice_deliver(notice_id=pk) for pk in list(pending[:5000]))
 
 
 def records_refresh(*, today: date | None = None, chunk_size: int = CHUNK_SIZE) -> RefreshReport:
@@ -219,6 +281,7 @@ def records_refresh(*, today: date | None = None, chunk_size: int = CHUNK_SIZE) 
             report.workers_updated += workers_refresh(
                 Worker.objects.filter(pk__gte=low, pk__lt=high), today=today
             )
+    notices_drain()
     report.notices_sent = expiring_documents_notify(today=today)
     logger.info("records refreshed: %s", report)
     return report

@@ -10,6 +10,7 @@ from django.utils import timezone
 from .. import personal_data
 from ..models import Employment, Enterprise, PersonalDataAccess, Worker
 from ..validators import IdentityNumber, clean_id_number
+from .documents import uploads_sanitise
 from .refresh import dossier_recompute
 
 
@@ -23,6 +24,7 @@ def _as(instance, actor):
 @transaction.atomic
 def enterprise_save(*, actor, enterprise: Enterprise) -> Enterprise:
     enterprise.full_clean()
+    uploads_sanitise(enterprise)
     _as(enterprise, actor).save()
     dossier_recompute(enterprise_ids=[enterprise.pk])
     enterprise.refresh_from_db()
@@ -58,9 +60,10 @@ def worker_save(*, actor, worker: Worker, id_number: str | None = None) -> Worke
                 {"id_number": "该身份证号已登记在档，请勿重复建档，可在已有档案上更新。"}
             )
         worker_identity_apply(worker, identity)
-    elif worker.pk is None:
+    elif worker.pk is None and not worker.id_number_hash:
         raise ValidationError({"id_number": "请填写身份证号。"})
     worker.full_clean(exclude=["id_number_encrypted", "id_number_hash"])
+    uploads_sanitise(worker)
     try:
         with transaction.atomic():
             _as(worker, actor).save()

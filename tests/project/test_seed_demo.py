@@ -4,7 +4,15 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from registry.models import Township
+from registry.models import (
+    Employment,
+    Enterprise,
+    HealthCertificate,
+    ServiceOffering,
+    Township,
+    Validity,
+    Worker,
+)
 
 TOWNSHIPS = [
     "城关镇",
@@ -39,14 +47,36 @@ def test_seed_demo_twice_creates_no_duplicates(settings):
     settings.DEBUG = True
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
-    counts = {"users": get_user_model().objects.count(), "townships": Township.objects.count()}
+    counts = demo_counts()
     call_command("seed_demo", stdout=io.StringIO())
-    assert counts == {
-        "users": get_user_model().objects.count(),
-        "townships": Township.objects.count(),
-    }
+    assert counts == demo_counts()
+    assert counts["enterprises"] == 30 and counts["workers"] == 300
     assert "admin" in out.getvalue()
     assert get_user_model().objects.get(username="admin").is_superuser
+
+
+def demo_counts() -> dict[str, int]:
+    return {
+        "users": get_user_model().objects.count(),
+        "townships": Township.objects.count(),
+        "enterprises": Enterprise.objects.count(),
+        "workers": Worker.objects.count(),
+        "employments": Employment.objects.count(),
+        "certificates": HealthCertificate.objects.count(),
+        "offerings": ServiceOffering.objects.count(),
+    }
+
+
+@pytest.mark.django_db
+def test_demo_documents_are_in_every_validity_state(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+    for model in (Worker, Enterprise):
+        states = set(model.objects.values_list("document_status", flat=True))
+        assert states == set(Validity.values), model
+    assert set(HealthCertificate.objects.values_list("validity", flat=True)) == {
+        Validity.VALID, Validity.EXPIRING, Validity.EXPIRED,
+    }  # fmt: skip
 
 
 @pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.utils import timezone
 from registry.models import DocumentNotice, Enterprise, HealthCertificate, Validity, Worker
 from registry.notifications import MemorySmsBackend
 from registry.services import records_refresh
-from registry.services.refresh import CHUNK_SIZE
+from registry.services.refresh import CHUNK_SIZE, notice_deliver, notices_drain
 from tests.factories.registry import (
     BackgroundCheckFactory,
     EmploymentFactory,
@@ -96,6 +96,7 @@ def test_refresh_is_idempotent_and_notifies_once(django_capture_on_commit_callba
     assert "营业执照" in mail.outbox[0].body and "健康证" in mail.outbox[0].body
     assert len(MemorySmsBackend.outbox) == 1
     assert DocumentNotice.objects.filter(enterprise=enterprise).count() == 2
+    assert set(DocumentNotice.objects.values_list("status", flat=True)) == {"sent"}
     assert Enterprise.objects.get().document_status == Validity.EXPIRING
 
 
@@ -112,3 +113,43 @@ def test_refresh_works_in_chunks_with_constant_query_count():
     with CaptureQueriesContext(connection) as larger:
         records_refresh(today=TODAY, chunk_size=CHUNK_SIZE)
     assert len(larger) <= len(small) + 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reminders_wait_in_the_outbox_while_the_broker_is_down(broker_down):
+    enterprise = EnterpriseFactory(email="boss@example.com")
+    QualificationFactory(enterprise=enterprise, valid_to=TODAY + datetime.timedelta(days=10))
+
+    records_refresh(today=TODAY)  # the enqueue fails after commit; nothing is lost
+
+    assert DocumentNotice.objects.filter(status="pending").count() == 2
+    assert mail.outbox == []
+    DocumentNotice.objects.update(created_at=timezone.now() - datetime.timedelta(hours=1))
+    assert notices_drain() == 2
+    assert DocumentNotice.objects.filter(status="sent").count() == 2
+    assert len(mail.outbox) == 1 and len(MemorySmsBackend.outbox) == 1
+    assert notices_drain() == 0  # sent once only
+
+
+@pytest.mark.django_db
+def test_a_failing_gateway_is_retried_then_given_up(settings, django_capture_on_commit_callbacks):
+    settings.EMAIL_BACKEND = "tests.registry.test_refresh.BrokenMailBackend"
+    enterprise = EnterpriseFactory(email="boss@example.com", phone="0941-5123456")
+    QualificationFactory(enterprise=enterprise, valid_to=TODAY + datetime.timedelta(days=10))
+    with django_capture_on_commit_callbacks(execute=True):
+        records_refresh(today=TODAY)
+    notice = DocumentNotice.objects.get()
+    assert notice.status == "pending" and notice.attempts == 1
+    assert "ConnectionRefusedError" in notice.last_error
+    for _ in range(4):
+        notice_deliver(notice_id=notice.pk)
+    notice.refresh_from_db()
+    assert notice.status == "failed" and notice.attempts == 5
+
+
+class BrokenMailBackend:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("smtp down")

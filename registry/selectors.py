@@ -1,0 +1,118 @@
+"""Reads shared by the dossier pages, the admin, exports and later the portal."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from .completeness import ENTERPRISE_ITEMS, WORKER_ITEMS, missing_labels
+from .models import (
+    BackgroundCheck,
+    Employment,
+    Enterprise,
+    EnterpriseQualification,
+    HealthCertificate,
+    ServiceOffering,
+    Validity,
+    Worker,
+    validity_for,
+)
+
+
+def enterprise_for_dossier(enterprise_id: int) -> Enterprise:
+    """One enterprise with everything its dossier shows, in a fixed number of queries."""
+    return (
+        Enterprise.objects.select_related("township")
+        .prefetch_related(
+            Prefetch(
+                "qualifications",
+                queryset=EnterpriseQualification.objects.order_by("kind", "-valid_to"),
+            ),
+            Prefetch(
+                "offerings",
+                queryset=ServiceOffering.objects.select_related("category").order_by(
+                    "category__sort_order"
+                ),
+            ),
+            Prefetch(
+                "employments",
+                queryset=Employment.objects.select_related("worker").order_by(
+                    "ended_on", "-started_on"
+                ),
+            ),
+        )
+        .get(pk=enterprise_id)
+    )
+
+
+def worker_for_dossier(worker_id: int) -> Worker:
+    return (
+        Worker.objects.select_related("township")
+        .prefetch_related(
+            Prefetch(
+                "employments",
+                queryset=Employment.objects.select_related("enterprise").order_by("-started_on"),
+            ),
+            Prefetch(
+                "health_certificates", queryset=HealthCertificate.objects.order_by("-valid_to")
+            ),
+            Prefetch("background_checks", queryset=BackgroundCheck.objects.order_by("-checked_on")),
+            "trainings",
+            "skills",
+        )
+        .get(pk=worker_id)
+    )
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    label: str
+    document: object | None
+    status: str
+
+    @property
+    def status_label(self) -> str:
+        return Validity(self.status).label
+
+
+def qualification_rows(enterprise: Enterprise, today: date | None = None) -> list[DocumentRow]:
+    """Every qualification with its live status, and a 'missing' row when no licence exists."""
+    today = today or timezone.localdate()
+    rows = [
+        DocumentRow(q.name or q.get_kind_display(), q, validity_for(q.valid_to, today))
+        for q in enterprise.qualifications.all()
+    ]
+    if not any(
+        q.kind == EnterpriseQualification.Kind.BUSINESS_LICENCE
+        for q in enterprise.qualifications.all()
+    ):
+        rows.insert(0, DocumentRow("营业执照", None, Validity.MISSING))
+    return rows
+
+
+def health_certificate_rows(worker: Worker, today: date | None = None) -> list[DocumentRow]:
+    today = today or timezone.localdate()
+    rows = [
+        DocumentRow("健康证", c, validity_for(c.valid_to, today))
+        for c in worker.health_certificates.all()
+    ]
+    return rows or [DocumentRow("健康证", None, Validity.MISSING)]
+
+
+def enterprise_missing_items(enterprise: Enterprise) -> list[str]:
+    return missing_labels(ENTERPRISE_ITEMS, enterprise.missing_mask)
+
+
+def worker_missing_items(worker: Worker) -> list[str]:
+    return missing_labels(WORKER_ITEMS, worker.missing_mask)
+
+
+def current_employment(worker: Worker) -> Employment | None:
+    return next((e for e in worker.employments.all() if e.ended_on is None), None)
+
+
+def enterprises_expiring_documents(today: date | None = None) -> QuerySet:
+    return Enterprise.objects.filter(
+        document_status__in=[Validity.EXPIRING, Validity.EXPIRED]
+    ).select_related("township")

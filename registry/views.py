@@ -1,0 +1,32 @@
+"""Uploaded files are personal data: they are served only through this view, to staff."""
+
+import mimetypes
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, SuspiciousFileOperation
+from django.http import FileResponse, Http404
+from django.utils._os import safe_join
+from django.views.decorators.http import require_safe
+
+SENSITIVE_PREFIXES = ("workers/health/", "workers/background/")
+
+
+@require_safe
+def protected_media(request, path: str):
+    user = request.user
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        raise PermissionDenied
+    if path.startswith(SENSITIVE_PREFIXES) and not user.has_perm("registry.view_sensitive_records"):
+        raise PermissionDenied
+    try:
+        full_path = Path(safe_join(settings.MEDIA_ROOT, path))
+    except SuspiciousFileOperation:
+        raise Http404 from None
+    if not full_path.is_file():
+        raise Http404
+    content_type, _ = mimetypes.guess_type(full_path.name)
+    response = FileResponse(full_path.open("rb"), content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
