@@ -58,7 +58,7 @@ format: sync
 	$(PY) -m ruff format .
 
 bench: sync
-	$(TEST_ENV) $(PY) -m pytest -m bench -p no:randomly -s -q tests/bench $(PYTEST_ARGS)
+	$(TEST_ENV) $(PY) -m pytest -m bench -s -q $(or $(PYTEST_ARGS),tests/bench)
 
 check-migrations: sync
 	$(PY) manage.py makemigrations --check --dry-run

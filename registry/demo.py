@@ -128,6 +128,27 @@ def _id_number(rng: random.Random, index: int) -> str:
     return body + ric.calc_check_digit(body + "0")
 
 
+def _demo_photo(rng: random.Random):
+    """A plain portrait silhouette, so demo dossiers and cards have a picture."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image, ImageDraw
+
+    background = rng.choice(["#dbe7f3", "#f3e3db", "#e2f0dc", "#efe6f6"])
+    image = Image.new("RGB", (330, 420), background)
+    draw = ImageDraw.Draw(image)
+    colour = rng.choice(["#5b4636", "#3b3b3b", "#6a5040"])
+    draw.ellipse((95, 60, 235, 210), fill="#e8c4a0")
+    draw.pieslice((85, 40, 245, 200), 180, 360, fill=colour)
+    draw.rounded_rectangle(
+        (55, 230, 275, 420), radius=60, fill=rng.choice(["#a61b1b", "#1b4fa6", "#2f6b3a"])
+    )
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return ContentFile(buffer.getvalue())
+
+
 def registry_demo_seed(*, enterprises: int = 30, workers: int = 300) -> dict[str, int]:
     """About 30 enterprises and 300 workers, with documents in every validity state."""
     from django.db import transaction
@@ -236,10 +257,13 @@ def registry_demo_seed(*, enterprises: int = 30, workers: int = 300) -> dict[str
             if not was_created:
                 continue
             created["workers"] += 1
-            employer = enterprise_rows[index % len(enterprise_rows)]
+            employer = rng.choice(enterprise_rows)
+            if index % 4 != 3:
+                worker.photo.save(f"demo-{index:04d}.png", _demo_photo(rng), save=False)
+                Worker.objects.filter(pk=worker.pk).update(photo=worker.photo.name)
             started = today - timedelta(days=rng.randrange(60, 2000))
             if index % 10 == 9:
-                former = enterprise_rows[(index + 3) % len(enterprise_rows)]
+                former = rng.choice([e for e in enterprise_rows if e != employer])
                 Employment.objects.create(
                     worker=worker, enterprise=former, started_on=started - timedelta(days=700),
                     ended_on=started - timedelta(days=10), end_reason="个人原因离职",

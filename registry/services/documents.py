@@ -26,14 +26,14 @@ def uploads_sanitise(instance) -> None:
 @transaction.atomic
 def record_save(*, actor, record):
     """Save any dossier record (a document, check, training, skill or offering)."""
-    if isinstance(record, Document):
-        if record.pk:
-            previous = type(record).objects.filter(pk=record.pk).values("valid_to").first()
-            if previous and previous["valid_to"] != record.valid_to:
-                # A renewed document is announced again before its new expiry date.
-                record.expiry_notified_at = None
-        record.validity = record.current_validity()
+    if isinstance(record, Document) and record.pk:
+        previous = type(record).objects.filter(pk=record.pk).values("valid_to").first()
+        if previous and previous["valid_to"] != record.valid_to:
+            # A renewed document is announced again before its new expiry date.
+            record.expiry_notified_at = None
     record.full_clean()
+    if isinstance(record, Document):
+        record.validity = record.current_validity()
     uploads_sanitise(record)
     if actor is not None:
         record._history_user = actor

@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Max, Min, Q
 from django.utils import timezone
 
 from ..completeness import (
     ENTERPRISE_ITEMS,
     WORKER_ITEMS,
+    Scope,
     completeness_expression,
     enterprise_document_status,
     enterprise_item_conditions,
@@ -79,8 +80,9 @@ def documents_validity_refresh(*, today: date, chunk_size: int = CHUNK_SIZE) -> 
     return changed
 
 
-def _subject_refresh(model, items, conditions, status_expression, queryset) -> int:
-    """One UPDATE for the rows of `queryset`, touching only those whose values change."""
+def _subject_refresh(model, items, conditions, status_expression, scope: Scope) -> int:
+    """One UPDATE for the subjects in `scope`, touching only rows whose values change."""
+    queryset = model.objects.filter(scope.subjects())
     stale_cutoff = timezone.now() - timedelta(days=settings.RECORD_STALE_AFTER_DAYS)
     is_stale = Q(last_confirmed_at__lt=stale_cutoff) | Q(
         last_confirmed_at__isnull=True, created_at__lt=stale_cutoff
@@ -94,7 +96,7 @@ def _subject_refresh(model, items, conditions, status_expression, queryset) -> i
     differs = Q()
     for name in new_values:
         differs |= ~Q(**{name: F(f"new_{name}")})
-    ids = list(pending.filter(differs).values_list("pk", flat=True))
+    ids = list(pending.filter(differs).order_by().values_list("pk", flat=True))
     updated = 0
     if ids:
         updated = model.objects.filter(pk__in=ids).update(**new_values)
@@ -104,19 +106,23 @@ def _subject_refresh(model, items, conditions, status_expression, queryset) -> i
     return updated
 
 
-def enterprises_refresh(queryset, *, today: date) -> int:
+def enterprises_refresh(scope: Scope, *, today: date) -> int:
     return _subject_refresh(
         Enterprise,
         ENTERPRISE_ITEMS,
-        enterprise_item_conditions(today),
-        enterprise_document_status(today),
-        queryset,
+        enterprise_item_conditions(today, scope),
+        enterprise_document_status(today, scope),
+        scope,
     )
 
 
-def workers_refresh(queryset, *, today: date) -> int:
+def workers_refresh(scope: Scope, *, today: date) -> int:
     return _subject_refresh(
-        Worker, WORKER_ITEMS, worker_item_conditions(today), worker_document_status(today), queryset
+        Worker,
+        WORKER_ITEMS,
+        worker_item_conditions(today, scope),
+        worker_document_status(today, scope),
+        scope,
     )
 
 
@@ -124,14 +130,15 @@ def dossier_recompute(*, enterprise_ids=(), worker_ids=(), today: date | None = 
     """Recompute the derived dossier columns of a few subjects right after a write."""
     today = today or timezone.localdate()
     if worker_ids:
-        workers_refresh(Worker.objects.filter(pk__in=list(worker_ids)), today=today)
+        worker_ids = tuple(worker_ids)
+        workers_refresh(Scope(ids=worker_ids), today=today)
         enterprise_ids = set(enterprise_ids) | set(
-            Employment.objects.filter(worker_id__in=list(worker_ids)).values_list(
+            Employment.objects.filter(worker_id__in=worker_ids).values_list(
                 "enterprise_id", flat=True
             )
         )
     if enterprise_ids:
-        enterprises_refresh(Enterprise.objects.filter(pk__in=list(enterprise_ids)), today=today)
+        enterprises_refresh(Scope(ids=tuple(enterprise_ids)), today=today)
 
 
 def _notice_text(enterprise: Enterprise, lines: list[str]) -> str:
@@ -162,7 +169,9 @@ def expiring_documents_notify(*, today: date) -> int:
         HealthCertificate.objects.filter(
             validity=Validity.EXPIRING, verified=True, expiry_notified_at__isnull=True
         )
-        .filter(worker__employments__ended_on__isnull=True)
+        # Both conditions in one filter() share the join: a current employment. (Alone,
+        # ended_on__isnull would also match workers with no employment at all.)
+        .filter(worker__employments__ended_on__isnull=True, worker__employments__isnull=False)
         .values_list("pk", "worker__employments__enterprise_id", "worker__name", "valid_to")
     )
     for pk, enterprise_id, worker_name, valid_to in certificates.iterator(chunk_size=2000):
@@ -266,6 +275,14 @@ def notices_drain(*, older_than: timedelta = timedelta(minutes=5)) -> int:
     return sum(notice_deliver(notice_id=pk) for pk in list(pending[:5000]))
 
 
+def _jit_off() -> None:
+    """PostgreSQL compiles these many-subquery statements with JIT, which costs ~0.6 s per
+    chunk while executing them takes ~0.05 s: switch it off for the current transaction."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+
+
 def records_refresh(*, today: date | None = None, chunk_size: int = CHUNK_SIZE) -> RefreshReport:
     """The daily refresh: document validity, dossier completeness, stale flags, notices."""
     today = today or timezone.localdate()
@@ -273,14 +290,12 @@ def records_refresh(*, today: date | None = None, chunk_size: int = CHUNK_SIZE) 
     report.documents_changed = documents_validity_refresh(today=today, chunk_size=chunk_size)
     for low, high in _id_ranges(Enterprise.objects.all(), chunk_size):
         with transaction.atomic():
-            report.enterprises_updated += enterprises_refresh(
-                Enterprise.objects.filter(pk__gte=low, pk__lt=high), today=today
-            )
+            _jit_off()
+            report.enterprises_updated += enterprises_refresh(Scope(low, high), today=today)
     for low, high in _id_ranges(Worker.objects.all(), chunk_size):
         with transaction.atomic():
-            report.workers_updated += workers_refresh(
-                Worker.objects.filter(pk__gte=low, pk__lt=high), today=today
-            )
+            _jit_off()
+            report.workers_updated += workers_refresh(Scope(low, high), today=today)
     notices_drain()
     report.notices_sent = expiring_documents_notify(today=today)
     logger.info("records refreshed: %s", report)

@@ -153,3 +153,18 @@ class BrokenMailBackend:
 
     def send_messages(self, messages):
         raise ConnectionRefusedError("smtp down")
+
+
+@pytest.mark.django_db
+def test_certificates_of_workers_without_an_employer_are_not_announced(
+    django_capture_on_commit_callbacks,
+):
+    unemployed = WorkerFactory()
+    HealthCertificateFactory(worker=unemployed, valid_to=TODAY + datetime.timedelta(days=3))
+    former = WorkerFactory()
+    EmploymentFactory(worker=former, ended_on=datetime.date(2025, 1, 1))
+    HealthCertificateFactory(worker=former, valid_to=TODAY + datetime.timedelta(days=3))
+    with django_capture_on_commit_callbacks(execute=True):
+        report = records_refresh(today=TODAY)
+    assert report.notices_sent == 0
+    assert mail.outbox == []
