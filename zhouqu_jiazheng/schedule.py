@@ -7,6 +7,8 @@ Names start with `zqjz:` so that the sync can tell its own entries from ones sta
 
 from dataclasses import dataclass
 
+from django.conf import settings
+
 
 @dataclass(frozen=True)
 class PeriodicTaskSpec:
@@ -35,5 +37,14 @@ PERIODIC_TASKS: tuple[PeriodicTaskSpec, ...] = (
         minute="30",
         hour="2",
         queue="bulk",
+    ),
+    PeriodicTaskSpec(
+        name="zqjz:credit-yearly-rating",
+        task="credit.tasks.yearly_rating",
+        description="每年在设定日期对当年所有企业和从业人员进行信用评价（结果为待审核）。",
+        minute="0",
+        hour="3",
+        day_of_month=str(settings.CREDIT_RATING_DAY),
+        month_of_year=str(settings.CREDIT_RATING_MONTH),
     ),
 )

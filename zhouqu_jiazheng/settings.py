@@ -255,5 +255,16 @@ LEDGER_IMPORT_MAX_ROWS = env.int("LEDGER_IMPORT_MAX_ROWS", default=200_000)
 # Imports above this many rows run on the `bulk` queue instead of inside the request.
 LEDGER_IMPORT_SYNC_ROWS = env.int("LEDGER_IMPORT_SYNC_ROWS", default=2_000)
 
+# --- Credit ---------------------------------------------------------------------------
+CREDIT_PUBLICITY_DAYS = env.int("CREDIT_PUBLICITY_DAYS", default=7)
+CREDIT_OBJECTION_DECISION_DAYS = env.int("CREDIT_OBJECTION_DECISION_DAYS", default=10)
+CREDIT_REPAIR_DECISION_DAYS = env.int("CREDIT_REPAIR_DECISION_DAYS", default=15)
+CREDIT_SUPERVISION_DAYS = env.int("CREDIT_SUPERVISION_DAYS", default=30)
+# The yearly rating run by beat on this month and day rates the current year (the plan
+# completes the grading during the April–October roll-out).
+CREDIT_RATING_MONTH = env.int("CREDIT_RATING_MONTH", default=10)
+CREDIT_RATING_DAY = env.int("CREDIT_RATING_DAY", default=15)
+CREDIT_RATING_CHUNK_SIZE = env.int("CREDIT_RATING_CHUNK_SIZE", default=5_000)
+
 # --- Project --------------------------------------------------------------------------
 SITE_NAME = "舟曲县信易+家政信用管理平台"

@@ -1,0 +1,396 @@
+"""The rating engine: set-based inputs in SQL, rules in Python, one upsert per chunk.
+
+For one id range of one subject type, a single SELECT returns every input of every subject
+in the range. Each input table is aggregated in its own derived table (GROUP BY subject)
+and LEFT JOINed to the subjects, so no join can multiply another's rows. Every derived
+table is restricted to the same id range, so a chunk reads only its own subjects' rows.
+
+The rules (`credit.rules`) then score each row, and one INSERT … ON CONFLICT DO UPDATE
+writes the chunk: re-running a chunk rewrites the same draft ratings and never creates a
+second rating for a subject and year. Ratings already publicised or final are left alone.
+
+Only constants and column names are formatted into the SQL; every value, including the
+admin-edited parameters of veto rules, is passed as a query parameter.
+
+The SQL is portable between PostgreSQL (production, tests) and SQLite (embedded mode).
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import JSONField
+
+from .models import Dimension, EvaluationStandard, EventKind, Severity, SubjectType, VetoRule
+from .rules import EVENT_KINDS, RULES, SEVERITIES, event_column, grade_for, rounded
+
+DIMENSIONS = tuple(Dimension.values)
+
+
+@dataclass(frozen=True)
+class CompiledIndicator:
+    code: str
+    dimension: str
+    weight: Decimal
+    rule: object
+    params: dict
+
+
+@dataclass(frozen=True)
+class CompiledVeto:
+    column: str
+    kind: str
+    params: dict
+    description: str
+
+
+@dataclass(frozen=True)
+class CompiledStandard:
+    standard_id: int
+    subject_type: str
+    aaa_min: Decimal
+    aa_min: Decimal
+    a_min: Decimal
+    indicators: tuple[CompiledIndicator, ...]
+    vetoes: tuple[CompiledVeto, ...]
+
+
+def compile_standard(standard: EvaluationStandard) -> CompiledStandard:
+    indicators = tuple(
+        CompiledIndicator(i.code, i.dimension, Decimal(i.weight), RULES[i.rule], dict(i.params))
+        for i in standard.indicators.order_by("sort_order", "code")
+    )
+    vetoes = tuple(
+        CompiledVeto(f"veto_{index}", v.kind, dict(v.params), v.description)
+        for index, v in enumerate(standard.vetoes.order_by("id"))
+    )
+    return CompiledStandard(
+        standard.pk, standard.subject_type, Decimal(standard.aaa_min), Decimal(standard.aa_min),
+        Decimal(standard.a_min), indicators, vetoes,
+    )  # fmt: skip
+
+
+# --- Inputs ----------------------------------------------------------------------------------
+
+
+def _veto_filters(vetoes: tuple[CompiledVeto, ...], params: dict) -> list[str]:
+    """COUNT(*) FILTER columns for the event vetoes; user-entered values become parameters."""
+    columns = []
+    for veto in vetoes:
+        if veto.kind != VetoRule.Kind.EVENT:
+            continue
+        conditions = []
+        kinds = [k for k in veto.params.get("kinds", []) if k in EventKind.values]
+        if not kinds:
+            raise ValidationError(f"一票否决“{veto.description}”没有有效的信用记录类型。")
+        names = []
+        for index, kind in enumerate(kinds):
+            params[f"{veto.column}_k{index}"] = kind
+            names.append(f"%({veto.column}_k{index})s")
+        conditions.append(f"kind IN ({', '.join(names)})")
+        tags = [str(t) for t in veto.params.get("tags", []) if str(t).strip()]
+        if tags:
+            names = []
+            for index, tag in enumerate(tags):
+                params[f"{veto.column}_t{index}"] = tag
+                names.append(f"%({veto.column}_t{index})s")
+            conditions.append(f"tag IN ({', '.join(names)})")
+        severities = [s for s in veto.params.get("severities", []) if s in Severity.values]
+        if severities:
+            names = []
+            for index, severity in enumerate(severities):
+                params[f"{veto.column}_s{index}"] = severity
+                names.append(f"%({veto.column}_s{index})s")
+            conditions.append(f"severity IN ({', '.join(names)})")
+        columns.append(f"COUNT(*) FILTER (WHERE {' AND '.join(conditions)}) AS {veto.column}")
+    return columns
+
+
+def _events_table(fk: str, vetoes, params: dict) -> tuple[str, list[str]]:
+    counts = [
+        f"COUNT(*) FILTER (WHERE kind = '{kind}' AND severity = '{severity}') "
+        f"AS {event_column(kind, severity)}"
+        for kind in EVENT_KINDS
+        for severity in SEVERITIES
+    ]
+    veto_columns = _veto_filters(vetoes, params)
+    select = ",\n    ".join(
+        [
+            f"{fk} AS subject_id",
+            *counts,
+            "AVG(value) FILTER (WHERE kind = 'review') AS review_avg",
+            "COUNT(*) FILTER (WHERE kind = 'review') AS review_count",
+            *veto_columns,
+        ]
+    )
+    table = f"""(
+  SELECT {select}
+  FROM credit_creditevent
+  WHERE {fk} >= %(low)s AND {fk} < %(high)s
+    AND status = 'active'
+    AND occurred_on >= %(year_start)s AND occurred_on <= %(year_end)s
+    AND (disclosure_until IS NULL OR disclosure_until >= %(as_of)s)
+  GROUP BY {fk}
+) ev"""
+    outer = [f"COALESCE(ev.{event_column(k, s)}, 0) AS {event_column(k, s)}"
+             for k in EVENT_KINDS for s in SEVERITIES]  # fmt: skip
+    outer += ["ev.review_avg AS review_avg", "COALESCE(ev.review_count, 0) AS review_count"]
+    outer += [f"COALESCE(ev.{v.column}, 0) AS {v.column}"
+              for v in vetoes if v.kind == VetoRule.Kind.EVENT]  # fmt: skip
+    return table, outer
+
+
+def _key_list_table(fk: str) -> str:
+    return f"""(
+  SELECT DISTINCT {fk} AS subject_id
+  FROM credit_keylistentry
+  WHERE {fk} >= %(low)s AND {fk} < %(high)s AND status = 'active'
+    AND starts_on <= %(as_of)s AND ends_on > %(as_of)s
+) kl"""
+
+
+VALID_ON = "(valid_to IS NULL OR valid_to >= %(as_of)s)"
+
+
+def enterprise_inputs_sql(vetoes, params: dict) -> str:
+    events, event_columns = _events_table("enterprise_id", vetoes, params)
+    columns = ",\n  ".join(
+        [
+            "s.id AS subject_id",
+            "s.completeness AS completeness",
+            "CASE WHEN s.last_confirmed_at >= %(fresh_after)s THEN 1 ELSE 0 END "
+            "AS confirmed_recent",
+            "COALESCE(q.total, 0) AS quals_total",
+            "COALESCE(q.valid, 0) AS quals_valid",
+            "COALESCE(q.licence_valid, 0) AS licence_valid",
+            "COALESCE(st.total, 0) AS staff_total",
+            "COALESCE(st.health_valid, 0) AS staff_health_valid",
+            "COALESCE(tr.hours, 0) AS staff_training_hours",
+            *event_columns,
+            "CASE WHEN kl.subject_id IS NULL THEN 0 ELSE 1 END AS key_list",
+        ]
+    )
+    return f"""
+SELECT {columns}
+FROM registry_enterprise s
+LEFT JOIN (
+  SELECT enterprise_id AS subject_id, COUNT(*) AS total,
+    COUNT(*) FILTER (WHERE {VALID_ON}) AS valid,
+    MAX(CASE WHEN kind = 'licence' AND {VALID_ON} THEN 1 ELSE 0 END) AS licence_valid
+  FROM registry_enterprisequalification
+  WHERE verified AND enterprise_id >= %(low)s AND enterprise_id < %(high)s
+  GROUP BY enterprise_id
+) q ON q.subject_id = s.id
+LEFT JOIN (
+  SELECT e.enterprise_id AS subject_id, COUNT(*) AS total,
+    COUNT(*) FILTER (WHERE EXISTS (
+      SELECT 1 FROM registry_healthcertificate h
+      WHERE h.worker_id = e.worker_id AND h.verified
+        AND (h.valid_to IS NULL OR h.valid_to >= %(as_of)s))) AS health_valid
+  FROM registry_employment e
+  WHERE e.ended_on IS NULL AND e.enterprise_id >= %(low)s AND e.enterprise_id < %(high)s
+  GROUP BY e.enterprise_id
+) st ON st.subject_id = s.id
+LEFT JOIN (
+  SELECT e.enterprise_id AS subject_id, SUM(t.hours) AS hours
+  FROM registry_employment e
+  JOIN registry_trainingrecord t ON t.worker_id = e.worker_id
+  WHERE e.ended_on IS NULL AND e.enterprise_id >= %(low)s AND e.enterprise_id < %(high)s
+    AND t.verified AND t.completed_on >= %(year_start)s AND t.completed_on <= %(year_end)s
+  GROUP BY e.enterprise_id
+) tr ON tr.subject_id = s.id
+LEFT JOIN {events} ON ev.subject_id = s.id
+LEFT JOIN {_key_list_table("enterprise_id")} ON kl.subject_id = s.id
+WHERE s.id >= %(low)s AND s.id < %(high)s AND s.business_status = 'operating'
+ORDER BY s.id
+"""
+
+
+def worker_inputs_sql(vetoes, params: dict) -> str:
+    events, event_columns = _events_table("worker_id", vetoes, params)
+    columns = ",\n  ".join(
+        [
+            "s.id AS subject_id",
+            "s.completeness AS completeness",
+            "CASE WHEN s.last_confirmed_at >= %(fresh_after)s THEN 1 ELSE 0 END "
+            "AS confirmed_recent",
+            "CASE WHEN h.subject_id IS NULL THEN 0 ELSE 1 END AS health_valid",
+            "CASE WHEN b.result = 'passed' THEN 1 ELSE 0 END AS background_passed",
+            "CASE WHEN sk.subject_id IS NULL THEN 0 ELSE 1 END AS has_skill",
+            "COALESCE(tr.hours, 0) AS training_hours",
+            *event_columns,
+            "CASE WHEN kl.subject_id IS NULL THEN 0 ELSE 1 END AS key_list",
+        ]
+    )
+    return f"""
+SELECT {columns}
+FROM registry_worker s
+LEFT JOIN (
+  SELECT DISTINCT worker_id AS subject_id FROM registry_healthcertificate
+  WHERE verified AND {VALID_ON} AND worker_id >= %(low)s AND worker_id < %(high)s
+) h ON h.subject_id = s.id
+LEFT JOIN (
+  SELECT worker_id AS subject_id, result,
+    ROW_NUMBER() OVER (PARTITION BY worker_id ORDER BY checked_on DESC, id DESC) AS position
+  FROM registry_backgroundcheck
+  WHERE worker_id >= %(low)s AND worker_id < %(high)s
+) b ON b.subject_id = s.id AND b.position = 1
+LEFT JOIN (
+  SELECT DISTINCT worker_id AS subject_id FROM registry_skillcertificate
+  WHERE verified AND worker_id >= %(low)s AND worker_id < %(high)s
+) sk ON sk.subject_id = s.id
+LEFT JOIN (
+  SELECT worker_id AS subject_id, SUM(hours) AS hours FROM registry_trainingrecord
+  WHERE verified AND completed_on >= %(year_start)s AND completed_on <= %(year_end)s
+    AND worker_id >= %(low)s AND worker_id < %(high)s
+  GROUP BY worker_id
+) tr ON tr.subject_id = s.id
+LEFT JOIN {events} ON ev.subject_id = s.id
+LEFT JOIN {_key_list_table("worker_id")} ON kl.subject_id = s.id
+WHERE s.id >= %(low)s AND s.id < %(high)s
+  AND EXISTS (
+    SELECT 1 FROM registry_employment e
+    WHERE e.worker_id = s.id AND e.started_on <= %(year_end)s
+      AND (e.ended_on IS NULL OR e.ended_on >= %(year_start)s))
+ORDER BY s.id
+"""
+
+
+def evaluation_date(year: int, today: date) -> date:
+    """Ratings are computed as of today, or as of 31 December for a past year."""
+    return min(today, date(year, 12, 31))
+
+
+def inputs_for_range(
+    compiled: CompiledStandard, year: int, as_of: date, low: int, high: int
+) -> Iterator[dict]:
+    ops = connection.ops
+    fresh_after = datetime.combine(
+        as_of - timedelta(days=settings.RECORD_STALE_AFTER_DAYS), datetime.min.time()
+    ).astimezone()
+    params = {
+        "low": low,
+        "high": high,
+        "as_of": ops.adapt_datefield_value(as_of),
+        "year_start": ops.adapt_datefield_value(date(year, 1, 1)),
+        "year_end": ops.adapt_datefield_value(date(year, 12, 31)),
+        "fresh_after": ops.adapt_datetimefield_value(fresh_after),
+    }
+    if compiled.subject_type == SubjectType.ENTERPRISE:
+        sql = enterprise_inputs_sql(compiled.vetoes, params)
+    else:
+        sql = worker_inputs_sql(compiled.vetoes, params)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        for row in cursor.fetchall():
+            yield dict(zip(names, row, strict=True))
+
+
+# --- Scoring ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Result:
+    subject_id: int
+    dimensions: dict[str, Decimal]
+    total: Decimal
+    grade: str
+    vetoed: bool
+    veto_reason: str
+    explanation: list
+
+
+def score(compiled: CompiledStandard, inputs: dict) -> Result:
+    dimensions = dict.fromkeys(DIMENSIONS, Decimal(0))
+    explanation = []
+    for indicator in compiled.indicators:
+        result = indicator.rule(indicator.weight, indicator.params, inputs)
+        dimensions[indicator.dimension] += result.points
+        explanation.append([indicator.code, result.shown, str(result.points)])
+    total = rounded(sum(dimensions.values()))
+    grade = grade_for(total, compiled.aaa_min, compiled.aa_min, compiled.a_min)
+    reasons = []
+    for veto in compiled.vetoes:
+        hit = (
+            inputs.get("key_list")
+            if veto.kind == VetoRule.Kind.KEY_LIST
+            else inputs.get(veto.column)
+        )
+        if hit:
+            reasons.append(veto.description)
+    vetoed = bool(reasons)
+    return Result(
+        subject_id=inputs["subject_id"],
+        dimensions={k: rounded(v) for k, v in dimensions.items()},
+        total=total,
+        grade="B" if vetoed else grade,
+        vetoed=vetoed,
+        veto_reason="；".join(reasons)[:200],
+        explanation=explanation,
+    )
+
+
+# --- Writing ---------------------------------------------------------------------------------
+
+UPSERT = """
+INSERT INTO credit_rating (
+  year, enterprise_id, worker_id, standard_id, run_id, compliance, quality, reputation,
+  commitment, total, grade, vetoed, veto_reason, explanation, status, computed_at)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 'draft', %s)
+ON CONFLICT (year, {fk}) WHERE {fk} IS NOT NULL DO UPDATE SET
+  standard_id = excluded.standard_id, run_id = excluded.run_id,
+  compliance = excluded.compliance, quality = excluded.quality,
+  reputation = excluded.reputation, commitment = excluded.commitment,
+  total = excluded.total, grade = excluded.grade, vetoed = excluded.vetoed,
+  veto_reason = excluded.veto_reason, explanation = excluded.explanation,
+  computed_at = excluded.computed_at
+WHERE credit_rating.status = 'draft'
+"""
+
+
+def upsert_ratings(
+    compiled: CompiledStandard, results: list[Result], *, year: int, run_id: int | None, now
+) -> int:
+    if not results:
+        return 0
+    enterprise = compiled.subject_type == SubjectType.ENTERPRISE
+    fk = "enterprise_id" if enterprise else "worker_id"
+    json_field = JSONField()
+    computed_at = connection.ops.adapt_datetimefield_value(now)
+    rows = [
+        (
+            year,
+            r.subject_id if enterprise else None,
+            None if enterprise else r.subject_id,
+            compiled.standard_id,
+            run_id,
+            r.dimensions[Dimension.COMPLIANCE],
+            r.dimensions[Dimension.QUALITY],
+            r.dimensions[Dimension.REPUTATION],
+            r.dimensions[Dimension.COMMITMENT],
+            r.total,
+            r.grade,
+            r.vetoed,
+            r.veto_reason,
+            json_field.get_db_prep_value(r.explanation, connection),
+            computed_at,
+        )
+        for r in results
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(UPSERT.format(fk=fk), rows)
+    return len(rows)
+
+
+def rate_range(
+    compiled: CompiledStandard, *, year: int, as_of: date, low: int, high: int, run_id, now
+) -> int:
+    inputs = inputs_for_range(compiled, year, as_of, low, high)
+    results = [score(compiled, row) for row in inputs]
+    upsert_ratings(compiled, results, year=year, run_id=run_id, now=now)
+    return len(results)

@@ -1,0 +1,31 @@
+"""Every write to the credit file and the ratings goes through these functions."""
+
+from .events import (
+    credit_event_record,
+    credit_event_revoke,
+    credit_event_revoke_by_source,
+    disclosure_until,
+)
+from .rating import (
+    active_standard,
+    rating_chunk_compute,
+    rating_run_start,
+    rating_run_year,
+    rating_subject_recompute,
+    standard_lock,
+    standard_problems,
+)
+
+__all__ = [
+    "active_standard",
+    "credit_event_record",
+    "credit_event_revoke",
+    "credit_event_revoke_by_source",
+    "disclosure_until",
+    "rating_chunk_compute",
+    "rating_run_start",
+    "rating_run_year",
+    "rating_subject_recompute",
+    "standard_lock",
+    "standard_problems",
+]

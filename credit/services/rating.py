@@ -1,0 +1,194 @@
+"""Running the yearly rating: a RatingRun split into id-range chunks, each computed once."""
+
+import logging
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Max, Min
+from django.utils import timezone
+
+from registry.models import Enterprise, Worker
+
+from .. import engine
+from ..models import EvaluationStandard, Rating, RatingChunk, RatingRun, SubjectType
+
+logger = logging.getLogger(__name__)
+
+SUBJECT_MODELS = {SubjectType.ENTERPRISE: Enterprise, SubjectType.WORKER: Worker}
+
+
+def active_standard(year: int, subject_type: str) -> EvaluationStandard:
+    standard = EvaluationStandard.objects.filter(
+        year=year, subject_type=subject_type, status=EvaluationStandard.Status.ACTIVE
+    ).first()
+    if standard is None:
+        label = SubjectType(subject_type).label
+        raise ValidationError(f"{year}年度没有现行的{label}评价标准，请先在评价标准中启用。")
+    return standard
+
+
+def standard_problems(standard: EvaluationStandard) -> list[str]:
+    """What stops a standard from being used: weights must add up to 100."""
+    problems = []
+    total = sum(i.weight for i in standard.indicators.all())
+    if total != 100:
+        problems.append(f"各指标分值合计应为100分，当前为{total}分。")
+    if not standard.indicators.exists():
+        problems.append("标准中没有指标。")
+    return problems
+
+
+def standard_lock(standard: EvaluationStandard) -> None:
+    if standard.locked_at is None:
+        EvaluationStandard.objects.filter(pk=standard.pk, locked_at__isnull=True).update(
+            locked_at=timezone.now()
+        )
+
+
+@transaction.atomic
+def rating_run_start(*, actor, year: int, chunk_size: int | None = None) -> RatingRun:
+    """Create a run and its chunks; the chunk tasks are queued once the run is committed."""
+    if not 2000 <= year <= timezone.localdate().year:
+        raise ValidationError({"year": "评价年度不正确。"})
+    standards = {kind: active_standard(year, kind) for kind in SubjectType.values}
+    for standard in standards.values():
+        problems = standard_problems(standard)
+        if problems:
+            raise ValidationError(f"{standard}：" + "；".join(problems))
+    chunk_size = chunk_size or settings.CREDIT_RATING_CHUNK_SIZE
+    run = RatingRun.objects.create(
+        year=year,
+        enterprise_standard=standards[SubjectType.ENTERPRISE],
+        worker_standard=standards[SubjectType.WORKER],
+        chunk_size=chunk_size,
+        triggered_by=actor if getattr(actor, "pk", None) else None,
+        status=RatingRun.Status.PENDING,
+    )
+    chunks = []
+    for subject_type, model in SUBJECT_MODELS.items():
+        bounds = model.objects.aggregate(low=Min("pk"), high=Max("pk"))
+        if bounds["low"] is None:
+            continue
+        for low in range(bounds["low"], bounds["high"] + 1, chunk_size):
+            chunks.append(
+                RatingChunk(run=run, subject_type=subject_type, low=low, high=low + chunk_size)
+            )
+    RatingChunk.objects.bulk_create(chunks, batch_size=1000)
+    run.chunks_total = len(chunks)
+    run.save(update_fields=["chunks_total"])
+    for standard in standards.values():
+        standard_lock(standard)
+    return run
+
+
+def rating_run_enqueue(run: RatingRun) -> None:
+    from ..tasks import rate_chunk
+
+    chunk_ids = list(run.chunks.filter(done_at__isnull=True).values_list("pk", flat=True))
+    for chunk_id in chunk_ids:
+        rate_chunk.apply_async(args=[chunk_id], queue=settings.CELERY_BULK_QUEUE)
+
+
+def rating_chunk_compute(*, chunk_id: int) -> bool:
+    """Compute one chunk. Idempotent: a chunk already done (a redelivered task) is skipped,
+    and a chunk interrupted half-way left nothing behind (one transaction)."""
+    with transaction.atomic():
+        chunk = (
+            RatingChunk.objects.select_for_update(skip_locked=True)
+            .select_related("run__enterprise_standard", "run__worker_standard")
+            .filter(pk=chunk_id, done_at__isnull=True)
+            .first()
+        )
+        if chunk is None:
+            return False
+        run = chunk.run
+        if run.status == RatingRun.Status.PENDING:
+            RatingRun.objects.filter(pk=run.pk, status=RatingRun.Status.PENDING).update(
+                status=RatingRun.Status.RUNNING, started_at=timezone.now()
+            )
+        # The standards were fixed (and locked) when the run started.
+        standard = (
+            run.enterprise_standard
+            if chunk.subject_type == SubjectType.ENTERPRISE
+            else run.worker_standard
+        )
+        compiled = engine.compile_standard(standard)
+        as_of = engine.evaluation_date(run.year, timezone.localdate())
+        count = engine.rate_range(
+            compiled, year=run.year, as_of=as_of, low=chunk.low, high=chunk.high,
+            run_id=run.pk, now=timezone.now(),
+        )  # fmt: skip
+        chunk.done_at = timezone.now()
+        chunk.subjects = count
+        chunk.save(update_fields=["done_at", "subjects"])
+        RatingRun.objects.filter(pk=run.pk).update(
+            chunks_done=F("chunks_done") + 1, subjects_done=F("subjects_done") + count
+        )
+        _finish_if_complete(run.pk)
+    return True
+
+
+def _finish_if_complete(run_id: int) -> None:
+    run = RatingRun.objects.select_for_update().get(pk=run_id)
+    if run.chunks_done < run.chunks_total or run.status == RatingRun.Status.DONE:
+        return
+    # Draft ratings of the year that this run did not produce belong to subjects no
+    # longer active (deregistered, left the trade): they are withdrawn.
+    Rating.objects.filter(year=run.year, status=Rating.Status.DRAFT).exclude(run=run).delete()
+    run.status = RatingRun.Status.DONE
+    run.finished_at = timezone.now()
+    run.subjects_total = run.subjects_done
+    run.message = f"共评价{run.subjects_done}个主体。"
+    run.save(update_fields=["status", "finished_at", "subjects_total", "message"])
+    logger.info("rating run %s for %s finished: %s subjects", run.pk, run.year, run.subjects_done)
+
+
+def rating_run_year(*, actor, year: int, sync: bool = False, chunk_size=None) -> RatingRun:
+    """Rate every active enterprise and worker for `year`.
+
+    With `sync` the chunks run here, one after another (the shell command's --sync);
+    otherwise they go to the `bulk` queue after the run is committed."""
+    run = rating_run_start(actor=actor, year=year, chunk_size=chunk_size)
+    if sync:
+        for chunk_id in run.chunks.values_list("pk", flat=True):
+            rating_chunk_compute(chunk_id=chunk_id)
+        run.refresh_from_db()
+        if run.chunks_total == 0:
+            _finish_empty(run)
+    else:
+        transaction.on_commit(lambda: rating_run_enqueue(run))
+        if run.chunks_total == 0:
+            _finish_empty(run)
+    return run
+
+
+def _finish_empty(run: RatingRun) -> None:
+    with transaction.atomic():
+        _finish_if_complete(run.pk)
+    run.refresh_from_db()
+
+
+def rating_subject_recompute(*, rating: Rating) -> Rating:
+    """Recompute one subject's rating with the same standard (after an objection or a
+    repair changed its inputs); allowed until the rating is final."""
+    if rating.status == Rating.Status.FINAL:
+        raise ValidationError("评价结果已确定，不能重新计算。")
+    compiled = engine.compile_standard(rating.standard)
+    subject_id = rating.enterprise_id or rating.worker_id
+    as_of = engine.evaluation_date(rating.year, timezone.localdate())
+    rows = list(engine.inputs_for_range(compiled, rating.year, as_of, subject_id, subject_id + 1))
+    if not rows:
+        raise ValidationError("该主体已不在评价范围内。")
+    result = engine.score(compiled, rows[0])
+    rating.compliance = result.dimensions["compliance"]
+    rating.quality = result.dimensions["quality"]
+    rating.reputation = result.dimensions["reputation"]
+    rating.commitment = result.dimensions["commitment"]
+    rating.total = result.total
+    rating.grade = result.grade
+    rating.vetoed = result.vetoed
+    rating.veto_reason = result.veto_reason
+    rating.explanation = result.explanation
+    rating.computed_at = timezone.now()
+    return rating

@@ -1,0 +1,218 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.db import transaction
+
+from credit.engine import compile_standard, evaluation_date, inputs_for_range, score
+from credit.models import (
+    CreditEvent,
+    EvaluationStandard,
+    EventKind,
+    Grade,
+    KeyListEntry,
+    Rating,
+    RatingChunk,
+    Severity,
+    SubjectType,
+)
+from credit.rules import grade_for
+from credit.services import rating_chunk_compute, rating_run_start, rating_run_year
+from registry.services import records_refresh
+from tests.factories.credit import CreditEventFactory
+from tests.factories.registry import (
+    BackgroundCheckFactory,
+    EmploymentFactory,
+    EnterpriseFactory,
+    HealthCertificateFactory,
+    QualificationFactory,
+    SkillFactory,
+    TrainingFactory,
+    WorkerFactory,
+)
+
+YEAR = 2025
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _november_2025():
+    with time_machine.travel(datetime.datetime(2025, 11, 20, 10, tzinfo=datetime.UTC)):
+        yield
+
+
+def standard(subject_type):
+    return EvaluationStandard.objects.get(year=YEAR, subject_type=subject_type, status="active")
+
+
+def test_default_standards_are_worth_100_points_each():
+    for subject_type in SubjectType.values:
+        s = standard(subject_type)
+        assert sum(i.weight for i in s.indicators.all()) == 100
+        assert {i.dimension for i in s.indicators.all()} == {
+            "compliance", "quality", "reputation", "commitment"
+        }  # fmt: skip
+        assert s.vetoes.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("total", "grade"),
+    [("100", "AAA"), ("90.0", "AAA"), ("89.9", "AA"), ("80", "AA"), ("79.9", "A"),
+     ("60", "A"), ("59.9", "B"), ("0", "B")],
+)  # fmt: skip
+def test_grades_follow_the_thresholds_exactly(total, grade):
+    assert grade_for(Decimal(total), Decimal(90), Decimal(80), Decimal(60)) == grade
+
+
+def a_good_enterprise():
+    enterprise = EnterpriseFactory(
+        last_confirmed_at=datetime.datetime(2025, 6, 1, tzinfo=datetime.UTC)
+    )
+    QualificationFactory(enterprise=enterprise)
+    for _ in range(2):
+        worker = WorkerFactory(photo="p.png", last_confirmed_at=enterprise.last_confirmed_at)
+        EmploymentFactory(worker=worker, enterprise=enterprise)
+        HealthCertificateFactory(worker=worker, valid_to=datetime.date(2026, 6, 30))
+        BackgroundCheckFactory(worker=worker)
+        TrainingFactory(worker=worker, hours=24, completed_on=datetime.date(2025, 4, 1))
+        SkillFactory(worker=worker)
+    return enterprise
+
+
+def rate(subject, subject_type):
+    compiled = compile_standard(standard(subject_type))
+    rows = list(inputs_for_range(compiled, YEAR, evaluation_date(YEAR, datetime.date(2025, 11, 20)),
+                                 subject.pk, subject.pk + 1))  # fmt: skip
+    return score(compiled, rows[0])
+
+
+def test_an_exemplary_enterprise_explained_indicator_by_indicator():
+    enterprise = a_good_enterprise()
+    records_refresh()
+    enterprise.refresh_from_db()
+    for value in (5, 5, 4, 5):
+        CreditEventFactory(enterprise=enterprise, kind=EventKind.SERVICE_REVIEW, value=value)
+    CreditEventFactory(enterprise=enterprise, kind=EventKind.AWARD, severity=Severity.GENERAL)
+    result = rate(enterprise, SubjectType.ENTERPRISE)
+    points = {code: Decimal(p) for code, _, p in result.explanation}
+    assert points["E-C1"] == 10 and points["E-C2"] == 10 and points["E-C3"] == 10
+    assert points["E-Q2"] == 10  # 24 hours per head
+    # 4.75 average -> (4.75 - 1) / 4 * 15 = 14.0625
+    assert points["E-R1"] == Decimal("14.1")
+    assert points["E-P3"] == Decimal("2.5")
+    # completeness: the enterprise has no offering -> 5 of 6 items -> 83 % of 5 points
+    assert points["E-Q3"] == Decimal("4.2")
+    expected = sum(points.values())
+    assert result.total == expected
+    assert result.grade == Grade.AAA if expected >= 90 else Grade.AA
+
+
+def test_negative_events_deduct_by_severity_and_vetoes_force_b():
+    enterprise = a_good_enterprise()
+    CreditEventFactory(enterprise=enterprise, kind=EventKind.PENALTY, severity=Severity.MINOR)
+    CreditEventFactory(enterprise=enterprise, kind=EventKind.PENALTY, severity=Severity.GENERAL)
+    result = rate(enterprise, SubjectType.ENTERPRISE)
+    assert dict((c, p) for c, _, p in result.explanation)["E-C3"] == "3.0"  # 10 - 2 - 5
+    assert not result.vetoed
+
+    CreditEventFactory(
+        enterprise=enterprise, kind=EventKind.SUBSTANTIATED_COMPLAINT, tag="人身安全",
+        severity=Severity.SERIOUS,
+    )  # fmt: skip
+    result = rate(enterprise, SubjectType.ENTERPRISE)
+    assert result.vetoed and result.grade == Grade.B
+    assert "人身安全" in result.veto_reason
+
+
+def test_key_list_forces_b():
+    worker = WorkerFactory()
+    EmploymentFactory(worker=worker)
+    KeyListEntry.objects.create(
+        worker=worker, reason="严重失信", basis="法院判决", starts_on=datetime.date(2025, 3, 1),
+        ends_on=datetime.date(2028, 3, 1),
+    )  # fmt: skip
+    result = rate(worker, SubjectType.WORKER)
+    assert result.grade == Grade.B and "重点管理名单" in result.veto_reason
+
+
+def test_repaired_revoked_and_expired_events_stop_counting():
+    worker = WorkerFactory()
+    EmploymentFactory(worker=worker)
+    counting = CreditEventFactory(worker=worker, kind=EventKind.CONTRACT_DISPUTE)
+    base = dict((c, p) for c, _, p in rate(worker, SubjectType.WORKER).explanation)["W-P1"]
+    assert base == "5.0"
+    for change in (
+        {"status": CreditEvent.Status.REPAIRED},
+        {"status": CreditEvent.Status.REVOKED},
+        {"disclosure_until": datetime.date(2025, 11, 1)},
+    ):
+        CreditEvent.objects.filter(pk=counting.pk).update(
+            status=CreditEvent.Status.ACTIVE, disclosure_until=datetime.date(2026, 6, 1)
+        )
+        CreditEvent.objects.filter(pk=counting.pk).update(**change)
+        points = dict((c, p) for c, _, p in rate(worker, SubjectType.WORKER).explanation)["W-P1"]
+        assert points == "10.0", change
+
+
+def test_events_of_other_years_do_not_count():
+    worker = WorkerFactory()
+    EmploymentFactory(worker=worker)
+    CreditEventFactory(worker=worker, kind=EventKind.CONTRACT_DISPUTE,
+                       occurred_on=datetime.date(2024, 12, 31))  # fmt: skip
+    points = dict((c, p) for c, _, p in rate(worker, SubjectType.WORKER).explanation)["W-P1"]
+    assert points == "10.0"
+
+
+def test_a_run_rates_every_active_subject_once():
+    enterprise = a_good_enterprise()
+    EnterpriseFactory(business_status="deregistered")
+    idle = WorkerFactory()  # never employed: not rated
+    run = rating_run_year(actor=None, year=YEAR, sync=True, chunk_size=2)
+    assert run.status == "done" and run.progress_percent == 100
+    assert Rating.objects.filter(enterprise=enterprise).count() == 1
+    assert Rating.objects.filter(enterprise__isnull=False).count() == 1
+    assert Rating.objects.filter(worker__isnull=False).count() == 2
+    assert not Rating.objects.filter(worker=idle).exists()
+    assert run.subjects_done == 3
+    assert standard(SubjectType.ENTERPRISE).locked_at is not None
+
+
+def test_rerun_and_redelivered_chunk_leave_one_identical_rating():
+    a_good_enterprise()
+    rating_run_year(actor=None, year=YEAR, sync=True)
+    first = list(Rating.objects.order_by("pk").values_list(
+        "enterprise_id", "worker_id", "total", "grade", "explanation"))  # fmt: skip
+
+    rating_run_year(actor=None, year=YEAR, sync=True)  # a re-run
+    run = rating_run_start(actor=None, year=YEAR)
+    chunk = RatingChunk.objects.filter(run=run).first()
+    assert rating_chunk_compute(chunk_id=chunk.pk) is True
+    assert rating_chunk_compute(chunk_id=chunk.pk) is False  # the same task delivered again
+    # A worker that dies before committing leaves nothing behind: simulated by rolling
+    # back a computation of the other chunk, which is then computed again.
+    other = RatingChunk.objects.filter(run=run).exclude(pk=chunk.pk).get()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        rating_chunk_compute(chunk_id=other.pk)
+        raise RuntimeError("worker lost")
+    other.refresh_from_db()
+    assert other.done_at is None
+    assert rating_chunk_compute(chunk_id=other.pk) is True
+    run.refresh_from_db()
+    assert run.status == "done" and run.chunks_done == run.chunks_total == 2
+
+    second = list(Rating.objects.order_by("pk").values_list(
+        "enterprise_id", "worker_id", "total", "grade", "explanation"))  # fmt: skip
+    assert first == second
+    assert Rating.objects.count() == 3
+
+
+def test_published_ratings_are_not_overwritten_by_a_rerun():
+    enterprise = a_good_enterprise()
+    rating_run_year(actor=None, year=YEAR, sync=True)
+    rating = Rating.objects.get(enterprise=enterprise)
+    Rating.objects.filter(pk=rating.pk).update(status="final", total=Decimal("77.0"))
+    CreditEventFactory(enterprise=enterprise, kind=EventKind.PENALTY, severity=Severity.SERIOUS)
+    rating_run_year(actor=None, year=YEAR, sync=True)
+    rating.refresh_from_db()
+    assert rating.total == Decimal("77.0") and rating.status == "final"
