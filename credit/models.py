@@ -61,6 +61,8 @@ class SubjectMixin(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        # Each model indexes its subject columns together with what it is queried by.
+        db_index=False,
     )
     worker = models.ForeignKey(
         Worker,
@@ -69,6 +71,8 @@ class SubjectMixin(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        # Each model indexes its subject columns together with what it is queried by.
+        db_index=False,
     )
 
     class Meta:
@@ -432,9 +436,14 @@ class Rating(SubjectMixin):
         PUBLICISED = "publicised", "公示中"
         FINAL = "final", "已确定"
 
-    year = models.PositiveSmallIntegerField("评价年度", db_index=True)
+    year = models.PositiveSmallIntegerField("评价年度")
+    # Few indexes on purpose: the engine writes a year's ratings in bulk.
     standard = models.ForeignKey(
-        EvaluationStandard, verbose_name="评价标准", on_delete=models.PROTECT, related_name="+"
+        EvaluationStandard,
+        verbose_name="评价标准",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     run = models.ForeignKey(
         RatingRun,
@@ -443,18 +452,19 @@ class Rating(SubjectMixin):
         null=True,
         blank=True,
         related_name="ratings",
+        db_index=False,
     )
     compliance = models.DecimalField("经营合规", max_digits=5, decimal_places=1)
     quality = models.DecimalField("服务质量", max_digits=5, decimal_places=1)
     reputation = models.DecimalField("客户口碑", max_digits=5, decimal_places=1)
     commitment = models.DecimalField("履约守信", max_digits=5, decimal_places=1)
-    total = models.DecimalField("总分", max_digits=5, decimal_places=1, db_index=True)
-    grade = models.CharField("等级", max_length=3, choices=Grade.choices, db_index=True)
+    total = models.DecimalField("总分", max_digits=5, decimal_places=1)
+    grade = models.CharField("等级", max_length=3, choices=Grade.choices)
     vetoed = models.BooleanField("一票否决", default=False)
     veto_reason = models.CharField("否决原因", max_length=200, blank=True)
     explanation = models.JSONField("评分明细", default=list)
     status = models.CharField(
-        "状态", max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
+        "状态", max_length=12, choices=Status.choices, default=Status.DRAFT
     )
     computed_at = models.DateTimeField("计算时间")
     publicity_starts_on = models.DateField("公示开始", null=True, blank=True)
@@ -469,16 +479,17 @@ class Rating(SubjectMixin):
         constraints = [
             exactly_one_subject("credit_rating_one_subject"),
             models.UniqueConstraint(
-                fields=["year", "enterprise"],
+                fields=["enterprise", "year"],
                 condition=Q(enterprise__isnull=False),
                 name="credit_rating_one_per_enterprise_year",
             ),
             models.UniqueConstraint(
-                fields=["year", "worker"],
+                fields=["worker", "year"],
                 condition=Q(worker__isnull=False),
                 name="credit_rating_one_per_worker_year",
             ),
         ]
+        indexes = [models.Index(fields=["year", "status", "grade"], name="credit_rating_year")]
 
     def __str__(self) -> str:
         return f"{self.year}年 {self.subject_name} {self.grade}"

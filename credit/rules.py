@@ -1,18 +1,25 @@
 """Scoring rules: each turns a subject's inputs (aggregated by `credit.engine`) into points.
 
-A rule returns the points and the input value shown in the explanation. Rules are pure
-functions of the inputs and the indicator's parameters, so a rating can always be
-recomputed and explained from the stored standard.
+`compile_rule(rule, weight, params)` returns a function of one subject's inputs that gives
+the points and the input as shown in the explanation. Everything that depends only on the
+indicator (the columns to read, the points per severity) is worked out once per run, so
+scoring a subject is a handful of dictionary reads. Rules are pure functions of the inputs
+and the indicator's parameters, so a rating can always be recomputed from its standard.
 """
 
-from dataclasses import dataclass
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
 from .models import EventKind, Grade, Indicator, Severity
 
 ONE_DECIMAL = Decimal("0.1")
+ZERO = Decimal(0)
 SEVERITIES = tuple(Severity.values)
 EVENT_KINDS = tuple(EventKind.values)
+
+# (points, input as shown)
+Scored = tuple[Decimal, str]
+RuleFunction = Callable[[dict], Scored]
 
 
 def event_column(kind: str, severity: str) -> str:
@@ -23,44 +30,50 @@ def rounded(value) -> Decimal:
     return Decimal(value).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
 
 
-@dataclass(frozen=True)
-class Score:
-    points: Decimal
-    shown: str  # the input in words, e.g. "2条（一般1、严重1）"
+def _ratio(weight: Decimal, ratio: float) -> Decimal:
+    ratio = 0.0 if ratio < 0 else 1.0 if ratio > 1 else ratio
+    return (weight * Decimal(repr(ratio))).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
 
 
-def _ratio(points_weight: Decimal, ratio: float) -> Decimal:
-    return rounded(points_weight * Decimal(str(max(0.0, min(1.0, ratio)))))
-
-
-def document_validity(weight: Decimal, params: dict, f: dict) -> Score:
+def _document_validity(weight: Decimal, params: dict) -> RuleFunction:
     documents = params.get("documents", "qualifications")
     if documents == "qualifications":
-        if not f.get("licence_valid"):
-            return Score(Decimal(0), "无有效营业执照")
-        total, valid = f.get("quals_total") or 0, f.get("quals_valid") or 0
-        ratio = valid / total if total else 0.0
-        return Score(_ratio(weight, ratio), f"有效证照{valid}/{total}")
-    present = bool(f.get({"health": "health_valid", "background": "background_passed",
-                          "skills": "has_skill"}[documents]))  # fmt: skip
-    label = {"health": "有效健康证", "background": "无犯罪记录核查通过", "skills": "技能等级证书"}
-    return Score(weight if present else Decimal(0), ("有" if present else "无") + label[documents])
+
+        def qualifications(f: dict) -> Scored:
+            if not f.get("licence_valid"):
+                return ZERO, "无有效营业执照"
+            total, valid = f.get("quals_total") or 0, f.get("quals_valid") or 0
+            return _ratio(weight, valid / total if total else 0.0), f"有效证照{valid}/{total}"
+
+        return qualifications
+    column, label = {
+        "health": ("health_valid", "有效健康证"),
+        "background": ("background_passed", "无犯罪记录核查通过"),
+        "skills": ("has_skill", "技能等级证书"),
+    }[documents]
+    present, absent = (weight, "有" + label), (ZERO, "无" + label)
+
+    def document(f: dict) -> Scored:
+        return present if f.get(column) else absent
+
+    return document
 
 
-def staff_health(weight: Decimal, params: dict, f: dict) -> Score:
-    total, valid = f.get("staff_total") or 0, f.get("staff_health_valid") or 0
-    if not total:
-        ratio = float(params.get("empty", 0.5))
-        return Score(_ratio(weight, ratio), "无在职人员")
-    return Score(_ratio(weight, valid / total), f"{valid}/{total}人持有效健康证")
+def _staff_health(weight: Decimal, params: dict) -> RuleFunction:
+    empty = _ratio(weight, float(params.get("empty", 0.5)))
+
+    def staff_health(f: dict) -> Scored:
+        total, valid = f.get("staff_total") or 0, f.get("staff_health_valid") or 0
+        if not total:
+            return empty, "无在职人员"
+        return _ratio(weight, valid / total), f"{valid}/{total}人持有效健康证"
+
+    return staff_health
 
 
-def _counts(params: dict, f: dict) -> dict[str, int]:
-    kinds = params.get("kinds", [])
-    return {
-        severity: sum(f.get(event_column(kind, severity)) or 0 for kind in kinds)
-        for severity in SEVERITIES
-    }
+def _event_columns(params: dict) -> list[tuple[str, str]]:
+    kinds = [k for k in params.get("kinds", []) if k in EVENT_KINDS]
+    return [(event_column(k, s), s) for k in kinds for s in SEVERITIES]
 
 
 def _describe(counts: dict[str, int]) -> str:
@@ -71,62 +84,101 @@ def _describe(counts: dict[str, int]) -> str:
     return f"{total}条（{parts}）"
 
 
-def event_deduction(weight: Decimal, params: dict, f: dict) -> Score:
-    counts = _counts(params, f)
-    per = params.get("points", {})
-    deduction = sum(Decimal(str(per.get(s, 0))) * n for s, n in counts.items())
-    return Score(rounded(max(Decimal(0), weight - deduction)), _describe(counts))
+def _event_deduction(weight: Decimal, params: dict) -> RuleFunction:
+    columns = _event_columns(params)
+    per = {s: Decimal(str(params.get("points", {}).get(s, 0))) for s in SEVERITIES}
+    nothing = (weight, "0条")
+
+    def event_deduction(f: dict) -> Scored:
+        counts = dict.fromkeys(SEVERITIES, 0)
+        found = False
+        for column, severity in columns:
+            n = f.get(column)
+            if n:
+                counts[severity] += n
+                found = True
+        if not found:
+            return nothing
+        deduction = sum(per[s] * n for s, n in counts.items())
+        return max(ZERO, weight - deduction).quantize(ONE_DECIMAL), _describe(counts)
+
+    return event_deduction
 
 
-def event_bonus(weight: Decimal, params: dict, f: dict) -> Score:
-    count = sum(_counts(params, f).values())
-    bonus = Decimal(str(params.get("points_per_event", 1))) * count
-    return Score(rounded(min(weight, bonus)), f"{count}项")
+def _event_bonus(weight: Decimal, params: dict) -> RuleFunction:
+    columns = [column for column, _ in _event_columns(params)]
+    each = Decimal(str(params.get("points_per_event", 1)))
+
+    def event_bonus(f: dict) -> Scored:
+        count = 0
+        for column in columns:
+            count += f.get(column) or 0
+        return min(weight, each * count).quantize(ONE_DECIMAL), f"{count}项"
+
+    return event_bonus
 
 
-def review_average(weight: Decimal, params: dict, f: dict) -> Score:
-    count = f.get("review_count") or 0
-    if count < int(params.get("min_reviews", 3)):
-        ratio = float(params.get("default_ratio", 0.8))
-        return Score(
-            _ratio(weight, ratio), f"评价{count}条，不足{params.get('min_reviews', 3)}条按默认"
-        )
-    average = float(f.get("review_avg") or 0)
-    return Score(_ratio(weight, (average - 1) / 4), f"平均{average:.2f}分（{count}条）")
+def _review_average(weight: Decimal, params: dict) -> RuleFunction:
+    minimum = int(params.get("min_reviews", 3))
+    default = (_ratio(weight, float(params.get("default_ratio", 0.8))), minimum)
+
+    def review_average(f: dict) -> Scored:
+        count = f.get("review_count") or 0
+        if count < minimum:
+            return default[0], f"评价{count}条，不足{minimum}条按默认"
+        average = float(f.get("review_avg") or 0)
+        return _ratio(weight, (average - 1) / 4), f"平均{average:.2f}分（{count}条）"
+
+    return review_average
 
 
-def training_hours(weight: Decimal, params: dict, f: dict) -> Score:
-    target = float(params.get("target", 24))
-    if "staff_total" in f:  # an enterprise: average hours per current staff member
-        staff = f.get("staff_total") or 0
-        hours = float(f.get("staff_training_hours") or 0) / staff if staff else 0.0
-        shown = f"人均{hours:.1f}学时"
-    else:
-        hours = float(f.get("training_hours") or 0)
-        shown = f"{hours:.1f}学时"
-    return Score(_ratio(weight, hours / target if target else 1.0), f"{shown}（目标{target:g}）")
+def _training_hours(weight: Decimal, params: dict) -> RuleFunction:
+    target = float(params.get("target", 24)) or 1.0
+
+    def training_hours(f: dict) -> Scored:
+        if "staff_total" in f:  # an enterprise: average hours per current staff member
+            staff = f.get("staff_total") or 0
+            hours = float(f.get("staff_training_hours") or 0) / staff if staff else 0.0
+            shown = f"人均{hours:.1f}学时（目标{target:g}）"
+        else:
+            hours = float(f.get("training_hours") or 0)
+            shown = f"{hours:.1f}学时（目标{target:g}）"
+        return _ratio(weight, hours / target), shown
+
+    return training_hours
 
 
-def record_freshness(weight: Decimal, params: dict, f: dict) -> Score:
-    fresh = bool(f.get("confirmed_recent"))
-    return Score(weight if fresh else Decimal(0), "12个月内已核实" if fresh else "超过12个月未核实")
+def _record_freshness(weight: Decimal, params: dict) -> RuleFunction:
+    fresh, stale = (weight, "12个月内已核实"), (ZERO, "超过12个月未核实")
+
+    def record_freshness(f: dict) -> Scored:
+        return fresh if f.get("confirmed_recent") else stale
+
+    return record_freshness
 
 
-def completeness(weight: Decimal, params: dict, f: dict) -> Score:
-    percent = f.get("completeness") or 0
-    return Score(_ratio(weight, percent / 100), f"完整度{percent}%")
+def _completeness(weight: Decimal, params: dict) -> RuleFunction:
+    def completeness(f: dict) -> Scored:
+        percent = f.get("completeness") or 0
+        return _ratio(weight, percent / 100), f"完整度{percent}%"
+
+    return completeness
 
 
-RULES = {
-    Indicator.Rule.DOCUMENT_VALIDITY: document_validity,
-    Indicator.Rule.STAFF_HEALTH: staff_health,
-    Indicator.Rule.EVENT_DEDUCTION: event_deduction,
-    Indicator.Rule.EVENT_BONUS: event_bonus,
-    Indicator.Rule.REVIEW_AVERAGE: review_average,
-    Indicator.Rule.TRAINING_HOURS: training_hours,
-    Indicator.Rule.RECORD_FRESHNESS: record_freshness,
-    Indicator.Rule.COMPLETENESS: completeness,
+FACTORIES = {
+    Indicator.Rule.DOCUMENT_VALIDITY: _document_validity,
+    Indicator.Rule.STAFF_HEALTH: _staff_health,
+    Indicator.Rule.EVENT_DEDUCTION: _event_deduction,
+    Indicator.Rule.EVENT_BONUS: _event_bonus,
+    Indicator.Rule.REVIEW_AVERAGE: _review_average,
+    Indicator.Rule.TRAINING_HOURS: _training_hours,
+    Indicator.Rule.RECORD_FRESHNESS: _record_freshness,
+    Indicator.Rule.COMPLETENESS: _completeness,
 }
+
+
+def compile_rule(rule: str, weight: Decimal, params: dict) -> RuleFunction:
+    return FACTORIES[rule](Decimal(weight), params or {})
 
 
 def grade_for(total: Decimal, aaa_min: Decimal, aa_min: Decimal, a_min: Decimal) -> str:

@@ -9,6 +9,7 @@ from django.db.models import F, Max, Min
 from django.utils import timezone
 
 from registry.models import Enterprise, Worker
+from registry.sql import jit_off
 
 from .. import engine
 from ..models import EvaluationStandard, Rating, RatingChunk, RatingRun, SubjectType
@@ -102,6 +103,7 @@ def rating_chunk_compute(*, chunk_id: int) -> bool:
         )
         if chunk is None:
             return False
+        jit_off()
         run = chunk.run
         if run.status == RatingRun.Status.PENDING:
             RatingRun.objects.filter(pk=run.pk, status=RatingRun.Status.PENDING).update(

@@ -1,0 +1,86 @@
+"""Writes to the evaluation standard. A standard that a rating has used is locked: later
+changes go into a new version, so every rating stays explainable by the standard it used."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+
+from ..models import EvaluationStandard
+from .rating import standard_problems
+
+
+class StandardLockedError(ValidationError):
+    pass
+
+
+@transaction.atomic
+def standard_save(*, actor, standard: EvaluationStandard) -> EvaluationStandard:
+    if standard.pk:
+        stored = EvaluationStandard.objects.select_for_update().get(pk=standard.pk)
+        if stored.locked_at is not None:
+            changed = [
+                f.name
+                for f in EvaluationStandard._meta.concrete_fields
+                if f.name not in ("change_note",)
+                and getattr(stored, f.attname) != getattr(standard, f.attname)
+            ]
+            if changed:
+                raise StandardLockedError("该标准已被信用评价使用，不能修改；请新建版本。")
+    standard.full_clean()
+    standard._history_user = actor
+    standard.save()
+    return standard
+
+
+@transaction.atomic
+def standard_new_version(*, actor, standard: EvaluationStandard) -> EvaluationStandard:
+    """A draft copy (indicators and vetoes included) with the next version number."""
+    latest = EvaluationStandard.objects.filter(
+        year=standard.year, subject_type=standard.subject_type
+    ).aggregate(v=Max("version"))["v"]
+    indicators = list(standard.indicators.all())
+    vetoes = list(standard.vetoes.all())
+    copy = EvaluationStandard(
+        year=standard.year,
+        subject_type=standard.subject_type,
+        version=(latest or 0) + 1,
+        title=standard.title,
+        description=standard.description,
+        aaa_min=standard.aaa_min,
+        aa_min=standard.aa_min,
+        a_min=standard.a_min,
+        status=EvaluationStandard.Status.DRAFT,
+        change_note=f"由第{standard.version}版修订",
+    )
+    copy._history_user = actor
+    copy.save()
+    for indicator in indicators:
+        indicator.pk = None
+        indicator.standard = copy
+        indicator._history_user = actor
+        indicator.save()
+    for veto in vetoes:
+        veto.pk = None
+        veto.standard = copy
+        veto._history_user = actor
+        veto.save()
+    return copy
+
+
+@transaction.atomic
+def standard_activate(*, actor, standard: EvaluationStandard) -> EvaluationStandard:
+    problems = standard_problems(standard)
+    if problems:
+        raise ValidationError(problems)
+    current = EvaluationStandard.objects.select_for_update().filter(
+        year=standard.year, subject_type=standard.subject_type,
+        status=EvaluationStandard.Status.ACTIVE,
+    ).exclude(pk=standard.pk)  # fmt: skip
+    for previous in current:
+        previous.status = EvaluationStandard.Status.RETIRED
+        previous._history_user = actor
+        previous.save(update_fields=["status"])
+    standard.status = EvaluationStandard.Status.ACTIVE
+    standard._history_user = actor
+    standard.save(update_fields=["status"])
+    return standard

@@ -1,0 +1,347 @@
+"""The yearly rating at province scale (20,000 enterprises, 200,000 workers, 2,000,000
+credit inputs; scale with BENCH_RATING_SCALE, e.g. 0.1 for a quick look).
+
+Reported, all measured in the same run:
+- the engine's wall time for the whole year (`run_rating --sync` in its own process, like a
+  worker), and that process's peak memory;
+- the baseline: one hand-written SQL statement computing the same totals for every subject
+  (no chunks, no writes), and the engine's ratio to it (target ≤ 2);
+- the naive per-subject ORM loop on a 2,000-subject sample, extrapolated to all subjects,
+  and how many times faster the engine is (target ≥ 20);
+- the engine's wall time on half the data, and the full/half ratio (target ≤ 2.3).
+"""
+
+import os
+import resource
+import subprocess
+import sys
+import time
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.db import connection
+
+from credit.engine import compile_standard, evaluation_date, score
+from credit.management.commands.generate_synthetic import generate
+from credit.models import (
+    CreditEvent,
+    EvaluationStandard,
+    KeyListEntry,
+    Rating,
+    SubjectType,
+)
+from credit.rules import event_column
+from registry.models import (
+    BackgroundCheck,
+    Employment,
+    Enterprise,
+    EnterpriseQualification,
+    HealthCertificate,
+    SkillCertificate,
+    TrainingRecord,
+    Worker,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+SCALE = float(os.environ.get("BENCH_RATING_SCALE", "1"))
+YEAR = 2025
+TODAY = date(2025, 11, 20)
+SIZES = {"enterprises": 20_000, "workers": 200_000, "inputs": 2_000_000}
+
+DEDUCT = "GREATEST(0, {weight} - ({minor} * ev.{kind}_minor + {general} * ev.{kind}_general" \
+         " + {serious} * ev.{kind}_serious))"  # fmt: skip
+
+
+def _events_columns(kinds: list[str]) -> str:
+    columns = []
+    for kind in kinds:
+        for severity in ("minor", "general", "serious"):
+            columns.append(
+                f"COUNT(*) FILTER (WHERE kind = '{kind}' AND severity = '{severity}') "
+                f"AS {kind}_{severity}"
+            )
+    return ",\n      ".join(columns)
+
+
+def _deduct(weight, kinds, minor=2, general=5, serious=10) -> str:
+    parts = " + ".join(
+        f"({minor} * COALESCE(ev.{k}_minor, 0) + {general} * COALESCE(ev.{k}_general, 0)"
+        f" + {serious} * COALESCE(ev.{k}_serious, 0))"
+        for k in kinds
+    )
+    return f"GREATEST(0, {weight} - ({parts}))"
+
+
+def _count(kinds) -> str:
+    return " + ".join(
+        f"COALESCE(ev.{k}_{s}, 0)" for k in kinds for s in ("minor", "general", "serious")
+    )
+
+
+KINDS = ["complaint", "complaint_late", "penalty", "spot_failed", "spot_passed", "award",
+         "dispute", "other_negative", "other_positive"]  # fmt: skip
+EVENTS_CTE = f"""
+  SELECT {{fk}} AS subject_id,
+      {_events_columns(KINDS)},
+      AVG(value) FILTER (WHERE kind = 'review') AS review_avg,
+      COUNT(*) FILTER (WHERE kind = 'review') AS review_count
+  FROM credit_creditevent
+  WHERE {{fk}} IS NOT NULL AND status = 'active'
+    AND occurred_on BETWEEN %(year_start)s AND %(year_end)s
+    AND (disclosure_until IS NULL OR disclosure_until >= %(as_of)s)
+  GROUP BY {{fk}}
+"""
+REVIEW = (
+    "CASE WHEN COALESCE(ev.review_count, 0) < 3 THEN 12.0 "
+    "ELSE ROUND(15 * (ev.review_avg - 1) / 4, 1) END"
+)
+
+BASELINE_SQL = f"""
+WITH eev AS ({EVENTS_CTE.format(fk="enterprise_id")}),
+wev AS ({EVENTS_CTE.format(fk="worker_id")}),
+q AS (
+  SELECT enterprise_id AS subject_id, COUNT(*) AS total,
+    COUNT(*) FILTER (WHERE valid_to IS NULL OR valid_to >= %(as_of)s) AS valid,
+    MAX(CASE WHEN kind = 'licence' AND (valid_to IS NULL OR valid_to >= %(as_of)s)
+        THEN 1 ELSE 0 END) AS licence_valid
+  FROM registry_enterprisequalification WHERE verified GROUP BY enterprise_id),
+st AS (
+  SELECT e.enterprise_id AS subject_id, COUNT(*) AS total,
+    COUNT(*) FILTER (WHERE EXISTS (SELECT 1 FROM registry_healthcertificate h
+      WHERE h.worker_id = e.worker_id AND h.verified
+        AND (h.valid_to IS NULL OR h.valid_to >= %(as_of)s))) AS health_valid
+  FROM registry_employment e WHERE e.ended_on IS NULL GROUP BY e.enterprise_id),
+etr AS (
+  SELECT e.enterprise_id AS subject_id, SUM(t.hours) AS hours
+  FROM registry_employment e JOIN registry_trainingrecord t ON t.worker_id = e.worker_id
+  WHERE e.ended_on IS NULL AND t.verified
+    AND t.completed_on BETWEEN %(year_start)s AND %(year_end)s
+  GROUP BY e.enterprise_id),
+wtr AS (
+  SELECT worker_id AS subject_id, SUM(hours) AS hours FROM registry_trainingrecord
+  WHERE verified AND completed_on BETWEEN %(year_start)s AND %(year_end)s GROUP BY worker_id),
+b AS (
+  SELECT DISTINCT ON (worker_id) worker_id AS subject_id, result FROM registry_backgroundcheck
+  ORDER BY worker_id, checked_on DESC, id DESC)
+SELECT 'enterprise', s.id,
+  (CASE WHEN COALESCE(q.licence_valid, 0) = 1 THEN ROUND(10.0 * q.valid / q.total, 1) ELSE 0 END)
+  + (CASE WHEN COALESCE(st.total, 0) = 0 THEN 5.0
+          ELSE ROUND(10.0 * st.health_valid / st.total, 1) END)
+  + {_deduct(10, ["penalty"])}
+  + {_deduct(10, ["spot_failed"])}
+  + (CASE WHEN COALESCE(st.total, 0) = 0 THEN 0
+          ELSE ROUND(10 * LEAST(1, COALESCE(etr.hours, 0) / st.total / 24.0), 1) END)
+  + ROUND(5 * s.completeness / 100.0, 1)
+  + {REVIEW}
+  + {_deduct(10, ["complaint"])}
+  + {_deduct(8, ["complaint_late"], 2, 2, 4)}
+  + {_deduct(7, ["dispute", "other_negative"])}
+  + LEAST(5, 2.5 * ({_count(["award", "spot_passed", "other_positive"])}))
+FROM registry_enterprise s
+LEFT JOIN q ON q.subject_id = s.id
+LEFT JOIN st ON st.subject_id = s.id
+LEFT JOIN etr ON etr.subject_id = s.id
+LEFT JOIN eev ev ON ev.subject_id = s.id
+WHERE s.business_status = 'operating'
+UNION ALL
+SELECT 'worker', s.id,
+  (CASE WHEN EXISTS (SELECT 1 FROM registry_healthcertificate h WHERE h.worker_id = s.id
+        AND h.verified AND (h.valid_to IS NULL OR h.valid_to >= %(as_of)s)) THEN 15 ELSE 0 END)
+  + (CASE WHEN b.result = 'passed' THEN 15 ELSE 0 END)
+  + ROUND(15 * LEAST(1, COALESCE(wtr.hours, 0) / 24.0), 1)
+  + (CASE WHEN EXISTS (SELECT 1 FROM registry_skillcertificate k WHERE k.worker_id = s.id
+        AND k.verified) THEN 5 ELSE 0 END)
+  + ROUND(10 * s.completeness / 100.0, 1)
+  + {REVIEW}
+  + {_deduct(10, ["complaint"])}
+  + {_deduct(10, ["dispute", "other_negative"])}
+  + LEAST(5, 2.5 * ({_count(["award", "other_positive"])}))
+FROM registry_worker s
+LEFT JOIN b ON b.subject_id = s.id
+LEFT JOIN wtr ON wtr.subject_id = s.id
+LEFT JOIN wev ev ON ev.subject_id = s.id
+WHERE EXISTS (SELECT 1 FROM registry_employment e WHERE e.worker_id = s.id
+  AND e.started_on <= %(year_end)s AND (e.ended_on IS NULL OR e.ended_on >= %(year_start)s))
+"""
+
+
+def sizes(factor: float) -> dict[str, int]:
+    return {key: max(10, int(value * SCALE * factor)) for key, value in SIZES.items()}
+
+
+def wipe() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE credit_rating, credit_ratingchunk, credit_ratingrun, credit_creditevent,"
+            " credit_keylistentry, registry_employment, registry_healthcertificate,"
+            " registry_backgroundcheck, registry_trainingrecord, registry_skillcertificate,"
+            " registry_enterprisequalification, registry_worker, registry_enterprise CASCADE"
+        )
+
+
+def engine_in_worker_process() -> tuple[float, float]:
+    """Run the whole year's rating (`run_rating --sync`) in a child process, like a Celery
+    worker would; return (engine seconds measured inside it, the child's peak RSS in MB)."""
+    db = connection.settings_dict
+    environment = dict(os.environ)
+    environment["DATABASE_URL"] = (
+        f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
+    environment["DJANGO_SETTINGS_MODULE"] = "zhouqu_jiazheng.settings"
+    environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    script = (
+        "import datetime, time, django, time_machine\n"
+        "django.setup()\n"
+        "from django.core.management import call_command\n"
+        "with time_machine.travel(datetime.datetime(2025, 11, 20, 10, tzinfo=datetime.UTC)):\n"
+        "    started = time.perf_counter()\n"
+        "    call_command('run_rating', year=2025, sync=True)\n"
+        "    print('ENGINE_SECONDS', time.perf_counter() - started)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=environment, check=True,
+        capture_output=True, text=True,
+    )  # fmt: skip
+    seconds = float(result.stdout.split("ENGINE_SECONDS")[1].split()[0])
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return seconds, peak / 1024
+
+
+def baseline_totals() -> tuple[float, dict]:
+    params = {"as_of": TODAY, "year_start": date(YEAR, 1, 1), "year_end": date(YEAR, 12, 31)}
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute(BASELINE_SQL, params)
+        rows = cursor.fetchall()
+    return time.perf_counter() - started, {(kind, pk): total for kind, pk, total in rows}
+
+
+def naive_rating(subject, subject_type: str, compiled) -> None:
+    """What a straightforward per-subject ORM implementation does, for comparison."""
+    as_of = evaluation_date(YEAR, TODAY)
+    year_range = (date(YEAR, 1, 1), date(YEAR, 12, 31))
+    f = {"subject_id": subject.pk, "completeness": subject.completeness}
+    f["confirmed_recent"] = int(
+        bool(subject.last_confirmed_at) and (TODAY - subject.last_confirmed_at.date()).days <= 365
+    )
+    key = "enterprise" if subject_type == SubjectType.ENTERPRISE else "worker"
+    events = CreditEvent.objects.filter(**{key: subject}, occurred_on__range=year_range)
+    for event in events.counting_on(as_of):
+        column = event_column(event.kind, event.severity)
+        f[column] = f.get(column, 0) + 1
+    reviews = [e.value for e in events.counting_on(as_of) if e.kind == "review"]
+    f["review_count"] = len(reviews)
+    f["review_avg"] = sum(reviews) / len(reviews) if reviews else None
+    f["key_list"] = KeyListEntry.objects.filter(
+        **{key: subject}, status="active", starts_on__lte=as_of, ends_on__gt=as_of
+    ).exists()
+    if subject_type == SubjectType.ENTERPRISE:
+        quals = list(EnterpriseQualification.objects.filter(enterprise=subject, verified=True))
+        valid = [q for q in quals if q.valid_to is None or q.valid_to >= as_of]
+        f["quals_total"], f["quals_valid"] = len(quals), len(valid)
+        f["licence_valid"] = any(q.kind == "licence" for q in valid)
+        staff = list(Employment.objects.filter(enterprise=subject, ended_on__isnull=True))
+        f["staff_total"] = len(staff)
+        f["staff_health_valid"] = sum(
+            HealthCertificate.objects.filter(worker_id=e.worker_id, verified=True)
+            .exclude(valid_to__lt=as_of)
+            .exists()
+            for e in staff
+        )
+        f["staff_training_hours"] = sum(
+            t.hours
+            for e in staff
+            for t in TrainingRecord.objects.filter(
+                worker_id=e.worker_id, verified=True, completed_on__range=year_range
+            )
+        )
+    else:
+        f["health_valid"] = (
+            HealthCertificate.objects.filter(worker=subject, verified=True)
+            .exclude(valid_to__lt=as_of)
+            .exists()
+        )
+        latest = BackgroundCheck.objects.filter(worker=subject).order_by("-checked_on").first()
+        f["background_passed"] = bool(latest and latest.result == "passed")
+        f["has_skill"] = SkillCertificate.objects.filter(worker=subject, verified=True).exists()
+        f["training_hours"] = sum(
+            t.hours
+            for t in TrainingRecord.objects.filter(
+                worker=subject, verified=True, completed_on__range=year_range
+            )
+        )
+    result = score(compiled, f)
+    Rating.objects.update_or_create(
+        year=YEAR,
+        **{key: subject},
+        defaults={
+            "standard_id": compiled.standard_id, "compliance": result.dimensions["compliance"],
+            "quality": result.dimensions["quality"],
+            "reputation": result.dimensions["reputation"],
+            "commitment": result.dimensions["commitment"], "total": result.total,
+            "grade": result.grade, "explanation": result.explanation,
+            "computed_at": datetime(2025, 11, 20, 10), "status": "draft",
+        },
+    )  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rating_engine_at_province_scale(bench):
+    full = sizes(1.0)
+    bench.record("enterprises", full["enterprises"])
+    bench.record("workers", full["workers"])
+    bench.record("credit_inputs", full["inputs"])
+    wipe()
+    started = time.perf_counter()
+    generate(**full, year=YEAR)
+    bench.record("generate_s", time.perf_counter() - started, "s")
+
+    engine_s, peak_mb = engine_in_worker_process()
+    rated = Rating.objects.count()
+    bench.record("subjects_rated", rated)
+    bench.record("engine_s", engine_s, "s")
+    bench.record("engine_subjects_per_s", rated / engine_s, "subjects/s")
+    bench.record("engine_process_peak_rss_mb", peak_mb, "MB")
+
+    baseline_s, totals = baseline_totals()
+    bench.record("baseline_single_sql_s", baseline_s, "s")
+    bench.record("engine_ratio_to_baseline", engine_s / baseline_s, "x")
+    engine_totals = {
+        ("enterprise" if e else "worker", e or w): t
+        for e, w, t in Rating.objects.values_list("enterprise_id", "worker_id", "total")
+    }
+    assert set(engine_totals) == set(totals), "engine and baseline rate different subjects"
+    worst = max(abs(Decimal(engine_totals[k]) - Decimal(totals[k])) for k in totals)
+    bench.record("max_total_difference_vs_baseline", float(worst), "points")
+
+    standards = {
+        kind: compile_standard(EvaluationStandard.objects.get(year=YEAR, subject_type=kind,
+                                                              status="active"))
+        for kind in SubjectType.values
+    }  # fmt: skip
+    sample = [(e, SubjectType.ENTERPRISE) for e in Enterprise.objects.filter(
+        business_status="operating").order_by("pk")[:200]]  # fmt: skip
+    sample += [(w, SubjectType.WORKER) for w in Worker.objects.order_by("pk")[:1800]]
+    with time_machine.travel(datetime(2025, 11, 20, 10)):
+        started = time.perf_counter()
+        for subject, kind in sample:
+            naive_rating(subject, kind, standards[kind])
+        naive_s = time.perf_counter() - started
+    extrapolated = naive_s / len(sample) * rated
+    bench.record("naive_sample_subjects", len(sample))
+    bench.record("naive_sample_s", naive_s, "s")
+    bench.record("naive_extrapolated_s", extrapolated, "s")
+    bench.record("engine_speedup_vs_naive", extrapolated / engine_s, "x")
+
+    wipe()
+    generate(**sizes(0.5), year=YEAR)
+    half_s, _ = engine_in_worker_process()
+    bench.record("engine_half_size_s", half_s, "s")
+    bench.record("full_to_half_ratio", engine_s / half_s, "x")
+    wipe()
+
+    assert worst <= Decimal("0.1"), "the engine and the baseline disagree on totals"
