@@ -1,0 +1,389 @@
+"""The credit back office: standards, the credit file, rating runs and ratings.
+
+Admin classes arrange the interface; every write goes through `credit.services`."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import selectors, services
+from .models import (
+    CreditEvent,
+    EvaluationStandard,
+    Grade,
+    Indicator,
+    Rating,
+    RatingRun,
+    SubjectType,
+    VetoRule,
+)
+from .services.standards import (
+    standard_activate,
+    standard_new_version,
+    standard_save,
+)
+
+# --- Standards -------------------------------------------------------------------------------
+
+
+class LockedInlineMixin:
+    """Indicators and vetoes of a locked standard are shown, never edited."""
+
+    def _locked(self, obj) -> bool:
+        return bool(obj and obj.locked_at)
+
+    def has_add_permission(self, request, obj=None):
+        return not self._locked(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._locked(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._locked(obj) and super().has_delete_permission(request, obj)
+
+
+class IndicatorInline(LockedInlineMixin, admin.TabularInline):
+    model = Indicator
+    extra = 0
+    fields = ["sort_order", "dimension", "code", "name", "weight", "rule", "params", "description"]
+
+
+class VetoInline(LockedInlineMixin, admin.TabularInline):
+    model = VetoRule
+    extra = 0
+    fields = ["kind", "params", "description"]
+
+
+@admin.register(EvaluationStandard)
+class EvaluationStandardAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "year", "subject_type", "version", "status", "weight_total",
+                    "locked_at"]  # fmt: skip
+    list_filter = ["year", "subject_type", "status"]
+    search_fields = ["title"]
+    inlines = [IndicatorInline, VetoInline]
+    actions = ["new_version", "activate"]
+    readonly_fields = ["locked_at", "created_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("indicators")
+
+    @admin.display(description="分值合计")
+    def weight_total(self, obj):
+        total = sum(i.weight for i in obj.indicators.all())
+        if total != 100:
+            return format_html('<strong style="color:#a61b1b">{}</strong>', total)
+        return total
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj and obj.locked_at:
+            return [f.name for f in self.model._meta.fields if f.name != "change_note"]
+        return super().get_readonly_fields(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        standard_save(actor=request.user, standard=obj)
+
+    def save_formset(self, request, form, formset, change):
+        if form.instance.locked_at:
+            raise PermissionDenied("该标准已被评价使用，不能修改。")
+        formset.save()
+
+    @admin.action(description="以所选标准为底稿，新建下一版本（草稿）")
+    def new_version(self, request, queryset):
+        for standard in queryset:
+            copy = standard_new_version(actor=request.user, standard=standard)
+            self.message_user(request, f"已新建：{copy}", messages.SUCCESS)
+
+    @admin.action(description="启用所选标准（同年度同对象的现行标准将废止）")
+    def activate(self, request, queryset):
+        for standard in queryset:
+            try:
+                standard_activate(actor=request.user, standard=standard)
+            except ValidationError as exc:
+                self.message_user(request, f"{standard}：{'；'.join(exc.messages)}", messages.ERROR)
+            else:
+                self.message_user(request, f"已启用：{standard}", messages.SUCCESS)
+
+
+# --- Credit events ---------------------------------------------------------------------------
+
+
+class CreditEventForm(forms.ModelForm):
+    disclosure_days = forms.IntegerField(
+        label="公示期（天）",
+        required=False,
+        min_value=0,
+        help_text="留空按最长期限：轻微90天、一般365天、严重1095天。",
+    )
+
+    class Meta:
+        model = CreditEvent
+        fields = ["enterprise", "worker", "kind", "severity", "occurred_on", "title",
+                  "description", "tag", "value", "evidence"]  # fmt: skip
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("enterprise")) == bool(cleaned.get("worker")):
+            raise ValidationError("请选择企业或从业人员中的一个。")
+        if cleaned.get("severity") and cleaned.get("occurred_on"):
+            try:
+                services.disclosure_until(
+                    cleaned["severity"], cleaned["occurred_on"], cleaned.get("disclosure_days")
+                )
+            except ValidationError as exc:
+                self.add_error("disclosure_days", exc.messages[0])
+        return cleaned
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(label="撤销原因", max_length=200)
+
+
+@admin.register(CreditEvent)
+class CreditEventAdmin(SimpleHistoryAdmin):
+    form = CreditEventForm
+    list_display = ["occurred_on", "subject_name", "kind", "severity", "title", "status",
+                    "disclosure_until", "source"]  # fmt: skip
+    list_filter = [
+        "kind",
+        "severity",
+        "status",
+        "source",
+        ("enterprise", admin.EmptyFieldListFilter),
+    ]
+    list_select_related = ["enterprise", "worker"]
+    search_fields = ["title", "enterprise__name", "=enterprise__uscc", "worker__name", "tag"]
+    autocomplete_fields = ["enterprise", "worker"]
+    date_hierarchy = "occurred_on"
+    show_full_result_count = False
+    readonly_fields = ["status", "status_reason", "source", "source_ref", "disclosure_until",
+                       "recorded_by", "created_at"]  # fmt: skip
+
+    @admin.display(description="信用主体")
+    def subject_name(self, obj):
+        return obj.subject_name
+
+    def has_change_permission(self, request, obj=None):
+        # A recorded fact is corrected by revoking it and recording the right one.
+        return False if obj else super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/revoke/",
+                self.admin_site.admin_view(self.revoke_view),
+                name="credit_creditevent_revoke",
+            ),  # fmt: skip
+            *super().get_urls(),
+        ]
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        event = services.credit_event_record(
+            actor=request.user,
+            kind=data["kind"],
+            occurred_on=data["occurred_on"],
+            title=data["title"],
+            enterprise=data.get("enterprise"),
+            worker=data.get("worker"),
+            severity=data["severity"],
+            description=data.get("description", ""),
+            tag=data.get("tag", ""),
+            value=data.get("value"),
+            evidence=data.get("evidence") or None,
+            disclosure_days=data.get("disclosure_days"),
+        )
+        obj.pk = event.pk
+
+    def revoke_view(self, request, object_id: int):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        event = get_object_or_404(CreditEvent, pk=object_id)
+        form = RevokeForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            services.credit_event_revoke(
+                actor=request.user, event=event, reason=form.cleaned_data["reason"]
+            )
+            self.message_user(request, "信用记录已撤销。", messages.SUCCESS)
+            return redirect(reverse("admin:credit_creditevent_change", args=[event.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"撤销信用记录：{event}",
+            "opts": self.model._meta,
+            "form": form,
+            "event": event,
+        }
+        return TemplateResponse(request, "admin/credit/revoke_event.html", context)
+
+
+# --- Rating runs -----------------------------------------------------------------------------
+
+
+class StartRunForm(forms.Form):
+    year = forms.IntegerField(label="评价年度", min_value=2000)
+
+
+@admin.register(RatingRun)
+class RatingRunAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "year", "status", "progress", "subjects_done", "triggered_by",
+                    "finished_at"]  # fmt: skip
+    list_filter = ["year", "status"]
+    list_select_related = ["triggered_by"]
+    readonly_fields = [f.name for f in RatingRun._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="进度")
+    def progress(self, obj):
+        return format_html(
+            '<progress max="100" value="{}">{}%</progress> {}%',
+            obj.progress_percent, obj.progress_percent, obj.progress_percent,
+        )  # fmt: skip
+
+    def get_urls(self):
+        return [
+            path(
+                "start/", self.admin_site.admin_view(self.start_view), name="credit_ratingrun_start"
+            ),  # fmt: skip
+            path(
+                "<int:object_id>/progress/",
+                self.admin_site.admin_view(self.progress_view),
+                name="credit_ratingrun_progress",
+            ),  # fmt: skip
+            *super().get_urls(),
+        ]
+
+    def _can_run(self, request) -> bool:
+        return request.user.has_perm("credit.add_rating")
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "can_start_run": self._can_run(request)}
+        return super().changelist_view(request, extra_context)
+
+    def start_view(self, request):
+        if not self._can_run(request):
+            raise PermissionDenied
+        form = StartRunForm(request.POST or None, initial={"year": timezone.localdate().year})
+        if request.method == "POST" and form.is_valid():
+            try:
+                run = services.rating_run_year(actor=request.user, year=form.cleaned_data["year"])
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return redirect(reverse("admin:credit_ratingrun_progress", args=[run.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "发起年度信用评价",
+            "opts": self.model._meta,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/credit/start_run.html", context)
+
+    def progress_view(self, request, object_id: int):
+        run = get_object_or_404(
+            RatingRun.objects.select_related("enterprise_standard", "worker_standard"),
+            pk=object_id,
+        )
+        table = {}
+        for subject_type, field in (
+            (SubjectType.ENTERPRISE, "enterprise"),
+            (SubjectType.WORKER, "worker"),
+        ):
+            counts = dict.fromkeys(Grade.values, 0)
+            rows = (
+                Rating.objects.filter(year=run.year, **{f"{field}__isnull": False})
+                .values("grade")
+                .annotate(count=Count("id"))
+            )
+            for row in rows:
+                counts[row["grade"]] = row["count"]
+            table[subject_type] = counts
+        context = {
+            **self.admin_site.each_context(request),
+            "title": str(run),
+            "opts": self.model._meta,
+            "run": run,
+            "running": run.status in (RatingRun.Status.PENDING, RatingRun.Status.RUNNING),
+            "distribution": [
+                (
+                    SubjectType(kind).label,
+                    [(Grade(g).label, n) for g, n in grades.items()],
+                    sum(grades.values()),
+                )
+                for kind, grades in table.items()
+            ],  # fmt: skip
+            "ratings_url": reverse("admin:credit_rating_changelist") + f"?year={run.year}",
+        }
+        return TemplateResponse(request, "admin/credit/run_progress.html", context)
+
+
+# --- Ratings ---------------------------------------------------------------------------------
+
+
+class SubjectTypeFilter(admin.SimpleListFilter):
+    title = "对象"
+    parameter_name = "subject"
+
+    def lookups(self, request, model_admin):
+        return SubjectType.choices
+
+    def queryset(self, request, queryset):
+        if self.value() == SubjectType.ENTERPRISE:
+            return queryset.filter(enterprise__isnull=False)
+        if self.value() == SubjectType.WORKER:
+            return queryset.filter(worker__isnull=False)
+        return queryset
+
+
+@admin.register(Rating)
+class RatingAdmin(SimpleHistoryAdmin):
+    list_display = ["year", "subject_name", "grade", "total", "compliance", "quality",
+                    "reputation", "commitment", "vetoed", "status"]  # fmt: skip
+    list_filter = ["year", SubjectTypeFilter, "grade", "status", "vetoed"]
+    list_select_related = ["enterprise", "worker"]
+    search_fields = ["enterprise__name", "=enterprise__uscc", "worker__name"]
+    show_full_result_count = False
+    ordering = ["-year", "-total"]
+    readonly_fields = [f.name for f in Rating._meta.fields if f.name != "explanation"]
+    exclude = ["explanation"]
+    change_form_template = "admin/credit/rating_change_form.html"
+
+    @admin.display(description="信用主体")
+    def subject_name(self, obj):
+        return obj.subject_name
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        rating = get_object_or_404(
+            Rating.objects.select_related("standard", "enterprise", "worker"), pk=object_id
+        )
+        explanation = selectors.rating_explanation(rating)
+        extra_context = {**(extra_context or {}), "rating": rating, "explanation": explanation}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+from . import admin_workflows  # noqa: E402, F401 - objections, repair, key list, supervision
