@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class CreditConfig(AppConfig):
     name = "credit"
     verbose_name = "信用评价"
+
+    def ready(self) -> None:
+        from . import dossier_sections
+
+        dossier_sections.register()

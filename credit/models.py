@@ -661,6 +661,14 @@ class Objection(models.Model):
         verbose_name = "信用异议"
         verbose_name_plural = "信用异议"
         ordering = ["status", "due_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rating"],
+                condition=Q(status="submitted"),
+                name="credit_one_open_objection_per_rating",
+                violation_error_message="该评价结果已有待处理的异议。",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"对{self.rating}的异议"

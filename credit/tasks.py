@@ -3,6 +3,8 @@ from django.utils import timezone
 
 from .models import RatingChunk
 from .services import rating_chunk_compute, rating_run_year
+from .services.management import key_list_expire_due
+from .services.publication import ratings_finalise_due
 
 
 @shared_task(
@@ -25,3 +27,17 @@ def yearly_rating() -> int:
     """Beat, once a year on the configured date: rate the current year."""
     run = rating_run_year(actor=None, year=timezone.localdate().year)
     return run.pk
+
+
+@shared_task(name="credit.tasks.finalise_due_ratings", soft_time_limit=15 * 60, time_limit=20 * 60)
+def finalise_due_ratings() -> int:
+    """Daily: publicised ratings whose publicity period is over and that have no open
+    objection become final. Idempotent: a second run the same day finds nothing to do."""
+    return ratings_finalise_due(today=timezone.localdate())
+
+
+@shared_task(name="credit.tasks.expire_key_list", soft_time_limit=5 * 60, time_limit=6 * 60)
+def expire_key_list() -> int:
+    """Daily: key-management list entries whose period has ended leave the list.
+    Idempotent: an entry already removed is skipped."""
+    return key_list_expire_due(today=timezone.localdate())

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from credit.demo import credit_demo_seed
 from registry.demo import registry_demo_seed
 
 from . import roles
@@ -58,8 +59,11 @@ def demo_seed(*, stdout=None) -> list[DemoAccount]:
     roles.roles_sync()
     accounts = demo_accounts_seed()
     created = registry_demo_seed()
+    rated = credit_demo_seed()
     if stdout is not None:
         stdout.write(
             f"档案：新增企业 {created['enterprises']} 家、从业人员 {created['workers']} 人。"
         )
+        for year, count in rated.items():
+            stdout.write(f"信用评价：{year}年度评价 {count} 个主体。")
     return accounts

@@ -47,4 +47,18 @@ PERIODIC_TASKS: tuple[PeriodicTaskSpec, ...] = (
         day_of_month=str(settings.CREDIT_RATING_DAY),
         month_of_year=str(settings.CREDIT_RATING_MONTH),
     ),
+    PeriodicTaskSpec(
+        name="zqjz:credit-finalise-ratings",
+        task="credit.tasks.finalise_due_ratings",
+        description="每日将公示期已满且没有待处理异议的信用评价结果确定为最终结果。",
+        minute="20",
+        hour="0",
+    ),
+    PeriodicTaskSpec(
+        name="zqjz:credit-key-list-expiry",
+        task="credit.tasks.expire_key_list",
+        description="每日将管理期满的主体移出重点管理名单。",
+        minute="40",
+        hour="0",
+    ),
 )

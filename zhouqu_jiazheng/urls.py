@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from registry.views import protected_media
 
@@ -15,5 +15,6 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon),
     path("admin/", admin.site.urls),
+    path("credit/", include("credit.urls")),
     path("media/<path:path>", protected_media, name="protected_media"),
 ]

@@ -34,6 +34,38 @@ def disclosure_until(severity: str, occurred_on: date, days: int | None = None) 
     return occurred_on + timedelta(days=days)
 
 
+class CreditEventTransitionError(ValidationError):
+    pass
+
+
+# The one status machine of a credit record. Active records count; a repaired record stays
+# in the file, marked; a revoked one is withdrawn and comes back only if its source does.
+EVENT_TRANSITIONS: dict[str, frozenset[str]] = {
+    CreditEvent.Status.ACTIVE: frozenset({CreditEvent.Status.REPAIRED, CreditEvent.Status.REVOKED}),
+    CreditEvent.Status.REVOKED: frozenset({CreditEvent.Status.ACTIVE}),
+    CreditEvent.Status.REPAIRED: frozenset({CreditEvent.Status.REVOKED}),
+}
+
+
+def credit_event_transition(*, actor, event: CreditEvent, to: str, reason: str) -> CreditEvent:
+    """Move a record to `to`, checked against EVENT_TRANSITIONS and recorded with who and why.
+    The caller holds the row lock (select_for_update) inside its transaction."""
+    if to not in EVENT_TRANSITIONS[event.status]:
+        raise CreditEventTransitionError(
+            "该信用记录当前为“%(current)s”，不能改为“%(target)s”。",
+            code="invalid_transition",
+            params={
+                "current": CreditEvent.Status(event.status).label,
+                "target": CreditEvent.Status(to).label,
+            },
+        )
+    event.status = to
+    event.status_reason = reason.strip()[:200]
+    event._history_user = actor
+    event.save(update_fields=["status", "status_reason"])
+    return event
+
+
 def _subject_kwargs(enterprise: Enterprise | None, worker: Worker | None) -> dict:
     if (enterprise is None) == (worker is None):
         raise ValidationError("必须且只能指定一个信用主体（企业或从业人员）。")
@@ -71,10 +103,9 @@ def credit_event_record(
         event = existing.first()
         if event is not None:
             if event.status == CreditEvent.Status.REVOKED:
-                event.status = CreditEvent.Status.ACTIVE
-                event.status_reason = "来源记录恢复"
-                event._history_user = actor
-                event.save(update_fields=["status", "status_reason"])
+                credit_event_transition(
+                    actor=actor, event=event, to=CreditEvent.Status.ACTIVE, reason="来源记录恢复"
+                )
             return event
     event = CreditEvent(
         kind=kind,
@@ -114,11 +145,9 @@ def credit_event_revoke(*, actor, event: CreditEvent, reason: str) -> CreditEven
         return event
     if not reason.strip():
         raise ValidationError({"status_reason": "请填写撤销原因。"})
-    event.status = CreditEvent.Status.REVOKED
-    event.status_reason = reason.strip()[:200]
-    event._history_user = actor
-    event.save(update_fields=["status", "status_reason"])
-    return event
+    return credit_event_transition(
+        actor=actor, event=event, to=CreditEvent.Status.REVOKED, reason=reason
+    )
 
 
 def credit_event_revoke_by_source(*, actor, source_ref: str, reason: str) -> int:

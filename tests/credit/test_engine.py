@@ -113,7 +113,7 @@ def test_negative_events_deduct_by_severity_and_vetoes_force_b():
     CreditEventFactory(enterprise=enterprise, kind=EventKind.PENALTY, severity=Severity.MINOR)
     CreditEventFactory(enterprise=enterprise, kind=EventKind.PENALTY, severity=Severity.GENERAL)
     result = rate(enterprise, SubjectType.ENTERPRISE)
-    assert dict((c, p) for c, _, p in result.explanation)["E-C3"] == "3.0"  # 10 - 2 - 5
+    assert {c: p for c, _, p in result.explanation}["E-C3"] == "3.0"  # 10 - 2 - 5
     assert not result.vetoed
 
     CreditEventFactory(
@@ -140,7 +140,7 @@ def test_repaired_revoked_and_expired_events_stop_counting():
     worker = WorkerFactory()
     EmploymentFactory(worker=worker)
     counting = CreditEventFactory(worker=worker, kind=EventKind.CONTRACT_DISPUTE)
-    base = dict((c, p) for c, _, p in rate(worker, SubjectType.WORKER).explanation)["W-P1"]
+    base = {c: p for c, _, p in rate(worker, SubjectType.WORKER).explanation}["W-P1"]
     assert base == "5.0"
     for change in (
         {"status": CreditEvent.Status.REPAIRED},
@@ -151,7 +151,7 @@ def test_repaired_revoked_and_expired_events_stop_counting():
             status=CreditEvent.Status.ACTIVE, disclosure_until=datetime.date(2026, 6, 1)
         )
         CreditEvent.objects.filter(pk=counting.pk).update(**change)
-        points = dict((c, p) for c, _, p in rate(worker, SubjectType.WORKER).explanation)["W-P1"]
+        points = {c: p for c, _, p in rate(worker, SubjectType.WORKER).explanation}["W-P1"]
         assert points == "10.0", change
 
 
@@ -160,7 +160,7 @@ def test_events_of_other_years_do_not_count():
     EmploymentFactory(worker=worker)
     CreditEventFactory(worker=worker, kind=EventKind.CONTRACT_DISPUTE,
                        occurred_on=datetime.date(2024, 12, 31))  # fmt: skip
-    points = dict((c, p) for c, _, p in rate(worker, SubjectType.WORKER).explanation)["W-P1"]
+    points = {c: p for c, _, p in rate(worker, SubjectType.WORKER).explanation}["W-P1"]
     assert points == "10.0"
 
 

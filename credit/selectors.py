@@ -1,0 +1,529 @@
+"""Reads of the credit file and the ratings, shared by the public pages, the dossier sections,
+the admin and (later) the portal.
+
+Public readers get only FINAL ratings; draft and publicised ones stay inside the bureau.
+Every function here runs a fixed number of queries, whatever the number of rows.
+"""
+
+import re
+from contextlib import suppress
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
+
+from registry.models import Employment, Enterprise, Worker
+from registry.validators import clean_uscc
+
+from .models import (
+    GRADE_ORDER,
+    CreditEvent,
+    Dimension,
+    EvaluationStandard,
+    Grade,
+    Indicator,
+    KeyListEntry,
+    Rating,
+)
+from .rules import grade_for, rounded
+
+HONOR_ROLL_WORKERS = 50
+DOSSIER_EVENTS = 100
+EXPLANATION_TOP_LOSSES = 3
+
+# --- Public credit look-up ---------------------------------------------------------------------
+
+
+def enterprise_search(query: str = "", township_id: int | None = None) -> QuerySet[Enterprise]:
+    """Enterprises whose name contains `query`, or whose 统一社会信用代码 is `query`.
+
+    An empty query lists every enterprise (residents browse by township too)."""
+    enterprises = Enterprise.objects.select_related("township").order_by("name", "id")
+    query = (query or "").strip()
+    if query:
+        condition = Q(name__icontains=query)
+        with suppress(ValidationError):  # not a valid code: a name search only
+            condition |= Q(uscc=clean_uscc(query))
+        enterprises = enterprises.filter(condition)
+    if township_id:
+        enterprises = enterprises.filter(township_id=township_id)
+    return enterprises
+
+
+@dataclass(frozen=True)
+class DimensionScore:
+    key: str
+    label: str
+    score: Decimal
+    weight: Decimal | None  # the dimension's maximum under the rating's standard
+
+
+@dataclass(frozen=True)
+class PublicRating:
+    """What the public may see of one final rating."""
+
+    year: int
+    grade: str
+    grade_label: str
+    total: Decimal
+    dimensions: list[DimensionScore]
+
+
+def _dimension_weights(standard_ids) -> dict[tuple[int, str], Decimal]:
+    rows = (
+        Indicator.objects.filter(standard_id__in=set(standard_ids))
+        .values("standard_id", "dimension")
+        .annotate(weight=Sum("weight"))
+        .order_by()
+    )
+    return {(row["standard_id"], row["dimension"]): row["weight"] for row in rows}
+
+
+def _public_rating(rating: Rating, weights: dict[tuple[int, str], Decimal]) -> PublicRating:
+    return PublicRating(
+        year=rating.year,
+        grade=rating.grade,
+        grade_label=rating.get_grade_display(),
+        total=rating.total,
+        dimensions=[
+            DimensionScore(key, label, getattr(rating, key), weights.get((rating.standard_id, key)))
+            for key, label in Dimension.choices
+        ],
+    )
+
+
+def latest_final_ratings(enterprise_ids) -> dict[int, PublicRating]:
+    """Each enterprise's latest FINAL rating (two queries for any number of enterprises)."""
+    ratings = (
+        Rating.objects.filter(enterprise_id__in=list(enterprise_ids), status=Rating.Status.FINAL)
+        .only(
+            "enterprise_id",
+            "year",
+            "standard_id",
+            "grade",
+            "total",
+            "compliance",
+            "quality",
+            "reputation",
+            "commitment",
+        )  # fmt: skip
+        .order_by("enterprise_id", "-year")
+    )
+    latest: dict[int, Rating] = {}
+    for rating in ratings:
+        latest.setdefault(rating.enterprise_id, rating)
+    weights = _dimension_weights(r.standard_id for r in latest.values()) if latest else {}
+    return {pk: _public_rating(rating, weights) for pk, rating in latest.items()}
+
+
+@dataclass(frozen=True)
+class LookupResult:
+    enterprise: Enterprise
+    rating: PublicRating | None
+
+
+def lookup_results(enterprises) -> list[LookupResult]:
+    """Pair a page of enterprises with their latest final rating."""
+    enterprises = list(enterprises)
+    ratings = latest_final_ratings(e.pk for e in enterprises) if enterprises else {}
+    return [LookupResult(e, ratings.get(e.pk)) for e in enterprises]
+
+
+# --- Honour roll (诚信红榜) ------------------------------------------------------------------
+
+
+def mask_person_name(name: str) -> str:
+    """A worker's name as the honour roll prints it: the first and the last character stay,
+    the ones between become "*" (卓玛草 → 卓*草, 扎西卓玛 → 扎**玛); a two-character name
+    keeps its surname only (王芳 → 王*). Enough for colleagues and customers to recognise
+    a worker they know, not enough to identify a stranger — the usual form of a 公示."""
+    name = (name or "").strip()
+    if len(name) <= 1:
+        return "*" * len(name)
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+@dataclass(frozen=True)
+class HonorEnterprise:
+    name: str
+    township: str
+    total: Decimal
+
+
+@dataclass(frozen=True)
+class HonorWorker:
+    masked_name: str
+    employer: str
+    grade: str
+    grade_label: str
+
+
+@dataclass(frozen=True)
+class HonorRoll:
+    year: int | None
+    enterprises: list[HonorEnterprise] = field(default_factory=list)
+    workers: list[HonorWorker] = field(default_factory=list)
+
+
+def latest_final_year() -> int | None:
+    return (
+        Rating.objects.filter(status=Rating.Status.FINAL)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )
+
+
+def _not_on_key_list(subject_field: str, today):
+    """Nobody under key management (严重失信) is praised, whatever their last grade."""
+    return ~Exists(
+        KeyListEntry.objects.filter(
+            **{subject_field: OuterRef(subject_field)},
+            status=KeyListEntry.Status.ACTIVE,
+            starts_on__lte=today,
+            ends_on__gt=today,
+        )
+    )
+
+
+def honor_roll(year: int | None = None) -> HonorRoll:
+    """AAA enterprises (still operating) of the latest year with final ratings, and the
+    best AAA workers of that year (at most HONOR_ROLL_WORKERS), with masked names."""
+    year = year or latest_final_year()
+    if year is None:
+        return HonorRoll(year=None)
+    today = timezone.localdate()
+    final_aaa = Rating.objects.filter(year=year, status=Rating.Status.FINAL, grade=Grade.AAA)
+    enterprise_ratings = (
+        final_aaa.filter(
+            enterprise__isnull=False,
+            enterprise__business_status=Enterprise.BusinessStatus.OPERATING,
+        )
+        .filter(_not_on_key_list("enterprise", today))
+        .select_related("enterprise__township")
+        .order_by("-total", "enterprise__name")
+    )
+    worker_ratings = list(
+        final_aaa.filter(worker__isnull=False)
+        .filter(_not_on_key_list("worker", today))
+        .select_related("worker")
+        .only("total", "grade", "worker__name")
+        .order_by("-total", "worker__name", "worker_id")[:HONOR_ROLL_WORKERS]
+    )
+    employers: dict[int, str] = {}
+    employments = (
+        Employment.objects.filter(
+            worker_id__in=[r.worker_id for r in worker_ratings], ended_on__isnull=True
+        )
+        .select_related("enterprise")
+        .only("worker_id", "enterprise__name")
+        .order_by("worker_id", "-started_on")
+    )
+    for employment in employments:
+        employers.setdefault(employment.worker_id, employment.enterprise.name)
+    return HonorRoll(
+        year=year,
+        enterprises=[
+            HonorEnterprise(r.enterprise.name, r.enterprise.township.name, r.total)
+            for r in enterprise_ratings
+        ],
+        workers=[
+            HonorWorker(
+                masked_name=mask_person_name(r.worker.name),
+                employer=employers.get(r.worker_id, ""),
+                grade=r.grade,
+                grade_label=r.get_grade_display(),
+            )
+            for r in worker_ratings
+        ],
+    )
+
+
+# --- The published standard ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DimensionIndicators:
+    key: str
+    label: str
+    weight: Decimal
+    indicators: list[Indicator]
+
+
+@dataclass(frozen=True)
+class GradeBand:
+    grade: str
+    label: str
+    rule: str  # e.g. "90分及以上", "80分及以上，不到90分"
+
+
+@dataclass(frozen=True)
+class PublishedStandard:
+    standard: EvaluationStandard
+    dimensions: list[DimensionIndicators]
+    grades: list[GradeBand]
+    vetoes: list[str]
+
+    @property
+    def total_weight(self) -> Decimal:
+        return sum((d.weight for d in self.dimensions), Decimal(0))
+
+
+def _points(value) -> str:
+    """18 → "18", 82.5 → "82.5": the way a score is written in a sentence."""
+    return f"{Decimal(value).normalize():f}"
+
+
+def grade_bands(standard: EvaluationStandard) -> list[GradeBand]:
+    aaa, aa, a = _points(standard.aaa_min), _points(standard.aa_min), _points(standard.a_min)
+    return [
+        GradeBand(Grade.AAA, Grade.AAA.label, f"{aaa}分及以上"),
+        GradeBand(Grade.AA, Grade.AA.label, f"{aa}分及以上，不到{aaa}分"),
+        GradeBand(Grade.A, Grade.A.label, f"{a}分及以上，不到{aa}分"),
+        GradeBand(Grade.B, Grade.B.label, f"{a}分以下，或存在一票否决情形"),
+    ]
+
+
+def published_standards(year: int | None = None) -> list[PublishedStandard]:
+    """The active standards (enterprise, then worker) of `year`, by default the latest year
+    that has an active standard — four queries."""
+    active = EvaluationStandard.objects.filter(status=EvaluationStandard.Status.ACTIVE)
+    if year is None:
+        year = active.order_by("-year").values_list("year", flat=True).first()
+        if year is None:
+            return []
+    standards = active.filter(year=year).prefetch_related("indicators", "vetoes")
+    published = []
+    for standard in sorted(standards, key=lambda s: s.subject_type != "enterprise"):
+        indicators = sorted(standard.indicators.all(), key=lambda i: (i.sort_order, i.code))
+        dimensions = []
+        for key, label in Dimension.choices:
+            members = [i for i in indicators if i.dimension == key]
+            if members:
+                weight = sum((i.weight for i in members), Decimal(0))
+                dimensions.append(DimensionIndicators(key, label, weight, members))
+        published.append(
+            PublishedStandard(
+                standard=standard,
+                dimensions=dimensions,
+                grades=grade_bands(standard),
+                vetoes=[v.description for v in standard.vetoes.all()],
+            )
+        )
+    return published
+
+
+# --- Explaining one rating -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExplanationRow:
+    code: str
+    name: str
+    dimension: str
+    dimension_label: str
+    weight: Decimal | None
+    shown: str  # the input in words, as the engine stored it
+    points: Decimal
+    description: str
+    rule: str
+
+    @property
+    def lost(self) -> Decimal:
+        if self.weight is None:
+            return Decimal(0)
+        return max(Decimal(0), rounded(self.weight - self.points))
+
+    @property
+    def advice(self) -> str:
+        """One plain sentence about the points this indicator lost."""
+        if self.rule == Indicator.Rule.EVENT_DEDUCTION:
+            return (
+                f"{self.code} {self.name}被扣{self.lost}分（{_plain(self.shown)}），"
+                "整改后可申请信用修复"
+            )
+        return f"{self.code} {self.name}还可得{self.lost}分（{_plain(self.shown)}）"
+
+
+@dataclass(frozen=True)
+class DimensionRows:
+    key: str
+    label: str
+    score: Decimal
+    weight: Decimal
+    rows: list[ExplanationRow]
+
+
+@dataclass(frozen=True)
+class RatingExplanation:
+    rating: Rating
+    rows: list[ExplanationRow]
+    dimensions: list[DimensionRows]
+    score_grade: str  # the grade the points alone give (differs from the grade when vetoed)
+    next_grade: str | None
+    next_threshold: Decimal | None
+    points_missing: Decimal | None
+    top_losses: list[ExplanationRow]
+    sentences: list[str]
+
+    @property
+    def vetoed(self) -> bool:
+        return self.rating.vetoed
+
+    @property
+    def next_grade_label(self) -> str:
+        return Grade(self.next_grade).label if self.next_grade else ""
+
+    @property
+    def summary(self) -> str:
+        return self.sentences[0] if self.sentences else ""
+
+
+def _plain(shown: str) -> str:
+    """Drop a trailing bracket so the input can sit inside brackets itself:
+    人均12.0学时（目标24） → 人均12.0学时，目标24."""
+    return re.sub(r"（([^（）]*)）$", r"，\1", shown or "").strip("，") or "—"
+
+
+def _next_grade(grade: str) -> str | None:
+    order = GRADE_ORDER[Grade(grade)]
+    return next((g for g, rank in GRADE_ORDER.items() if rank == order + 1), None)
+
+
+def _threshold(standard: EvaluationStandard, grade: str) -> Decimal:
+    return Decimal(
+        {Grade.AAA: standard.aaa_min, Grade.AA: standard.aa_min, Grade.A: standard.a_min}[grade]
+    )
+
+
+def rating_explanation(rating: Rating, *, top: int = EXPLANATION_TOP_LOSSES) -> RatingExplanation:
+    """Join a rating's stored explanation ([code, shown input, points] per indicator) with its
+    standard's indicators, and say in plain Chinese what would raise the grade.
+
+    One query (the indicators) when `rating.standard` is already loaded."""
+    standard = rating.standard
+    indicators = {i.code: i for i in Indicator.objects.filter(standard_id=rating.standard_id)}
+    rows = []
+    for code, shown, points in rating.explanation or []:
+        indicator = indicators.get(code)
+        rows.append(
+            ExplanationRow(
+                code=code,
+                name=indicator.name if indicator else code,
+                dimension=indicator.dimension if indicator else "",
+                dimension_label=indicator.get_dimension_display() if indicator else "",
+                weight=indicator.weight if indicator else None,
+                shown=shown,
+                points=rounded(Decimal(str(points))),
+                description=indicator.description if indicator else "",
+                rule=indicator.rule if indicator else "",
+            )
+        )
+    order = {i.code: (i.sort_order, i.code) for i in indicators.values()}
+    rows.sort(key=lambda r: order.get(r.code, (10_000, r.code)))
+    dimensions = []
+    for key, label in Dimension.choices:
+        members = [r for r in rows if r.dimension == key]
+        if members:
+            weight = sum((r.weight or 0 for r in members), Decimal(0))
+            dimensions.append(DimensionRows(key, label, getattr(rating, key), weight, members))
+
+    total = rounded(rating.total)
+    score_grade = grade_for(total, standard.aaa_min, standard.aa_min, standard.a_min)
+    next_grade = _next_grade(score_grade)
+    threshold = _threshold(standard, next_grade) if next_grade else None
+    missing = rounded(threshold - total) if threshold is not None else None
+    losses = sorted(
+        (r for r in rows if r.lost > 0),
+        key=lambda r: (-r.lost, order.get(r.code, (10_000, r.code))),
+    )[:top]
+
+    sentences = []
+    if rating.vetoed:
+        sentences.append(
+            f"因{rating.veto_reason or '存在一票否决情形'}，实行一票否决："
+            f"该情形存在期间，信用等级保持为B（诚信警示），得分再高也不能提升。"
+        )
+        sentences.append(f"该情形消除后，按本次得分{total}分可评为{Grade(score_grade).label}。")
+    elif next_grade is None:
+        sentences.append(f"总分{total}分，已达到最高等级{Grade.AAA.label}。")
+    else:
+        if losses:
+            sentences.append(
+                f"距{next_grade}还差{missing}分：" + "；".join(r.advice for r in losses) + "。"
+            )
+        else:
+            sentences.append(f"距{next_grade}还差{missing}分。")
+        sentences.append(
+            f"{next_grade}（{Grade(next_grade).label.split()[-1]}）需达到{_points(threshold)}分，"
+            f"当前总分{total}分。"
+        )
+    if (rating.vetoed or next_grade is None) and losses:
+        sentences.append("失分较多的指标：" + "；".join(r.advice for r in losses) + "。")
+
+    return RatingExplanation(
+        rating=rating,
+        rows=rows,
+        dimensions=dimensions,
+        score_grade=score_grade,
+        next_grade=next_grade,
+        next_threshold=threshold,
+        points_missing=missing,
+        top_losses=losses,
+        sentences=sentences,
+    )
+
+
+# --- Dossier sections ------------------------------------------------------------------------
+
+
+def _subject_filter(subject) -> dict:
+    if isinstance(subject, Enterprise):
+        return {"enterprise": subject}
+    if isinstance(subject, Worker):
+        return {"worker": subject}
+    raise TypeError(f"not a credit subject: {subject!r}")
+
+
+@dataclass(frozen=True)
+class CreditFileRow:
+    event: CreditEvent
+    counting: bool  # active and within its disclosure period today: the engine counts it
+
+
+@dataclass(frozen=True)
+class CreditFile:
+    rows: list[CreditFileRow]
+    truncated: bool  # more records exist than are listed
+
+
+def credit_file_for(subject, *, limit: int = DOSSIER_EVENTS) -> CreditFile:
+    """The subject's credit events, newest first: at most `limit` of them, one query."""
+    today = timezone.localdate()
+    events = list(
+        CreditEvent.objects.filter(**_subject_filter(subject))
+        .defer("description", "evidence")
+        .order_by("-occurred_on", "-id")[: limit + 1]
+    )
+    rows = [
+        CreditFileRow(
+            event,
+            event.status == CreditEvent.Status.ACTIVE
+            and (event.disclosure_until is None or event.disclosure_until >= today),
+        )
+        for event in events[:limit]
+    ]
+    return CreditFile(rows=rows, truncated=len(events) > limit)
+
+
+def ratings_for(subject) -> list[Rating]:
+    """Every rating of the subject, latest year first, whatever its status (staff view)."""
+    return list(
+        Rating.objects.filter(**_subject_filter(subject))
+        .select_related("standard")
+        .order_by("-year")
+    )

@@ -1,0 +1,202 @@
+"""Credit objections (信用异议): lodged by the subject while its rating is publicised,
+decided by staff within `CREDIT_OBJECTION_DECISION_DAYS` calendar days (自然日) of the day
+it was submitted.
+
+An upheld objection corrects the rating's inputs (revokes a wrong record, records a missing
+positive one), recomputes the subject at once and saves the rating with a history row
+whose reason is the decision; the objection keeps the previous total and grade. A rejected
+objection leaves the rating as it is. While an objection is open the rating cannot become
+final.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import (
+    NEUTRAL_KINDS,
+    POSITIVE_KINDS,
+    CreditEvent,
+    Objection,
+    Rating,
+    Severity,
+)
+from .events import credit_event_record, credit_event_revoke
+from .publication import rating_recompute_recorded
+
+
+class ObjectionTransitionError(ValidationError):
+    pass
+
+
+OBJECTION_TRANSITIONS: dict[str, frozenset[str]] = {
+    Objection.Status.SUBMITTED: frozenset({Objection.Status.UPHELD, Objection.Status.REJECTED}),
+    Objection.Status.UPHELD: frozenset(),
+    Objection.Status.REJECTED: frozenset(),
+}
+
+
+def _user(actor):
+    return actor if getattr(actor, "pk", None) else None
+
+
+def objection_due_on(submitted_on: date) -> date:
+    return submitted_on + timedelta(days=settings.CREDIT_OBJECTION_DECISION_DAYS)
+
+
+def objection_transition_check(objection: Objection, to: str) -> None:
+    if to not in OBJECTION_TRANSITIONS.get(objection.status, frozenset()):
+        raise ObjectionTransitionError(
+            "该异议当前为“%(current)s”，不能变更为“%(target)s”。",
+            code="invalid_transition",
+            params={
+                "current": Objection.Status(objection.status).label,
+                "target": Objection.Status(to).label if to in Objection.Status else to,
+            },
+        )
+
+
+@transaction.atomic
+def objection_transition(
+    *, actor, objection: Objection, to: str, changes: dict | None = None
+) -> Objection:
+    """The one place where an objection changes status (the caller holds its lock)."""
+    objection_transition_check(objection, to)
+    objection.status = to
+    for name, value in (changes or {}).items():
+        setattr(objection, name, value)
+    objection.full_clean()
+    objection._history_user = actor
+    objection.save()
+    return objection
+
+
+@transaction.atomic
+def objection_submit(*, actor, rating: Rating, reasons: str, evidence=None) -> Objection:
+    """Lodge an objection to a publicised rating, within its publicity period; a rating has
+    at most one open objection at a time."""
+    # Lock the rating: it serialises objections to it, and finalisation waits for this one.
+    rating = Rating.objects.select_for_update().defer("explanation").get(pk=rating.pk)
+    today = timezone.localdate()
+    if rating.status != Rating.Status.PUBLICISED:
+        raise ObjectionTransitionError("只能对公示中的评价结果提出异议。", code="not_publicised")
+    if not (rating.publicity_starts_on <= today <= rating.publicity_ends_on):
+        raise ObjectionTransitionError(
+            "公示期为%(starts)s至%(ends)s，已不在异议受理期限内。",
+            code="outside_publicity",
+            params={"starts": rating.publicity_starts_on, "ends": rating.publicity_ends_on},
+        )
+    if rating.objections.filter(status=Objection.Status.SUBMITTED).exists():
+        raise ObjectionTransitionError(
+            "该评价结果已有待处理的异议，请等待处理结果。", code="already_open"
+        )
+    reasons = (reasons or "").strip()
+    if not reasons:
+        raise ValidationError({"reasons": "请填写异议理由。"})
+    objection = Objection(
+        rating=rating,
+        reasons=reasons,
+        submitted_by=_user(actor),
+        due_on=objection_due_on(today),
+    )
+    if evidence is not None:
+        objection.evidence = evidence
+    objection.full_clean()
+    from registry.services.documents import uploads_sanitise
+
+    uploads_sanitise(objection)
+    objection._history_user = actor
+    objection.save()
+    return objection
+
+
+@dataclass(frozen=True)
+class MissingEvent:
+    """A positive fact that should have been in the credit file (recorded on upholding)."""
+
+    kind: str
+    occurred_on: date
+    title: str
+    severity: str = Severity.GENERAL
+    description: str = ""
+    value: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Corrections:
+    """What an upheld objection changes in the subject's credit file."""
+
+    revoke: Sequence[CreditEvent] = field(default_factory=tuple)
+    record: Sequence[MissingEvent] = field(default_factory=tuple)
+
+    def __bool__(self) -> bool:
+        return bool(self.revoke or self.record)
+
+
+def _apply_corrections(*, actor, objection: Objection, rating: Rating, corrections, reason: str):
+    subject = {"enterprise": rating.enterprise, "worker": rating.worker}
+    for event in corrections.revoke:
+        if (event.enterprise_id, event.worker_id) != (rating.enterprise_id, rating.worker_id):
+            raise ValidationError("要撤销的信用记录不属于该异议的主体。")
+        credit_event_revoke(actor=actor, event=event, reason=reason)
+    for index, missing in enumerate(corrections.record, start=1):
+        if missing.kind not in POSITIVE_KINDS | NEUTRAL_KINDS:
+            raise ValidationError("依异议补录的只能是守信信息或服务评价。")
+        credit_event_record(
+            actor=actor,
+            kind=missing.kind,
+            occurred_on=missing.occurred_on,
+            title=missing.title,
+            description=missing.description,
+            severity=missing.severity,
+            value=missing.value,
+            source=CreditEvent.Source.MANUAL,
+            source_ref=f"credit.Objection:{objection.pk}#{index}",
+            **subject,
+        )
+
+
+@transaction.atomic
+def objection_decide(
+    *,
+    actor,
+    objection: Objection,
+    upheld: bool,
+    decision: str,
+    corrections: Corrections | None = None,
+) -> Objection:
+    """Decide an objection. Upheld: apply `corrections`, recompute the subject and save the
+    rating with `decision` as the recorded reason. Rejected: the rating stays as it is."""
+    objection = Objection.objects.select_for_update().get(pk=objection.pk)
+    to = Objection.Status.UPHELD if upheld else Objection.Status.REJECTED
+    objection_transition_check(objection, to)
+    decision = (decision or "").strip()
+    if not decision:
+        raise ValidationError({"decision": "请填写处理意见（将作为评价结果变更的记录原因）。"})
+    corrections = corrections or Corrections()
+    changes = {"decision": decision, "decided_by": _user(actor), "decided_at": timezone.now()}
+    if upheld:
+        rating = Rating.objects.select_for_update().get(pk=objection.rating_id)
+        if rating.status != Rating.Status.PUBLICISED:
+            raise ObjectionTransitionError(
+                "评价结果已不在公示中，不能依异议更正。", code="not_publicised"
+            )
+        reason = f"信用异议成立（异议#{objection.pk}）：{decision}"
+        changes.update(previous_total=rating.total, previous_grade=rating.grade)
+        _apply_corrections(
+            actor=actor,
+            objection=objection,
+            rating=rating,
+            corrections=corrections,
+            reason=reason[:200],
+        )
+        rating_recompute_recorded(actor=actor, rating=rating, reason=reason)
+    elif corrections:
+        raise ValidationError("异议不成立时不能更正信用记录。")
+    return objection_transition(actor=actor, objection=objection, to=to, changes=changes)

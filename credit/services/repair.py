@@ -1,0 +1,173 @@
+"""Credit repair (信用修复): a subject that has corrected what a negative record is about
+asks that it stop counting; staff approve or reject it, with reasons, within
+`CREDIT_REPAIR_DECISION_DAYS` calendar days (自然日) of the day it was submitted.
+
+An approved repair marks the record repaired: the rating engine counts active records only,
+so it stops counting from the next computation. The subject's draft or publicised rating for
+the record's year is recomputed at once; a final rating is never changed.
+"""
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ..models import NEUTRAL_KINDS, POSITIVE_KINDS, CreditEvent, Rating, RepairRequest
+from .events import credit_event_transition
+from .publication import rating_recompute_recorded
+
+
+def _user(actor):
+    return actor if getattr(actor, "pk", None) else None
+
+
+# --- The record's status -------------------------------------------------------------------
+
+
+def is_negative(event: CreditEvent) -> bool:
+    return event.kind not in POSITIVE_KINDS and event.kind not in NEUTRAL_KINDS
+
+
+@transaction.atomic
+def credit_event_mark_repaired(*, actor, event: CreditEvent, reason: str) -> CreditEvent:
+    """The record has been repaired (信用修复): it stays in the file, marked, and no longer
+    counts."""
+    event = CreditEvent.objects.select_for_update().get(pk=event.pk)
+    return credit_event_transition(
+        actor=actor, event=event, to=CreditEvent.Status.REPAIRED, reason=reason
+    )
+
+
+# --- Repair requests -----------------------------------------------------------------------
+
+
+class RepairTransitionError(ValidationError):
+    pass
+
+
+REPAIR_TRANSITIONS: dict[str, frozenset[str]] = {
+    RepairRequest.Status.SUBMITTED: frozenset(
+        {RepairRequest.Status.APPROVED, RepairRequest.Status.REJECTED}
+    ),
+    RepairRequest.Status.APPROVED: frozenset(),
+    RepairRequest.Status.REJECTED: frozenset(),
+}
+
+
+def repair_due_on(submitted_on: date) -> date:
+    return submitted_on + timedelta(days=settings.CREDIT_REPAIR_DECISION_DAYS)
+
+
+def repair_transition_check(request: RepairRequest, to: str) -> None:
+    if to not in REPAIR_TRANSITIONS.get(request.status, frozenset()):
+        raise RepairTransitionError(
+            "该修复申请当前为“%(current)s”，不能变更为“%(target)s”。",
+            code="invalid_transition",
+            params={
+                "current": RepairRequest.Status(request.status).label,
+                "target": RepairRequest.Status(to).label if to in RepairRequest.Status else to,
+            },
+        )
+
+
+@transaction.atomic
+def repair_transition(
+    *, actor, request: RepairRequest, to: str, changes: dict | None = None
+) -> RepairRequest:
+    """The one place where a repair request changes status (the caller holds its lock)."""
+    repair_transition_check(request, to)
+    request.status = to
+    for name, value in (changes or {}).items():
+        setattr(request, name, value)
+    request.full_clean()
+    request._history_user = actor
+    request.save()
+    return request
+
+
+@transaction.atomic
+def repair_submit(*, actor, event: CreditEvent, reasons: str, evidence=None) -> RepairRequest:
+    """Apply for the repair of a negative, active record; one open request per record."""
+    # Lock the record: two applications at once must not both pass the checks.
+    event = CreditEvent.objects.select_for_update().get(pk=event.pk)
+    if not is_negative(event):
+        raise RepairTransitionError("只有失信记录可以申请信用修复。", code="not_negative")
+    if event.status != CreditEvent.Status.ACTIVE:
+        raise RepairTransitionError(
+            "该信用记录当前为“%(current)s”，无需修复。",
+            code="not_active",
+            params={"current": CreditEvent.Status(event.status).label},
+        )
+    if event.repairs.filter(status=RepairRequest.Status.SUBMITTED).exists():
+        raise RepairTransitionError("该信用记录已有待审核的修复申请。", code="already_open")
+    reasons = (reasons or "").strip()
+    if not reasons:
+        raise ValidationError({"reasons": "请填写整改情况及理由。"})
+    request = RepairRequest(
+        event=event,
+        reasons=reasons,
+        submitted_by=_user(actor),
+        due_on=repair_due_on(timezone.localdate()),
+    )
+    if evidence is not None:
+        request.evidence = evidence
+    request.full_clean()
+    from registry.services.documents import uploads_sanitise
+
+    uploads_sanitise(request)
+    request._history_user = actor
+    try:
+        with transaction.atomic():
+            request.save()
+    except IntegrityError:  # the partial unique index, should the lock ever be bypassed
+        raise RepairTransitionError(
+            "该信用记录已有待审核的修复申请。", code="already_open"
+        ) from None
+    return request
+
+
+def rating_affected_by(event: CreditEvent) -> Rating | None:
+    """The subject's not-yet-final rating for the year the record counts in, if any."""
+    return (
+        Rating.objects.filter(
+            year=event.occurred_on.year,
+            enterprise_id=event.enterprise_id,
+            worker_id=event.worker_id,
+            status__in=[Rating.Status.DRAFT, Rating.Status.PUBLICISED],
+        )
+        .defer("explanation")
+        .first()
+    )
+
+
+@transaction.atomic
+def repair_decide(
+    *, actor, request: RepairRequest, approved: bool, decision: str, recompute: bool = True
+) -> RepairRequest:
+    """Approve or reject a repair request. Approval marks the record repaired and, with
+    `recompute`, recomputes the subject's draft or publicised rating of that year now."""
+    request = RepairRequest.objects.select_for_update().get(pk=request.pk)
+    to = RepairRequest.Status.APPROVED if approved else RepairRequest.Status.REJECTED
+    repair_transition_check(request, to)
+    decision = (decision or "").strip()
+    if not decision:
+        raise ValidationError({"decision": "请填写审核意见。"})
+    if approved:
+        event = credit_event_mark_repaired(
+            actor=actor, event=request.event, reason=f"信用修复（申请#{request.pk}）：{decision}"
+        )
+        rating = rating_affected_by(event) if recompute else None
+        if rating is not None:
+            rating_recompute_recorded(
+                actor=actor,
+                rating=rating,
+                reason=f"信用修复（申请#{request.pk}）：{decision}",
+            )
+    return repair_transition(
+        actor=actor,
+        request=request,
+        to=to,
+        changes={"decision": decision, "decided_by": _user(actor), "decided_at": timezone.now()},
+    )

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "credit"
+
+urlpatterns = [
+    path("", views.lookup, name="lookup"),
+    path("honor-roll/", views.honor_roll, name="honor_roll"),
+    path("standard/", views.standard, name="standard"),
+]

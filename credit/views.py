@@ -1,0 +1,64 @@
+"""Public credit pages: the look-up, the honour roll (诚信红榜) and the published standard.
+
+Anyone may read them, without an account; they show final ratings only and no personal data.
+"""
+
+from django import forms
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from registry.models import Township
+
+from . import selectors
+
+LOOKUP_PAGE_SIZE = 20
+
+
+class LookupForm(forms.Form):
+    q = forms.CharField(
+        label="企业名称或统一社会信用代码",
+        max_length=100,
+        required=False,
+        strip=True,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    township = forms.ModelChoiceField(
+        label="所在乡镇",
+        queryset=Township.objects.all(),
+        required=False,
+        empty_label="全部乡镇",
+    )
+
+
+@require_safe
+def lookup(request):
+    form = LookupForm(request.GET or None)
+    query, township = "", None
+    if form.is_bound and form.is_valid():
+        query = form.cleaned_data["q"]
+        township = form.cleaned_data["township"]
+    enterprises = selectors.enterprise_search(query, township.pk if township else None)
+    page = Paginator(enterprises, LOOKUP_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "credit/lookup.html",
+        {
+            "form": form,
+            "query": query,
+            "township": township,
+            "searched": bool(query or township),
+            "page_obj": page,
+            "results": selectors.lookup_results(page.object_list),
+        },
+    )
+
+
+@require_safe
+def honor_roll(request):
+    return render(request, "credit/honor_roll.html", {"roll": selectors.honor_roll()})
+
+
+@require_safe
+def standard(request):
+    return render(request, "credit/standard.html", {"standards": selectors.published_standards()})
