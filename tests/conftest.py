@@ -79,10 +79,18 @@ def staff_client(client, django_user_model):
 @pytest.fixture
 def broker_down(real_broker, monkeypatch):
     """The broker is unreachable (Celery reads CELERY_BROKER_URL from the environment
-    first). Connection pools are dropped before and after, so no other test inherits a
-    producer bound to the dead address."""
-    real_broker.close()
+    first). The connection pool is dropped before and after, so no other test inherits a
+    producer bound to the dead address. (Not app.close(): that also unregisters the app,
+    and tasks imported afterwards would no longer reach it.)"""
+
+    def drop_pool():
+        # kombu keeps its pools per broker address: forgetting the app's references is
+        # enough for the next publish to use the pool of the address then configured.
+        real_broker._pool = None
+        real_broker.amqp._producer_pool = None
+
+    drop_pool()
     monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:1/0")
     yield real_broker
     monkeypatch.undo()
-    real_broker.close()
+    drop_pool()

@@ -44,7 +44,11 @@ def make_id_number(
 
 
 def township() -> Township:
-    return Township.objects.order_by("sort_order").first()
+    # Transactional tests flush the database, seeded townships included: recreate one.
+    township, _ = Township.objects.get_or_create(
+        name="城关镇", defaults={"kind": Township.Kind.TOWN, "sort_order": 1}
+    )
+    return township
 
 
 class EnterpriseFactory(factory.django.DjangoModelFactory):
