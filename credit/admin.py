@@ -3,6 +3,7 @@
 Admin classes arrange the interface; every write goes through `credit.services`."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
@@ -24,6 +25,7 @@ from .models import (
     SubjectType,
     VetoRule,
 )
+from .services.publication import rating_finalise, ratings_publish
 from .services.standards import (
     standard_activate,
     standard_new_version,
@@ -63,8 +65,15 @@ class VetoInline(LockedInlineMixin, admin.TabularInline):
 
 @admin.register(EvaluationStandard)
 class EvaluationStandardAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "year", "subject_type", "version", "status", "weight_total",
-                    "locked_at"]  # fmt: skip
+    list_display = [
+        "__str__",
+        "year",
+        "subject_type",
+        "version",
+        "status",
+        "weight_total",
+        "locked_at",
+    ]
     list_filter = ["year", "subject_type", "status"]
     search_fields = ["title"]
     inlines = [IndicatorInline, VetoInline]
@@ -124,8 +133,18 @@ class CreditEventForm(forms.ModelForm):
 
     class Meta:
         model = CreditEvent
-        fields = ["enterprise", "worker", "kind", "severity", "occurred_on", "title",
-                  "description", "tag", "value", "evidence"]  # fmt: skip
+        fields = [
+            "enterprise",
+            "worker",
+            "kind",
+            "severity",
+            "occurred_on",
+            "title",
+            "description",
+            "tag",
+            "value",
+            "evidence",
+        ]
 
     def clean(self):
         cleaned = super().clean()
@@ -148,8 +167,16 @@ class RevokeForm(forms.Form):
 @admin.register(CreditEvent)
 class CreditEventAdmin(SimpleHistoryAdmin):
     form = CreditEventForm
-    list_display = ["occurred_on", "subject_name", "kind", "severity", "title", "status",
-                    "disclosure_until", "source"]  # fmt: skip
+    list_display = [
+        "occurred_on",
+        "subject_name",
+        "kind",
+        "severity",
+        "title",
+        "status",
+        "disclosure_until",
+        "source",
+    ]
     list_filter = [
         "kind",
         "severity",
@@ -162,8 +189,15 @@ class CreditEventAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["enterprise", "worker"]
     date_hierarchy = "occurred_on"
     show_full_result_count = False
-    readonly_fields = ["status", "status_reason", "source", "source_ref", "disclosure_until",
-                       "recorded_by", "created_at"]  # fmt: skip
+    readonly_fields = [
+        "status",
+        "status_reason",
+        "source",
+        "source_ref",
+        "disclosure_until",
+        "recorded_by",
+        "created_at",
+    ]
 
     @admin.display(description="信用主体")
     def subject_name(self, obj):
@@ -182,7 +216,7 @@ class CreditEventAdmin(SimpleHistoryAdmin):
                 "<int:object_id>/revoke/",
                 self.admin_site.admin_view(self.revoke_view),
                 name="credit_creditevent_revoke",
-            ),  # fmt: skip
+            ),
             *super().get_urls(),
         ]
 
@@ -234,8 +268,15 @@ class StartRunForm(forms.Form):
 
 @admin.register(RatingRun)
 class RatingRunAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "year", "status", "progress", "subjects_done", "triggered_by",
-                    "finished_at"]  # fmt: skip
+    list_display = [
+        "__str__",
+        "year",
+        "status",
+        "progress",
+        "subjects_done",
+        "triggered_by",
+        "finished_at",
+    ]
     list_filter = ["year", "status"]
     list_select_related = ["triggered_by"]
     readonly_fields = [f.name for f in RatingRun._meta.fields]
@@ -253,19 +294,26 @@ class RatingRunAdmin(admin.ModelAdmin):
     def progress(self, obj):
         return format_html(
             '<progress max="100" value="{}">{}%</progress> {}%',
-            obj.progress_percent, obj.progress_percent, obj.progress_percent,
-        )  # fmt: skip
+            obj.progress_percent,
+            obj.progress_percent,
+            obj.progress_percent,
+        )
 
     def get_urls(self):
         return [
             path(
                 "start/", self.admin_site.admin_view(self.start_view), name="credit_ratingrun_start"
-            ),  # fmt: skip
+            ),
             path(
                 "<int:object_id>/progress/",
                 self.admin_site.admin_view(self.progress_view),
                 name="credit_ratingrun_progress",
-            ),  # fmt: skip
+            ),
+            path(
+                "<int:object_id>/publish/",
+                self.admin_site.admin_view(self.publish_view),
+                name="credit_ratingrun_publish",
+            ),
             *super().get_urls(),
         ]
 
@@ -327,10 +375,32 @@ class RatingRunAdmin(admin.ModelAdmin):
                     sum(grades.values()),
                 )
                 for kind, grades in table.items()
-            ],  # fmt: skip
+            ],
             "ratings_url": reverse("admin:credit_rating_changelist") + f"?year={run.year}",
+            "drafts": Rating.objects.filter(year=run.year, status=Rating.Status.DRAFT).count(),
+            "can_publish": request.user.has_perm("credit.change_rating")
+            and run.status == RatingRun.Status.DONE,
+            "publicity_days": settings.CREDIT_PUBLICITY_DAYS,
         }
         return TemplateResponse(request, "admin/credit/run_progress.html", context)
+
+    def publish_view(self, request, object_id: int):
+        """Publish the year's draft ratings for the publicity period (POST only)."""
+        if request.method != "POST" or not request.user.has_perm("credit.change_rating"):
+            raise PermissionDenied
+        run = get_object_or_404(RatingRun, pk=object_id)
+        try:
+            report = ratings_publish(actor=request.user, year=run.year)
+        except ValidationError as exc:
+            self.message_user(request, "；".join(exc.messages), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                f"已发布{report.published}条评价结果，公示期{report.starts_on}至{report.ends_on}；"
+                f"为B级主体生成监管任务{report.supervision_tasks}项。",
+                messages.SUCCESS,
+            )
+        return redirect(reverse("admin:credit_ratingrun_progress", args=[run.pk]))
 
 
 # --- Ratings ---------------------------------------------------------------------------------
@@ -353,8 +423,18 @@ class SubjectTypeFilter(admin.SimpleListFilter):
 
 @admin.register(Rating)
 class RatingAdmin(SimpleHistoryAdmin):
-    list_display = ["year", "subject_name", "grade", "total", "compliance", "quality",
-                    "reputation", "commitment", "vetoed", "status"]  # fmt: skip
+    list_display = [
+        "year",
+        "subject_name",
+        "grade",
+        "total",
+        "compliance",
+        "quality",
+        "reputation",
+        "commitment",
+        "vetoed",
+        "status",
+    ]
     list_filter = ["year", SubjectTypeFilter, "grade", "status", "vetoed"]
     list_select_related = ["enterprise", "worker"]
     search_fields = ["enterprise__name", "=enterprise__uscc", "worker__name"]
@@ -363,6 +443,27 @@ class RatingAdmin(SimpleHistoryAdmin):
     readonly_fields = [f.name for f in Rating._meta.fields if f.name != "explanation"]
     exclude = ["explanation"]
     change_form_template = "admin/credit/rating_change_form.html"
+    actions = ["finalise"]
+
+    @admin.action(
+        description="确定所选评价结果（公示期已满且无待处理异议）", permissions=["finalise"]
+    )
+    def finalise(self, request, queryset):
+        done, refused = 0, []
+        for rating in queryset.select_related("enterprise", "worker"):
+            try:
+                rating_finalise(actor=request.user, rating=rating)
+            except ValidationError as exc:
+                refused.append(f"{rating.subject_name}：{'；'.join(exc.messages)}")
+            else:
+                done += 1
+        if done:
+            self.message_user(request, f"已确定{done}条评价结果。", messages.SUCCESS)
+        for message in refused[:10]:
+            self.message_user(request, message, messages.WARNING)
+
+    def has_finalise_permission(self, request):
+        return request.user.has_perm("credit.change_rating")
 
     @admin.display(description="信用主体")
     def subject_name(self, obj):

@@ -11,6 +11,7 @@ from registry.models import Enterprise, Worker
 
 from .models import CreditEvent, EvaluationStandard, EventKind, KeyListEntry, Rating, Severity
 from .services import credit_event_record, rating_run_year
+from .services.publication import rating_transition, ratings_publish
 from .services.standards import standard_activate, standard_copy_to_year
 
 COMPLAINT_TITLES = [
@@ -49,15 +50,21 @@ def _events_for(subject, index: int, year: int, today: date) -> None:
 
     def record(kind, title, n, **extra):
         credit_event_record(
-            actor=None, kind=kind, occurred_on=day(), title=title, **{key: subject},
-            source=CreditEvent.Source.IMPORT, source_ref=f"demo:{year}:{key}:{index}:{kind}:{n}",
+            actor=None,
+            kind=kind,
+            occurred_on=day(),
+            title=title,
+            **{key: subject},
+            source=CreditEvent.Source.IMPORT,
+            source_ref=f"demo:{year}:{key}:{index}:{kind}:{n}",
             **extra,
-        )  # fmt: skip
+        )
 
     for n in range(rng.randrange(0, 7)):
         score = rng.choices([5, 4, 3, 2, 1], weights=[50, 30, 10, 6, 4])[0]
-        record(EventKind.SERVICE_REVIEW, f"服务评价{score}分", n, value=score,
-               severity=Severity.MINOR)  # fmt: skip
+        record(
+            EventKind.SERVICE_REVIEW, f"服务评价{score}分", n, value=score, severity=Severity.MINOR
+        )
     if rng.random() < 0.2:
         severity = rng.choice([Severity.MINOR, Severity.GENERAL])
         title = rng.choice(COMPLAINT_TITLES)
@@ -95,18 +102,47 @@ def credit_demo_seed() -> dict[str, int]:
     # One worker found seriously untrustworthy: on the key-management list.
     if workers and not KeyListEntry.objects.exists():
         event = credit_event_record(
-            actor=None, kind=EventKind.OTHER_NEGATIVE, occurred_on=today - timedelta(days=40),
-            title="冒用他人健康证上岗", worker=workers[-1], severity=Severity.SERIOUS,
-            source=CreditEvent.Source.INSPECTION, source_ref="demo:keylist",
-        )  # fmt: skip
+            actor=None,
+            kind=EventKind.OTHER_NEGATIVE,
+            occurred_on=today - timedelta(days=40),
+            title="冒用他人健康证上岗",
+            worker=workers[-1],
+            severity=Severity.SERIOUS,
+            source=CreditEvent.Source.INSPECTION,
+            source_ref="demo:keylist",
+        )
         KeyListEntry.objects.create(
-            worker=workers[-1], reason="冒用他人健康证上岗，情节严重", basis="县市场监管局处理决定",
-            event=event, starts_on=today - timedelta(days=30),
+            worker=workers[-1],
+            reason="冒用他人健康证上岗，情节严重",
+            basis="县市场监管局处理决定",
+            event=event,
+            starts_on=today - timedelta(days=30),
             ends_on=today - timedelta(days=30) + timedelta(days=3 * 365),
-        )  # fmt: skip
+        )
     counts = {}
     for year in years:
         if not Rating.objects.filter(year=year).exists():
             run = rating_run_year(actor=None, year=year, sync=True)
             counts[year] = run.subjects_done
+    # Last year's ratings went through publicity in January and are final; this year's are
+    # being publicised now, so the public pages, objections and supervision have content.
+    last_year = years[0]
+    drafts = list(Rating.objects.select_for_update().filter(year=last_year, status="draft"))
+    if drafts:
+        rating_transition(
+            actor=None,
+            ratings=drafts,
+            to=Rating.Status.PUBLICISED,
+            today=date(years[1], 1, 10),
+            reason="演示数据",
+        )
+        rating_transition(
+            actor=None,
+            ratings=drafts,
+            to=Rating.Status.FINAL,
+            today=date(years[1], 1, 20),
+            reason="演示数据",
+        )
+    if Rating.objects.filter(year=years[1], status="draft").exists():
+        ratings_publish(actor=None, year=years[1])
     return counts

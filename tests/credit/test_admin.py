@@ -122,3 +122,24 @@ def test_leaders_see_ratings_but_cannot_start_runs(client, django_user_model):
     assert client.get(reverse("admin:credit_rating_changelist")).status_code == 200
     assert client.get(reverse("admin:credit_ratingrun_start")).status_code == 403
     assert client.post(reverse("admin:credit_creditevent_add"), {}).status_code == 403
+
+
+def test_staff_publish_a_run_and_finalise_after_the_period(client, officer):
+    worker = WorkerFactory()
+    EmploymentFactory(worker=worker)
+    run = rating_run_year(actor=None, year=2025, sync=True)
+    page = client.get(reverse("admin:credit_ratingrun_progress", args=[run.pk])).content.decode()
+    assert "发布公示" in page
+    response = client.post(reverse("admin:credit_ratingrun_publish", args=[run.pk]))
+    assert response.status_code == 302
+    rating = Rating.objects.get(worker=worker)
+    assert rating.status == "publicised"
+    changelist = reverse("admin:credit_rating_changelist")
+    client.post(changelist, {"action": "finalise", "_selected_action": [rating.pk]})
+    rating.refresh_from_db()
+    assert rating.status == "publicised"  # the publicity period is still running
+    with time_machine.travel(datetime.datetime(2025, 11, 28, 10, tzinfo=datetime.UTC)):
+        client.post(changelist, {"action": "finalise", "_selected_action": [rating.pk]})
+    rating.refresh_from_db()
+    assert rating.status == "final"
+    assert rating.history.first().history_user == officer
