@@ -1,6 +1,8 @@
 from celery import shared_task
 
+from .models import LedgerImport
 from .services import records_refresh
+from .services.ledger import LedgerImportStateError, ledger_import_run, ledger_import_validate
 from .services.refresh import notice_deliver
 
 
@@ -31,3 +33,32 @@ def refresh_records() -> dict:
 def deliver_notices(notice_ids: list[int]) -> int:
     """Send queued reminders; safe to run twice (each notice is sent at most once)."""
     return sum(notice_deliver(notice_id=notice_id) for notice_id in notice_ids)
+
+
+# A 200,000-row ledger validates and writes in about two minutes; the limits leave room for
+# slower hosts and stay well below the broker's one-hour visibility timeout.
+@shared_task(
+    name="registry.tasks.validate_ledger_import", soft_time_limit=20 * 60, time_limit=25 * 60
+)
+def validate_ledger_import(ledger_import_id: int) -> str:
+    """Check an uploaded ledger (dry run) on the bulk queue; a rerun of a checked one is a no-op."""
+    ledger_import = LedgerImport.objects.filter(pk=ledger_import_id).first()
+    if ledger_import is None or ledger_import.status != LedgerImport.Status.PENDING:
+        return "skipped"
+    try:
+        return ledger_import_validate(ledger_import=ledger_import).status
+    except LedgerImportStateError:
+        return "skipped"
+
+
+@shared_task(name="registry.tasks.run_ledger_import", soft_time_limit=20 * 60, time_limit=25 * 60)
+def run_ledger_import(ledger_import_id: int) -> str:
+    """Write a confirmed ledger on the bulk queue, all or nothing.
+
+    Idempotent: only an import still in status "importing" runs (its transaction either
+    committed, and the status is "done", or rolled back); a finished one is left alone.
+    """
+    ledger_import = LedgerImport.objects.filter(pk=ledger_import_id).first()
+    if ledger_import is None:
+        return "missing"
+    return ledger_import_run(ledger_import=ledger_import).status
