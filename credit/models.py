@@ -463,9 +463,7 @@ class Rating(SubjectMixin):
     vetoed = models.BooleanField("一票否决", default=False)
     veto_reason = models.CharField("否决原因", max_length=200, blank=True)
     explanation = models.JSONField("评分明细", default=list)
-    status = models.CharField(
-        "状态", max_length=12, choices=Status.choices, default=Status.DRAFT
-    )
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.DRAFT)
     computed_at = models.DateTimeField("计算时间")
     publicity_starts_on = models.DateField("公示开始", null=True, blank=True)
     publicity_ends_on = models.DateField("公示截止", null=True, blank=True)
