@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import selectors, services
+from .admin_imports import import_urls
 from .models import (
     CreditEvent,
     EvaluationStandard,
@@ -211,7 +212,9 @@ class CreditEventAdmin(SimpleHistoryAdmin):
         return False
 
     def get_urls(self):
+        # The import pages come first: the admin's "<path:object_id>/" would catch "import/".
         return [
+            *import_urls(self),
             path(
                 "<int:object_id>/revoke/",
                 self.admin_site.admin_view(self.revoke_view),

@@ -6,6 +6,7 @@ from .events import (
     credit_event_revoke_by_source,
     disclosure_until,
 )
+from .imports import credit_events_import
 from .rating import (
     active_standard,
     rating_chunk_compute,
@@ -18,6 +19,7 @@ from .rating import (
 
 __all__ = [
     "active_standard",
+    "credit_events_import",
     "credit_event_record",
     "credit_event_revoke",
     "credit_event_revoke_by_source",

@@ -18,7 +18,7 @@ building the same Worker objects with their protected fields and bulk_create-ing
   WPS save them), about as long as the whole write. The sheet is therefore read with
   python-calamine (Rust), which reads either file in about 1.5 s and turns date-formatted
   cells into dates; date columns also accept Excel serial numbers and strings such as
-  2025/1/31. Before calamine sees the file, `_open_archive` bounds its size, expansion,
+  2025/1/31. Before calamine sees the file, `open_archive` bounds its size, expansion,
   compression ratio and number of parts and refuses DTDs. openpyxl, through
   import-export's XLSX format, still writes the templates and exports.
 - Validation. Every row is checked before anything is written (import-export's bulk mode
@@ -146,7 +146,7 @@ EXCEL_ERRORS = frozenset(
 )
 
 
-class _FileRefused(Exception):
+class FileRefused(Exception):
     """The workbook cannot be read at all; the message says why, in Chinese."""
 
 
@@ -157,7 +157,7 @@ def _megabytes(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
 
-def _open_archive(data: bytes) -> zipfile.ZipFile:
+def open_archive(data: bytes) -> zipfile.ZipFile:
     """The workbook's zip archive, once size, type and expansion are known to be sane."""
     limit = settings.LEDGER_IMPORT_MAX_BYTES
     if len(data) > limit:
@@ -200,7 +200,7 @@ def _open_archive(data: bytes) -> zipfile.ZipFile:
     return archive
 
 
-class _Workbook:
+class Workbook:
     """The first visible worksheet of an xlsx, read with python-calamine.
 
     calamine (Rust) reads a 100,000-row sheet in about a second and a half, several times
@@ -220,10 +220,10 @@ class _Workbook:
                 and sheet.typ == SheetTypeEnum.WorkSheet
             ]
             if not visible:
-                raise _FileRefused("工作簿中没有可读取的工作表。")
+                raise FileRefused("工作簿中没有可读取的工作表。")
             self.sheet = workbook.get_sheet_by_name(visible[0])
         except CalamineError:
-            raise _FileRefused("文件内容已损坏，无法读取。请用Excel或WPS重新保存后上传。") from None
+            raise FileRefused("文件内容已损坏，无法读取。请用Excel或WPS重新保存后上传。") from None
 
     def estimate_rows(self) -> int:
         """Rows of the sheet's data area, header included."""
@@ -263,8 +263,8 @@ def _unseal(ledger_import: LedgerImport) -> bytes:
 # --- Reading one cell ----------------------------------------------------------------------
 
 
-class _CellError(Exception):
-    pass
+class CellError(Exception):
+    """One cell cannot be read; the message says why, in Chinese."""
 
 
 _DATE_TEXT = re.compile(
@@ -275,7 +275,7 @@ _DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _DATE_HINT = "请填写日期，如2025-01-31或2025/1/31。"
 
 
-def _as_text(value) -> str:
+def as_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
@@ -291,28 +291,28 @@ def _make_date(year: int, month: int, day: int) -> date:
     try:
         result = date(year, month, day)
     except ValueError:
-        raise _CellError(f"日期{year}年{month}月{day}日不存在，请核对。") from None
+        raise CellError(f"日期{year}年{month}月{day}日不存在，请核对。") from None
     if not 1900 <= result.year <= 2100:
-        raise _CellError(f"日期{result:%Y-%m-%d}超出合理范围，请核对。")
+        raise CellError(f"日期{result:%Y-%m-%d}超出合理范围，请核对。")
     return result
 
 
-def _read_date(value, epoch) -> date:
+def read_date(value, epoch) -> date:
     if isinstance(value, date):  # datetime included
         return _make_date(value.year, value.month, value.day)
     if isinstance(value, bool):
-        raise _CellError(_DATE_HINT)
+        raise CellError(_DATE_HINT)
     if isinstance(value, int | float):
         if isinstance(value, int) and 19000101 <= value <= 21001231:
             return _make_date(value // 10000, value // 100 % 100, value % 100)
         if 1 <= value < 2958466:  # Excel serial numbers up to 9999-12-31
             moment = from_excel(value, epoch)
             return _make_date(moment.year, moment.month, moment.day)
-        raise _CellError(_DATE_HINT)
-    text = _as_text(value)
+        raise CellError(_DATE_HINT)
+    text = as_text(value)
     match = _DATE_TEXT.match(text) or _DATE_COMPACT.match(text)
     if not match:
-        raise _CellError(f"“{text}”不是有效日期，{_DATE_HINT}")
+        raise CellError(f"“{text}”不是有效日期，{_DATE_HINT}")
     return _make_date(*(int(part) for part in match.groups()))
 
 
@@ -320,98 +320,98 @@ def _first_message(error: ValidationError) -> str:
     return error.messages[0] if error.messages else "格式不正确。"
 
 
-def _read_identity(value) -> IdentityNumber:
+def read_identity(value) -> IdentityNumber:
     if isinstance(value, int | float):
-        raise _CellError(
+        raise CellError(
             "身份证号被Excel存成了数字，后几位已丢失。请将该列设为“文本”格式后重新填写。"
         )
-    text = _as_text(value)
+    text = as_text(value)
     if "*" in text:
-        raise _CellError(
+        raise CellError(
             "身份证号已脱敏（含*号）：导出的台账不能直接用于导入，请填写完整的身份证号。"
         )
     try:
         return clean_id_number(text)
     except ValidationError as error:
-        raise _CellError(_first_message(error)) from None
+        raise CellError(_first_message(error)) from None
 
 
-def _read_uscc(value) -> str:
+def read_uscc(value) -> str:
     if isinstance(value, float):
-        raise _CellError(
+        raise CellError(
             "统一社会信用代码被Excel存成了数字，部分位数已丢失。请将该列设为“文本”格式后重新填写。"
         )
     try:
-        return clean_uscc(_as_text(value))
+        return clean_uscc(as_text(value))
     except ValidationError as error:
-        raise _CellError(_first_message(error)) from None
+        raise CellError(_first_message(error)) from None
 
 
 def _read_with(cleaner):
     def read(value, column, context):
         try:
-            return cleaner(_as_text(value))
+            return cleaner(as_text(value))
         except ValidationError as error:
-            raise _CellError(_first_message(error)) from None
+            raise CellError(_first_message(error)) from None
 
     return read
 
 
 def _read_text(value, column: Column, context) -> str:
-    text = _as_text(value)
+    text = as_text(value)
     if column.max_length and len(text) > column.max_length:
-        raise _CellError(f"不能超过{column.max_length}个字，当前为{len(text)}个字。")
+        raise CellError(f"不能超过{column.max_length}个字，当前为{len(text)}个字。")
     return text
 
 
 def _read_choice(value, column: Column, context) -> str:
-    text = _as_text(value)
+    text = as_text(value)
     lookup = context.choice_lookup(column)
     if text in lookup:
         return lookup[text]
     options = "、".join(label for _, label in column.choices)
-    raise _CellError(f"“{text}”不是可选的值，请填写：{options}。")
+    raise CellError(f"“{text}”不是可选的值，请填写：{options}。")
 
 
 def _read_decimal(value, column: Column, context) -> Decimal:
     try:
-        number = Decimal(_as_text(value))
+        number = Decimal(as_text(value))
     except InvalidOperation:
-        raise _CellError("请填写数字，如40或12.5。") from None
+        raise CellError("请填写数字，如40或12.5。") from None
     if not number.is_finite() or number <= 0:
-        raise _CellError("必须是大于0的数字。")
+        raise CellError("必须是大于0的数字。")
     if number != number.quantize(Decimal("0.1")) or number >= 100_000:
-        raise _CellError("最多保留一位小数，且小于100000。")
+        raise CellError("最多保留一位小数，且小于100000。")
     return number.quantize(Decimal("0.1"))
 
 
 def _read_email(value, column: Column, context) -> str:
-    text = _as_text(value)
+    text = as_text(value)
     try:
         validate_email(text)
     except ValidationError:
-        raise _CellError(f"“{text}”不是有效的电子邮箱地址。") from None
+        raise CellError(f"“{text}”不是有效的电子邮箱地址。") from None
     return text
 
 
 def _read_township(value, column: Column, context) -> int:
-    text = _as_text(value)
+    text = as_text(value)
     for name in (text, text + "镇", text + "乡"):
         if name in context.townships:
             return context.townships[name]
-    raise _CellError(f"“{text}”不是舟曲县的乡镇，请填写乡镇全称，如城关镇。")
+    raise CellError(f"“{text}”不是舟曲县的乡镇，请填写乡镇全称，如城关镇。")
 
 
 _READERS = {
     "text": _read_text,
-    "date": lambda value, column, context: _read_date(value, context.epoch),
+    "date": lambda value, column, context: read_date(value, context.epoch),
     "choice": _read_choice,
     "decimal": _read_decimal,
     "email": _read_email,
-    "uscc": lambda value, column, context: _read_uscc(value),
+    "uscc": lambda value, column, context: read_uscc(value),
     "phone": _read_with(clean_phone),
     "mobile": _read_with(clean_mobile),
-    "id_number": lambda value, column, context: _read_identity(value),
+    "id_number": lambda value, column, context: read_identity(value),
     "township": _read_township,
 }
 
@@ -430,10 +430,10 @@ def _read_once(read):
         if outcome is None:
             try:
                 outcome = outcomes[key] = (read(value, column, context), None)
-            except _CellError as error:
+            except CellError as error:
                 outcome = outcomes[key] = (None, str(error))
         if outcome[1] is not None:
-            raise _CellError(outcome[1])
+            raise CellError(outcome[1])
         return outcome[0]
 
     return cached
@@ -443,8 +443,8 @@ def _is_blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _normalise_header(value) -> str:
-    text = re.sub(r"\s+", "", _as_text(value))
+def normalise_header(value) -> str:
+    text = re.sub(r"\s+", "", as_text(value))
     return re.sub(r"(\*|＊|[（(]必填[)）])+$", "", text).lstrip("*＊")
 
 
@@ -531,7 +531,7 @@ class _Ledger:
             else:
                 try:
                     record[column.key] = read(value, column, self)
-                except _CellError as error:
+                except CellError as error:
                     self.add_error(row, column.header, str(error))
                     valid = False
         if valid and self.check(record):
@@ -1096,9 +1096,9 @@ def _transition(ledger_import: LedgerImport, status: str, **changes) -> None:
 
 
 def _read_header(rows, ledger: _Ledger) -> tuple[list[tuple[int, str]], list[str]]:
-    known = {_normalise_header(column.header): column for column in ledger.columns}
+    known = {normalise_header(column.header): column for column in ledger.columns}
     for attempt, (row_no, cells) in enumerate(rows, start=1):
-        headers = {index: _normalise_header(value) for index, value in cells.items()}
+        headers = {index: normalise_header(value) for index, value in cells.items()}
         if not any(text in known for text in headers.values()):
             if attempt >= HEADER_SEARCH_ROWS:
                 break
@@ -1111,31 +1111,31 @@ def _read_header(rows, ledger: _Ledger) -> tuple[list[tuple[int, str]], list[str
                     ignored.append(headers[index])
                 continue
             if column.key in seen:
-                raise _FileRefused(f"第{row_no}行表头中“{column.header}”列出现了不止一次。")
+                raise FileRefused(f"第{row_no}行表头中“{column.header}”列出现了不止一次。")
             seen.add(column.key)
             mapping.append((index, column.key))
         missing = [
             column.header for column in ledger.columns if column.required and column.key not in seen
         ]
         if missing:
-            raise _FileRefused(
+            raise FileRefused(
                 f"表头缺少必填列：{'、'.join(missing)}。请使用下载的导入模板，不要改动表头。"
             )
         return mapping, ignored
     example = "、".join(column.header for column in ledger.columns[:3])
-    raise _FileRefused(
+    raise FileRefused(
         f"没有找到表头：第一行应为列名，如“{example}”等。请使用下载的“{Kind(ledger.kind).label}”导入模板。"
     )
 
 
 def _check(ledger_import: LedgerImport, progress: _Progress) -> tuple[_Ledger, int, list[str]]:
-    """Read and validate every row; nothing is written. Raises _FileRefused."""
+    """Read and validate every row; nothing is written. Raises FileRefused."""
     try:
         data = _unseal(ledger_import)
-        _open_archive(data)
+        open_archive(data)
     except ValidationError as error:
-        raise _FileRefused(_first_message(error)) from None
-    workbook = _Workbook(data)
+        raise FileRefused(_first_message(error)) from None
+    workbook = Workbook(data)
     ledger = _LEDGERS[ledger_import.kind](epoch=workbook.epoch, today=timezone.localdate())
     rows = workbook.rows()
     mapping, ignored = _read_header(rows, ledger)
@@ -1147,12 +1147,12 @@ def _check(ledger_import: LedgerImport, progress: _Progress) -> tuple[_Ledger, i
             continue
         count += 1
         if count > limit:
-            raise _FileRefused(f"数据超过单次导入上限{limit}行，请拆分为多个文件分批导入。")
+            raise FileRefused(f"数据超过单次导入上限{limit}行，请拆分为多个文件分批导入。")
         ledger.clean(row_no, raw)
         if count % 1000 == 0:
             progress.report(count, "正在校验")
     if count == 0:
-        raise _FileRefused("表头下面没有数据行。")
+        raise FileRefused("表头下面没有数据行。")
     ledger.resolve()
     progress.report(count, "正在校验", force=True)
     notes = [f"已忽略无法识别的列：{'、'.join(ignored)}。"] if ignored else []
@@ -1250,9 +1250,9 @@ def ledger_import_create(*, actor, kind: str, uploaded_file) -> LedgerImport:
     uploaded_file.seek(0)
     data = uploaded_file.read(limit + 1)
     try:
-        _open_archive(data)
-        rows = max(_Workbook(data).estimate_rows() - 1, 0)
-    except _FileRefused as refusal:
+        open_archive(data)
+        rows = max(Workbook(data).estimate_rows() - 1, 0)
+    except FileRefused as refusal:
         raise ValidationError(str(refusal), code="unreadable") from None
     if rows > settings.LEDGER_IMPORT_MAX_ROWS:
         raise ValidationError(
@@ -1277,7 +1277,7 @@ def ledger_import_validate(*, ledger_import: LedgerImport) -> LedgerImport:
     progress = _Progress(ledger_import)
     try:
         ledger, total, notes = _check(ledger_import, progress)
-    except _FileRefused as refusal:
+    except FileRefused as refusal:
         _transition(
             ledger_import,
             Status.INVALID,
@@ -1408,7 +1408,7 @@ def ledger_import_run(*, ledger_import: LedgerImport) -> LedgerImport:
                     [f"导入完成：新增{outcome.created}条，更新{outcome.updated}条。", *notes]
                 ),
             )
-    except _FileRefused as refusal:
+    except FileRefused as refusal:
         _transition(
             ledger_import,
             Status.INVALID,
