@@ -161,3 +161,16 @@ def test_production_mode_passes_the_deployment_checklist_without_warnings():
     assert "no issues" in result.stdout
     config = probe(**PRODUCTION)
     assert config["static"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+
+
+def test_each_queue_receives_only_its_own_tasks():
+    from zhouqu_jiazheng.celery import app
+
+    routes = {
+        queue.name: (queue.exchange.name, queue.routing_key) for queue in app.conf.task_queues
+    }
+    assert routes == {"default": ("default", "default"), "bulk": ("bulk", "bulk")}
+    bulk = app.amqp.router.route({"queue": "bulk"}, "credit.tasks.rate_chunk")
+    assert bulk["queue"].name == "bulk" and bulk["queue"].routing_key == "bulk"
+    default = app.amqp.router.route({}, "zhouqu_jiazheng.tasks.ping")
+    assert default["queue"].name == "default" and default["queue"].routing_key == "default"
