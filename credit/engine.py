@@ -26,10 +26,17 @@ from django.db import connection
 from django.db.models import JSONField
 
 from .models import Dimension, EvaluationStandard, EventKind, Severity, SubjectType, VetoRule
-from .rules import EVENT_KINDS, SEVERITIES, compile_rule, event_column, grade_for
+from .rules import (
+    EVENT_KINDS,
+    SEVERITIES,
+    as_points,
+    compile_rule,
+    event_column,
+    grade_for,
+    tenths,
+)
 
 DIMENSIONS = tuple(Dimension.values)
-ZERO = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -53,9 +60,9 @@ class CompiledVeto:
 class CompiledStandard:
     standard_id: int
     subject_type: str
-    aaa_min: Decimal
-    aa_min: Decimal
-    a_min: Decimal
+    aaa_min: int  # thresholds in tenths of a point, like every score here
+    aa_min: int
+    a_min: int
     indicators: tuple[CompiledIndicator, ...]
     vetoes: tuple[CompiledVeto, ...]
 
@@ -76,8 +83,8 @@ def compile_standard(standard: EvaluationStandard) -> CompiledStandard:
         for index, v in enumerate(standard.vetoes.order_by("id"))
     )
     return CompiledStandard(
-        standard.pk, standard.subject_type, Decimal(standard.aaa_min), Decimal(standard.aa_min),
-        Decimal(standard.a_min), indicators, vetoes,
+        standard.pk, standard.subject_type, tenths(standard.aaa_min), tenths(standard.aa_min),
+        tenths(standard.a_min), indicators, vetoes,
     )  # fmt: skip
 
 
@@ -304,22 +311,34 @@ def inputs_for_range(
 @dataclass(frozen=True)
 class Result:
     subject_id: int
-    dimensions: dict[str, Decimal]
-    total: Decimal
+    dimension_tenths: dict[str, int]
+    total_tenths: int
     grade: str
     vetoed: bool
     veto_reason: str
     explanation: list
 
+    @property
+    def dimensions(self) -> dict[str, Decimal]:
+        return {name: as_points(value) for name, value in self.dimension_tenths.items()}
+
+    @property
+    def total(self) -> Decimal:
+        return as_points(self.total_tenths)
+
+
+def points_text(value: int) -> str:
+    """141 -> "14.1" (scores are never negative)."""
+    return f"{value // 10}.{value % 10}"
+
 
 def score(compiled: CompiledStandard, inputs: dict) -> Result:
-    dimensions = dict.fromkeys(DIMENSIONS, ZERO)
+    dimensions = dict.fromkeys(DIMENSIONS, 0)
     explanation = []
     for indicator in compiled.indicators:
         points, shown = indicator.rule(inputs)
         dimensions[indicator.dimension] += points
-        explanation.append([indicator.code, shown, str(points)])
-    # Points carry one decimal, so sums are exact and need no rounding.
+        explanation.append([indicator.code, shown, points_text(points)])
     total = sum(dimensions.values())
     reasons = [
         veto.description
@@ -328,14 +347,15 @@ def score(compiled: CompiledStandard, inputs: dict) -> Result:
     ]
     return Result(
         subject_id=inputs["subject_id"],
-        dimensions=dimensions,
-        total=total,
-        grade="B" if reasons else grade_for(total, compiled.aaa_min, compiled.aa_min,
-                                            compiled.a_min),
+        dimension_tenths=dimensions,
+        total_tenths=total,
+        grade="B"
+        if reasons
+        else grade_for(total, compiled.aaa_min, compiled.aa_min, compiled.a_min),
         vetoed=bool(reasons),
         veto_reason="；".join(reasons)[:200],
         explanation=explanation,
-    )  # fmt: skip
+    )
 
 
 # --- Writing ---------------------------------------------------------------------------------
@@ -375,11 +395,11 @@ def upsert_ratings(
             None if enterprise else r.subject_id,
             compiled.standard_id,
             run_id,
-            r.dimensions[Dimension.COMPLIANCE],
-            r.dimensions[Dimension.QUALITY],
-            r.dimensions[Dimension.REPUTATION],
-            r.dimensions[Dimension.COMMITMENT],
-            r.total,
+            points_text(r.dimension_tenths[Dimension.COMPLIANCE]),
+            points_text(r.dimension_tenths[Dimension.QUALITY]),
+            points_text(r.dimension_tenths[Dimension.REPUTATION]),
+            points_text(r.dimension_tenths[Dimension.COMMITMENT]),
+            points_text(r.total_tenths),
             r.grade,
             r.vetoed,
             r.veto_reason,

@@ -5,6 +5,10 @@ the points and the input as shown in the explanation. Everything that depends on
 indicator (the columns to read, the points per severity) is worked out once per run, so
 scoring a subject is a handful of dictionary reads. Rules are pure functions of the inputs
 and the indicator's parameters, so a rating can always be recomputed from its standard.
+
+Points are integers counted in tenths (14.1 points = 141): the standard's weights have one
+decimal, so every sum is exact, and a ratio is rounded half up to the tenth as PostgreSQL's
+ROUND(numeric, 1) does (a tiny epsilon absorbs the binary error of a float like 0.85).
 """
 
 from collections.abc import Callable
@@ -13,13 +17,23 @@ from decimal import ROUND_HALF_UP, Decimal
 from .models import EventKind, Grade, Indicator, Severity
 
 ONE_DECIMAL = Decimal("0.1")
-ZERO = Decimal(0)
 SEVERITIES = tuple(Severity.values)
 EVENT_KINDS = tuple(EventKind.values)
+EPSILON = 1e-9
 
-# (points, input as shown)
-Scored = tuple[Decimal, str]
+# (points in tenths, input as shown)
+Scored = tuple[int, str]
 RuleFunction = Callable[[dict], Scored]
+
+
+def tenths(value) -> int:
+    """Points as an integer count of tenths: Decimal("14.1") -> 141."""
+    return int((Decimal(value) * 10).to_integral_value(rounding=ROUND_HALF_UP))
+
+
+def as_points(value: int) -> Decimal:
+    """Tenths back to points: 141 -> Decimal("14.1")."""
+    return Decimal(value).scaleb(-1)
 
 
 def event_column(kind: str, severity: str) -> str:
@@ -30,18 +44,19 @@ def rounded(value) -> Decimal:
     return Decimal(value).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
 
 
-def _ratio(weight: Decimal, ratio: float) -> Decimal:
+def _ratio(weight: int, ratio: float) -> int:
+    """`ratio` (clamped to 0..1) of `weight` tenths, rounded half up to a tenth."""
     ratio = 0.0 if ratio < 0 else 1.0 if ratio > 1 else ratio
-    return (weight * Decimal(repr(ratio))).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+    return int(weight * ratio + 0.5 + EPSILON)
 
 
-def _document_validity(weight: Decimal, params: dict) -> RuleFunction:
+def _document_validity(weight: int, params: dict) -> RuleFunction:
     documents = params.get("documents", "qualifications")
     if documents == "qualifications":
 
         def qualifications(f: dict) -> Scored:
             if not f.get("licence_valid"):
-                return ZERO, "无有效营业执照"
+                return 0, "无有效营业执照"
             total, valid = f.get("quals_total") or 0, f.get("quals_valid") or 0
             return _ratio(weight, valid / total if total else 0.0), f"有效证照{valid}/{total}"
 
@@ -51,7 +66,7 @@ def _document_validity(weight: Decimal, params: dict) -> RuleFunction:
         "background": ("background_passed", "无犯罪记录核查通过"),
         "skills": ("has_skill", "技能等级证书"),
     }[documents]
-    present, absent = (weight, "有" + label), (ZERO, "无" + label)
+    present, absent = (weight, "有" + label), (0, "无" + label)
 
     def document(f: dict) -> Scored:
         return present if f.get(column) else absent
@@ -59,7 +74,7 @@ def _document_validity(weight: Decimal, params: dict) -> RuleFunction:
     return document
 
 
-def _staff_health(weight: Decimal, params: dict) -> RuleFunction:
+def _staff_health(weight: int, params: dict) -> RuleFunction:
     empty = _ratio(weight, float(params.get("empty", 0.5)))
 
     def staff_health(f: dict) -> Scored:
@@ -84,9 +99,9 @@ def _describe(counts: dict[str, int]) -> str:
     return f"{total}条（{parts}）"
 
 
-def _event_deduction(weight: Decimal, params: dict) -> RuleFunction:
+def _event_deduction(weight: int, params: dict) -> RuleFunction:
     columns = _event_columns(params)
-    per = {s: Decimal(str(params.get("points", {}).get(s, 0))) for s in SEVERITIES}
+    per = {s: tenths(str(params.get("points", {}).get(s, 0))) for s in SEVERITIES}
     nothing = (weight, "0条")
 
     def event_deduction(f: dict) -> Scored:
@@ -100,25 +115,25 @@ def _event_deduction(weight: Decimal, params: dict) -> RuleFunction:
         if not found:
             return nothing
         deduction = sum(per[s] * n for s, n in counts.items())
-        return max(ZERO, weight - deduction).quantize(ONE_DECIMAL), _describe(counts)
+        return max(0, weight - deduction), _describe(counts)
 
     return event_deduction
 
 
-def _event_bonus(weight: Decimal, params: dict) -> RuleFunction:
+def _event_bonus(weight: int, params: dict) -> RuleFunction:
     columns = [column for column, _ in _event_columns(params)]
-    each = Decimal(str(params.get("points_per_event", 1)))
+    each = tenths(str(params.get("points_per_event", 1)))
 
     def event_bonus(f: dict) -> Scored:
         count = 0
         for column in columns:
             count += f.get(column) or 0
-        return min(weight, each * count).quantize(ONE_DECIMAL), f"{count}项"
+        return min(weight, each * count), f"{count}项"
 
     return event_bonus
 
 
-def _review_average(weight: Decimal, params: dict) -> RuleFunction:
+def _review_average(weight: int, params: dict) -> RuleFunction:
     minimum = int(params.get("min_reviews", 3))
     default = (_ratio(weight, float(params.get("default_ratio", 0.8))), minimum)
 
@@ -132,7 +147,7 @@ def _review_average(weight: Decimal, params: dict) -> RuleFunction:
     return review_average
 
 
-def _training_hours(weight: Decimal, params: dict) -> RuleFunction:
+def _training_hours(weight: int, params: dict) -> RuleFunction:
     target = float(params.get("target", 24)) or 1.0
 
     def training_hours(f: dict) -> Scored:
@@ -148,8 +163,8 @@ def _training_hours(weight: Decimal, params: dict) -> RuleFunction:
     return training_hours
 
 
-def _record_freshness(weight: Decimal, params: dict) -> RuleFunction:
-    fresh, stale = (weight, "12个月内已核实"), (ZERO, "超过12个月未核实")
+def _record_freshness(weight: int, params: dict) -> RuleFunction:
+    fresh, stale = (weight, "12个月内已核实"), (0, "超过12个月未核实")
 
     def record_freshness(f: dict) -> Scored:
         return fresh if f.get("confirmed_recent") else stale
@@ -157,7 +172,7 @@ def _record_freshness(weight: Decimal, params: dict) -> RuleFunction:
     return record_freshness
 
 
-def _completeness(weight: Decimal, params: dict) -> RuleFunction:
+def _completeness(weight: int, params: dict) -> RuleFunction:
     def completeness(f: dict) -> Scored:
         percent = f.get("completeness") or 0
         return _ratio(weight, percent / 100), f"完整度{percent}%"
@@ -177,8 +192,9 @@ FACTORIES = {
 }
 
 
-def compile_rule(rule: str, weight: Decimal, params: dict) -> RuleFunction:
-    return FACTORIES[rule](Decimal(weight), params or {})
+def compile_rule(rule: str, weight, params: dict) -> RuleFunction:
+    """The scoring function of one indicator; `weight` in points (e.g. Decimal("10.0"))."""
+    return FACTORIES[rule](tenths(weight), params or {})
 
 
 def grade_for(total: Decimal, aaa_min: Decimal, aa_min: Decimal, a_min: Decimal) -> str:

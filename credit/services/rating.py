@@ -95,8 +95,10 @@ def rating_chunk_compute(*, chunk_id: int) -> bool:
     """Compute one chunk. Idempotent: a chunk already done (a redelivered task) is skipped,
     and a chunk interrupted half-way left nothing behind (one transaction)."""
     with transaction.atomic():
+        # Lock the chunk row only ("of self"): a plain FOR UPDATE would also lock the joined
+        # run row, and with SKIP LOCKED a second worker would then skip its own chunk.
         chunk = (
-            RatingChunk.objects.select_for_update(skip_locked=True)
+            RatingChunk.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("run__enterprise_standard", "run__worker_standard")
             .filter(pk=chunk_id, done_at__isnull=True)
             .first()

@@ -14,6 +14,7 @@ from credit.models import (
     KeyListEntry,
     Rating,
     RatingChunk,
+    RatingRun,
     Severity,
     SubjectType,
 )
@@ -216,3 +217,35 @@ def test_published_ratings_are_not_overwritten_by_a_rerun():
     rating_run_year(actor=None, year=YEAR, sync=True)
     rating.refresh_from_db()
     assert rating.total == Decimal("77.0") and rating.status == "final"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_computing_chunks_of_one_run_do_not_skip_each_other():
+    """Regression: the chunk lock also locked the run row, so a second worker computing
+    another chunk at the same moment skipped it and the run never finished."""
+    import threading
+
+    from django.db import connections
+
+    a_good_enterprise()
+    run = rating_run_start(actor=None, year=YEAR)
+    first, second = RatingChunk.objects.filter(run=run).order_by("pk")
+    holding, release = threading.Event(), threading.Event()
+
+    def other_worker():
+        with transaction.atomic():
+            # Another worker in the middle of its chunk holds the run row.
+            RatingRun.objects.select_for_update().get(pk=run.pk)
+            holding.set()
+            release.wait(5)
+        connections.close_all()
+
+    thread = threading.Thread(target=other_worker)
+    thread.start()
+    holding.wait(5)
+    threading.Timer(0.5, release.set).start()
+    assert rating_chunk_compute(chunk_id=first.pk) is True
+    thread.join()
+    assert rating_chunk_compute(chunk_id=second.pk) is True
+    run.refresh_from_db()
+    assert run.status == "done"
