@@ -610,6 +610,9 @@ class LedgerImport(models.Model):
     preview = models.JSONField("预览", default=list, blank=True)
     message = models.TextField("说明", blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    # Every status change and progress report moves this on; an import in progress whose
+    # clock stopped (its worker was killed) is marked failed by the daily refresh.
+    last_progress_at = models.DateTimeField("最近进展", null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "台账导入"

@@ -56,7 +56,7 @@ import uuid
 import zipfile
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from io import BytesIO
 
@@ -1049,13 +1049,14 @@ class _Progress:
             table = self.side.ops.quote_name(LedgerImport._meta.db_table)
             with self.side.cursor() as cursor:
                 cursor.execute(
-                    f"UPDATE {table} SET processed_rows = %s, message = %s "  # noqa: S608 - table from the model
+                    f"UPDATE {table} SET processed_rows = %s, message = %s, "  # noqa: S608 - table from the model
+                    "last_progress_at = now() "
                     f"WHERE id = (SELECT id FROM {table} WHERE id = %s FOR UPDATE SKIP LOCKED)",
                     [processed, message, self.pk],
                 )
         elif not connection.in_atomic_block:
             LedgerImport.objects.filter(pk=self.pk).update(
-                processed_rows=processed, message=message
+                processed_rows=processed, message=message, last_progress_at=timezone.now()
             )
 
     def close(self) -> None:
@@ -1079,6 +1080,7 @@ _ALLOWED_FROM = {
 def _transition(ledger_import: LedgerImport, status: str, **changes) -> None:
     """Move an import to `status`, atomically and only from a status that allows it."""
     changes["status"] = status
+    changes["last_progress_at"] = timezone.now()
     moved = LedgerImport.objects.filter(
         pk=ledger_import.pk, status__in=_ALLOWED_FROM[status]
     ).update(**changes)
@@ -1090,6 +1092,32 @@ def _transition(ledger_import: LedgerImport, status: str, **changes) -> None:
         )
     for name, value in changes.items():
         setattr(ledger_import, name, value)
+
+
+def ledger_imports_fail_stalled(*, now=None) -> int:
+    """Mark failed the imports whose worker stopped reporting (killed by the hard time
+    limit, or its machine went away). Writes are all or nothing, so such an import wrote
+    nothing; the user is told to upload the file again. Returns how many were marked."""
+    now = now or timezone.now()
+    # Progress is reported every half second while an import runs; a task never outlives
+    # its hard time limit, so twice that limit without news means the worker is gone.
+    cutoff = now - timedelta(seconds=2 * settings.CELERY_TASK_TIME_LIMIT)
+    stalled = LedgerImport.objects.filter(
+        status__in=[Status.VALIDATING, Status.IMPORTING], last_progress_at__lt=cutoff
+    )
+    count = 0
+    for ledger_import in stalled:
+        try:
+            _transition(
+                ledger_import,
+                Status.FAILED,
+                message="导入中断（后台任务未能完成），没有写入任何数据，请重新上传文件。",
+                finished_at=now,
+            )
+        except LedgerImportStateError:
+            continue  # it moved on meanwhile
+        count += 1
+    return count
 
 
 # --- Validation --------------------------------------------------------------------------

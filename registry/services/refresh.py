@@ -291,5 +291,8 @@ def records_refresh(*, today: date | None = None, chunk_size: int = CHUNK_SIZE) 
             report.workers_updated += workers_refresh(Scope(low, high), today=today)
     notices_drain()
     report.notices_sent = expiring_documents_notify(today=today)
+    from .ledger import ledger_imports_fail_stalled  # ledger imports this module
+
+    ledger_imports_fail_stalled()
     logger.info("records refreshed: %s", report)
     return report

@@ -168,3 +168,29 @@ def test_certificates_of_workers_without_an_employer_are_not_announced(
         report = records_refresh(today=TODAY)
     assert report.notices_sent == 0
     assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_an_import_whose_worker_died_is_marked_failed_by_the_refresh(admin_user):
+    from django.core.files.base import ContentFile
+
+    from registry.models import LedgerImport
+
+    def ledger_import(status, minutes_ago):
+        item = LedgerImport.objects.create(
+            kind="workers", original_name="台账.xlsx", uploaded_by=admin_user, status=status,
+            file=ContentFile(b"x", name="x.bin"),
+        )  # fmt: skip
+        LedgerImport.objects.filter(pk=item.pk).update(
+            last_progress_at=timezone.now() - datetime.timedelta(minutes=minutes_ago)
+        )
+        return item
+
+    stalled = ledger_import("importing", minutes_ago=24 * 60)
+    running = ledger_import("importing", minutes_ago=1)
+    finished = ledger_import("done", minutes_ago=24 * 60)
+    records_refresh(today=TODAY)
+    statuses = dict(LedgerImport.objects.values_list("pk", "status"))
+    assert statuses == {stalled.pk: "failed", running.pk: "importing", finished.pk: "done"}
+    stalled.refresh_from_db()
+    assert "请重新上传" in stalled.message
