@@ -168,7 +168,9 @@ class WorkflowAdmin(SimpleHistoryAdmin):
         )
 
     def add_perform(self, request, data: dict) -> tuple[object, str]:
-        raise NotImplementedError
+        """Create the record through its service; each admin below names the service. An
+        admin that names none offers no adding."""
+        raise PermissionDenied("此类记录不能在此添加。")
 
     def add_view(self, request, form_url="", extra_context=None):
         if not self.has_add_permission(request):

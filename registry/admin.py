@@ -1,6 +1,8 @@
 """The bureau's back office for the registers. Admin classes only arrange the interface:
 every save goes through `registry.services`."""
 
+from collections.abc import Callable
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -202,11 +204,10 @@ class DossierAdminMixin:
             *super().get_urls(),
         ]
 
-    def dossier_subject(self, object_id: int):
-        raise NotImplementedError
-
-    def dossier_missing(self, subject) -> list[str]:
-        raise NotImplementedError
+    # Set by each admin: the selector that loads a subject with everything its dossier
+    # shows, and the one that lists what its dossier lacks.
+    dossier_loader: Callable[[int], object]
+    dossier_missing_items: Callable[[object], list[str]]
 
     def dossier_extra_context(self, request, subject) -> dict:
         return {}
@@ -215,7 +216,7 @@ class DossierAdminMixin:
         if not self.has_view_permission(request):
             raise PermissionDenied
         try:
-            subject = self.dossier_subject(object_id)
+            subject = self.dossier_loader(object_id)
         except self.model.DoesNotExist:
             return redirect(reverse(f"admin:registry_{self.model._meta.model_name}_changelist"))
         info = self.model._meta.app_label, self.model._meta.model_name
@@ -227,7 +228,7 @@ class DossierAdminMixin:
             "subject": subject,
             "subject_name": subject.name,
             "opts": self.model._meta,
-            "missing": self.dossier_missing(subject),
+            "missing": self.dossier_missing_items(subject),
             "dossier_links": not printable,
             "changelist_url": reverse(f"admin:{info[0]}_{info[1]}_changelist"),
             "change_url": reverse(f"admin:{info[0]}_{info[1]}_change", args=[subject.pk]),
@@ -352,11 +353,8 @@ class EnterpriseAdmin(DossierAdminMixin, RegistryAdmin):
     def save_model(self, request, obj, form, change):
         services.enterprise_save(actor=request.user, enterprise=obj)
 
-    def dossier_subject(self, object_id):
-        return selectors.enterprise_for_dossier(object_id)
-
-    def dossier_missing(self, subject):
-        return selectors.enterprise_missing_items(subject)
+    dossier_loader = staticmethod(selectors.enterprise_for_dossier)
+    dossier_missing_items = staticmethod(selectors.enterprise_missing_items)
 
 
 # --- Workers ------------------------------------------------------------------------------
@@ -517,11 +515,8 @@ class WorkerAdmin(DossierAdminMixin, RegistryAdmin):
     def save_model(self, request, obj, form, change):
         services.worker_save(actor=request.user, worker=obj)
 
-    def dossier_subject(self, object_id):
-        return selectors.worker_for_dossier(object_id)
-
-    def dossier_missing(self, subject):
-        return selectors.worker_missing_items(subject)
+    dossier_loader = staticmethod(selectors.worker_for_dossier)
+    dossier_missing_items = staticmethod(selectors.worker_missing_items)
 
     def dossier_extra_context(self, request, subject):
         if request.user.has_perm("registry.reveal_id_number"):

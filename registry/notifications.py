@@ -5,6 +5,7 @@ leaves the machine until the bureau contracts an SMS gateway and configures its 
 """
 
 import logging
+from abc import ABC, abstractmethod
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -13,9 +14,10 @@ from django.utils.module_loading import import_string
 logger = logging.getLogger(__name__)
 
 
-class SmsBackend:
-    def send(self, phone: str, message: str) -> None:  # pragma: no cover - interface
-        raise NotImplementedError
+class SmsBackend(ABC):
+    @abstractmethod
+    def send(self, phone: str, message: str) -> None:
+        """Deliver `message` to the mainland mobile number `phone`."""
 
 
 class LoggingSmsBackend(SmsBackend):

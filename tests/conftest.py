@@ -94,3 +94,13 @@ def broker_down(real_broker, monkeypatch):
     yield real_broker
     monkeypatch.undo()
     drop_pool()
+
+
+@pytest.fixture
+def default_standards(db):
+    """The 2025 standards the data migration seeds; recreated for transactional tests, whose
+    database flush removes migration data."""
+    from credit.models import EvaluationStandard, Indicator, VetoRule
+    from credit.standards_default import create_default_standards
+
+    create_default_standards(EvaluationStandard, Indicator, VetoRule)

@@ -54,6 +54,7 @@ import re
 import time
 import uuid
 import zipfile
+from abc import ABC, abstractmethod
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -459,7 +460,7 @@ class _Outcome:
     enterprise_ids: set[int] = field(default_factory=set)
 
 
-class _Ledger:
+class _Ledger(ABC):
     """Validation and writing of one kind of ledger.
 
     `clean` reads one row without touching the database; `resolve` then looks up every
@@ -546,13 +547,15 @@ class _Ledger:
         """Rules across the cells of one row; report errors and return False if any."""
         return True
 
+    @abstractmethod
     def key(self, record: dict) -> tuple:
-        raise NotImplementedError
+        """What identifies a record within the file (duplicates are errors)."""
 
+    @abstractmethod
     def key_header(self) -> str:
-        raise NotImplementedError
+        """The header named in a duplicate-row error."""
 
-    def resolve(self) -> None:
+    def resolve(self) -> None:  # noqa: B027 - a hook: most ledgers resolve something
         """Look up references and existing records; report rows that refer to nothing."""
 
     def drop_invalid(self, rows: set[int]) -> None:
@@ -588,9 +591,9 @@ class _Ledger:
 
     # Writing --------------------------------------------------------------------------------
 
+    @abstractmethod
     def build(self, record: dict):
         """A new model instance for a record."""
-        raise NotImplementedError
 
     def apply(self, instance, record: dict) -> None:
         """Copy a record onto an existing instance (blank cells may keep stored values)."""
@@ -602,7 +605,9 @@ class _Ledger:
                 continue
             setattr(instance, f"{name}_id" if name == "township" else name, value)
 
-    def after_batch(self, created: list[dict], updated: list[dict], outcome: _Outcome) -> None:
+    def after_batch(  # noqa: B027 - a hook, empty for the document ledgers
+        self, created: list[dict], updated: list[dict], outcome: _Outcome
+    ) -> None:
         """Work that follows a batch: employment, the subjects whose dossier changes."""
 
     def write(self, *, actor, reason: str, progress) -> _Outcome:

@@ -371,7 +371,7 @@ def naive_rating(subject, subject_type: str, compiled) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_rating_engine_at_province_scale(bench):
+def test_rating_engine_at_province_scale(bench, default_standards):
     full = sizes(1.0)
     bench.record("enterprises", full["enterprises"])
     bench.record("workers", full["workers"])

@@ -220,7 +220,7 @@ def test_published_ratings_are_not_overwritten_by_a_rerun():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_workers_computing_chunks_of_one_run_do_not_skip_each_other():
+def test_two_workers_computing_chunks_of_one_run_do_not_skip_each_other(default_standards):
     """Regression: the chunk lock also locked the run row, so a second worker computing
     another chunk at the same moment skipped it and the run never finished."""
     import threading
