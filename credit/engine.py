@@ -44,8 +44,9 @@ class CompiledIndicator:
     code: str
     dimension: str
     weight: Decimal
-    rule: object
+    rule: object  # the Python scoring function
     params: dict
+    kind: str  # Indicator.Rule, for the SQL twin
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ def compile_standard(standard: EvaluationStandard) -> CompiledStandard:
             Decimal(i.weight),
             compile_rule(i.rule, i.weight, i.params),
             dict(i.params),
+            i.rule,
         )
         for i in standard.indicators.order_by("sort_order", "code")
     )
@@ -279,9 +281,9 @@ def evaluation_date(year: int, today: date) -> date:
     return min(today, date(year, 12, 31))
 
 
-def inputs_for_range(
+def _inputs_query(
     compiled: CompiledStandard, year: int, as_of: date, low: int, high: int
-) -> Iterator[dict]:
+) -> tuple[str, dict]:
     ops = connection.ops
     fresh_after = datetime.combine(
         as_of - timedelta(days=settings.RECORD_STALE_AFTER_DAYS), datetime.min.time()
@@ -295,9 +297,14 @@ def inputs_for_range(
         "fresh_after": ops.adapt_datetimefield_value(fresh_after),
     }
     if compiled.subject_type == SubjectType.ENTERPRISE:
-        sql = enterprise_inputs_sql(compiled.vetoes, params)
-    else:
-        sql = worker_inputs_sql(compiled.vetoes, params)
+        return enterprise_inputs_sql(compiled.vetoes, params), params
+    return worker_inputs_sql(compiled.vetoes, params), params
+
+
+def inputs_for_range(
+    compiled: CompiledStandard, year: int, as_of: date, low: int, high: int
+) -> Iterator[dict]:
+    sql, params = _inputs_query(compiled, year, as_of, low, high)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         names = [column[0] for column in cursor.description]
@@ -453,6 +460,19 @@ def _upsert_by_copy(fk: str, rows: list[tuple]) -> None:
 def rate_range(
     compiled: CompiledStandard, *, year: int, as_of: date, low: int, high: int, run_id, now
 ) -> int:
+    """Rate every subject of one id range; returns how many there were."""
+    if connection.vendor == "postgresql":
+        # The rules compiled to SQL: one INSERT … SELECT, no row through Python.
+        from .engine_sql import rate_range_sql
+
+        inputs_sql, params = _inputs_query(compiled, year, as_of, low, high)
+        sql = rate_range_sql(
+            compiled, inputs_sql, year=year, run_id=run_id,
+            now=connection.ops.adapt_datetimefield_value(now), params=params,
+        )  # fmt: skip
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()[0]
     inputs = inputs_for_range(compiled, year, as_of, low, high)
     results = [score(compiled, row) for row in inputs]
     upsert_ratings(compiled, results, year=year, run_id=run_id, now=now)

@@ -44,6 +44,11 @@ def rounded(value) -> Decimal:
     return Decimal(value).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
 
 
+def _half_up(value, places: str) -> Decimal:
+    """A number for display, rounded half up like PostgreSQL's ROUND (not half even)."""
+    return Decimal(str(value)).quantize(Decimal(places), rounding=ROUND_HALF_UP)
+
+
 def _ratio(weight: int, ratio: float) -> int:
     """`ratio` (clamped to 0..1) of `weight` tenths, rounded half up to a tenth."""
     ratio = 0.0 if ratio < 0 else 1.0 if ratio > 1 else ratio
@@ -141,8 +146,9 @@ def _review_average(weight: int, params: dict) -> RuleFunction:
         count = f.get("review_count") or 0
         if count < minimum:
             return default[0], f"评价{count}条，不足{minimum}条按默认"
-        average = float(f.get("review_avg") or 0)
-        return _ratio(weight, (average - 1) / 4), f"平均{average:.2f}分（{count}条）"
+        average = f.get("review_avg") or 0
+        shown = f"平均{_half_up(average, '0.01')}分（{count}条）"
+        return _ratio(weight, (float(average) - 1) / 4), shown
 
     return review_average
 
@@ -153,11 +159,13 @@ def _training_hours(weight: int, params: dict) -> RuleFunction:
     def training_hours(f: dict) -> Scored:
         if "staff_total" in f:  # an enterprise: average hours per current staff member
             staff = f.get("staff_total") or 0
-            hours = float(f.get("staff_training_hours") or 0) / staff if staff else 0.0
-            shown = f"人均{hours:.1f}学时（目标{target:g}）"
+            total = f.get("staff_training_hours") or 0
+            hours = float(total) / staff if staff else 0.0
+            per_head = Decimal(str(total)) / staff if staff else Decimal(0)
+            shown = f"人均{_half_up(per_head, '0.1')}学时（目标{target:g}）"
         else:
             hours = float(f.get("training_hours") or 0)
-            shown = f"{hours:.1f}学时（目标{target:g}）"
+            shown = f"{_half_up(f.get('training_hours') or 0, '0.1')}学时（目标{target:g}）"
         return _ratio(weight, hours / target), shown
 
     return training_hours

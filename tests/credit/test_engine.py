@@ -249,3 +249,35 @@ def test_two_workers_computing_chunks_of_one_run_do_not_skip_each_other(default_
     assert rating_chunk_compute(chunk_id=second.pk) is True
     run.refresh_from_db()
     assert run.status == "done"
+
+
+def test_the_sql_rules_agree_with_the_python_rules_on_every_subject():
+    """The PostgreSQL path compiles the rules to SQL; the Python rules are the reference."""
+    from credit.engine import rate_range
+    from credit.management.commands.generate_synthetic import generate
+
+    generate(enterprises=60, workers=600, inputs=12_000, year=YEAR)
+    a_good_enterprise()
+    as_of = evaluation_date(YEAR, datetime.date(2025, 11, 20))
+    now = datetime.datetime(2025, 11, 20, 10, tzinfo=datetime.UTC)
+    for subject_type, model in (("enterprise", "enterprise"), ("worker", "worker")):
+        compiled = compile_standard(standard(subject_type))
+        python = {
+            row["subject_id"]: score(compiled, row)
+            for row in inputs_for_range(compiled, YEAR, as_of, 0, 10**9)
+        }
+        count = rate_range(compiled, year=YEAR, as_of=as_of, low=0, high=10**9, run_id=None,
+                           now=now)  # fmt: skip
+        assert count == len(python) > 0
+        stored = Rating.objects.filter(**{f"{model}__isnull": False})
+        assert stored.count() == len(python)
+        for rating in stored:
+            expected = python[rating.enterprise_id or rating.worker_id]
+            assert rating.total == expected.total
+            assert (rating.compliance, rating.quality, rating.reputation, rating.commitment) == (
+                tuple(expected.dimensions[d] for d in
+                      ("compliance", "quality", "reputation", "commitment"))
+            )  # fmt: skip
+            assert rating.grade == expected.grade
+            assert (rating.vetoed, rating.veto_reason) == (expected.vetoed, expected.veto_reason)
+            assert rating.explanation == expected.explanation
