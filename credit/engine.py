@@ -1,18 +1,19 @@
-"""The rating engine: set-based inputs in SQL, rules in Python, one upsert per chunk.
+"""The rating engine: set-based inputs in SQL, the rules, one write per chunk.
 
 For one id range of one subject type, a single SELECT returns every input of every subject
 in the range. Each input table is aggregated in its own derived table (GROUP BY subject)
 and LEFT JOINed to the subjects, so no join can multiply another's rows. Every derived
 table is restricted to the same id range, so a chunk reads only its own subjects' rows.
 
-The rules (`credit.rules`) then score each row, and one INSERT … ON CONFLICT DO UPDATE
-writes the chunk: re-running a chunk rewrites the same draft ratings and never creates a
-second rating for a subject and year. Ratings already publicised or final are left alone.
+On PostgreSQL the rules are compiled to SQL (`credit.engine_sql`) and one INSERT … SELECT
+… ON CONFLICT DO UPDATE scores and writes the chunk without a row passing through Python.
+Elsewhere (SQLite, the embedded mode) the Python rules (`credit.rules`, the reference)
+score each row and an upsert writes them. Either way re-running a chunk rewrites the same
+draft ratings and never creates a second rating for a subject and year; ratings already
+publicised or final are left alone.
 
 Only constants and column names are formatted into the SQL; every value, including the
 admin-edited parameters of veto rules, is passed as a query parameter.
-
-The SQL is portable between PostgreSQL (production, tests) and SQLite (embedded mode).
 """
 
 from collections.abc import Iterator
@@ -415,46 +416,12 @@ def upsert_ratings(
         )
         for r in results
     ]
-    if connection.vendor == "postgresql":
-        _upsert_by_copy(fk, rows)
-        return len(rows)
     with connection.cursor() as cursor:
         for start in range(0, len(rows), UPSERT_BATCH):
             batch = rows[start : start + UPSERT_BATCH]
             sql = UPSERT.format(fk=fk, rows=", ".join([ROW] * len(batch)))
             cursor.execute(sql, [value for row in batch for value in row])
     return len(rows)
-
-
-COLUMNS = (
-    "year, enterprise_id, worker_id, standard_id, run_id, compliance, quality, reputation, "
-    "commitment, total, grade, vetoed, veto_reason, explanation, computed_at"
-)
-LOAD_TABLE = """
-CREATE TEMPORARY TABLE IF NOT EXISTS credit_rating_load (
-  year smallint, enterprise_id bigint, worker_id bigint, standard_id bigint, run_id bigint,
-  compliance numeric, quality numeric, reputation numeric, commitment numeric,
-  total numeric, grade varchar(3), vetoed boolean, veto_reason varchar(200),
-  explanation jsonb, computed_at timestamptz
-) ON COMMIT DELETE ROWS
-"""
-
-
-def _upsert_by_copy(fk: str, rows: list[tuple]) -> None:
-    """PostgreSQL: COPY the chunk into a temporary table, then one INSERT … SELECT … ON
-    CONFLICT. COPY moves rows several times faster than parameterised INSERTs."""
-    with connection.cursor() as cursor:
-        cursor.execute(LOAD_TABLE)
-        cursor.execute("DELETE FROM credit_rating_load")
-        with cursor.cursor.copy(f"COPY credit_rating_load ({COLUMNS}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        select = (
-            "SELECT year, enterprise_id, worker_id, standard_id, run_id, compliance, quality, "
-            "reputation, commitment, total, grade, vetoed, veto_reason, explanation, 'draft', "
-            "computed_at FROM credit_rating_load"
-        )
-        cursor.execute(UPSERT.replace("VALUES {rows}", select).format(fk=fk))
 
 
 def rate_range(
