@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "import_export",
     "simple_history",
+    "django_ratelimit",
     "zhouqu_jiazheng",
     "registry",
     "credit",
@@ -119,6 +120,12 @@ else:
             "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
     }
+# Rate limits count in the cache. Django's own RedisCache increments atomically though
+# django-ratelimit lists only third-party Redis backends; the in-process cache of the
+# embedded mode is shared by the one process that serves it.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+if not REDIS_URL:
+    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
 
 # --- Authentication -------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -265,6 +272,22 @@ CREDIT_SUPERVISION_DAYS = env.int("CREDIT_SUPERVISION_DAYS", default=30)
 CREDIT_RATING_MONTH = env.int("CREDIT_RATING_MONTH", default=10)
 CREDIT_RATING_DAY = env.int("CREDIT_RATING_DAY", default=15)
 CREDIT_RATING_CHUNK_SIZE = env.int("CREDIT_RATING_CHUNK_SIZE", default=5_000)
+
+# --- Complaints -----------------------------------------------------------------------
+# Substantiated complaints of these categories are recorded as serious (严重) credit events;
+# the others as general (一般).
+COMPLAINT_SERIOUS_CATEGORIES = env.list(
+    "COMPLAINT_SERIOUS_CATEGORIES", default=["personal_safety", "property_loss"]
+)
+# Working days an enterprise has to answer a complaint once it is accepted.
+COMPLAINT_RESPONSE_DAYS = env.int("COMPLAINT_RESPONSE_DAYS", default=5)
+# Rate limits (django-ratelimit syntax, count/period) on the public complaint, review and
+# tracking forms. Generous enough for a family sharing one phone or a township office PC.
+COMPLAINT_RATE_PER_IP = env.str("COMPLAINT_RATE_PER_IP", default="20/h")
+COMPLAINT_RATE_PER_PHONE = env.str("COMPLAINT_RATE_PER_PHONE", default="5/d")
+TRACKING_RATE_PER_IP = env.str("TRACKING_RATE_PER_IP", default="30/h")
+# Where the client address is read from; behind a reverse proxy set e.g. HTTP_X_REAL_IP.
+RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
 
 # --- Project --------------------------------------------------------------------------
 SITE_NAME = "舟曲县信易+家政信用管理平台"

@@ -1,0 +1,445 @@
+"""Complaints (投诉) from residents, their handling, and service reviews (服务评价).
+
+A complaint moves through one status machine (`complaints.services.handling`); its
+deadlines are counted in working days on China's official calendar (`complaints.workdays`).
+The complainant's mobile number is personal data: it is stored encrypted, looked up by a
+keyed hash and shown masked.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from registry.files import validate_upload
+from registry.models import Enterprise, ServiceCategory, Township, Worker
+
+
+class Category(models.TextChoices):
+    FALSE_ADVERTISING = "false_advertising", "虚假宣传"
+    OVERCHARGING = "overcharging", "乱收费"
+    SUBSTANDARD = "substandard", "服务不达标"
+    PROPERTY_LOSS = "property_loss", "财物损失"
+    PERSONAL_SAFETY = "personal_safety", "人身安全"
+    ATTITUDE = "attitude", "服务态度"
+    OTHER = "other", "其他"
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", "已提交，待受理"
+    ACCEPTED = "accepted", "已受理"
+    NOT_ACCEPTED = "not_accepted", "不予受理"
+    MEDIATING = "mediating", "调解中"
+    MEDIATED = "mediated", "调解成功"
+    MEDIATION_FAILED = "mediation_failed", "调解终止（未达成协议）"
+    CLOSED = "closed", "已办结"
+
+
+class Stage(models.TextChoices):
+    """The statutory period a case is in; each has its own limit in working days."""
+
+    ACCEPTANCE = "acceptance", "受理决定"
+    MEDIATION = "mediation", "调解"
+    NOTIFICATION = "notification", "告知办结"
+
+
+class DeadlineState(models.TextChoices):
+    ON_TIME = "on_time", "正常"
+    DUE_SOON = "due_soon", "即将到期"
+    OVERDUE = "overdue", "已超期"
+    DONE = "done", "已办结"
+
+
+class ComplaintQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status=Status.CLOSED)
+
+    def against(self, enterprise: Enterprise):
+        """Complaints about the enterprise or one of the workers named with it."""
+        return self.filter(enterprise=enterprise)
+
+
+class Complaint(models.Model):
+    tracking_number = models.CharField("投诉编号", max_length=16, unique=True, editable=False)
+    status = models.CharField(
+        "状态", max_length=20, choices=Status.choices, default=Status.SUBMITTED, editable=False
+    )
+
+    complainant_name = models.CharField("投诉人姓名", max_length=50)
+    phone_encrypted = models.TextField("手机号码（密文）", editable=False)
+    phone_hash = models.CharField("手机号码索引", max_length=64, editable=False, db_index=True)
+    phone_masked = models.CharField("手机号码", max_length=11, editable=False)
+    email = models.EmailField("电子邮箱", blank=True)
+    township = models.ForeignKey(
+        Township, verbose_name="所在乡镇", on_delete=models.PROTECT, related_name="complaints"
+    )
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name="被投诉企业",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
+    )
+    enterprise_text = models.CharField(
+        "被投诉企业（投诉人填写）",
+        max_length=100,
+        blank=True,
+        help_text="投诉人不知道企业全称时填写的名称或描述，受理时请关联到登记的企业。",
+    )
+    worker = models.ForeignKey(
+        Worker,
+        verbose_name="涉及的从业人员",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
+    )
+    service_date = models.DateField("服务日期")
+    service_category = models.ForeignKey(
+        ServiceCategory,
+        verbose_name="服务类别",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    category = models.CharField("投诉类别", max_length=20, choices=Category.choices)
+    description = models.TextField("投诉事由")
+    desired_outcome = models.TextField("诉求")
+    consent_at = models.DateTimeField("同意个人信息告知时间", editable=False)
+
+    received_at = models.DateTimeField("收到时间", editable=False, db_index=True)
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="承办人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="complaints",
+    )
+    # Deadlines of each stage, set when the stage starts (working days, see workdays.py).
+    acceptance_due = models.DateField("受理决定期限", editable=False)
+    decided_at = models.DateTimeField("受理决定时间", null=True, blank=True, editable=False)
+    mediation_due = models.DateField("调解期限", null=True, blank=True, editable=False)
+    mediation_ended_at = models.DateTimeField(
+        "调解结束时间", null=True, blank=True, editable=False
+    )
+    notification_due = models.DateField("告知期限", null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True, editable=False)
+    deadline_state = models.CharField(
+        "期限状态",
+        max_length=10,
+        choices=DeadlineState.choices,
+        default=DeadlineState.ON_TIME,
+        editable=False,
+        db_index=True,
+    )
+
+    not_accepted_reason = models.TextField("不予受理理由", blank=True, editable=False)
+    agreement = models.TextField("调解协议内容", blank=True, editable=False)
+    outcome = models.TextField("处理结果", blank=True, editable=False)
+    substantiated = models.BooleanField("投诉属实", null=True, blank=True, editable=False)
+
+    response_due = models.DateField("企业答复期限", null=True, blank=True, editable=False)
+    enterprise_response = models.TextField("企业答复", blank=True, editable=False)
+    responded_at = models.DateTimeField("企业答复时间", null=True, blank=True, editable=False)
+
+    satisfaction = models.PositiveSmallIntegerField(
+        "满意度",
+        null=True,
+        blank=True,
+        editable=False,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    satisfaction_comment = models.TextField("满意度评价意见", blank=True, editable=False)
+    satisfaction_at = models.DateTimeField("评价时间", null=True, blank=True, editable=False)
+
+    # Duplicate guards: the one-time token of the form that produced the complaint (a
+    # reloaded POST), and a digest of phone, enterprise and text (a second submission).
+    submission_token = models.CharField(max_length=64, unique=True, editable=False)
+    content_digest = models.CharField(max_length=64, editable=False)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = ComplaintQuerySet.as_manager()
+    history = HistoricalRecords(
+        excluded_fields=["phone_encrypted", "phone_hash", "submission_token", "content_digest"]
+    )
+
+    class Meta:
+        verbose_name = "投诉"
+        verbose_name_plural = "投诉"
+        ordering = ["-received_at"]
+        indexes = [
+            models.Index(fields=["content_digest", "received_at"], name="complaint_duplicate_idx"),
+            models.Index(fields=["status", "deadline_state"], name="complaint_open_idx"),
+            models.Index(fields=["enterprise", "status"], name="complaint_enterprise_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(enterprise__isnull=False) | ~Q(enterprise_text=""),
+                name="complaint_names_an_enterprise",
+                violation_error_message="请选择被投诉的企业，或填写企业名称。",
+            ),
+            models.CheckConstraint(
+                condition=Q(satisfaction__isnull=True)
+                | Q(satisfaction__gte=1, satisfaction__lte=5),
+                name="complaint_satisfaction_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.tracking_number
+
+    @property
+    def enterprise_label(self) -> str:
+        return self.enterprise.name if self.enterprise_id else self.enterprise_text
+
+    @property
+    def stage(self) -> str | None:
+        if self.status == Status.SUBMITTED:
+            return Stage.ACCEPTANCE
+        if self.status in (Status.ACCEPTED, Status.MEDIATING):
+            return Stage.MEDIATION
+        if self.status in (Status.NOT_ACCEPTED, Status.MEDIATED, Status.MEDIATION_FAILED):
+            return Stage.NOTIFICATION
+        return None
+
+    @property
+    def current_due(self):
+        return {
+            Stage.ACCEPTANCE: self.acceptance_due,
+            Stage.MEDIATION: self.mediation_due,
+            Stage.NOTIFICATION: self.notification_due,
+        }.get(self.stage)
+
+
+def attachment_path(instance: "ComplaintAttachment", filename: str) -> str:
+    received = instance.complaint.received_at
+    return f"complaints/{received:%Y/%m}/{instance.complaint.tracking_number}/{filename}"
+
+
+class ComplaintAttachment(models.Model):
+    class Source(models.TextChoices):
+        COMPLAINANT = "complainant", "投诉人"
+        ENTERPRISE = "enterprise", "企业"
+        STAFF = "staff", "工作人员"
+
+    complaint = models.ForeignKey(
+        Complaint, verbose_name="投诉", on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField("文件", upload_to=attachment_path, validators=[validate_upload])
+    original_name = models.CharField("原文件名", max_length=200, blank=True)
+    source = models.CharField(
+        "提交方", max_length=12, choices=Source.choices, default=Source.COMPLAINANT
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "投诉附件"
+        verbose_name_plural = "投诉附件"
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name or self.file.name
+
+
+class ComplaintUpdate(models.Model):
+    """One line of a case's timeline. Public lines are shown to the complainant on the
+    tracking page (and to the enterprise); internal notes only to staff."""
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", "公开进展"
+        INTERNAL = "internal", "内部备注"
+
+    complaint = models.ForeignKey(
+        Complaint, verbose_name="投诉", on_delete=models.CASCADE, related_name="updates"
+    )
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="记录人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    visibility = models.CharField("可见范围", max_length=10, choices=Visibility.choices)
+    text = models.TextField("内容")
+    status_from = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    status_to = models.CharField(max_length=20, choices=Status.choices, blank=True)
+
+    class Meta:
+        verbose_name = "办理记录"
+        verbose_name_plural = "办理记录"
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.complaint} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class DeadlineAlert(models.Model):
+    """A deadline warning sent for one stage of one case; unique, so the hourly check
+    notifies the officer once per stage and level however often it runs."""
+
+    class Level(models.TextChoices):
+        DUE_SOON = "due_soon", "已用时限70%"
+        OVERDUE = "overdue", "已超期"
+
+    complaint = models.ForeignKey(
+        Complaint, verbose_name="投诉", on_delete=models.CASCADE, related_name="alerts"
+    )
+    stage = models.CharField("阶段", max_length=15, choices=Stage.choices)
+    level = models.CharField("级别", max_length=10, choices=Level.choices)
+    due_on = models.DateField("期限")
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "期限预警"
+        verbose_name_plural = "期限预警"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["complaint", "stage", "level", "due_on"], name="deadline_alert_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.complaint} {self.get_stage_display()} {self.get_level_display()}"
+
+
+class Notification(models.Model):
+    """The outbox: every message about a case is written here in the same transaction as
+    the change it reports, then delivered by a task. A periodic task re-sends whatever is
+    still pending, so a message survives a broker, worker or gateway outage."""
+
+    class Channel(models.TextChoices):
+        SMS = "sms", "短信"
+        EMAIL = "email", "电子邮件"
+
+    class Recipient(models.TextChoices):
+        COMPLAINANT = "complainant", "投诉人"
+        OFFICER = "officer", "承办人"
+        ENTERPRISE = "enterprise", "企业"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待发送"
+        SENT = "sent", "已发送"
+        FAILED = "failed", "发送失败"
+
+    complaint = models.ForeignKey(
+        Complaint, verbose_name="投诉", on_delete=models.CASCADE, related_name="notifications"
+    )
+    recipient = models.CharField("接收方", max_length=12, choices=Recipient.choices)
+    channel = models.CharField("渠道", max_length=6, choices=Channel.choices)
+    subject = models.CharField("标题", max_length=100, blank=True)
+    body = models.TextField("内容")
+    status = models.CharField(
+        "状态", max_length=8, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+    sent_at = models.DateTimeField("发送时间", null=True, blank=True)
+    last_error = models.CharField("最近错误", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "投诉通知"
+        verbose_name_plural = "投诉通知"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.complaint} → {self.get_recipient_display()}（{self.get_channel_display()}）"
+
+
+class ServiceReview(models.Model):
+    """A resident's rating of a completed service (服务评价). A published review is recorded
+    in the credit file of the worker and/or enterprise (客户口碑); hiding it revokes that."""
+
+    class Status(models.TextChoices):
+        PUBLISHED = "published", "已采纳"
+        HIDDEN = "hidden", "已屏蔽"
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name="家政企业",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviews",
+    )
+    worker = models.ForeignKey(
+        Worker,
+        verbose_name="从业人员",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviews",
+    )
+    service_date = models.DateField("服务日期")
+    service_category = models.ForeignKey(
+        ServiceCategory,
+        verbose_name="服务类别",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    quality = models.PositiveSmallIntegerField(
+        "服务质量", validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    punctuality = models.PositiveSmallIntegerField(
+        "准时守约", validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    attitude = models.PositiveSmallIntegerField(
+        "服务态度", validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField("评价内容", blank=True)
+    reviewer_name = models.CharField("评价人称呼", max_length=50, blank=True)
+    phone_hash = models.CharField("手机号码索引", max_length=64, editable=False, db_index=True)
+    phone_masked = models.CharField("手机号码", max_length=11, editable=False)
+    status = models.CharField(
+        "状态",
+        max_length=10,
+        choices=Status.choices,
+        default=Status.PUBLISHED,
+        editable=False,
+        db_index=True,
+    )
+    hidden_reason = models.CharField("屏蔽原因", max_length=200, blank=True, editable=False)
+    created_at = models.DateTimeField("评价时间", auto_now_add=True, db_index=True)
+
+    history = HistoricalRecords(excluded_fields=["phone_hash"])
+
+    class Meta:
+        verbose_name = "服务评价"
+        verbose_name_plural = "服务评价"
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(enterprise__isnull=False) | Q(worker__isnull=False),
+                name="review_names_a_subject",
+                violation_error_message="请选择被评价的从业人员或企业。",
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{field}__gte": 1, f"{field}__lte": 5}),
+                    name=f"review_{field}_1_to_5",
+                )
+                for field in ("quality", "punctuality", "attitude")
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["phone_hash", "worker", "created_at"], name="review_limit_idx")
+        ]
+
+    def __str__(self) -> str:
+        subject = self.worker or self.enterprise
+        return f"{subject} {self.service_date:%Y-%m-%d}"
+
+    @property
+    def average(self):
+        total = Decimal(self.quality + self.punctuality + self.attitude) / 3
+        return total.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
