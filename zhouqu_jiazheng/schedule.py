@@ -61,4 +61,16 @@ PERIODIC_TASKS: tuple[PeriodicTaskSpec, ...] = (
         minute="40",
         hour="0",
     ),
+    PeriodicTaskSpec(
+        name="zqjz:complaints-deadlines",
+        task="complaints.tasks.check_deadlines",
+        description="每小时更新投诉办理期限状态，对已用时限70%和已超期的投诉提醒承办人。",
+        minute="5",
+    ),
+    PeriodicTaskSpec(
+        name="zqjz:complaints-notifications",
+        task="complaints.tasks.drain_notifications",
+        description="每5分钟补发因消息队列或短信网关故障而未发出的投诉通知。",
+        minute="*/5",
+    ),
 )

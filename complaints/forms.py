@@ -1,0 +1,241 @@
+"""Public complaint and tracking forms. They check shape and give Chinese messages; the
+services enforce the rules. Every field works without JavaScript."""
+
+import uuid
+from datetime import timedelta
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from registry.files import validate_upload
+from registry.models import Enterprise, ServiceCategory, Township
+from registry.validators import clean_mobile
+
+from .models import Category
+from .selectors import enterprise_candidates
+from .services.intake import MAX_ATTACHMENTS, TRACKING_ALPHABET, normalise_tracking_number
+
+NONE_OF_THESE = "none"
+OLDEST_SERVICE = timedelta(days=3 * 365)  # 投诉举报处理办法: complaints older than 3 years are not accepted
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    widget = MultipleFileInput
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        if len(files) > MAX_ATTACHMENTS:
+            raise ValidationError(f"最多上传{MAX_ATTACHMENTS}个附件，您选择了{len(files)}个。")
+        cleaned, errors = [], []
+        for upload in files:
+            try:
+                upload = super().clean(upload, initial)
+                validate_upload(upload)
+            except ValidationError as error:
+                errors.extend(f"“{upload.name}”：{message}" for message in error.messages)
+                continue
+            cleaned.append(upload)
+        if errors:
+            raise ValidationError(errors)
+        return cleaned
+
+
+def _mobile(value: str) -> str:
+    return clean_mobile(value)
+
+
+class ComplaintForm(forms.Form):
+    submission_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    # A field people never see: bots fill it, residents cannot.
+    homepage = forms.CharField(
+        required=False,
+        label="请勿填写此项",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    complainant_name = forms.CharField(label="您的姓名", max_length=50)
+    phone = forms.CharField(
+        label="手机号码",
+        max_length=20,
+        help_text="用于接收投诉编号和联系您，只有工作人员能看到。",
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    email = forms.EmailField(label="电子邮箱（可不填）", required=False)
+    township = forms.ModelChoiceField(
+        label="您所在的乡镇", queryset=Township.objects.all(), empty_label="请选择乡镇"
+    )
+    enterprise_query = forms.CharField(
+        label="被投诉的家政企业",
+        max_length=100,
+        help_text="填写企业名称（记得几个字也可以）或统一社会信用代码；不知道名称时请简单描述，如“城关镇某保洁公司”。",
+    )
+    enterprise_choice = forms.CharField(required=False, widget=forms.HiddenInput)
+    worker_ref = forms.CharField(required=False, widget=forms.HiddenInput)
+    service_date = forms.DateField(
+        label="服务日期",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"],
+        error_messages={"invalid": "请填写正确的日期，例如2025-10-08。"},
+    )
+    service_category = forms.ModelChoiceField(
+        label="服务类别（可不选）",
+        queryset=ServiceCategory.objects.all(),
+        required=False,
+        empty_label="不确定",
+    )
+    category = forms.ChoiceField(
+        label="投诉类别", choices=Category.choices, widget=forms.RadioSelect
+    )
+    description = forms.CharField(
+        label="发生了什么",
+        max_length=3000,
+        min_length=10,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="请写明时间、地点、经过；至少10个字。",
+    )
+    desired_outcome = forms.CharField(
+        label="您的诉求",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="例如：退还多收的费用、重新服务、赔偿损失。",
+    )
+    attachments = AttachmentsField(
+        label="照片或材料（可不传）",
+        help_text=f"最多{MAX_ATTACHMENTS}个，支持JPG、PNG、PDF，每个不超过10MB。",
+    )
+    consent = forms.BooleanField(
+        label="我已阅读并同意上述个人信息告知",
+        error_messages={"required": "请阅读个人信息告知并勾选同意，否则无法受理投诉。"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates: list[Enterprise] = []
+        self.worker = None
+        self.fields["category"].error_messages["required"] = "请选择投诉类别。"
+        if not self.is_bound:
+            self.initial.setdefault("submission_token", uuid.uuid4().hex)
+
+    def clean_homepage(self):
+        if self.cleaned_data.get("homepage"):
+            raise ValidationError("提交失败，请刷新页面后重试。")
+        return ""
+
+    def clean_complainant_name(self):
+        name = self.cleaned_data["complainant_name"].strip()
+        if len(name) < 2:
+            raise ValidationError("请填写您的姓名。")
+        return name
+
+    def clean_phone(self):
+        return _mobile(self.cleaned_data["phone"])
+
+    def clean_service_date(self):
+        day = self.cleaned_data["service_date"]
+        today = timezone.localdate()
+        if day > today:
+            raise ValidationError("服务日期不能晚于今天。")
+        if day < today - OLDEST_SERVICE:
+            raise ValidationError("服务日期超过三年的投诉不予受理。")
+        return day
+
+    def clean(self):
+        data = super().clean()
+        self._clean_enterprise(data)
+        return data
+
+    def _clean_enterprise(self, data) -> None:
+        """A registered enterprise when the resident's words point to one, else free text.
+        Several candidates: the form asks which one, with “none of these” as an answer."""
+        query = data.get("enterprise_query", "").strip()
+        choice = data.get("enterprise_choice", "")
+        data["enterprise"] = None
+        data["enterprise_text"] = ""
+        if choice and choice != NONE_OF_THESE:
+            enterprise = Enterprise.objects.filter(pk=choice if choice.isdigit() else 0).first()
+            if enterprise is None:
+                self.add_error("enterprise_query", "所选企业不存在，请重新填写。")
+                return
+            data["enterprise"] = enterprise
+            return
+        if not query:
+            return
+        if choice == NONE_OF_THESE:
+            data["enterprise_text"] = query
+            return
+        candidates = enterprise_candidates(query)
+        exact = [e for e in candidates if e.name == query or e.uscc == query.upper()]
+        if len(exact) == 1:
+            data["enterprise"] = exact[0]
+        elif candidates:
+            self.candidates = candidates
+            self.add_error(
+                "enterprise_query",
+                "找到以下登记的企业，请选择您要投诉的是哪一家；都不是请选“以上都不是”。",
+            )
+        else:
+            data["enterprise_text"] = query
+
+
+class TrackingForm(forms.Form):
+    tracking_number = forms.CharField(
+        label="投诉编号",
+        max_length=30,
+        help_text="以TS开头，共16位，在提交成功页面和短信中。",
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
+    )
+    phone = forms.CharField(
+        label="投诉时填写的手机号码",
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+    def clean_tracking_number(self):
+        number = normalise_tracking_number(self.cleaned_data["tracking_number"])
+        valid_tail = all(ch in TRACKING_ALPHABET for ch in number[10:])
+        if len(number) != 16 or not number.startswith("TS") or not number[2:10].isdigit():
+            raise ValidationError("投诉编号应为TS开头的16位编号，例如TS20251008K7Q4XP。")
+        if not valid_tail:
+            raise ValidationError("投诉编号的最后6位只含字母和数字2–9，不含字母I、O和数字0、1。")
+        return number
+
+    def clean_phone(self):
+        return _mobile(self.cleaned_data["phone"])
+
+
+class SatisfactionForm(forms.Form):
+    tracking_number = forms.CharField(widget=forms.HiddenInput, max_length=30)
+    satisfaction = forms.TypedChoiceField(
+        label="您对投诉办理是否满意",
+        coerce=int,
+        choices=[(5, "5分 非常满意"), (4, "4分 满意"), (3, "3分 一般"), (2, "2分 不满意"),
+                 (1, "1分 非常不满意")],  # fmt: skip
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择满意程度。"},
+    )
+    comment = forms.CharField(
+        label="意见和建议（可不填）",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+def complaint_form_initial(*, enterprise: Enterprise | None, worker_ref: str, worker) -> dict:
+    initial = {}
+    if enterprise is not None:
+        initial["enterprise_query"] = enterprise.name
+        initial["enterprise_choice"] = str(enterprise.pk)
+    if worker is not None:
+        initial["worker_ref"] = worker_ref
+    return initial
+

@@ -1,0 +1,121 @@
+"""Reads about complaints shared by the public pages, the admin and (later) the portal."""
+
+import hmac
+from dataclasses import dataclass
+
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from credit.selectors import enterprise_search
+from registry.models import Enterprise, Worker
+from registry.validators import clean_mobile
+
+from .contact import phone_hash
+from .models import Complaint, ComplaintUpdate, Status
+from .services.deadlines import DeadlineStatus, deadline_status
+from .services.intake import normalise_tracking_number
+
+ENTERPRISE_CANDIDATES = 8
+WORKER_REF_SALT = "complaints.worker-ref"
+
+
+def complaint_for_tracking(tracking_number: str, phone: str) -> Complaint | None:
+    """The case only for the right number *and* the right mobile; any other combination
+    gives None, the same answer whether the number exists or not."""
+    number = normalise_tracking_number(tracking_number)
+    try:
+        mobile = clean_mobile(phone)
+    except ValidationError:
+        return None
+    complaint = (
+        Complaint.objects.select_related("enterprise", "township", "worker")
+        .filter(tracking_number=number)
+        .first()
+    )
+    if complaint is None or not hmac.compare_digest(complaint.phone_hash, phone_hash(mobile)):
+        return None
+    return complaint
+
+
+def public_timeline(complaint: Complaint) -> QuerySet[ComplaintUpdate]:
+    return complaint.updates.filter(visibility=ComplaintUpdate.Visibility.PUBLIC).order_by(
+        "created_at", "id"
+    )
+
+
+@dataclass(frozen=True)
+class TrackingView:
+    complaint: Complaint
+    timeline: list[ComplaintUpdate]
+    deadline: DeadlineStatus
+    can_rate: bool
+
+
+def tracking_view(complaint: Complaint) -> TrackingView:
+    return TrackingView(
+        complaint=complaint,
+        timeline=list(public_timeline(complaint)),
+        deadline=deadline_status(complaint, timezone.localdate()),
+        can_rate=complaint.status == Status.CLOSED and complaint.satisfaction is None,
+    )
+
+
+def enterprise_candidates(query: str) -> list[Enterprise]:
+    """Registered enterprises a resident may mean by `query` (name or 统一社会信用代码)."""
+    if len((query or "").strip()) < 2:
+        return []
+    return list(enterprise_search(query)[:ENTERPRISE_CANDIDATES])
+
+
+def worker_ref(worker: Worker) -> str:
+    """A signed reference to a worker for links from the verification page, so that the
+    complaint and review forms cannot be used to walk through worker ids."""
+    return signing.dumps(worker.pk, salt=WORKER_REF_SALT, compress=True)
+
+
+def worker_from_ref(ref: str) -> Worker | None:
+    try:
+        pk = signing.loads(ref or "", salt=WORKER_REF_SALT)
+    except signing.BadSignature:
+        return None
+    return Worker.objects.filter(pk=pk).first()
+
+
+def current_employer(worker: Worker) -> Enterprise | None:
+    employment = (
+        worker.employments.filter(ended_on__isnull=True)
+        .select_related("enterprise")
+        .order_by("-started_on")
+        .first()
+    )
+    return employment.enterprise if employment else None
+
+
+def complaints_for_enterprise(enterprise: Enterprise) -> QuerySet[Complaint]:
+    """For the portal: the enterprise's cases, newest first (never the complainant's phone)."""
+    return (
+        Complaint.objects.filter(enterprise=enterprise)
+        .select_related("worker", "township")
+        .defer("phone_encrypted", "phone_hash")
+        .order_by("-received_at")
+    )
+
+
+def officers():
+    """Staff who may be assigned cases: active staff holding the change permission."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    perm = {"content_type__app_label": "complaints", "codename": "change_complaint"}
+    return (
+        User.objects.filter(is_active=True, is_staff=True)
+        .filter(
+            Q(is_superuser=True)
+            | Q(**{f"user_permissions__{k}": v for k, v in perm.items()})
+            | Q(**{f"groups__permissions__{k}": v for k, v in perm.items()})
+        )
+        .distinct()
+        .order_by("username")
+    )

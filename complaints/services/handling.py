@@ -1,0 +1,410 @@
+"""Handling a complaint: one status machine, statutory deadlines, and the credit file.
+
+submitted → accepted / not accepted → (accepted) in mediation → mediated / mediation ended
+without agreement → closed; a closed case can be reopened into mediation. Every change goes
+through `_transition`, which checks TRANSITIONS, writes the timeline line and the audit
+row (simple-history, with the acting user) in the same transaction, and queues the
+messages. Deadlines (市场监督管理投诉举报处理暂行办法) are in working days on China's
+official calendar: 7 to decide acceptance, 45 to end mediation, 7 to notify the parties.
+
+Nothing counts against a subject before the case is closed: only `complaint_close` with
+`substantiated=True` records a credit event; reopening or overturning revokes it.
+"""
+
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from credit.models import CreditEvent, EventKind, Severity
+from credit.services.events import credit_event_record, credit_event_revoke_by_source
+from registry.files import sanitised_upload
+from registry.models import Enterprise
+
+from ..models import (
+    Category,
+    Complaint,
+    ComplaintAttachment,
+    ComplaintUpdate,
+    Status,
+)
+from ..workdays import add_working_days
+from .deadlines import deadline_state_for
+from .notify import notification_queue
+
+MEDIATION_DAYS = 45
+NOTIFICATION_DAYS = 7
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.SUBMITTED: frozenset({Status.ACCEPTED, Status.NOT_ACCEPTED}),
+    Status.ACCEPTED: frozenset({Status.MEDIATING}),
+    Status.MEDIATING: frozenset({Status.MEDIATED, Status.MEDIATION_FAILED}),
+    Status.NOT_ACCEPTED: frozenset({Status.CLOSED}),
+    Status.MEDIATED: frozenset({Status.CLOSED}),
+    Status.MEDIATION_FAILED: frozenset({Status.CLOSED}),
+    Status.CLOSED: frozenset({Status.MEDIATING}),  # reopened
+}
+
+
+class ComplaintTransitionError(ValidationError):
+    pass
+
+
+def allowed_transitions(complaint: Complaint) -> frozenset[str]:
+    return TRANSITIONS[complaint.status]
+
+
+def _locked(complaint: Complaint) -> Complaint:
+    """The case re-read under a row lock: two officers acting at once are serialised, and
+    the second sees the first one's status (and is refused if it no longer fits)."""
+    return Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
+
+
+def _transition(
+    *, actor, complaint: Complaint, to: str, public_text: str, internal_text: str = ""
+) -> Complaint:
+    if to not in TRANSITIONS[complaint.status]:
+        raise ComplaintTransitionError(
+            "该投诉当前为“%(current)s”，不能改为“%(target)s”。",
+            code="invalid_transition",
+            params={"current": Status(complaint.status).label, "target": Status(to).label},
+        )
+    previous = complaint.status
+    complaint.status = to
+    complaint.deadline_state = deadline_state_for(complaint, timezone.localdate())
+    complaint.full_clean()
+    complaint._history_user = actor
+    complaint.save()
+    ComplaintUpdate.objects.create(
+        complaint=complaint,
+        author=actor,
+        visibility=ComplaintUpdate.Visibility.PUBLIC,
+        text=public_text,
+        status_from=previous,
+        status_to=to,
+    )
+    if internal_text.strip():
+        complaint_note_add(actor=actor, complaint=complaint, text=internal_text)
+    return complaint
+
+
+def _required(value: str, field: str, message: str) -> str:
+    if not (value or "").strip():
+        raise ValidationError({field: message})
+    return value.strip()
+
+
+@transaction.atomic
+def complaint_accept(
+    *, actor, complaint: Complaint, enterprise: Enterprise | None = None, note: str = ""
+) -> Complaint:
+    """Accept the case; the mediation period (45 working days) and the enterprise's time to
+    answer start today. A resident who did not know the enterprise's name is linked to the
+    registered enterprise here."""
+    complaint = _locked(complaint)
+    if enterprise is not None:
+        complaint.enterprise = enterprise
+    today = timezone.localdate()
+    complaint.decided_at = timezone.now()
+    complaint.mediation_due = add_working_days(today, MEDIATION_DAYS)
+    if complaint.enterprise_id:
+        complaint.response_due = add_working_days(today, settings.COMPLAINT_RESPONSE_DAYS)
+    _transition(
+        actor=actor,
+        complaint=complaint,
+        to=Status.ACCEPTED,
+        public_text=f"投诉已受理，将组织调解，调解期限至{complaint.mediation_due:%Y年%m月%d日}。",
+        internal_text=note,
+    )
+    notification_queue(
+        complaint=complaint,
+        event="accepted",
+        context={"due": complaint.mediation_due, "response_due": complaint.response_due},
+    )
+    return complaint
+
+
+@transaction.atomic
+def complaint_not_accept(*, actor, complaint: Complaint, reason: str) -> Complaint:
+    reason = _required(reason, "not_accepted_reason", "请填写不予受理的理由。")
+    complaint = _locked(complaint)
+    complaint.decided_at = timezone.now()
+    complaint.not_accepted_reason = reason
+    complaint.notification_due = add_working_days(timezone.localdate(), NOTIFICATION_DAYS)
+    _transition(
+        actor=actor, complaint=complaint, to=Status.NOT_ACCEPTED,
+        public_text=f"投诉不予受理。理由：{reason}",
+    )  # fmt: skip
+    notification_queue(complaint=complaint, event="not_accepted", context={"reason": reason})
+    return complaint
+
+
+@transaction.atomic
+def complaint_mediation_start(*, actor, complaint: Complaint, note: str = "") -> Complaint:
+    complaint = _locked(complaint)
+    return _transition(
+        actor=actor, complaint=complaint, to=Status.MEDIATING,
+        public_text="已开始调解，工作人员将联系您和被投诉方。", internal_text=note,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def complaint_mediation_end(
+    *, actor, complaint: Complaint, agreed: bool, summary: str
+) -> Complaint:
+    """End mediation with an agreement (调解成功, `summary` is the agreement) or without one
+    (调解终止, `summary` says why); the parties are to be notified within 7 working days."""
+    summary = _required(
+        summary, "agreement", "请填写调解协议内容。" if agreed else "请填写调解终止的原因。"
+    )
+    complaint = _locked(complaint)
+    complaint.mediation_ended_at = timezone.now()
+    complaint.notification_due = add_working_days(timezone.localdate(), NOTIFICATION_DAYS)
+    complaint.agreement = summary
+    if agreed:
+        to, text, result = Status.MEDIATED, f"调解成功，双方达成协议：{summary}", "双方达成协议"
+    else:
+        to, text, result = Status.MEDIATION_FAILED, f"调解终止，未达成协议：{summary}", "未达成协议"
+    _transition(actor=actor, complaint=complaint, to=to, public_text=text)
+    notification_queue(complaint=complaint, event="mediation_ended", context={"result": result})
+    return complaint
+
+
+def _credit_source(complaint: Complaint) -> str:
+    return f"complaint:{complaint.pk}"
+
+
+def _subjects(complaint: Complaint) -> list[dict]:
+    subjects = []
+    if complaint.enterprise_id:
+        subjects.append({"enterprise": complaint.enterprise})
+    if complaint.worker_id:
+        subjects.append({"worker": complaint.worker})
+    return subjects
+
+
+def complaint_severity(category: str) -> str:
+    if category in settings.COMPLAINT_SERIOUS_CATEGORIES:
+        return Severity.SERIOUS
+    return Severity.GENERAL
+
+
+def _credit_record(*, actor, complaint: Complaint) -> list[CreditEvent]:
+    """The credit events of a closed case: a substantiated complaint against the enterprise
+    and the worker named, and an enterprise answer given late or never given."""
+    day = timezone.localdate(complaint.closed_at)
+    category = Category(complaint.category)
+    events = []
+    if complaint.substantiated:
+        for subject in _subjects(complaint):
+            events.append(
+                credit_event_record(
+                    actor=actor,
+                    kind=EventKind.SUBSTANTIATED_COMPLAINT,
+                    occurred_on=day,
+                    title=f"投诉属实：{category.label}（{complaint.tracking_number}）",
+                    description=complaint.outcome,
+                    severity=complaint_severity(complaint.category),
+                    tag=category.label,
+                    source=CreditEvent.Source.COMPLAINT,
+                    source_ref=_credit_source(complaint),
+                    **subject,
+                )
+            )
+    if complaint.enterprise_id and complaint.response_due and _answered_late(complaint, day):
+        events.append(
+            credit_event_record(
+                actor=actor,
+                kind=EventKind.COMPLAINT_LATE,
+                occurred_on=day,
+                title=f"未按时答复投诉（{complaint.tracking_number}）",
+                severity=Severity.MINOR,
+                source=CreditEvent.Source.COMPLAINT,
+                source_ref=_credit_source(complaint),
+                enterprise=complaint.enterprise,
+            )
+        )
+    return events
+
+
+def _answered_late(complaint: Complaint, closed_on: date) -> bool:
+    if complaint.responded_at is None:
+        return closed_on > complaint.response_due
+    return timezone.localdate(complaint.responded_at) > complaint.response_due
+
+
+@transaction.atomic
+def complaint_close(
+    *, actor, complaint: Complaint, outcome: str, substantiated: bool
+) -> Complaint:
+    """Close the case with its outcome and whether it is substantiated (属实). Only now
+    does it reach the credit file."""
+    outcome = _required(outcome, "outcome", "请填写处理结果。")
+    complaint = _locked(complaint)
+    if complaint.status == Status.NOT_ACCEPTED and substantiated:
+        raise ValidationError({"substantiated": "不予受理的投诉不能认定为属实。"})
+    complaint.outcome = outcome
+    complaint.substantiated = substantiated
+    complaint.closed_at = timezone.now()
+    _transition(
+        actor=actor, complaint=complaint, to=Status.CLOSED,
+        public_text=f"投诉已办结。处理结果：{outcome}",
+    )  # fmt: skip
+    _credit_record(actor=actor, complaint=complaint)
+    notification_queue(complaint=complaint, event="closed")
+    return complaint
+
+
+@transaction.atomic
+def complaint_reopen(*, actor, complaint: Complaint, reason: str) -> Complaint:
+    """Reopen a closed case into mediation (e.g. the agreement was not honoured); whatever
+    it put into the credit file is withdrawn until it is closed again."""
+    reason = _required(reason, "reason", "请填写重新办理的原因。")
+    complaint = _locked(complaint)
+    if complaint.not_accepted_reason:
+        raise ComplaintTransitionError("不予受理的投诉不能重新调解，请重新提交投诉。")
+    credit_event_revoke_by_source(
+        actor=actor, source_ref=_credit_source(complaint), reason=f"投诉重新办理：{reason}"
+    )
+    complaint.closed_at = None
+    complaint.substantiated = None
+    complaint.mediation_ended_at = None
+    complaint.notification_due = None
+    complaint.mediation_due = add_working_days(timezone.localdate(), MEDIATION_DAYS)
+    _transition(
+        actor=actor, complaint=complaint, to=Status.MEDIATING,
+        public_text=f"投诉重新办理，继续调解。原因：{reason}",
+    )  # fmt: skip
+    notification_queue(complaint=complaint, event="reopened")
+    return complaint
+
+
+@transaction.atomic
+def complaint_substantiation_change(
+    *, actor, complaint: Complaint, substantiated: bool, reason: str
+) -> Complaint:
+    """Overturn (or confirm after review) the finding of a closed case; the credit file
+    follows: the record is revoked, or recorded (reactivated) again."""
+    reason = _required(reason, "reason", "请填写变更认定的原因。")
+    complaint = _locked(complaint)
+    if complaint.status != Status.CLOSED:
+        raise ComplaintTransitionError("只有已办结的投诉才能变更是否属实的认定。")
+    if complaint.substantiated == substantiated:
+        return complaint
+    complaint.substantiated = substantiated
+    complaint._history_user = actor
+    complaint.save(update_fields=["substantiated", "updated_at"])
+    complaint_note_add(
+        actor=actor,
+        complaint=complaint,
+        text=f"认定变更为“{'属实' if substantiated else '不属实'}”：{reason}",
+    )
+    if substantiated:
+        _credit_record(actor=actor, complaint=complaint)
+    else:
+        credit_event_revoke_by_source(
+            actor=actor, source_ref=_credit_source(complaint), reason=f"投诉认定变更：{reason}"
+        )
+        # A late answer stays a fact whatever the finding.
+        if complaint.response_due:
+            _credit_record(actor=actor, complaint=complaint)
+    return complaint
+
+
+@transaction.atomic
+def complaint_assign(*, actor, complaint: Complaint, officer) -> Complaint:
+    if officer is not None and not (officer.is_active and officer.is_staff):
+        raise ValidationError({"officer": "承办人须为在职的工作人员。"})
+    complaint = _locked(complaint)
+    if complaint.officer_id == getattr(officer, "pk", None):
+        return complaint
+    complaint.officer = officer
+    complaint._history_user = actor
+    complaint.save(update_fields=["officer", "updated_at"])
+    if officer is not None:
+        complaint_note_add(
+            actor=actor,
+            complaint=complaint,
+            text=f"分配给{officer.get_full_name() or officer.get_username()}承办。",
+        )
+        notification_queue(
+            complaint=complaint, event="assigned", context={"due": complaint.current_due or "无"}
+        )
+    return complaint
+
+
+def complaint_note_add(
+    *, actor, complaint: Complaint, text: str, public: bool = False
+) -> ComplaintUpdate:
+    """A line on the timeline: an internal note (staff only) or a public progress update
+    (shown to the resident and the enterprise)."""
+    text = _required(text, "text", "请填写内容。")
+    update = ComplaintUpdate(
+        complaint=complaint,
+        author=actor if getattr(actor, "pk", None) else None,
+        visibility=(
+            ComplaintUpdate.Visibility.PUBLIC if public else ComplaintUpdate.Visibility.INTERNAL
+        ),
+        text=text[:2000],
+    )
+    update.full_clean()
+    update.save()
+    return update
+
+
+RESPONDABLE = frozenset({Status.ACCEPTED, Status.MEDIATING})
+
+
+@transaction.atomic
+def complaint_enterprise_respond(
+    *, actor, enterprise: Enterprise, complaint: Complaint, text: str, attachments=()
+) -> Complaint:
+    """The enterprise's answer, from the portal. Scoped: an enterprise answers only
+    complaints about itself, and only while the case is being handled."""
+    text = _required(text, "enterprise_response", "请填写答复内容。")
+    complaint = _locked(complaint)
+    if complaint.enterprise_id != enterprise.pk:
+        raise PermissionDenied("只能答复针对本企业的投诉。")
+    if complaint.status not in RESPONDABLE:
+        raise ComplaintTransitionError("该投诉当前不在办理中，不能答复。")
+    if len(attachments) > 5:
+        raise ValidationError({"attachments": "最多上传5个附件。"})
+    complaint.enterprise_response = text[:5000]
+    complaint.responded_at = timezone.now()
+    complaint._history_user = actor
+    complaint.save(update_fields=["enterprise_response", "responded_at", "updated_at"])
+    for upload in attachments:
+        ComplaintAttachment.objects.create(
+            complaint=complaint,
+            file=sanitised_upload(upload),
+            original_name=(upload.name or "")[:200],
+            source=ComplaintAttachment.Source.ENTERPRISE,
+        )
+    ComplaintUpdate.objects.create(
+        complaint=complaint,
+        author=actor if getattr(actor, "pk", None) else None,
+        visibility=ComplaintUpdate.Visibility.PUBLIC,
+        text="被投诉企业已答复。",
+    )
+    return complaint
+
+
+@transaction.atomic
+def complaint_satisfaction_rate(*, complaint: Complaint, score: int, comment: str = "") -> Complaint:
+    """The resident's rating (1–5) of how the case was handled; once, after it is closed."""
+    complaint = _locked(complaint)
+    if complaint.status != Status.CLOSED:
+        raise ValidationError("投诉办结后才能评价。")
+    if complaint.satisfaction is not None:
+        raise ValidationError("您已经评价过了，感谢您的反馈。")
+    if score not in range(1, 6):
+        raise ValidationError({"satisfaction": "请选择1到5分。"})
+    complaint.satisfaction = score
+    complaint.satisfaction_comment = comment.strip()[:1000]
+    complaint.satisfaction_at = timezone.now()
+    complaint.save(
+        update_fields=["satisfaction", "satisfaction_comment", "satisfaction_at", "updated_at"]
+    )
+    return complaint

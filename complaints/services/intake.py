@@ -1,0 +1,175 @@
+"""Taking in a complaint: saved with its attachments in one transaction before anything
+else happens, never twice, and acknowledged with a tracking number by SMS (and e-mail)."""
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from registry.files import sanitised_upload
+from registry.models import Enterprise, ServiceCategory, Township, Worker
+from registry.validators import clean_mobile
+
+from ..contact import phone_hash, phone_protect
+from ..models import Complaint, ComplaintAttachment, ComplaintUpdate, Status
+from ..workdays import add_working_days
+from .notify import notification_queue
+
+# No I, O, 0 or 1: the number is read aloud over the phone by elderly residents.
+TRACKING_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+TRACKING_RANDOM_LENGTH = 6
+ACCEPTANCE_DAYS = 7  # 市场监督管理投诉举报处理暂行办法: decide acceptance within 7 working days
+DUPLICATE_WINDOW = timedelta(minutes=10)
+MAX_ATTACHMENTS = 5
+
+
+def tracking_number_new(day: date) -> str:
+    """`TS` + YYYYMMDD + 6 characters drawn by the OS's CSPRNG: 32^6 ≈ 1.07 billion numbers
+    a day, so a number cannot be guessed or counted through."""
+    suffix = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_RANDOM_LENGTH))
+    return f"TS{day:%Y%m%d}{suffix}"
+
+
+def normalise_tracking_number(value: str) -> str:
+    """What residents type: any case, with spaces or dashes."""
+    return re.sub(r"[^0-9A-Z]", "", (value or "").upper())
+
+
+def content_digest(phone: str, enterprise_id: int | None, enterprise_text: str, text: str) -> str:
+    """The same resident complaining about the same enterprise with the same words."""
+    words = " ".join(text.split())
+    key = "\x1f".join([phone, str(enterprise_id or ""), enterprise_text.strip(), words])
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    complaint: Complaint
+    created: bool  # False: a duplicate of `complaint`, which was returned instead
+
+
+def _existing_duplicate(token: str, digest: str, now) -> Complaint | None:
+    existing = Complaint.objects.filter(submission_token=token).first()
+    if existing is not None:
+        return existing
+    return (
+        Complaint.objects.filter(content_digest=digest, received_at__gte=now - DUPLICATE_WINDOW)
+        .order_by("-received_at")
+        .first()
+    )
+
+
+def complaint_submit(
+    *,
+    submission_token: str,
+    complainant_name: str,
+    phone: str,
+    township: Township,
+    service_date: date,
+    category: str,
+    description: str,
+    desired_outcome: str,
+    enterprise: Enterprise | None = None,
+    enterprise_text: str = "",
+    worker: Worker | None = None,
+    service_category: ServiceCategory | None = None,
+    email: str = "",
+    attachments=(),
+) -> SubmitResult:
+    """Store a resident's complaint. A reloaded POST (same form token) or the same phone,
+    enterprise and text within ten minutes returns the complaint already stored.
+
+    Everything — the case, its files, its first timeline line and its outbox rows — is
+    written in one transaction; delivery of the acknowledgement is enqueued after commit
+    and retried from the outbox, so neither Redis nor a worker needs to be up."""
+    if len(attachments) > MAX_ATTACHMENTS:
+        raise ValidationError({"attachments": f"最多上传{MAX_ATTACHMENTS}个附件。"})
+    number = clean_mobile(phone)
+    now = timezone.now()
+    digest = content_digest(
+        phone_hash(number), enterprise.pk if enterprise else None, enterprise_text, description
+    )
+    existing = _existing_duplicate(submission_token, digest, now)
+    if existing is not None:
+        return SubmitResult(existing, created=False)
+    try:
+        with transaction.atomic():
+            complaint = _create(
+                submission_token=submission_token,
+                digest=digest,
+                now=now,
+                complainant_name=complainant_name.strip(),
+                phone=number,
+                township=township,
+                service_date=service_date,
+                category=category,
+                description=description.strip(),
+                desired_outcome=desired_outcome.strip(),
+                enterprise=enterprise,
+                enterprise_text=enterprise_text.strip(),
+                worker=worker,
+                service_category=service_category,
+                email=email.strip(),
+                attachments=attachments,
+            )
+    except IntegrityError:
+        # Two identical POSTs raced past the check above (a double tap): the form token is
+        # unique, so the second insert failed and the first one's complaint is the answer.
+        existing = Complaint.objects.filter(submission_token=submission_token).first()
+        if existing is None:
+            raise
+        return SubmitResult(existing, created=False)
+    return SubmitResult(complaint, created=True)
+
+
+def _create(*, submission_token, digest, now, phone, attachments, **fields) -> Complaint:
+    received_on = timezone.localdate(now)
+    complaint = Complaint(
+        **fields,
+        **phone_protect(phone),
+        submission_token=submission_token,
+        content_digest=digest,
+        received_at=now,
+        consent_at=now,
+        acceptance_due=add_working_days(received_on, ACCEPTANCE_DAYS),
+    )
+    if complaint.enterprise_id:
+        complaint.enterprise_text = complaint.enterprise_text or ""
+    complaint.full_clean(exclude=["tracking_number"])
+    # The random part makes a collision a one-in-a-billion event; retry rather than fail.
+    for _attempt in range(5):
+        complaint.tracking_number = tracking_number_new(received_on)
+        try:
+            with transaction.atomic():
+                complaint.save()
+            break
+        except IntegrityError:
+            if Complaint.objects.filter(submission_token=submission_token).exists():
+                raise
+            continue
+    else:  # pragma: no cover - five collisions in a row
+        raise RuntimeError("could not draw a free tracking number")
+    for upload in attachments:
+        ComplaintAttachment.objects.create(
+            complaint=complaint,
+            file=sanitised_upload(upload),
+            original_name=(upload.name or "")[:200],
+            source=ComplaintAttachment.Source.COMPLAINANT,
+        )
+    ComplaintUpdate.objects.create(
+        complaint=complaint,
+        visibility=ComplaintUpdate.Visibility.PUBLIC,
+        text="已收到您的投诉，将在7个工作日内决定是否受理。",
+        status_to=Status.SUBMITTED,
+    )
+    notification_queue(
+        complaint=complaint,
+        event="received",
+        context={"due": complaint.acceptance_due},
+    )
+    return complaint

@@ -1,0 +1,191 @@
+"""Messages about a case, through an outbox.
+
+`notification_queue` writes the messages in the caller's transaction and enqueues their
+delivery after commit. If the broker is unreachable the rows stay pending and
+`notifications_drain` (every few minutes, from beat) sends them when it is back; a gateway
+failure is retried the same way up to MAX_DELIVERY_ATTEMPTS. Each row is sent at most once.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from registry.notifications import send_email, send_sms
+from registry.personal_data import decrypt
+from registry.validators import clean_mobile
+
+from ..models import Complaint, Notification
+
+logger = logging.getLogger(__name__)
+
+MAX_DELIVERY_ATTEMPTS = 8
+SITE = "舟曲县信易+家政"
+TRACK_HINT = "可在“信易+家政”平台“投诉进度查询”输入投诉编号和手机号查看进度。"
+
+R = Notification.Recipient
+# event → (recipient, SMS text, e-mail subject). Texts are formatted with the case's
+# tracking number, the enterprise's name and the event's context.
+MESSAGES: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "received": (
+        (R.COMPLAINANT, "【{site}】您的投诉已收到，投诉编号{number}，我们将在{due}前决定是否受理。{track}",
+         "投诉已收到"),
+    ),
+    "accepted": (
+        (R.COMPLAINANT, "【{site}】您的投诉{number}已受理，将组织调解，调解期限至{due}。{track}",
+         "投诉已受理"),
+        (R.ENTERPRISE, "【{site}】贵单位收到投诉{number}，请于{response_due}前登录企业服务平台答复。",
+         "收到投诉，请及时答复"),
+    ),
+    "not_accepted": (
+        (R.COMPLAINANT, "【{site}】您的投诉{number}不予受理，理由：{reason}。{track}",
+         "投诉不予受理"),
+    ),
+    "mediation_ended": (
+        (R.COMPLAINANT, "【{site}】您的投诉{number}调解已结束：{result}。{track}",
+         "投诉调解结束"),
+    ),
+    "closed": (
+        (R.COMPLAINANT, "【{site}】您的投诉{number}已办结。欢迎在投诉进度查询页面对办理情况进行评价。",
+         "投诉已办结"),
+    ),
+    "reopened": (
+        (R.COMPLAINANT, "【{site}】您的投诉{number}已重新办理。{track}", "投诉重新办理"),
+    ),
+    "assigned": (
+        (R.OFFICER, "投诉{number}已分配给您承办，当前阶段期限{due}。", "新分配的投诉"),
+    ),
+    "due_soon": (
+        (R.OFFICER, "投诉{number}的{stage}期限{due}即将到期（已用时限70%），请抓紧办理。",
+         "投诉即将到期"),
+    ),
+    "overdue": (
+        (R.OFFICER, "投诉{number}的{stage}期限{due}已超期，请尽快办理。", "投诉已超期"),
+    ),
+}  # fmt: skip
+
+
+def _format(template: str, complaint: Complaint, context: dict) -> str:
+    values = {key: (f"{value:%Y年%m月%d日}" if hasattr(value, "strftime") else value)
+              for key, value in context.items()}  # fmt: skip
+    return template.format(
+        site=SITE, number=complaint.tracking_number, track=TRACK_HINT,
+        enterprise=complaint.enterprise_label, **values,
+    )  # fmt: skip
+
+
+def notification_queue(*, complaint: Complaint, event: str, context: dict | None = None) -> list:
+    """Write the messages of `event` for `complaint` and deliver them after commit.
+    Recipients without an address (an officer without e-mail, an enterprise without a
+    mobile number) are skipped: the case's pages show the same information."""
+    context = context or {}
+    rows = []
+    for recipient, text, subject in MESSAGES[event]:
+        body = _format(text, complaint, context)
+        for channel in _channels(complaint, recipient):
+            rows.append(
+                Notification(
+                    complaint=complaint,
+                    recipient=recipient,
+                    channel=channel,
+                    subject=subject,
+                    body=body,
+                )
+            )
+    created = Notification.objects.bulk_create(rows)
+    notifications_enqueue([row.pk for row in created])
+    return created
+
+
+def _channels(complaint: Complaint, recipient: str) -> list[str]:
+    if recipient == R.COMPLAINANT:
+        return [Notification.Channel.SMS] + ([Notification.Channel.EMAIL] if complaint.email else [])
+    if recipient == R.OFFICER:
+        officer = complaint.officer
+        return [Notification.Channel.EMAIL] if officer is not None and officer.email else []
+    enterprise = complaint.enterprise
+    if enterprise is None:
+        return []
+    channels = []
+    if _enterprise_mobile(enterprise):
+        channels.append(Notification.Channel.SMS)
+    if enterprise.email:
+        channels.append(Notification.Channel.EMAIL)
+    return channels
+
+
+def _enterprise_mobile(enterprise) -> str | None:
+    try:
+        return clean_mobile(enterprise.phone)
+    except Exception:  # a landline: no SMS
+        return None
+
+
+def _address(notification: Notification) -> str | None:
+    """Resolved at sending time, so the outbox holds no copy of a phone number."""
+    complaint = notification.complaint
+    sms = notification.channel == Notification.Channel.SMS
+    if notification.recipient == R.COMPLAINANT:
+        return decrypt(complaint.phone_encrypted) if sms else complaint.email
+    if notification.recipient == R.OFFICER:
+        return complaint.officer.email if complaint.officer_id else None
+    if complaint.enterprise_id is None:
+        return None
+    return _enterprise_mobile(complaint.enterprise) if sms else complaint.enterprise.email
+
+
+def notifications_enqueue(ids: list[int]) -> None:
+    if not ids:
+        return
+    from ..tasks import deliver_notifications
+
+    def enqueue():
+        try:
+            deliver_notifications.delay(ids)
+        except Exception:  # the broker is unreachable: the outbox keeps the rows
+            logger.warning("could not enqueue %d complaint notifications; kept pending", len(ids))
+
+    transaction.on_commit(enqueue)
+
+
+def notification_deliver(*, notification_id: int) -> bool:
+    """Send one pending message; idempotent (a sent message is never sent again)."""
+    with transaction.atomic():
+        # skip_locked: a redelivered task and the drain handed the same row never both send.
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("complaint__officer", "complaint__enterprise")
+            .filter(pk=notification_id, status=Notification.Status.PENDING)
+            .first()
+        )
+        if notification is None:
+            return False
+        notification.attempts += 1
+        address = _address(notification)
+        try:
+            if not address:
+                raise ValueError("no address for this recipient any more")
+            if notification.channel == Notification.Channel.EMAIL:
+                send_email(address, f"{SITE}：{notification.subject}", notification.body)
+            else:
+                send_sms(address, notification.body)
+        except Exception as exc:  # any gateway failure is recorded and retried later
+            notification.last_error = f"{type(exc).__name__}: {exc}"[:300]
+            if notification.attempts >= MAX_DELIVERY_ATTEMPTS or not address:
+                notification.status = Notification.Status.FAILED
+            notification.save(update_fields=["attempts", "last_error", "status"])
+            return False
+        notification.status = Notification.Status.SENT
+        notification.sent_at = timezone.now()
+        notification.save(update_fields=["attempts", "status", "sent_at"])
+        return True
+
+
+def notifications_drain(*, older_than: timedelta = timedelta(minutes=2)) -> int:
+    """Send messages left pending (broker, worker or gateway was down); returns the count."""
+    cutoff = timezone.now() - older_than
+    pending = Notification.objects.filter(
+        status=Notification.Status.PENDING, created_at__lt=cutoff
+    ).values_list("pk", flat=True)
+    return sum(notification_deliver(notification_id=pk) for pk in list(pending[:2000]))

@@ -1,0 +1,21 @@
+from django.urls import include, path
+
+from .views import complaints as views
+
+app_name = "complaints"
+
+complaint_patterns = [
+    path("new/", views.complaint_new, name="new"),
+    path("submitted/", views.complaint_submitted, name="submitted"),
+    path("track/", views.complaint_track, name="track"),
+    path("track/rate/", views.complaint_rate, name="rate"),
+]
+
+urlpatterns = [path("complaints/", include(complaint_patterns))]
+
+try:  # the service review pages
+    from .urls_reviews import review_patterns
+except ImportError:  # pragma: no cover
+    review_patterns = None
+if review_patterns is not None:
+    urlpatterns.append(path("reviews/", include(review_patterns)))

@@ -1,0 +1,226 @@
+"""Public complaint pages: submit, the acknowledgement, tracking and the satisfaction rating.
+
+No account is needed. After a successful submission or look-up the case's id is kept in
+the visitor's session, and the pages redirect (POST → redirect → GET), so a reload never
+re-submits and the tracking number and phone never appear in a URL.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
+
+from registry.models import Enterprise
+from registry.validators import clean_mobile
+
+from ..forms import NONE_OF_THESE, ComplaintForm, SatisfactionForm, TrackingForm
+from ..models import Complaint
+from ..selectors import complaint_for_tracking, current_employer, tracking_view, worker_from_ref
+from ..services import complaint_satisfaction_rate, complaint_submit
+
+logger = logging.getLogger(__name__)
+
+SESSION_KEY = "complaints_tracked"
+RATE_LIMITED = (
+    "提交次数过多，请稍后再试。如情况紧急，请直接拨打舟曲县工业和信息化和商务局投诉电话，"
+    "或到所在乡镇便民服务中心求助。"
+)
+TRACK_LIMITED = "查询失败次数过多，请一小时后再试，或拨打投诉电话由工作人员帮您查询。"
+
+
+def _phone_key(group, request) -> str:
+    try:
+        return clean_mobile(request.POST.get("phone", ""))
+    except ValidationError:
+        return "invalid"
+
+
+def _remember(request, complaint: Complaint) -> None:
+    tracked = [pk for pk in request.session.get(SESSION_KEY, []) if pk != complaint.pk]
+    request.session[SESSION_KEY] = [complaint.pk, *tracked][:10]
+
+
+def _remembered(request, number: str) -> Complaint | None:
+    ids = request.session.get(SESSION_KEY, [])
+    if not number or not ids:
+        return None
+    return (
+        Complaint.objects.select_related("enterprise", "township", "worker")
+        .filter(pk__in=ids, tracking_number=number)
+        .first()
+    )
+
+
+def _limited(request, *, increment: bool) -> bool:
+    by_ip = is_ratelimited(
+        request, group="complaints.submit", key="ip", rate=settings.COMPLAINT_RATE_PER_IP,
+        method="POST", increment=increment,
+    )  # fmt: skip
+    by_phone = is_ratelimited(
+        request, group="complaints.submit.phone", key=_phone_key,
+        rate=settings.COMPLAINT_RATE_PER_PHONE, method="POST", increment=increment,
+    )  # fmt: skip
+    return by_ip or by_phone
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def complaint_new(request):
+    enterprise = None
+    worker = None
+    ref = request.GET.get("worker", "") if request.method != "POST" else ""
+    if request.method != "POST":
+        if ref:
+            worker = worker_from_ref(ref)
+            enterprise = current_employer(worker) if worker else None
+        if enterprise is None and request.GET.get("enterprise", "").isdigit():
+            enterprise = Enterprise.objects.filter(pk=request.GET["enterprise"]).first()
+        initial = {}
+        if enterprise is not None:
+            initial.update(enterprise_query=enterprise.name, enterprise_choice=str(enterprise.pk))
+        if worker is not None:
+            initial["worker_ref"] = ref
+        form = ComplaintForm(initial=initial)
+        return _form_page(request, form, worker=worker)
+
+    form = ComplaintForm(request.POST, request.FILES)
+    if form.data.get("worker_ref"):
+        worker = worker_from_ref(form.data["worker_ref"])
+    if _limited(request, increment=False):
+        form.add_error(None, RATE_LIMITED)
+        return _form_page(request, form, worker=worker, status=429)
+    if not form.is_valid():
+        return _form_page(request, form, worker=worker)
+    _limited(request, increment=True)
+    data = form.cleaned_data
+    try:
+        result = complaint_submit(
+            submission_token=data["submission_token"],
+            complainant_name=data["complainant_name"],
+            phone=data["phone"],
+            email=data["email"],
+            township=data["township"],
+            enterprise=data["enterprise"],
+            enterprise_text=data["enterprise_text"],
+            worker=worker,
+            service_date=data["service_date"],
+            service_category=data["service_category"],
+            category=data["category"],
+            description=data["description"],
+            desired_outcome=data["desired_outcome"],
+            attachments=data["attachments"],
+        )
+    except ValidationError as error:
+        _add_errors(form, error)
+        return _form_page(request, form, worker=worker)
+    _remember(request, result.complaint)
+    request.session["complaints_submitted"] = result.complaint.pk
+    return redirect("complaints:submitted")
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            for message in errors:
+                form.add_error(target, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def _form_page(request, form: ComplaintForm, *, worker=None, status: int = 200):
+    return render(
+        request,
+        "complaints/new.html",
+        {
+            "form": form,
+            "worker": worker,
+            "employer": current_employer(worker) if worker else None,
+            "candidates": form.candidates,
+            "none_of_these": NONE_OF_THESE,
+        },
+        status=status,
+    )
+
+
+@never_cache
+def complaint_submitted(request):
+    pk = request.session.get("complaints_submitted")
+    complaint = Complaint.objects.filter(pk=pk).first() if pk else None
+    if complaint is None:
+        return redirect("complaints:new")
+    return render(request, "complaints/submitted.html", {"complaint": complaint})
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def complaint_track(request):
+    if request.method == "POST":
+        form = TrackingForm(request.POST)
+        limited = is_ratelimited(
+            request, group="complaints.track", key="ip", rate=settings.TRACKING_RATE_PER_IP,
+            method="POST", increment=False,
+        )  # fmt: skip
+        if limited:
+            form.add_error(None, TRACK_LIMITED)
+            return render(request, "complaints/track.html", {"form": form}, status=429)
+        if form.is_valid():
+            complaint = complaint_for_tracking(
+                form.cleaned_data["tracking_number"], form.cleaned_data["phone"]
+            )
+            if complaint is not None:
+                _remember(request, complaint)
+                return redirect(f"{request.path}?n={complaint.tracking_number}")
+            # Only failures count towards the limit: a resident checking often is not abuse.
+            is_ratelimited(
+                request, group="complaints.track", key="ip", rate=settings.TRACKING_RATE_PER_IP,
+                method="POST", increment=True,
+            )  # fmt: skip
+            form.add_error(None, "投诉编号与手机号码不匹配，请核对后重试。")
+        return render(request, "complaints/track.html", {"form": form})
+
+    complaint = _remembered(request, request.GET.get("n", ""))
+    if complaint is None:
+        return render(request, "complaints/track.html", {"form": TrackingForm()})
+    return render(
+        request,
+        "complaints/track.html",
+        {
+            "view": tracking_view(complaint),
+            "satisfaction_form": SatisfactionForm(
+                initial={"tracking_number": complaint.tracking_number}
+            ),
+        },
+    )
+
+
+@never_cache
+@require_POST
+def complaint_rate(request):
+    form = SatisfactionForm(request.POST)
+    complaint = _remembered(request, request.POST.get("tracking_number", ""))
+    if complaint is None:
+        return redirect("complaints:track")
+    if form.is_valid():
+        try:
+            complaint_satisfaction_rate(
+                complaint=complaint,
+                score=form.cleaned_data["satisfaction"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages[0])
+        else:
+            track = reverse("complaints:track")
+            return redirect(f"{track}?n={complaint.tracking_number}&rated=1")
+    return render(
+        request,
+        "complaints/track.html",
+        {"view": tracking_view(complaint), "satisfaction_form": form},
+    )
