@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class ComplaintsConfig(AppConfig):
     name = "complaints"
     verbose_name = "投诉与评价"
+
+    def ready(self) -> None:
+        from . import dossier_reviews
+
+        dossier_reviews.register()

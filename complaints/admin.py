@@ -1,0 +1,1 @@
+from . import admin_reviews  # noqa: F401

@@ -1,0 +1,131 @@
+"""The public review form (服务评价). It checks the shape of the input; the rules (the
+30-day limit, the service date window, worker and enterprise matching) live in
+`complaints.services.reviews`."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from registry.models import Enterprise, ServiceCategory, Worker
+from registry.validators import clean_mobile
+
+from .services.reviews import COMMENT_MAX_LENGTH
+
+SCORE_CHOICES = [
+    (5, "5分 非常满意"),
+    (4, "4分 满意"),
+    (3, "3分 一般"),
+    (2, "2分 不满意"),
+    (1, "1分 很不满意"),
+]
+SCORE_REQUIRED = "请为这一项打分（1至5分）。"
+
+
+class EnterpriseChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Enterprise) -> str:
+        return obj.name
+
+
+def score_field(label: str, help_text: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        help_text=help_text,
+        choices=SCORE_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect(attrs={"class": "score-input"}),
+        error_messages={"required": SCORE_REQUIRED, "invalid_choice": SCORE_REQUIRED},
+    )
+
+
+class ReviewForm(forms.Form):
+    phone = forms.CharField(
+        label="您的手机号码",
+        max_length=20,
+        help_text="只用于防止重复评价，不会公开，也不会显示给企业。",
+        widget=forms.TextInput(
+            attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "tel"}
+        ),
+        error_messages={"required": "请填写手机号码。"},
+    )
+    reviewer_name = forms.CharField(
+        label="您的称呼（可不填）",
+        max_length=50,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name", "placeholder": "如：王阿姨"}),
+    )
+    enterprise = EnterpriseChoiceField(
+        label="家政企业",
+        queryset=Enterprise.objects.order_by("name", "id"),
+        required=False,
+        empty_label="（不评价企业 / 不清楚）",
+        error_messages={"invalid_choice": "所选企业不存在，请重新选择。"},
+    )
+    # Reached from a worker's card or verification page only: residents do not pick a
+    # worker from a public list of names.
+    worker = forms.ModelChoiceField(
+        queryset=Worker.objects.all(),
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "未找到该从业人员，请重新扫描服务证上的二维码。"},
+    )
+    service_date = forms.DateField(
+        label="服务日期",
+        help_text="服务完成的日期，例如 2025-10-08。",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": "请填写服务日期。",
+            "invalid": "请按“年-月-日”填写服务日期，例如 2025-10-08。",
+        },
+    )
+    service_category = forms.ModelChoiceField(
+        label="服务项目（可不选）",
+        queryset=ServiceCategory.objects.filter(is_active=True).order_by("sort_order", "name"),
+        required=False,
+        empty_label="（不清楚 / 其他）",
+        error_messages={"invalid_choice": "所选服务项目不存在，请重新选择。"},
+    )
+    quality = score_field("服务质量", "活干得好不好、是否按标准完成。")
+    punctuality = score_field("准时守约", "是否按约定时间上门、按约定内容服务。")
+    attitude = score_field("服务态度", "是否礼貌耐心、尊重您和家人。")
+    comment = forms.CharField(
+        label="评价内容（可不填）",
+        max_length=COMMENT_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=f"不超过{COMMENT_MAX_LENGTH}字。请勿填写身份证号、住址等个人信息。",
+        error_messages={"max_length": f"评价内容不能超过{COMMENT_MAX_LENGTH}字。"},
+    )
+    # Honeypot: hidden from people, filled in by bots.
+    website = forms.CharField(
+        label="网址（请留空）",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def clean_phone(self) -> str:
+        return clean_mobile(self.cleaned_data["phone"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            not self.has_error("enterprise")
+            and not self.has_error("worker")
+            and not cleaned.get("enterprise")
+            and not cleaned.get("worker")
+        ):
+            raise ValidationError(
+                "请选择被评价的家政企业。评价从业人员个人，请扫描其服务证上的二维码进入本页。",
+                code="no_subject",
+            )
+        return cleaned
+
+    @property
+    def is_spam(self) -> bool:
+        return bool(self.data.get("website"))
+
+    def add_service_errors(self, exc: ValidationError) -> None:
+        """Show a service's refusal on the field it names, or above the form."""
+        if hasattr(exc, "error_dict"):
+            for name, errors in exc.error_dict.items():
+                self.add_error(name if name in self.fields else None, errors)
+        else:
+            self.add_error(None, exc)

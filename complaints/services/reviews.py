@@ -1,0 +1,222 @@
+"""Service reviews (服务评价): a resident rates a completed service by a worker and/or an
+enterprise. A published review is recorded into the credit file of each subject it names
+(客户口碑); hiding it revokes those records and restoring it records them again.
+"""
+
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from credit.models import CreditEvent, EventKind, Severity
+from credit.services.events import credit_event_record, credit_event_revoke_by_source
+from registry.models import Employment, Enterprise, ServiceCategory, Worker
+from registry.validators import clean_mobile
+
+from ..contact import phone_hash, phone_mask
+from ..models import ServiceReview
+
+# One review per phone per worker (or per enterprise, when no worker is named) in this window.
+REVIEW_REPEAT_DAYS = 30
+# A service older than this can no longer be rated.
+REVIEW_MAX_AGE_DAYS = 365
+COMMENT_MAX_LENGTH = 500
+# A review is a GENERAL record disclosed for a full year. The rating engine counts a record
+# in year Y only while it is still disclosed on the evaluation date (min(today, 31 Dec of
+# Y)); a MINOR record is disclosed at most 90 days, so a January review would no longer
+# count in an October rating. 365 days keeps every review of the year in that year's score.
+REVIEW_SEVERITY = Severity.GENERAL
+REVIEW_DISCLOSURE_DAYS = 365
+
+SCORE_FIELDS = ("quality", "punctuality", "attitude")
+
+
+class ReviewTransitionError(ValidationError):
+    pass
+
+
+# The status machine of a review: published ↔ hidden.
+REVIEW_TRANSITIONS: dict[str, frozenset[str]] = {
+    ServiceReview.Status.PUBLISHED: frozenset({ServiceReview.Status.HIDDEN}),
+    ServiceReview.Status.HIDDEN: frozenset({ServiceReview.Status.PUBLISHED}),
+}
+
+
+def review_source_ref(review: ServiceReview) -> str:
+    return f"review:{review.pk}"
+
+
+def _transition(*, actor, review: ServiceReview, to: str, reason: str = "") -> None:
+    if to not in REVIEW_TRANSITIONS[review.status]:
+        raise ReviewTransitionError(
+            "该评价当前为“%(current)s”，不能改为“%(target)s”。",
+            code="invalid_transition",
+            params={
+                "current": ServiceReview.Status(review.status).label,
+                "target": ServiceReview.Status(to).label,
+            },
+        )
+    review.status = to
+    review.hidden_reason = reason.strip()[:200] if to == ServiceReview.Status.HIDDEN else ""
+    review._history_user = actor
+    review._change_reason = reason.strip()[:100] or ServiceReview.Status(to).label
+    review.save(update_fields=["status", "hidden_reason"])
+
+
+def _check_service_date(service_date: date) -> None:
+    today = timezone.localdate()
+    if service_date > today:
+        raise ValidationError({"service_date": "服务日期不能晚于今天。"})
+    if service_date < today - timedelta(days=REVIEW_MAX_AGE_DAYS):
+        raise ValidationError({"service_date": "只能评价一年以内完成的服务。"})
+
+
+def _check_employment(worker: Worker, enterprise: Enterprise, service_date: date) -> None:
+    """A review naming both counts for both, so the worker must have worked for that
+    enterprise on the day of the service."""
+    employed = (
+        Employment.objects.filter(
+            worker=worker, enterprise=enterprise, started_on__lte=service_date
+        )
+        .exclude(ended_on__lt=service_date)
+        .exists()
+    )
+    if not employed:
+        raise ValidationError(
+            {
+                "enterprise": (
+                    "服务日期当天该从业人员不在所选企业登记。请核对企业，或不选企业、只评价从业人员。"
+                )
+            }
+        )
+
+
+def _check_repeat(phone_digest: str, worker: Worker | None, enterprise: Enterprise | None):
+    since = timezone.now() - timedelta(days=REVIEW_REPEAT_DAYS)
+    earlier = ServiceReview.objects.filter(phone_hash=phone_digest, created_at__gte=since)
+    # Hidden reviews count too: hiding an abusive review must not open the way to another.
+    if worker is not None:
+        if earlier.filter(worker=worker).exists():
+            raise ValidationError(
+                f"您在{REVIEW_REPEAT_DAYS}天内已经评价过这位从业人员，同一手机号"
+                f"{REVIEW_REPEAT_DAYS}天内只能评价一次。",
+                code="repeat",
+            )
+    elif earlier.filter(enterprise=enterprise).exists():
+        raise ValidationError(
+            f"您在{REVIEW_REPEAT_DAYS}天内已经评价过这家企业，同一手机号"
+            f"{REVIEW_REPEAT_DAYS}天内只能评价一次。",
+            code="repeat",
+        )
+
+
+def _record_credit(*, actor, review: ServiceReview) -> list[CreditEvent]:
+    """One record per subject named (a credit record has exactly one subject)."""
+    average = review.average
+    title = (
+        f"服务评价{average}分"
+        f"（质量{review.quality}、守约{review.punctuality}、态度{review.attitude}）"
+    )
+    subjects = []
+    if review.worker_id:
+        subjects.append({"worker": review.worker})
+    if review.enterprise_id:
+        subjects.append({"enterprise": review.enterprise})
+    return [
+        credit_event_record(
+            actor=actor,
+            kind=EventKind.SERVICE_REVIEW,
+            occurred_on=review.service_date,
+            title=title,
+            value=average,
+            source=CreditEvent.Source.REVIEW,
+            source_ref=review_source_ref(review),
+            severity=REVIEW_SEVERITY,
+            disclosure_days=REVIEW_DISCLOSURE_DAYS,
+            **subject,
+        )
+        for subject in subjects
+    ]
+
+
+@transaction.atomic
+def review_submit(
+    *,
+    phone: str,
+    service_date: date,
+    quality: int,
+    punctuality: int,
+    attitude: int,
+    enterprise: Enterprise | None = None,
+    worker: Worker | None = None,
+    service_category: ServiceCategory | None = None,
+    comment: str = "",
+    reviewer_name: str = "",
+    actor=None,
+) -> ServiceReview:
+    """Record a resident's review and its credit records. `actor` is None for the public
+    form. Raises ValidationError (Chinese, keyed by field where one applies)."""
+    if enterprise is None and worker is None:
+        raise ValidationError("请选择被评价的企业或从业人员。", code="no_subject")
+    number = clean_mobile(phone)
+    _check_service_date(service_date)
+    # Lock the row of the subject the limit is counted on. Race: the same resident taps
+    # submit twice, or submits from two tabs; both requests would pass the 30-day check
+    # before either inserts. The lock makes the second wait, then see the first review.
+    if worker is not None:
+        worker = Worker.objects.select_for_update().get(pk=worker.pk)
+    else:
+        enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    if worker is not None and enterprise is not None:
+        _check_employment(worker, enterprise, service_date)
+    digest = phone_hash(number)
+    _check_repeat(digest, worker, enterprise)
+
+    review = ServiceReview(
+        enterprise=enterprise,
+        worker=worker,
+        service_date=service_date,
+        service_category=service_category,
+        quality=quality,
+        punctuality=punctuality,
+        attitude=attitude,
+        comment=comment.strip()[:COMMENT_MAX_LENGTH],
+        reviewer_name=reviewer_name.strip(),
+        phone_hash=digest,
+        phone_masked=phone_mask(number),
+    )
+    review.full_clean()
+    review._history_user = actor
+    review.save()
+    _record_credit(actor=actor, review=review)
+    return review
+
+
+@transaction.atomic
+def review_hide(*, actor, review: ServiceReview, reason: str) -> ServiceReview:
+    """Hide an abusive or false review; its credit records are revoked."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "请填写屏蔽原因。"})
+    review = ServiceReview.objects.select_for_update().get(pk=review.pk)
+    _transition(actor=actor, review=review, to=ServiceReview.Status.HIDDEN, reason=reason)
+    credit_event_revoke_by_source(
+        actor=actor,
+        source_ref=review_source_ref(review),
+        reason=f"服务评价已屏蔽：{reason.strip()}",
+    )
+    return review
+
+
+@transaction.atomic
+def review_restore(*, actor, review: ServiceReview) -> ServiceReview:
+    """Publish a hidden review again; its credit records come back (the same records,
+    reactivated, since they share the review's source reference)."""
+    review = (
+        ServiceReview.objects.select_for_update(of=("self",))
+        .select_related("worker", "enterprise")
+        .get(pk=review.pk)
+    )
+    _transition(actor=actor, review=review, to=ServiceReview.Status.PUBLISHED, reason="恢复显示")
+    _record_credit(actor=actor, review=review)
+    return review

@@ -1,0 +1,138 @@
+"""The public review pages: the form at /reviews/new/ and the thank-you page.
+
+No account is needed. The form is limited per client address and per phone number
+(`COMPLAINT_RATE_PER_IP`, `COMPLAINT_RATE_PER_PHONE`); over the limit it is shown again with
+a message instead of an error page. A bot that fills the hidden honeypot field is thanked
+and nothing is saved.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
+from django_ratelimit.decorators import ratelimit
+
+from credit.selectors import mask_person_name
+from registry.models import Enterprise, Worker
+from registry.validators import clean_mobile
+
+from ..contact import phone_hash
+from ..forms_reviews import ReviewForm
+from ..selectors_reviews import review_worker_card
+from ..services.reviews import review_submit
+
+RATE_LIMITED = "提交过于频繁，请稍后再试。如需帮助，请拨打县工信商务局电话咨询。"
+THANKS_SESSION_KEY = "complaints_review_thanks"
+
+
+def ip_rate(group, request) -> str:
+    return settings.COMPLAINT_RATE_PER_IP
+
+
+def phone_rate(group, request) -> str:
+    return settings.COMPLAINT_RATE_PER_PHONE
+
+
+def phone_key(group, request) -> str:
+    """The submitted number in its normal form (hashed), so "139 0941 0000" and
+    "13909410000" share one limit."""
+    raw = request.POST.get("phone", "")
+    try:
+        return phone_hash(clean_mobile(raw))
+    except ValidationError:
+        return "invalid:" + raw.strip()[:20]
+
+
+def _int_param(request, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+def _initial(request) -> dict:
+    """Pre-fill from ?worker=<id> (a worker's card or verification page) and/or
+    ?enterprise=<id> (an enterprise's public page). Unknown ids are ignored."""
+    initial: dict = {}
+    worker_id, enterprise_id = _int_param(request, "worker"), _int_param(request, "enterprise")
+    if worker_id and Worker.objects.filter(pk=worker_id).exists():
+        initial["worker"] = worker_id
+        employers = list(
+            Enterprise.objects.filter(
+                employments__worker_id=worker_id, employments__ended_on__isnull=True
+            ).values_list("pk", flat=True)[:2]
+        )
+        if len(employers) == 1:
+            initial["enterprise"] = employers[0]
+    if enterprise_id and Enterprise.objects.filter(pk=enterprise_id).exists():
+        initial["enterprise"] = enterprise_id
+    return initial
+
+
+def _worker_for(form: ReviewForm) -> Worker | None:
+    """The worker the page is about: the submitted one, else the pre-filled one."""
+    if form.is_bound:
+        worker = form.cleaned_data.get("worker") if hasattr(form, "cleaned_data") else None
+        if worker is not None:
+            return worker
+        value = form.data.get("worker", "")
+    else:
+        value = form.initial.get("worker", "")
+    value = str(value)
+    if value.isdigit() and len(value) < 10:
+        return Worker.objects.filter(pk=int(value)).first()
+    return None
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@ratelimit(group="complaints.review.ip", key="ip", rate=ip_rate, method="POST", block=False)
+@ratelimit(
+    group="complaints.review.phone", key=phone_key, rate=phone_rate, method="POST", block=False
+)
+def review_new(request):
+    status = 200
+    if request.method == "POST":
+        form = ReviewForm(request.POST)
+        if form.is_spam:
+            return redirect("complaints:review_thanks")
+        if getattr(request, "limited", False):
+            form.is_valid()  # keep what was typed, with its errors
+            form.add_error(None, RATE_LIMITED)
+            status = 429
+        elif form.is_valid():
+            data = form.cleaned_data
+            try:
+                review = review_submit(
+                    phone=data["phone"],
+                    enterprise=data["enterprise"],
+                    worker=data["worker"],
+                    service_date=data["service_date"],
+                    service_category=data["service_category"],
+                    quality=data["quality"],
+                    punctuality=data["punctuality"],
+                    attitude=data["attitude"],
+                    comment=data["comment"],
+                    reviewer_name=data["reviewer_name"],
+                )
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                subjects = []
+                if review.worker_id:
+                    subjects.append(f"从业人员{mask_person_name(review.worker.name)}")
+                if review.enterprise_id:
+                    subjects.append(f"“{review.enterprise.name}”")
+                request.session[THANKS_SESSION_KEY] = subjects
+                return redirect("complaints:review_thanks")
+    else:
+        form = ReviewForm(initial=_initial(request))
+    worker = _worker_for(form)
+    context = {
+        "form": form,
+        "worker": review_worker_card(worker) if worker else None,
+    }
+    return render(request, "complaints/review_new.html", context, status=status)
+
+
+@require_safe
+def review_thanks(request):
+    submitted = request.session.pop(THANKS_SESSION_KEY, None)
+    return render(request, "complaints/review_thanks.html", {"submitted": submitted})
