@@ -204,7 +204,7 @@ def _credit_record(*, actor, complaint: Complaint) -> list[CreditEvent]:
                     actor=actor,
                     kind=EventKind.SUBSTANTIATED_COMPLAINT,
                     occurred_on=day,
-                    title=f"投诉属实：{category.label}（{complaint.tracking_number}）",
+                    title=f"{category.label}（{complaint.tracking_number}）",
                     description=complaint.outcome,
                     severity=complaint_severity(complaint.category),
                     tag=category.label,
@@ -219,7 +219,7 @@ def _credit_record(*, actor, complaint: Complaint) -> list[CreditEvent]:
                 actor=actor,
                 kind=EventKind.COMPLAINT_LATE,
                 occurred_on=day,
-                title=f"未按时答复投诉（{complaint.tracking_number}）",
+                title=f"企业未在期限内答复（{complaint.tracking_number}）",
                 severity=Severity.MINOR,
                 source=CreditEvent.Source.COMPLAINT,
                 source_ref=_credit_source(complaint),
@@ -263,6 +263,8 @@ def complaint_reopen(*, actor, complaint: Complaint, reason: str) -> Complaint:
     it put into the credit file is withdrawn until it is closed again."""
     reason = _required(reason, "reason", "请填写重新办理的原因。")
     complaint = _locked(complaint)
+    if complaint.status != Status.CLOSED:
+        raise ComplaintTransitionError("只有已办结的投诉才能重新办理。")
     if complaint.not_accepted_reason:
         raise ComplaintTransitionError("不予受理的投诉不能重新调解，请重新提交投诉。")
     credit_event_revoke_by_source(
