@@ -53,7 +53,8 @@ _AGGREGATES = {
 }
 
 
-def _summary(row: dict) -> ReviewSummary:
+def summary_from_aggregate(row: dict) -> ReviewSummary:
+    """A summary from an aggregate row with count, quality, punctuality and attitude."""
     if not row.get("count"):
         return EMPTY_SUMMARY
     return ReviewSummary(
@@ -77,7 +78,7 @@ def _subject_filter(enterprise: Enterprise | None, worker: Worker | None) -> Q:
 
 def reviews_summarise(queryset: QuerySet[ServiceReview]) -> ReviewSummary:
     """Count and averages of the published reviews in `queryset` (one query)."""
-    return _summary(queryset.filter(status=PUBLISHED).aggregate(**_AGGREGATES))
+    return summary_from_aggregate(queryset.filter(status=PUBLISHED).aggregate(**_AGGREGATES))
 
 
 def review_summary(
@@ -100,7 +101,7 @@ def review_summaries(*, enterprise_ids=None, worker_ids=None) -> dict[int, Revie
         .annotate(**_AGGREGATES)
         .order_by()
     )
-    return {row[field]: _summary(row) for row in rows}
+    return {row[field]: summary_from_aggregate(row) for row in rows}
 
 
 def recent_reviews(
