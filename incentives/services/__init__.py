@@ -1,0 +1,52 @@
+"""Every write of the incentives app goes through these functions; `eligibility` is the one
+decision of who gets what, shared by every caller."""
+
+from .codes import code_check, code_consume, code_send
+from .dishonesty import (
+    dishonesty_entry_remove,
+    dishonesty_list_import,
+    residents_credit_refresh,
+)
+from .eligibility import eligibility
+from .participation import (
+    measure_save,
+    participation_opt_in,
+    participation_withdraw,
+    special_group_save,
+)
+from .redemptions import redemption_cancel, redemption_code_send, redemption_record
+from .residents import (
+    membership_save,
+    membership_verify,
+    resident_find,
+    resident_register,
+    resident_reveal_id_number,
+    resident_verify,
+)
+from .support import application_submit, application_transition, programme_save
+
+__all__ = [
+    "application_submit",
+    "application_transition",
+    "code_check",
+    "code_consume",
+    "code_send",
+    "dishonesty_entry_remove",
+    "dishonesty_list_import",
+    "eligibility",
+    "measure_save",
+    "membership_save",
+    "membership_verify",
+    "participation_opt_in",
+    "participation_withdraw",
+    "programme_save",
+    "redemption_cancel",
+    "redemption_code_send",
+    "redemption_record",
+    "resident_find",
+    "resident_register",
+    "resident_reveal_id_number",
+    "resident_verify",
+    "residents_credit_refresh",
+    "special_group_save",
+]

@@ -1,0 +1,77 @@
+"""Enterprises opting in to resident measures (参与守信激励), and the catalogue itself."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from registry.models import Enterprise
+
+from ..models import IncentiveMeasure, Participation, SpecialGroup
+from .standing import enterprise_standing
+
+
+def _as(instance, actor):
+    if getattr(actor, "pk", None):
+        instance._history_user = actor
+    return instance
+
+
+@transaction.atomic
+def measure_save(*, actor, measure: IncentiveMeasure) -> IncentiveMeasure:
+    measure.full_clean()
+    _as(measure, actor).save()
+    return measure
+
+
+@transaction.atomic
+def special_group_save(*, actor, group: SpecialGroup) -> SpecialGroup:
+    group.full_clean()
+    _as(group, actor).save()
+    return group
+
+
+@transaction.atomic
+def participation_opt_in(
+    *, actor, enterprise: Enterprise, measure: IncentiveMeasure, note: str = ""
+) -> Participation:
+    """An enterprise takes part in a resident measure. Only enterprises at or above the
+    measure's minimum grade, operating and not on the key-management list may."""
+    today = timezone.localdate()
+    if not measure.offered_by_enterprises:
+        raise ValidationError("该措施面向企业或从业人员本身，无需参与，可通过扶持与培训项目申报。")
+    if not measure.in_force_on(today):
+        raise ValidationError("该措施目前不在有效期内或已停用，不能参与。")
+    standing = enterprise_standing(enterprise, today)
+    if not standing.meets(measure.min_grade):
+        raise ValidationError(standing.verdict(measure.min_grade), code="not_eligible")
+    # Lock the pair's row if it exists: a double click must not write two history rows.
+    participation = (
+        Participation.objects.select_for_update()
+        .filter(measure=measure, enterprise=enterprise)
+        .first()
+    )
+    if participation is None:
+        participation = Participation(measure=measure, enterprise=enterprise)
+    elif participation.status == Participation.Status.ACTIVE:
+        return participation
+    participation.status = Participation.Status.ACTIVE
+    participation.joined_at = timezone.now()
+    participation.withdrawn_at = None
+    participation.note = note[:200]
+    participation.full_clean(validate_constraints=False)
+    _as(participation, actor).save()
+    return participation
+
+
+@transaction.atomic
+def participation_withdraw(*, actor, participation: Participation, note: str = "") -> Participation:
+    """The enterprise stops giving the benefit (or staff withdraw it)."""
+    participation = Participation.objects.select_for_update().get(pk=participation.pk)
+    if participation.status == Participation.Status.WITHDRAWN:
+        return participation
+    participation.status = Participation.Status.WITHDRAWN
+    participation.withdrawn_at = timezone.now()
+    if note:
+        participation.note = note[:200]
+    _as(participation, actor).save()
+    return participation

@@ -1,0 +1,137 @@
+"""Support and training applications (扶持申报、评优推荐、培训名额) from enterprises.
+
+Any enterprise may apply while a programme is open; staff see the applications ranked by
+grade, then score (`incentives.selectors.programme_ranking`), with B-graded, unrated and
+key-managed applicants marked ineligible and the reason given, and decide each one.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from credit.models import Grade
+from registry.models import Employment, Enterprise, Worker
+from registry.validators import clean_phone
+
+from ..models import ProgrammeKind, SupportApplication, SupportProgramme
+from .standing import enterprise_standing
+
+
+class ApplicationTransitionError(ValidationError):
+    pass
+
+
+Status = SupportApplication.Status
+
+APPLICATION_TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.SUBMITTED: frozenset({Status.APPROVED, Status.REJECTED, Status.WITHDRAWN}),
+    Status.APPROVED: frozenset({Status.REJECTED}),
+    Status.REJECTED: frozenset({Status.APPROVED}),
+    Status.WITHDRAWN: frozenset(),
+}
+
+
+def programme_min_grade(programme: SupportProgramme) -> str:
+    """The grade an applicant needs: the programme's measure's, or A (诚信合格)."""
+    return programme.measure.min_grade if programme.measure_id else Grade.A
+
+
+def _as(instance, actor):
+    if getattr(actor, "pk", None):
+        instance._history_user = actor
+    return instance
+
+
+@transaction.atomic
+def programme_save(*, actor, programme: SupportProgramme) -> SupportProgramme:
+    programme.full_clean()
+    _as(programme, actor).save()
+    return programme
+
+
+@transaction.atomic
+def application_submit(
+    *,
+    actor,
+    programme: SupportProgramme,
+    enterprise: Enterprise,
+    statement: str,
+    contact_person: str,
+    contact_phone: str,
+    places: int = 1,
+    trainees: list[Worker] | None = None,
+) -> SupportApplication:
+    """An enterprise applies to an open programme, once (a withdrawn application may be
+    followed by a new one). Training applications name their trainees among current staff."""
+    today = timezone.localdate()
+    if not programme.open_on(today):
+        raise ValidationError(
+            "该项目的申报时间为%(start)s至%(end)s，当前不在申报期内。",
+            code="closed",
+            params={"start": programme.opens_on, "end": programme.closes_on},
+        )
+    trainees = list(trainees or [])
+    if programme.kind == ProgrammeKind.TRAINING and trainees:
+        staff = set(
+            Employment.objects.filter(
+                enterprise=enterprise, ended_on__isnull=True, worker__in=trainees
+            ).values_list("worker_id", flat=True)
+        )
+        strangers = [w.name for w in trainees if w.pk not in staff]
+        if strangers:
+            raise ValidationError({"trainees": f"{'、'.join(strangers)}不是本企业在职人员。"})
+        places = len(trainees)
+    elif trainees:
+        raise ValidationError({"trainees": "只有培训项目需要填写参训人员。"})
+    application = SupportApplication(
+        programme=programme,
+        enterprise=enterprise,
+        statement=(statement or "").strip(),
+        contact_person=(contact_person or "").strip(),
+        contact_phone=clean_phone(contact_phone),
+        places=places,
+        submitted_by=actor if getattr(actor, "pk", None) else None,
+    )
+    application.full_clean()
+    try:
+        with transaction.atomic():
+            _as(application, actor).save()
+    except IntegrityError:
+        raise ValidationError("该企业已申报此项目，请勿重复申报。", code="duplicate") from None
+    if trainees:
+        application.trainees.set(trainees)
+    return application
+
+
+@transaction.atomic
+def application_transition(
+    *, actor, application: SupportApplication, to: str, note: str = ""
+) -> SupportApplication:
+    """The one place an application changes status: staff decide (入选 / 未入选), the
+    enterprise withdraws."""
+    application = SupportApplication.objects.select_for_update().get(pk=application.pk)
+    if to not in APPLICATION_TRANSITIONS.get(application.status, frozenset()):
+        raise ApplicationTransitionError(
+            "该申报当前为“%(current)s”，不能变更为“%(target)s”。",
+            code="invalid_transition",
+            params={
+                "current": application.get_status_display(),
+                "target": Status(to).label if to in Status.values else to,
+            },
+        )
+    if to == Status.APPROVED:
+        standing = enterprise_standing(application.enterprise, timezone.localdate())
+        min_grade = programme_min_grade(application.programme)
+        if not standing.meets(min_grade):
+            raise ValidationError(standing.verdict(min_grade), code="not_eligible")
+    if to == Status.REJECTED and not note.strip():
+        raise ValidationError({"decision_note": "未入选须说明理由。"})
+    application.status = to
+    if to in (Status.APPROVED, Status.REJECTED):
+        application.decided_at = timezone.now()
+        application.decided_by = actor if getattr(actor, "pk", None) else None
+        application.decision_note = note.strip()[:200]
+    _as(application, actor)
+    application._change_reason = note[:100]
+    application.save()
+    return application
