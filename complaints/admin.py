@@ -1,1 +1,526 @@
+"""The complaint officers' back office (投诉受理员).
+
+A case's change page is read-only: it shows the case, its deadlines, its timeline (public
+progress and internal notes), attachments and messages, and links to the actions the
+status machine allows from where the case stands. Each action is a small form page that
+calls one service of `complaints.services`, so refusals appear on the form and every
+change writes its history (who, when, what).
+"""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+
+from credit.admin_workflows import WorkflowAdmin
+from registry.models import Enterprise
+from registry.personal_data import decrypt
+
 from . import admin_reviews  # noqa: F401
+from .models import Complaint, ComplaintUpdate, DeadlineState, Notification, Status
+from .selectors import officers
+from .services import (
+    allowed_transitions,
+    complaint_accept,
+    complaint_assign,
+    complaint_close,
+    complaint_mediation_end,
+    complaint_mediation_start,
+    complaint_not_accept,
+    complaint_note_add,
+    complaint_reopen,
+    complaint_substantiation_change,
+    deadline_status,
+)
+
+TEXTAREA = forms.Textarea(attrs={"rows": 4, "cols": 60})
+STATE_COLOURS = {
+    DeadlineState.ON_TIME: "#2e7d32",
+    DeadlineState.DUE_SOON: "#b26a00",
+    DeadlineState.OVERDUE: "#a61b1b",
+    DeadlineState.DONE: "#555",
+}
+
+
+class AcceptForm(forms.Form):
+    enterprise = forms.ModelChoiceField(
+        label="关联登记的企业",
+        queryset=Enterprise.objects.order_by("name"),
+        required=False,
+        help_text="投诉人填写的企业未能自动关联时，在此选择；不属于登记企业的可留空。",
+    )
+    note = forms.CharField(label="内部备注（可不填）", required=False, widget=TEXTAREA)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="理由", widget=TEXTAREA)
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label="内部备注（可不填）", required=False, widget=TEXTAREA)
+
+
+class MediationEndForm(forms.Form):
+    agreed = forms.TypedChoiceField(
+        label="调解结果",
+        choices=[("1", "调解成功，达成协议"), ("0", "调解终止，未达成协议")],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    summary = forms.CharField(
+        label="协议内容或终止原因", widget=TEXTAREA, help_text="将在投诉进度中告知投诉人。"
+    )
+
+
+class CloseForm(forms.Form):
+    outcome = forms.CharField(label="处理结果", widget=TEXTAREA, help_text="将告知投诉人。")
+    substantiated = forms.TypedChoiceField(
+        label="投诉是否属实",
+        choices=[("1", "属实（计入被投诉企业和人员的信用记录）"), ("0", "不属实")],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+
+
+class SubstantiationForm(forms.Form):
+    substantiated = forms.TypedChoiceField(
+        label="变更为",
+        choices=[("1", "属实"), ("0", "不属实")],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(label="变更原因", widget=TEXTAREA)
+
+
+class AssignForm(forms.Form):
+    officer = forms.ModelChoiceField(label="承办人", queryset=get_user_model().objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = officers()
+
+
+class UpdateForm(forms.Form):
+    text = forms.CharField(label="内容", widget=TEXTAREA)
+    public = forms.TypedChoiceField(
+        label="可见范围",
+        choices=[("0", "内部备注（仅工作人员可见）"), ("1", "公开进展（投诉人和企业可见）")],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+        initial="0",
+    )
+
+
+class DeadlineStateFilter(admin.SimpleListFilter):
+    title = "办理期限"
+    parameter_name = "deadline"
+
+    def lookups(self, request, model_admin):
+        return [
+            (DeadlineState.OVERDUE, "已超期"),
+            (DeadlineState.DUE_SOON, "已用时限70%以上"),
+            (DeadlineState.ON_TIME, "正常"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.open().filter(deadline_state=self.value())
+        return queryset
+
+
+class OpenFilter(admin.SimpleListFilter):
+    title = "是否办结"
+    parameter_name = "open"
+
+    def lookups(self, request, model_admin):
+        return [("1", "办理中"), ("0", "已办结")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "1":
+            return queryset.open()
+        if self.value() == "0":
+            return queryset.filter(status=Status.CLOSED)
+        return queryset
+
+
+# (url suffix, label, target status or None) of the actions on a case.
+ACTIONS = (
+    ("accept", "受理", Status.ACCEPTED),
+    ("not-accept", "不予受理", Status.NOT_ACCEPTED),
+    ("mediate", "开始调解", Status.MEDIATING),
+    ("end-mediation", "结束调解", Status.MEDIATED),
+    ("close", "办结", Status.CLOSED),
+)
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(WorkflowAdmin):
+    list_display = [
+        "tracking_number",
+        "received",
+        "category",
+        "enterprise_column",
+        "township",
+        "status",
+        "due_column",
+        "officer",
+        "substantiated",
+    ]
+    list_filter = [
+        OpenFilter,
+        "status",
+        DeadlineStateFilter,
+        "category",
+        "substantiated",
+        "township",
+        ("officer", admin.RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = ["enterprise", "township", "officer"]
+    search_fields = ["=tracking_number", "complainant_name", "enterprise__name", "enterprise_text"]
+    search_help_text = "可按投诉编号、投诉人姓名或企业名称查找。"
+    date_hierarchy = "received_at"
+    workflows = (
+        ("accept", "accept_view"),
+        ("not-accept", "not_accept_view"),
+        ("mediate", "mediate_view"),
+        ("end-mediation", "end_mediation_view"),
+        ("close", "close_view"),
+        ("reopen", "reopen_view"),
+        ("substantiation", "substantiation_view"),
+        ("assign", "assign_view"),
+        ("note", "note_view"),
+    )
+    fieldsets = [
+        ("办理", {"fields": ["tracking_number", "status", "deadlines", "officer", "handling_links"]}),
+        (
+            "投诉人",
+            {"fields": ["complainant_name", "complainant_phone", "email", "township"]},
+        ),
+        (
+            "投诉内容",
+            {
+                "fields": [
+                    "enterprise_column",
+                    "worker",
+                    "service_date",
+                    "service_category",
+                    "category",
+                    "description",
+                    "desired_outcome",
+                    "attachment_links",
+                    "received_at",
+                ]
+            },
+        ),
+        (
+            "企业答复",
+            {"fields": ["response_due", "enterprise_response", "responded_at"]},
+        ),
+        (
+            "结果",
+            {
+                "fields": [
+                    "not_accepted_reason",
+                    "agreement",
+                    "outcome",
+                    "substantiated",
+                    "satisfaction_column",
+                ]
+            },
+        ),
+        ("办理过程", {"fields": ["timeline", "message_list"]}),
+    ]
+    readonly_fields = [
+        "tracking_number",
+        "status",
+        "deadlines",
+        "officer",
+        "handling_links",
+        "complainant_name",
+        "complainant_phone",
+        "email",
+        "township",
+        "enterprise_column",
+        "worker",
+        "service_date",
+        "service_category",
+        "category",
+        "description",
+        "desired_outcome",
+        "attachment_links",
+        "received_at",
+        "response_due",
+        "enterprise_response",
+        "responded_at",
+        "not_accepted_reason",
+        "agreement",
+        "outcome",
+        "substantiated",
+        "satisfaction_column",
+        "timeline",
+        "message_list",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        # Complaints come in through the public form (staff taking one by phone use it too).
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(
+            "enterprise", "township", "officer", "worker", "service_category"
+        )
+
+    # --- Columns ------------------------------------------------------------------------
+
+    @admin.display(description="收到时间", ordering="received_at")
+    def received(self, obj: Complaint):
+        return timezone.localtime(obj.received_at).strftime("%Y-%m-%d %H:%M")
+
+    @admin.display(description="被投诉企业")
+    def enterprise_column(self, obj: Complaint):
+        if obj.enterprise_id:
+            return obj.enterprise.name
+        return format_html("{}<br><small>（投诉人填写，未关联登记企业）</small>", obj.enterprise_text)
+
+    @admin.display(description="当前期限", ordering="deadline_state")
+    def due_column(self, obj: Complaint):
+        due = obj.current_due
+        if obj.status == Status.CLOSED or due is None:
+            return "—"
+        state = DeadlineState(obj.deadline_state)
+        return format_html(
+            '<span style="color:{};font-weight:700">{}（{}）</span>',
+            STATE_COLOURS[state], due.strftime("%Y-%m-%d"), state.label,
+        )  # fmt: skip
+
+    @admin.display(description="期限")
+    def deadlines(self, obj: Complaint):
+        status = deadline_status(obj, timezone.localdate())
+        rows = [("受理决定（7个工作日）", obj.acceptance_due, obj.decided_at)]
+        if obj.mediation_due:
+            rows.append(("调解（45个工作日）", obj.mediation_due, obj.mediation_ended_at))
+        if obj.notification_due:
+            rows.append(("告知办结（7个工作日）", obj.notification_due, obj.closed_at))
+        lines = format_html_join(
+            "",
+            "<li>{}：期限 {}{}</li>",
+            (
+                (label, due.strftime("%Y-%m-%d"),
+                 f"，已于 {timezone.localtime(done):%Y-%m-%d} 完成" if done else "")
+                for label, due, done in rows
+            ),
+        )  # fmt: skip
+        if status.state == DeadlineState.DONE:
+            current = "已办结"
+        else:
+            current = (
+                f"当前阶段：{status.stage_label}，已用{status.used_days}/{status.limit_days}"
+                f"个工作日（{DeadlineState(status.state).label}）"
+            )
+        return format_html("<ul>{}</ul><p><strong>{}</strong></p>", lines, current)
+
+    @admin.display(description="手机号码")
+    def complainant_phone(self, obj: Complaint):
+        return obj.phone_masked
+
+    @admin.display(description="手机号码")
+    def complainant_phone_full(self, obj: Complaint):
+        return decrypt(obj.phone_encrypted)
+
+    def get_fieldsets(self, request, obj=None):
+        """Officers who handle cases call the complainant and act on the case: they see the
+        full number and the action links; readers (领导) see the number masked."""
+        if not self.has_handle_permission(request):
+            return [
+                (name, {"fields": [f for f in opts["fields"] if f != "handling_links"]})
+                for name, opts in self.fieldsets
+            ]
+        return [
+            (name, {"fields": ["complainant_phone_full" if f == "complainant_phone" else f
+                               for f in opts["fields"]]})
+            for name, opts in self.fieldsets
+        ]  # fmt: skip
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, "complainant_phone_full"]
+
+    @admin.display(description="附件")
+    def attachment_links(self, obj: Complaint):
+        attachments = list(obj.attachments.all())
+        if not attachments:
+            return "无"
+        return format_html_join(
+            format_html("<br>"),
+            '<a href="{}" target="_blank" rel="noopener">{}</a>（{}）',
+            ((a.file.url, a.original_name or a.file.name, a.get_source_display())
+             for a in attachments),
+        )  # fmt: skip
+
+    @admin.display(description="满意度")
+    def satisfaction_column(self, obj: Complaint):
+        if obj.satisfaction is None:
+            return "未评价"
+        return f"{obj.satisfaction}分 {obj.satisfaction_comment}".strip()
+
+    @admin.display(description="办理记录")
+    def timeline(self, obj: Complaint):
+        updates = obj.updates.select_related("author").order_by("created_at", "id")
+        return format_html(
+            "<ol>{}</ol>",
+            format_html_join(
+                "",
+                "<li>{} {} <strong>[{}]</strong> {}</li>",
+                (
+                    (timezone.localtime(u.created_at).strftime("%Y-%m-%d %H:%M"),
+                     (u.author.get_full_name() or u.author.get_username()) if u.author else "系统",
+                     "公开" if u.visibility == ComplaintUpdate.Visibility.PUBLIC else "内部",
+                     u.text)
+                    for u in updates
+                ),
+            ),
+        )  # fmt: skip
+
+    @admin.display(description="通知")
+    def message_list(self, obj: Complaint):
+        rows = obj.notifications.order_by("created_at", "id")
+        if not rows:
+            return "无"
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li>{} {} {}（{}）：{}</li>",
+                (
+                    (timezone.localtime(n.created_at).strftime("%Y-%m-%d %H:%M"),
+                     n.get_recipient_display(), n.get_channel_display(),
+                     n.get_status_display(), n.body)
+                    for n in rows
+                ),
+            ),
+        )  # fmt: skip
+
+    @admin.display(description="办理操作")
+    def handling_links(self, obj: Complaint):
+        allowed = allowed_transitions(obj)
+        links = [(suffix, label) for suffix, label, to in ACTIONS if to in allowed]
+        if obj.status == Status.CLOSED:
+            if not obj.not_accepted_reason:
+                links.append(("reopen", "重新办理"))
+            links.append(("substantiation", "变更属实认定"))
+        links += [("assign", "分配承办人"), ("note", "添加记录")]
+        return self.workflow_links(obj, links)
+
+    # --- Action pages -------------------------------------------------------------------
+
+    def _summary(self, complaint: Complaint):
+        return [
+            ("投诉编号", complaint.tracking_number),
+            ("状态", complaint.get_status_display()),
+            ("被投诉企业", complaint.enterprise_label),
+            ("投诉类别", complaint.get_category_display()),
+            ("投诉事由", complaint.description),
+            ("诉求", complaint.desired_outcome),
+        ]
+
+    def _page(self, request, object_id, *, title, form_class, perform, submit, form_kwargs=None):
+        complaint = self.handled_object(request, object_id)
+        form = form_class(request.POST or None, **(form_kwargs or {}))
+        return self.workflow_page(
+            request,
+            title=f"{title}：{complaint.tracking_number}",
+            form=form,
+            perform=lambda data: (perform(complaint, data), f"{title}已完成。"),
+            obj=complaint,
+            summary=self._summary(complaint),
+            submit_label=submit,
+        )
+
+    def accept_view(self, request, object_id: int):
+        return self._page(
+            request, object_id, title="受理投诉", form_class=AcceptForm, submit="受理",
+            perform=lambda c, d: complaint_accept(
+                actor=request.user, complaint=c, enterprise=d["enterprise"], note=d["note"]),
+        )  # fmt: skip
+
+    def not_accept_view(self, request, object_id: int):
+        return self._page(
+            request, object_id, title="不予受理", form_class=ReasonForm, submit="不予受理",
+            perform=lambda c, d: complaint_not_accept(
+                actor=request.user, complaint=c, reason=d["reason"]),
+        )  # fmt: skip
+
+    def mediate_view(self, request, object_id: int):
+        return self._page(
+            request, object_id, title="开始调解", form_class=NoteForm, submit="开始调解",
+            perform=lambda c, d: complaint_mediation_start(
+                actor=request.user, complaint=c, note=d["note"]),
+        )  # fmt: skip
+
+    def end_mediation_view(self, request, object_id: int):
+        return self._page(
+            request, object_id, title="结束调解", form_class=MediationEndForm, submit="结束调解",
+            perform=lambda c, d: complaint_mediation_end(
+                actor=request.user, complaint=c, agreed=d["agreed"], summary=d["summary"]),
+        )  # fmt: skip
+
+    def close_view(self, request, object_id: int):
+        return self._page(
+            request, object_id, title="办结投诉", form_class=CloseForm, submit="办结",
+            perform=lambda c, d: complaint_close(
+                actor=request.user, complaint=c, outcome=d["outcome"],
+                substantiated=d["substantiated"]),
+        )  # fmt: skip
+
+    def reopen_view(self, request, object_id: int):
+        return self._page(
+            request, object_id, title="重新办理", form_class=ReasonForm, submit="重新办理",
+            perform=lambda c, d: complaint_reopen(
+                actor=request.user, complaint=c, reason=d["reason"]),
+        )  # fmt: skip
+
+    def substantiation_view(self, request, object_id: int):
+        return self._page(
+            request, object_id, title="变更属实认定", form_class=SubstantiationForm,
+            submit="保存变更",
+            perform=lambda c, d: complaint_substantiation_change(
+                actor=request.user, complaint=c, substantiated=d["substantiated"],
+                reason=d["reason"]),
+        )  # fmt: skip
+
+    def assign_view(self, request, object_id: int):
+        return self._page(
+            request, object_id, title="分配承办人", form_class=AssignForm, submit="分配",
+            perform=lambda c, d: complaint_assign(
+                actor=request.user, complaint=c, officer=d["officer"]),
+        )  # fmt: skip
+
+    def note_view(self, request, object_id: int):
+        def perform(complaint, data):
+            complaint_note_add(
+                actor=request.user, complaint=complaint, text=data["text"], public=data["public"]
+            )
+            return complaint
+
+        return self._page(
+            request, object_id, title="添加办理记录", form_class=UpdateForm, submit="保存",
+            perform=perform,
+        )  # fmt: skip
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["complaint", "recipient", "channel", "status", "attempts", "created_at"]
+    list_filter = ["status", "channel", "recipient"]
+    list_select_related = ["complaint"]
+    search_fields = ["=complaint__tracking_number"]
+    readonly_fields = [f.name for f in Notification._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

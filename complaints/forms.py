@@ -125,11 +125,6 @@ class ComplaintForm(forms.Form):
         if not self.is_bound:
             self.initial.setdefault("submission_token", uuid.uuid4().hex)
 
-    def clean_homepage(self):
-        if self.cleaned_data.get("homepage"):
-            raise ValidationError("提交失败，请刷新页面后重试。")
-        return ""
-
     def clean_complainant_name(self):
         name = self.cleaned_data["complainant_name"].strip()
         if len(name) < 2:
@@ -150,6 +145,8 @@ class ComplaintForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if data.get("homepage"):
+            raise ValidationError("提交失败，请刷新页面后重试。", code="honeypot")
         self._clean_enterprise(data)
         return data
 

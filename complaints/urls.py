@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from .urls_reviews import review_patterns
 from .views import complaints as views
 
 app_name = "complaints"
@@ -11,11 +12,7 @@ complaint_patterns = [
     path("track/rate/", views.complaint_rate, name="rate"),
 ]
 
-urlpatterns = [path("complaints/", include(complaint_patterns))]
-
-try:  # the service review pages
-    from .urls_reviews import review_patterns
-except ImportError:  # pragma: no cover
-    review_patterns = None
-if review_patterns is not None:
-    urlpatterns.append(path("reviews/", include(review_patterns)))
+urlpatterns = [
+    path("complaints/", include(complaint_patterns)),
+    path("reviews/", include(review_patterns)),
+]

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import get_usage
 
 from registry.models import Enterprise
 from registry.validators import clean_mobile
@@ -56,16 +56,34 @@ def _remembered(request, number: str) -> Complaint | None:
     )
 
 
-def _limited(request, *, increment: bool) -> bool:
-    by_ip = is_ratelimited(
-        request, group="complaints.submit", key="ip", rate=settings.COMPLAINT_RATE_PER_IP,
-        method="POST", increment=increment,
-    )  # fmt: skip
-    by_phone = is_ratelimited(
-        request, group="complaints.submit.phone", key=_phone_key,
-        rate=settings.COMPLAINT_RATE_PER_PHONE, method="POST", increment=increment,
-    )  # fmt: skip
-    return by_ip or by_phone
+def _used_up(request, *, group: str, key, rate: str) -> bool:
+    """Whether the allowance is spent, without counting this request."""
+    usage = get_usage(request, group=group, key=key, rate=rate, method="POST", increment=False)
+    return usage is not None and usage["count"] >= usage["limit"]
+
+
+def _count(request, *, group: str, key, rate: str) -> None:
+    get_usage(request, group=group, key=key, rate=rate, method="POST", increment=True)
+
+
+# Only submissions that get through count: a resident correcting a mistake on the form
+# or a failed look-up of their own case is not abuse.
+SUBMIT_LIMITS = (
+    ("complaints.submit", "ip", "COMPLAINT_RATE_PER_IP"),
+    ("complaints.submit.phone", _phone_key, "COMPLAINT_RATE_PER_PHONE"),
+)
+
+
+def _limited(request) -> bool:
+    return any(
+        _used_up(request, group=group, key=key, rate=getattr(settings, rate))
+        for group, key, rate in SUBMIT_LIMITS
+    )
+
+
+def _count_submission(request) -> None:
+    for group, key, rate in SUBMIT_LIMITS:
+        _count(request, group=group, key=key, rate=getattr(settings, rate))
 
 
 @never_cache
@@ -91,12 +109,12 @@ def complaint_new(request):
     form = ComplaintForm(request.POST, request.FILES)
     if form.data.get("worker_ref"):
         worker = worker_from_ref(form.data["worker_ref"])
-    if _limited(request, increment=False):
+    if _limited(request):
         form.add_error(None, RATE_LIMITED)
         return _form_page(request, form, worker=worker, status=429)
     if not form.is_valid():
         return _form_page(request, form, worker=worker)
-    _limited(request, increment=True)
+    _count_submission(request)
     data = form.cleaned_data
     try:
         result = complaint_submit(
@@ -163,11 +181,9 @@ def complaint_submitted(request):
 def complaint_track(request):
     if request.method == "POST":
         form = TrackingForm(request.POST)
-        limited = is_ratelimited(
-            request, group="complaints.track", key="ip", rate=settings.TRACKING_RATE_PER_IP,
-            method="POST", increment=False,
-        )  # fmt: skip
-        if limited:
+        track_limit = {"group": "complaints.track", "key": "ip",
+                       "rate": settings.TRACKING_RATE_PER_IP}  # fmt: skip
+        if _used_up(request, **track_limit):
             form.add_error(None, TRACK_LIMITED)
             return render(request, "complaints/track.html", {"form": form}, status=429)
         if form.is_valid():
@@ -178,10 +194,7 @@ def complaint_track(request):
                 _remember(request, complaint)
                 return redirect(f"{request.path}?n={complaint.tracking_number}")
             # Only failures count towards the limit: a resident checking often is not abuse.
-            is_ratelimited(
-                request, group="complaints.track", key="ip", rate=settings.TRACKING_RATE_PER_IP,
-                method="POST", increment=True,
-            )  # fmt: skip
+            _count(request, **track_limit)
             form.add_error(None, "投诉编号与手机号码不匹配，请核对后重试。")
         return render(request, "complaints/track.html", {"form": form})
 
