@@ -211,9 +211,7 @@ def complaint_statistics(
         mediation_ended_day=TruncDate("mediation_ended_at", tzinfo=tz),
         closed_day=TruncDate("closed_at", tzinfo=tz),
     )
-    stars = {
-        f"stars_{n}": Count("id", filter=Q(satisfaction=n)) for n in range(1, 6)
-    }  # fmt: skip
+    stars = {f"stars_{n}": Count("id", filter=Q(satisfaction=n)) for n in range(1, 6)}
     overview = measured.aggregate(
         total=Count("id"),
         unlinked=Count("id", filter=Q(enterprise__isnull=True)),
