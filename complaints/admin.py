@@ -18,6 +18,7 @@ from registry.models import Enterprise
 from registry.personal_data import decrypt
 
 from . import admin_reviews  # noqa: F401
+from .admin_reports import report_urls
 from .models import Complaint, ComplaintUpdate, DeadlineState, Notification, Status
 from .selectors import officers
 from .services import (
@@ -192,7 +193,10 @@ class ComplaintAdmin(WorkflowAdmin):
         ("note", "note_view"),
     )
     fieldsets = [
-        ("办理", {"fields": ["tracking_number", "status", "deadlines", "officer", "handling_links"]}),
+        (
+            "办理",
+            {"fields": ["tracking_number", "status", "deadlines", "officer", "handling_links"]},
+        ),
         (
             "投诉人",
             {"fields": ["complainant_name", "complainant_phone", "email", "township"]},
@@ -262,13 +266,18 @@ class ComplaintAdmin(WorkflowAdmin):
         "message_list",
     ]
 
+    def get_urls(self):
+        return [*report_urls(self.admin_site), *super().get_urls()]
+
     def has_add_permission(self, request) -> bool:
         # Complaints come in through the public form (staff taking one by phone use it too).
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related(
-            "enterprise", "township", "officer", "worker", "service_category"
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("enterprise", "township", "officer", "worker", "service_category")
         )
 
     # --- Columns ------------------------------------------------------------------------
@@ -281,7 +290,9 @@ class ComplaintAdmin(WorkflowAdmin):
     def enterprise_column(self, obj: Complaint):
         if obj.enterprise_id:
             return obj.enterprise.name
-        return format_html("{}<br><small>（投诉人填写，未关联登记企业）</small>", obj.enterprise_text)
+        return format_html(
+            "{}<br><small>（投诉人填写，未关联登记企业）</small>", obj.enterprise_text
+        )
 
     @admin.display(description="当前期限", ordering="deadline_state")
     def due_column(self, obj: Complaint):
@@ -291,8 +302,10 @@ class ComplaintAdmin(WorkflowAdmin):
         state = DeadlineState(obj.deadline_state)
         return format_html(
             '<span style="color:{};font-weight:700">{}（{}）</span>',
-            STATE_COLOURS[state], due.strftime("%Y-%m-%d"), state.label,
-        )  # fmt: skip
+            STATE_COLOURS[state],
+            due.strftime("%Y-%m-%d"),
+            state.label,
+        )
 
     @admin.display(description="期限")
     def deadlines(self, obj: Complaint):
@@ -306,11 +319,14 @@ class ComplaintAdmin(WorkflowAdmin):
             "",
             "<li>{}：期限 {}{}</li>",
             (
-                (label, due.strftime("%Y-%m-%d"),
-                 f"，已于 {timezone.localtime(done):%Y-%m-%d} 完成" if done else "")
+                (
+                    label,
+                    due.strftime("%Y-%m-%d"),
+                    f"，已于 {timezone.localtime(done):%Y-%m-%d} 完成" if done else "",
+                )
                 for label, due, done in rows
             ),
-        )  # fmt: skip
+        )
         if status.state == DeadlineState.DONE:
             current = "已办结"
         else:
@@ -337,10 +353,17 @@ class ComplaintAdmin(WorkflowAdmin):
                 for name, opts in self.fieldsets
             ]
         return [
-            (name, {"fields": ["complainant_phone_full" if f == "complainant_phone" else f
-                               for f in opts["fields"]]})
+            (
+                name,
+                {
+                    "fields": [
+                        "complainant_phone_full" if f == "complainant_phone" else f
+                        for f in opts["fields"]
+                    ]
+                },
+            )
             for name, opts in self.fieldsets
-        ]  # fmt: skip
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         return [*self.readonly_fields, "complainant_phone_full"]
@@ -353,9 +376,11 @@ class ComplaintAdmin(WorkflowAdmin):
         return format_html_join(
             format_html("<br>"),
             '<a href="{}" target="_blank" rel="noopener">{}</a>（{}）',
-            ((a.file.url, a.original_name or a.file.name, a.get_source_display())
-             for a in attachments),
-        )  # fmt: skip
+            (
+                (a.file.url, a.original_name or a.file.name, a.get_source_display())
+                for a in attachments
+            ),
+        )
 
     @admin.display(description="满意度")
     def satisfaction_column(self, obj: Complaint):
@@ -372,14 +397,18 @@ class ComplaintAdmin(WorkflowAdmin):
                 "",
                 "<li>{} {} <strong>[{}]</strong> {}</li>",
                 (
-                    (timezone.localtime(u.created_at).strftime("%Y-%m-%d %H:%M"),
-                     (u.author.get_full_name() or u.author.get_username()) if u.author else "系统",
-                     "公开" if u.visibility == ComplaintUpdate.Visibility.PUBLIC else "内部",
-                     u.text)
+                    (
+                        timezone.localtime(u.created_at).strftime("%Y-%m-%d %H:%M"),
+                        (u.author.get_full_name() or u.author.get_username())
+                        if u.author
+                        else "系统",
+                        "公开" if u.visibility == ComplaintUpdate.Visibility.PUBLIC else "内部",
+                        u.text,
+                    )
                     for u in updates
                 ),
             ),
-        )  # fmt: skip
+        )
 
     @admin.display(description="通知")
     def message_list(self, obj: Complaint):
@@ -392,13 +421,17 @@ class ComplaintAdmin(WorkflowAdmin):
                 "",
                 "<li>{} {} {}（{}）：{}</li>",
                 (
-                    (timezone.localtime(n.created_at).strftime("%Y-%m-%d %H:%M"),
-                     n.get_recipient_display(), n.get_channel_display(),
-                     n.get_status_display(), n.body)
+                    (
+                        timezone.localtime(n.created_at).strftime("%Y-%m-%d %H:%M"),
+                        n.get_recipient_display(),
+                        n.get_channel_display(),
+                        n.get_status_display(),
+                        n.body,
+                    )
                     for n in rows
                 ),
             ),
-        )  # fmt: skip
+        )
 
     @admin.display(description="办理操作")
     def handling_links(self, obj: Complaint):
@@ -438,62 +471,105 @@ class ComplaintAdmin(WorkflowAdmin):
 
     def accept_view(self, request, object_id: int):
         return self._page(
-            request, object_id, title="受理投诉", form_class=AcceptForm, submit="受理",
+            request,
+            object_id,
+            title="受理投诉",
+            form_class=AcceptForm,
+            submit="受理",
             perform=lambda c, d: complaint_accept(
-                actor=request.user, complaint=c, enterprise=d["enterprise"], note=d["note"]),
-        )  # fmt: skip
+                actor=request.user, complaint=c, enterprise=d["enterprise"], note=d["note"]
+            ),
+        )
 
     def not_accept_view(self, request, object_id: int):
         return self._page(
-            request, object_id, title="不予受理", form_class=ReasonForm, submit="不予受理",
+            request,
+            object_id,
+            title="不予受理",
+            form_class=ReasonForm,
+            submit="不予受理",
             perform=lambda c, d: complaint_not_accept(
-                actor=request.user, complaint=c, reason=d["reason"]),
-        )  # fmt: skip
+                actor=request.user, complaint=c, reason=d["reason"]
+            ),
+        )
 
     def mediate_view(self, request, object_id: int):
         return self._page(
-            request, object_id, title="开始调解", form_class=NoteForm, submit="开始调解",
+            request,
+            object_id,
+            title="开始调解",
+            form_class=NoteForm,
+            submit="开始调解",
             perform=lambda c, d: complaint_mediation_start(
-                actor=request.user, complaint=c, note=d["note"]),
-        )  # fmt: skip
+                actor=request.user, complaint=c, note=d["note"]
+            ),
+        )
 
     def end_mediation_view(self, request, object_id: int):
         return self._page(
-            request, object_id, title="结束调解", form_class=MediationEndForm, submit="结束调解",
+            request,
+            object_id,
+            title="结束调解",
+            form_class=MediationEndForm,
+            submit="结束调解",
             perform=lambda c, d: complaint_mediation_end(
-                actor=request.user, complaint=c, agreed=d["agreed"], summary=d["summary"]),
-        )  # fmt: skip
+                actor=request.user, complaint=c, agreed=d["agreed"], summary=d["summary"]
+            ),
+        )
 
     def close_view(self, request, object_id: int):
         return self._page(
-            request, object_id, title="办结投诉", form_class=CloseForm, submit="办结",
+            request,
+            object_id,
+            title="办结投诉",
+            form_class=CloseForm,
+            submit="办结",
             perform=lambda c, d: complaint_close(
-                actor=request.user, complaint=c, outcome=d["outcome"],
-                substantiated=d["substantiated"]),
-        )  # fmt: skip
+                actor=request.user,
+                complaint=c,
+                outcome=d["outcome"],
+                substantiated=d["substantiated"],
+            ),
+        )
 
     def reopen_view(self, request, object_id: int):
         return self._page(
-            request, object_id, title="重新办理", form_class=ReasonForm, submit="重新办理",
+            request,
+            object_id,
+            title="重新办理",
+            form_class=ReasonForm,
+            submit="重新办理",
             perform=lambda c, d: complaint_reopen(
-                actor=request.user, complaint=c, reason=d["reason"]),
-        )  # fmt: skip
+                actor=request.user, complaint=c, reason=d["reason"]
+            ),
+        )
 
     def substantiation_view(self, request, object_id: int):
         return self._page(
-            request, object_id, title="变更属实认定", form_class=SubstantiationForm,
+            request,
+            object_id,
+            title="变更属实认定",
+            form_class=SubstantiationForm,
             submit="保存变更",
             perform=lambda c, d: complaint_substantiation_change(
-                actor=request.user, complaint=c, substantiated=d["substantiated"],
-                reason=d["reason"]),
-        )  # fmt: skip
+                actor=request.user,
+                complaint=c,
+                substantiated=d["substantiated"],
+                reason=d["reason"],
+            ),
+        )
 
     def assign_view(self, request, object_id: int):
         return self._page(
-            request, object_id, title="分配承办人", form_class=AssignForm, submit="分配",
+            request,
+            object_id,
+            title="分配承办人",
+            form_class=AssignForm,
+            submit="分配",
             perform=lambda c, d: complaint_assign(
-                actor=request.user, complaint=c, officer=d["officer"]),
-        )  # fmt: skip
+                actor=request.user, complaint=c, officer=d["officer"]
+            ),
+        )
 
     def note_view(self, request, object_id: int):
         def perform(complaint, data):
@@ -503,9 +579,13 @@ class ComplaintAdmin(WorkflowAdmin):
             return complaint
 
         return self._page(
-            request, object_id, title="添加办理记录", form_class=UpdateForm, submit="保存",
+            request,
+            object_id,
+            title="添加办理记录",
+            form_class=UpdateForm,
+            submit="保存",
             perform=perform,
-        )  # fmt: skip
+        )
 
 
 @admin.register(Notification)

@@ -17,7 +17,9 @@ from .selectors import enterprise_candidates
 from .services.intake import MAX_ATTACHMENTS, TRACKING_ALPHABET, normalise_tracking_number
 
 NONE_OF_THESE = "none"
-OLDEST_SERVICE = timedelta(days=3 * 365)  # 投诉举报处理办法: complaints older than 3 years are not accepted
+OLDEST_SERVICE = timedelta(
+    days=3 * 365
+)  # 投诉举报处理办法: complaints older than 3 years are not accepted
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -214,8 +216,13 @@ class SatisfactionForm(forms.Form):
     satisfaction = forms.TypedChoiceField(
         label="您对投诉办理是否满意",
         coerce=int,
-        choices=[(5, "5分 非常满意"), (4, "4分 满意"), (3, "3分 一般"), (2, "2分 不满意"),
-                 (1, "1分 非常不满意")],  # fmt: skip
+        choices=[
+            (5, "5分 非常满意"),
+            (4, "4分 满意"),
+            (3, "3分 一般"),
+            (2, "2分 不满意"),
+            (1, "1分 非常不满意"),
+        ],
         widget=forms.RadioSelect,
         error_messages={"required": "请选择满意程度。"},
     )
@@ -235,4 +242,3 @@ def complaint_form_initial(*, enterprise: Enterprise | None, worker_ref: str, wo
     if worker is not None:
         initial["worker_ref"] = worker_ref
     return initial
-

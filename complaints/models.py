@@ -126,9 +126,7 @@ class Complaint(models.Model):
     acceptance_due = models.DateField("受理决定期限", editable=False)
     decided_at = models.DateTimeField("受理决定时间", null=True, blank=True, editable=False)
     mediation_due = models.DateField("调解期限", null=True, blank=True, editable=False)
-    mediation_ended_at = models.DateTimeField(
-        "调解结束时间", null=True, blank=True, editable=False
-    )
+    mediation_ended_at = models.DateTimeField("调解结束时间", null=True, blank=True, editable=False)
     notification_due = models.DateField("告知期限", null=True, blank=True, editable=False)
     closed_at = models.DateTimeField("办结时间", null=True, blank=True, editable=False)
     deadline_state = models.CharField(

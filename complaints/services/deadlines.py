@@ -64,7 +64,7 @@ def complaints_check_deadlines(*, today: date | None = None) -> dict[str, int]:
     from .notify import notification_queue
 
     today = today or timezone.localdate()
-    counts = {state: 0 for state in DeadlineState.values}
+    counts = dict.fromkeys(DeadlineState.values, 0)
     alerts = 0
     open_cases = Complaint.objects.open().select_related("officer", "enterprise")
     for complaint in open_cases.iterator(chunk_size=500):
@@ -77,9 +77,11 @@ def complaints_check_deadlines(*, today: date | None = None) -> dict[str, int]:
         try:
             with transaction.atomic():
                 DeadlineAlert.objects.create(
-                    complaint=complaint, stage=status.stage, level=status.state,
+                    complaint=complaint,
+                    stage=status.stage,
+                    level=status.state,
                     due_on=status.due_on,
-                )  # fmt: skip
+                )
                 notification_queue(
                     complaint=complaint,
                     event=status.state,

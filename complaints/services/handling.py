@@ -134,9 +134,11 @@ def complaint_not_accept(*, actor, complaint: Complaint, reason: str) -> Complai
     complaint.not_accepted_reason = reason
     complaint.notification_due = add_working_days(timezone.localdate(), NOTIFICATION_DAYS)
     _transition(
-        actor=actor, complaint=complaint, to=Status.NOT_ACCEPTED,
+        actor=actor,
+        complaint=complaint,
+        to=Status.NOT_ACCEPTED,
         public_text=f"投诉不予受理。理由：{reason}",
-    )  # fmt: skip
+    )
     notification_queue(complaint=complaint, event="not_accepted", context={"reason": reason})
     return complaint
 
@@ -145,9 +147,12 @@ def complaint_not_accept(*, actor, complaint: Complaint, reason: str) -> Complai
 def complaint_mediation_start(*, actor, complaint: Complaint, note: str = "") -> Complaint:
     complaint = _locked(complaint)
     return _transition(
-        actor=actor, complaint=complaint, to=Status.MEDIATING,
-        public_text="已开始调解，工作人员将联系您和被投诉方。", internal_text=note,
-    )  # fmt: skip
+        actor=actor,
+        complaint=complaint,
+        to=Status.MEDIATING,
+        public_text="已开始调解，工作人员将联系您和被投诉方。",
+        internal_text=note,
+    )
 
 
 @transaction.atomic
@@ -236,9 +241,7 @@ def _answered_late(complaint: Complaint, closed_on: date) -> bool:
 
 
 @transaction.atomic
-def complaint_close(
-    *, actor, complaint: Complaint, outcome: str, substantiated: bool
-) -> Complaint:
+def complaint_close(*, actor, complaint: Complaint, outcome: str, substantiated: bool) -> Complaint:
     """Close the case with its outcome and whether it is substantiated (属实). Only now
     does it reach the credit file."""
     outcome = _required(outcome, "outcome", "请填写处理结果。")
@@ -249,9 +252,11 @@ def complaint_close(
     complaint.substantiated = substantiated
     complaint.closed_at = timezone.now()
     _transition(
-        actor=actor, complaint=complaint, to=Status.CLOSED,
+        actor=actor,
+        complaint=complaint,
+        to=Status.CLOSED,
         public_text=f"投诉已办结。处理结果：{outcome}",
-    )  # fmt: skip
+    )
     _credit_record(actor=actor, complaint=complaint)
     notification_queue(complaint=complaint, event="closed")
     return complaint
@@ -276,9 +281,11 @@ def complaint_reopen(*, actor, complaint: Complaint, reason: str) -> Complaint:
     complaint.notification_due = None
     complaint.mediation_due = add_working_days(timezone.localdate(), MEDIATION_DAYS)
     _transition(
-        actor=actor, complaint=complaint, to=Status.MEDIATING,
+        actor=actor,
+        complaint=complaint,
+        to=Status.MEDIATING,
         public_text=f"投诉重新办理，继续调解。原因：{reason}",
-    )  # fmt: skip
+    )
     notification_queue(complaint=complaint, event="reopened")
     return complaint
 
@@ -394,7 +401,9 @@ def complaint_enterprise_respond(
 
 
 @transaction.atomic
-def complaint_satisfaction_rate(*, complaint: Complaint, score: int, comment: str = "") -> Complaint:
+def complaint_satisfaction_rate(
+    *, complaint: Complaint, score: int, comment: str = ""
+) -> Complaint:
     """The resident's rating (1–5) of how the case was handled; once, after it is closed."""
     complaint = _locked(complaint)
     if complaint.status != Status.CLOSED:

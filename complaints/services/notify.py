@@ -29,13 +29,16 @@ R = Notification.Recipient
 # tracking number, the enterprise's name and the event's context.
 MESSAGES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "received": (
-        (R.COMPLAINANT, "【{site}】您的投诉已收到，投诉编号{number}，我们将在{due}前决定是否受理。{track}",
+        (R.COMPLAINANT,
+         "【{site}】您的投诉已收到，投诉编号{number}，"
+         "我们将在{due}前决定是否受理。{track}",
          "投诉已收到"),
     ),
     "accepted": (
         (R.COMPLAINANT, "【{site}】您的投诉{number}已受理，将组织调解，调解期限至{due}。{track}",
          "投诉已受理"),
-        (R.ENTERPRISE, "【{site}】贵单位收到投诉{number}，请于{response_due}前登录企业服务平台答复。",
+        (R.ENTERPRISE,
+         "【{site}】贵单位收到投诉{number}，请于{response_due}前登录企业服务平台答复。",
          "收到投诉，请及时答复"),
     ),
     "not_accepted": (
@@ -47,7 +50,8 @@ MESSAGES: dict[str, tuple[tuple[str, str, str], ...]] = {
          "投诉调解结束"),
     ),
     "closed": (
-        (R.COMPLAINANT, "【{site}】您的投诉{number}已办结。欢迎在投诉进度查询页面对办理情况进行评价。",
+        (R.COMPLAINANT,
+         "【{site}】您的投诉{number}已办结。欢迎在投诉进度查询页面对办理情况进行评价。",
          "投诉已办结"),
     ),
     "reopened": (
@@ -100,7 +104,9 @@ def notification_queue(*, complaint: Complaint, event: str, context: dict | None
 
 def _channels(complaint: Complaint, recipient: str) -> list[str]:
     if recipient == R.COMPLAINANT:
-        return [Notification.Channel.SMS] + ([Notification.Channel.EMAIL] if complaint.email else [])
+        return [Notification.Channel.SMS] + (
+            [Notification.Channel.EMAIL] if complaint.email else []
+        )
     if recipient == R.OFFICER:
         officer = complaint.officer
         return [Notification.Channel.EMAIL] if officer is not None and officer.email else []

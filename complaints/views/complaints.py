@@ -181,8 +181,11 @@ def complaint_submitted(request):
 def complaint_track(request):
     if request.method == "POST":
         form = TrackingForm(request.POST)
-        track_limit = {"group": "complaints.track", "key": "ip",
-                       "rate": settings.TRACKING_RATE_PER_IP}  # fmt: skip
+        track_limit = {
+            "group": "complaints.track",
+            "key": "ip",
+            "rate": settings.TRACKING_RATE_PER_IP,
+        }
         if _used_up(request, **track_limit):
             form.add_error(None, TRACK_LIMITED)
             return render(request, "complaints/track.html", {"form": form}, status=429)

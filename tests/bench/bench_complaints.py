@@ -59,15 +59,27 @@ def start_gunicorn(port: int) -> subprocess.Popen:
     }
     environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "zhouqu_jiazheng.wsgi:application",
-         "--bind", f"127.0.0.1:{port}", "--workers", str(GUNICORN_WORKERS),
-         "--log-level", "warning"],
-        cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "zhouqu_jiazheng.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(GUNICORN_WORKERS),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)  # noqa: S310
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
             return process
         except OSError:
             time.sleep(0.3)
@@ -86,7 +98,8 @@ class Browser:
 
     def post(self, path: str, data: dict) -> str:
         body = urllib.parse.urlencode(data).encode()
-        request = urllib.request.Request(self.base + path, data=body, method="POST")
+        # Only http://127.0.0.1 URLs built above are opened.
+        request = urllib.request.Request(self.base + path, data=body, method="POST")  # noqa: S310
         request.add_header("Referer", self.base + path)
         with self.opener.open(request, timeout=30) as response:  # follows the redirect
             return response.read().decode()

@@ -54,9 +54,10 @@ def test_the_changelist_filters_by_deadline_and_bounds_its_queries(
         reverse("admin:complaints_complaint_changelist") + f"?deadline={DeadlineState.OVERDUE}"
     )
     assert late.tracking_number in overdue.content.decode()
-    assert overdue.context["cl"].result_count == Complaint.objects.filter(
-        deadline_state=DeadlineState.OVERDUE
-    ).count()
+    assert (
+        overdue.context["cl"].result_count
+        == Complaint.objects.filter(deadline_state=DeadlineState.OVERDUE).count()
+    )
 
 
 def test_an_officer_walks_a_case_to_a_substantiated_closure(officer_client):

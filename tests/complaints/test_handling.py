@@ -33,8 +33,8 @@ from complaints.services import (
 )
 from complaints.services.deadlines import deadline_status
 from credit.models import CreditEvent, EventKind, Severity
-from tests.factories.complaints import ComplaintFactory
 from tests.complaints.test_intake import submit
+from tests.factories.complaints import ComplaintFactory
 from tests.factories.registry import EmploymentFactory, EnterpriseFactory, WorkerFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,11 +54,19 @@ def walk(complaint, officer, *, to: str, substantiated: bool = False):
     steps = [
         (Status.ACCEPTED, lambda c: complaint_accept(actor=officer, complaint=c)),
         (Status.MEDIATING, lambda c: complaint_mediation_start(actor=officer, complaint=c)),
-        (Status.MEDIATED, lambda c: complaint_mediation_end(
-            actor=officer, complaint=c, agreed=True, summary="企业退还200元。")),
-        (Status.CLOSED, lambda c: complaint_close(
-            actor=officer, complaint=c, outcome="已退款。", substantiated=substantiated)),
-    ]  # fmt: skip
+        (
+            Status.MEDIATED,
+            lambda c: complaint_mediation_end(
+                actor=officer, complaint=c, agreed=True, summary="企业退还200元。"
+            ),
+        ),
+        (
+            Status.CLOSED,
+            lambda c: complaint_close(
+                actor=officer, complaint=c, outcome="已退款。", substantiated=substantiated
+            ),
+        ),
+    ]
     for status, step in steps:
         complaint = step(complaint)
         if status == to:
@@ -70,13 +78,20 @@ def walk(complaint, officer, *, to: str, substantiated: bool = False):
 
 ACTIONS = {
     Status.ACCEPTED: lambda a, c: complaint_accept(actor=a, complaint=c),
-    Status.NOT_ACCEPTED: lambda a, c: complaint_not_accept(actor=a, complaint=c, reason="不属于家政服务。"),
+    Status.NOT_ACCEPTED: lambda a, c: complaint_not_accept(
+        actor=a, complaint=c, reason="不属于家政服务。"
+    ),
     Status.MEDIATING: lambda a, c: complaint_mediation_start(actor=a, complaint=c),
-    Status.MEDIATED: lambda a, c: complaint_mediation_end(actor=a, complaint=c, agreed=True, summary="协议"),
+    Status.MEDIATED: lambda a, c: complaint_mediation_end(
+        actor=a, complaint=c, agreed=True, summary="协议"
+    ),
     Status.MEDIATION_FAILED: lambda a, c: complaint_mediation_end(
-        actor=a, complaint=c, agreed=False, summary="企业拒绝调解"),
-    Status.CLOSED: lambda a, c: complaint_close(actor=a, complaint=c, outcome="办结", substantiated=False),
-}  # fmt: skip
+        actor=a, complaint=c, agreed=False, summary="企业拒绝调解"
+    ),
+    Status.CLOSED: lambda a, c: complaint_close(
+        actor=a, complaint=c, outcome="办结", substantiated=False
+    ),
+}
 
 
 @pytest.mark.parametrize("current", Status.values)
@@ -126,7 +141,9 @@ def test_stage_texts_are_required(officer):
     mediating = complaint_mediation_start(actor=officer, complaint=accepted)
     with pytest.raises(ValidationError):
         complaint_mediation_end(actor=officer, complaint=mediating, agreed=True, summary="")
-    ended = complaint_mediation_end(actor=officer, complaint=mediating, agreed=False, summary="拒绝")
+    ended = complaint_mediation_end(
+        actor=officer, complaint=mediating, agreed=False, summary="拒绝"
+    )
     with pytest.raises(ValidationError):
         complaint_close(actor=officer, complaint=ended, outcome="", substantiated=True)
 
@@ -250,12 +267,14 @@ def test_substantiated_closure_creates_one_event_per_subject_and_reopen_revokes(
 
 
 def test_general_severity_for_other_categories_and_configurable(officer, settings):
-    complaint = walk(ComplaintFactory(category="attitude"), officer, to=Status.CLOSED,
-                     substantiated=True)  # fmt: skip
+    complaint = walk(
+        ComplaintFactory(category="attitude"), officer, to=Status.CLOSED, substantiated=True
+    )
     assert complaint_events(complaint).get().severity == Severity.GENERAL
     settings.COMPLAINT_SERIOUS_CATEGORIES = ["attitude"]
-    other = walk(ComplaintFactory(category="attitude"), officer, to=Status.CLOSED,
-                 substantiated=True)  # fmt: skip
+    other = walk(
+        ComplaintFactory(category="attitude"), officer, to=Status.CLOSED, substantiated=True
+    )
     assert complaint_events(other).get().severity == Severity.SERIOUS
 
 
@@ -286,7 +305,9 @@ def test_not_accepted_case_cannot_be_substantiated_or_reopened(officer):
     rejected = complaint_not_accept(actor=officer, complaint=ComplaintFactory(), reason="超出范围")
     with pytest.raises(ValidationError):
         complaint_close(actor=officer, complaint=rejected, outcome="已告知", substantiated=True)
-    closed = complaint_close(actor=officer, complaint=rejected, outcome="已告知", substantiated=False)
+    closed = complaint_close(
+        actor=officer, complaint=rejected, outcome="已告知", substantiated=False
+    )
     with pytest.raises(ComplaintTransitionError):
         complaint_reopen(actor=officer, complaint=closed, reason="再看看")
 
@@ -299,8 +320,9 @@ def test_enterprise_answers_only_its_own_case_while_it_is_handled(officer):
     other = EnterpriseFactory()
     complaint = ComplaintFactory(enterprise=enterprise)
     with pytest.raises(ComplaintTransitionError):
-        complaint_enterprise_respond(actor=None, enterprise=enterprise, complaint=complaint,
-                                     text="我们会处理。")  # fmt: skip
+        complaint_enterprise_respond(
+            actor=None, enterprise=enterprise, complaint=complaint, text="我们会处理。"
+        )
     accepted = complaint_accept(actor=officer, complaint=complaint)
     with pytest.raises(PermissionDenied):
         complaint_enterprise_respond(actor=None, enterprise=other, complaint=accepted, text="x")
@@ -319,8 +341,12 @@ def test_late_or_missing_answer_becomes_a_minor_event_at_closure(officer):
     assert accepted.response_due == date(2025, 11, 10)
     with time_machine.travel("2025-11-20 09:00 +0800", tick=False):
         mediating = complaint_mediation_start(actor=officer, complaint=accepted)
-        ended = complaint_mediation_end(actor=officer, complaint=mediating, agreed=True, summary="退款")
-        closed = complaint_close(actor=officer, complaint=ended, outcome="退款", substantiated=False)
+        ended = complaint_mediation_end(
+            actor=officer, complaint=mediating, agreed=True, summary="退款"
+        )
+        closed = complaint_close(
+            actor=officer, complaint=ended, outcome="退款", substantiated=False
+        )
     late = complaint_events(closed).get()
     assert late.kind == EventKind.COMPLAINT_LATE
     assert late.severity == Severity.MINOR
@@ -336,8 +362,12 @@ def test_an_answer_on_time_records_nothing(officer):
         )
     with time_machine.travel("2025-11-20 09:00 +0800", tick=False):
         mediating = complaint_mediation_start(actor=officer, complaint=accepted)
-        ended = complaint_mediation_end(actor=officer, complaint=mediating, agreed=True, summary="退款")
-        closed = complaint_close(actor=officer, complaint=ended, outcome="退款", substantiated=False)
+        ended = complaint_mediation_end(
+            actor=officer, complaint=mediating, agreed=True, summary="退款"
+        )
+        closed = complaint_close(
+            actor=officer, complaint=ended, outcome="退款", substantiated=False
+        )
     assert not complaint_events(closed).exists()
 
 
@@ -351,7 +381,9 @@ def test_assignment_notifies_the_officer_and_notes_stay_internal(officer, django
     assert assigned.notifications.filter(recipient=Notification.Recipient.OFFICER).exists()
     complaint_note_add(actor=officer, complaint=assigned, text="已电话联系投诉人。")
     complaint_note_add(actor=officer, complaint=assigned, text="企业负责人今天出差。", public=False)
-    complaint_note_add(actor=officer, complaint=assigned, text="已约定下周三现场调解。", public=True)
+    complaint_note_add(
+        actor=officer, complaint=assigned, text="已约定下周三现场调解。", public=True
+    )
     public = assigned.updates.filter(visibility=ComplaintUpdate.Visibility.PUBLIC)
     assert list(public.values_list("text", flat=True)) == ["已约定下周三现场调解。"]
     resident = django_user_model.objects.create_user(username="resident", password="pw")

@@ -110,14 +110,19 @@ def test_same_phone_enterprise_and_text_within_ten_minutes_is_a_duplicate():
     with time_machine.travel("2025-10-08 09:00 +0800", tick=False):
         first = submit(token="a" * 32, enterprise=enterprise, enterprise_text="")
     with time_machine.travel("2025-10-08 09:09 +0800", tick=False):
-        again = submit(token="b" * 32, enterprise=enterprise, enterprise_text="",
-                       phone="139 0941 0001")  # fmt: skip
+        again = submit(
+            token="b" * 32, enterprise=enterprise, enterprise_text="", phone="139 0941 0001"
+        )
     assert not again.created and again.complaint.pk == first.complaint.pk
     with time_machine.travel("2025-10-08 09:11 +0800", tick=False):
         later = submit(token="c" * 32, enterprise=enterprise, enterprise_text="")
     assert later.created
-    other_text = submit(token="d" * 32, enterprise=enterprise, enterprise_text="",
-                        description="另一件事：服务人员迟到了两个小时，也没有提前告知。")  # fmt: skip
+    other_text = submit(
+        token="d" * 32,
+        enterprise=enterprise,
+        enterprise_text="",
+        description="另一件事：服务人员迟到了两个小时，也没有提前告知。",
+    )
     assert other_text.created
     assert Complaint.objects.count() == 3
 

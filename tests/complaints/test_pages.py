@@ -77,8 +77,9 @@ def test_submit_then_see_the_tracking_number_and_follow_it(client):
     assert "139****2222" in page
     # Another browser follows it with the number and the phone.
     other = client.__class__()
-    lookup = other.post(TRACK, {"tracking_number": complaint.tracking_number.lower(),
-                                "phone": "139 0941 2222"})  # fmt: skip
+    lookup = other.post(
+        TRACK, {"tracking_number": complaint.tracking_number.lower(), "phone": "139 0941 2222"}
+    )
     assert lookup.status_code == 302
     assert "13909412222" not in lookup.url
     status_page = other.get(lookup.url).content.decode()
@@ -88,8 +89,9 @@ def test_submit_then_see_the_tracking_number_and_follow_it(client):
 
 def test_tracking_needs_both_the_number_and_the_phone(client):
     complaint = ComplaintFactory(phone="13909413333")
-    wrong_phone = client.post(TRACK, {"tracking_number": complaint.tracking_number,
-                                      "phone": "13909414444"})  # fmt: skip
+    wrong_phone = client.post(
+        TRACK, {"tracking_number": complaint.tracking_number, "phone": "13909414444"}
+    )
     unknown = client.post(TRACK, {"tracking_number": "TS20251008ABCDEF", "phone": "13909413333"})
     for response in (wrong_phone, unknown):
         assert response.status_code == 200
@@ -98,9 +100,10 @@ def test_tracking_needs_both_the_number_and_the_phone(client):
         assert complaint.get_status_display() not in html
         assert complaint.enterprise.name not in html
     # Knowing the number alone, the page does not open from the URL either.
-    assert complaint.enterprise.name not in client.get(
-        f"{TRACK}?n={complaint.tracking_number}"
-    ).content.decode()
+    assert (
+        complaint.enterprise.name
+        not in client.get(f"{TRACK}?n={complaint.tracking_number}").content.decode()
+    )
 
 
 def test_wrong_combinations_are_rate_limited(client, settings):
@@ -126,8 +129,13 @@ def test_a_reloaded_post_does_not_duplicate(client):
 def test_submissions_are_rate_limited_per_phone_with_a_chinese_message(client, settings):
     settings.COMPLAINT_RATE_PER_PHONE = "2/d"
     for index in range(2):
-        client.post(NEW, form_data(token=f"{index}" * 32,
-                                   description=f"第{index}次投诉：服务人员态度恶劣，还摔坏了碗。"))  # fmt: skip
+        client.post(
+            NEW,
+            form_data(
+                token=f"{index}" * 32,
+                description=f"第{index}次投诉：服务人员态度恶劣，还摔坏了碗。",
+            ),
+        )
     blocked = client.post(NEW, form_data(token="9" * 32, description="第三次投诉的内容完全不同。"))
     assert blocked.status_code == 429
     assert "提交次数过多" in blocked.content.decode()
@@ -197,13 +205,23 @@ def test_coming_from_a_workers_card_prefills_worker_and_employer(client):
     page = client.get(f"{NEW}?worker={ref}").content.decode()
     assert "马小梅" in page and "舟曲县巧手家政" in page
     assert worker.id_number_masked not in page
-    client.post(NEW, form_data(worker_ref=ref, enterprise_query=employer.name,
-                               enterprise_choice=str(employer.pk)))  # fmt: skip
+    client.post(
+        NEW,
+        form_data(
+            worker_ref=ref, enterprise_query=employer.name, enterprise_choice=str(employer.pk)
+        ),
+    )
     complaint = Complaint.objects.get()
     assert complaint.worker == worker and complaint.enterprise == employer
     # A forged reference names nobody.
-    client.post(NEW, form_data(token="g" * 32, worker_ref=f"{worker.pk}:forged",
-                               description="另一件事，完全不同的描述文字在这里。"))  # fmt: skip
+    client.post(
+        NEW,
+        form_data(
+            token="g" * 32,
+            worker_ref=f"{worker.pk}:forged",
+            description="另一件事，完全不同的描述文字在这里。",
+        ),
+    )
     assert Complaint.objects.order_by("-id").first().worker is None
 
 
@@ -230,18 +248,38 @@ def test_bad_input_gets_a_chinese_message_and_stores_nothing(client, field, valu
     assert not Complaint.objects.exists()
 
 
-FIELDS = ["complainant_name", "phone", "email", "township", "enterprise_query",
-          "enterprise_choice", "service_date", "service_category", "category", "description",
-          "desired_outcome", "consent", "homepage", "worker_ref", "submission_token"]  # fmt: skip
+FIELDS = [
+    "complainant_name",
+    "phone",
+    "email",
+    "township",
+    "enterprise_query",
+    "enterprise_choice",
+    "service_date",
+    "service_category",
+    "category",
+    "description",
+    "desired_outcome",
+    "consent",
+    "homepage",
+    "worker_ref",
+    "submission_token",
+]
 ANY_TEXT = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",), max_codepoint=0x2FFFF), max_size=120
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(overrides=st.dictionaries(st.sampled_from(FIELDS),
-                                 ANY_TEXT | st.sampled_from(["", "0", "-1", "none", "1" * 500]),
-                                 max_size=6))  # fmt: skip
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    overrides=st.dictionaries(
+        st.sampled_from(FIELDS),
+        ANY_TEXT | st.sampled_from(["", "0", "-1", "none", "1" * 500]),
+        max_size=6,
+    )
+)
 def test_any_input_gives_a_page_never_a_server_error(client, overrides):
     data = form_data(**overrides)
     response = client.post(NEW, data)
@@ -252,7 +290,9 @@ def test_any_input_gives_a_page_never_a_server_error(client, overrides):
         assert "This field" not in html and "Enter a valid" not in html
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(number=ANY_TEXT, phone=st.text(alphabet=string.digits + " +-", max_size=20) | ANY_TEXT)
 def test_any_tracking_input_gives_a_page_never_a_server_error(client, number, phone):
     response = client.post(TRACK, {"tracking_number": number, "phone": phone})
@@ -265,8 +305,10 @@ def test_the_resident_rates_a_closed_case_once(client, django_user_model):
     client.post(TRACK, {"tracking_number": complaint.tracking_number, "phone": "13909415555"})
     page = client.get(f"{TRACK}?n={complaint.tracking_number}").content.decode()
     assert "请评价本次投诉的办理" in page
-    rated = client.post(reverse("complaints:rate"), {
-        "tracking_number": complaint.tracking_number, "satisfaction": "5", "comment": "很及时"})  # fmt: skip
+    rated = client.post(
+        reverse("complaints:rate"),
+        {"tracking_number": complaint.tracking_number, "satisfaction": "5", "comment": "很及时"},
+    )
     assert rated.status_code == 302
     complaint.refresh_from_db()
     assert complaint.satisfaction == 5 and complaint.satisfaction_comment == "很及时"
@@ -277,9 +319,10 @@ def test_the_resident_rates_a_closed_case_once(client, django_user_model):
 def test_rating_needs_the_tracking_session(client, django_user_model):
     officer = django_user_model.objects.create_user(username="o", password="pw", is_staff=True)
     complaint = walk(ComplaintFactory(), officer, to=Status.CLOSED)
-    response = client.post(reverse("complaints:rate"),
-                           {"tracking_number": complaint.tracking_number, "satisfaction": "1"})  # fmt: skip
+    response = client.post(
+        reverse("complaints:rate"),
+        {"tracking_number": complaint.tracking_number, "satisfaction": "1"},
+    )
     assert response.status_code == 302
     complaint.refresh_from_db()
     assert complaint.satisfaction is None
-

@@ -12,17 +12,13 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from django.contrib import admin
 from django.contrib.auth.models import Permission
-from django.urls import include, path
 
-from complaints.admin_reports import report_urls
 from complaints.models import Category, DeadlineState, ServiceReview, Status
 from complaints.statistics import OTHERS_LABEL, UNLINKED_LABEL, complaint_statistics
 from registry.models import Township
 from tests.factories.complaints import ComplaintFactory, ServiceReviewFactory
 from tests.factories.registry import EnterpriseFactory, township
-from zhouqu_jiazheng.urls import urlpatterns as project_urlpatterns
 
 pytestmark = pytest.mark.django_db
 
@@ -51,53 +47,90 @@ def data():
     b = EnterpriseFactory(name="乙家政", township=dachuan)
     # c1: January, everything on time, closed, substantiated, 5 stars.
     ComplaintFactory(
-        enterprise=a, township=chengguan, received_at=at(2025, 1, 31, 23, 30),
-        category=Category.SUBSTANDARD, status=Status.CLOSED, deadline_state=DeadlineState.DONE,
-        acceptance_due=D(2025, 2, 10), decided_at=at(2025, 2, 5, 10),
-        mediation_due=D(2025, 2, 20), mediation_ended_at=at(2025, 2, 20, 23),
-        notification_due=D(2025, 2, 28), closed_at=at(2025, 2, 25, 10),
-        substantiated=True, satisfaction=5,
-    )  # fmt: skip
+        enterprise=a,
+        township=chengguan,
+        received_at=at(2025, 1, 31, 23, 30),
+        category=Category.SUBSTANDARD,
+        status=Status.CLOSED,
+        deadline_state=DeadlineState.DONE,
+        acceptance_due=D(2025, 2, 10),
+        decided_at=at(2025, 2, 5, 10),
+        mediation_due=D(2025, 2, 20),
+        mediation_ended_at=at(2025, 2, 20, 23),
+        notification_due=D(2025, 2, 28),
+        closed_at=at(2025, 2, 25, 10),
+        substantiated=True,
+        satisfaction=5,
+    )
     # c2: February locally (31 January in UTC); decided late; mediation ended one hour
     # into the day after its due date (on the due date in UTC): late; open and overdue.
     ComplaintFactory(
-        enterprise=a, township=chengguan, received_at=at(2025, 2, 1, 0, 30),
-        category=Category.OVERCHARGING, status=Status.MEDIATION_FAILED,
+        enterprise=a,
+        township=chengguan,
+        received_at=at(2025, 2, 1, 0, 30),
+        category=Category.OVERCHARGING,
+        status=Status.MEDIATION_FAILED,
         deadline_state=DeadlineState.OVERDUE,
-        acceptance_due=D(2025, 2, 11), decided_at=at(2025, 2, 12, 9),
-        mediation_due=D(2025, 2, 20), mediation_ended_at=at(2025, 2, 21, 1),
+        acceptance_due=D(2025, 2, 11),
+        decided_at=at(2025, 2, 12, 9),
+        mediation_due=D(2025, 2, 20),
+        mediation_ended_at=at(2025, 2, 21, 1),
         notification_due=D(2025, 2, 28),
-    )  # fmt: skip
+    )
     # c3: March, 大川镇, not yet decided and overdue.
     ComplaintFactory(
-        enterprise=b, township=dachuan, received_at=at(2025, 3, 10, 10),
-        category=Category.SUBSTANDARD, status=Status.SUBMITTED,
-        deadline_state=DeadlineState.OVERDUE, acceptance_due=D(2025, 3, 19),
-    )  # fmt: skip
+        enterprise=b,
+        township=dachuan,
+        received_at=at(2025, 3, 10, 10),
+        category=Category.SUBSTANDARD,
+        status=Status.SUBMITTED,
+        deadline_state=DeadlineState.OVERDUE,
+        acceptance_due=D(2025, 3, 19),
+    )
     # c4: March, no registered enterprise, not accepted and closed on time, 2 stars.
     ComplaintFactory(
-        enterprise=None, enterprise_text="路边小广告家政", township=chengguan,
-        received_at=at(2025, 3, 15, 9), category=Category.OTHER, status=Status.CLOSED,
+        enterprise=None,
+        enterprise_text="路边小广告家政",
+        township=chengguan,
+        received_at=at(2025, 3, 15, 9),
+        category=Category.OTHER,
+        status=Status.CLOSED,
         deadline_state=DeadlineState.DONE,
-        acceptance_due=D(2025, 3, 24), decided_at=at(2025, 3, 18, 9),
-        notification_due=D(2025, 3, 25), closed_at=at(2025, 3, 20, 9), satisfaction=2,
-    )  # fmt: skip
+        acceptance_due=D(2025, 3, 24),
+        decided_at=at(2025, 3, 18, 9),
+        notification_due=D(2025, 3, 25),
+        closed_at=at(2025, 3, 20, 9),
+        satisfaction=2,
+    )
     # c5: the last minute of 2025 locally; accepted on time, mediation running.
     ComplaintFactory(
-        enterprise=b, township=chengguan, received_at=at(2025, 12, 31, 23, 59),
-        category=Category.ATTITUDE, status=Status.ACCEPTED, deadline_state=DeadlineState.DUE_SOON,
-        acceptance_due=D(2026, 1, 9), decided_at=at(2025, 12, 31, 23, 59, 30),
+        enterprise=b,
+        township=chengguan,
+        received_at=at(2025, 12, 31, 23, 59),
+        category=Category.ATTITUDE,
+        status=Status.ACCEPTED,
+        deadline_state=DeadlineState.DUE_SOON,
+        acceptance_due=D(2026, 1, 9),
+        decided_at=at(2025, 12, 31, 23, 59, 30),
         mediation_due=D(2026, 2, 1),
-    )  # fmt: skip
+    )
     # c8: May; decided on time, mediation and closing late; closed with a stale "overdue".
     ComplaintFactory(
-        enterprise=a, township=chengguan, received_at=at(2025, 5, 5, 9),
-        category=Category.SUBSTANDARD, status=Status.CLOSED, deadline_state=DeadlineState.OVERDUE,
-        acceptance_due=D(2025, 5, 14), decided_at=at(2025, 5, 6, 9),
-        mediation_due=D(2025, 5, 30), mediation_ended_at=at(2025, 6, 1, 9),
-        notification_due=D(2025, 6, 10), closed_at=at(2025, 6, 20, 9),
-        substantiated=True, satisfaction=4,
-    )  # fmt: skip
+        enterprise=a,
+        township=chengguan,
+        received_at=at(2025, 5, 5, 9),
+        category=Category.SUBSTANDARD,
+        status=Status.CLOSED,
+        deadline_state=DeadlineState.OVERDUE,
+        acceptance_due=D(2025, 5, 14),
+        decided_at=at(2025, 5, 6, 9),
+        mediation_due=D(2025, 5, 30),
+        mediation_ended_at=at(2025, 6, 1, 9),
+        notification_due=D(2025, 6, 10),
+        closed_at=at(2025, 6, 20, 9),
+        substantiated=True,
+        satisfaction=4,
+    )
     # Outside 2025 by local date: ten minutes into 2026, and 23:00 on New Year's Eve 2024.
     ComplaintFactory(enterprise=a, township=chengguan, received_at=at(2026, 1, 1, 0, 10))
     ComplaintFactory(enterprise=a, township=chengguan, received_at=at(2024, 12, 31, 23))
@@ -108,8 +141,14 @@ def data():
 
     review(at(2025, 6, 1, 9), enterprise=a, quality=5, punctuality=4, attitude=5)
     review(at(2025, 7, 1, 9), enterprise=b, quality=3, punctuality=3, attitude=4)
-    review(at(2025, 8, 1, 9), enterprise=a, quality=1, punctuality=1, attitude=1,
-           status=ServiceReview.Status.HIDDEN)  # fmt: skip
+    review(
+        at(2025, 8, 1, 9),
+        enterprise=a,
+        quality=1,
+        punctuality=1,
+        attitude=1,
+        status=ServiceReview.Status.HIDDEN,
+    )
     review(at(2026, 1, 1, 0, 10), enterprise=a, quality=1, punctuality=1, attitude=1)
     return {"a": a, "b": b, "chengguan": chengguan, "dachuan": dachuan}
 
@@ -125,9 +164,14 @@ def test_the_year_2025_figure_by_figure(data, django_assert_max_num_queries):
     assert (stats.date_from, stats.date_to) == (D(2025, 1, 1), D(2025, 12, 31))
     assert stats.total == 6
     assert counts(stats.by_category) == {
-        "虚假宣传": 0, "乱收费": 1, "服务不达标": 3, "财物损失": 0, "人身安全": 0,
-        "服务态度": 1, "其他": 1,
-    }  # fmt: skip
+        "虚假宣传": 0,
+        "乱收费": 1,
+        "服务不达标": 3,
+        "财物损失": 0,
+        "人身安全": 0,
+        "服务态度": 1,
+        "其他": 1,
+    }
     assert [row.key for row in stats.by_category] == list(Category.values)
     assert [(r.key, r.label, r.count) for r in stats.by_enterprise] == [
         (data["a"].pk, "甲家政", 3),
@@ -139,15 +183,29 @@ def test_the_year_2025_figure_by_figure(data, django_assert_max_num_queries):
     assert sum(townships.values()) == 6
     assert len(stats.by_township) == Township.objects.count()  # zero-filled
     assert [(m.month, m.count) for m in stats.by_month] == [
-        (D(2025, 1, 1), 1), (D(2025, 2, 1), 1), (D(2025, 3, 1), 2), (D(2025, 4, 1), 0),
-        (D(2025, 5, 1), 1), (D(2025, 6, 1), 0), (D(2025, 7, 1), 0), (D(2025, 8, 1), 0),
-        (D(2025, 9, 1), 0), (D(2025, 10, 1), 0), (D(2025, 11, 1), 0), (D(2025, 12, 1), 1),
-    ]  # fmt: skip
+        (D(2025, 1, 1), 1),
+        (D(2025, 2, 1), 1),
+        (D(2025, 3, 1), 2),
+        (D(2025, 4, 1), 0),
+        (D(2025, 5, 1), 1),
+        (D(2025, 6, 1), 0),
+        (D(2025, 7, 1), 0),
+        (D(2025, 8, 1), 0),
+        (D(2025, 9, 1), 0),
+        (D(2025, 10, 1), 0),
+        (D(2025, 11, 1), 0),
+        (D(2025, 12, 1), 1),
+    ]
     assert stats.by_month[0].label == "2025年1月"
     assert counts(stats.by_status) == {
-        "已提交，待受理": 1, "已受理": 1, "不予受理": 0, "调解中": 0, "调解成功": 0,
-        "调解终止（未达成协议）": 1, "已办结": 3,
-    }  # fmt: skip
+        "已提交，待受理": 1,
+        "已受理": 1,
+        "不予受理": 0,
+        "调解中": 0,
+        "调解成功": 0,
+        "调解终止（未达成协议）": 1,
+        "已办结": 3,
+    }
     assert stats.substantiated == 2
     assert stats.substantiated_percent == Decimal("33.3")
 
@@ -162,8 +220,12 @@ def test_the_year_2025_figure_by_figure(data, django_assert_max_num_queries):
     assert stats.satisfaction_average == Decimal("3.67")
     assert stats.satisfaction_count == 3
     assert [(r.key, r.count) for r in stats.satisfaction_distribution] == [
-        (1, 0), (2, 1), (3, 0), (4, 1), (5, 1)
-    ]  # fmt: skip
+        (1, 0),
+        (2, 1),
+        (3, 0),
+        (4, 1),
+        (5, 1),
+    ]
 
     assert stats.reviews.count == 2
     assert stats.reviews.quality == Decimal("4.00")
@@ -223,27 +285,31 @@ def test_a_year_without_complaints_measures_nothing():
 
 # --- The admin report ------------------------------------------------------------------------
 
-# Until the complaint admin mounts it, the report is mounted here at the same address.
 REPORT = "/admin/complaints/complaint/report/"
-urlpatterns = [
-    path("admin/complaints/complaint/", include(report_urls(admin.site))),
-    *project_urlpatterns,
-]
 
 
-@pytest.mark.urls(__name__)
 def test_the_report_shows_the_figures(data, staff_client):
     response = staff_client.get(REPORT, {"year": "2025"})
     assert response.status_code == 200
     html = response.content.decode()
     assert "2025年投诉统计" in html
     assert response.context["stats"].total == 6
-    for text in ("按期办理情况", "80.0%", "33.3%", "66.7%", "甲家政", UNLINKED_LABEL, "大川镇",
-                 "2025年12月", "3.67星", "服务不达标", "@media print"):  # fmt: skip
+    for text in (
+        "按期办理情况",
+        "80.0%",
+        "33.3%",
+        "66.7%",
+        "甲家政",
+        UNLINKED_LABEL,
+        "大川镇",
+        "2025年12月",
+        "3.67星",
+        "服务不达标",
+        "@media print",
+    ):
         assert text in html, text
 
 
-@pytest.mark.urls(__name__)
 def test_the_report_filters_by_township_and_ignores_a_bad_year(data, staff_client):
     response = staff_client.get(REPORT, {"year": "2025", "township": data["dachuan"].pk})
     assert response.context["stats"].total == 1
@@ -253,7 +319,6 @@ def test_the_report_filters_by_township_and_ignores_a_bad_year(data, staff_clien
     assert response.context["year"] == 2026
 
 
-@pytest.mark.urls(__name__)
 def test_the_report_needs_permission_to_view_complaints(client, django_user_model):
     user = django_user_model.objects.create_user("clerk", password="pw-Test-123", is_staff=True)
     client.force_login(user)
