@@ -5,9 +5,10 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from registry.models import Enterprise, ServiceCategory, Worker
+from registry.models import Enterprise, ServiceCategory
 from registry.validators import clean_mobile
 
+from .selectors import worker_from_ref
 from .services.reviews import COMMENT_MAX_LENGTH
 
 SCORE_CHOICES = [
@@ -61,12 +62,7 @@ class ReviewForm(forms.Form):
     )
     # Reached from a worker's card or verification page only: residents do not pick a
     # worker from a public list of names.
-    worker = forms.ModelChoiceField(
-        queryset=Worker.objects.all(),
-        required=False,
-        widget=forms.HiddenInput,
-        error_messages={"invalid_choice": "未找到该从业人员，请重新扫描服务证上的二维码。"},
-    )
+    worker = forms.CharField(required=False, widget=forms.HiddenInput, max_length=200)
     service_date = forms.DateField(
         label="服务日期",
         help_text="服务完成的日期，例如 2025-10-08。",
@@ -103,6 +99,17 @@ class ReviewForm(forms.Form):
 
     def clean_phone(self) -> str:
         return clean_mobile(self.cleaned_data["phone"])
+
+    def clean_worker(self):
+        """The worker travels as a signed reference (`complaints.selectors.worker_ref`),
+        so the form cannot be used to review — or learn the names of — arbitrary ids."""
+        ref = self.cleaned_data.get("worker", "")
+        if not ref:
+            return None
+        worker = worker_from_ref(ref)
+        if worker is None:
+            raise ValidationError("未找到该从业人员，请重新扫描服务证上的二维码。")
+        return worker
 
     def clean(self):
         cleaned = super().clean()

@@ -18,6 +18,7 @@ from registry.validators import clean_mobile
 
 from ..contact import phone_hash
 from ..forms_reviews import ReviewForm
+from ..selectors import worker_from_ref
 from ..selectors_reviews import review_worker_card
 from ..services.reviews import review_submit
 
@@ -49,19 +50,21 @@ def _int_param(request, name: str) -> int | None:
 
 
 def _initial(request) -> dict:
-    """Pre-fill from ?worker=<id> (a worker's card or verification page) and/or
-    ?enterprise=<id> (an enterprise's public page). Unknown ids are ignored."""
+    """Pre-fill from ?worker=<signed ref> (a worker's card or verification page) and/or
+    ?enterprise=<id> (an enterprise's public page). Unknown references are ignored."""
     initial: dict = {}
-    worker_id, enterprise_id = _int_param(request, "worker"), _int_param(request, "enterprise")
-    if worker_id and Worker.objects.filter(pk=worker_id).exists():
-        initial["worker"] = worker_id
+    ref = request.GET.get("worker", "")
+    worker = worker_from_ref(ref) if ref else None
+    if worker is not None:
+        initial["worker"] = ref
         employers = list(
             Enterprise.objects.filter(
-                employments__worker_id=worker_id, employments__ended_on__isnull=True
+                employments__worker=worker, employments__ended_on__isnull=True
             ).values_list("pk", flat=True)[:2]
         )
         if len(employers) == 1:
             initial["enterprise"] = employers[0]
+    enterprise_id = _int_param(request, "enterprise")
     if enterprise_id and Enterprise.objects.filter(pk=enterprise_id).exists():
         initial["enterprise"] = enterprise_id
     return initial
@@ -73,13 +76,8 @@ def _worker_for(form: ReviewForm) -> Worker | None:
         worker = form.cleaned_data.get("worker") if hasattr(form, "cleaned_data") else None
         if worker is not None:
             return worker
-        value = form.data.get("worker", "")
-    else:
-        value = form.initial.get("worker", "")
-    value = str(value)
-    if value.isdigit() and len(value) < 10:
-        return Worker.objects.filter(pk=int(value)).first()
-    return None
+        return worker_from_ref(form.data.get("worker", ""))
+    return worker_from_ref(form.initial.get("worker", ""))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from complaints.models import ServiceReview
+from complaints.selectors import worker_ref
 from credit.models import CreditEvent
 from tests.factories.registry import (
     EmploymentFactory,
@@ -72,13 +73,16 @@ def test_a_worker_link_shows_the_masked_name_and_employer_and_prefills_the_enter
     employment = EmploymentFactory(worker=WorkerFactory(name="扎西卓玛", phone="13809410002"),
                                    enterprise=EnterpriseFactory(name="舟曲县安心家政"))  # fmt: skip
     worker = employment.worker
-    response = client.get(URL, {"worker": worker.pk})
+    ref = worker_ref(worker)
+    response = client.get(URL, {"worker": ref})
     html = response.content.decode()
     assert "扎**玛" in html and "扎西卓玛" not in html
     assert "所在企业：舟曲县安心家政" in html
     assert worker.id_number_masked not in html and worker.id_last4 not in html
     assert "13809410002" not in html
-    assert f'name="worker" value="{worker.pk}"' in html
+    assert f'name="worker" value="{ref}"' in html
+    # A bare id, as anyone could guess, names nobody.
+    assert "扎**玛" not in client.get(URL, {"worker": worker.pk}).content.decode()
     assert re.search(rf'<option value="{employment.enterprise.pk}" selected>', html)
 
 
@@ -93,7 +97,7 @@ def test_an_enterprise_link_preselects_it_and_unknown_ids_are_ignored(client):
 def test_a_review_is_submitted_then_thanked_post_redirect_get(client):
     employment = EmploymentFactory()
     category = ServiceCategoryFactory(name="测试保洁项目")
-    data = form_data(worker=employment.worker.pk, enterprise=employment.enterprise.pk,
+    data = form_data(worker=worker_ref(employment.worker), enterprise=employment.enterprise.pk,
                      service_category=category.pk, reviewer_name="王阿姨")  # fmt: skip
     response = client.post(URL, data)
     assert response.status_code == 302
