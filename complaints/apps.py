@@ -6,6 +6,7 @@ class ComplaintsConfig(AppConfig):
     verbose_name = "投诉与评价"
 
     def ready(self) -> None:
-        from . import dossier_reviews
+        from . import dossier_reviews, dossier_sections
 
+        dossier_sections.register()
         dossier_reviews.register()
