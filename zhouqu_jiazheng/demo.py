@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from credit.demo import credit_demo_seed
+from incentives.demo import incentives_demo_seed
 from registry.demo import registry_demo_seed
 
 from . import roles
@@ -60,10 +61,15 @@ def demo_seed(*, stdout=None) -> list[DemoAccount]:
     accounts = demo_accounts_seed()
     created = registry_demo_seed()
     rated = credit_demo_seed()
+    incentives = incentives_demo_seed()
     if stdout is not None:
         stdout.write(
             f"档案：新增企业 {created['enterprises']} 家、从业人员 {created['workers']} 人。"
         )
         for year, count in rated.items():
             stdout.write(f"信用评价：{year}年度评价 {count} 个主体。")
+        stdout.write(
+            f"守信激励：企业参与 {incentives['participations']} 项次、登记居民 "
+            f"{incentives['residents']} 人、优惠核销 {incentives['redemptions']} 次。"
+        )
     return accounts

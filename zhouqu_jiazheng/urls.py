@@ -16,6 +16,7 @@ urlpatterns = [
     path("favicon.ico", views.favicon),
     path("admin/", admin.site.urls),
     path("credit/", include("credit.urls")),
+    path("incentives/", include("incentives.urls")),
     path("", include("complaints.urls")),
     path("media/<path:path>", protected_media, name="protected_media"),
 ]

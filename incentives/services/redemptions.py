@@ -109,13 +109,41 @@ def redemption_record(
         resident=resident,
         enterprise=enterprise,
     )
+    return _record(
+        actor=actor,
+        enterprise=enterprise,
+        resident=resident,
+        category=category,
+        amount=amount,
+        served_on=served_on,
+        worker=worker,
+        measures=measures,
+        code=checked,
+    )
+
+
+def _record(
+    *,
+    actor,
+    enterprise: Enterprise,
+    resident: Resident,
+    category: ServiceCategory,
+    amount: Decimal,
+    served_on: date,
+    worker: Worker | None,
+    measures: list[IncentiveMeasure] | None,
+    code: VerificationCode | None,
+) -> Redemption:
+    """Write a redemption after the checks of the order and the resident's code; `code`
+    is None only for the demo county's history, which has no SMS behind it."""
     with transaction.atomic():
         # The race: two redemptions for the same resident at the same moment (two devices
         # of one enterprise, or two enterprises) would both count the uses of a
         # one-per-period benefit before either is written and both succeed. Locking the
         # resident's row serialises them; the second counts the first and is refused.
         resident = Resident.objects.select_for_update().get(pk=resident.pk)
-        code_consume(checked)
+        if code is not None:
+            code_consume(code)
         requested = None
         if measures is not None:
             requested = IncentiveMeasure.objects.filter(pk__in=[m.pk for m in measures])
@@ -169,7 +197,7 @@ def redemption_record(
             discount_amount=discount,
             paid_amount=amount - discount,
             explanation=explanation,
-            sms_confirmed=True,
+            sms_confirmed=code is not None,
             recorded_by=actor if getattr(actor, "pk", None) else None,
         )
         redemption.full_clean()
@@ -232,3 +260,32 @@ def redemption_cancel(*, actor, redemption: Redemption, reason: str) -> Redempti
     redemption._change_reason = reason[:100]
     redemption.save()
     return redemption
+
+
+def redemption_record_from_paper(
+    *,
+    actor,
+    enterprise: Enterprise,
+    resident: Resident,
+    category: ServiceCategory,
+    order_amount,
+    served_on: date,
+    worker: Worker | None = None,
+) -> Redemption:
+    """Enter a redemption kept on paper before the system (the demo county's year of
+    history is built this way): the same rules and limits, no SMS confirmation, any past
+    date; the record shows 短信验证码确认 = no."""
+    amount = Decimal(str(order_amount)).quantize(CENT, ROUND_HALF_UP)
+    if served_on > timezone.localdate():
+        raise ValidationError({"served_on": "服务日期不能晚于今天。"})
+    return _record(
+        actor=actor,
+        enterprise=enterprise,
+        resident=resident,
+        category=category,
+        amount=amount,
+        served_on=served_on,
+        worker=worker,
+        measures=None,
+        code=None,
+    )

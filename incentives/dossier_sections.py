@@ -1,0 +1,25 @@
+"""The incentives section of the enterprise dossier (档案): measures the enterprise takes
+part in, benefits it gave in the last twelve months, and its support applications.
+Registered from IncentivesConfig.ready() through registry's extension point."""
+
+from registry.dossier import ENTERPRISE, DossierSection, register_section
+
+from . import selectors
+
+
+def _incentives(enterprise, user) -> dict:
+    return {"summary": selectors.incentives_for_enterprise(enterprise)}
+
+
+def register() -> None:
+    register_section(
+        DossierSection(
+            "incentives",
+            "守信激励",
+            ENTERPRISE,
+            "incentives/dossier/incentives.html",
+            _incentives,
+            order=90,
+            permission="incentives.view_participation",
+        )
+    )

@@ -1,0 +1,134 @@
+"""Public incentive pages: the catalogue (守信激励) and a resident's own check.
+
+No account: a resident proves they hold the mobile number with an SMS code and then sees,
+for every resident registered with that number, what they would get. The answer is kept
+in the session for CHECK_SESSION_MINUTES. Sending codes is limited per IP address here and
+per mobile number in the service.
+"""
+
+import time
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
+from django_ratelimit.core import is_ratelimited
+
+from registry.models import Enterprise
+from registry.validators import clean_mobile
+
+from . import selectors
+from .forms import CatalogueFilterForm, CodeForm, MobileForm
+from .models import VerificationCode
+from .services import code_check, code_consume, code_send, eligibility
+
+CHECK_SESSION_KEY = "incentives_check"
+CHECK_SESSION_MINUTES = 15
+SEND_RATE = "10/h"
+VERIFY_RATE = "30/h"
+NOT_REGISTERED_HINT = (
+    "如果该手机号已登记，验证码已发送，请注意查收短信。没有收到的，可能是该手机号还没有登记："
+    "首次在参与企业使用优惠时可现场登记，或携带身份证到县工信商务局登记。"
+)
+
+
+@require_safe
+def catalogue(request):
+    form = CatalogueFilterForm(request.GET or None)
+    township = form.cleaned_data["township"] if form.is_valid() else None
+    return render(
+        request,
+        "incentives/catalogue.html",
+        {
+            "form": form,
+            "township": township,
+            "page": selectors.catalogue(township_id=township.pk if township else None),
+        },
+    )
+
+
+def _limited(request, group: str, rate: str) -> bool:
+    return is_ratelimited(request, group=group, key="ip", rate=rate, method="POST", increment=True)
+
+
+@require_http_methods(["GET", "POST"])
+def check(request):
+    """Step 1: the mobile number; step 2: the code."""
+    mobile_form, code_form, message = MobileForm(), None, ""
+    action = request.POST.get("action")
+    if request.method == "POST" and action == "send":
+        mobile_form = MobileForm(request.POST)
+        if _limited(request, "incentives:check-send", SEND_RATE):
+            mobile_form.add_error(None, "获取验证码的次数过多，请1小时后再试。")
+        elif mobile_form.is_valid():
+            try:
+                mobile = clean_mobile(mobile_form.cleaned_data["mobile"])
+                if selectors.residents_with_mobile(mobile):
+                    code_send(
+                        purpose=VerificationCode.Purpose.CHECK,
+                        mobile=mobile,
+                        message="您正在查询可享受的守信激励优惠，验证码{code}，"
+                        "{minutes}分钟内有效。请勿告诉他人。",
+                    )
+            except ValidationError as error:
+                mobile_form.add_error("mobile", error.messages[0])
+            else:
+                code_form, message = CodeForm(initial={"mobile": mobile}), NOT_REGISTERED_HINT
+    elif request.method == "POST" and action == "verify":
+        code_form = CodeForm(request.POST)
+        if _limited(request, "incentives:check-verify", VERIFY_RATE):
+            code_form.add_error(None, "尝试次数过多，请1小时后再试。")
+        elif code_form.is_valid():
+            try:
+                mobile = clean_mobile(code_form.cleaned_data["mobile"])
+                checked = code_check(
+                    purpose=VerificationCode.Purpose.CHECK,
+                    mobile=mobile,
+                    code=code_form.cleaned_data["code"],
+                )
+                with transaction.atomic():
+                    code_consume(checked)
+            except ValidationError as error:
+                code_form.add_error("code", error.messages[0])
+            else:
+                request.session.cycle_key()
+                request.session[CHECK_SESSION_KEY] = {
+                    "mobile": mobile,
+                    "until": time.time() + CHECK_SESSION_MINUTES * 60,
+                }
+                return redirect("incentives:check_result")
+    return render(
+        request,
+        "incentives/check.html",
+        {"mobile_form": mobile_form, "code_form": code_form, "message": message},
+    )
+
+
+@require_safe
+def check_result(request):
+    state = request.session.get(CHECK_SESSION_KEY)
+    if not state or state.get("until", 0) < time.time():
+        request.session.pop(CHECK_SESSION_KEY, None)
+        return redirect("incentives:check")
+    page = selectors.catalogue()
+    enterprise = None
+    chosen = request.GET.get("enterprise", "")
+    if chosen.isdigit():
+        allowed = {p.enterprise.pk for p in page.enterprises}
+        if int(chosen) in allowed:
+            enterprise = Enterprise.objects.get(pk=int(chosen))
+    results = [
+        eligibility(subject=resident, enterprise=enterprise)
+        for resident in selectors.residents_with_mobile(state["mobile"])
+    ]
+    return render(
+        request,
+        "incentives/check_result.html",
+        {"results": results, "enterprise": enterprise, "participants": page.enterprises},
+    )
+
+
+@require_http_methods(["POST"])
+def check_end(request):
+    request.session.pop(CHECK_SESSION_KEY, None)
+    return redirect("incentives:catalogue")
