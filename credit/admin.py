@@ -443,8 +443,11 @@ class RatingAdmin(SimpleHistoryAdmin):
     search_fields = ["enterprise__name", "=enterprise__uscc", "worker__name"]
     show_full_result_count = False
     ordering = ["-year", "-total"]
-    readonly_fields = [f.name for f in Rating._meta.fields if f.name != "explanation"]
-    exclude = ["explanation"]
+    # The explanation is shown in words by the change form, not as stored data.
+    readonly_fields = [
+        f.name for f in Rating._meta.fields if f.name not in ("explanation", "inputs")
+    ]
+    exclude = ["explanation", "inputs"]
     change_form_template = "admin/credit/rating_change_form.html"
     actions = ["finalise"]
 

@@ -34,6 +34,7 @@ from .rules import (
     compile_rule,
     event_column,
     grade_for,
+    input_columns,
     tenths,
 )
 
@@ -67,9 +68,11 @@ class CompiledStandard:
     a_min: int
     indicators: tuple[CompiledIndicator, ...]
     vetoes: tuple[CompiledVeto, ...]
+    inputs: tuple[str, ...]  # what the indicators read: the layout of Rating.inputs
 
 
 def compile_standard(standard: EvaluationStandard) -> CompiledStandard:
+    rows = list(standard.indicators.order_by("sort_order", "code"))
     indicators = tuple(
         CompiledIndicator(
             i.code,
@@ -79,7 +82,7 @@ def compile_standard(standard: EvaluationStandard) -> CompiledStandard:
             dict(i.params),
             i.rule,
         )
-        for i in standard.indicators.order_by("sort_order", "code")
+        for i in rows
     )
     vetoes = tuple(
         CompiledVeto(f"veto_{index}", v.kind, dict(v.params), v.description)
@@ -88,6 +91,7 @@ def compile_standard(standard: EvaluationStandard) -> CompiledStandard:
     return CompiledStandard(
         standard.pk, standard.subject_type, tenths(standard.aaa_min), tenths(standard.aa_min),
         tenths(standard.a_min), indicators, vetoes,
+        input_columns(standard.subject_type, rows),
     )  # fmt: skip
 
 
@@ -127,12 +131,24 @@ def _veto_filters(vetoes: tuple[CompiledVeto, ...], params: dict) -> list[str]:
     return columns
 
 
-def _events_table(fk: str, vetoes, params: dict) -> tuple[str, list[str]]:
+def _event_columns(compiled: CompiledStandard) -> list[tuple[str, str]]:
+    """(kind, severity) of the event counts the standard's indicators read, and no more:
+    every count is one more FILTER evaluated on each of the year's events."""
+    return [
+        (kind, severity)
+        for kind in EVENT_KINDS
+        for severity in SEVERITIES
+        if event_column(kind, severity) in compiled.inputs
+    ]
+
+
+def _events_table(fk: str, compiled: CompiledStandard, params: dict) -> tuple[str, list[str]]:
+    vetoes = compiled.vetoes
+    used = _event_columns(compiled)
     counts = [
         f"COUNT(*) FILTER (WHERE kind = '{kind}' AND severity = '{severity}') "
         f"AS {event_column(kind, severity)}"
-        for kind in EVENT_KINDS
-        for severity in SEVERITIES
+        for kind, severity in used
     ]
     veto_columns = _veto_filters(vetoes, params)
     select = ",\n    ".join(
@@ -154,7 +170,7 @@ def _events_table(fk: str, vetoes, params: dict) -> tuple[str, list[str]]:
   GROUP BY {fk}
 ) ev"""
     outer = [f"COALESCE(ev.{event_column(k, s)}, 0) AS {event_column(k, s)}"
-             for k in EVENT_KINDS for s in SEVERITIES]  # fmt: skip
+             for k, s in used]  # fmt: skip
     outer += ["ev.review_avg AS review_avg", "COALESCE(ev.review_count, 0) AS review_count"]
     outer += [f"COALESCE(ev.{v.column}, 0) AS {v.column}"
               for v in vetoes if v.kind == VetoRule.Kind.EVENT]  # fmt: skip
@@ -173,8 +189,8 @@ def _key_list_table(fk: str) -> str:
 VALID_ON = "(valid_to IS NULL OR valid_to >= %(as_of)s)"
 
 
-def enterprise_inputs_sql(vetoes, params: dict) -> str:
-    events, event_columns = _events_table("enterprise_id", vetoes, params)
+def enterprise_inputs_sql(compiled: CompiledStandard, params: dict) -> str:
+    events, event_columns = _events_table("enterprise_id", compiled, params)
     columns = ",\n  ".join(
         [
             "s.id AS subject_id",
@@ -227,8 +243,8 @@ ORDER BY s.id
 """
 
 
-def worker_inputs_sql(vetoes, params: dict) -> str:
-    events, event_columns = _events_table("worker_id", vetoes, params)
+def worker_inputs_sql(compiled: CompiledStandard, params: dict) -> str:
+    events, event_columns = _events_table("worker_id", compiled, params)
     columns = ",\n  ".join(
         [
             "s.id AS subject_id",
@@ -271,7 +287,8 @@ LEFT JOIN {_key_list_table("worker_id")} ON kl.subject_id = s.id
 WHERE s.id >= %(low)s AND s.id < %(high)s
   AND EXISTS (
     SELECT 1 FROM registry_employment e
-    WHERE e.worker_id = s.id AND e.started_on <= %(year_end)s
+    WHERE e.worker_id = s.id AND e.worker_id >= %(low)s AND e.worker_id < %(high)s
+      AND e.started_on <= %(year_end)s
       AND (e.ended_on IS NULL OR e.ended_on >= %(year_start)s))
 ORDER BY s.id
 """
@@ -298,8 +315,8 @@ def _inputs_query(
         "fresh_after": ops.adapt_datetimefield_value(fresh_after),
     }
     if compiled.subject_type == SubjectType.ENTERPRISE:
-        return enterprise_inputs_sql(compiled.vetoes, params), params
-    return worker_inputs_sql(compiled.vetoes, params), params
+        return enterprise_inputs_sql(compiled, params), params
+    return worker_inputs_sql(compiled, params), params
 
 
 def inputs_for_range(
@@ -325,6 +342,7 @@ class Result:
     vetoed: bool
     veto_reason: str
     explanation: list
+    inputs: list  # the values of CompiledStandard.inputs, as Rating.inputs stores them
 
     @property
     def dimensions(self) -> dict[str, Decimal]:
@@ -338,6 +356,11 @@ class Result:
 def points_text(value: int) -> str:
     """141 -> "14.1" (scores are never negative)."""
     return f"{value // 10}.{value % 10}"
+
+
+def stored_value(value):
+    """An input as JSON keeps it (a numeric average or sum becomes a float)."""
+    return float(value) if isinstance(value, Decimal) else value
 
 
 def score(compiled: CompiledStandard, inputs: dict) -> Result:
@@ -363,7 +386,21 @@ def score(compiled: CompiledStandard, inputs: dict) -> Result:
         vetoed=bool(reasons),
         veto_reason="；".join(reasons)[:200],
         explanation=explanation,
+        inputs=[stored_value(inputs.get(column)) for column in compiled.inputs],
     )
+
+
+def explanation_from_inputs(subject_type: str, indicators, values: list) -> list:
+    """[code, input as shown, points] per indicator, by applying the standard's rules again
+    to a rating's stored inputs. A standard is locked once a rating uses it, so this gives
+    what the engine computed. `indicators` are the standard's Indicator rows."""
+    ordered = sorted(indicators, key=lambda i: (i.sort_order, i.code))
+    inputs = dict(zip(input_columns(subject_type, ordered), values or [], strict=False))
+    explanation = []
+    for indicator in ordered:
+        points, shown = compile_rule(indicator.rule, indicator.weight, indicator.params)(inputs)
+        explanation.append([indicator.code, shown, points_text(points)])
+    return explanation
 
 
 # --- Writing ---------------------------------------------------------------------------------
@@ -371,7 +408,7 @@ def score(compiled: CompiledStandard, inputs: dict) -> Result:
 UPSERT = """
 INSERT INTO credit_rating (
   year, enterprise_id, worker_id, standard_id, run_id, compliance, quality, reputation,
-  commitment, total, grade, vetoed, veto_reason, explanation, status, computed_at)
+  commitment, total, grade, vetoed, veto_reason, explanation, inputs, status, computed_at)
 VALUES {rows}
 ON CONFLICT (year, {fk}) WHERE {fk} IS NOT NULL DO UPDATE SET
   standard_id = excluded.standard_id, run_id = excluded.run_id,
@@ -379,10 +416,10 @@ ON CONFLICT (year, {fk}) WHERE {fk} IS NOT NULL DO UPDATE SET
   reputation = excluded.reputation, commitment = excluded.commitment,
   total = excluded.total, grade = excluded.grade, vetoed = excluded.vetoed,
   veto_reason = excluded.veto_reason, explanation = excluded.explanation,
-  computed_at = excluded.computed_at
+  inputs = excluded.inputs, computed_at = excluded.computed_at
 WHERE credit_rating.status = 'draft'
 """
-ROW = "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 'draft', %s)"
+ROW = "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '[]', %s, 'draft', %s)"
 # Rows per INSERT: 15 parameters each stays far below both databases' parameter limits.
 UPSERT_BATCH = 1000
 
@@ -411,7 +448,7 @@ def upsert_ratings(
             r.grade,
             r.vetoed,
             r.veto_reason,
-            json_field.get_db_prep_value(r.explanation, connection),
+            json_field.get_db_prep_value(r.inputs, connection),
             computed_at,
         )
         for r in results
@@ -424,15 +461,68 @@ def upsert_ratings(
     return len(rows)
 
 
+def inputs_table_name(run_id: int, subject_type: str) -> str:
+    """The run's inputs of one subject type, materialised once (PostgreSQL only)."""
+    return f"credit_rating_inputs_{int(run_id)}_{SubjectType(subject_type).value}"
+
+
+def inputs_table_build(
+    compiled: CompiledStandard, *, year: int, as_of: date, table: str, low: int, high: int
+) -> None:
+    """Aggregate the inputs of every subject in [low, high) into `table` with one statement.
+
+    One pass over each input table (a hash aggregation over all the credit events, run in
+    parallel by PostgreSQL) instead of one pass per chunk; the chunks then read their id
+    range from it. UNLOGGED: it is scratch data, rebuilt if a crash empties it (the marker
+    row, subject_id 0, is then gone too; ids start at 1)."""
+    sql, params = _inputs_query(compiled, year, as_of, low, high)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        cursor.execute(f"CREATE UNLOGGED TABLE {table} AS {sql}", params)
+        cursor.execute(f"INSERT INTO {table} (subject_id) VALUES (0)")
+        cursor.execute(f"CREATE UNIQUE INDEX ON {table} (subject_id)")
+        cursor.execute(f"ANALYZE {table}")
+
+
+def inputs_table_ready(table: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [table])
+        if not cursor.fetchone()[0]:
+            return False
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE subject_id = 0)")
+        return cursor.fetchone()[0]
+
+
+def inputs_table_drop(table: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+
+
 def rate_range(
-    compiled: CompiledStandard, *, year: int, as_of: date, low: int, high: int, run_id, now
+    compiled: CompiledStandard,
+    *,
+    year: int,
+    as_of: date,
+    low: int,
+    high: int,
+    run_id,
+    now,
+    inputs_table: str | None = None,
 ) -> int:
-    """Rate every subject of one id range; returns how many there were."""
+    """Rate every subject of one id range; returns how many there were.
+
+    With `inputs_table` (PostgreSQL, built by `inputs_table_build`) the range's inputs are
+    read from it; otherwise they are aggregated for the range here."""
     if connection.vendor == "postgresql":
         # The rules compiled to SQL: one INSERT … SELECT, no row through Python.
         from .engine_sql import rate_range_sql
 
         inputs_sql, params = _inputs_query(compiled, year, as_of, low, high)
+        if inputs_table:
+            inputs_sql = (
+                f"SELECT * FROM {inputs_table} "
+                "WHERE subject_id >= %(low)s AND subject_id < %(high)s"
+            )
         sql = rate_range_sql(
             compiled, inputs_sql, year=year, run_id=run_id,
             now=connection.ops.adapt_datetimefield_value(now), params=params,

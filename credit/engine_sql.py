@@ -10,10 +10,8 @@ Only constants, column names and numbers computed here are formatted into the SQ
 texts that staff edit (codes, veto descriptions) and every value are query parameters.
 """
 
-from .models import EventKind, Indicator, Severity, SubjectType, VetoRule
+from .models import EventKind, Indicator, SubjectType, VetoRule
 from .rules import SEVERITIES, _ratio, event_column, tenths
-
-SEVERITY_LABELS = {s: Severity(s).label for s in SEVERITIES}
 
 
 class _Parameters:
@@ -44,121 +42,81 @@ def _event_sums(params: dict) -> tuple[dict[str, str], str]:
     return per_severity, total
 
 
-def _describe_sql(per_severity: dict[str, str], total: str) -> str:
-    parts = ", ".join(
-        f"CASE WHEN ({expression}) > 0 THEN '{SEVERITY_LABELS[s]}' || ({expression}) END"
-        for s, expression in per_severity.items()
-    )
-    return (
-        f"CASE WHEN ({total}) = 0 THEN '0条' "
-        f"ELSE ({total}) || '条（' || CONCAT_WS('、', {parts}) || '）' END"
-    )
-
-
-def _rule_sql(indicator, subject_type: str) -> tuple[str, str]:
-    """(points in tenths, shown text) as SQL expressions over the inputs row `i`."""
+def _rule_sql(indicator, subject_type: str) -> str:
+    """The points (in tenths) as an SQL expression over the inputs row `i`."""
     weight, params, rule = tenths(indicator.weight), indicator.params or {}, indicator.kind
     if rule == Indicator.Rule.DOCUMENT_VALIDITY:
         documents = params.get("documents", "qualifications")
         if documents == "qualifications":
             ratio = "i.quals_valid::numeric / NULLIF(i.quals_total, 0)"
-            points = (
+            return (
                 f"CASE WHEN i.licence_valid = 1 THEN COALESCE({_ratio_points(weight, ratio)}, 0)"
                 " ELSE 0 END"
             )
-            shown = (
-                "CASE WHEN i.licence_valid = 1 THEN '有效证照' || i.quals_valid || '/' || "
-                "i.quals_total ELSE '无有效营业执照' END"
-            )
-            return points, shown
-        column, label = {
-            "health": ("health_valid", "有效健康证"),
-            "background": ("background_passed", "无犯罪记录核查通过"),
-            "skills": ("has_skill", "技能等级证书"),
-        }[documents]
-        return (
-            f"CASE WHEN i.{column} = 1 THEN {weight} ELSE 0 END",
-            f"CASE WHEN i.{column} = 1 THEN '有{label}' ELSE '无{label}' END",
-        )
+        column = {"health": "health_valid", "background": "background_passed",
+                  "skills": "has_skill"}[documents]  # fmt: skip
+        return f"CASE WHEN i.{column} = 1 THEN {weight} ELSE 0 END"
     if rule == Indicator.Rule.STAFF_HEALTH:
         empty = _ratio(weight, float(params.get("empty", 0.5)))
         ratio = "i.staff_health_valid::numeric / i.staff_total"
-        return (
-            f"CASE WHEN i.staff_total = 0 THEN {empty} ELSE {_ratio_points(weight, ratio)} END",
-            "CASE WHEN i.staff_total = 0 THEN '无在职人员' "
-            "ELSE i.staff_health_valid || '/' || i.staff_total || '人持有效健康证' END",
-        )
+        return f"CASE WHEN i.staff_total = 0 THEN {empty} ELSE {_ratio_points(weight, ratio)} END"
     if rule == Indicator.Rule.EVENT_DEDUCTION:
-        per_severity, total = _event_sums(params)
+        per_severity, _ = _event_sums(params)
         per = {s: tenths(str(params.get("points", {}).get(s, 0))) for s in SEVERITIES}
         deduction = " + ".join(
             f"{per[s]} * ({expression})" for s, expression in per_severity.items()
         )
-        return f"GREATEST(0, {weight} - ({deduction}))", _describe_sql(per_severity, total)
+        return f"GREATEST(0, {weight} - ({deduction}))"
     if rule == Indicator.Rule.EVENT_BONUS:
         _, total = _event_sums(params)
         each = tenths(str(params.get("points_per_event", 1)))
-        return f"LEAST({weight}, {each} * ({total}))", f"({total}) || '项'"
+        return f"LEAST({weight}, {each} * ({total}))"
     if rule == Indicator.Rule.REVIEW_AVERAGE:
         minimum = int(params.get("min_reviews", 3))
         default = _ratio(weight, float(params.get("default_ratio", 0.8)))
         return (
             f"CASE WHEN i.review_count < {minimum} THEN {default} "
-            f"ELSE {_ratio_points(weight, '(i.review_avg - 1) / 4')} END",
-            f"CASE WHEN i.review_count < {minimum} THEN '评价' || i.review_count || "
-            f"'条，不足{minimum}条按默认' ELSE '平均' || "
-            "TO_CHAR(ROUND(i.review_avg, 2), 'FM999999990.00') || '分（' || i.review_count "
-            "|| '条）' END",
+            f"ELSE {_ratio_points(weight, '(i.review_avg - 1) / 4')} END"
         )
     if rule == Indicator.Rule.TRAINING_HOURS:
         target = float(params.get("target", 24)) or 1.0
-        goal = f"{target:g}"
         if subject_type == SubjectType.ENTERPRISE:
             per_head = "(i.staff_training_hours::numeric / NULLIF(i.staff_total, 0))"
-            return (
-                f"COALESCE({_ratio_points(weight, f'{per_head} / {target!r}')}, 0)",
-                f"'人均' || TO_CHAR(ROUND(COALESCE({per_head}, 0), 1), 'FM999999990.0') || "
-                f"'学时（目标{goal}）'",
-            )
-        hours = "i.training_hours::numeric"
-        return (
-            _ratio_points(weight, f"{hours} / {target!r}"),
-            f"TO_CHAR(ROUND({hours}, 1), 'FM999999990.0') || '学时（目标{goal}）'",
-        )
+            return f"COALESCE({_ratio_points(weight, f'{per_head} / {target!r}')}, 0)"
+        return _ratio_points(weight, f"i.training_hours::numeric / {target!r}")
     if rule == Indicator.Rule.RECORD_FRESHNESS:
-        return (
-            f"CASE WHEN i.confirmed_recent = 1 THEN {weight} ELSE 0 END",
-            "CASE WHEN i.confirmed_recent = 1 THEN '12个月内已核实' ELSE '超过12个月未核实' END",
-        )
+        return f"CASE WHEN i.confirmed_recent = 1 THEN {weight} ELSE 0 END"
     if rule == Indicator.Rule.COMPLETENESS:
-        return (
-            _ratio_points(weight, "i.completeness / 100.0"),
-            "'完整度' || i.completeness || '%%'",
-        )
+        return _ratio_points(weight, "i.completeness / 100.0")
     raise ValueError(f"no SQL for rule {rule}")
 
 
+# "OFFSET 0" keeps PostgreSQL from merging a subquery into the one above it: merged, each
+# reference to a points column would repeat its whole expression (the total, used five
+# times, would evaluate every rule five times per row).
 UPSERT_SELECT = """
-WITH i AS ({inputs}),
+WITH i AS MATERIALIZED ({inputs}),
 scored AS (
-  SELECT i.subject_id, {points}, {vetoes}
+  SELECT i.*, {points}, {vetoes}
   FROM i
+  OFFSET 0
 ),
 computed AS (
-  SELECT subject_id, {dimension_sums}, {total} AS total, {explanation} AS explanation,
+  SELECT subject_id, {dimension_sums}, {total} AS total, {inputs_vector} AS inputs,
     {vetoed} AS vetoed, LEFT(CONCAT_WS('；', {reasons}), 200) AS veto_reason
-  FROM scored s JOIN i USING (subject_id)
+  FROM scored AS i
+  OFFSET 0
 ),
 written AS (
   INSERT INTO credit_rating (
     year, enterprise_id, worker_id, standard_id, run_id, compliance, quality, reputation,
-    commitment, total, grade, vetoed, veto_reason, explanation, status, computed_at)
+    commitment, total, grade, vetoed, veto_reason, explanation, inputs, status, computed_at)
   SELECT %(year)s, {enterprise_id}, {worker_id}, %(standard_id)s, %(run_id)s,
     compliance::numeric / 10, quality::numeric / 10, reputation::numeric / 10,
     commitment::numeric / 10, total::numeric / 10,
     CASE WHEN vetoed THEN 'B' WHEN total >= {aaa} THEN 'AAA' WHEN total >= {aa} THEN 'AA'
          WHEN total >= {a} THEN 'A' ELSE 'B' END,
-    vetoed, veto_reason, explanation, 'draft', %(now)s
+    vetoed, veto_reason, '[]', inputs, 'draft', %(now)s
   FROM computed
   ON CONFLICT ({fk}, year) WHERE {fk} IS NOT NULL DO UPDATE SET
     standard_id = excluded.standard_id, run_id = excluded.run_id,
@@ -166,7 +124,7 @@ written AS (
     reputation = excluded.reputation, commitment = excluded.commitment,
     total = excluded.total, grade = excluded.grade, vetoed = excluded.vetoed,
     veto_reason = excluded.veto_reason, explanation = excluded.explanation,
-    computed_at = excluded.computed_at
+    inputs = excluded.inputs, computed_at = excluded.computed_at
   WHERE credit_rating.status = 'draft'
   RETURNING 1
 )
@@ -179,32 +137,26 @@ def rate_range_sql(compiled, inputs: str, *, year: int, run_id, now, params: dic
     values are already in `params`."""
     add = _Parameters(params)
     indicators = list(compiled.indicators)
-    points, texts = [], []
-    for index, indicator in enumerate(indicators):
-        points_sql, shown_sql = _rule_sql(indicator, compiled.subject_type)
-        points.append(f"({points_sql}) AS p{index}")
-        texts.append((indicator.code, shown_sql, f"s.p{index}"))
+    points = [
+        f"({_rule_sql(indicator, compiled.subject_type)}) AS p{index}"
+        for index, indicator in enumerate(indicators)
+    ]
     veto_columns, reasons, hits = [], [], []
     for index, veto in enumerate(compiled.vetoes):
         source = "i.key_list = 1" if veto.kind == VetoRule.Kind.KEY_LIST else f"i.{veto.column} > 0"
         veto_columns.append(f"({source}) AS v{index}")
-        reasons.append(f"CASE WHEN s.v{index} THEN {add(veto.description)} END")
-        hits.append(f"s.v{index}")
+        reasons.append(f"CASE WHEN i.v{index} THEN {add(veto.description)} END")
+        hits.append(f"i.v{index}")
     dimensions = {}
     for index, indicator in enumerate(indicators):
-        dimensions.setdefault(indicator.dimension, []).append(f"s.p{index}")
+        dimensions.setdefault(indicator.dimension, []).append(f"i.p{index}")
     dimension_sums = ", ".join(
         f"({' + '.join(dimensions.get(name, ['0']))}) AS {name}"
         for name in ("compliance", "quality", "reputation", "commitment")
     )
-    total = " + ".join(f"s.p{index}" for index in range(len(indicators))) or "0"
-    explanation = "jsonb_build_array({})".format(
-        ", ".join(
-            f"jsonb_build_array({add(code)}::text, {shown}, "
-            f"({column} / 10)::text || '.' || ({column} %% 10)::text)"
-            for code, shown, column in texts
-        )
-    )
+    total = " + ".join(f"i.p{index}" for index in range(len(indicators))) or "0"
+    # The inputs the indicators read, kept so that the explanation can be shown later.
+    inputs_vector = f"jsonb_build_array({', '.join(f'i.{c}' for c in compiled.inputs)})"
     enterprise = compiled.subject_type == SubjectType.ENTERPRISE
     params.update(year=year, standard_id=compiled.standard_id, run_id=run_id, now=now)
     return UPSERT_SELECT.format(
@@ -213,7 +165,7 @@ def rate_range_sql(compiled, inputs: str, *, year: int, run_id, now, params: dic
         vetoes=", ".join(veto_columns) or "FALSE AS no_veto",
         dimension_sums=dimension_sums,
         total=total,
-        explanation=explanation,
+        inputs_vector=inputs_vector,
         vetoed=" OR ".join(hits) or "FALSE",
         reasons=", ".join(reasons) or "NULL",
         enterprise_id="subject_id" if enterprise else "NULL",

@@ -437,13 +437,18 @@ class Rating(SubjectMixin):
         FINAL = "final", "已确定"
 
     year = models.PositiveSmallIntegerField("评价年度")
-    # Few indexes on purpose: the engine writes a year's ratings in bulk.
+    # Few indexes on purpose: the engine writes a year's ratings in bulk. For the same
+    # reason the standard and the run are not checked by the database on every row (a
+    # foreign-key check per inserted rating cost more than the insert itself): the engine
+    # writes both from the run row it holds, a standard in use is locked and PROTECTed,
+    # and deleting a run sets its ratings' run to NULL (both enforced by Django).
     standard = models.ForeignKey(
         EvaluationStandard,
         verbose_name="评价标准",
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     run = models.ForeignKey(
         RatingRun,
@@ -453,6 +458,7 @@ class Rating(SubjectMixin):
         blank=True,
         related_name="ratings",
         db_index=False,
+        db_constraint=False,
     )
     compliance = models.DecimalField("经营合规", max_digits=5, decimal_places=1)
     quality = models.DecimalField("服务质量", max_digits=5, decimal_places=1)
@@ -462,13 +468,17 @@ class Rating(SubjectMixin):
     grade = models.CharField("等级", max_length=3, choices=Grade.choices)
     vetoed = models.BooleanField("一票否决", default=False)
     veto_reason = models.CharField("否决原因", max_length=200, blank=True)
-    explanation = models.JSONField("评分明细", default=list)
+    # Ratings computed before the engine stored inputs keep [code, shown, points] rows here.
+    explanation = models.JSONField("评分明细", default=list, blank=True)
+    # The values the standard's indicators read (credit.rules.input_columns gives their
+    # names): the explanation is the rules applied to them again when it is shown.
+    inputs = models.JSONField("评分输入值", default=list, blank=True)
     status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.DRAFT)
     computed_at = models.DateTimeField("计算时间")
     publicity_starts_on = models.DateField("公示开始", null=True, blank=True)
     publicity_ends_on = models.DateField("公示截止", null=True, blank=True)
     finalised_at = models.DateTimeField("确定时间", null=True, blank=True)
-    history = HistoricalRecords(excluded_fields=["explanation"])
+    history = HistoricalRecords(excluded_fields=["explanation", "inputs"])
 
     class Meta:
         verbose_name = "信用评价结果"

@@ -200,6 +200,43 @@ FACTORIES = {
 }
 
 
+def rule_inputs(rule: str, params: dict, subject_type: str) -> tuple[str, ...]:
+    """The inputs a rule reads, by name: what a rating stores to be explained again."""
+    params = params or {}
+    if rule == Indicator.Rule.DOCUMENT_VALIDITY:
+        documents = params.get("documents", "qualifications")
+        if documents == "qualifications":
+            return ("licence_valid", "quals_valid", "quals_total")
+        return ({"health": "health_valid", "background": "background_passed",
+                 "skills": "has_skill"}[documents],)  # fmt: skip
+    if rule == Indicator.Rule.STAFF_HEALTH:
+        return ("staff_health_valid", "staff_total")
+    if rule in (Indicator.Rule.EVENT_DEDUCTION, Indicator.Rule.EVENT_BONUS):
+        return tuple(column for column, _ in _event_columns(params))
+    if rule == Indicator.Rule.REVIEW_AVERAGE:
+        return ("review_avg", "review_count")
+    if rule == Indicator.Rule.TRAINING_HOURS:
+        # The rule tells an enterprise (hours per head) by the presence of staff_total.
+        if subject_type == "enterprise":
+            return ("staff_training_hours", "staff_total")
+        return ("training_hours",)
+    if rule == Indicator.Rule.RECORD_FRESHNESS:
+        return ("confirmed_recent",)
+    if rule == Indicator.Rule.COMPLETENESS:
+        return ("completeness",)
+    raise ValueError(f"unknown rule {rule}")
+
+
+def input_columns(subject_type: str, indicators) -> tuple[str, ...]:
+    """The inputs every indicator of a standard reads, each once, in a fixed order (the
+    indicators' order, then first use): the layout of a rating's stored inputs.
+    `indicators` are Indicator rows or anything with `rule`, `params`, `sort_order`, `code`."""
+    columns: dict[str, None] = {}
+    for indicator in sorted(indicators, key=lambda i: (i.sort_order, i.code)):
+        columns.update(dict.fromkeys(rule_inputs(indicator.rule, indicator.params, subject_type)))
+    return tuple(columns)
+
+
 def compile_rule(rule: str, weight, params: dict) -> RuleFunction:
     """The scoring function of one indicator; `weight` in points (e.g. Decimal("10.0"))."""
     return FACTORIES[rule](tenths(weight), params or {})

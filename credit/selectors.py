@@ -17,6 +17,7 @@ from django.utils import timezone
 from registry.models import Employment, Enterprise, Worker
 from registry.validators import clean_uscc
 
+from .engine import explanation_from_inputs
 from .models import (
     GRADE_ORDER,
     CreditEvent,
@@ -401,14 +402,22 @@ def _threshold(standard: EvaluationStandard, grade: str) -> Decimal:
 
 
 def rating_explanation(rating: Rating, *, top: int = EXPLANATION_TOP_LOSSES) -> RatingExplanation:
-    """Join a rating's stored explanation ([code, shown input, points] per indicator) with its
-    standard's indicators, and say in plain Chinese what would raise the grade.
+    """Explain a rating indicator by indicator ([code, shown input, points], the standard's
+    rules applied again to the rating's stored inputs, or the rows stored by an earlier
+    engine) with the standard's indicators, and say in plain Chinese what would raise the
+    grade.
 
     One query (the indicators) when `rating.standard` is already loaded."""
     standard = rating.standard
     indicators = {i.code: i for i in Indicator.objects.filter(standard_id=rating.standard_id)}
+    if rating.inputs:
+        explained = explanation_from_inputs(
+            standard.subject_type, indicators.values(), rating.inputs
+        )
+    else:
+        explained = rating.explanation or []
     rows = []
-    for code, shown, points in rating.explanation or []:
+    for code, shown, points in explained:
         indicator = indicators.get(code)
         rows.append(
             ExplanationRow(

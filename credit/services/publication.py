@@ -185,6 +185,7 @@ RECOMPUTED_FIELDS = [
     "vetoed",
     "veto_reason",
     "explanation",
+    "inputs",
     "computed_at",
 ]
 

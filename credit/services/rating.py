@@ -4,7 +4,7 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Max, Min
 from django.utils import timezone
 
@@ -17,6 +17,8 @@ from ..models import EvaluationStandard, Rating, RatingChunk, RatingRun, Subject
 logger = logging.getLogger(__name__)
 
 SUBJECT_MODELS = {SubjectType.ENTERPRISE: Enterprise, SubjectType.WORKER: Worker}
+# First key of the advisory lock that serialises building a run's inputs table.
+INPUTS_LOCK = 4_027_001
 
 
 def active_standard(year: int, subject_type: str) -> EvaluationStandard:
@@ -86,14 +88,67 @@ def rating_run_start(*, actor, year: int, chunk_size: int | None = None) -> Rati
 def rating_run_enqueue(run: RatingRun) -> None:
     from ..tasks import rate_chunk
 
-    chunk_ids = list(run.chunks.filter(done_at__isnull=True).values_list("pk", flat=True))
+    chunks = list(
+        run.chunks.filter(done_at__isnull=True).order_by("pk").values_list("pk", "subject_type")
+    )
+    # The first chunk of each subject type goes first: with several workers, the inputs of
+    # the enterprises and of the workers are then materialised at the same time.
+    firsts = list({subject_type: pk for pk, subject_type in reversed(chunks)}.values())
+    chunk_ids = firsts + [pk for pk, _ in chunks if pk not in firsts]
     for chunk_id in chunk_ids:
         rate_chunk.apply_async(args=[chunk_id], queue=settings.CELERY_BULK_QUEUE)
+
+
+def _run_inputs_prepare(chunk_id: int) -> str | None:
+    """On PostgreSQL, make sure the run's inputs of the chunk's subject type are
+    materialised (the first chunk of that type builds them, the others wait for it), and
+    return the table's name. Built in its own transaction, before the chunk's."""
+    if connection.vendor != "postgresql":
+        return None
+    chunk = (
+        RatingChunk.objects.select_related("run__enterprise_standard", "run__worker_standard")
+        .filter(pk=chunk_id, done_at__isnull=True)
+        .first()
+    )
+    if chunk is None or chunk.run.status == RatingRun.Status.DONE:
+        return None
+    run = chunk.run
+    table = engine.inputs_table_name(run.pk, chunk.subject_type)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            # One builder per run and subject type; the others wait here, then find it.
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)",
+                [INPUTS_LOCK, run.pk * 2 + (chunk.subject_type == SubjectType.WORKER)],
+            )
+        if engine.inputs_table_ready(table):
+            return table
+        if RatingRun.objects.filter(pk=run.pk, status=RatingRun.Status.DONE).exists():
+            return None
+        jit_off()
+        bounds = run.chunks.filter(subject_type=chunk.subject_type).aggregate(
+            low=Min("low"), high=Max("high")
+        )
+        engine.inputs_table_build(
+            engine.compile_standard(_chunk_standard(chunk)), year=run.year,
+            as_of=engine.evaluation_date(run.year, timezone.localdate()), table=table,
+            low=bounds["low"], high=bounds["high"],
+        )  # fmt: skip
+    return table
+
+
+def _chunk_standard(chunk: RatingChunk) -> EvaluationStandard:
+    # The standards were fixed (and locked) when the run started.
+    run = chunk.run
+    if chunk.subject_type == SubjectType.ENTERPRISE:
+        return run.enterprise_standard
+    return run.worker_standard
 
 
 def rating_chunk_compute(*, chunk_id: int) -> bool:
     """Compute one chunk. Idempotent: a chunk already done (a redelivered task) is skipped,
     and a chunk interrupted half-way left nothing behind (one transaction)."""
+    inputs_table = _run_inputs_prepare(chunk_id)
     with transaction.atomic():
         # Lock the chunk row only ("of self"): a plain FOR UPDATE would also lock the joined
         # run row, and with SKIP LOCKED a second worker would then skip its own chunk.
@@ -111,17 +166,13 @@ def rating_chunk_compute(*, chunk_id: int) -> bool:
             RatingRun.objects.filter(pk=run.pk, status=RatingRun.Status.PENDING).update(
                 status=RatingRun.Status.RUNNING, started_at=timezone.now()
             )
-        # The standards were fixed (and locked) when the run started.
-        standard = (
-            run.enterprise_standard
-            if chunk.subject_type == SubjectType.ENTERPRISE
-            else run.worker_standard
-        )
-        compiled = engine.compile_standard(standard)
+        compiled = engine.compile_standard(_chunk_standard(chunk))
         as_of = engine.evaluation_date(run.year, timezone.localdate())
+        if inputs_table and not engine.inputs_table_ready(inputs_table):
+            inputs_table = None  # emptied by a crash since: aggregate this range here
         count = engine.rate_range(
             compiled, year=run.year, as_of=as_of, low=chunk.low, high=chunk.high,
-            run_id=run.pk, now=timezone.now(),
+            run_id=run.pk, now=timezone.now(), inputs_table=inputs_table,
         )  # fmt: skip
         chunk.done_at = timezone.now()
         chunk.subjects = count
@@ -140,6 +191,9 @@ def _finish_if_complete(run_id: int) -> None:
     # Draft ratings of the year that this run did not produce belong to subjects no
     # longer active (deregistered, left the trade): they are withdrawn.
     Rating.objects.filter(year=run.year, status=Rating.Status.DRAFT).exclude(run=run).delete()
+    if connection.vendor == "postgresql":
+        for subject_type in SubjectType.values:
+            engine.inputs_table_drop(engine.inputs_table_name(run.pk, subject_type))
     run.status = RatingRun.Status.DONE
     run.finished_at = timezone.now()
     run.subjects_total = run.subjects_done
@@ -193,6 +247,7 @@ def rating_subject_recompute(*, rating: Rating) -> Rating:
     rating.grade = result.grade
     rating.vetoed = result.vetoed
     rating.veto_reason = result.veto_reason
-    rating.explanation = result.explanation
+    rating.explanation = []
+    rating.inputs = result.inputs
     rating.computed_at = timezone.now()
     return rating

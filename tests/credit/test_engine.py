@@ -183,7 +183,7 @@ def test_rerun_and_redelivered_chunk_leave_one_identical_rating():
     a_good_enterprise()
     rating_run_year(actor=None, year=YEAR, sync=True)
     first = list(Rating.objects.order_by("pk").values_list(
-        "enterprise_id", "worker_id", "total", "grade", "explanation"))  # fmt: skip
+        "enterprise_id", "worker_id", "total", "grade", "inputs"))  # fmt: skip
 
     rating_run_year(actor=None, year=YEAR, sync=True)  # a re-run
     run = rating_run_start(actor=None, year=YEAR)
@@ -203,7 +203,7 @@ def test_rerun_and_redelivered_chunk_leave_one_identical_rating():
     assert run.status == "done" and run.chunks_done == run.chunks_total == 2
 
     second = list(Rating.objects.order_by("pk").values_list(
-        "enterprise_id", "worker_id", "total", "grade", "explanation"))  # fmt: skip
+        "enterprise_id", "worker_id", "total", "grade", "inputs"))  # fmt: skip
     assert first == second
     assert Rating.objects.count() == 3
 
@@ -253,13 +253,14 @@ def test_two_workers_computing_chunks_of_one_run_do_not_skip_each_other(default_
 
 def test_the_sql_rules_agree_with_the_python_rules_on_every_subject():
     """The PostgreSQL path compiles the rules to SQL; the Python rules are the reference."""
-    from credit.engine import rate_range
+    from credit.engine import explanation_from_inputs, rate_range
     from credit.management.commands.generate_synthetic import generate
 
     generate(enterprises=60, workers=600, inputs=12_000, year=YEAR)
     a_good_enterprise()
     as_of = evaluation_date(YEAR, datetime.date(2025, 11, 20))
     now = datetime.datetime(2025, 11, 20, 10, tzinfo=datetime.UTC)
+    compiled_rows = {t: list(standard(t).indicators.all()) for t in SubjectType.values}
     for subject_type, model in (("enterprise", "enterprise"), ("worker", "worker")):
         compiled = compile_standard(standard(subject_type))
         python = {
@@ -280,4 +281,52 @@ def test_the_sql_rules_agree_with_the_python_rules_on_every_subject():
             )  # fmt: skip
             assert rating.grade == expected.grade
             assert (rating.vetoed, rating.veto_reason) == (expected.vetoed, expected.veto_reason)
-            assert rating.explanation == expected.explanation
+            assert rating.inputs == expected.inputs
+            # Shown later, the stored inputs give the explanation the Python rules gave.
+            assert (
+                explanation_from_inputs(subject_type, compiled_rows[subject_type], rating.inputs)
+                == expected.explanation
+            )
+
+
+def test_a_run_materialises_its_inputs_once_and_drops_them_when_done():
+    from django.db import connection
+
+    from credit.engine import inputs_table_name
+
+    enterprise = a_good_enterprise()
+    run = rating_run_start(actor=None, year=YEAR, chunk_size=1)
+    chunks = list(RatingChunk.objects.filter(run=run, subject_type="worker").order_by("low"))
+    table = inputs_table_name(run.pk, "worker")
+    assert rating_chunk_compute(chunk_id=chunks[0].pk) is True
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE subject_id > 0")
+        assert cursor.fetchone()[0] == 2  # both workers, built by the first chunk
+        # A crash empties an unlogged table: the next chunk must not rate nobody.
+        cursor.execute(f"TRUNCATE {table}")
+    for chunk in RatingChunk.objects.filter(run=run).exclude(pk=chunks[0].pk):
+        rating_chunk_compute(chunk_id=chunk.pk)
+    run.refresh_from_db()
+    assert run.status == "done" and run.subjects_done == 3
+    assert Rating.objects.filter(run=run).count() == 3
+    assert Rating.objects.get(enterprise=enterprise).inputs
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s), to_regclass(%s)",
+                       [table, inputs_table_name(run.pk, "enterprise")])  # fmt: skip
+        assert cursor.fetchone() == (None, None)
+
+
+def test_a_recomputed_rating_is_explained_from_its_new_inputs():
+    from credit.selectors import rating_explanation
+    from credit.services import rating_subject_recompute
+
+    enterprise = a_good_enterprise()
+    rating_run_year(actor=None, year=YEAR, sync=True)
+    rating = Rating.objects.select_related("standard").get(enterprise=enterprise)
+    before = {row.code: row for row in rating_explanation(rating).rows}
+    assert before["E-C3"].shown == "0条" and before["E-C3"].points == 10
+    CreditEventFactory(enterprise=enterprise, kind=EventKind.PENALTY, severity=Severity.GENERAL)
+    rating = rating_subject_recompute(rating=rating)
+    after = {row.code: row for row in rating_explanation(rating).rows}
+    assert after["E-C3"].shown == "1条（一般1）" and after["E-C3"].points == 5
+    assert sum(row.points for row in after.values()) == rating.total
