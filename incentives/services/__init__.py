@@ -20,7 +20,6 @@ from .residents import (
     membership_verify,
     resident_find,
     resident_register,
-    resident_reveal_id_number,
     resident_verify,
 )
 from .support import application_submit, application_transition, programme_save
@@ -45,7 +44,6 @@ __all__ = [
     "redemption_record",
     "resident_find",
     "resident_register",
-    "resident_reveal_id_number",
     "resident_verify",
     "residents_credit_refresh",
     "special_group_save",

@@ -7,13 +7,12 @@ look-ups and the dishonesty-list match, a masked copy and the last four characte
 the resident gives at the enterprise together with their mobile number.
 """
 
-from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from registry import personal_data
-from registry.models import Enterprise, PersonalDataAccess
+from registry.models import Enterprise
 from registry.services.documents import uploads_sanitise
 from registry.validators import IdentityNumber, clean_id_number, clean_mobile
 
@@ -125,26 +124,6 @@ def resident_find(*, mobile: str, id_last4: str) -> Resident:
             code="not_found",
         )
     return resident
-
-
-def resident_reveal_id_number(*, actor, resident: Resident, reason: str, ip_address=None) -> str:
-    """The full ID number, for holders of `registry.reveal_id_number`; logged like a
-    worker's (个人信息查看记录)."""
-    if not actor.has_perm("registry.reveal_id_number"):
-        raise PermissionDenied("您没有查看完整身份证号的权限。")
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "请填写查看事由。"})
-    PersonalDataAccess.objects.create(
-        user=actor,
-        content_type=ContentType.objects.get_for_model(Resident),
-        object_id=resident.pk,
-        subject_label=resident.name,
-        field="身份证号",
-        reason=reason[:200],
-        ip_address=ip_address,
-    )
-    return personal_data.decrypt(resident.id_number_encrypted)
 
 
 # --- Special groups ----------------------------------------------------------------------
