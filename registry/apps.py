@@ -6,6 +6,7 @@ class RegistryConfig(AppConfig):
     verbose_name = "档案管理"
 
     def ready(self) -> None:
-        from . import dossier_sections
+        from . import dossier_sections, portal_cards
 
         dossier_sections.register()
+        portal_cards.register()

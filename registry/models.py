@@ -16,7 +16,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .files import validate_image_upload, validate_upload
-from .validators import validate_phone, validate_uscc
+from .validators import validate_mobile, validate_phone, validate_uscc
 
 ETHNICITIES = [
     "汉族", "藏族", "回族", "蒙古族", "土族", "东乡族", "保安族", "撒拉族", "裕固族", "满族",
@@ -627,3 +627,163 @@ class LedgerImport(models.Model):
         if not self.total_rows:
             return 0
         return min(100, self.processed_rows * 100 // self.total_rows)
+
+
+# --- The enterprise portal -----------------------------------------------------------------
+
+
+class PortalAccount(models.Model):
+    """A login of the enterprise portal (企业服务平台): one user, one enterprise. Portal users
+    are never staff; everything they see is scoped to `enterprise` (registry.portal)."""
+
+    class Role(models.TextChoices):
+        OWNER = "owner", "负责人"
+        STAFF = "staff", "工作人员"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="用户",
+        on_delete=models.CASCADE,
+        related_name="portal_account",
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name="企业",
+        on_delete=models.CASCADE,
+        related_name="portal_accounts",
+    )
+    role = models.CharField("角色", max_length=10, choices=Role.choices, default=Role.OWNER)
+    mobile = models.CharField(
+        "手机号码",
+        max_length=11,
+        unique=True,
+        validators=[validate_mobile],
+        help_text="可用手机号码代替用户名登录。",
+    )
+    created_at = models.DateTimeField("开通时间", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="开通人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "企业平台账号"
+        verbose_name_plural = "企业平台账号"
+        ordering = ["enterprise", "role", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.user.get_username()}"
+
+
+class ChangeRequest(models.Model):
+    """A change an enterprise asks for through the portal (its profile, its prices, a new
+    licence). Nothing is applied until staff approve it; the request keeps the field-by-field
+    difference (old and new values) that staff review."""
+
+    class Kind(models.TextChoices):
+        PROFILE = "profile", "企业信息"
+        OFFERINGS = "offerings", "服务项目和价格"
+        QUALIFICATION = "qualification", "资质证照"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审核"
+        APPROVED = "approved", "已通过"
+        REJECTED = "rejected", "未通过"
+        WITHDRAWN = "withdrawn", "已撤回"
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name="企业", on_delete=models.CASCADE, related_name="change_requests"
+    )
+    kind = models.CharField("类型", max_length=15, choices=Kind.choices)
+    # {"field": {"label": "…", "old": …, "new": …}} for a profile; a list of rows for prices;
+    # the document's fields for a qualification. Values are JSON-safe (dates as ISO strings).
+    changes = models.JSONField("变更内容")
+    attachment = models.FileField(
+        "附件", upload_to="portal/changes/%Y/", blank=True, validators=[validate_upload]
+    )
+    status = models.CharField(
+        "状态", max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="提交人",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField("提交时间", auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("审核时间", null=True, blank=True)
+    reason = models.TextField("审核意见", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "企业信息变更申请"
+        verbose_name_plural = "企业信息变更申请"
+        ordering = ["-submitted_at"]
+        indexes = [models.Index(fields=["enterprise", "status"], name="change_request_open_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.get_kind_display()}（{self.get_status_display()}）"
+
+
+class WorkerCard(models.Model):
+    """The home-service card (居家上门服务证) of a worker at an employer. Its QR code opens
+    /verify/<token>/. The token is random; ending the employment or reissuing the card
+    revokes it, and a revoked token shows a warning, never the worker."""
+
+    worker = models.ForeignKey(
+        Worker, verbose_name="从业人员", on_delete=models.CASCADE, related_name="cards"
+    )
+    employment = models.ForeignKey(
+        Employment, verbose_name="任职记录", on_delete=models.CASCADE, related_name="cards"
+    )
+    number = models.CharField("证号", max_length=20, unique=True)
+    token = models.CharField("核验码", max_length=64, unique=True, editable=False)
+    issued_at = models.DateTimeField("发证时间", auto_now_add=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="发证人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField("作废时间", null=True, blank=True, db_index=True)
+    revoked_reason = models.CharField("作废原因", max_length=200, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["token"])
+
+    class Meta:
+        verbose_name = "居家上门服务证"
+        verbose_name_plural = "居家上门服务证"
+        ordering = ["-issued_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employment"],
+                condition=Q(revoked_at__isnull=True),
+                name="one_valid_card_per_employment",
+                violation_error_message="该从业人员在本企业已有有效的服务证，请先作废再补发。",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.worker.name}"
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None

@@ -1,5 +1,7 @@
 from django.conf import settings
 
+from registry.portal import portal_pages
+
 from .public_sections import available_sections
 
 
@@ -7,4 +9,6 @@ def site(request):
     return {
         "site_name": settings.SITE_NAME,
         "public_sections": available_sections,
+        # Lazily evaluated (a callable): only portal pages render the portal navigation.
+        "portal_pages": portal_pages,
     }

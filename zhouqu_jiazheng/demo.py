@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from complaints.demo import complaints_demo_seed
 from credit.demo import credit_demo_seed
 from incentives.demo import incentives_demo_seed
 from registry.demo import registry_demo_seed
@@ -62,6 +63,7 @@ def demo_seed(*, stdout=None) -> list[DemoAccount]:
     created = registry_demo_seed()
     rated = credit_demo_seed()
     incentives = incentives_demo_seed()
+    complaints = complaints_demo_seed()
     if stdout is not None:
         stdout.write(
             f"档案：新增企业 {created['enterprises']} 家、从业人员 {created['workers']} 人。"
@@ -71,5 +73,9 @@ def demo_seed(*, stdout=None) -> list[DemoAccount]:
         stdout.write(
             f"守信激励：企业参与 {incentives['participations']} 项次、登记居民 "
             f"{incentives['residents']} 人、优惠核销 {incentives['redemptions']} 次。"
+        )
+        stdout.write(
+            f"投诉与评价：新增投诉 {complaints['complaints']} 件、"
+            f"服务评价 {complaints['reviews']} 条。"
         )
     return accounts

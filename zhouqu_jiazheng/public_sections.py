@@ -27,7 +27,7 @@ PUBLIC_SECTIONS: tuple[PublicSection, ...] = (
     PublicSection("complaints:track", "投诉查询", "凭受理编号和手机号查询投诉办理进度。"),
     PublicSection("complaints:review_new", "服务评价", "为已完成的家政服务打分评价。"),
     PublicSection("news:list", "政策与案例", "政策解读、典型案例和通知公告。"),
-    PublicSection("portal:home", "企业登录", "家政企业维护本企业档案。"),
+    PublicSection("portal:login", "企业登录", "家政企业维护本企业档案。"),
 )
 
 

@@ -9,6 +9,7 @@ Celery tasks executed in process. Setting `DATABASE_URL` and `REDIS_URL` /
 import base64
 import hashlib
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "django_ratelimit",
+    "axes",
     "zhouqu_jiazheng",
     "registry",
     "credit",
@@ -71,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "zhouqu_jiazheng.urls"
@@ -130,11 +134,32 @@ if not REDIS_URL:
 # --- Authentication -------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "registry.passwords.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "registry.passwords.LettersAndDigitsValidator"},
+    {"NAME": "registry.passwords.NotUsernameOrMobileValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out username and address before any check.
+    "axes.backends.AxesStandaloneBackend",
+    "registry.auth.UsernameOrMobileBackend",
 ]
 LOGIN_URL = "admin:login"
+# Login protection (admin and portal): locked for PORTAL_LOGIN_LOCKOUT_MINUTES after
+# PORTAL_LOGIN_FAILURE_LIMIT failures of the same username from the same address.
+AXES_FAILURE_LIMIT = env.int("PORTAL_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("PORTAL_LOGIN_LOCKOUT_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "registry.auth.locked_out"
+AXES_CLIENT_IP_CALLABLE = "registry.auth.client_ip"
+AXES_VERBOSE = False
+# Portal sessions end after this many seconds without a request (staff sessions are not
+# affected); a password change ends the user's other sessions.
+PORTAL_SESSION_IDLE_SECONDS = env.int("PORTAL_SESSION_IDLE_SECONDS", default=30 * 60)
+# The one-time link that lets a new portal user set a password is valid this long.
+PASSWORD_RESET_TIMEOUT = env.int("PORTAL_PASSWORD_LINK_SECONDS", default=3 * 24 * 3600)
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

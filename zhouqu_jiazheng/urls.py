@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from registry import portal_urls as registry_portal
 from registry.views import protected_media
 
 from . import views
@@ -9,6 +10,9 @@ from . import views
 admin.site.site_header = settings.SITE_NAME
 admin.site.site_title = settings.SITE_NAME
 admin.site.index_title = "工作台"
+
+# The enterprise portal: each app owns its pages; they share the "portal" namespace.
+portal_patterns = [*registry_portal.urlpatterns]
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,5 +22,6 @@ urlpatterns = [
     path("credit/", include("credit.urls")),
     path("incentives/", include("incentives.urls")),
     path("", include("complaints.urls")),
+    path("portal/", include((portal_patterns, "portal"))),
     path("media/<path:path>", protected_media, name="protected_media"),
 ]

@@ -25,7 +25,10 @@ def test_demo_accounts_can_log_in(client, settings):
 
     settings.DEBUG = True
     call_command("seed_demo", verbosity=0)
-    assert client.login(username="lingdao", password=DEMO_PASSWORD)
+    login = client.post(
+        "/admin/login/", {"username": "lingdao", "password": DEMO_PASSWORD, "next": "/admin/"}
+    )
+    assert login.status_code == 302 and login.url == "/admin/"
     response = client.get("/admin/registry/township/")
     assert response.status_code == 200
     assert "城关镇" in response.content.decode()

@@ -1,0 +1,39 @@
+"""registry's cards on the portal home: the dossier's completeness, documents that are
+expiring or expired (the enterprise's and its current workers'), and pending changes."""
+
+from django.utils import timezone
+
+from .models import ChangeRequest, HealthCertificate, Validity
+from .portal import PortalCard, register_portal_card
+from .selectors import enterprise_missing_items, qualification_rows
+
+ATTENTION = (Validity.EXPIRING, Validity.EXPIRED, Validity.MISSING)
+
+
+def _dossier(enterprise, request) -> dict:
+    today = timezone.localdate()
+    documents = [row for row in qualification_rows(enterprise, today) if row.status in ATTENTION]
+    health = (
+        HealthCertificate.objects.filter(
+            worker__employments__enterprise=enterprise,
+            worker__employments__ended_on__isnull=True,
+            validity__in=[Validity.EXPIRING, Validity.EXPIRED],
+        )
+        .select_related("worker")
+        .order_by("valid_to")[:20]
+    )
+    return {
+        "enterprise": enterprise,
+        "missing": enterprise_missing_items(enterprise),
+        "documents": documents,
+        "health": list(health),
+        "pending_changes": ChangeRequest.objects.filter(
+            enterprise=enterprise, status=ChangeRequest.Status.PENDING
+        ).count(),
+    }
+
+
+def register() -> None:
+    register_portal_card(
+        PortalCard("dossier", "企业档案", "registry/portal/card_dossier.html", _dossier, order=10)
+    )

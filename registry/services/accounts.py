@@ -1,0 +1,80 @@
+"""Portal accounts (企业平台账号): created by staff, password set by the user through a
+one-time link, never staff, one enterprise each."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from ..models import Enterprise, PortalAccount
+from ..validators import clean_mobile
+
+
+def password_link_path(user) -> str:
+    """The one-time link that lets `user` set a password. Django's token generator signs the
+    user's current password hash and last login, so the link stops working once used (the
+    password changed) and after PASSWORD_RESET_TIMEOUT."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return reverse("portal:password_set", kwargs={"uidb64": uid, "token": token})
+
+
+@transaction.atomic
+def portal_account_create(
+    *,
+    actor,
+    enterprise: Enterprise,
+    username: str,
+    mobile: str,
+    full_name: str = "",
+    role: str = PortalAccount.Role.OWNER,
+) -> tuple[PortalAccount, str]:
+    """Create a portal login for `enterprise`; returns it and the path of its one-time
+    password link, which staff hand over (or text) to the person."""  # fmt: skip
+    User = get_user_model()
+    username = username.strip()
+    number = clean_mobile(mobile)
+    errors = {}
+    if not username:
+        errors["username"] = "请填写用户名。"
+    elif User.objects.filter(username__iexact=username).exists():
+        errors["username"] = "该用户名已被使用。"
+    if PortalAccount.objects.filter(mobile=number).exists():
+        errors["mobile"] = "该手机号码已开通企业平台账号。"
+    if errors:
+        raise ValidationError(errors)
+    user = User(username=username, first_name=full_name.strip()[:150], is_staff=False)
+    user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    account = PortalAccount(
+        user=user, enterprise=enterprise, role=role, mobile=number,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )  # fmt: skip
+    account.full_clean()
+    account._history_user = actor
+    account.save()
+    return account, password_link_path(user)
+
+
+@transaction.atomic
+def portal_account_password_link(*, actor, account: PortalAccount) -> str:
+    """A new one-time link (the person forgot the password or never used the first link).
+    The current password stops working until a new one is set."""
+    user = account.user
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    return password_link_path(user)
+
+
+@transaction.atomic
+def portal_account_deactivate(*, actor, account: PortalAccount) -> PortalAccount:
+    user = account.user
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    account._history_user = actor
+    account.save()
+    return account
