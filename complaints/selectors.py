@@ -3,13 +3,13 @@
 import hmac
 from dataclasses import dataclass
 
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from credit.selectors import enterprise_search
 from registry.models import Enterprise, Worker
+from registry.selectors import worker_from_ref, worker_ref  # noqa: F401 - re-exported
 from registry.validators import clean_mobile
 
 from .contact import phone_hash
@@ -18,7 +18,6 @@ from .services.deadlines import DeadlineStatus, deadline_status
 from .services.intake import normalise_tracking_number
 
 ENTERPRISE_CANDIDATES = 8
-WORKER_REF_SALT = "complaints.worker-ref"
 
 
 def complaint_for_tracking(tracking_number: str, phone: str) -> Complaint | None:
@@ -67,20 +66,6 @@ def enterprise_candidates(query: str) -> list[Enterprise]:
     if len((query or "").strip()) < 2:
         return []
     return list(enterprise_search(query)[:ENTERPRISE_CANDIDATES])
-
-
-def worker_ref(worker: Worker) -> str:
-    """A signed reference to a worker for links from the verification page, so that the
-    complaint and review forms cannot be used to walk through worker ids."""
-    return signing.dumps(worker.pk, salt=WORKER_REF_SALT, compress=True)
-
-
-def worker_from_ref(ref: str) -> Worker | None:
-    try:
-        pk = signing.loads(ref or "", salt=WORKER_REF_SALT)
-    except signing.BadSignature:
-        return None
-    return Worker.objects.filter(pk=pk).first()
 
 
 def current_employer(worker: Worker) -> Enterprise | None:

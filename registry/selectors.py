@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
+from django.core import signing
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
@@ -116,3 +117,20 @@ def enterprises_expiring_documents(today: date | None = None) -> QuerySet:
     return Enterprise.objects.filter(
         document_status__in=[Validity.EXPIRING, Validity.EXPIRED]
     ).select_related("township")
+
+
+WORKER_REF_SALT = "registry.worker-ref"
+
+
+def worker_ref(worker: Worker) -> str:
+    """A signed reference to a worker for the links of the verification page (rate, complain),
+    so that the public forms cannot be used to walk through worker ids."""
+    return signing.dumps(worker.pk, salt=WORKER_REF_SALT, compress=True)
+
+
+def worker_from_ref(ref: str) -> Worker | None:
+    try:
+        pk = signing.loads(ref or "", salt=WORKER_REF_SALT)
+    except signing.BadSignature:
+        return None
+    return Worker.objects.filter(pk=pk).first()
