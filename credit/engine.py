@@ -24,7 +24,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import JSONField
 
 from .models import Dimension, EvaluationStandard, EventKind, Severity, SubjectType, VetoRule
 from .rules import (
@@ -342,7 +341,7 @@ class Result:
     vetoed: bool
     veto_reason: str
     explanation: list
-    inputs: list  # the values of CompiledStandard.inputs, as Rating.inputs stores them
+    inputs: str  # the values of CompiledStandard.inputs, as Rating.inputs stores them
 
     @property
     def dimensions(self) -> dict[str, Decimal]:
@@ -358,9 +357,20 @@ def points_text(value: int) -> str:
     return f"{value // 10}.{value % 10}"
 
 
-def stored_value(value):
-    """An input as JSON keeps it (a numeric average or sum becomes a float)."""
-    return float(value) if isinstance(value, Decimal) else value
+def inputs_text(values) -> str:
+    """A rating's inputs as stored: comma-separated, empty for a missing value; numbers as
+    PostgreSQL writes them (4.3333333333333333), so both paths store the same text."""
+    return ",".join("" if value is None else str(value) for value in values)
+
+
+def _input_value(text: str):
+    if not text:
+        return None
+    return int(text) if text.lstrip("-").isdigit() else Decimal(text)
+
+
+def inputs_from_text(text: str) -> list:
+    return [_input_value(value) for value in text.split(",")] if text else []
 
 
 def score(compiled: CompiledStandard, inputs: dict) -> Result:
@@ -386,16 +396,17 @@ def score(compiled: CompiledStandard, inputs: dict) -> Result:
         vetoed=bool(reasons),
         veto_reason="；".join(reasons)[:200],
         explanation=explanation,
-        inputs=[stored_value(inputs.get(column)) for column in compiled.inputs],
+        inputs=inputs_text(inputs.get(column) for column in compiled.inputs),
     )
 
 
-def explanation_from_inputs(subject_type: str, indicators, values: list) -> list:
+def explanation_from_inputs(subject_type: str, indicators, stored: str) -> list:
     """[code, input as shown, points] per indicator, by applying the standard's rules again
     to a rating's stored inputs. A standard is locked once a rating uses it, so this gives
     what the engine computed. `indicators` are the standard's Indicator rows."""
     ordered = sorted(indicators, key=lambda i: (i.sort_order, i.code))
-    inputs = dict(zip(input_columns(subject_type, ordered), values or [], strict=False))
+    values = inputs_from_text(stored)
+    inputs = dict(zip(input_columns(subject_type, ordered), values, strict=False))
     explanation = []
     for indicator in ordered:
         points, shown = compile_rule(indicator.rule, indicator.weight, indicator.params)(inputs)
@@ -431,7 +442,6 @@ def upsert_ratings(
         return 0
     enterprise = compiled.subject_type == SubjectType.ENTERPRISE
     fk = "enterprise_id" if enterprise else "worker_id"
-    json_field = JSONField()
     computed_at = connection.ops.adapt_datetimefield_value(now)
     rows = [
         (
@@ -448,7 +458,7 @@ def upsert_ratings(
             r.grade,
             r.vetoed,
             r.veto_reason,
-            json_field.get_db_prep_value(r.inputs, connection),
+            r.inputs,
             computed_at,
         )
         for r in results

@@ -155,8 +155,11 @@ def rate_range_sql(compiled, inputs: str, *, year: int, run_id, now, params: dic
         for name in ("compliance", "quality", "reputation", "commitment")
     )
     total = " + ".join(f"i.p{index}" for index in range(len(indicators))) or "0"
-    # The inputs the indicators read, kept so that the explanation can be shown later.
-    inputs_vector = f"jsonb_build_array({', '.join(f'i.{c}' for c in compiled.inputs)})"
+    # The inputs the indicators read, kept so that the explanation can be shown later; as
+    # text (engine.inputs_text): building JSON cost as much as the whole scoring.
+    inputs_vector = "CONCAT_WS(',', {})".format(
+        ", ".join(f"COALESCE(i.{column}::text, '')" for column in compiled.inputs) or "''"
+    )
     enterprise = compiled.subject_type == SubjectType.ENTERPRISE
     params.update(year=year, standard_id=compiled.standard_id, run_id=run_id, now=now)
     return UPSERT_SELECT.format(

@@ -470,9 +470,10 @@ class Rating(SubjectMixin):
     veto_reason = models.CharField("否决原因", max_length=200, blank=True)
     # Ratings computed before the engine stored inputs keep [code, shown, points] rows here.
     explanation = models.JSONField("评分明细", default=list, blank=True)
-    # The values the standard's indicators read (credit.rules.input_columns gives their
-    # names): the explanation is the rules applied to them again when it is shown.
-    inputs = models.JSONField("评分输入值", default=list, blank=True)
+    # The values the standard's indicators read, comma-separated (credit.rules.input_columns
+    # gives their names, credit.engine.inputs_text the format): the explanation is the
+    # rules applied to them again when it is shown.
+    inputs = models.TextField("评分输入值", blank=True, default="")
     status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.DRAFT)
     computed_at = models.DateTimeField("计算时间")
     publicity_starts_on = models.DateField("公示开始", null=True, blank=True)
