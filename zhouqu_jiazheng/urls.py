@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from complaints import portal_urls as complaints_portal
 from registry import portal_urls as registry_portal
 from registry.views import protected_media
 
@@ -12,7 +13,10 @@ admin.site.site_title = settings.SITE_NAME
 admin.site.index_title = "工作台"
 
 # The enterprise portal: each app owns its pages; they share the "portal" namespace.
-portal_patterns = [*registry_portal.urlpatterns]
+portal_patterns = [
+    *registry_portal.urlpatterns,
+    path("complaints/", include(complaints_portal.urlpatterns)),
+]
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -380,8 +380,13 @@ def complaint_enterprise_respond(
         raise ComplaintTransitionError("该投诉当前不在办理中，不能答复。")
     if len(attachments) > 5:
         raise ValidationError({"attachments": "最多上传5个附件。"})
+    # A later answer replaces the text (the history keeps every version) but not the time
+    # of the first one: the deadline is about when the enterprise first answered, and
+    # correcting an answer given on time must not turn it into a late one.
+    first_answer = complaint.responded_at is None
     complaint.enterprise_response = text[:5000]
-    complaint.responded_at = timezone.now()
+    if first_answer:
+        complaint.responded_at = timezone.now()
     complaint._history_user = actor
     complaint.save(update_fields=["enterprise_response", "responded_at", "updated_at"])
     for upload in attachments:
@@ -395,7 +400,7 @@ def complaint_enterprise_respond(
         complaint=complaint,
         author=actor if getattr(actor, "pk", None) else None,
         visibility=ComplaintUpdate.Visibility.PUBLIC,
-        text="被投诉企业已答复。",
+        text="被投诉企业已答复。" if first_answer else "被投诉企业补充了答复。",
     )
     return complaint
 

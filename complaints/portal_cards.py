@@ -1,0 +1,58 @@
+"""The complaints card of the portal home: open cases against the enterprise with their
+deadlines, and the answers it still owes (things to do)."""
+
+from django.utils import timezone
+
+from registry.portal import PortalCard, PortalPage, register_portal_card, register_portal_page
+
+from .models import Complaint, Status
+from .services.handling import RESPONDABLE
+
+CARD_ROWS = 10
+
+
+def _complaints(enterprise, request) -> dict:
+    today = timezone.localdate()
+    open_cases = (
+        Complaint.objects.against(enterprise)
+        .open()
+        .only(
+            "tracking_number",
+            "status",
+            "category",
+            "received_at",
+            "response_due",
+            "responded_at",
+            "acceptance_due",
+            "mediation_due",
+            "notification_due",
+        )
+        .order_by("response_due", "received_at")
+    )
+    rows = list(open_cases[: CARD_ROWS + 1])
+    to_answer = [
+        c
+        for c in rows
+        if c.status in RESPONDABLE and c.responded_at is None and c.response_due is not None
+    ]
+    return {
+        "cases": rows[:CARD_ROWS],
+        "more": len(rows) > CARD_ROWS,
+        "to_answer": to_answer,
+        "today": today,
+        "open_count": open_cases.count() if len(rows) > CARD_ROWS else len(rows),
+        "closed_count": Complaint.objects.against(enterprise).filter(status=Status.CLOSED).count(),
+    }
+
+
+def register() -> None:
+    register_portal_card(
+        PortalCard(
+            "complaints",
+            "投诉处理",
+            "complaints/portal/card.html",
+            _complaints,
+            order=30,
+        )
+    )
+    register_portal_page(PortalPage("complaints", "投诉答复", "portal:complaints_list", order=40))
