@@ -6,6 +6,7 @@ class CreditConfig(AppConfig):
     verbose_name = "信用评价"
 
     def ready(self) -> None:
-        from . import dossier_sections
+        from . import dossier_sections, verification
 
         dossier_sections.register()
+        verification.register()

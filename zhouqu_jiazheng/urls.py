@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from complaints import portal_urls as complaints_portal
 from registry import portal_urls as registry_portal
+from registry.verification_views import verify, verify_photo
 from registry.views import protected_media
 
 from . import views
@@ -27,5 +28,7 @@ urlpatterns = [
     path("incentives/", include("incentives.urls")),
     path("", include("complaints.urls")),
     path("portal/", include((portal_patterns, "portal"))),
+    path("verify/<str:token>/", verify, name="verify"),
+    path("verify/<str:token>/photo/", verify_photo, name="verify_photo"),
     path("media/<path:path>", protected_media, name="protected_media"),
 ]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from .. import personal_data
 from ..models import Employment, Enterprise, PersonalDataAccess, Worker
 from ..validators import IdentityNumber, clean_id_number
+from .cards import REASON_EMPLOYMENT_ENDED, cards_revoke_for_employment
 from .documents import uploads_sanitise
 from .refresh import dossier_recompute
 
@@ -120,6 +121,8 @@ def employment_end(
     employment.end_reason = reason
     employment.full_clean()
     _as(employment, actor).save()
+    # The home-service card stops working with the employment.
+    cards_revoke_for_employment(actor=actor, employment=employment, reason=REASON_EMPLOYMENT_ENDED)
     dossier_recompute(worker_ids=[employment.worker_id], enterprise_ids=[employment.enterprise_id])
     return employment
 
@@ -128,6 +131,11 @@ def employment_end(
 def employment_save(*, actor, employment: Employment) -> Employment:
     employment.full_clean()
     _as(employment, actor).save()
+    if employment.ended_on is not None:
+        # An end date entered in the admin's employment rows ends the card as well.
+        cards_revoke_for_employment(
+            actor=actor, employment=employment, reason=REASON_EMPLOYMENT_ENDED
+        )
     dossier_recompute(worker_ids=[employment.worker_id], enterprise_ids=[employment.enterprise_id])
     return employment
 

@@ -1,0 +1,133 @@
+"""Home-service cards (居家上门服务证): issue, reissue and revoke.
+
+A card belongs to one employment. Its token (in the QR code) is random and never reused; a
+card stops working when it is revoked, which happens when the card is reissued, when the
+employment ends (`employment_end` calls `cards_revoke_for_employment` in its transaction)
+or when the enterprise or staff revoke it. Every write is attributed to its actor in the
+card's history.
+"""
+
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ..models import Employment, Enterprise, WorkerCard
+
+NUMBER_PREFIX = "ZQ"
+NUMBER_ATTEMPTS = 5
+REASON_REISSUED = "已补发新证"
+REASON_EMPLOYMENT_ENDED = "持证人已离职"
+
+
+def _actor(actor):
+    return actor if getattr(actor, "pk", None) else None
+
+
+def _next_number(year: int) -> str:
+    """ZQ2025-000123: the year of issue and a running number within it."""
+    prefix = f"{NUMBER_PREFIX}{year}-"
+    last = (
+        WorkerCard.objects.filter(number__startswith=prefix)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    sequence = int(last.removeprefix(prefix)) + 1 if last else 1
+    return f"{prefix}{sequence:06d}"
+
+
+def _issue(*, actor, employment: Employment) -> WorkerCard:
+    if employment.ended_on is not None:
+        raise ValidationError("该从业人员已离职，不能发放服务证。")
+    if employment.enterprise.business_status != Enterprise.BusinessStatus.OPERATING:
+        raise ValidationError("企业不在营业状态，不能发放服务证。")
+    if employment.cards.filter(revoked_at__isnull=True).exists():
+        raise ValidationError("该从业人员在本企业已有有效的服务证，请先作废再补发。")
+    year = timezone.localdate().year
+    for attempt in range(NUMBER_ATTEMPTS):
+        card = WorkerCard(
+            worker_id=employment.worker_id,
+            employment=employment,
+            number=_next_number(year),
+            token=secrets.token_urlsafe(24),
+            issued_by=_actor(actor),
+        )
+        card._history_user = _actor(actor)
+        try:
+            # Two cards issued at the same moment may draw the same number: the unique
+            # constraint decides and the loser draws the next one.
+            with transaction.atomic():
+                card.save()
+        except IntegrityError:
+            if attempt == NUMBER_ATTEMPTS - 1:
+                raise
+            continue
+        return card
+    raise AssertionError("unreachable")
+
+
+def _lock_employment(employment: Employment) -> Employment:
+    # Serialises every card write of one employment (issue, reissue, revoke), so two clicks
+    # cannot leave two valid cards or revoke a card twice.
+    return (
+        Employment.objects.select_for_update(of=("self",))
+        .select_related("enterprise")
+        .get(pk=employment.pk)
+    )
+
+
+def _revoke(*, actor, card: WorkerCard, reason: str) -> WorkerCard:
+    card.revoked_at = timezone.now()
+    card.revoked_reason = reason[:200]
+    card._history_user = _actor(actor)
+    card.save(update_fields=["revoked_at", "revoked_reason"])
+    return card
+
+
+@transaction.atomic
+def card_issue(*, actor, employment: Employment) -> WorkerCard:
+    """A new card for a current employment that has no valid card."""
+    employment = _lock_employment(employment)
+    return _issue(actor=actor, employment=employment)
+
+
+@transaction.atomic
+def card_revoke(*, actor, card: WorkerCard, reason: str) -> WorkerCard:
+    """Revoke a valid card; its QR code then shows a warning instead of the worker."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "请填写作废原因。"})
+    _lock_employment(card.employment)
+    card = WorkerCard.objects.get(pk=card.pk)
+    if card.revoked_at is not None:
+        raise ValidationError("该服务证已作废。")
+    return _revoke(actor=actor, card=card, reason=reason)
+
+
+@transaction.atomic
+def card_reissue(*, actor, card: WorkerCard, reason: str = "") -> WorkerCard:
+    """Replace a card (lost, damaged, new photo): the old token stops working at once and a
+    new card with a new number and token is issued for the same employment."""
+    employment = _lock_employment(card.employment)
+    card = WorkerCard.objects.get(pk=card.pk)
+    if card.revoked_at is None:
+        detail = (reason or "").strip()
+        _revoke(
+            actor=actor,
+            card=card,
+            reason=f"{REASON_REISSUED}（{detail}）" if detail else REASON_REISSUED,
+        )
+    elif employment.cards.filter(revoked_at__isnull=True).exists():
+        raise ValidationError("该服务证已作废，并已补发新证。")
+    return _issue(actor=actor, employment=employment)
+
+
+def cards_revoke_for_employment(*, actor, employment: Employment, reason: str) -> int:
+    """Revoke every valid card of `employment`; called inside the transaction that ends it."""
+    revoked = 0
+    for card in employment.cards.select_for_update().filter(revoked_at__isnull=True):
+        _revoke(actor=actor, card=card, reason=reason)
+        revoked += 1
+    return revoked

@@ -1,0 +1,309 @@
+"""What a resident sees after scanning a home-service card (/verify/<token>/).
+
+`verification_for_token` answers with a status light and every reason for it, in plain
+words, plus what a resident may know about the worker: name, photo, employer and its grade,
+skills and training — never the ID number, phone or address.
+
+The light:
+- red: the worker's health certificate has expired, the background check (无犯罪记录核查)
+  failed or is missing, the employer no longer operates, or a registered check says so (the
+  credit app: the employer is on the key-management list);
+- yellow: nothing red, but the health certificate expires within
+  DOCUMENT_EXPIRY_WARNING_DAYS or is missing (the issue counts a missing document as yellow
+  and names only the background check as red when missing);
+- green: identity on the register, health certificate valid, background check passed,
+  employed.
+Red wins over yellow; every reason that applies is listed.
+
+Extension point: other apps contribute through `register_verification_check` from their
+AppConfig.ready() (credit adds the employer's grade and the key-management list), so
+`registry` never imports them.
+"""
+
+import hashlib
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.core.cache import cache
+from django.db.models import Prefetch, prefetch_related_objects
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from .models import (
+    BackgroundCheck,
+    Enterprise,
+    HealthCertificate,
+    SkillCertificate,
+    TrainingRecord,
+    Validity,
+    Worker,
+    WorkerCard,
+    validity_for,
+)
+from .selectors import worker_ref
+
+GREEN = "green"
+YELLOW = "yellow"
+RED = "red"
+LIGHT_LABELS = {
+    GREEN: "核验通过",
+    YELLOW: "请注意",
+    RED: "核验未通过",
+}
+LIGHT_ADVICE = {
+    GREEN: "此人为登记在册的家政服务人员，证件齐全有效。",
+    YELLOW: "此人登记在册，但有证件即将到期或缺失，请留意下列提示。",
+    RED: "请暂停接受上门服务，并向家政企业或县工信商务局核实。",
+}
+# Each line carries a sign and a word as well as its colour (never colour alone).
+FINDING_MARKS = {GREEN: "✓", YELLOW: "!", RED: "✕"}
+FINDING_LABELS = {GREEN: "正常", YELLOW: "注意", RED: "不合格"}
+TRAININGS_SHOWN = 5
+
+# Card states.
+VALID = "valid"
+REVOKED = "revoked"
+UNKNOWN = "unknown"
+
+
+def _local_date(moment: date | datetime) -> date:
+    return timezone.localtime(moment).date() if isinstance(moment, datetime) else moment
+
+
+def long_date(day: date | datetime) -> str:
+    """2025年9月30日 — the way dates are read out to residents."""
+    day = _local_date(day)
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One line of the verification: `level` is GREEN (a fact in the worker's favour),
+    YELLOW or RED."""
+
+    level: str
+    text: str
+
+    @property
+    def mark(self) -> str:
+        return FINDING_MARKS[self.level]
+
+    @property
+    def level_label(self) -> str:
+        return FINDING_LABELS[self.level]
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What a registered check adds: the employer's grade to show, and findings."""
+
+    employer_grade: str | None = None
+    findings: tuple[Finding, ...] = ()
+
+
+# (worker, employer, today) -> CheckResult
+VerificationCheck = Callable[[Worker, Enterprise, date], CheckResult]
+_checks: dict[str, VerificationCheck] = {}
+
+
+def register_verification_check(key: str, check: VerificationCheck) -> None:
+    """Add (or replace, by key) a check; called from an app's ready()."""
+    _checks[key] = check
+
+
+@dataclass
+class Verification:
+    state: str  # VALID, REVOKED or UNKNOWN
+    light: str | None = None
+    findings: list[Finding] = field(default_factory=list)
+    card_number: str = ""
+    issued_on: date | None = None
+    revoked_on: date | None = None
+    worker_name: str = ""
+    photo_url: str | None = None
+    employer_name: str = ""
+    employer_grade: str | None = None
+    position: str = ""
+    skills: list[str] = field(default_factory=list)
+    trainings: list[str] = field(default_factory=list)
+    worker_reference: str = ""  # signed, for the review and complaint links
+
+    @property
+    def light_label(self) -> str:
+        return LIGHT_LABELS.get(self.light, "")
+
+    @property
+    def advice(self) -> str:
+        return LIGHT_ADVICE.get(self.light, "")
+
+    @property
+    def problems(self) -> list[Finding]:
+        return [f for f in self.findings if f.level != GREEN]
+
+
+def valid_card(token: str) -> WorkerCard | None:
+    """The valid card of `token`, with its worker and employment, or None. A card whose
+    employment has ended counts as revoked even if nothing revoked it (an import, a direct
+    edit)."""
+    if not _plausible(token):
+        return None
+    return (
+        WorkerCard.objects.filter(
+            token=token, revoked_at__isnull=True, employment__ended_on__isnull=True
+        )
+        .select_related("worker", "employment__enterprise")
+        .first()
+    )
+
+
+def _health_findings(certificates: list[HealthCertificate], today: date) -> list[Finding]:
+    verified = [c for c in certificates if c.verified and c.valid_from <= today]
+    if not verified:
+        if certificates:
+            return [Finding(YELLOW, "健康证尚未经核验")]
+        return [Finding(YELLOW, "未登记健康证")]
+    certificates = verified
+    # The certificate that lasts longest decides; no end date means indefinitely.
+    best = max(certificates, key=lambda c: c.valid_to or date.max)
+    validity = validity_for(best.valid_to, today)
+    if validity == Validity.EXPIRED:
+        return [Finding(RED, f"健康证已于{long_date(best.valid_to)}过期")]
+    if validity == Validity.EXPIRING:
+        return [Finding(YELLOW, f"健康证将于{long_date(best.valid_to)}到期")]
+    if best.valid_to is None:
+        return [Finding(GREEN, "健康证有效")]
+    return [Finding(GREEN, f"健康证有效，有效期至{long_date(best.valid_to)}")]
+
+
+def _background_findings(checks: list[BackgroundCheck]) -> list[Finding]:
+    # The latest check with a result decides; one still running adds nothing until it ends.
+    decided = [c for c in checks if c.result != BackgroundCheck.Result.PENDING]
+    if decided:
+        latest = max(decided, key=lambda c: (c.checked_on, c.pk))
+        if latest.result == BackgroundCheck.Result.FAILED:
+            return [Finding(RED, "无犯罪记录核查未通过")]
+        return [Finding(GREEN, f"无犯罪记录核查已通过（{long_date(latest.checked_on)}）")]
+    if checks:
+        return [Finding(RED, "无犯罪记录核查尚未完成")]
+    return [Finding(RED, "未进行无犯罪记录核查")]
+
+
+def _employer_findings(employer: Enterprise) -> list[Finding]:
+    if employer.business_status != Enterprise.BusinessStatus.OPERATING:
+        return [Finding(RED, f"所在企业已{employer.get_business_status_display()}")]
+    return [Finding(GREEN, f"受雇于{employer.name}，在职")]
+
+
+def _light(findings: list[Finding]) -> str:
+    levels = {f.level for f in findings}
+    if RED in levels:
+        return RED
+    if YELLOW in levels:
+        return YELLOW
+    return GREEN
+
+
+def _photo_url(card: WorkerCard) -> str | None:
+    if not card.worker.photo:
+        return None
+    return reverse("verify_photo", kwargs={"token": card.token})
+
+
+def _plausible(token: str) -> bool:
+    return bool(token) and len(token) <= 64
+
+
+def verification_for_token(token: str, today: date | None = None) -> Verification:
+    today = today or timezone.localdate()
+    card = valid_card(token)
+    if card is None:
+        stale = (
+            WorkerCard.objects.filter(token=token).select_related("employment").first()
+            if _plausible(token)
+            else None
+        )
+        if stale is None:
+            return Verification(state=UNKNOWN)
+        ended = stale.revoked_at or stale.employment.ended_on
+        return Verification(state=REVOKED, revoked_on=ended and _local_date(ended))
+
+    worker = card.worker
+    prefetch_related_objects(
+        [worker],
+        "health_certificates",
+        "background_checks",
+        Prefetch("skills", queryset=SkillCertificate.objects.filter(verified=True)),
+        Prefetch(
+            "trainings",
+            queryset=TrainingRecord.objects.filter(verified=True).order_by("-completed_on"),
+        ),
+    )
+    employment = card.employment
+    employer = employment.enterprise
+
+    findings = [Finding(GREEN, "身份信息已登记核验")]
+    findings += _employer_findings(employer)
+    findings += _health_findings(list(worker.health_certificates.all()), today)
+    findings += _background_findings(list(worker.background_checks.all()))
+    grade = None
+    for key in sorted(_checks):
+        result = _checks[key](worker, employer, today)
+        grade = grade or result.employer_grade
+        findings += result.findings
+    # Problems first, the worst on top; facts in the worker's favour after them.
+    order = {RED: 0, YELLOW: 1, GREEN: 2}
+    findings.sort(key=lambda f: order[f.level])
+
+    trainings = list(worker.trainings.all())
+    return Verification(
+        state=VALID,
+        light=_light(findings),
+        findings=findings,
+        card_number=card.number,
+        issued_on=_local_date(card.issued_at),
+        worker_name=worker.name,
+        photo_url=_photo_url(card),
+        employer_name=employer.name,
+        employer_grade=grade,
+        position=employment.position,
+        skills=[
+            f"{skill.get_occupation_display()} · {skill.get_level_display()}"
+            for skill in worker.skills.all()
+        ],
+        trainings=[
+            f"{t.course}（{t.hours.normalize():f}学时，{t.completed_on.year}年{t.completed_on.month}月结业）"
+            for t in trainings[:TRAININGS_SHOWN]
+        ],
+        worker_reference=worker_ref(worker),
+    )
+
+
+# --- The worker's photo ---------------------------------------------------------------------
+
+PHOTO_BOX = (480, 640)
+PHOTO_CACHE_SECONDS = 24 * 3600
+
+
+def photo_thumbnail(photo) -> bytes | None:
+    """The worker's photo as a small JPEG (a phone on a mountain road should not load a
+    10 MB original), cached; None when the file is missing or unreadable. The key includes
+    the file's size, so a replaced photo is never served from the cache."""
+    try:
+        size = photo.size
+        key = "verify-photo:" + hashlib.sha256(f"{photo.name}:{size}".encode()).hexdigest()
+        data = cache.get(key)
+        if data is not None:
+            return data
+        with photo.storage.open(photo.name, "rb") as file:
+            image = ImageOps.exif_transpose(Image.open(file))
+            image.thumbnail(PHOTO_BOX)
+            buffer = io.BytesIO()
+            image.convert("RGB").save(buffer, format="JPEG", quality=82, optimize=True)
+    except (OSError, ValueError, UnidentifiedImageError, Image.DecompressionBombError):
+        return None
+    data = buffer.getvalue()
+    cache.set(key, data, PHOTO_CACHE_SECONDS)
+    return data

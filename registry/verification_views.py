@@ -1,0 +1,83 @@
+"""The public verification page behind the home-service card's QR code: /verify/<token>/.
+
+No login: residents scan the card at the door. An unknown token answers 404 and a revoked one
+410, each with a clear warning page; requests are limited per client address
+(`VERIFY_RATE`, django-ratelimit) and over the limit the page says so in Chinese (429).
+Responses are never cached and never indexed, so a revoked card stops working at once.
+"""
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+from django_ratelimit.decorators import ratelimit
+
+from .verification import REVOKED, UNKNOWN, photo_thumbnail, valid_card, verification_for_token
+
+# A resident scans a card once or twice; a township office or a mobile carrier's shared
+# address serves many residents, so the limit is generous and only stops floods.
+VERIFY_RATE = "60/m"
+RATE_LIMITED = "查询过于频繁，请稍后再试。"
+
+
+def verify_rate(group, request) -> str:
+    return VERIFY_RATE
+
+
+def _link(url_name: str, reference: str = "") -> str | None:
+    """A link to the complaint or review form, pre-filled with the worker when known; None
+    when the complaints app is not installed."""
+    try:
+        url = reverse(url_name)
+    except NoReverseMatch:
+        return None
+    return f"{url}?worker={reference}" if reference else url
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _warning(request, *, kind: str, status: int, **context) -> HttpResponse:
+    context.update(kind=kind, complaint_url=_link("complaints:new"))
+    return _private(render(request, "registry/verify_warning.html", context, status=status))
+
+
+@never_cache
+@require_safe
+@ratelimit(group="registry.verify", key="ip", rate=verify_rate, block=False)
+def verify(request, token: str):
+    if getattr(request, "limited", False):
+        return _warning(request, kind="limited", status=429, message=RATE_LIMITED)
+    verification = verification_for_token(token)
+    if verification.state == UNKNOWN:
+        return _warning(request, kind=UNKNOWN, status=404)
+    if verification.state == REVOKED:
+        return _warning(request, kind=REVOKED, status=410, verification=verification)
+    context = {
+        "v": verification,
+        "checked_at": timezone.localtime(),
+        "review_url": _link("complaints:review_new", verification.worker_reference),
+        "complaint_url": _link("complaints:new", verification.worker_reference),
+    }
+    return _private(render(request, "registry/verify.html", context))
+
+
+@never_cache
+@require_safe
+@ratelimit(group="registry.verify.photo", key="ip", rate=verify_rate, block=False)
+def verify_photo(request, token: str):
+    """The photo of a card's worker, only while the card is valid (worker photos are
+    otherwise staff-only media)."""
+    if getattr(request, "limited", False):
+        return HttpResponse(RATE_LIMITED, status=429, content_type="text/plain; charset=utf-8")
+    card = valid_card(token)
+    data = photo_thumbnail(card.worker.photo) if card and card.worker.photo else None
+    if data is None:
+        raise Http404
+    response = HttpResponse(data, content_type="image/jpeg")
+    response["X-Content-Type-Options"] = "nosniff"
+    return _private(response)

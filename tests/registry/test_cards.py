@@ -1,0 +1,113 @@
+"""Home-service cards: issue, reissue, revoke, and the card ending with the employment."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from registry.models import Enterprise, WorkerCard
+from registry.services import employment_end, employment_save
+from registry.services.cards import card_issue, card_reissue, card_revoke
+from registry.verification import REVOKED, VALID, verification_for_token
+from tests.factories.registry import EmploymentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff(django_user_model):
+    return django_user_model.objects.create_user(username="xinyong", is_staff=True)
+
+
+@pytest.fixture
+def employment():
+    return EmploymentFactory(position="家政服务员")
+
+
+def test_issue_gives_a_readable_number_and_a_random_token(staff, employment):
+    card = card_issue(actor=staff, employment=employment)
+    other = card_issue(actor=staff, employment=EmploymentFactory())
+    year = timezone.localdate().year
+    assert card.number == f"ZQ{year}-000001" and other.number == f"ZQ{year}-000002"
+    assert card.worker == employment.worker and card.issued_by == staff and card.is_valid
+    assert len(card.token) == 32 and card.token != other.token
+    assert verification_for_token(card.token).state == VALID
+    history = card.history.get()
+    assert history.history_user == staff and history.history_type == "+"
+
+
+def test_one_valid_card_per_employment(staff, employment):
+    card_issue(actor=staff, employment=employment)
+    with pytest.raises(ValidationError, match="已有有效的服务证"):
+        card_issue(actor=staff, employment=employment)
+    # The database holds the rule even if a service is bypassed.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        WorkerCard.objects.create(
+            worker=employment.worker, employment=employment, number="ZQ-X", token="x" * 32
+        )
+    assert employment.cards.count() == 1
+
+
+def test_reissue_revokes_the_old_token(staff, employment):
+    old = card_issue(actor=staff, employment=employment)
+    new = card_reissue(actor=staff, card=old, reason="证件遗失")
+    old.refresh_from_db()
+    assert not old.is_valid and old.revoked_reason == "已补发新证（证件遗失）"
+    assert new.is_valid and new.number != old.number and new.token != old.token
+    assert verification_for_token(old.token).state == REVOKED
+    assert verification_for_token(new.token).state == VALID
+    assert old.history.first().history_user == staff
+    # Reissuing the old card again does not make a third valid card.
+    with pytest.raises(ValidationError, match="已补发新证"):
+        card_reissue(actor=staff, card=old)
+
+
+def test_revoke_needs_a_reason_and_happens_once(staff, employment):
+    card = card_issue(actor=staff, employment=employment)
+    with pytest.raises(ValidationError):
+        card_revoke(actor=staff, card=card, reason=" ")
+    card_revoke(actor=staff, card=card, reason="信息有误")
+    card.refresh_from_db()
+    assert card.revoked_at is not None and card.revoked_reason == "信息有误"
+    with pytest.raises(ValidationError, match="已作废"):
+        card_revoke(actor=staff, card=card, reason="再次作废")
+    assert verification_for_token(card.token).state == REVOKED
+    # A revoked card can be followed by a new one.
+    assert card_issue(actor=staff, employment=employment).is_valid
+
+
+def test_ending_the_employment_revokes_its_card(staff, employment):
+    card = card_issue(actor=staff, employment=employment)
+    employment_end(actor=staff, employment=employment, ended_on=datetime.date(2025, 9, 1))
+    card.refresh_from_db()
+    assert card.revoked_reason == "持证人已离职" and card.revoked_at is not None
+    assert card.history.first().history_user == staff
+    assert verification_for_token(card.token).state == REVOKED
+    with pytest.raises(ValidationError, match="已离职"):
+        card_issue(actor=staff, employment=employment)
+
+
+def test_an_end_date_saved_in_the_admin_revokes_the_card_too(staff, employment):
+    card = card_issue(actor=staff, employment=employment)
+    employment.ended_on = datetime.date(2025, 9, 1)
+    employment_save(actor=staff, employment=employment)
+    card.refresh_from_db()
+    assert not card.is_valid
+
+
+def test_a_card_whose_employment_ended_elsewhere_no_longer_verifies(staff, employment):
+    card = card_issue(actor=staff, employment=employment)
+    # A bulk write that bypasses the services (e.g. a ledger import) still ends the card.
+    type(employment).objects.filter(pk=employment.pk).update(ended_on=datetime.date(2025, 9, 1))
+    verification = verification_for_token(card.token)
+    assert verification.state == REVOKED and verification.revoked_on == datetime.date(2025, 9, 1)
+
+
+def test_no_card_for_an_employer_that_no_longer_operates(staff, employment):
+    Enterprise.objects.filter(pk=employment.enterprise_id).update(
+        business_status=Enterprise.BusinessStatus.DEREGISTERED
+    )
+    with pytest.raises(ValidationError, match="不在营业状态"):
+        card_issue(actor=staff, employment=employment)
