@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -8,10 +7,6 @@ from registry.verification_views import verify, verify_photo
 from registry.views import protected_media
 
 from . import views
-
-admin.site.site_header = settings.SITE_NAME
-admin.site.site_title = settings.SITE_NAME
-admin.site.index_title = "工作台"
 
 # The enterprise portal: each app owns its pages; they share the "portal" namespace.
 portal_patterns = [
