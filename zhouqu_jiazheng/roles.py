@@ -35,6 +35,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...] | dict[str, tuple[str, ...
         "credit": ALL,
         "incentives": ALL,
         "complaints": READ,
+        # Publicity articles, and the annual report: starting one is "add".
+        "zhouqu_jiazheng": {"article": ALL, "annualreport": ("view", "add")},
     },
     COMPLAINT_OFFICER: {
         "complaints": ALL,

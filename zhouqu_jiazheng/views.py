@@ -4,12 +4,20 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from . import publicity
 from .health import health_report
 
 
 @require_safe
 def home(request):
-    return render(request, "public/home.html")
+    return render(
+        request,
+        "public/home.html",
+        {
+            "articles": publicity.latest_articles(),
+            "programme": publicity.programme_panel_cached(),
+        },
+    )
 
 
 @never_cache
