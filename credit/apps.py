@@ -6,7 +6,8 @@ class CreditConfig(AppConfig):
     verbose_name = "信用评价"
 
     def ready(self) -> None:
-        from . import dossier_sections, verification
+        from . import dossier_sections, portal_cards, verification
 
         dossier_sections.register()
         verification.register()
+        portal_cards.register()

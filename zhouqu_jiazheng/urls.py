@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from complaints import portal_urls as complaints_portal
+from credit import portal_urls as credit_portal
 from registry import portal_urls as registry_portal
 from registry.verification_views import verify, verify_photo
 from registry.views import protected_media
@@ -12,6 +13,7 @@ from . import views
 portal_patterns = [
     *registry_portal.urlpatterns,
     path("complaints/", include(complaints_portal.urlpatterns)),
+    path("credit/", include(credit_portal.urlpatterns)),
 ]
 
 urlpatterns = [

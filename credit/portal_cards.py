@@ -1,0 +1,48 @@
+"""The credit card of the portal home: the current and the previous grade, a publicity
+period that is running (the time to object), and open objections and repair requests."""
+
+from django.utils import timezone
+
+from registry.portal import PortalCard, PortalPage, register_portal_card, register_portal_page
+
+from .models import Objection, Rating, RepairRequest
+from .portal_views import VISIBLE, objection_window
+
+
+def _credit(enterprise, request) -> dict:
+    today = timezone.localdate()
+    ratings = list(
+        Rating.objects.filter(enterprise=enterprise, status__in=VISIBLE)
+        .only(
+            "year",
+            "grade",
+            "total",
+            "status",
+            "vetoed",
+            "publicity_starts_on",
+            "publicity_ends_on",
+        )
+        .order_by("-year")[:2]
+    )
+    current = ratings[0] if ratings else None
+    return {
+        "current": current,
+        "previous": ratings[1] if len(ratings) > 1 else None,
+        "publicity": current if current and objection_window(current, today) else None,
+        "open_objections": Objection.objects.filter(
+            rating__enterprise=enterprise, status=Objection.Status.SUBMITTED
+        ).count(),
+        "open_repairs": RepairRequest.objects.filter(
+            event__enterprise=enterprise, status=RepairRequest.Status.SUBMITTED
+        ).count(),
+    }
+
+
+def register() -> None:
+    register_portal_card(
+        PortalCard("credit", "信用评价", "credit/portal/card.html", _credit, order=20)
+    )
+    register_portal_page(PortalPage("credit", "信用评价", "portal:credit_ratings", order=50))
+    register_portal_page(
+        PortalPage("credit_records", "信用记录与修复", "portal:credit_records", order=51)
+    )

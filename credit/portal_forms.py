@@ -1,0 +1,58 @@
+"""The portal's credit forms: an objection to a publicised rating and a credit-repair
+request. Shape only (and the evidence file's content); the services decide the rest."""
+
+from django import forms
+
+from registry.files import validate_upload
+
+EVIDENCE_HELP = "可不传。支持JPG、PNG、PDF，不超过10MB，按文件内容判断格式。"
+
+
+class _EvidenceForm(forms.Form):
+    evidence = forms.FileField(
+        label="证明材料",
+        required=False,
+        validators=[validate_upload],
+        help_text=EVIDENCE_HELP,
+        error_messages={"invalid": "请选择要上传的文件。", "empty": "上传的文件是空的。"},
+    )
+
+    def clean_reasons(self):
+        reasons = self.cleaned_data["reasons"].strip()
+        if not reasons:
+            raise forms.ValidationError(self.fields["reasons"].error_messages["required"])
+        return reasons
+
+
+class ObjectionForm(_EvidenceForm):
+    reasons = forms.CharField(
+        label="异议理由",
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="请写明认为哪项指标、哪条记录有误，以及事实和依据。",
+        error_messages={"required": "请填写异议理由。"},
+    )
+    field_order = ["reasons", "evidence"]
+
+
+class RepairForm(_EvidenceForm):
+    reasons = forms.CharField(
+        label="整改情况及理由",
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="请写明已经完成的整改、赔偿或纠正措施，以及完成时间。",
+        error_messages={"required": "请填写整改情况及理由。"},
+    )
+    field_order = ["reasons", "evidence"]
+
+
+def add_service_errors(form: forms.Form, error) -> None:
+    """Put a service's ValidationError on the form: known fields on the field, the rest on
+    top of the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            for message in errors:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
