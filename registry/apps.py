@@ -6,7 +6,8 @@ class RegistryConfig(AppConfig):
     verbose_name = "档案管理"
 
     def ready(self) -> None:
-        from . import dossier_sections, portal_cards
+        from . import dossier_sections, portal_cards, portal_cards_pages
 
         dossier_sections.register()
         portal_cards.register()
+        portal_cards_pages.register()

@@ -4,6 +4,7 @@ under /portal/ in the "portal" namespace."""
 from django.urls import path
 
 from . import portal_views as views
+from . import portal_views_cards as cards
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,4 +16,11 @@ urlpatterns = [
         views.PortalPasswordSetView.as_view(),
         name="password_set",
     ),
+    path("cards/", cards.cards, name="cards"),
+    path("cards/issue/<int:pk>/", cards.card_issue, name="card_issue"),
+    path("cards/<int:pk>/reissue/", cards.card_reissue, name="card_reissue"),
+    path("cards/<int:pk>/revoke/", cards.card_revoke, name="card_revoke"),
+    path("cards/<int:pk>/print/", cards.card_print, name="card_print"),
+    path("cards/<int:pk>/photo/", cards.card_photo, name="card_photo"),
+    path("cards/sheet/", cards.card_sheet, name="card_sheet"),
 ]
