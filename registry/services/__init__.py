@@ -1,6 +1,19 @@
 """Every write to the registers goes through these functions."""
 
+from .changes import (
+    change_request_approve,
+    change_request_reject,
+    change_request_submit_offerings,
+    change_request_submit_profile,
+    change_request_submit_qualification,
+    change_request_withdraw,
+)
 from .documents import record_delete, record_save, service_category_save
+from .portal_workers import (
+    portal_health_certificate_add,
+    portal_training_add,
+    portal_worker_add,
+)
 from .refresh import dossier_recompute, records_refresh
 from .subjects import (
     employment_end,
@@ -15,11 +28,20 @@ from .subjects import (
 )
 
 __all__ = [
+    "change_request_approve",
+    "change_request_reject",
+    "change_request_submit_offerings",
+    "change_request_submit_profile",
+    "change_request_submit_qualification",
+    "change_request_withdraw",
     "dossier_recompute",
     "employment_end",
     "employment_save",
     "employment_start",
     "enterprise_save",
+    "portal_health_certificate_add",
+    "portal_training_add",
+    "portal_worker_add",
     "record_confirm",
     "record_delete",
     "record_save",
