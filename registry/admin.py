@@ -708,4 +708,5 @@ class DocumentNoticeAdmin(ReadOnlyAdmin):
     search_fields = ["enterprise__name"]
 
 
-from . import admin_ledger  # noqa: E402, F401 - registers the ledger import pages
+# Registers the ledger import pages and the home-service cards.
+from . import admin_cards, admin_ledger  # noqa: E402, F401

@@ -38,13 +38,21 @@ def _next_number(year: int) -> str:
     return f"{prefix}{sequence:06d}"
 
 
-def _issue(*, actor, employment: Employment) -> WorkerCard:
+def card_issue_problem(employment: Employment) -> str | None:
+    """Why `employment` cannot get a new card now, or None (forms show it before saving)."""
     if employment.ended_on is not None:
-        raise ValidationError("该从业人员已离职，不能发放服务证。")
+        return "该从业人员已离职，不能发放服务证。"
     if employment.enterprise.business_status != Enterprise.BusinessStatus.OPERATING:
-        raise ValidationError("企业不在营业状态，不能发放服务证。")
+        return "企业不在营业状态，不能发放服务证。"
     if employment.cards.filter(revoked_at__isnull=True).exists():
-        raise ValidationError("该从业人员在本企业已有有效的服务证，请先作废再补发。")
+        return "该从业人员在本企业已有有效的服务证，请先作废再补发。"
+    return None
+
+
+def _issue(*, actor, employment: Employment) -> WorkerCard:
+    problem = card_issue_problem(employment)
+    if problem:
+        raise ValidationError(problem)
     year = timezone.localdate().year
     for attempt in range(NUMBER_ATTEMPTS):
         card = WorkerCard(

@@ -111,3 +111,51 @@ def test_no_card_for_an_employer_that_no_longer_operates(staff, employment):
     )
     with pytest.raises(ValidationError, match="不在营业状态"):
         card_issue(actor=staff, employment=employment)
+
+
+# --- The back office ----------------------------------------------------------------------------
+
+CARDS_ADMIN = "/admin/registry/workercard/"
+
+
+def test_staff_issue_a_card_in_the_admin(staff_client, employment):
+    response = staff_client.post(CARDS_ADMIN + "add/", {"worker": employment.worker_id})
+    assert response.status_code == 302
+    card = WorkerCard.objects.get()
+    assert card.employment == employment and card.issued_by == staff_client.user
+    # A second card for the same employment is refused on the form, not with an error page.
+    again = staff_client.post(CARDS_ADMIN + "add/", {"worker": employment.worker_id})
+    assert again.status_code == 200 and "已有有效的服务证" in again.content.decode()
+
+
+def test_a_worker_with_two_employers_needs_the_employer_chosen(staff_client, employment):
+    second = EmploymentFactory(worker=employment.worker)
+    response = staff_client.post(CARDS_ADMIN + "add/", {"worker": employment.worker_id})
+    assert "请选择发证企业" in response.content.decode() and not WorkerCard.objects.exists()
+    staff_client.post(
+        CARDS_ADMIN + "add/", {"worker": employment.worker_id, "employment": second.pk}
+    )
+    assert WorkerCard.objects.get().employment == second
+
+
+def test_staff_revoke_and_reissue_selected_cards(staff_client, employment):
+    card = card_issue(actor=None, employment=employment)
+    other = card_issue(actor=None, employment=EmploymentFactory())
+    action = {"action": "reissue_cards", "_selected_action": [card.pk], "reason": "损坏"}
+    staff_client.post(CARDS_ADMIN, action)
+    card.refresh_from_db()
+    assert card.revoked_reason == "已补发新证（损坏）"
+    new = WorkerCard.objects.get(employment=employment, revoked_at__isnull=True)
+    # Revoking needs a reason.
+    staff_client.post(CARDS_ADMIN, {"action": "revoke_cards", "_selected_action": [other.pk]})
+    other.refresh_from_db()
+    assert other.is_valid
+    staff_client.post(
+        CARDS_ADMIN,
+        {"action": "revoke_cards", "_selected_action": [new.pk, other.pk], "reason": "冒用"},
+    )
+    assert not WorkerCard.objects.filter(revoked_at__isnull=True).exists()
+    assert new.history.first().history_user == staff_client.user
+    page = staff_client.get(CARDS_ADMIN + "?status=revoked").content.decode()
+    assert new.number in page and "已作废" in page
+    assert staff_client.post(CARDS_ADMIN + f"{new.pk}/delete/").status_code == 403
