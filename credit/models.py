@@ -436,12 +436,34 @@ class Rating(SubjectMixin):
         PUBLICISED = "publicised", "公示中"
         FINAL = "final", "已确定"
 
-    year = models.PositiveSmallIntegerField("评价年度")
     # Few indexes on purpose: the engine writes a year's ratings in bulk. For the same
-    # reason the standard and the run are not checked by the database on every row (a
-    # foreign-key check per inserted rating cost more than the insert itself): the engine
-    # writes both from the run row it holds, a standard in use is locked and PROTECTed,
-    # and deleting a run sets its ratings' run to NULL (both enforced by Django).
+    # reason no foreign key of a rating is checked by the database row by row (PostgreSQL
+    # runs one look-up and row lock per inserted rating and key, which cost more than the
+    # inserts themselves): the engine takes the subjects from the registers in the same
+    # statement and the standard and run from the run row it holds; Django enforces the
+    # rest (a subject or a standard with ratings is PROTECTed, deleting a run sets its
+    # ratings' run to NULL, and a standard in use is locked).
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name="企业",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    worker = models.ForeignKey(
+        Worker,
+        verbose_name="从业人员",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    year = models.PositiveSmallIntegerField("评价年度")
     standard = models.ForeignKey(
         EvaluationStandard,
         verbose_name="评价标准",

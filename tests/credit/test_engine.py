@@ -330,3 +330,23 @@ def test_a_recomputed_rating_is_explained_from_its_new_inputs():
     after = {row.code: row for row in rating_explanation(rating).rows}
     assert after["E-C3"].shown == "1条（一般1）" and after["E-C3"].points == 5
     assert sum(row.points for row in after.values()) == rating.total
+
+
+def test_a_rated_subject_cannot_be_deleted():
+    """The database does not check a rating's keys row by row (for the engine's bulk
+    writes); Django still protects them."""
+    from django.db.models import ProtectedError
+
+    enterprise = a_good_enterprise()
+    rating_run_year(actor=None, year=YEAR, sync=True)
+    rating = Rating.objects.get(enterprise=enterprise)
+    with pytest.raises(ProtectedError) as protected:
+        enterprise.delete()
+    assert rating in protected.value.protected_objects
+    with pytest.raises(ProtectedError) as protected:
+        rating.standard.delete()
+    assert rating in protected.value.protected_objects
+    worker_rating = Rating.objects.filter(worker__isnull=False).first()
+    with pytest.raises(ProtectedError) as protected:
+        worker_rating.worker.delete()
+    assert worker_rating in protected.value.protected_objects
