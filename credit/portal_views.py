@@ -9,6 +9,7 @@ not shown: staff have not reviewed them yet.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -23,6 +24,15 @@ from .services.objections import objection_submit
 from .services.repair import is_negative, repair_submit
 
 VISIBLE = (Rating.Status.PUBLICISED, Rating.Status.FINAL)
+# Pages of one object look the object up before they check the method, so another
+# enterprise's id answers 404 whatever the method.
+ANY_METHOD = ["GET", "HEAD", "POST"]
+
+
+def read_only(request) -> HttpResponseNotAllowed | None:
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    return None
 
 
 def visible_ratings():
@@ -68,10 +78,12 @@ def rating_list(request):
 
 
 @never_cache
-@require_safe
+@require_http_methods(ANY_METHOD)
 @portal_view
 def rating_detail(request, pk: int):
     rating = portal_object(request, visible_ratings(), pk)
+    if refused := read_only(request):
+        return refused
     return render(
         request,
         "credit/portal/rating.html",
@@ -118,12 +130,14 @@ def objection_new(request, pk: int):
 
 
 @never_cache
-@require_safe
+@require_http_methods(ANY_METHOD)
 @portal_view
 def objection_detail(request, pk: int):
     objection = portal_object(
         request, Objection.objects.select_related("rating"), pk, via=OBJECTION_OWNER
     )
+    if refused := read_only(request):
+        return refused
     return render(request, "credit/portal/objection.html", {"objection": objection})
 
 
@@ -196,12 +210,14 @@ def repair_new(request, pk: int):
 
 
 @never_cache
-@require_safe
+@require_http_methods(ANY_METHOD)
 @portal_view
 def repair_detail(request, pk: int):
     repair = portal_object(
         request, RepairRequest.objects.select_related("event"), pk, via=REPAIR_OWNER
     )
+    if refused := read_only(request):
+        return refused
     return render(request, "credit/portal/repair.html", {"repair": repair})
 
 
