@@ -6,6 +6,7 @@ class IncentivesConfig(AppConfig):
     verbose_name = "守信激励"
 
     def ready(self) -> None:
-        from . import dossier_sections
+        from . import dossier_sections, portal_cards
 
         dossier_sections.register()
+        portal_cards.register()

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from complaints import portal_urls as complaints_portal
 from credit import portal_urls as credit_portal
+from incentives import portal_urls as incentives_portal
 from registry import portal_urls as registry_portal
 from registry.verification_views import verify, verify_photo
 from registry.views import protected_media
@@ -14,6 +15,7 @@ portal_patterns = [
     *registry_portal.urlpatterns,
     path("complaints/", include(complaints_portal.urlpatterns)),
     path("credit/", include(credit_portal.urlpatterns)),
+    path("incentives/", include(incentives_portal.urlpatterns)),
 ]
 
 urlpatterns = [

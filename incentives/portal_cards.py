@@ -1,0 +1,39 @@
+"""The incentives card of the portal home: the measures the enterprise takes part in, the
+benefits it gave this month, and its open applications."""
+
+from django.utils import timezone
+
+from registry.portal import PortalCard, PortalPage, register_portal_card, register_portal_page
+
+from .models import Participation, SupportApplication
+from .portal_views import month_summary
+
+
+def _incentives(enterprise, request) -> dict:
+    today = timezone.localdate()
+    return {
+        "participations": list(
+            Participation.objects.filter(enterprise=enterprise, status=Participation.Status.ACTIVE)
+            .select_related("measure")
+            .order_by("measure__sort_order")
+        ),
+        "month": month_summary(enterprise, today),
+        "open_applications": SupportApplication.objects.filter(
+            enterprise=enterprise, status=SupportApplication.Status.SUBMITTED
+        ).count(),
+    }
+
+
+def register() -> None:
+    register_portal_card(
+        PortalCard("incentives", "守信激励", "incentives/portal/card.html", _incentives, order=40)
+    )
+    register_portal_page(
+        PortalPage("incentives", "守信激励", "portal:incentives_measures", order=60)
+    )
+    register_portal_page(
+        PortalPage("incentives_redemptions", "优惠核销", "portal:incentives_redemptions", order=61)
+    )
+    register_portal_page(
+        PortalPage("incentives_programmes", "扶持与培训", "portal:incentives_programmes", order=62)
+    )
