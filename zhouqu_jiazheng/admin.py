@@ -1,11 +1,18 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import posters, publicity
-from .models import Article, WorkerHeartbeat
+from complaints.models import Category
+
+from . import posters, publicity, report
+from .models import AnnualReport, Article, WorkerHeartbeat
 
 
 @admin.register(WorkerHeartbeat)
@@ -84,3 +91,164 @@ class ArticleAdmin(SimpleHistoryAdmin):
             "worker_posters": [p for p in items if p.kind == "worker"],
         }
         return TemplateResponse(request, "admin/zhouqu_jiazheng/posters.html", context)
+
+
+# --- Annual report ---------------------------------------------------------------------------
+
+
+class StartReportForm(forms.Form):
+    year = forms.TypedChoiceField(label="报告年度", coerce=int)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, f"{y}年度") for y in report.report_years()]
+
+
+@admin.register(AnnualReport)
+class AnnualReportAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "year",
+        "status",
+        "progress_bar",
+        "requested_by",
+        "finished_at",
+        "links",
+    ]
+    list_filter = ["year", "status"]
+    list_select_related = ["requested_by"]
+    readonly_fields = [f.name for f in AnnualReport._meta.fields]
+
+    # Reports are started through the start page and never edited.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def _can_start(self, request) -> bool:
+        return request.user.has_perm("zhouqu_jiazheng.add_annualreport")
+
+    @admin.display(description="进度")
+    def progress_bar(self, obj):
+        return format_html(
+            '<progress max="100" value="{}">{}%</progress> {}%',
+            obj.progress,
+            obj.progress,
+            obj.progress,
+        )
+
+    @admin.display(description="查看")
+    def links(self, obj):
+        progress = reverse("admin:zhouqu_jiazheng_annualreport_progress", args=[obj.pk])
+        if obj.status == AnnualReport.Status.DONE and obj.file:
+            download = reverse("admin:zhouqu_jiazheng_annualreport_download", args=[obj.pk])
+            return format_html(
+                '<a href="{}">下载Excel</a> · <a href="{}">详情</a>', download, progress
+            )
+        return format_html('<a href="{}">详情</a>', progress)
+
+    def get_urls(self):
+        def view(function, route, name):
+            return path(
+                route,
+                self.admin_site.admin_view(function),
+                name=f"zhouqu_jiazheng_annualreport_{name}",
+            )
+
+        return [
+            view(self.start_view, "start/", "start"),
+            view(self.progress_view, "<int:object_id>/progress/", "progress"),
+            view(self.download_view, "<int:object_id>/download/", "download"),
+            view(self.print_view, "print/<int:year>/", "print"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_start_report": self._can_start(request),
+            "print_year": report.report_years()[0],
+        }
+        return super().changelist_view(request, extra_context)
+
+    def start_view(self, request):
+        if not self._can_start(request):
+            raise PermissionDenied
+        form = StartReportForm(request.POST or None, initial={"year": timezone.localdate().year})
+        if request.method == "POST" and form.is_valid():
+            try:
+                started = report.annual_report_start(
+                    actor=request.user, year=form.cleaned_data["year"]
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return redirect(
+                    reverse("admin:zhouqu_jiazheng_annualreport_progress", args=[started.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "生成年度报告",
+            "opts": self.model._meta,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/zhouqu_jiazheng/annualreport/start.html", context)
+
+    def progress_view(self, request, object_id: int):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        item = get_object_or_404(AnnualReport.objects.select_related("requested_by"), pk=object_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": str(item),
+            "opts": self.model._meta,
+            "report": item,
+            "sheets": list(report.HEADERS),
+        }
+        return TemplateResponse(
+            request, "admin/zhouqu_jiazheng/annualreport/progress.html", context
+        )
+
+    def download_view(self, request, object_id: int):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        item = get_object_or_404(AnnualReport, pk=object_id, status=AnnualReport.Status.DONE)
+        if not item.file:
+            raise Http404
+        try:
+            handle = item.file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=f"舟曲县信易+家政{item.year}年度报告.xlsx",
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    def print_view(self, request, year: int):
+        """The report's figures as a page to print (the list of rated subjects is only in the
+        workbook; the page gives its count)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if year not in report.report_years():
+            raise Http404
+        figures = report.annual_report_figures(year=year)
+        context = {
+            "figures": figures,
+            "dashboard": figures.dashboard,
+            "overview": report.overview_rows(figures),
+            "grades": report.grade_rows(figures),
+            "complaints": report.complaint_rows(figures),
+            "incentives": report.incentive_rows(figures),
+            "headers": report.HEADERS,
+            "categories": Category.labels,
+            "years": report.report_years(),
+        }
+        return TemplateResponse(request, "admin/zhouqu_jiazheng/annualreport/print.html", context)
