@@ -708,5 +708,6 @@ class DocumentNoticeAdmin(ReadOnlyAdmin):
     search_fields = ["enterprise__name"]
 
 
-# Registers the ledger import pages and the home-service cards.
-from . import admin_cards, admin_ledger  # noqa: E402, F401
+# Registers the ledger import pages, the portal accounts and the change requests, and the
+# home-service cards.
+from . import admin_cards, admin_ledger, admin_portal  # noqa: E402, F401
