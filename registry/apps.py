@@ -6,8 +6,9 @@ class RegistryConfig(AppConfig):
     verbose_name = "档案管理"
 
     def ready(self) -> None:
-        from . import dossier_sections, portal_cards, portal_cards_pages
+        from . import dossier_sections, portal_cards, portal_cards_pages, portal_pages
 
         dossier_sections.register()
         portal_cards.register()
+        portal_pages.register()
         portal_cards_pages.register()

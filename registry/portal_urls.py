@@ -5,6 +5,8 @@ from django.urls import path
 
 from . import portal_views as views
 from . import portal_views_cards as cards
+from . import portal_views_profile as profile
+from . import portal_views_workers as workers
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -16,6 +18,19 @@ urlpatterns = [
         views.PortalPasswordSetView.as_view(),
         name="password_set",
     ),
+    path("profile/", profile.profile, name="profile"),
+    path("profile/edit/", profile.profile_edit, name="profile_edit"),
+    path("changes/<int:pk>/withdraw/", profile.change_withdraw, name="change_withdraw"),
+    path("offerings/", profile.offerings, name="offerings"),
+    path("offerings/edit/", profile.offerings_edit, name="offerings_edit"),
+    path("qualifications/", profile.qualifications, name="qualifications"),
+    path("qualifications/new/", profile.qualification_add, name="qualification_add"),
+    path("workers/", workers.workers, name="workers"),
+    path("workers/add/", workers.worker_add, name="worker_add"),
+    path("workers/<int:pk>/", workers.worker, name="worker"),
+    path("workers/<int:pk>/end/", workers.worker_end, name="worker_end"),
+    path("workers/<int:pk>/health/", workers.worker_health, name="worker_health"),
+    path("workers/<int:pk>/training/", workers.worker_training, name="worker_training"),
     path("cards/", cards.cards, name="cards"),
     path("cards/issue/<int:pk>/", cards.card_issue, name="card_issue"),
     path("cards/<int:pk>/reissue/", cards.card_reissue, name="card_reissue"),
