@@ -15,7 +15,8 @@ from credit.demo import credit_demo_seed
 from incentives.demo import incentives_demo_seed
 from registry.demo import registry_demo_seed
 
-from . import roles
+from . import publicity, roles
+from .models import Article
 
 # Printed by seed_demo, which refuses to run in production without --force.
 DEMO_PASSWORD = "Zhouqu-2025"  # noqa: S105
@@ -64,6 +65,7 @@ def demo_seed(*, stdout=None) -> list[DemoAccount]:
     rated = credit_demo_seed()
     incentives = incentives_demo_seed()
     complaints = complaints_demo_seed()
+    articles = articles_demo_seed()
     if stdout is not None:
         stdout.write(
             f"档案：新增企业 {created['enterprises']} 家、从业人员 {created['workers']} 人。"
@@ -78,4 +80,50 @@ def demo_seed(*, stdout=None) -> list[DemoAccount]:
             f"投诉与评价：新增投诉 {complaints['complaints']} 件、"
             f"服务评价 {complaints['reviews']} 条。"
         )
+        stdout.write(f"宣传文章：新增 {articles} 篇。")
     return accounts
+
+
+DEMO_ARTICLES = (
+    (
+        Article.Kind.POLICY,
+        "一图读懂“信易+家政”：信用等级怎么评、有什么用",
+        "家政企业和从业人员每年评定一次信用等级，守信者在预约、扶持和培训上优先。",
+        "县工信商务局为全县家政企业、个体经营者和从业人员建立信用档案，做到“一企一档、一人一档”。\n\n"
+        "每年按经营合规、服务质量、客户口碑、履约守信四个方面评分，满分100分：90分以上为AAA诚信示范，"
+        "80分以上为AA诚信良好，60分以上为A诚信合格，其余为B诚信警示。评价结果向社会公示，公示期内有异议可以提出。\n\n"
+        "信用良好的居民在高等级企业享受服务优惠、优先预约和免费咨询；AAA、AA级企业优先获得行业扶持和培训名额。",
+    ),
+    (
+        Article.Kind.CASE,
+        "典型案例：城关镇一家政企业主动退还多收费用获群众点赞",
+        "接到投诉后当天上门核实、三天内退款，企业的做法被评为守信典型。",
+        "今年9月，城关镇一位居民反映家政服务收费高于公示价格。企业接到投诉后当天安排负责人上门核实，"
+        "确认收费有误后主动退还多收的费用，并向居民道歉。\n\n"
+        "该企业随后对全部服务项目重新公示收费标准，组织员工学习标准化服务约定。"
+        "此事在年度信用评价中作为履约守信的正面记录，企业被评为AAA级诚信示范企业。",
+    ),
+    (
+        Article.Kind.NOTICE,
+        "关于开展2025年度家政行业信用评价的通知",
+        "请各家政企业在10月31日前通过企业端核对本企业档案和从业人员信息。",
+        "根据《舟曲县“信易+家政”工作实施方案》，县工信商务局将于11月开展2025年度家政行业信用评价。\n\n"
+        "请各家政企业在10月31日前登录企业端，核对本企业证照、服务项目、收费标准和从业人员健康证等信息，"
+        "有变化的及时提交更新。评价结果将在本网站公示，公示期内可提出异议。",
+    ),
+)
+
+
+@transaction.atomic
+def articles_demo_seed() -> int:
+    """A few published articles for the public site; returns how many were created."""
+    created = 0
+    for kind, title, summary, body in DEMO_ARTICLES:
+        if Article.objects.filter(title=title).exists():
+            continue
+        article = publicity.article_save(
+            actor=None, article=Article(kind=kind, title=title, summary=summary, body=body)
+        )
+        publicity.article_publish(actor=None, article=article)
+        created += 1
+    return created
