@@ -249,3 +249,17 @@ def test_pages_need_a_portal_login(accepted, admin_user):
     before = snapshot(accepted)
     assert Client().post(detail(accepted), {"text": "匿名答复"}).status_code == 302
     assert snapshot(accepted) == before
+
+
+def test_the_list_and_the_home_run_a_bounded_number_of_queries(
+    anxin, officer, django_assert_max_num_queries
+):
+    for _ in range(15):
+        worker = EmploymentFactory(enterprise=anxin.enterprise).worker
+        complaint_accept(
+            actor=officer, complaint=ComplaintFactory(enterprise=anxin.enterprise, worker=worker)
+        )
+    with django_assert_max_num_queries(12):
+        assert anxin.get(LIST).status_code == 200
+    with django_assert_max_num_queries(40):
+        assert anxin.get(reverse("portal:home")).status_code == 200

@@ -382,3 +382,26 @@ def test_pages_need_a_portal_login(catalogue, admin_user):
         response = Client().get(url(name))
         assert response.status_code == 302 and response.url.startswith("/portal/login/")
         assert staff.get(url(name)).status_code == 403
+
+
+def test_the_redemption_list_runs_a_bounded_number_of_queries(
+    chengxin, catalogue, django_assert_max_num_queries
+):
+    category = ServiceCategoryFactory()
+    for n in range(12):
+        redemption = Redemption.objects.create(
+            resident=ResidentFactory(),
+            enterprise=chengxin.enterprise,
+            worker=chengxin.worker,
+            category=category,
+            served_on=TODAY,
+            order_amount=100 + n,
+            discount_percent=0,
+            discount_amount=0,
+            paid_amount=100 + n,
+        )
+        redemption.items.create(
+            measure=catalogue["resident-discount"], discount_percent=0, discount_amount=0
+        )
+    with django_assert_max_num_queries(12):
+        assert chengxin.get(url("incentives_redemptions")).status_code == 200
