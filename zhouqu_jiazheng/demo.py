@@ -38,6 +38,51 @@ DEMO_ACCOUNTS = (
 )
 
 
+# The demo enterprise's portal login (企业服务平台, /portal/login/).
+DEMO_PORTAL_USERNAME = "qiye"
+DEMO_PORTAL_MOBILE = "13909419999"
+DEMO_CARDS = 60
+
+
+@transaction.atomic
+def portal_demo_seed() -> int:
+    """A portal account for the first demo enterprise, and home-service cards for the
+    current workers of operating enterprises (so /verify/ has something to show).
+    Returns the number of cards issued; a second run issues none."""
+    from registry.models import Employment, Enterprise, PortalAccount, WorkerCard
+    from registry.services.accounts import portal_account_create
+    from registry.services.cards import card_issue, card_issue_problem
+
+    enterprise = Enterprise.objects.order_by("pk").first()
+    if enterprise is None:
+        return 0
+    if not PortalAccount.objects.filter(user__username=DEMO_PORTAL_USERNAME).exists():
+        account, _link = portal_account_create(
+            actor=None,
+            enterprise=enterprise,
+            username=DEMO_PORTAL_USERNAME,
+            mobile=DEMO_PORTAL_MOBILE,
+            full_name="演示企业负责人",
+        )
+        account.user.set_password(DEMO_PASSWORD)
+        account.user.save(update_fields=["password"])
+    if WorkerCard.objects.exists():
+        return 0
+    issued = 0
+    employments = (
+        Employment.objects.filter(
+            ended_on__isnull=True, enterprise__business_status=Enterprise.BusinessStatus.OPERATING
+        )
+        .select_related("enterprise")
+        .order_by("enterprise_id", "pk")[:DEMO_CARDS]
+    )
+    for employment in employments:
+        if card_issue_problem(employment) is None:
+            card_issue(actor=None, employment=employment)
+            issued += 1
+    return issued
+
+
 @transaction.atomic
 def demo_accounts_seed() -> list[DemoAccount]:
     User = get_user_model()
@@ -66,6 +111,7 @@ def demo_seed(*, stdout=None) -> list[DemoAccount]:
     incentives = incentives_demo_seed()
     complaints = complaints_demo_seed()
     articles = articles_demo_seed()
+    cards = portal_demo_seed()
     if stdout is not None:
         stdout.write(
             f"档案：新增企业 {created['enterprises']} 家、从业人员 {created['workers']} 人。"
@@ -81,6 +127,7 @@ def demo_seed(*, stdout=None) -> list[DemoAccount]:
             f"服务评价 {complaints['reviews']} 条。"
         )
         stdout.write(f"宣传文章：新增 {articles} 篇。")
+        stdout.write(f"居家上门服务证：新发 {cards} 张。")
     return accounts
 
 

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from zhouqu_jiazheng.demo import DEMO_PASSWORD, demo_seed
+from zhouqu_jiazheng.demo import DEMO_PASSWORD, DEMO_PORTAL_USERNAME, demo_seed
 
 
 class Command(BaseCommand):
@@ -24,3 +24,7 @@ class Command(BaseCommand):
         )
         for account in accounts:
             self.stdout.write(f"  {account.username:<10} {account.role or ''}")
+        self.stdout.write(
+            f"企业服务平台 http://127.0.0.1:8000/portal/login/ 演示企业账号：{DEMO_PORTAL_USERNAME}"
+            f"（密码同上）"
+        )
