@@ -26,6 +26,8 @@ from registry.models import (
     Worker,
 )
 
+from .models import AnnualReport
+
 CACHE_SECONDS = 300
 GRADES = (Grade.AAA, Grade.AA, Grade.A, Grade.B)
 
@@ -227,6 +229,7 @@ def _phases(year: int, today: date, registers: list[Figure], statuses: dict) -> 
     enterprises, complete = registers[0].value, registers[1].value
     dossier_share = (complete * 100 // enterprises) if enterprises else 0
     run_done = RatingRun.objects.filter(year=year, status=RatingRun.Status.DONE).exists()
+    report_done = AnnualReport.objects.filter(year=year, status=AnnualReport.Status.DONE).exists()
     published = statuses[Rating.Status.PUBLICISED] + statuses[Rating.Status.FINAL]
     month = today.month if today.year == year else (12 if today.year > year else 0)
     return [
@@ -242,7 +245,8 @@ def _phases(year: int, today: date, registers: list[Figure], statuses: dict) -> 
         Phase("总结提升", "11–12月", 11, 12, month >= 11, [
             Milestone("评价结果确定", statuses[Rating.Status.FINAL] > 0,
                       f"已确定{statuses[Rating.Status.FINAL]}个主体"),
-            Milestone("年度总结报告", False, "在“年度总结报告”中生成"),
+            Milestone("年度总结报告", report_done,
+                      "已生成" if report_done else "在“年度报告”中生成"),
         ]),
     ]  # fmt: skip
 

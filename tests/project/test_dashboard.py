@@ -171,6 +171,7 @@ def test_every_figure_against_hand_computed_values(county, django_assert_max_num
     assert milestones["企业档案齐全率达到90%"] is False  # 66 %
     assert milestones["评价结果公示"] is True
     assert milestones["完成年度信用评价"] is False  # no run finished
+    assert milestones["年度总结报告"] is False
 
 
 def test_the_admin_index_shows_the_dashboard_with_links(county, admin_client):
@@ -180,6 +181,7 @@ def test_the_admin_index_shows_the_dashboard_with_links(county, admin_client):
     assert 'href="/admin/credit/rating/?year=2025&amp;grade=AAA"' in html
     assert 'href="/admin/complaints/complaint/?deadline=overdue"' in html
     assert html.count('<svg class="chart" role="img"') == 4
+    assert 'href="/admin/zhouqu_jiazheng/annualreport/"' in html
     assert "<script" not in html.split('id="dashboard"')[1].split("</div>")[0]
     # Every linked list opens.
     for url in (
