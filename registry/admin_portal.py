@@ -18,6 +18,7 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.cache import never_cache
 from simple_history.admin import SimpleHistoryAdmin
 
+from .links import absolute_url
 from .models import ChangeRequest, Enterprise, PortalAccount
 from .services import accounts, changes
 from .validators import clean_mobile
@@ -226,7 +227,7 @@ class PortalAccountAdmin(ReadOnlyWorkflowAdmin):
             else:
                 return self._link_page(
                     request,
-                    [(account, request.build_absolute_uri(link))],
+                    [(account, absolute_url(request, link))],
                     title=f"已开通企业平台账号：{enterprise.name}",
                 )
         return self.page(
@@ -245,7 +246,7 @@ class PortalAccountAdmin(ReadOnlyWorkflowAdmin):
             link = accounts.portal_account_password_link(actor=request.user, account=account)
             return self._link_page(
                 request,
-                [(account, request.build_absolute_uri(link))],
+                [(account, absolute_url(request, link))],
                 title=f"设置密码链接：{account.user.get_username()}",
             )
         return self.page(
@@ -281,8 +282,9 @@ class PortalAccountAdmin(ReadOnlyWorkflowAdmin):
         rows = [
             (
                 account,
-                request.build_absolute_uri(
-                    accounts.portal_account_password_link(actor=request.user, account=account)
+                absolute_url(
+                    request,
+                    accounts.portal_account_password_link(actor=request.user, account=account),
                 ),
             )
             for account in queryset.select_related("user", "enterprise")

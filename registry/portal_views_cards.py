@@ -19,6 +19,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from .links import absolute_url
 from .models import Employment, WorkerCard
 from .portal import portal_object, portal_scope, portal_view
 from .services import cards as card_services
@@ -57,7 +58,7 @@ def _valid_cards(request):
 
 
 def _card_face(request, card: WorkerCard) -> dict:
-    url = request.build_absolute_uri(reverse("verify", kwargs={"token": card.token}))
+    url = absolute_url(request, reverse("verify", kwargs={"token": card.token}))
     qr = segno.make(url, error="m")
     return {
         "card": card,

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from complaints.models import Category
+from registry.links import absolute_url_builder
 
 from . import posters, publicity, report
 from .models import AnnualReport, Article, WorkerHeartbeat
@@ -80,7 +81,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         years = posters.poster_years()
         year = request.GET.get("year", "")
         year = int(year) if year.isdigit() and int(year) in years else (years[0] if years else None)
-        items = posters.posters_for_year(year, request.build_absolute_uri) if year else []
+        items = posters.posters_for_year(year, absolute_url_builder(request)) if year else []
         context = {
             **self.admin_site.each_context(request),
             "title": "诚信红榜宣传海报",

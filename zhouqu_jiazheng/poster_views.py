@@ -4,6 +4,8 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from registry.links import absolute_url_builder
+
 from . import posters
 
 
@@ -14,7 +16,7 @@ def _render(request, year: int, items: list[posters.Poster], single: bool):
 @require_safe
 def year_sheet(request, year: int):
     """Every poster of the year, one per A4 page ("print all")."""
-    items = posters.posters_for_year(year, request.build_absolute_uri)
+    items = posters.posters_for_year(year, absolute_url_builder(request))
     if not items:
         raise Http404("该年度没有诚信红榜")
     return _render(request, year, items, single=False)
@@ -22,7 +24,7 @@ def year_sheet(request, year: int):
 
 @require_safe
 def enterprise(request, year: int, pk: int):
-    poster = posters.enterprise_poster(year, pk, request.build_absolute_uri)
+    poster = posters.enterprise_poster(year, pk, absolute_url_builder(request))
     if poster is None:
         raise Http404("该企业不在本年度诚信红榜上")
     return _render(request, year, [poster], single=True)
@@ -30,7 +32,7 @@ def enterprise(request, year: int, pk: int):
 
 @require_safe
 def worker(request, year: int, pk: int):
-    poster = posters.worker_poster(year, pk, request.build_absolute_uri)
+    poster = posters.worker_poster(year, pk, absolute_url_builder(request))
     if poster is None:
         raise Http404("该从业人员不在本年度诚信红榜上")
     return _render(request, year, [poster], single=True)

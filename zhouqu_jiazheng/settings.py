@@ -314,5 +314,10 @@ TRACKING_RATE_PER_IP = env.str("TRACKING_RATE_PER_IP", default="30/h")
 # Where the client address is read from; behind a reverse proxy set e.g. HTTP_X_REAL_IP.
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
 
+# Public address of the site (e.g. https://jiazheng.zhouqu.gov.cn) used in QR codes on
+# printed cards and posters and in links handed to portal users; empty: the address the
+# page was requested at.
+SITE_URL = env.str("SITE_URL", default="")
+
 # --- Project --------------------------------------------------------------------------
 SITE_NAME = "舟曲县信易+家政信用管理平台"
