@@ -7,9 +7,14 @@ calls one service of `complaints.services`, so refusals appear on the form and e
 change writes its history (who, when, what).
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
@@ -181,17 +186,6 @@ class ComplaintAdmin(WorkflowAdmin):
     search_fields = ["=tracking_number", "complainant_name", "enterprise__name", "enterprise_text"]
     search_help_text = "可按投诉编号、投诉人姓名或企业名称查找。"
     date_hierarchy = "received_at"
-    workflows = (
-        ("accept", "accept_view"),
-        ("not-accept", "not_accept_view"),
-        ("mediate", "mediate_view"),
-        ("end-mediation", "end_mediation_view"),
-        ("close", "close_view"),
-        ("reopen", "reopen_view"),
-        ("substantiation", "substantiation_view"),
-        ("assign", "assign_view"),
-        ("note", "note_view"),
-    )
     fieldsets = [
         (
             "办理",
@@ -267,7 +261,16 @@ class ComplaintAdmin(WorkflowAdmin):
     ]
 
     def get_urls(self):
-        return [*report_urls(self.admin_site), *super().get_urls()]
+        opts = self.model._meta
+        actions = [
+            path(
+                f"<int:object_id>/{suffix}/",
+                self.admin_site.admin_view(partial(self.action_view, suffix=suffix)),
+                name=f"{opts.app_label}_{opts.model_name}_{suffix}",
+            )
+            for suffix in ACTION_PAGES
+        ]
+        return [*report_urls(self.admin_site), *actions, *super().get_urls()]
 
     def has_add_permission(self, request) -> bool:
         # Complaints come in through the public form (staff taking one by phone use it too).
@@ -456,136 +459,59 @@ class ComplaintAdmin(WorkflowAdmin):
             ("诉求", complaint.desired_outcome),
         ]
 
-    def _page(self, request, object_id, *, title, form_class, perform, submit, form_kwargs=None):
+    def action_view(self, request, object_id: int, *, suffix: str):
+        page = ACTION_PAGES[suffix]
         complaint = self.handled_object(request, object_id)
-        form = form_class(request.POST or None, **(form_kwargs or {}))
+        form = page.form(request.POST or None)
         return self.workflow_page(
             request,
-            title=f"{title}：{complaint.tracking_number}",
+            title=f"{page.title}：{complaint.tracking_number}",
             form=form,
-            perform=lambda data: (perform(complaint, data), f"{title}已完成。"),
+            perform=lambda data: (
+                page.perform(request.user, complaint, data),
+                f"{page.title}已完成。",
+            ),
             obj=complaint,
             summary=self._summary(complaint),
-            submit_label=submit,
+            submit_label=page.submit,
         )
 
-    def accept_view(self, request, object_id: int):
-        return self._page(
-            request,
-            object_id,
-            title="受理投诉",
-            form_class=AcceptForm,
-            submit="受理",
-            perform=lambda c, d: complaint_accept(
-                actor=request.user, complaint=c, enterprise=d["enterprise"], note=d["note"]
-            ),
-        )
 
-    def not_accept_view(self, request, object_id: int):
-        return self._page(
-            request,
-            object_id,
-            title="不予受理",
-            form_class=ReasonForm,
-            submit="不予受理",
-            perform=lambda c, d: complaint_not_accept(
-                actor=request.user, complaint=c, reason=d["reason"]
-            ),
-        )
+@dataclass(frozen=True)
+class ActionPage:
+    """One action on a case: its form, and the service call made with the form's data."""
 
-    def mediate_view(self, request, object_id: int):
-        return self._page(
-            request,
-            object_id,
-            title="开始调解",
-            form_class=NoteForm,
-            submit="开始调解",
-            perform=lambda c, d: complaint_mediation_start(
-                actor=request.user, complaint=c, note=d["note"]
-            ),
-        )
+    title: str
+    form: type[forms.Form]
+    submit: str
+    perform: Callable  # (actor, complaint, cleaned data) -> Complaint
 
-    def end_mediation_view(self, request, object_id: int):
-        return self._page(
-            request,
-            object_id,
-            title="结束调解",
-            form_class=MediationEndForm,
-            submit="结束调解",
-            perform=lambda c, d: complaint_mediation_end(
-                actor=request.user, complaint=c, agreed=d["agreed"], summary=d["summary"]
-            ),
-        )
 
-    def close_view(self, request, object_id: int):
-        return self._page(
-            request,
-            object_id,
-            title="办结投诉",
-            form_class=CloseForm,
-            submit="办结",
-            perform=lambda c, d: complaint_close(
-                actor=request.user,
-                complaint=c,
-                outcome=d["outcome"],
-                substantiated=d["substantiated"],
-            ),
-        )
+def _note(actor, complaint, data):
+    complaint_note_add(actor=actor, complaint=complaint, text=data["text"], public=data["public"])
+    return complaint
 
-    def reopen_view(self, request, object_id: int):
-        return self._page(
-            request,
-            object_id,
-            title="重新办理",
-            form_class=ReasonForm,
-            submit="重新办理",
-            perform=lambda c, d: complaint_reopen(
-                actor=request.user, complaint=c, reason=d["reason"]
-            ),
-        )
 
-    def substantiation_view(self, request, object_id: int):
-        return self._page(
-            request,
-            object_id,
-            title="变更属实认定",
-            form_class=SubstantiationForm,
-            submit="保存变更",
-            perform=lambda c, d: complaint_substantiation_change(
-                actor=request.user,
-                complaint=c,
-                substantiated=d["substantiated"],
-                reason=d["reason"],
-            ),
-        )
-
-    def assign_view(self, request, object_id: int):
-        return self._page(
-            request,
-            object_id,
-            title="分配承办人",
-            form_class=AssignForm,
-            submit="分配",
-            perform=lambda c, d: complaint_assign(
-                actor=request.user, complaint=c, officer=d["officer"]
-            ),
-        )
-
-    def note_view(self, request, object_id: int):
-        def perform(complaint, data):
-            complaint_note_add(
-                actor=request.user, complaint=complaint, text=data["text"], public=data["public"]
-            )
-            return complaint
-
-        return self._page(
-            request,
-            object_id,
-            title="添加办理记录",
-            form_class=UpdateForm,
-            submit="保存",
-            perform=perform,
-        )
+ACTION_PAGES: dict[str, ActionPage] = {
+    "accept": ActionPage("受理投诉", AcceptForm, "受理", lambda a, c, d: complaint_accept(
+        actor=a, complaint=c, enterprise=d["enterprise"], note=d["note"])),
+    "not-accept": ActionPage("不予受理", ReasonForm, "不予受理", lambda a, c, d: (
+        complaint_not_accept(actor=a, complaint=c, reason=d["reason"]))),
+    "mediate": ActionPage("开始调解", NoteForm, "开始调解", lambda a, c, d: (
+        complaint_mediation_start(actor=a, complaint=c, note=d["note"]))),
+    "end-mediation": ActionPage("结束调解", MediationEndForm, "结束调解", lambda a, c, d: (
+        complaint_mediation_end(actor=a, complaint=c, agreed=d["agreed"], summary=d["summary"]))),
+    "close": ActionPage("办结投诉", CloseForm, "办结", lambda a, c, d: complaint_close(
+        actor=a, complaint=c, outcome=d["outcome"], substantiated=d["substantiated"])),
+    "reopen": ActionPage("重新办理", ReasonForm, "重新办理", lambda a, c, d: (
+        complaint_reopen(actor=a, complaint=c, reason=d["reason"]))),
+    "substantiation": ActionPage("变更属实认定", SubstantiationForm, "保存变更",
+        lambda a, c, d: complaint_substantiation_change(
+            actor=a, complaint=c, substantiated=d["substantiated"], reason=d["reason"])),
+    "assign": ActionPage("分配承办人", AssignForm, "分配", lambda a, c, d: complaint_assign(
+        actor=a, complaint=c, officer=d["officer"])),
+    "note": ActionPage("添加办理记录", UpdateForm, "保存", _note),
+}  # fmt: skip
 
 
 @admin.register(Notification)
