@@ -4,7 +4,9 @@ credit inputs; scale with BENCH_RATING_SCALE, e.g. 0.1 for a quick look).
 Reported, all measured in the same run:
 - the engine's wall time for the whole year, twice: `run_rating --sync` in one process, and
   the production path, `run_rating` queueing the chunks for two Celery worker processes on
-  the `bulk` queue (the machine has two cores); and the peak memory of those processes;
+  the `bulk` queue (the machine has two cores); and the peak memory of those processes.
+  Both are timed from the start of the command, once its process has loaded Django; the
+  second is also given from spawning that process (Python and Django starting up);
 - the baseline: one hand-written SQL statement computing the same totals for every subject
   (no chunks, no writes), and the engine's ratio to it (target ≤ 2);
 - the naive per-subject ORM loop on a 2,000-subject sample, extrapolated to all subjects,
@@ -14,8 +16,10 @@ Reported, all measured in the same run:
 
 import os
 import resource
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import date, datetime
 from decimal import Decimal
@@ -218,16 +222,21 @@ TRAVEL = (
     "traveller.start()\n"
 )
 WORKER_SCRIPT = TRAVEL + (
+    "from pathlib import Path\n"
     "from celery.__main__ import main\n"
+    "from celery.signals import worker_ready\n"
+    "ready_file = Path(sys.argv[2])\n"
+    "worker_ready.connect(lambda **kwargs: ready_file.touch(), weak=False)\n"
     "sys.argv = ['celery', '-A', 'zhouqu_jiazheng', 'worker', '--pool', 'solo', '--queues',"
     " 'bulk', '--loglevel', 'WARNING', '--without-gossip', '--without-mingle',"
     " '--hostname', sys.argv[1]]\n"
     "main()\n"
 )
 TRIGGER_SCRIPT = TRAVEL + (
-    "import django\n"
+    "import django, time\n"
     "django.setup()\n"
     "from django.core.management import call_command\n"
+    "print('COMMAND_STARTED', time.monotonic())\n"  # time_machine leaves monotonic alone
     "call_command('run_rating', year=2025)\n"
 )
 BENCH_BROKER = "redis://127.0.0.1:6379/3"
@@ -241,10 +250,21 @@ def _peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
-def engine_with_celery_workers(workers: int = 2) -> tuple[float, float]:
+def _wait_for_workers(ready_files: list[Path], timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if all(path.exists() for path in ready_files):
+            return
+        time.sleep(0.2)
+    pytest.fail("the Celery workers did not start")
+
+
+def engine_with_celery_workers(workers: int = 2) -> tuple[float, float, float]:
     """The production path: `run_rating` queues the chunks on the `bulk` queue and `workers`
-    Celery worker processes compute them. Returns (wall seconds from the trigger until the
-    run is done, the largest worker's peak RSS in MB)."""
+    Celery worker processes compute them. Returns (wall seconds from the start of the
+    command until the run is done, like the one-process figure; the same from spawning the
+    command's process, i.e. with Python and Django starting up; the largest worker's peak
+    RSS in MB)."""
     import redis
 
     redis.Redis.from_url(BENCH_BROKER).flushdb()
@@ -259,20 +279,23 @@ def engine_with_celery_workers(workers: int = 2) -> tuple[float, float]:
         "DJANGO_SETTINGS_MODULE": "zhouqu_jiazheng.settings",
     }
     environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    ready_dir = Path(tempfile.mkdtemp(prefix="bench-workers-"))
+    ready_files = [ready_dir / f"bench{n}.ready" for n in range(workers)]
     processes = [
         subprocess.Popen(
-            [sys.executable, "-c", WORKER_SCRIPT, f"bench{n}@localhost"], cwd=ROOT,
-            env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [sys.executable, "-c", WORKER_SCRIPT, f"{path.stem}@localhost", str(path)],
+            cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
-        for n in range(workers)
+        for path in ready_files
     ]  # fmt: skip
     try:
-        time.sleep(8)  # workers started and connected before the clock starts
-        started = time.perf_counter()
-        subprocess.run(
+        _wait_for_workers(ready_files)  # started and connected before the clock starts
+        spawned = time.monotonic()
+        trigger = subprocess.run(
             [sys.executable, "-c", TRIGGER_SCRIPT], cwd=ROOT, env=environment, check=True,
-            capture_output=True,
+            capture_output=True, text=True,
         )  # fmt: skip
+        command_started = float(trigger.stdout.split("COMMAND_STARTED")[1].split()[0])
         deadline = time.monotonic() + 1800
         while time.monotonic() < deadline:
             run = RatingRun.objects.order_by("-pk").first()
@@ -281,14 +304,15 @@ def engine_with_celery_workers(workers: int = 2) -> tuple[float, float]:
             time.sleep(0.2)
         else:
             pytest.fail("the rating run did not finish within 30 minutes")
-        elapsed = time.perf_counter() - started
+        done = time.monotonic()
         peak = max(_peak_rss_mb(p.pid) for p in processes)
     finally:
         for process in processes:
             process.terminate()
         for process in processes:
             process.wait(timeout=30)
-    return elapsed, peak
+        shutil.rmtree(ready_dir, ignore_errors=True)
+    return done - command_started, done - spawned, peak
 
 
 def baseline_totals() -> tuple[float, dict]:
@@ -392,9 +416,10 @@ def test_rating_engine_at_province_scale(bench, default_standards):
 
     with connection.cursor() as cursor:  # not .delete(): no history rows for a benchmark reset
         cursor.execute("TRUNCATE credit_rating, credit_ratingchunk, credit_ratingrun CASCADE")
-    celery_s, worker_peak_mb = engine_with_celery_workers(workers=2)
+    celery_s, celery_with_startup_s, worker_peak_mb = engine_with_celery_workers(workers=2)
     assert Rating.objects.count() == rated
     bench.record("engine_two_celery_workers_s", celery_s, "s")
+    bench.record("engine_two_celery_workers_with_process_startup_s", celery_with_startup_s, "s")
     bench.record("celery_worker_peak_rss_mb", worker_peak_mb, "MB")
 
     baseline_s, totals = baseline_totals()
