@@ -140,7 +140,9 @@ def _create(*, submission_token, digest, now, phone, attachments, **fields) -> C
     )
     if complaint.enterprise_id:
         complaint.enterprise_text = complaint.enterprise_text or ""
-    complaint.full_clean(exclude=["tracking_number"])
+    # The database enforces both unique columns: a duplicate token means a double submit
+    # that raced past the check in complaint_submit, answered there from the IntegrityError.
+    complaint.full_clean(exclude=["tracking_number", "submission_token"])
     # The random part makes a collision a one-in-a-billion event; retry rather than fail.
     for _attempt in range(5):
         complaint.tracking_number = tracking_number_new(received_on)
