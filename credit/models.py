@@ -520,7 +520,15 @@ class Rating(SubjectMixin):
                 name="credit_rating_one_per_worker_year",
             ),
         ]
-        indexes = [models.Index(fields=["year", "status", "grade"], name="credit_rating_year")]
+        indexes = [
+            # Publicised and final ratings only, which the public pages, the incentives and
+            # the daily finalisation look up: the engine's bulk writes of drafts skip it.
+            models.Index(
+                fields=["year", "status", "grade"],
+                condition=~Q(status="draft"),
+                name="credit_rating_year_published",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.year}年 {self.subject_name} {self.grade}"
