@@ -5,8 +5,12 @@ in the range. Each input table is aggregated in its own derived table (GROUP BY 
 and LEFT JOINed to the subjects, so no join can multiply another's rows. Every derived
 table is restricted to the same id range, so a chunk reads only its own subjects' rows.
 
-On PostgreSQL the rules are compiled to SQL (`credit.engine_sql`) and one INSERT … SELECT
-… ON CONFLICT DO UPDATE scores and writes the chunk without a row passing through Python.
+On PostgreSQL a run first materialises these inputs for all its subjects of a type
+(`inputs_table_build`: one pass over each input table instead of one per chunk), the rules
+are compiled to SQL (`credit.engine_sql`) and one INSERT … SELECT … ON CONFLICT DO UPDATE
+per chunk scores and writes it without a row passing through Python. A rating keeps the
+values its indicators read (`Rating.inputs`); `explanation_from_inputs` applies the rules
+to them again to explain it.
 Elsewhere (SQLite, the embedded mode) the Python rules (`credit.rules`, the reference)
 score each row and an upsert writes them. Either way re-running a chunk rewrites the same
 draft ratings and never creates a second rating for a subject and year; ratings already

@@ -2,9 +2,10 @@
 chunk, so no subject's row passes through Python.
 
 Every rule kind of `credit.rules` has its SQL twin here, producing the same points (integer
-tenths, rounded half up) and the same explanation text; tests run the engine through both
-and compare. The Python rules remain the reference and serve SQLite (embedded mode) and the
-single-subject recompute after an objection or a repair.
+tenths, rounded half up); the statement also stores the inputs the rules read, from which
+the explanation is produced when it is shown. Tests run the engine through both and
+compare. The Python rules remain the reference and serve SQLite (embedded mode), the
+single-subject recompute after an objection or a repair, and every explanation.
 
 Only constants, column names and numbers computed here are formatted into the SQL; the
 texts that staff edit (codes, veto descriptions) and every value are query parameters.
