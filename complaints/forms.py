@@ -232,13 +232,3 @@ class SatisfactionForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-
-
-def complaint_form_initial(*, enterprise: Enterprise | None, worker_ref: str, worker) -> dict:
-    initial = {}
-    if enterprise is not None:
-        initial["enterprise_query"] = enterprise.name
-        initial["enterprise_choice"] = str(enterprise.pk)
-    if worker is not None:
-        initial["worker_ref"] = worker_ref
-    return initial
