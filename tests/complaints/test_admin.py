@@ -130,3 +130,18 @@ def test_complaints_cannot_be_added_or_deleted_in_the_admin(officer_client):
     complaint = ComplaintFactory()
     assert officer_client.get(reverse("admin:complaints_complaint_add")).status_code == 403
     assert officer_client.get(url("delete", complaint)).status_code == 403
+
+
+def test_attachments_are_served_to_complaint_staff_only(officer_client, client, django_user_model):
+    from tests.complaints.test_intake import jpeg_with_gps, submit
+
+    attachment = submit(attachments=[jpeg_with_gps()]).complaint.attachments.get()
+    url = f"/media/{attachment.file.name}"
+    assert officer_client.get(url).status_code == 200
+    other = django_user_model.objects.create_user(username="x", password="pw", is_staff=True)
+    other.groups.add(Group.objects.get(name=roles.CREDIT_OFFICER))  # reads complaints
+    client.force_login(other)
+    assert client.get(url).status_code == 200
+    stranger = django_user_model.objects.create_user(username="y", password="pw", is_staff=True)
+    client.force_login(stranger)  # staff, but without any permission on complaints
+    assert client.get(url).status_code == 403
