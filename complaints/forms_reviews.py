@@ -128,11 +128,3 @@ class ReviewForm(forms.Form):
     @property
     def is_spam(self) -> bool:
         return bool(self.data.get("website"))
-
-    def add_service_errors(self, exc: ValidationError) -> None:
-        """Show a service's refusal on the field it names, or above the form."""
-        if hasattr(exc, "error_dict"):
-            for name, errors in exc.error_dict.items():
-                self.add_error(name if name in self.fields else None, errors)
-        else:
-            self.add_error(None, exc)

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from credit.selectors import mask_person_name
+from registry.form_errors import add_service_errors
 from registry.portal import portal_object, portal_scope, portal_view
 
 from .models import ComplaintAttachment, Status
@@ -86,7 +87,7 @@ def complaint_detail(request, pk: int):
                         attachments=form.cleaned_data["attachments"],
                     )
                 except ValidationError as error:
-                    _add_service_errors(form, error)
+                    add_service_errors(form, error, {"enterprise_response": "text"})
                 else:
                     messages.success(request, "答复已提交，工作人员和投诉人将看到您的答复。")
                     return redirect("portal:complaints_detail", pk=complaint.pk)
@@ -112,14 +113,3 @@ def complaint_detail(request, pk: int):
             "form": form,
         },
     )
-
-
-def _add_service_errors(form, error: ValidationError) -> None:
-    fields = {"enterprise_response": "text", "attachments": "attachments"}
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            for message in errors:
-                form.add_error(fields.get(field), message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)

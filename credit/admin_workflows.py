@@ -22,6 +22,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from registry.form_errors import add_service_errors
+
 from .models import (
     NEUTRAL_KINDS,
     POSITIVE_KINDS,
@@ -38,15 +40,6 @@ from .services import management, objections, repair
 
 TEMPLATE = "admin/credit/workflow_form.html"
 DUE_SOON_DAYS = 3
-
-
-def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Show a service's refusal on the form: on the field it names, or above the form."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def deadline_filter(open_status: str) -> type[admin.SimpleListFilter]:

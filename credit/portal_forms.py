@@ -44,15 +44,3 @@ class RepairForm(_EvidenceForm):
         error_messages={"required": "请填写整改情况及理由。"},
     )
     field_order = ["reasons", "evidence"]
-
-
-def add_service_errors(form: forms.Form, error) -> None:
-    """Put a service's ValidationError on the form: known fields on the field, the rest on
-    top of the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)

@@ -15,11 +15,12 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from registry.form_errors import add_service_errors
 from registry.portal import portal_object, portal_scope, portal_view
 
 from . import selectors
 from .models import CreditEvent, Dimension, Objection, Rating, RepairRequest
-from .portal_forms import ObjectionForm, RepairForm, add_service_errors
+from .portal_forms import ObjectionForm, RepairForm
 from .services.objections import objection_submit
 from .services.repair import is_negative, repair_submit
 

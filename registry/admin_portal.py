@@ -18,19 +18,11 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.cache import never_cache
 from simple_history.admin import SimpleHistoryAdmin
 
+from .form_errors import add_service_errors
 from .links import absolute_url
 from .models import ChangeRequest, Enterprise, PortalAccount
 from .services import accounts, changes
 from .validators import clean_mobile
-
-
-def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Show a service's refusal on the form: on the field it names, or above the form."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def link_validity() -> str:

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from .files import validate_upload
+from .form_errors import add_service_errors
 from .models import (
     ChangeRequest,
     Enterprise,
@@ -35,15 +36,6 @@ PAGE_OF_KIND = {
     Kind.QUALIFICATION: "portal:qualifications",
 }
 GET_OR_POST = require_http_methods(["GET", "HEAD", "POST"])
-
-
-def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Show a service's refusal on the form: on the field it names, or above the form."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def portal_page(view):

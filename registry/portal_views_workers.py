@@ -15,9 +15,10 @@ from django.utils import timezone
 
 from . import services
 from .files import validate_upload
+from .form_errors import add_service_errors
 from .models import ETHNICITY_CHOICES, Employment, HealthCertificate, TrainingRecord, Validity
 from .portal import portal_object, portal_scope
-from .portal_views_profile import DateInput, add_service_errors, portal_page
+from .portal_views_profile import DateInput, portal_page
 from .resources import mask_phone
 from .services import portal_workers
 from .validators import clean_mobile

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import get_usage
 
+from registry.form_errors import add_service_errors
 from registry.models import Enterprise
 from registry.validators import clean_mobile
 
@@ -134,22 +135,11 @@ def complaint_new(request):
             attachments=data["attachments"],
         )
     except ValidationError as error:
-        _add_errors(form, error)
+        add_service_errors(form, error)
         return _form_page(request, form, worker=worker)
     _remember(request, result.complaint)
     request.session["complaints_submitted"] = result.complaint.pk
     return redirect("complaints:submitted")
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            for message in errors:
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _form_page(request, form: ComplaintForm, *, worker=None, status: int = 200):

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.decorators import ratelimit
 
 from credit.selectors import mask_person_name
+from registry.form_errors import add_service_errors
 from registry.models import Enterprise, Worker
 from registry.validators import clean_mobile
 
@@ -111,7 +112,7 @@ def review_new(request):
                     reviewer_name=data["reviewer_name"],
                 )
             except ValidationError as exc:
-                form.add_service_errors(exc)
+                add_service_errors(form, exc)
             else:
                 subjects = []
                 if review.worker_id:
