@@ -160,7 +160,7 @@ class ComplaintForm(forms.Form):
         data["enterprise"] = None
         data["enterprise_text"] = ""
         if choice and choice != NONE_OF_THESE:
-            enterprise = Enterprise.objects.filter(pk=choice if choice.isdigit() else 0).first()
+            enterprise = Enterprise.objects.filter(pk=choice if choice.isdecimal() else 0).first()
             if enterprise is None:
                 self.add_error("enterprise_query", "所选企业不存在，请重新填写。")
                 return
@@ -201,7 +201,7 @@ class TrackingForm(forms.Form):
     def clean_tracking_number(self):
         number = normalise_tracking_number(self.cleaned_data["tracking_number"])
         valid_tail = all(ch in TRACKING_ALPHABET for ch in number[10:])
-        if len(number) != 16 or not number.startswith("TS") or not number[2:10].isdigit():
+        if len(number) != 16 or not number.startswith("TS") or not number[2:10].isdecimal():
             raise ValidationError("投诉编号应为TS开头的16位编号，例如TS20251008K7Q4XP。")
         if not valid_tail:
             raise ValidationError("投诉编号的最后6位只含字母和数字2–9，不含字母I、O和数字0、1。")

@@ -113,7 +113,7 @@ def check_result(request):
     page = selectors.catalogue()
     enterprise = None
     chosen = request.GET.get("enterprise", "")
-    if chosen.isdigit():
+    if chosen.isdecimal():
         allowed = {p.enterprise.pk for p in page.enterprises}
         if int(chosen) in allowed:
             enterprise = Enterprise.objects.get(pk=int(chosen))

@@ -46,7 +46,7 @@ class CardIssueForm(forms.ModelForm):
         field.help_text = "该人员同时在多家企业在职时选择。"
         field.queryset = (
             Employment.objects.filter(worker_id=worker_id, ended_on__isnull=True)
-            if worker_id.isdigit()
+            if worker_id.isdecimal()
             else Employment.objects.none()
         ).select_related("enterprise")
         field.label_from_instance = lambda e: f"{e.enterprise.name}（{e.started_on}入职）"

@@ -174,7 +174,7 @@ def card_sheet(request):
     cards_qs = _valid_cards(request).order_by("worker__name", "pk")
     chosen = request.GET.getlist("card")
     if chosen:
-        if not all(value.isdigit() for value in chosen):
+        if not all(value.isdecimal() for value in chosen):
             raise Http404
         ids = {int(value) for value in chosen}
         cards_qs = cards_qs.filter(pk__in=ids)

@@ -73,7 +73,7 @@ def clean_id_number(value: str) -> IdentityNumber:
         raise ValidationError(
             "身份证号应为18位，当前为%(length)d位。", code="length", params={"length": len(number)}
         )
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if not number[:17].isdecimal() or not (number[17].isdecimal() or number[17] == "X"):
         raise ValidationError(
             "身份证号格式不正确：前17位应为数字，最后一位为数字或X。", code="format"
         )

@@ -80,7 +80,10 @@ class ArticleAdmin(SimpleHistoryAdmin):
             raise PermissionDenied
         years = posters.poster_years()
         year = request.GET.get("year", "")
-        year = int(year) if year.isdigit() and int(year) in years else (years[0] if years else None)
+        if not (year.isdecimal() and int(year) in years):
+            year = years[0] if years else None
+        else:
+            year = int(year)
         items = posters.posters_for_year(year, absolute_url_builder(request)) if year else []
         context = {
             **self.admin_site.each_context(request),

@@ -13,7 +13,7 @@ FIRST_YEAR = 2025  # the programme started in 2025
 def _year(request) -> int:
     today = timezone.localdate()
     value = request.GET.get("year", "")
-    if value.isdigit() and FIRST_YEAR <= int(value) <= today.year:
+    if value.isdecimal() and FIRST_YEAR <= int(value) <= today.year:
         return int(value)
     return today.year
 

@@ -97,7 +97,7 @@ def complaint_new(request):
         if ref:
             worker = worker_from_ref(ref)
             enterprise = current_employer(worker) if worker else None
-        if enterprise is None and request.GET.get("enterprise", "").isdigit():
+        if enterprise is None and request.GET.get("enterprise", "").isdecimal():
             enterprise = Enterprise.objects.filter(pk=request.GET["enterprise"]).first()
         initial = {}
         if enterprise is not None:

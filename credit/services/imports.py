@@ -276,7 +276,7 @@ def _read_days(value, column: Column) -> int:
         days = value
     else:
         text = as_text(value)
-        if not text.isdigit():
+        if not text.isdecimal():
             raise CellError(f"“{text}”不是天数，请填写整数，如90。")
         days = int(text)
     if days < 0:

@@ -326,3 +326,11 @@ def test_rating_needs_the_tracking_session(client, django_user_model):
     assert response.status_code == 302
     complaint.refresh_from_db()
     assert complaint.satisfaction is None
+
+
+@pytest.mark.parametrize("value", ["¹", "²3", "٣"])
+def test_digit_like_characters_in_ids_are_not_a_server_error(client, value):
+    """str.isdigit() accepts '¹', which int() refuses: ids are checked with isdecimal()."""
+    assert client.get(f"{NEW}?enterprise={value}").status_code == 200
+    response = client.post(NEW, form_data(enterprise_choice=value))
+    assert response.status_code in (200, 302)
