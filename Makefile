@@ -4,6 +4,9 @@ SHELL := /bin/bash
 
 export UV_PYTHON_DOWNLOADS := never
 export UV_NO_PROGRESS := 1
+# Bytecode is compiled at install: every process (web, worker, command, test) then starts
+# from it, also where PYTHONDONTWRITEBYTECODE keeps Python from writing it at import.
+export UV_COMPILE_BYTECODE := 1
 
 TOOLS_DIR := .tools
 UV := $(or $(shell command -v uv 2>/dev/null),$(TOOLS_DIR)/bin/uv)

@@ -96,7 +96,7 @@ def _rule_sql(indicator, subject_type: str) -> str:
 # reference to a points column would repeat its whole expression (the total, used five
 # times, would evaluate every rule five times per row).
 UPSERT_SELECT = """
-WITH i AS MATERIALIZED ({inputs}),
+WITH i AS {materialized} ({inputs}),
 scored AS (
   SELECT i.*, {points}, {vetoes}
   FROM i
@@ -129,13 +129,17 @@ written AS (
   WHERE credit_rating.status = 'draft'
   RETURNING 1
 )
-SELECT (SELECT COUNT(*) FROM i)
+SELECT ({count})
 """
 
 
-def rate_range_sql(compiled, inputs: str, *, year: int, run_id, now, params: dict) -> str:
+def rate_range_sql(
+    compiled, inputs: str, *, year: int, run_id, now, params: dict, count: str | None = None
+) -> str:
     """The statement that rates one chunk: `inputs` is the engine's inputs SELECT, whose
-    values are already in `params`."""
+    values are already in `params`. The statement returns how many subjects the chunk has:
+    `count` is a query counting them cheaply (from a run's inputs table); without it the
+    inputs are kept (MATERIALIZED, computed once) and counted."""
     add = _Parameters(params)
     indicators = list(compiled.indicators)
     points = [
@@ -157,13 +161,19 @@ def rate_range_sql(compiled, inputs: str, *, year: int, run_id, now, params: dic
     )
     total = " + ".join(f"i.p{index}" for index in range(len(indicators))) or "0"
     # The inputs the indicators read, kept so that the explanation can be shown later; as
-    # text (engine.inputs_text): building JSON cost as much as the whole scoring.
-    inputs_vector = "CONCAT_WS(',', {})".format(
-        ", ".join(f"COALESCE(i.{column}::text, '')" for column in compiled.inputs) or "''"
+    # text (engine.inputs_text): building JSON cost as much as the whole scoring. A row's
+    # text form is exactly that (numbers unquoted, NULL empty) in parentheses, and is
+    # cheaper than casting and joining the values one by one.
+    inputs_vector = (
+        "BTRIM(ROW({})::text, '()')".format(", ".join(f"i.{c}" for c in compiled.inputs))
+        if compiled.inputs
+        else "''"
     )
     enterprise = compiled.subject_type == SubjectType.ENTERPRISE
     params.update(year=year, standard_id=compiled.standard_id, run_id=run_id, now=now)
     return UPSERT_SELECT.format(
+        materialized="NOT MATERIALIZED" if count else "MATERIALIZED",
+        count=count or "SELECT COUNT(*) FROM i",
         inputs=inputs.replace("ORDER BY s.id", ""),
         points=", ".join(points),
         vetoes=", ".join(veto_columns) or "FALSE AS no_veto",

@@ -8,6 +8,7 @@ Settings come from Django's settings under the `CELERY_` namespace. Long jobs go
 import os
 
 from celery import Celery
+from celery.signals import task_postrun, task_prerun
 from kombu import Exchange, Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhouqu_jiazheng.settings")
@@ -23,3 +24,20 @@ app.conf.task_queues = (
 app.conf.task_default_exchange = "default"
 app.conf.task_default_routing_key = "default"
 app.autodiscover_tasks()
+
+# Database connections in a worker live like a web process's: Django's CONN_MAX_AGE and
+# CONN_HEALTH_CHECKS decide, before and after each task, whether to keep or close them.
+# Celery's own fixup would otherwise close every connection after every task, and each
+# task (a rating chunk, a notification) would pay for a new connection and a cold
+# catalogue cache in a new database backend. Its DB_REUSE_MAX turns that closing off.
+app.conf["CELERY_DB_REUSE_MAX"] = 10**9
+
+
+@task_prerun.connect
+@task_postrun.connect
+def _close_old_connections(sender=None, **kwargs) -> None:
+    if getattr(getattr(sender, "request", None), "is_eager", False):
+        return  # an eager task runs inside its caller, whose connection it shares
+    from django.db import close_old_connections
+
+    close_old_connections()

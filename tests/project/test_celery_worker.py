@@ -80,3 +80,35 @@ def test_a_real_worker_runs_ping_and_writes_to_postgresql(celery_worker_process)
     else:
         pytest.fail("the worker did not record the heartbeat within 60 s")
     assert heartbeat.pings == 1
+
+
+def _wait_for_pings(hostname: str, pings: int) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if WorkerHeartbeat.objects.filter(hostname=hostname, pings__gte=pings).exists():
+            return
+        time.sleep(0.1)
+    pytest.fail(f"the worker did not record ping {pings} within 60 s")
+
+
+def _other_backends() -> set[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+        )
+        return {pid for (pid,) in cursor.fetchall()}
+
+
+def test_a_worker_keeps_its_database_connection_between_tasks(celery_worker_process):
+    """CONN_MAX_AGE governs a worker's connections as it does a web process's: Celery would
+    otherwise close them after every task, and each task would open a new one."""
+    hostname = f"probe-{uuid.uuid4().hex[:8]}"
+    ping.apply_async(kwargs={"hostname": hostname}, queue=celery_worker_process)
+    _wait_for_pings(hostname, 1)
+    first = _other_backends()
+    assert len(first) == 1, first
+    for pings in (2, 3):
+        ping.apply_async(kwargs={"hostname": hostname}, queue=celery_worker_process)
+        _wait_for_pings(hostname, pings)
+    assert _other_backends() == first
