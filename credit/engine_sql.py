@@ -119,27 +119,40 @@ written AS (
          WHEN total >= {a} THEN 'A' ELSE 'B' END,
     vetoed, veto_reason, '[]', inputs, 'draft', %(now)s
   FROM computed
-  ON CONFLICT ({fk}, year) WHERE {fk} IS NOT NULL DO UPDATE SET
+  {on_conflict}
+  RETURNING 1
+)
+SELECT ({count})
+"""
+ON_CONFLICT = """ON CONFLICT ({fk}, year) WHERE {fk} IS NOT NULL DO UPDATE SET
     standard_id = excluded.standard_id, run_id = excluded.run_id,
     compliance = excluded.compliance, quality = excluded.quality,
     reputation = excluded.reputation, commitment = excluded.commitment,
     total = excluded.total, grade = excluded.grade, vetoed = excluded.vetoed,
     veto_reason = excluded.veto_reason, explanation = excluded.explanation,
     inputs = excluded.inputs, computed_at = excluded.computed_at
-  WHERE credit_rating.status = 'draft'
-  RETURNING 1
-)
-SELECT ({count})
-"""
+  WHERE credit_rating.status = 'draft'"""
 
 
 def rate_range_sql(
-    compiled, inputs: str, *, year: int, run_id, now, params: dict, count: str | None = None
+    compiled,
+    inputs: str,
+    *,
+    year: int,
+    run_id,
+    now,
+    params: dict,
+    count: str | None = None,
+    upsert: bool = True,
 ) -> str:
     """The statement that rates one chunk: `inputs` is the engine's inputs SELECT, whose
     values are already in `params`. The statement returns how many subjects the chunk has:
     `count` is a query counting them cheaply (from a run's inputs table); without it the
-    inputs are kept (MATERIALIZED, computed once) and counted."""
+    inputs are kept (MATERIALIZED, computed once) and counted.
+
+    With `upsert` a subject's draft rating of the year is updated in place (its ratings
+    publicised or final are left alone); without it the statement only inserts, which is
+    cheaper and fails on the unique constraint if the range already has a rating."""
     add = _Parameters(params)
     indicators = list(compiled.indicators)
     points = [
@@ -184,7 +197,9 @@ def rate_range_sql(
         reasons=", ".join(reasons) or "NULL",
         enterprise_id="subject_id" if enterprise else "NULL",
         worker_id="NULL" if enterprise else "subject_id",
-        fk="enterprise_id" if enterprise else "worker_id",
+        on_conflict=ON_CONFLICT.format(fk="enterprise_id" if enterprise else "worker_id")
+        if upsert
+        else "",
         aaa=compiled.aaa_min,
         aa=compiled.aa_min,
         a=compiled.a_min,

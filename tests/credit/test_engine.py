@@ -208,6 +208,22 @@ def test_rerun_and_redelivered_chunk_leave_one_identical_rating():
     assert Rating.objects.count() == 3
 
 
+def test_a_rating_appearing_after_the_range_was_found_empty_is_upserted(monkeypatch):
+    """A range's first computation inserts without the upsert; if a rating of the range
+    appeared meanwhile (another run of the same year), the unique constraint refuses the
+    insert and the upsert follows: still exactly one rating per subject, the new one."""
+    from credit import engine
+
+    enterprise = a_good_enterprise()
+    rating_run_year(actor=None, year=YEAR, sync=True)
+    Rating.objects.filter(enterprise=enterprise).update(total=Decimal("1.0"), grade="B")
+    monkeypatch.setattr(engine, "_range_has_ratings", lambda *args: False)
+    rating_run_year(actor=None, year=YEAR, sync=True)
+    rating = Rating.objects.get(enterprise=enterprise)
+    assert rating.total > Decimal("1.0") and rating.grade != "B"
+    assert Rating.objects.count() == 3
+
+
 def test_published_ratings_are_not_overwritten_by_a_rerun():
     enterprise = a_good_enterprise()
     rating_run_year(actor=None, year=YEAR, sync=True)
