@@ -296,7 +296,7 @@ CREDIT_SUPERVISION_DAYS = env.int("CREDIT_SUPERVISION_DAYS", default=30)
 # completes the grading during the April–October roll-out).
 CREDIT_RATING_MONTH = env.int("CREDIT_RATING_MONTH", default=10)
 CREDIT_RATING_DAY = env.int("CREDIT_RATING_DAY", default=15)
-CREDIT_RATING_CHUNK_SIZE = env.int("CREDIT_RATING_CHUNK_SIZE", default=5_000)
+CREDIT_RATING_CHUNK_SIZE = env.int("CREDIT_RATING_CHUNK_SIZE", default=10_000)
 
 # --- Complaints -----------------------------------------------------------------------
 # Substantiated complaints of these categories are recorded as serious (严重) credit events;
