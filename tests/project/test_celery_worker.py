@@ -23,8 +23,10 @@ def celery_worker_process(transactional_db, real_broker):
     db = connection.settings_dict
     environment = dict(os.environ)
     environment.update(
+        # The worker's connections carry the queue's name, to tell them from others.
         DATABASE_URL=(
             f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+            f"?application_name={queue}"
         ),
         CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
         CELERY_TASK_ALWAYS_EAGER="0",
@@ -91,12 +93,9 @@ def _wait_for_pings(hostname: str, pings: int) -> None:
     pytest.fail(f"the worker did not record ping {pings} within 60 s")
 
 
-def _other_backends() -> set[int]:
+def _worker_backends(queue: str) -> set[int]:
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
-            " AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
-        )
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE application_name = %s", [queue])
         return {pid for (pid,) in cursor.fetchall()}
 
 
@@ -106,9 +105,9 @@ def test_a_worker_keeps_its_database_connection_between_tasks(celery_worker_proc
     hostname = f"probe-{uuid.uuid4().hex[:8]}"
     ping.apply_async(kwargs={"hostname": hostname}, queue=celery_worker_process)
     _wait_for_pings(hostname, 1)
-    first = _other_backends()
+    first = _worker_backends(celery_worker_process)
     assert len(first) == 1, first
     for pings in (2, 3):
         ping.apply_async(kwargs={"hostname": hostname}, queue=celery_worker_process)
         _wait_for_pings(hostname, pings)
-    assert _other_backends() == first
+    assert _worker_backends(celery_worker_process) == first
