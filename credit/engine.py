@@ -488,7 +488,7 @@ def _range_has_ratings(subject_type: str, year: int, low: int, high: int) -> boo
 
 def inputs_table_name(run_id: int, subject_type: str) -> str:
     """The run's inputs of one subject type, materialised once (PostgreSQL only)."""
-    return f"credit_rating_inputs_{int(run_id)}_{SubjectType(subject_type).value}"
+    return f"{INPUTS_TABLE_PREFIX}{int(run_id)}_{SubjectType(subject_type).value}"
 
 
 def inputs_table_build(
@@ -523,6 +523,26 @@ def inputs_table_ready(table: str) -> bool:
 def inputs_table_drop(table: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+INPUTS_TABLE_PREFIX = "credit_rating_inputs_"
+
+
+def inputs_tables() -> dict[str, int]:
+    """Every run inputs table in the database, by name, with its run's id."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+            " AND starts_with(tablename, %s)",
+            [INPUTS_TABLE_PREFIX],
+        )
+        names = [name for (name,) in cursor.fetchall()]
+    tables = {}
+    for name in names:
+        run_id = name.removeprefix(INPUTS_TABLE_PREFIX).split("_")[0]
+        if run_id.isdecimal():
+            tables[name] = int(run_id)
+    return tables
 
 
 def rate_range(

@@ -2,7 +2,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from .models import RatingChunk
-from .services import rating_chunk_compute, rating_run_year
+from .services import rating_chunk_compute, rating_inputs_tables_clean, rating_run_year
 from .services.management import key_list_expire_due
 from .services.publication import ratings_finalise_due
 
@@ -41,3 +41,9 @@ def expire_key_list() -> int:
     """Daily: key-management list entries whose period has ended leave the list.
     Idempotent: an entry already removed is skipped."""
     return key_list_expire_due(today=timezone.localdate())
+
+
+@shared_task(name="credit.tasks.clean_rating_inputs", soft_time_limit=5 * 60, time_limit=6 * 60)
+def clean_rating_inputs() -> int:
+    """Daily: drop the scratch inputs tables of rating runs abandoned or deleted. Idempotent."""
+    return rating_inputs_tables_clean()

@@ -62,6 +62,13 @@ PERIODIC_TASKS: tuple[PeriodicTaskSpec, ...] = (
         hour="0",
     ),
     PeriodicTaskSpec(
+        name="zqjz:credit-clean-rating-inputs",
+        task="credit.tasks.clean_rating_inputs",
+        description="每日清理中断或已删除的评价批次遗留的临时数据表。",
+        minute="50",
+        hour="0",
+    ),
+    PeriodicTaskSpec(
         name="zqjz:complaints-deadlines",
         task="complaints.tasks.check_deadlines",
         description="每小时更新投诉办理期限状态，对已用时限70%和已超期的投诉提醒承办人。",

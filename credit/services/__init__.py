@@ -10,6 +10,7 @@ from .imports import credit_events_import
 from .rating import (
     active_standard,
     rating_chunk_compute,
+    rating_inputs_tables_clean,
     rating_run_start,
     rating_run_year,
     rating_subject_recompute,
@@ -25,6 +26,7 @@ __all__ = [
     "credit_event_revoke_by_source",
     "disclosure_until",
     "rating_chunk_compute",
+    "rating_inputs_tables_clean",
     "rating_run_start",
     "rating_run_year",
     "rating_subject_recompute",

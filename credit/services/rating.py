@@ -1,6 +1,7 @@
 """Running the yearly rating: a RatingRun split into id-range chunks, each computed once."""
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -200,6 +201,35 @@ def _finish_if_complete(run_id: int) -> None:
     run.message = f"共评价{run.subjects_done}个主体。"
     run.save(update_fields=["status", "finished_at", "subjects_total", "message"])
     logger.info("rating run %s for %s finished: %s subjects", run.pk, run.year, run.subjects_done)
+
+
+# A run still unfinished this long after it started has been abandoned (a province-scale
+# run takes minutes); its inputs table is dropped, and rebuilt should a chunk come after all.
+ABANDONED_AFTER = timedelta(days=1)
+
+
+def rating_inputs_tables_clean(*, now=None) -> int:
+    """Drop the inputs tables that no run needs any more: a finished run drops its own, but
+    a run abandoned half-way (its tasks lost) or deleted leaves them behind. Safe at any
+    time: a chunk that finds its run's table gone builds it again. Returns how many."""
+    if connection.vendor != "postgresql":
+        return 0
+    now = now or timezone.now()
+    tables = engine.inputs_tables()
+    runs = RatingRun.objects.in_bulk(set(tables.values()))
+    dropped = 0
+    for table, run_id in sorted(tables.items()):
+        run = runs.get(run_id)
+        if (
+            run is None
+            or run.status == RatingRun.Status.DONE
+            or run.created_at < now - ABANDONED_AFTER
+        ):
+            engine.inputs_table_drop(table)
+            dropped += 1
+    if dropped:
+        logger.info("dropped %s rating inputs tables no run needs", dropped)
+    return dropped
 
 
 def rating_run_year(*, actor, year: int, sync: bool = False, chunk_size=None) -> RatingRun:

@@ -332,6 +332,41 @@ def test_a_run_materialises_its_inputs_once_and_drops_them_when_done():
         assert cursor.fetchone() == (None, None)
 
 
+def test_inputs_tables_of_abandoned_or_deleted_runs_are_dropped_daily():
+    from django.db import connection
+
+    from credit.engine import inputs_table_name
+    from credit.tasks import clean_rating_inputs
+
+    def exists(table):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [table])
+            return cursor.fetchone()[0]
+
+    a_good_enterprise()
+    run = rating_run_start(actor=None, year=YEAR, chunk_size=1)
+    first, *others = RatingChunk.objects.filter(run=run).order_by("subject_type", "low")
+    rating_chunk_compute(chunk_id=first.pk)
+    table = inputs_table_name(run.pk, first.subject_type)
+    orphan = inputs_table_name(run.pk + 1000, "worker")  # a run deleted since
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE UNLOGGED TABLE {orphan} (subject_id bigint)")
+
+    assert clean_rating_inputs() == 1  # the running run keeps its table
+    assert exists(table) and not exists(orphan)
+    assert clean_rating_inputs() == 0
+
+    # The run's tasks were lost; a day later its table goes too.
+    with time_machine.travel(datetime.datetime(2025, 11, 21, 11, tzinfo=datetime.UTC)):
+        assert clean_rating_inputs() == 1
+    assert not exists(table)
+    # Should its chunks come after all, they build the inputs again and rate correctly.
+    for chunk in others:
+        rating_chunk_compute(chunk_id=chunk.pk)
+    run.refresh_from_db()
+    assert run.status == "done" and Rating.objects.filter(run=run).count() == 3
+
+
 def test_a_recomputed_rating_is_explained_from_its_new_inputs():
     from credit.selectors import rating_explanation
     from credit.services import rating_subject_recompute
