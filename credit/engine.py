@@ -270,11 +270,11 @@ LEFT JOIN (
   WHERE verified AND {VALID_ON} AND worker_id >= %(low)s AND worker_id < %(high)s
 ) h ON h.subject_id = s.id
 LEFT JOIN (
-  SELECT DISTINCT ON (worker_id) worker_id AS subject_id, result
+  SELECT worker_id AS subject_id, result,
+    ROW_NUMBER() OVER (PARTITION BY worker_id ORDER BY checked_on DESC, id DESC) AS position
   FROM registry_backgroundcheck
   WHERE worker_id >= %(low)s AND worker_id < %(high)s
-  ORDER BY worker_id, checked_on DESC, id DESC
-) b ON b.subject_id = s.id
+) b ON b.subject_id = s.id AND b.position = 1
 LEFT JOIN (
   SELECT DISTINCT worker_id AS subject_id FROM registry_skillcertificate
   WHERE verified AND worker_id >= %(low)s AND worker_id < %(high)s
