@@ -2,10 +2,11 @@
 
 No login: residents scan the card at the door. An unknown token answers 404 and a revoked one
 410, each with a clear warning page; requests are limited per client address
-(`VERIFY_RATE`, django-ratelimit) and over the limit the page says so in Chinese (429).
+(`VERIFY_RATE_PER_IP`, django-ratelimit) and over the limit the page says so in Chinese (429).
 Responses are never cached and never indexed, so a revoked card stops working at once.
 """
 
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -18,12 +19,11 @@ from .verification import REVOKED, UNKNOWN, photo_thumbnail, valid_card, verific
 
 # A resident scans a card once or twice; a township office or a mobile carrier's shared
 # address serves many residents, so the limit is generous and only stops floods.
-VERIFY_RATE = "60/m"
 RATE_LIMITED = "查询过于频繁，请稍后再试。"
 
 
 def verify_rate(group, request) -> str:
-    return VERIFY_RATE
+    return settings.VERIFY_RATE_PER_IP
 
 
 def _link(url_name: str, reference: str = "") -> str | None:

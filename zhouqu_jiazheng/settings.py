@@ -311,6 +311,8 @@ COMPLAINT_RESPONSE_DAYS = env.int("COMPLAINT_RESPONSE_DAYS", default=5)
 COMPLAINT_RATE_PER_IP = env.str("COMPLAINT_RATE_PER_IP", default="20/h")
 COMPLAINT_RATE_PER_PHONE = env.str("COMPLAINT_RATE_PER_PHONE", default="5/d")
 TRACKING_RATE_PER_IP = env.str("TRACKING_RATE_PER_IP", default="30/h")
+# Look-ups of the public worker verification page (a card's QR code) per client address.
+VERIFY_RATE_PER_IP = env.str("VERIFY_RATE_PER_IP", default="60/m")
 # Where the client address is read from; behind a reverse proxy set e.g. HTTP_X_REAL_IP.
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
 

@@ -14,7 +14,6 @@ from PIL import Image
 
 from credit.models import EvaluationStandard, Rating
 from credit.services.management import key_list_add
-from registry import verification_views
 from registry.models import Enterprise
 from registry.selectors import worker_ref
 from registry.services import employment_end
@@ -326,10 +325,8 @@ def test_a_worker_without_a_photo_gets_a_placeholder(client, employment):
 # --- Rate limit -------------------------------------------------------------------------------
 
 
-def test_requests_are_rate_limited_per_address_with_a_chinese_message(
-    client, employment, monkeypatch
-):
-    monkeypatch.setattr(verification_views, "VERIFY_RATE", "3/m")
+def test_requests_are_rate_limited_per_address_with_a_chinese_message(client, employment, settings):
+    settings.VERIFY_RATE_PER_IP = "3/m"
     card = issue(employment)
     for _ in range(3):
         page(client, card)
