@@ -7,8 +7,9 @@ table is restricted to the same id range, so a chunk reads only its own subjects
 
 On PostgreSQL a run first materialises these inputs for all its subjects of a type
 (`inputs_table_build`: one pass over each input table instead of one per chunk), the rules
-are compiled to SQL (`credit.engine_sql`) and one INSERT … SELECT … ON CONFLICT DO UPDATE
-per chunk scores and writes it without a row passing through Python. A rating keeps the
+are compiled to SQL (`credit.engine_sql`) and one INSERT … SELECT per chunk scores and
+writes it without a row passing through Python (a plain insert for a range's first
+computation, ON CONFLICT DO UPDATE once the range has ratings of the year). A rating keeps the
 values its indicators read (`Rating.inputs`); `explanation_from_inputs` applies the rules
 to them again to explain it.
 Elsewhere (SQLite, the embedded mode) the Python rules (`credit.rules`, the reference)
@@ -29,6 +30,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
+from .engine_sql import rate_range_sql, subject_fk
 from .models import Dimension, EvaluationStandard, EventKind, Severity, SubjectType, VetoRule
 from .rules import (
     EVENT_KINDS,
@@ -445,7 +447,7 @@ def upsert_ratings(
     if not results:
         return 0
     enterprise = compiled.subject_type == SubjectType.ENTERPRISE
-    fk = "enterprise_id" if enterprise else "worker_id"
+    fk = subject_fk(compiled.subject_type)
     computed_at = connection.ops.adapt_datetimefield_value(now)
     rows = [
         (
@@ -476,7 +478,7 @@ def upsert_ratings(
 
 
 def _range_has_ratings(subject_type: str, year: int, low: int, high: int) -> bool:
-    fk = "enterprise_id" if subject_type == SubjectType.ENTERPRISE else "worker_id"
+    fk = subject_fk(subject_type)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT EXISTS (SELECT 1 FROM credit_rating WHERE {fk} >= %s AND {fk} < %s"
@@ -484,6 +486,9 @@ def _range_has_ratings(subject_type: str, year: int, low: int, high: int) -> boo
             [low, high, year],
         )
         return cursor.fetchone()[0]
+
+
+INPUTS_TABLE_PREFIX = "credit_rating_inputs_"
 
 
 def inputs_table_name(run_id: int, subject_type: str) -> str:
@@ -525,9 +530,6 @@ def inputs_table_drop(table: str) -> None:
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
 
-INPUTS_TABLE_PREFIX = "credit_rating_inputs_"
-
-
 def inputs_tables() -> dict[str, int]:
     """Every run inputs table in the database, by name, with its run's id."""
     with connection.cursor() as cursor:
@@ -562,8 +564,6 @@ def rate_range(
     read from it; otherwise they are aggregated for the range here."""
     if connection.vendor == "postgresql":
         # The rules compiled to SQL: one INSERT … SELECT, no row through Python.
-        from .engine_sql import rate_range_sql
-
         inputs_sql, params = _inputs_query(compiled, year, as_of, low, high)
         count_sql = None
         if inputs_table:

@@ -15,6 +15,11 @@ from .models import EventKind, Indicator, SubjectType, VetoRule
 from .rules import SEVERITIES, _ratio, event_column, tenths
 
 
+def subject_fk(subject_type: str) -> str:
+    """The column of `credit_rating` that holds a subject of this type."""
+    return "enterprise_id" if subject_type == SubjectType.ENTERPRISE else "worker_id"
+
+
 class _Parameters:
     """Collects query parameters and returns their placeholders."""
 
@@ -197,9 +202,7 @@ def rate_range_sql(
         reasons=", ".join(reasons) or "NULL",
         enterprise_id="subject_id" if enterprise else "NULL",
         worker_id="NULL" if enterprise else "subject_id",
-        on_conflict=ON_CONFLICT.format(fk="enterprise_id" if enterprise else "worker_id")
-        if upsert
-        else "",
+        on_conflict=ON_CONFLICT.format(fk=subject_fk(compiled.subject_type)) if upsert else "",
         aaa=compiled.aaa_min,
         aa=compiled.aa_min,
         a=compiled.a_min,
