@@ -18,7 +18,13 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from registry import personal_data
 from registry.admin_ledger import xlsx_response
-from registry.validators import clean_id_number, clean_mobile
+from registry.admin_personal import (
+    ProtectedMobileAdmin,
+    protected_mobile_clean,
+    protected_mobile_form_field,
+    protected_mobile_initial,
+)
+from registry.validators import clean_id_number, clean_phone
 
 from . import selectors, services
 from .models import (
@@ -213,7 +219,13 @@ class ResidentAdminForm(forms.ModelForm):
 
     class Meta:
         model = Resident
-        fields = ["name", "mobile", "township", "address"]
+        fields = ["name", "township", "address"]
+
+    mobile = protected_mobile_form_field(required=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        protected_mobile_initial(self, "mobile")
 
     def clean_id_number(self):
         value = self.cleaned_data.get("id_number", "").strip()
@@ -228,7 +240,7 @@ class ResidentAdminForm(forms.ModelForm):
         return identity.number
 
     def clean_mobile(self):
-        return clean_mobile(self.cleaned_data.get("mobile", ""))
+        return protected_mobile_clean(self, "mobile", required=True)
 
 
 class MembershipInline(admin.TabularInline):
@@ -240,12 +252,13 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Resident)
-class ResidentAdmin(SimpleHistoryAdmin):
+class ResidentAdmin(ProtectedMobileAdmin, SimpleHistoryAdmin):
+    protected_mobile_field = "mobile"
     form = ResidentAdminForm
     list_display = [
         "name",
         "id_number_masked",
-        "mobile",
+        "mobile_masked",
         "township",
         "credit_badge",
         "credit_checked_on",
@@ -254,7 +267,7 @@ class ResidentAdmin(SimpleHistoryAdmin):
     ]
     list_filter = ["credit_status", "township", "source", "memberships__group"]
     list_select_related = ["township"]
-    search_fields = ["name", "mobile", "=id_last4"]
+    search_fields = ["name", "mobile_masked", "=id_last4"]
     search_help_text = "可按姓名、手机号、身份证后四位或完整身份证号查找。"
     autocomplete_fields = ["township"]
     readonly_fields = [
@@ -663,8 +676,30 @@ class SupportProgrammeAdmin(SimpleHistoryAdmin):
         return TemplateResponse(request, "admin/incentives/ranking.html", context)
 
 
+class SupportApplicationAdminForm(forms.ModelForm):
+    contact_phone = protected_mobile_form_field(label="联系电话", required=True)
+
+    class Meta:
+        model = SupportApplication
+        fields = ["programme", "enterprise", "statement", "places", "trainees", "contact_person"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        protected_mobile_initial(self, "contact_phone")
+
+    def clean_contact_phone(self):
+        return protected_mobile_clean(self, "contact_phone", required=True, clean=clean_phone)
+
+
 @admin.register(SupportApplication)
-class SupportApplicationAdmin(SimpleHistoryAdmin):
+class SupportApplicationAdmin(ProtectedMobileAdmin, SimpleHistoryAdmin):
+    protected_mobile_field = "contact_phone"
+    form = SupportApplicationAdminForm
+
+    @admin.display(description="联系电话")
+    def mobile_display(self, obj):
+        return obj.contact_phone_masked or "—"
+
     list_display = [
         "enterprise",
         "programme",
@@ -696,9 +731,10 @@ class SupportApplicationAdmin(SimpleHistoryAdmin):
         )
 
     def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
         if obj is not None:
-            return [*self.readonly_fields, "programme", "enterprise"]
-        return self.readonly_fields
+            return [*fields, "programme", "enterprise"]
+        return fields
 
     @admin.display(description="信用等级", ordering="grade_rank")
     def grade_display(self, obj):
@@ -730,7 +766,7 @@ class SupportApplicationAdmin(SimpleHistoryAdmin):
             enterprise=obj.enterprise,
             statement=obj.statement,
             contact_person=obj.contact_person,
-            contact_phone=obj.contact_phone,
+            contact_phone=form.cleaned_data["contact_phone"],
             places=obj.places,
         )
         obj.pk = saved.pk

@@ -75,13 +75,15 @@ def _residents(today: date) -> list[Resident]:
         )
         resident = Resident(
             name=name,
-            mobile=f"1389941{index:04d}",
             township=townships[0] if index % 2 else rng.choice(townships),
             address="",
         )
         try:
             resident = resident_register(
-                actor=None, resident=resident, id_number=_id_number(rng, birth)
+                actor=None,
+                resident=resident,
+                id_number=_id_number(rng, birth),
+                mobile=f"1389941{index:04d}",
             )
         except ValidationError:
             continue

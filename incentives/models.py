@@ -18,7 +18,6 @@ from simple_history.models import HistoricalRecords
 from credit.models import Grade
 from registry.files import validate_upload
 from registry.models import Enterprise, ServiceCategory, Township, Worker
-from registry.validators import validate_mobile
 
 PERCENT = [MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal(100))]
 
@@ -96,7 +95,11 @@ class Resident(models.Model):
         ENTERPRISE = "enterprise", "企业首次核销时登记"
 
     name = models.CharField("姓名", max_length=50, db_index=True)
-    mobile = models.CharField("手机号码", max_length=11, validators=[validate_mobile])
+    # The mobile number is protected (registry.personal_data.phone_protect); residents are
+    # found by its hash plus the last four characters of their ID number.
+    mobile_encrypted = models.TextField("手机号码（密文）", editable=False)
+    mobile_hash = models.CharField("手机号码索引", max_length=64, editable=False)
+    mobile_masked = models.CharField("手机号码", max_length=11, editable=False)
     gender = models.CharField("性别", max_length=1, choices=Worker.Gender.choices, editable=False)
     # The ID number itself is never stored in plain text (see registry.personal_data).
     id_number_encrypted = models.TextField("身份证号（密文）", editable=False)
@@ -141,7 +144,14 @@ class Resident(models.Model):
         editable=False,
     )
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
-    history = HistoricalRecords(excluded_fields=["id_number_encrypted", "id_number_hash"])
+    history = HistoricalRecords(
+        excluded_fields=[
+            "id_number_encrypted",
+            "id_number_hash",
+            "mobile_encrypted",
+            "mobile_hash",
+        ]
+    )
 
     class Meta:
         verbose_name = "居民"
@@ -151,7 +161,7 @@ class Resident(models.Model):
             # Residents identify themselves at the enterprise by mobile + the last four
             # characters of their ID number: that pair must name one person.
             models.UniqueConstraint(
-                fields=["mobile", "id_last4"],
+                fields=["mobile_hash", "id_last4"],
                 name="incentives_resident_mobile_last4",
                 violation_error_message="已有居民使用此手机号且身份证后四位相同，请换一个联系手机。",
             ),
@@ -163,10 +173,6 @@ class Resident(models.Model):
     @property
     def is_verified(self) -> bool:
         return self.verified_at is not None
-
-    @property
-    def masked_mobile(self) -> str:
-        return self.mobile[:3] + "****" + self.mobile[-4:] if len(self.mobile) == 11 else ""
 
     def age_on(self, day) -> int:
         years = day.year - self.birth_date.year
@@ -495,7 +501,10 @@ class VerificationCode(models.Model):
         CHECK = "check", "查询可享优惠"
 
     purpose = models.CharField("用途", max_length=12, choices=Purpose.choices)
-    mobile = models.CharField("手机号码", max_length=11, db_index=True)
+    # The code is sent at once; only the hash (throttling, look-up) and the masked number
+    # are kept.
+    mobile_hash = models.CharField("手机号码索引", max_length=64, db_index=True, editable=False)
+    mobile_masked = models.CharField("手机号码", max_length=11, editable=False)
     resident = models.ForeignKey(
         Resident, verbose_name="居民", on_delete=models.CASCADE, null=True, related_name="+"
     )
@@ -514,7 +523,7 @@ class VerificationCode(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.get_purpose_display()} {self.mobile[:3]}****{self.mobile[-4:]}"
+        return f"{self.get_purpose_display()} {self.mobile_masked}"
 
 
 # --- Redemptions -------------------------------------------------------------------------------
@@ -713,7 +722,10 @@ class SupportApplication(models.Model):
     )
     trainees = models.ManyToManyField(Worker, verbose_name="参训人员", blank=True, related_name="+")
     contact_person = models.CharField("联系人", max_length=50)
-    contact_phone = models.CharField("联系电话", max_length=20)
+    # Often the contact's own mobile: protected (registry.personal_data.phone_protect).
+    contact_phone_encrypted = models.TextField("联系电话（密文）", editable=False)
+    contact_phone_hash = models.CharField("联系电话索引", max_length=64, editable=False)
+    contact_phone_masked = models.CharField("联系电话", max_length=12, editable=False)
     status = models.CharField(
         "状态", max_length=10, choices=Status.choices, default=Status.SUBMITTED, db_index=True
     )
@@ -736,7 +748,7 @@ class SupportApplication(models.Model):
         related_name="+",
     )
     decision_note = models.CharField("决定说明", max_length=200, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["contact_phone_encrypted", "contact_phone_hash"])
 
     class Meta:
         verbose_name = "扶持与培训申报"

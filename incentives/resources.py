@@ -4,8 +4,6 @@ from django.utils import timezone
 from import_export import fields, resources
 from import_export.formats.base_formats import XLSX
 
-from registry.resources import mask_phone
-
 from .models import Redemption
 
 
@@ -55,7 +53,7 @@ class RedemptionResource(resources.ModelResource):
         )
 
     def dehydrate_resident_mobile(self, redemption) -> str:
-        return mask_phone(redemption.resident.mobile)
+        return redemption.resident.mobile_masked
 
     def dehydrate_worker(self, redemption) -> str:
         return redemption.worker.name if redemption.worker_id else ""

@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from credit.models import GRADE_ORDER, KeyListEntry, Rating
+from registry import personal_data
 from registry.models import Enterprise
 
 from .models import (
@@ -371,4 +372,12 @@ def incentives_for_enterprise(enterprise: Enterprise) -> EnterpriseIncentives:
 
 
 def residents_with_mobile(mobile: str) -> list[Resident]:
-    return list(Resident.objects.filter(mobile=mobile).select_related("township").order_by("pk"))
+    """The residents registered with this (normalised) mobile number, found by its hash."""
+    return residents_with_mobile_hash(personal_data.phone_hash(mobile))
+
+
+def residents_with_mobile_hash(digest: str) -> list[Resident]:
+    if not digest:
+        return []
+    residents = Resident.objects.filter(mobile_hash=digest)
+    return list(residents.select_related("township").order_by("pk"))

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import is_ratelimited
 
+from registry import personal_data
 from registry.models import Enterprise
 from registry.validators import clean_mobile
 
@@ -92,8 +93,9 @@ def check(request):
                 code_form.add_error("code", error.messages[0])
             else:
                 request.session.cycle_key()
+                # The session keeps the number's hash, never the number.
                 request.session[CHECK_SESSION_KEY] = {
-                    "mobile": mobile,
+                    "mobile_hash": personal_data.phone_hash(mobile),
                     "until": time.time() + CHECK_SESSION_MINUTES * 60,
                 }
                 return redirect("incentives:check_result")
@@ -119,7 +121,7 @@ def check_result(request):
             enterprise = Enterprise.objects.get(pk=int(chosen))
     results = [
         eligibility(subject=resident, enterprise=enterprise)
-        for resident in selectors.residents_with_mobile(state["mobile"])
+        for resident in selectors.residents_with_mobile_hash(state.get("mobile_hash", ""))
     ]
     return render(
         request,

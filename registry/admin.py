@@ -16,6 +16,13 @@ from django.views.decorators.cache import never_cache
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import personal_data, selectors, services
+from .admin_personal import (
+    ProtectedMobileAdmin,
+    RevealForm,
+    protected_mobile_clean,
+    protected_mobile_form_field,
+    protected_mobile_initial,
+)
 from .dossier import ENTERPRISE, WORKER, sections_for
 from .models import (
     BackgroundCheck,
@@ -242,6 +249,7 @@ class DossierAdminMixin:
             request,
             dossier_links=not printable,
             reveal_url=extra.get("reveal_url"),
+            mobile_reveal_url=extra.get("mobile_reveal_url"),
         )
         template = "registry/dossier_print.html" if printable else "admin/registry/dossier.html"
         return TemplateResponse(request, template, context)
@@ -370,7 +378,13 @@ class WorkerAdminForm(forms.ModelForm):
 
     class Meta:
         model = Worker
-        fields = ["name", "ethnicity", "phone", "township", "address", "education", "photo"]
+        fields = ["name", "ethnicity", "township", "address", "education", "photo"]
+
+    phone = protected_mobile_form_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        protected_mobile_initial(self, "phone")
 
     def clean_id_number(self):
         value = self.cleaned_data.get("id_number", "").strip()
@@ -388,22 +402,11 @@ class WorkerAdminForm(forms.ModelForm):
         return identity.number
 
     def clean_phone(self):
-        from .validators import clean_mobile
-
-        value = self.cleaned_data.get("phone", "")
-        return clean_mobile(value) if value else ""
-
-
-class RevealForm(forms.Form):
-    reason = forms.CharField(
-        label="查看事由",
-        max_length=200,
-        help_text="将记入个人信息查看记录，例如：核对投诉当事人身份。",
-    )
+        return protected_mobile_clean(self, "phone")
 
 
 @admin.register(Worker)
-class WorkerAdmin(DossierAdminMixin, RegistryAdmin):
+class WorkerAdmin(ProtectedMobileAdmin, DossierAdminMixin, RegistryAdmin):
     dossier_subject_type = WORKER
     form = WorkerAdminForm
     list_display = [
@@ -426,7 +429,7 @@ class WorkerAdmin(DossierAdminMixin, RegistryAdmin):
         "is_stale",
     ]
     list_select_related = ["township"]
-    search_fields = ["name", "phone", "=id_last4"]
+    search_fields = ["name", "phone_masked", "=id_last4"]
     search_help_text = "可按姓名、手机号、身份证后四位或完整身份证号查找。"
     autocomplete_fields = ["township"]
     readonly_fields = [
@@ -519,9 +522,10 @@ class WorkerAdmin(DossierAdminMixin, RegistryAdmin):
     dossier_missing_items = staticmethod(selectors.worker_missing_items)
 
     def dossier_extra_context(self, request, subject):
+        extra = {"mobile_reveal_url": self.mobile_reveal_url(request, subject)}
         if request.user.has_perm("registry.reveal_id_number"):
-            return {"reveal_url": reverse("admin:registry_worker_reveal_id", args=[subject.pk])}
-        return {}
+            extra["reveal_url"] = reverse("admin:registry_worker_reveal_id", args=[subject.pk])
+        return extra
 
     @method_decorator(never_cache)
     def reveal_view(self, request, object_id: int):

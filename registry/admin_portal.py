@@ -18,6 +18,7 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.cache import never_cache
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_personal import ProtectedMobileAdmin
 from .form_errors import add_service_errors
 from .links import absolute_url
 from .models import ChangeRequest, Enterprise, PortalAccount
@@ -92,13 +93,14 @@ class PortalAccountCreateForm(forms.Form):
 
 
 @admin.register(PortalAccount)
-class PortalAccountAdmin(ReadOnlyWorkflowAdmin):
+class PortalAccountAdmin(ProtectedMobileAdmin, ReadOnlyWorkflowAdmin):
+    protected_mobile_field = "mobile"
     list_display = [
         "username",
         "full_name",
         "enterprise",
         "role",
-        "mobile",
+        "mobile_masked",
         "is_active",
         "last_login",
         "created_at",
@@ -109,7 +111,7 @@ class PortalAccountAdmin(ReadOnlyWorkflowAdmin):
     search_fields = [
         "user__username",
         "user__first_name",
-        "mobile",
+        "mobile_masked",
         "enterprise__name",
         "=enterprise__uscc",
     ]
@@ -119,7 +121,7 @@ class PortalAccountAdmin(ReadOnlyWorkflowAdmin):
         "full_name",
         "enterprise",
         "role",
-        "mobile",
+        "mobile_masked",
         "is_active",
         "last_login",
         "created_at",

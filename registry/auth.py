@@ -6,6 +6,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
 
+from .personal_data import phone_hash
 from .validators import clean_mobile
 
 
@@ -19,7 +20,7 @@ class UsernameOrMobileBackend(ModelBackend):
         except ValidationError:
             return None
         User = get_user_model()
-        user = User.objects.filter(portal_account__mobile=mobile).first()
+        user = User.objects.filter(portal_account__mobile_hash=phone_hash(mobile)).first()
         if user is None:
             User().set_password(password)  # same time as a wrong password: no user enumeration
             return None

@@ -195,7 +195,7 @@ def worker_item_conditions(today: date, scope: Scope = EVERYTHING) -> dict[str, 
     health = _of_worker(HealthCertificate, scope, verified=True)
     return {
         "photo": ~Q(photo=""),
-        "phone": ~Q(phone=""),
+        "phone": ~Q(phone_hash=""),
         "health": Q(Exists(health.filter(_valid_until(today)))),
         "background": Q(_latest_background_check_passed(scope)),
         "training": Q(Exists(_of_worker(TrainingRecord, scope, verified=True))),

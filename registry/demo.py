@@ -248,7 +248,9 @@ def registry_demo_seed(*, enterprises: int = 30, workers: int = 300) -> dict[str
                     "id_last4": identity.last4,
                     "birth_date": identity.birth_date,
                     "gender": identity.gender,
-                    "phone": "" if index % 11 == 0 else f"138{rng.randrange(0, 10**8):08d}",
+                    **personal_data.phone_protect(
+                        "" if index % 11 == 0 else f"138{rng.randrange(0, 10**8):08d}", "phone"
+                    ),
                     "township": rng.choice(townships),
                     "education": rng.choice(Worker.Education.values),
                     "last_confirmed_at": timezone.now() - timedelta(days=rng.randrange(0, 500)),

@@ -16,7 +16,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .files import validate_image_upload, validate_upload
-from .validators import validate_mobile, validate_phone, validate_uscc
+from .validators import validate_phone, validate_uscc
 
 ETHNICITIES = [
     "汉族", "藏族", "回族", "蒙古族", "土族", "东乡族", "保安族", "撒拉族", "裕固族", "满族",
@@ -164,7 +164,12 @@ class Worker(DossierFields):
     id_number_masked = models.CharField("身份证号", max_length=18, editable=False)
     id_last4 = models.CharField("身份证后四位", max_length=4, db_index=True, editable=False)
     birth_date = models.DateField("出生日期", editable=False)
-    phone = models.CharField("手机号码", max_length=20, blank=True, db_index=True)
+    # The mobile number too is protected (registry.personal_data.phone_protect).
+    phone_encrypted = models.TextField("手机号码（密文）", blank=True, editable=False)
+    phone_hash = models.CharField(
+        "手机号码索引", max_length=64, blank=True, db_index=True, editable=False
+    )
+    phone_masked = models.CharField("手机号码", max_length=11, blank=True, editable=False)
     township = models.ForeignKey(
         Township,
         verbose_name="居住乡镇",
@@ -178,9 +183,16 @@ class Worker(DossierFields):
     photo = models.ImageField(
         "照片", upload_to="workers/photos/%Y/", blank=True, validators=[validate_image_upload]
     )
-    # History keeps the masked number; the ciphertext and hash add nothing an auditor reads.
+    # History keeps the masked numbers; the ciphertexts and hashes add nothing an auditor reads.
     history = HistoricalRecords(
-        excluded_fields=["updated_at", "missing_mask", "id_number_encrypted", "id_number_hash"]
+        excluded_fields=[
+            "updated_at",
+            "missing_mask",
+            "id_number_encrypted",
+            "id_number_hash",
+            "phone_encrypted",
+            "phone_hash",
+        ]
     )
 
     objects = WorkerQuerySet.as_manager()
@@ -189,7 +201,10 @@ class Worker(DossierFields):
         verbose_name = "从业人员"
         verbose_name_plural = "从业人员"
         ordering = ["name", "id"]
-        permissions = [("reveal_id_number", "查看完整身份证号")]
+        permissions = [
+            ("reveal_id_number", "查看完整身份证号"),
+            ("reveal_mobile", "查看完整手机号码"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.id_number_masked}）"
@@ -653,13 +668,11 @@ class PortalAccount(models.Model):
         related_name="portal_accounts",
     )
     role = models.CharField("角色", max_length=10, choices=Role.choices, default=Role.OWNER)
-    mobile = models.CharField(
-        "手机号码",
-        max_length=11,
-        unique=True,
-        validators=[validate_mobile],
-        help_text="可用手机号码代替用户名登录。",
-    )
+    # Protected like every personal mobile (registry.personal_data); the hash finds the
+    # account when someone logs in by mobile and keeps one account per number.
+    mobile_encrypted = models.TextField("手机号码（密文）", editable=False)
+    mobile_hash = models.CharField("手机号码索引", max_length=64, unique=True, editable=False)
+    mobile_masked = models.CharField("手机号码", max_length=11, editable=False)
     created_at = models.DateTimeField("开通时间", auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -670,7 +683,7 @@ class PortalAccount(models.Model):
         related_name="+",
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["mobile_encrypted", "mobile_hash"])
 
     class Meta:
         verbose_name = "企业平台账号"

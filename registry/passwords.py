@@ -5,6 +5,8 @@ import re
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 
+from . import personal_data
+
 
 class LettersAndDigitsValidator:
     def validate(self, password: str, user=None) -> None:
@@ -26,7 +28,7 @@ class NotUsernameOrMobileValidator:
         if username and len(username) >= 3 and username in lowered:
             raise ValidationError("密码不能包含用户名。", code="password_has_username")
         account = getattr(user, "portal_account", None) if user.pk else None
-        mobile = getattr(account, "mobile", "")
+        mobile = personal_data.phone_plain(account, "mobile") if account else ""
         if mobile and (mobile in password or mobile[-8:] in password):
             raise ValidationError("密码不能包含手机号码。", code="password_has_mobile")
 

@@ -19,7 +19,6 @@ from .form_errors import add_service_errors
 from .models import ETHNICITY_CHOICES, Employment, HealthCertificate, TrainingRecord, Validity
 from .portal import portal_object, portal_scope
 from .portal_views_profile import DateInput, portal_page
-from .resources import mask_phone
 from .services import portal_workers
 from .validators import clean_mobile
 
@@ -48,7 +47,7 @@ def _worker_row(employment: Employment) -> dict:
     row = {
         "employment": employment,
         "worker": worker,
-        "phone": mask_phone(worker.phone),
+        "phone": worker.phone_masked,
     }
     if employment.ended_on is None:
         row["health"] = _certificate_status(list(worker.health_certificates.all()))
@@ -144,7 +143,7 @@ def worker(request, pk: int):
     context = {
         "employment": employment,
         "worker": employment.worker,
-        "phone": mask_phone(employment.worker.phone),
+        "phone": employment.worker.phone_masked,
     }
     if employment.ended_on is None:
         today = timezone.localdate()

@@ -229,15 +229,6 @@ LEDGER_COLUMNS: dict[str, tuple[Column, ...]] = {
 }
 
 
-def mask_phone(phone: str) -> str:
-    """138****0002: a mobile number keeps its first three and last four digits."""
-    if not phone:
-        return ""
-    if len(phone) <= 7:
-        return "*" * len(phone)
-    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
-
-
 def _header(kind: str, key: str) -> str:
     return next(column.header for column in LEDGER_COLUMNS[kind] if column.key == key)
 
@@ -382,14 +373,24 @@ class WorkerResource(LedgerResource):
     """Workers: the ID number and the phone leave the system only masked."""
 
     ledger_kind = Kind.WORKERS
-    update_fields = ("name", "ethnicity", "phone", "township", "address", "education", "updated_at")
+    update_fields = (
+        "name",
+        "ethnicity",
+        "phone_encrypted",
+        "phone_hash",
+        "phone_masked",
+        "township",
+        "address",
+        "education",
+        "updated_at",
+    )
 
     name = _field(Kind.WORKERS, "name")
     gender = _extra("性别", "get_gender_display")
     id_number = _field(Kind.WORKERS, "id_number", "id_number_masked")
     birth_date = _extra("出生日期", "birth_date")
     ethnicity = _field(Kind.WORKERS, "ethnicity")
-    phone = _field(Kind.WORKERS, "phone")
+    phone = _field(Kind.WORKERS, "phone", "phone_masked")
     township = _field(Kind.WORKERS, "township", "township__name")
     address = _field(Kind.WORKERS, "address")
     education = _field(Kind.WORKERS, "education", "get_education_display")
@@ -419,9 +420,6 @@ class WorkerResource(LedgerResource):
             "document_status",
             "completeness",
         )
-
-    def dehydrate_phone(self, worker) -> str:
-        return mask_phone(worker.phone)
 
     def export_queryset(self):
         # The current employer (the latest open employment) in the same query.

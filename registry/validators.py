@@ -5,6 +5,7 @@ with a Chinese message; forms, imports and services all call the same functions.
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -13,9 +14,13 @@ from django.utils import timezone
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric, uscc
 
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
 # 舟曲县 belongs to 甘南州, area code 0941; local numbers have seven digits.
-LANDLINE_RE = re.compile(r"^0941-?\d{7}$")
+LANDLINE_RE = re.compile(r"^0941-?[0-9]{7}$")
+# What people put between the digits of a number they type: spaces, dashes, dots, brackets.
+NUMBER_SEPARATORS_RE = re.compile(r"[\s\-.()]")
+# The country code of China as it is written before a mobile number.
+COUNTRY_PREFIXES = ("+86", "0086", "86")
 
 
 def clean_uscc(value: str) -> str:
@@ -93,10 +98,18 @@ def clean_id_number(value: str) -> IdentityNumber:
     return IdentityNumber(number=number, birth_date=birth_date, gender=gender)
 
 
+def compact_mobile(value: str) -> str:
+    """A typed mobile number reduced to its digits: full-width characters folded (NFKC),
+    separators dropped and a leading +86, 0086 or 86 removed. The result is not checked."""
+    number = NUMBER_SEPARATORS_RE.sub("", unicodedata.normalize("NFKC", value or ""))
+    for prefix in COUNTRY_PREFIXES:
+        if number.startswith(prefix) and len(number) == len(prefix) + 11:
+            return number[len(prefix) :]
+    return number
+
+
 def clean_mobile(value: str) -> str:
-    number = re.sub(r"[\s-]", "", value or "")
-    if number.startswith("+86"):
-        number = number[3:]
+    number = compact_mobile(value)
     if not MOBILE_RE.match(number):
         raise ValidationError("手机号码应为11位数字，以1开头，例如13909410000。", code="mobile")
     return number
@@ -104,7 +117,7 @@ def clean_mobile(value: str) -> str:
 
 def clean_phone(value: str) -> str:
     """A mainland mobile number or a 0941 landline (written 0941-1234567)."""
-    compact = re.sub(r"[\s()（）]", "", value or "")
+    compact = re.sub(r"[\s()]", "", unicodedata.normalize("NFKC", value or ""))
     if LANDLINE_RE.match(compact):
         digits = compact.replace("-", "")
         return f"{digits[:4]}-{digits[4:]}"

@@ -49,8 +49,13 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...] | dict[str, tuple[str, ...
 
 ROLE_EXTRA_PERMISSIONS: dict[str, tuple[str, ...]] = {
     # Health certificates and background checks: only the roles that keep the registers.
-    SYSTEM_ADMIN: ("registry.view_sensitive_records", "registry.reveal_id_number"),
-    CREDIT_OFFICER: ("registry.view_sensitive_records",),
+    # Full personal mobile numbers: the roles that keep the registers call people back.
+    SYSTEM_ADMIN: (
+        "registry.view_sensitive_records",
+        "registry.reveal_id_number",
+        "registry.reveal_mobile",
+    ),
+    CREDIT_OFFICER: ("registry.view_sensitive_records", "registry.reveal_mobile"),
 }
 
 

@@ -35,7 +35,9 @@ def _digest(code_id: int, mobile: str, code: str) -> str:
 
 
 def _throttle(mobile: str, now) -> None:
-    recent = VerificationCode.objects.filter(mobile=mobile, created_at__gt=now - timedelta(hours=1))
+    recent = VerificationCode.objects.filter(
+        mobile_hash=personal_data.phone_hash(mobile), created_at__gt=now - timedelta(hours=1)
+    )
     latest = recent.order_by("-created_at").values_list("created_at", flat=True).first()
     if latest is not None and now - latest < RESEND_AFTER:
         wait = int((RESEND_AFTER - (now - latest)).total_seconds()) + 1
@@ -61,12 +63,17 @@ def code_send(
     now = timezone.now()
     _throttle(mobile, now)
     VerificationCode.objects.filter(
-        purpose=purpose, mobile=mobile, resident=resident, enterprise=enterprise, used_at=None
+        purpose=purpose,
+        mobile_hash=personal_data.phone_hash(mobile),
+        resident=resident,
+        enterprise=enterprise,
+        used_at=None,
     ).filter(expires_at__gt=now).update(expires_at=now)
     code = f"{secrets.randbelow(1_000_000):06d}"
     record = VerificationCode.objects.create(
         purpose=purpose,
-        mobile=mobile,
+        mobile_hash=personal_data.phone_hash(mobile),
+        mobile_masked=personal_data.phone_mask(mobile),
         resident=resident,
         enterprise=enterprise,
         code_hash="",
@@ -100,7 +107,7 @@ def code_check(
             VerificationCode.objects.select_for_update()
             .filter(
                 purpose=purpose,
-                mobile=mobile,
+                mobile_hash=personal_data.phone_hash(mobile),
                 resident=resident,
                 enterprise=enterprise,
                 used_at=None,

@@ -43,7 +43,7 @@ def redemption_code_send(*, enterprise: Enterprise, mobile: str, id_last4: str) 
     resident = resident_find(mobile=mobile, id_last4=id_last4)
     return code_send(
         purpose=VerificationCode.Purpose.REDEMPTION,
-        mobile=resident.mobile,
+        mobile=mobile,
         resident=resident,
         enterprise=enterprise,
         message=f"您正在{enterprise.name}使用守信激励优惠，验证码{{code}}，{{minutes}}分钟内有效。"
@@ -104,7 +104,7 @@ def redemption_record(
     resident = resident_find(mobile=mobile, id_last4=id_last4)
     checked = code_check(
         purpose=VerificationCode.Purpose.REDEMPTION,
-        mobile=resident.mobile,
+        mobile=mobile,
         code=code,
         resident=resident,
         enterprise=enterprise,

@@ -61,12 +61,19 @@ def resident_register(
     actor,
     resident: Resident,
     id_number: str | None = None,
+    mobile: str | None = None,
     enterprise: Enterprise | None = None,
 ) -> Resident:
-    """Create or update a resident; `id_number` is required for a new one. Registered by
-    an enterprise (`enterprise`), the resident stays unverified until staff check them."""
-    if resident.mobile:
-        resident.mobile = clean_mobile(resident.mobile)
+    """Create or update a resident; `id_number` and `mobile` are required for a new one
+    (the mobile is stored protected). Registered by an enterprise (`enterprise`), the
+    resident stays unverified until staff check them."""
+    if mobile is not None:
+        try:
+            personal_data.phone_apply(resident, "mobile", clean_mobile(mobile))
+        except ValidationError as exc:
+            raise ValidationError({"mobile": exc.messages}) from None
+    if not resident.mobile_hash:
+        raise ValidationError({"mobile": "请填写手机号码。"})
     if id_number:
         identity = clean_id_number(id_number)
         digest = personal_data.lookup_hash(identity.number)
@@ -117,7 +124,9 @@ def resident_find(*, mobile: str, id_last4: str) -> Resident:
     except ValidationError:
         raise ValidationError({"mobile": "手机号码应为11位数字。"}) from None
     last4 = (id_last4 or "").strip().upper()
-    resident = Resident.objects.filter(mobile=mobile, id_last4=last4).first()
+    resident = Resident.objects.filter(
+        mobile_hash=personal_data.phone_hash(mobile), id_last4=last4
+    ).first()
     if resident is None:
         raise ValidationError(
             "没有找到与该手机号和身份证后四位相符的居民。请核对；首次使用的居民请先登记。",

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from credit.models import Grade
+from registry import personal_data
 from registry.models import Employment, Enterprise, Worker
 from registry.validators import clean_phone
 
@@ -88,10 +89,13 @@ def application_submit(
         enterprise=enterprise,
         statement=(statement or "").strip(),
         contact_person=(contact_person or "").strip(),
-        contact_phone=clean_phone(contact_phone),
         places=places,
         submitted_by=actor if getattr(actor, "pk", None) else None,
     )
+    try:
+        personal_data.phone_apply(application, "contact_phone", clean_phone(contact_phone))
+    except ValidationError as exc:
+        raise ValidationError({"contact_phone": exc.messages}) from None
     application.full_clean()
     try:
         with transaction.atomic():

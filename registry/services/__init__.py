@@ -9,6 +9,7 @@ from .changes import (
     change_request_withdraw,
 )
 from .documents import record_delete, record_save, service_category_save
+from .personal import mobile_reveal, personal_data_reveal
 from .portal_workers import (
     portal_health_certificate_add,
     portal_training_add,
@@ -39,6 +40,8 @@ __all__ = [
     "employment_save",
     "employment_start",
     "enterprise_save",
+    "mobile_reveal",
+    "personal_data_reveal",
     "portal_health_certificate_add",
     "portal_training_add",
     "portal_worker_add",

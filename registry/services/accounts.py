@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from .. import personal_data
 from ..models import Enterprise, PortalAccount
 from ..validators import clean_mobile
 
@@ -42,7 +43,7 @@ def portal_account_create(
         errors["username"] = "请填写用户名。"
     elif User.objects.filter(username__iexact=username).exists():
         errors["username"] = "该用户名已被使用。"
-    if PortalAccount.objects.filter(mobile=number).exists():
+    if PortalAccount.objects.filter(mobile_hash=personal_data.phone_hash(number)).exists():
         errors["mobile"] = "该手机号码已开通企业平台账号。"
     if errors:
         raise ValidationError(errors)
@@ -51,9 +52,10 @@ def portal_account_create(
     user.full_clean(exclude=["password"])
     user.save()
     account = PortalAccount(
-        user=user, enterprise=enterprise, role=role, mobile=number,
+        user=user, enterprise=enterprise, role=role,
         created_by=actor if getattr(actor, "pk", None) else None,
     )  # fmt: skip
+    personal_data.phone_apply(account, "mobile", number)
     account.full_clean()
     account._history_user = actor
     account.save()

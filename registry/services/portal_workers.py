@@ -60,10 +60,10 @@ def portal_worker_add(
         ).exists():
             raise ValidationError({"id_number": "该人员已是本企业的在职人员，无需重复添加。"})
     else:
-        worker = Worker(name=name, phone=phone.strip())
+        worker = Worker(name=name)
         if ethnicity:
             worker.ethnicity = ethnicity
-        worker = worker_save(actor=actor, worker=worker, id_number=identity.number)
+        worker = worker_save(actor=actor, worker=worker, id_number=identity.number, phone=phone)
     employment = employment_start(
         actor=actor,
         worker=worker,

@@ -2,16 +2,16 @@
 
 from datetime import date
 
-from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .. import personal_data
-from ..models import Employment, Enterprise, PersonalDataAccess, Worker
-from ..validators import IdentityNumber, clean_id_number
+from ..models import Employment, Enterprise, Worker
+from ..validators import IdentityNumber, clean_id_number, clean_mobile
 from .cards import REASON_EMPLOYMENT_ENDED, cards_revoke_for_employment
 from .documents import uploads_sanitise
+from .personal import personal_data_reveal
 from .refresh import dossier_recompute
 
 
@@ -49,8 +49,17 @@ def worker_find_by_id_number(id_number: str) -> Worker | None:
 
 
 @transaction.atomic
-def worker_save(*, actor, worker: Worker, id_number: str | None = None) -> Worker:
-    """Create or update a worker; `id_number` is required for a new worker."""
+def worker_save(
+    *, actor, worker: Worker, id_number: str | None = None, phone: str | None = None
+) -> Worker:
+    """Create or update a worker; `id_number` is required for a new worker. `phone` (when
+    given; empty removes it) is stored protected like the ID number."""
+    if phone is not None:
+        try:
+            number = clean_mobile(phone) if phone.strip() else ""
+        except ValidationError as exc:
+            raise ValidationError({"phone": exc.messages}) from None
+        personal_data.phone_apply(worker, "phone", number)
     if id_number:
         identity = clean_id_number(id_number)
         duplicate = Worker.objects.filter(
@@ -78,22 +87,15 @@ def worker_save(*, actor, worker: Worker, id_number: str | None = None) -> Worke
 
 def worker_reveal_id_number(*, actor, worker: Worker, reason: str, ip_address=None) -> str:
     """The full ID number, for holders of `registry.reveal_id_number`; every reveal is logged."""
-    if not actor.has_perm("registry.reveal_id_number"):
-        raise PermissionDenied("您没有查看完整身份证号的权限。")
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "请填写查看事由。"})
-    with transaction.atomic():
-        PersonalDataAccess.objects.create(
-            user=actor,
-            content_type=ContentType.objects.get_for_model(Worker),
-            object_id=worker.pk,
-            subject_label=str(worker.name),
-            field="身份证号",
-            reason=reason[:200],
-            ip_address=ip_address,
-        )
-    return personal_data.decrypt(worker.id_number_encrypted)
+    return personal_data_reveal(
+        actor=actor,
+        subject=worker,
+        field="id_number",
+        label="身份证号",
+        permission="registry.reveal_id_number",
+        reason=reason,
+        ip_address=ip_address,
+    )
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from stdnum.cn import ric
 
+from registry import personal_data
 from registry.models import Employment, LedgerImport, Township, Worker
 from registry.services import worker_identity_apply
 from registry.services.ledger import (
@@ -85,10 +86,10 @@ def baseline(rows: list[tuple], township_id: int) -> tuple[float, float]:
                 Worker(
                     name=name,
                     ethnicity=ethnicity,
-                    phone=phone,
                     township_id=township_id,
                     address=address,
                     education="junior",
+                    **personal_data.phone_protect(phone, "phone"),
                 ),
                 person,
             )

@@ -19,7 +19,7 @@ from incentives.models import (
     SupportProgramme,
 )
 from registry import personal_data
-from registry.validators import clean_id_number
+from registry.validators import clean_id_number, clean_mobile
 from tests.factories.registry import make_id_number, township
 
 TOTALS = {"AAA": Decimal("93.0"), "AA": Decimal("85.0"), "A": Decimal("70.0"), "B": Decimal("50.0")}
@@ -43,14 +43,16 @@ class ResidentFactory(factory.django.DjangoModelFactory):
         lambda n: make_id_number(datetime.date(1960, 1, 1) + datetime.timedelta(days=n))
     )
     name = factory.Sequence(lambda n: f"居民{n}")
+    # Not a model field either: stored protected (encrypted, hashed, masked).
     mobile = factory.Sequence(lambda n: f"139{n:08d}")
     township = factory.LazyFunction(township)
     credit_checked_on = factory.LazyFunction(timezone.localdate)
     verified_at = factory.LazyFunction(timezone.now)
 
     @classmethod
-    def _create(cls, model_class, *args, id_number=None, **kwargs):
+    def _create(cls, model_class, *args, id_number=None, mobile="", **kwargs):
         identity = clean_id_number(id_number)
+        kwargs.update(personal_data.phone_protect(clean_mobile(mobile), "mobile"))
         kwargs.update(
             id_number_encrypted=personal_data.encrypt(identity.number),
             id_number_hash=personal_data.lookup_hash(identity.number),

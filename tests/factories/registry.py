@@ -20,7 +20,7 @@ from registry.models import (
     TrainingRecord,
     Worker,
 )
-from registry.validators import clean_id_number
+from registry.validators import clean_id_number, clean_mobile
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _rng = random.Random(20251008)
@@ -74,12 +74,14 @@ class WorkerFactory(factory.django.DjangoModelFactory):
     )
     name = factory.Sequence(lambda n: f"卓玛{n}")
     ethnicity = "藏族"
+    # Not a model field either: stored protected (encrypted, hashed, masked).
     phone = "13809410002"
     township = factory.LazyFunction(township)
 
     @classmethod
-    def _create(cls, model_class, *args, id_number=None, **kwargs):
+    def _create(cls, model_class, *args, id_number=None, phone="", **kwargs):
         identity = clean_id_number(id_number)
+        kwargs.update(personal_data.phone_protect(clean_mobile(phone) if phone else "", "phone"))
         kwargs.update(
             id_number_encrypted=personal_data.encrypt(identity.number),
             id_number_hash=personal_data.lookup_hash(identity.number),

@@ -190,8 +190,9 @@ def test_a_resident_registered_later_is_checked_against_the_list(people):
     run(workbook([["张三", numbers[2], "", "", ""]]))
     resident = resident_register(
         actor=None,
-        resident=Resident(name="张三", mobile="13909419999", township=township()),
+        resident=Resident(name="张三", township=township()),
         id_number=numbers[2],
+        mobile="13909419999",
     )
     assert resident.credit_status == "dishonest"
     assert resident.credit_checked_on == TODAY

@@ -2,11 +2,18 @@ import datetime
 from io import BytesIO
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from incentives.models import DishonestyEntry, Redemption, RedemptionItem, Resident
+from incentives.models import (
+    DishonestyEntry,
+    Redemption,
+    RedemptionItem,
+    Resident,
+    VerificationCode,
+)
 from registry import personal_data
 from registry.models import ServiceCategory
 from tests.factories.incentives import (
@@ -80,6 +87,10 @@ def test_a_resident_checks_their_benefits_with_an_sms_code(
         url, {"action": "verify", "mobile": "13909417777", "code": last_code(sms)}
     )
     assert response.status_code == 302
+    # Neither the session nor the code rows keep the number itself.
+    stored = str([s.get_decoded() for s in Session.objects.all()])
+    stored += str(list(VerificationCode.objects.values()))
+    assert "13909417777" not in stored and "139****7777" in stored
 
     result = client.get(reverse("incentives:check_result"), {"enterprise": good.pk})
     page = result.content.decode()

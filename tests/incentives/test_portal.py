@@ -19,6 +19,7 @@ from incentives.models import (
     VerificationCode,
 )
 from incentives.portal_urls import urlpatterns as incentives_portal_urls
+from registry.personal_data import phone_protect
 from tests.factories.incentives import (
     ProgrammeFactory,
     ResidentFactory,
@@ -74,7 +75,7 @@ def order(chengxin, sms):
     resident = ResidentFactory(name="杨秀英", mobile="13909411234")
     category = ServiceCategoryFactory(name="居家保洁（门户测试）")
     return {
-        "mobile": resident.mobile,
+        "mobile": "13909411234",
         "id_last4": resident.id_last4,
         "category": category.pk,
         "order_amount": "200",
@@ -353,7 +354,7 @@ def test_another_enterprises_ids_answer_404_to_get_and_post_and_change_nothing(c
         enterprise=other,
         statement="别家的申报",
         contact_person="王经理",
-        contact_phone="13909410002",
+        **phone_protect("13909410002", "contact_phone"),
     )
     foreign = {
         "incentives_participation_withdraw": participation.pk,

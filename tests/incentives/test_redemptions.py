@@ -17,6 +17,7 @@ from incentives.services import (
     redemptions,
 )
 from incentives.services.codes import MAX_ATTEMPTS
+from registry.personal_data import phone_plain
 from tests.factories.incentives import (
     MembershipFactory,
     ResidentFactory,
@@ -47,7 +48,9 @@ def send(enterprise, resident, outbox) -> str:
     """Send a redemption code (delivered on commit) and return it as the SMS carried it."""
     with TestCase.captureOnCommitCallbacks(execute=True):
         redemption_code_send(
-            enterprise=enterprise, mobile=resident.mobile, id_last4=resident.id_last4
+            enterprise=enterprise,
+            mobile=phone_plain(resident, "mobile"),
+            id_last4=resident.id_last4,
         )
     return last_code(outbox)
 
@@ -57,7 +60,7 @@ def record(enterprise, resident, category, code, **kwargs):
     return redemption_record(
         actor=None,
         enterprise=enterprise,
-        mobile=resident.mobile,
+        mobile=phone_plain(resident, "mobile"),
         id_last4=resident.id_last4,
         code=code,
         category=category,
@@ -124,27 +127,37 @@ def test_a_code_expires_and_is_bound_to_the_enterprise(setting, sms, clock):
 
 def test_codes_are_throttled_per_mobile(setting, sms, clock):
     _, _, enterprise, resident, _ = setting
-    redemption_code_send(enterprise=enterprise, mobile=resident.mobile, id_last4=resident.id_last4)
+    redemption_code_send(
+        enterprise=enterprise, mobile=phone_plain(resident, "mobile"), id_last4=resident.id_last4
+    )
     with pytest.raises(ValidationError, match="秒后再重新获取"):
         redemption_code_send(
-            enterprise=enterprise, mobile=resident.mobile, id_last4=resident.id_last4
+            enterprise=enterprise,
+            mobile=phone_plain(resident, "mobile"),
+            id_last4=resident.id_last4,
         )
     for _ in range(4):
         clock.shift(datetime.timedelta(seconds=61))
         redemption_code_send(
-            enterprise=enterprise, mobile=resident.mobile, id_last4=resident.id_last4
+            enterprise=enterprise,
+            mobile=phone_plain(resident, "mobile"),
+            id_last4=resident.id_last4,
         )
     clock.shift(datetime.timedelta(seconds=61))
     with pytest.raises(ValidationError, match="过于频繁"):
         redemption_code_send(
-            enterprise=enterprise, mobile=resident.mobile, id_last4=resident.id_last4
+            enterprise=enterprise,
+            mobile=phone_plain(resident, "mobile"),
+            id_last4=resident.id_last4,
         )
 
 
 def test_a_wrong_last4_finds_nobody(setting):
     _, _, enterprise, resident, _ = setting
     with pytest.raises(ValidationError, match="没有找到与该手机号和身份证后四位相符的居民"):
-        redemption_code_send(enterprise=enterprise, mobile=resident.mobile, id_last4="0000")
+        redemption_code_send(
+            enterprise=enterprise, mobile=phone_plain(resident, "mobile"), id_last4="0000"
+        )
 
 
 def test_a_once_a_year_benefit_cannot_be_used_twice(setting, sms, clock):
@@ -274,7 +287,9 @@ def test_two_simultaneous_redemptions_of_a_once_a_year_benefit_give_one_success(
     # Two enterprises, each with its own valid code, record the same benefit at once.
     for enterprise in enterprises:
         redemption_code_send(
-            enterprise=enterprise, mobile=resident.mobile, id_last4=resident.id_last4
+            enterprise=enterprise,
+            mobile=phone_plain(resident, "mobile"),
+            id_last4=resident.id_last4,
         )
         codes.append(last_code(sms))
         VerificationCode.objects.update(created_at=NOW - datetime.timedelta(minutes=2))
@@ -303,7 +318,7 @@ def test_two_simultaneous_redemptions_of_a_once_a_year_benefit_give_one_success(
                 redemption_record(
                     actor=None,
                     enterprise=enterprise,
-                    mobile=resident.mobile,
+                    mobile=phone_plain(resident, "mobile"),
                     id_last4=resident.id_last4,
                     code=code,
                     category=category,

@@ -17,6 +17,7 @@ from incentives.services import (
     resident_verify,
 )
 from registry import personal_data
+from registry.personal_data import phone_plain
 from tests.factories.incentives import (
     ProgrammeFactory,
     ResidentFactory,
@@ -39,14 +40,16 @@ NUMBER = make_id_number(datetime.date(1950, 2, 3), sequence=12)
 
 def new_resident(**kwargs) -> Resident:
     kwargs.setdefault("name", "扎西卓玛")
-    kwargs.setdefault("mobile", "139 0941 2345")
     return Resident(township=township(), **kwargs)
 
 
 def test_a_resident_is_stored_like_a_worker(django_user_model):
     staff = django_user_model.objects.create_user("xinyong", is_staff=True)
-    resident = resident_register(actor=staff, resident=new_resident(), id_number=NUMBER)
-    assert resident.mobile == "13909412345"
+    resident = resident_register(
+        actor=staff, resident=new_resident(), id_number=NUMBER, mobile="139 0941 2345"
+    )
+    assert phone_plain(resident, "mobile") == "13909412345"
+    assert resident.mobile_masked == "139****2345"
     assert resident.id_number_masked == NUMBER[:6] + "********" + NUMBER[-4:]
     assert NUMBER not in resident.id_number_encrypted
     assert personal_data.decrypt(resident.id_number_encrypted) == NUMBER
@@ -55,13 +58,22 @@ def test_a_resident_is_stored_like_a_worker(django_user_model):
     assert resident.credit_status == "good"
     assert resident_find(mobile="13909412345", id_last4=NUMBER[-4:].lower()) == resident
     with pytest.raises(ValidationError, match="已登记为居民"):
-        resident_register(actor=staff, resident=new_resident(name="另一人"), id_number=NUMBER)
+        resident_register(
+            actor=staff,
+            resident=new_resident(name="另一人"),
+            id_number=NUMBER,
+            mobile="13909412346",
+        )
 
 
 def test_a_resident_registered_by_an_enterprise_waits_for_staff(django_user_model):
     enterprise = EnterpriseFactory()
     resident = resident_register(
-        actor=None, resident=new_resident(), id_number=NUMBER, enterprise=enterprise
+        actor=None,
+        resident=new_resident(),
+        id_number=NUMBER,
+        mobile="13909412345",
+        enterprise=enterprise,
     )
     assert not resident.is_verified
     assert (resident.source, resident.registered_by_enterprise) == ("enterprise", enterprise)
@@ -81,7 +93,9 @@ def test_mobile_and_last4_must_name_one_person():
         if number[-4:] == first.id_last4
     )
     with pytest.raises(ValidationError, match="请换一个联系手机"):
-        resident_register(actor=None, resident=new_resident(mobile="13909410000"), id_number=twin)
+        resident_register(
+            actor=None, resident=new_resident(), id_number=twin, mobile="139-0941-0000"
+        )
 
 
 def test_memberships_from_enterprises_wait_for_verification(django_user_model):

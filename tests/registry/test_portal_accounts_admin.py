@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from registry.models import PortalAccount
+from registry.personal_data import phone_plain
 from tests.factories.registry import EnterpriseFactory
 from tests.portal_fixtures import PASSWORD, portal_account
 from zhouqu_jiazheng.roles import LEADER
@@ -44,7 +45,10 @@ def test_open_an_account_from_the_enterprise_page(staff_client):
     link = LINK.search(page).group(0)
 
     account = PortalAccount.objects.get(enterprise=enterprise)
-    assert account.user.get_username() == "anxin-boss" and account.mobile == "13909417001"
+    assert (
+        account.user.get_username() == "anxin-boss"
+        and phone_plain(account, "mobile") == "13909417001"
+    )
     assert account.created_by == staff_client.user
     assert account.history.first().history_user == staff_client.user
     assert not account.user.is_staff and not account.user.has_usable_password()
@@ -94,7 +98,7 @@ def test_list_search_and_filter_per_enterprise(staff_client):
     url = reverse("admin:registry_portalaccount_changelist")
     page = staff_client.get(url, {"enterprise__id__exact": first.pk}).content.decode()
     assert a.user.get_username() in page and b.user.get_username() not in page
-    page = staff_client.get(url, {"q": b.mobile}).content.decode()
+    page = staff_client.get(url, {"q": phone_plain(b, "mobile")}).content.decode()
     assert b.user.get_username() in page and a.user.get_username() not in page
     change = reverse("admin:registry_portalaccount_change", args=[a.pk])
     assert "重新发送设置密码链接" in staff_client.get(change).content.decode()

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from registry.models import PortalAccount
+from registry.personal_data import phone_plain
 from registry.services.accounts import portal_account_create, portal_account_password_link
 from tests.factories.registry import EnterpriseFactory
 
@@ -46,7 +47,7 @@ def test_staff_create_an_account_and_the_person_sets_a_password_once(client):
     account, link = portal_account_create(
         actor=None, enterprise=enterprise, username="qiaoshou", mobile="139 0941 8002"
     )
-    assert account.mobile == "13909418002"
+    assert phone_plain(account, "mobile") == "13909418002"
     assert not account.user.is_staff and not account.user.has_usable_password()
     page = client.get(link, follow=True)
     assert "设置登录密码" in page.content.decode()

@@ -13,6 +13,7 @@ from django.utils import timezone
 from PIL import Image
 
 from registry.models import Employment, HealthCertificate, TrainingRecord, Worker
+from registry.personal_data import phone_plain
 from registry.selectors import worker_missing_items
 from tests.factories.registry import (
     EmploymentFactory,
@@ -78,7 +79,9 @@ def test_an_existing_worker_is_linked_not_duplicated(portal):
     assert "已有档案，已关联到本企业，未重复建档" in response.content.decode()
     assert Worker.objects.count() == 1
     worker.refresh_from_db()
-    assert worker.phone == "13809410000"  # the dossier is not rewritten by the employer
+    assert (
+        phone_plain(worker, "phone") == "13809410000"
+    )  # the dossier is not rewritten by the employer
     assert Employment.objects.filter(
         worker=worker, enterprise=portal.enterprise, ended_on__isnull=True
     ).exists()
