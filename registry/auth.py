@@ -1,4 +1,13 @@
-"""Logging in by username or by the mobile number of a portal account."""
+"""Logging in by username or by the mobile number of a portal account.
+
+Whatever the person typed is first reduced to one login name (`login_identifier`): the
+username as stored, whatever its case, or the username of the portal account whose mobile
+it is, however it is written (spaces, dashes, +86 or 0086, full-width digits). Both the
+password check and django-axes' lockout use that name, so one account has one lockout
+counter and no spelling of its mobile gets round it.
+"""
+
+import unicodedata
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -10,23 +19,52 @@ from .personal_data import phone_hash
 from .validators import clean_mobile
 
 
+def login_identifier(typed: str | None) -> str:
+    """The one name an account is known by at login, for whatever spelling was typed.
+
+    An existing username wins as typed, then in any case; a mobile number leads to the
+    username of its portal account. Anything else is the typed text folded (NFKC,
+    case-folded), or the bare digits of a mobile nobody holds, so spellings of an unknown
+    name still share one lockout counter."""
+    text = unicodedata.normalize("NFKC", typed or "").strip()
+    if not text:
+        return ""
+    User = get_user_model()
+    field = User.USERNAME_FIELD
+    if User.objects.filter(**{field: text}).exists():
+        return text
+    try:
+        mobile = clean_mobile(text)
+    except ValidationError:
+        mobile = None
+    if mobile is not None:
+        owner = (
+            User.objects.filter(portal_account__mobile_hash=phone_hash(mobile))
+            .values_list(field, flat=True)
+            .first()
+        )
+        return owner if owner is not None else mobile
+    same = list(User.objects.filter(**{f"{field}__iexact": text}).values_list(field, flat=True)[:2])
+    if len(same) == 1:
+        return same[0]
+    return text.casefold()
+
+
+def lockout_username(request, credentials=None) -> str:
+    """django-axes' key for a login attempt (AXES_USERNAME_CALLABLE)."""
+    if credentials is not None:
+        typed = credentials.get("username")
+    else:
+        typed = getattr(request, "POST", {}).get("username")
+    return login_identifier(typed)
+
+
 class UsernameOrMobileBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
-        user = super().authenticate(request, username=username, password=password, **kwargs)
-        if user is not None or not username:
-            return user
-        try:
-            mobile = clean_mobile(username)
-        except ValidationError:
-            return None
-        User = get_user_model()
-        user = User.objects.filter(portal_account__mobile_hash=phone_hash(mobile)).first()
-        if user is None:
-            User().set_password(password)  # same time as a wrong password: no user enumeration
-            return None
-        if user.check_password(password) and self.user_can_authenticate(user):
-            return user
-        return None
+        if username is None:
+            username = kwargs.get(get_user_model().USERNAME_FIELD)
+        # An unknown name still runs the password hasher (ModelBackend): no user enumeration.
+        return super().authenticate(request, username=login_identifier(username), password=password)
 
 
 def client_ip(request) -> str | None:

@@ -153,6 +153,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("PORTAL_LOGIN_LOCKOUT_MINUTES", de
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "registry.auth.locked_out"
+# One lockout counter per account, whatever spelling of its username or mobile was typed.
+AXES_USERNAME_CALLABLE = "registry.auth.lockout_username"
 AXES_CLIENT_IP_CALLABLE = "registry.auth.client_ip"
 AXES_VERBOSE = False
 # Portal sessions end after this many seconds without a request (staff sessions are not

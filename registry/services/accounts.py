@@ -14,6 +14,14 @@ from ..models import Enterprise, PortalAccount
 from ..validators import clean_mobile
 
 
+def _looks_like_mobile(value: str) -> bool:
+    try:
+        clean_mobile(value)
+    except ValidationError:
+        return False
+    return True
+
+
 def password_link_path(user) -> str:
     """The one-time link that lets `user` set a password. Django's token generator signs the
     user's current password hash and last login, so the link stops working once used (the
@@ -43,6 +51,10 @@ def portal_account_create(
         errors["username"] = "请填写用户名。"
     elif User.objects.filter(username__iexact=username).exists():
         errors["username"] = "该用户名已被使用。"
+    elif _looks_like_mobile(username):
+        # Login takes a username or a mobile: a username written like a mobile number
+        # would make the two ambiguous.
+        errors["username"] = "用户名不能是手机号码（开通后可直接用手机号码登录）。"
     if PortalAccount.objects.filter(mobile_hash=personal_data.phone_hash(number)).exists():
         errors["mobile"] = "该手机号码已开通企业平台账号。"
     if errors:

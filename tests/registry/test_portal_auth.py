@@ -174,3 +174,118 @@ def test_a_deactivated_account_cannot_log_in(client, account):
     response = login(client)
     assert response.status_code == 200
     assert PortalAccount.objects.filter(pk=account.pk).exists()
+
+
+# --- One account, one lockout counter, whatever spelling was typed ---------------------------
+
+SPELLINGS = [
+    "anxin",
+    "ANXIN",
+    "Anxin",
+    " anxin ",
+    "ａｎｘｉｎ",  # full-width letters
+    "13909418001",
+    "139 0941 8001",
+    "139-0941-8001",
+    "139.0941.8001",
+    "1 3909418001",
+    "+86 13909418001",
+    "+8613909418001",
+    "+86-139-0941-8001",
+    "0086 13909418001",
+    "008613909418001",
+    "8613909418001",
+    "１３９０９４１８００１",  # full-width digits
+    "＋８６ １３９ ０９４１ ８００１",
+    "１３９－０９４１－８００１",
+]
+
+
+@pytest.mark.parametrize("typed", SPELLINGS)
+def test_every_spelling_of_the_username_or_mobile_logs_in(account, typed):
+    client = Client()
+    response = login(client, typed)
+    assert response.status_code == 302 and response.url == reverse("portal:home"), typed
+    assert client.get(reverse("portal:home")).status_code == 200
+
+
+@pytest.mark.parametrize("typed", SPELLINGS)
+def test_every_spelling_is_the_same_lockout_key(account, typed):
+    from registry.auth import login_identifier
+
+    assert login_identifier(typed) == "anxin"
+
+
+def test_failures_in_different_spellings_count_for_one_account(account):
+    from axes.models import AccessAttempt
+
+    client = Client(REMOTE_ADDR="10.0.0.7")
+    statuses = [
+        login(client, typed, "wrong-password1").status_code
+        for typed in SPELLINGS[:4] + SPELLINGS[5:6]  # five failures, five spellings
+    ]
+    assert statuses == [200, 200, 200, 200, 429]  # the fifth failure locks
+    assert AccessAttempt.objects.get().username == "anxin"
+    assert AccessAttempt.objects.get().failures_since_start == 5
+    # The right password in any other spelling is refused, and the lock stays.
+    for typed in SPELLINGS[6:]:
+        response = login(Client(REMOTE_ADDR="10.0.0.7"), typed)
+        assert response.status_code == 429, typed
+        assert "已锁定30分钟" in response.content.decode()
+    assert login(Client(REMOTE_ADDR="10.0.0.7"), "anxin").status_code == 429
+    assert AccessAttempt.objects.count() == 1
+
+
+def test_twenty_six_failures_in_mobile_spellings_lock_after_five(account):
+    from axes.models import AccessAttempt
+
+    client = Client(REMOTE_ADDR="10.0.0.8")
+    statuses = []
+    for n in range(26):
+        typed = SPELLINGS[5 + n % (len(SPELLINGS) - 5)]
+        statuses.append(login(client, typed, f"wrong-password{n}").status_code)
+    assert statuses[:4] == [200] * 4 and set(statuses[4:]) == {429}
+    assert AccessAttempt.objects.filter(username="anxin").count() == 1
+    assert login(Client(REMOTE_ADDR="10.0.0.8"), "+86 139 0941 8001").status_code == 429
+
+
+def test_a_locked_username_cannot_log_in_by_its_mobile_nor_clear_the_lock(account):
+    client = Client(REMOTE_ADDR="10.0.0.9")
+    for _ in range(5):
+        login(client, "anxin", "wrong-password1")
+    assert login(Client(REMOTE_ADDR="10.0.0.9"), "13909418001").status_code == 429
+    assert login(Client(REMOTE_ADDR="10.0.0.9"), "anxin").status_code == 429
+    with time_machine.travel(timezone.now() + timedelta(minutes=31)):
+        assert login(Client(REMOTE_ADDR="10.0.0.9"), "139 0941 8001").status_code == 302
+
+
+def test_unknown_names_in_any_spelling_share_one_counter(account):
+    from axes.models import AccessAttempt
+
+    client = Client(REMOTE_ADDR="10.0.0.10")
+    for typed in ("13800000000", "138 0000 0000", "+86 138-0000-0000", "Nobody", "NOBODY"):
+        login(client, typed, "wrong-password1")
+    assert sorted(AccessAttempt.objects.values_list("username", flat=True)) == [
+        "13800000000",
+        "nobody",
+    ]
+
+
+def test_staff_logins_to_the_admin_are_normalised_too(django_user_model):
+    from axes.models import AccessAttempt
+
+    django_user_model.objects.create_user("xinyong", password="pw-Test-123", is_staff=True)
+    client = Client(REMOTE_ADDR="10.0.0.11")
+    for typed in ("xinyong", "XINYONG", "XinYong", " xinyong", "ｘｉｎｙｏｎｇ"):
+        client.post("/admin/login/", {"username": typed, "password": "wrong"})
+    assert AccessAttempt.objects.get().username == "xinyong"
+    locked = client.post("/admin/login/", {"username": "Xinyong", "password": "pw-Test-123"})
+    assert locked.status_code == 429
+
+
+def test_a_username_written_like_a_mobile_is_refused():
+    with pytest.raises(ValidationError) as error:
+        portal_account_create(
+            actor=None, enterprise=EnterpriseFactory(), username="13909418009", mobile="13909418010"
+        )
+    assert "用户名不能是手机号码" in error.value.message_dict["username"][0]
