@@ -115,10 +115,13 @@ class ProtectedMobileAdmin:
             name: [name if editable else "mobile_display", *link],
             f"{name}_masked": [f"{name}_masked", *link],
         }
+        own = {"mobile_display", "mobile_reveal_link"}  # placed here, never listed by default
         result = []
         for title, options in fieldsets:
             fields = []
             for field in options.get("fields", []):
+                if isinstance(field, str) and field in own:
+                    continue
                 fields.extend(shown.get(field, [field]) if isinstance(field, str) else [field])
             result.append((title, {**options, "fields": fields}))
         return result
