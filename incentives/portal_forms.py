@@ -5,9 +5,11 @@ services decide who gets what."""
 from datetime import date
 from decimal import Decimal
 
+from cryptography.fernet import InvalidToken
 from django import forms
 from django.utils import timezone
 
+from registry import personal_data
 from registry.models import Enterprise, ServiceCategory, Worker
 
 from .services.redemptions import BACKDATE_DAYS, MAX_ORDER_AMOUNT
@@ -118,7 +120,8 @@ class RedemptionOrderForm(forms.Form):
     def session_data(self) -> dict:
         data = self.cleaned_data
         return {
-            "mobile": data["mobile"],
+            # Sessions are stored in the database: the resident's number only encrypted.
+            "mobile_encrypted": personal_data.encrypt(data["mobile"]),
             "id_last4": data["id_last4"],
             "category": data["category"].pk,
             "order_amount": str(data["order_amount"]),
@@ -147,10 +150,14 @@ def order_from_session(data: dict, enterprise: Enterprise) -> dict | None:
         worker = current_workers(enterprise).filter(pk=data["worker"]).first()
         if worker is None:
             return None
-    if category is None:
+    if category is None or not data.get("mobile_encrypted"):
+        return None
+    try:
+        mobile = personal_data.decrypt(data["mobile_encrypted"])
+    except InvalidToken:
         return None
     return {
-        "mobile": data["mobile"],
+        "mobile": mobile,
         "id_last4": data["id_last4"],
         "category": category,
         "order_amount": Decimal(data["order_amount"]),

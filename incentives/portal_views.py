@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from registry import personal_data
 from registry.portal import portal_object, portal_scope, portal_view
 
 from .models import (
@@ -238,7 +239,12 @@ def redemption_new(request):
     return render(
         request,
         "incentives/portal/redemption_new.html",
-        {"order_form": order_form, "code_form": code_form, "order": order},
+        {
+            "order_form": order_form,
+            "code_form": code_form,
+            "order": order,
+            "order_mobile": personal_data.phone_mask(order["mobile"]) if order else "",
+        },
     )
 
 

@@ -8,6 +8,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -153,6 +154,8 @@ def test_a_redemption_in_two_steps_with_the_residents_sms_code(
     assert sms and sms[-1][0] == order["mobile"] and "舟曲县诚信家政服务有限公司" in sms[-1][1]
     step2 = page(chengxin, "incentives_redemption_new")
     assert "第2步" in step2 and "139****1234" in step2 and "200" in step2
+    sessions = str([s.get_decoded() for s in Session.objects.all()])
+    assert "portal_redemption_order" in sessions and "13909411234" not in sessions
     assert not Redemption.objects.exists()
     response = chengxin.post(
         url("incentives_redemption_new"), {"action": "confirm", "code": last_code(sms)}
