@@ -265,6 +265,10 @@ class CreditEventAdmin(SimpleHistoryAdmin):
 # --- Rating runs -----------------------------------------------------------------------------
 
 
+# The run page lists at most this many missing chunks (a stuck run misses a few).
+MISSING_CHUNKS_SHOWN = 50
+
+
 class StartRunForm(forms.Form):
     year = forms.IntegerField(label="评价年度", min_value=2000)
 
@@ -277,12 +281,14 @@ class RatingRunAdmin(admin.ModelAdmin):
         "status",
         "progress",
         "subjects_done",
+        "origin",
         "triggered_by",
         "finished_at",
     ]
     list_filter = ["year", "status"]
     list_select_related = ["triggered_by"]
     readonly_fields = [f.name for f in RatingRun._meta.fields]
+    actions = ["cancel_runs"]
 
     def has_add_permission(self, request):
         return False
@@ -317,11 +323,54 @@ class RatingRunAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.publish_view),
                 name="credit_ratingrun_publish",
             ),
+            path(
+                "<int:object_id>/cancel/",
+                self.admin_site.admin_view(self.cancel_view),
+                name="credit_ratingrun_cancel",
+            ),
             *super().get_urls(),
         ]
 
     def _can_run(self, request) -> bool:
         return request.user.has_perm("credit.add_rating")
+
+    def has_cancel_permission(self, request) -> bool:
+        # Whoever may start a run may stop a stuck one before starting the year again.
+        return self._can_run(request)
+
+    @admin.action(permissions=["cancel"], description="取消所选的未完成评价批次")
+    def cancel_runs(self, request, queryset):
+        cancelled = 0
+        for run in queryset.order_by("pk"):
+            try:
+                services.rating_run_cancel(actor=request.user, run=run)
+            except ValidationError as exc:
+                self.message_user(request, f"{run}：" + "".join(exc.messages), messages.WARNING)
+            else:
+                cancelled += 1
+        if cancelled:
+            self.message_user(
+                request,
+                f"已取消{cancelled}个评价批次；其未完成的分片不再计算，可以重新发起该年度评价。",
+                messages.SUCCESS,
+            )
+
+    def cancel_view(self, request, object_id: int):
+        """Cancel one run from its page (POST only)."""
+        if request.method != "POST" or not self.has_cancel_permission(request):
+            raise PermissionDenied
+        run = get_object_or_404(RatingRun, pk=object_id)
+        try:
+            services.rating_run_cancel(actor=request.user, run=run)
+        except ValidationError as exc:
+            self.message_user(request, "".join(exc.messages), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                "已取消本评价批次；其未完成的分片不再计算，可以重新发起该年度评价。",
+                messages.SUCCESS,
+            )
+        return redirect(reverse("admin:credit_ratingrun_progress", args=[run.pk]))
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "can_start_run": self._can_run(request)}
@@ -330,7 +379,8 @@ class RatingRunAdmin(admin.ModelAdmin):
     def start_view(self, request):
         if not self._can_run(request):
             raise PermissionDenied
-        form = StartRunForm(request.POST or None, initial={"year": timezone.localdate().year})
+        this_year = timezone.localdate().year
+        form = StartRunForm(request.POST or None, initial={"year": this_year})
         if request.method == "POST" and form.is_valid():
             try:
                 run = services.rating_run_year(actor=request.user, year=form.cleaned_data["year"])
@@ -343,6 +393,12 @@ class RatingRunAdmin(admin.ModelAdmin):
             "title": "发起年度信用评价",
             "opts": self.model._meta,
             "form": form,
+            # Said before anyone presses the button: why this year's run would not start.
+            "this_year": this_year,
+            "this_year_problems": []
+            if request.method == "POST"
+            else services.rating_run_problems(this_year),
+            "unfinished_runs": RatingRun.objects.filter(status__in=RatingRun.UNFINISHED),
         }
         return TemplateResponse(request, "admin/credit/start_run.html", context)
 
@@ -370,7 +426,19 @@ class RatingRunAdmin(admin.ModelAdmin):
             "title": str(run),
             "opts": self.model._meta,
             "run": run,
-            "running": run.status in (RatingRun.Status.PENDING, RatingRun.Status.RUNNING),
+            "running": run.is_unfinished,
+            "missing_chunks": [
+                (SubjectType(c.subject_type).label, c.low, c.high - 1)
+                for c in selectors.rating_run_missing_chunks(run)[:MISSING_CHUNKS_SHOWN]
+            ]
+            if run.is_unfinished
+            else [],
+            "missing_count": run.chunks_total - run.chunks_done,
+            "missing_shown": MISSING_CHUNKS_SHOWN,
+            "stalled_since": selectors.rating_run_stalled_since(run),
+            "stall_minutes": settings.CREDIT_RATING_STALL_SECONDS // 60,
+            "can_cancel": self.has_cancel_permission(request)
+            and services.rating_run_can_cancel(run),
             "distribution": [
                 (
                     SubjectType(kind).label,

@@ -358,6 +358,15 @@ class RatingRun(models.Model):
         RUNNING = "running", "计算中"
         DONE = "done", "已完成"
         FAILED = "failed", "失败"
+        CANCELLED = "cancelled", "已取消"
+
+    class Origin(models.TextChoices):
+        ADMIN = "admin", "管理后台"
+        COMMAND = "command", "命令行"
+        SCHEDULE = "schedule", "年度定时任务"
+
+    # A run still to be finished; at most one per year (see Meta.constraints).
+    UNFINISHED = (Status.PENDING, Status.RUNNING)
 
     year = models.PositiveSmallIntegerField("评价年度", db_index=True)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
@@ -389,12 +398,36 @@ class RatingRun(models.Model):
     created_at = models.DateTimeField("发起时间", auto_now_add=True)
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    origin = models.CharField(
+        "发起方式", max_length=10, choices=Origin.choices, default=Origin.ADMIN
+    )
+    # Moved forward by every chunk done: a run unfinished with no progress for
+    # CREDIT_RATING_STALL_SECONDS has lost chunks (a killed worker) and is resumed.
+    progressed_at = models.DateTimeField("最近进展", null=True, blank=True)
+    resumed_count = models.PositiveIntegerField("自动续算次数", default=0)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="取消人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     message = models.TextField("说明", blank=True)
 
     class Meta:
         verbose_name = "评价批次"
         verbose_name_plural = "评价批次"
         ordering = ["-created_at"]
+        constraints = [
+            # Two unfinished runs of one year would overwrite each other's drafts and the
+            # one finishing last would withdraw the other's ratings.
+            models.UniqueConstraint(
+                fields=["year"],
+                condition=models.Q(status__in=["pending", "running"]),
+                name="credit_ratingrun_one_unfinished_per_year",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.year}年度评价（{self.created_at:%Y-%m-%d %H:%M}）"
@@ -404,6 +437,10 @@ class RatingRun(models.Model):
         if not self.chunks_total:
             return 100 if self.status == self.Status.DONE else 0
         return min(100, self.chunks_done * 100 // self.chunks_total)
+
+    @property
+    def is_unfinished(self) -> bool:
+        return self.status in self.UNFINISHED
 
 
 class RatingChunk(models.Model):

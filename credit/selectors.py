@@ -8,8 +8,10 @@ Every function here runs a fixed number of queries, whatever the number of rows.
 import re
 from contextlib import suppress
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
@@ -27,6 +29,7 @@ from .models import (
     Indicator,
     KeyListEntry,
     Rating,
+    RatingRun,
 )
 from .rules import grade_for, rounded
 
@@ -536,3 +539,19 @@ def ratings_for(subject) -> list[Rating]:
         .select_related("standard")
         .order_by("-year")
     )
+
+
+def rating_run_missing_chunks(run: RatingRun):
+    """The chunks of a run not computed yet, in order (shown on the run's page)."""
+    return run.chunks.filter(done_at__isnull=True).order_by("subject_type", "low")
+
+
+def rating_run_stalled_since(run: RatingRun):
+    """When an unfinished run last made progress, if that is longer ago than
+    CREDIT_RATING_STALL_SECONDS; None while it is moving (or finished)."""
+    if not run.is_unfinished:
+        return None
+    last = run.progressed_at or run.created_at
+    if last < timezone.now() - timedelta(seconds=settings.CREDIT_RATING_STALL_SECONDS):
+        return last
+    return None

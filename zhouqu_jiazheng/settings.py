@@ -297,6 +297,9 @@ CREDIT_SUPERVISION_DAYS = env.int("CREDIT_SUPERVISION_DAYS", default=30)
 CREDIT_RATING_MONTH = env.int("CREDIT_RATING_MONTH", default=10)
 CREDIT_RATING_DAY = env.int("CREDIT_RATING_DAY", default=15)
 CREDIT_RATING_CHUNK_SIZE = env.int("CREDIT_RATING_CHUNK_SIZE", default=10_000)
+# An unfinished run without a chunk done for this long has lost tasks (a worker killed
+# mid-chunk): its missing chunks are queued again. A chunk takes seconds, not minutes.
+CREDIT_RATING_STALL_SECONDS = env.int("CREDIT_RATING_STALL_SECONDS", default=600)
 
 # --- Complaints -----------------------------------------------------------------------
 # Substantiated complaints of these categories are recorded as serious (严重) credit events;
