@@ -288,8 +288,8 @@ def rating_run_cancel(*, actor, run: RatingRun) -> RatingRun:
     )
     run.save(update_fields=["status", "finished_at", "cancelled_by", "message"])
     logger.warning("rating run %s for %s cancelled by %s", run.pk, run.year, who)
-    run_id = run.pk
-    transaction.on_commit(lambda: _inputs_tables_drop(run_id))
+    # Its inputs tables go with the daily clean-up: dropping them here would wait for the
+    # chunks still reading them.
     return run
 
 
