@@ -351,7 +351,7 @@ class RatingRunAdmin(admin.ModelAdmin):
         if cancelled:
             self.message_user(
                 request,
-                f"已取消{cancelled}个评价批次；其未完成的分片不再计算，可以重新发起该年度评价。",
+                f"已取消{cancelled}个评价批次；其未完成的部分不再计算，可以重新发起该年度评价。",
                 messages.SUCCESS,
             )
 
@@ -367,7 +367,7 @@ class RatingRunAdmin(admin.ModelAdmin):
         else:
             self.message_user(
                 request,
-                "已取消本评价批次；其未完成的分片不再计算，可以重新发起该年度评价。",
+                "已取消本评价批次；其未完成的部分不再计算，可以重新发起该年度评价。",
                 messages.SUCCESS,
             )
         return redirect(reverse("admin:credit_ratingrun_progress", args=[run.pk]))

@@ -6,6 +6,7 @@ the worker is then killed with SIGKILL, as the kernel's OOM killer or a power cu
 Its task stays unacknowledged on Redis (acks_late) until the visibility timeout, which
 `redeliver_unacked` brings forward."""
 
+import importlib
 import json
 import os
 import signal
@@ -15,12 +16,23 @@ import time
 from pathlib import Path
 
 import psycopg
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.db import connection
 
 from credit.models import RatingChunk
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def synthetic_county(*, enterprises: int, workers: int, inputs: int, year: int) -> None:
+    """The benchmark's synthetic data; the townships it needs are seeded by a migration,
+    which a transactional test's flush removes, so they are created again if missing."""
+    from credit.management.commands.generate_synthetic import generate
+
+    townships = importlib.import_module("registry.migrations.0002_townships")
+    townships.create_townships(django_apps, None)
+    generate(enterprises=enterprises, workers=workers, inputs=inputs, year=year)
 
 
 def wait_for(condition, *, timeout: float = 120, what: str = "the condition") -> None:
@@ -42,10 +54,10 @@ def _database_url(application_name: str) -> str:
 
 def start_worker(queue: str, broker_url: str, name: str) -> subprocess.Popen:
     """A Celery worker (solo pool, as each process of a prefork pool runs) on `queue`; its
-    database connections carry `queue` as their application name."""
+    database connections carry `<queue>.<name>` as their application name."""
     environment = dict(os.environ)
     environment.update(
-        DATABASE_URL=_database_url(queue),
+        DATABASE_URL=_database_url(f"{queue}.{name}"),
         CELERY_BROKER_URL=broker_url,
         CELERY_TASK_ALWAYS_EAGER="0",
         DJANGO_SETTINGS_MODULE="zhouqu_jiazheng.settings",
@@ -71,13 +83,14 @@ def stop_worker(process: subprocess.Popen) -> None:
             process.wait()
 
 
-def worker_backends(queue: str, *, waiting_on_lock: bool = False) -> int:
-    sql = "SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = %s"
+def worker_backends(queue: str, *, waiting_on_lock: bool = False) -> list[str]:
+    """The names of the workers on `queue` with a database session (waiting on a lock)."""
+    sql = "SELECT application_name FROM pg_stat_activity WHERE starts_with(application_name, %s)"
     if waiting_on_lock:
         sql += " AND wait_event_type = 'Lock'"
     with connection.cursor() as cursor:
-        cursor.execute(sql, [queue])
-        return cursor.fetchone()[0]
+        cursor.execute(sql, [f"{queue}."])
+        return [name.removeprefix(f"{queue}.") for (name,) in cursor.fetchall()]
 
 
 class ChunkBlocker:

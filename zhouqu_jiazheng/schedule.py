@@ -50,7 +50,7 @@ PERIODIC_TASKS: tuple[PeriodicTaskSpec, ...] = (
     PeriodicTaskSpec(
         name="zqjz:credit-resume-stalled-runs",
         task="credit.tasks.resume_stalled_runs",
-        description="每2分钟检查评价批次：长时间没有进展的（如任务进程被强行终止），重新提交未完成的分片。",
+        description="每2分钟检查评价批次：长时间没有进展的（如任务进程被强行终止），重新提交未完成的部分。",
         minute="*/2",
     ),
     PeriodicTaskSpec(

@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from credit import engine
-from credit.management.commands.generate_synthetic import generate
 from credit.models import Rating, RatingChunk, RatingRun
 from credit.services import (
     rating_chunk_compute,
@@ -26,6 +25,7 @@ from credit.services import (
     rating_runs_resume_stalled,
 )
 from credit.tasks import resume_stalled_runs, yearly_rating
+from tests.rating_faults import synthetic_county
 from zhouqu_jiazheng import roles
 
 YEAR = 2025
@@ -40,9 +40,9 @@ def _november_2025():
 
 
 @pytest.fixture
-def county(db):
+def county(db, default_standards):
     """A small county with a spread of grades (synthetic data, as the benchmark's)."""
-    generate(enterprises=6, workers=40, inputs=400, year=YEAR)
+    synthetic_county(enterprises=6, workers=40, inputs=400, year=YEAR)
 
 
 def snapshot() -> dict:
@@ -167,7 +167,7 @@ def test_stale_chunks_of_a_cancelled_run_change_nothing(county, when):
 def test_a_chunk_computed_while_its_run_is_cancelled_keeps_nothing(default_standards, monkeypatch):
     """The check is made under the run row's lock at the end of the chunk, not only when it
     starts: a cancel committed while the chunk computes discards the chunk's ratings."""
-    generate(enterprises=3, workers=10, inputs=50, year=YEAR)
+    synthetic_county(enterprises=3, workers=10, inputs=50, year=YEAR)
     run = rating_run_start(actor=None, year=YEAR)
     chunk = run.chunks.order_by("pk").first()
     rate_range = engine.rate_range

@@ -3,18 +3,15 @@ Redis and PostgreSQL: the run is resumed, or cancelled and run again, and the ki
 worker's task, delivered again by Redis, changes nothing. Either way every subject ends with
 exactly one rating, equal to a clean run's."""
 
-import importlib
 import uuid
 from datetime import timedelta
 
 import pytest
-from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from credit.management.commands.generate_synthetic import generate
 from credit.models import Rating, RatingChunk, RatingRun
 from credit.services import rating_run_cancel, rating_run_year, rating_runs_resume_stalled
 from tests.rating_faults import (
@@ -25,6 +22,7 @@ from tests.rating_faults import (
     redeliver_unacked,
     start_worker,
     stop_worker,
+    synthetic_county,
     wait_for,
     worker_backends,
 )
@@ -53,11 +51,11 @@ def run_killed_half_way(app, queue: str, expected: dict):
     subject = next(w for _, w in expected if w and held.low <= w < held.high)
     blocker = ChunkBlocker(held, subject, run.worker_standard_id, YEAR)
     try:
-        wait_for(lambda: worker_backends(queue, waiting_on_lock=True) == 1, what="the held chunk")
+        wait_for(lambda: worker_backends(queue, waiting_on_lock=True), what="the held chunk")
         kill(first)
     finally:
         blocker.release()
-    wait_for(lambda: worker_backends(queue) == 0, what="the killed worker's session to end")
+    wait_for(lambda: not worker_backends(queue), what="the killed worker's session to end")
     run.refresh_from_db()
     done_when_killed = run.chunks_done
     assert 0 < done_when_killed < run.chunks_total
@@ -76,10 +74,7 @@ def run_killed_half_way(app, queue: str, expected: dict):
 
 @pytest.fixture
 def county(transactional_db, default_standards):
-    # A transactional test's flush removes the townships the migrations seed.
-    townships = importlib.import_module("registry.migrations.0002_townships")
-    townships.create_townships(django_apps, None)
-    generate(enterprises=4, workers=40, inputs=300, year=YEAR)
+    synthetic_county(enterprises=4, workers=40, inputs=300, year=YEAR)
     rating_run_year(actor=None, year=YEAR, sync=True)
     expected = snapshot()
     Rating.objects.all().delete()
