@@ -35,7 +35,7 @@ def synthetic_county(*, enterprises: int, workers: int, inputs: int, year: int) 
     generate(enterprises=enterprises, workers=workers, inputs=inputs, year=year)
 
 
-def wait_for(condition, *, timeout: float = 120, what: str = "the condition") -> None:
+def wait_for(condition, *, timeout: float = 300, what: str = "the condition") -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
