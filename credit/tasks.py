@@ -59,5 +59,6 @@ def expire_key_list() -> int:
 
 @shared_task(name="credit.tasks.clean_rating_inputs", soft_time_limit=5 * 60, time_limit=6 * 60)
 def clean_rating_inputs() -> int:
-    """Daily: drop the scratch inputs tables of rating runs abandoned or deleted. Idempotent."""
+    """Daily: drop the scratch inputs tables of rating runs cancelled, abandoned or deleted.
+    Idempotent."""
     return rating_inputs_tables_clean()
