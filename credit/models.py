@@ -144,7 +144,10 @@ class EvaluationStandard(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year}年{self.get_subject_type_display()}{self.title}（第{self.version}版）"
+        # The title usually names its subjects ("家政企业信用评价标准"), sometimes its year.
+        label, year = self.get_subject_type_display(), f"{self.year}年"
+        subject = "" if label in self.title else label
+        return f"{'' if year in self.title else year}{subject}{self.title}（第{self.version}版）"
 
     @property
     def is_locked(self) -> bool:
