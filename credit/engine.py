@@ -73,7 +73,9 @@ class CompiledStandard:
     a_min: int
     indicators: tuple[CompiledIndicator, ...]
     vetoes: tuple[CompiledVeto, ...]
-    inputs: tuple[str, ...]  # what the indicators read: the layout of Rating.inputs
+    # What the indicators read, then the counts the vetoes read: the layout of Rating.inputs,
+    # so that a correction can rescore a rating from the facts it was computed from.
+    inputs: tuple[str, ...]
 
 
 def compile_standard(standard: EvaluationStandard) -> CompiledStandard:
@@ -96,8 +98,16 @@ def compile_standard(standard: EvaluationStandard) -> CompiledStandard:
     return CompiledStandard(
         standard.pk, standard.subject_type, tenths(standard.aaa_min), tenths(standard.aa_min),
         tenths(standard.a_min), indicators, vetoes,
-        input_columns(standard.subject_type, rows),
+        input_columns(standard.subject_type, rows) + veto_columns(vetoes),
     )  # fmt: skip
+
+
+def veto_columns(vetoes: tuple[CompiledVeto, ...]) -> tuple[str, ...]:
+    """The inputs the vetoes read, stored after the indicators' in Rating.inputs."""
+    columns = tuple(v.column for v in vetoes if v.kind == VetoRule.Kind.EVENT)
+    if any(v.kind == VetoRule.Kind.KEY_LIST for v in vetoes):
+        columns += ("key_list",)
+    return columns
 
 
 # --- Inputs ----------------------------------------------------------------------------------
@@ -418,6 +428,74 @@ def explanation_from_inputs(subject_type: str, indicators, stored: str) -> list:
         points, shown = compile_rule(indicator.rule, indicator.weight, indicator.params)(inputs)
         explanation.append([indicator.code, shown, points_text(points)])
     return explanation
+
+
+# --- Corrections -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventChange:
+    """A credit record entering (+1) or leaving (-1) the facts a rating was computed from,
+    as an upheld objection or an approved repair decided."""
+
+    kind: str
+    severity: str
+    tag: str
+    value: Decimal | None
+    sign: int
+
+
+def _veto_reads(veto: CompiledVeto, change: EventChange) -> bool:
+    """Whether an event veto counts this record (the conditions of `_veto_filters`)."""
+    params = veto.params
+    if change.kind not in [k for k in params.get("kinds", []) if k in EventKind.values]:
+        return False
+    tags = [str(t) for t in params.get("tags", []) if str(t).strip()]
+    if tags and change.tag not in tags:
+        return False
+    severities = [s for s in params.get("severities", []) if s in Severity.values]
+    return not severities or change.severity in severities
+
+
+REVIEW_SUM = Decimal("0.01")  # review scores have two decimals
+REVIEW_AVERAGE = Decimal("1E-16")  # the scale PostgreSQL gives such an average
+
+
+def stored_inputs(compiled: CompiledStandard, stored: str) -> dict:
+    """A rating's stored inputs by name (a rating stored before the vetoes' counts were
+    kept lacks them: the caller fills them in)."""
+    return dict(zip(compiled.inputs, inputs_from_text(stored), strict=False))
+
+
+def rescore(
+    compiled: CompiledStandard, subject_id: int, inputs: dict, changes: list[EventChange]
+) -> Result:
+    """Score a rating again from the inputs it was computed from with `changes` applied, and
+    nothing else: facts recorded since it was computed do not enter."""
+    inputs = dict(inputs)
+    for change in changes:
+        column = event_column(change.kind, change.severity)
+        if column in inputs:
+            inputs[column] = max(0, (inputs[column] or 0) + change.sign)
+        if (
+            change.kind == EventKind.SERVICE_REVIEW
+            and change.value is not None
+            and "review_count" in inputs
+        ):
+            count = inputs["review_count"] or 0
+            total = Decimal(inputs["review_avg"] or 0) * count
+            total = total.quantize(REVIEW_SUM) + change.sign * Decimal(change.value)
+            count = max(0, count + change.sign)
+            inputs["review_count"] = count
+            inputs["review_avg"] = (total / count).quantize(REVIEW_AVERAGE) if count else None
+        for veto in compiled.vetoes:
+            if (
+                veto.kind == VetoRule.Kind.EVENT
+                and veto.column in inputs
+                and _veto_reads(veto, change)
+            ):
+                inputs[veto.column] = max(0, (inputs[veto.column] or 0) + change.sign)
+    return score(compiled, {**inputs, "subject_id": subject_id})
 
 
 # --- Writing ---------------------------------------------------------------------------------
