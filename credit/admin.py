@@ -19,6 +19,7 @@ from registry.models import Employment, Enterprise
 from . import selectors, services
 from .admin_imports import import_urls
 from .models import (
+    GRADES,
     CreditEvent,
     EvaluationStandard,
     Grade,
@@ -388,7 +389,7 @@ class RatingRunAdmin(admin.ModelAdmin):
             (SubjectType.ENTERPRISE, "enterprise"),
             (SubjectType.WORKER, "worker"),
         ):
-            counts = dict.fromkeys(Grade.values, 0)
+            counts = dict.fromkeys(Grade.values, 0)  # the grades, then 暂不评级
             rows = (
                 Rating.objects.filter(year=run.year, **{f"{field}__isnull": False})
                 .values("grade")
@@ -403,11 +404,13 @@ class RatingRunAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
             "run": run,
             "running": run.status in (RatingRun.Status.PENDING, RatingRun.Status.RUNNING),
+            # 暂不评级 is counted apart: not a grade, not in the total of the distribution.
             "distribution": [
                 (
                     SubjectType(kind).label,
-                    [(Grade(g).label, n) for g, n in grades.items()],
-                    sum(grades.values()),
+                    [(Grade(g).label, grades[g]) for g in GRADES],
+                    sum(grades[g] for g in GRADES),
+                    grades[Grade.NOT_GRADED],
                 )
                 for kind, grades in table.items()
             ],

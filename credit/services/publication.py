@@ -12,6 +12,7 @@ day (inclusive): a 7-day period published on 1 December ends on 7 December and t
 can be finalised from 8 December.
 """
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -185,6 +186,7 @@ RECOMPUTED_FIELDS = [
     "grade",
     "vetoed",
     "veto_reason",
+    "not_graded_reason",
     "explanation",
     "inputs",
 ]
@@ -273,6 +275,11 @@ def rating_recompute_recorded(
         result = engine.rescore(
             compiled, subject_id, _inputs_as_computed(compiled, rating), list(changes)
         )
+        if rating.not_graded_reason and not result.vetoed:
+            # Registered too recently then, still so: a correction does not grade it.
+            result = dataclasses.replace(
+                result, grade=Grade.NOT_GRADED, not_graded_reason=rating.not_graded_reason
+            )
         _apply_result(rating, result)
     else:
         # Computed before ratings kept their inputs: only the facts of today remain.
@@ -303,6 +310,7 @@ def _apply_result(rating: Rating, result: engine.Result) -> None:
     rating.grade = result.grade
     rating.vetoed = result.vetoed
     rating.veto_reason = result.veto_reason
+    rating.not_graded_reason = result.not_graded_reason
     rating.explanation = []
     rating.inputs = result.inputs
 
