@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -14,9 +14,12 @@ from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from registry.models import Employment, Enterprise
+
 from . import selectors, services
 from .admin_imports import import_urls
 from .models import (
+    GRADES,
     CreditEvent,
     EvaluationStandard,
     Grade,
@@ -200,9 +203,39 @@ class CreditEventAdmin(SimpleHistoryAdmin):
         "created_at",
     ]
 
+    def get_queryset(self, request):
+        current = (
+            Employment.objects.filter(ended_on__isnull=True)
+            .select_related("enterprise")
+            .order_by("started_on")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch("worker__employments", queryset=current, to_attr="current_employments")
+            )
+        )
+
+    @admin.display(description="对象类型")
+    def subject_type_label(self, obj):
+        return SubjectType(obj.subject_type).label
+
     @admin.display(description="信用主体")
     def subject_name(self, obj):
         return obj.subject_name
+
+    @admin.display(description="身份证号")
+    def id_tail(self, obj):
+        """Enough of the ID number to tell namesakes apart, never the whole number."""
+        return f"****{obj.worker.id_last4}" if obj.worker_id else "—"
+
+    @admin.display(description="现工作单位")
+    def employers(self, obj):
+        if not obj.worker_id:
+            return "—"
+        names = [e.enterprise.name for e in getattr(obj.worker, "current_employments", [])]
+        return "、".join(names) or "无在职单位"
 
     def has_change_permission(self, request, obj=None):
         # A recorded fact is corrected by revoking it and recording the right one.
@@ -412,7 +445,7 @@ class RatingRunAdmin(admin.ModelAdmin):
             (SubjectType.ENTERPRISE, "enterprise"),
             (SubjectType.WORKER, "worker"),
         ):
-            counts = dict.fromkeys(Grade.values, 0)
+            counts = dict.fromkeys(Grade.values, 0)  # the grades, then 暂不评级
             rows = (
                 Rating.objects.filter(year=run.year, **{f"{field}__isnull": False})
                 .values("grade")
@@ -439,11 +472,13 @@ class RatingRunAdmin(admin.ModelAdmin):
             "stall_minutes": settings.CREDIT_RATING_STALL_SECONDS // 60,
             "can_cancel": self.has_cancel_permission(request)
             and services.rating_run_can_cancel(run),
+            # 暂不评级 is counted apart: not a grade, not in the total of the distribution.
             "distribution": [
                 (
                     SubjectType(kind).label,
-                    [(Grade(g).label, n) for g, n in grades.items()],
-                    sum(grades.values()),
+                    [(Grade(g).label, grades[g]) for g in GRADES],
+                    sum(grades[g] for g in GRADES),
+                    grades[Grade.NOT_GRADED],
                 )
                 for kind, grades in table.items()
             ],
@@ -492,11 +527,41 @@ class SubjectTypeFilter(admin.SimpleListFilter):
         return queryset
 
 
+class EmployerFilter(admin.SimpleListFilter):
+    """Workers by their current employer: three workers of the same name are told apart."""
+
+    title = "现工作单位"
+    parameter_name = "employer"
+
+    def lookups(self, request, model_admin):
+        employers = Enterprise.objects.filter(
+            Exists(
+                Employment.objects.filter(ended_on__isnull=True).filter(enterprise=OuterRef("pk"))
+            )
+        )
+        return [
+            (str(pk), name) for pk, name in employers.order_by("name").values_list("pk", "name")
+        ]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        if not self.value().isdecimal():
+            return queryset.none()
+        current = Employment.objects.filter(ended_on__isnull=True).filter(
+            worker=OuterRef("worker_id"), enterprise_id=int(self.value())
+        )
+        return queryset.filter(Exists(current))
+
+
 @admin.register(Rating)
 class RatingAdmin(SimpleHistoryAdmin):
     list_display = [
         "year",
+        "subject_type_label",
         "subject_name",
+        "id_tail",
+        "employers",
         "grade",
         "total",
         "compliance",
@@ -506,7 +571,7 @@ class RatingAdmin(SimpleHistoryAdmin):
         "vetoed",
         "status",
     ]
-    list_filter = ["year", SubjectTypeFilter, "grade", "status", "vetoed"]
+    list_filter = ["year", SubjectTypeFilter, EmployerFilter, "grade", "status", "vetoed"]
     list_select_related = ["enterprise", "worker"]
     search_fields = ["enterprise__name", "=enterprise__uscc", "worker__name"]
     show_full_result_count = False
@@ -539,9 +604,39 @@ class RatingAdmin(SimpleHistoryAdmin):
     def has_finalise_permission(self, request):
         return request.user.has_perm("credit.change_rating")
 
+    def get_queryset(self, request):
+        current = (
+            Employment.objects.filter(ended_on__isnull=True)
+            .select_related("enterprise")
+            .order_by("started_on")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch("worker__employments", queryset=current, to_attr="current_employments")
+            )
+        )
+
+    @admin.display(description="对象类型")
+    def subject_type_label(self, obj):
+        return SubjectType(obj.subject_type).label
+
     @admin.display(description="信用主体")
     def subject_name(self, obj):
         return obj.subject_name
+
+    @admin.display(description="身份证号")
+    def id_tail(self, obj):
+        """Enough of the ID number to tell namesakes apart, never the whole number."""
+        return f"****{obj.worker.id_last4}" if obj.worker_id else "—"
+
+    @admin.display(description="现工作单位")
+    def employers(self, obj):
+        if not obj.worker_id:
+            return "—"
+        names = [e.enterprise.name for e in getattr(obj.worker, "current_employments", [])]
+        return "、".join(names) or "无在职单位"
 
     def has_add_permission(self, request):
         return False

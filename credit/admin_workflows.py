@@ -352,11 +352,17 @@ class ObjectionAdmin(WorkflowAdmin):
             )
             if not upheld:
                 return decided, "异议不成立，评价结果维持不变。"
-            current = Rating.objects.only("total", "grade").get(pk=rating.pk)
-            return decided, (
+            current = Rating.objects.only("total", "grade", "status", "publicity_ends_on").get(
+                pk=rating.pk
+            )
+            message = (
                 f"异议成立，评价结果由{decided.previous_total}分（{decided.previous_grade}）"
                 f"更正为{current.total}分（{current.grade}）。"
             )
+            if current.grade != decided.previous_grade and current.status == "publicised":
+                ends = current.publicity_ends_on
+                message += f"等级已变更，重新公示至{ends.year}年{ends.month}月{ends.day}日。"
+            return decided, message
 
         return self.workflow_page(
             request,

@@ -33,8 +33,13 @@ class Grade(models.TextChoices):
     AA = "AA", "AA 诚信良好"
     A = "A", "A 诚信合格"
     B = "B", "B 诚信警示"
+    # Registered too recently to be judged (EvaluationStandard.min_registered_months): no
+    # grade that year, counted apart from the grades, never supervised or rewarded for it.
+    NOT_GRADED = "N", "暂不评级"
 
 
+# The grades proper, best first; GRADE_ORDER ranks them (a subject not graded has none).
+GRADES = (Grade.AAA, Grade.AA, Grade.A, Grade.B)
 GRADE_ORDER = {Grade.AAA: 4, Grade.AA: 3, Grade.A: 2, Grade.B: 1}
 
 
@@ -112,6 +117,12 @@ class EvaluationStandard(models.Model):
     aaa_min = models.DecimalField("AAA 最低分", max_digits=5, decimal_places=1, default=90)
     aa_min = models.DecimalField("AA 最低分", max_digits=5, decimal_places=1, default=80)
     a_min = models.DecimalField("A 最低分", max_digits=5, decimal_places=1, default=60)
+    min_registered_months = models.PositiveSmallIntegerField(
+        "参评最短登记月数",
+        default=6,
+        help_text="企业成立（无成立日期的按建档日期）、从业人员首次入职不满此月数的，"
+        "当年度暂不评级；填0则评价日前已登记的全部参评。",
+    )
     locked_at = models.DateTimeField(
         "锁定时间",
         null=True,
@@ -144,7 +155,10 @@ class EvaluationStandard(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year}年{self.get_subject_type_display()}{self.title}（第{self.version}版）"
+        # The title usually names its subjects ("家政企业信用评价标准"), sometimes its year.
+        label, year = self.get_subject_type_display(), f"{self.year}年"
+        subject = "" if label in self.title else label
+        return f"{'' if year in self.title else year}{subject}{self.title}（第{self.version}版）"
 
     @property
     def is_locked(self) -> bool:
@@ -527,6 +541,7 @@ class Rating(SubjectMixin):
     grade = models.CharField("等级", max_length=3, choices=Grade.choices)
     vetoed = models.BooleanField("一票否决", default=False)
     veto_reason = models.CharField("否决原因", max_length=200, blank=True)
+    not_graded_reason = models.CharField("暂不评级原因", max_length=200, blank=True)
     # Ratings computed before the engine stored inputs keep [code, shown, points] rows here.
     explanation = models.JSONField("评分明细", default=list, blank=True)
     # The values the standard's indicators read, comma-separated (credit.rules.input_columns

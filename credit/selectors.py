@@ -73,6 +73,11 @@ class PublicRating:
     grade_label: str
     total: Decimal
     dimensions: list[DimensionScore]
+    not_graded_reason: str = ""  # 暂不评级: the reason is shown instead of the scores
+
+    @property
+    def graded(self) -> bool:
+        return self.grade != Grade.NOT_GRADED
 
 
 def _dimension_weights(standard_ids) -> dict[tuple[int, str], Decimal]:
@@ -95,6 +100,7 @@ def _public_rating(rating: Rating, weights: dict[tuple[int, str], Decimal]) -> P
             DimensionScore(key, label, getattr(rating, key), weights.get((rating.standard_id, key)))
             for key, label in Dimension.choices
         ],
+        not_graded_reason=rating.not_graded_reason,
     )
 
 
@@ -107,6 +113,7 @@ def latest_final_ratings(enterprise_ids) -> dict[int, PublicRating]:
             "year",
             "standard_id",
             "grade",
+            "not_graded_reason",
             "total",
             "compliance",
             "quality",
@@ -455,6 +462,11 @@ def rating_explanation(rating: Rating, *, top: int = EXPLANATION_TOP_LOSSES) -> 
     )[:top]
 
     sentences = []
+    if rating.grade == Grade.NOT_GRADED:
+        sentences.append(
+            f"{rating.not_graded_reason or '本年度暂不评级'}；本次得分{total}分仅供参考，"
+            "不评定等级。"
+        )
     if rating.vetoed:
         sentences.append(
             f"因{rating.veto_reason or '存在一票否决情形'}，实行一票否决："

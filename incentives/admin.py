@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from credit.models import Grade
 from registry import personal_data
 from registry.admin_ledger import xlsx_response
 from registry.validators import clean_id_number, clean_mobile
@@ -702,6 +703,8 @@ class SupportApplicationAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="信用等级", ordering="grade_rank")
     def grade_display(self, obj):
+        if obj.rating_grade == Grade.NOT_GRADED:
+            return Grade.NOT_GRADED.label
         return obj.rating_grade or "未评"
 
     @admin.display(description="评分", ordering="rating_total")

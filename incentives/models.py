@@ -336,7 +336,7 @@ class IncentiveMeasure(models.Model):
     min_grade = models.CharField(
         "企业最低信用等级",
         max_length=3,
-        choices=[c for c in Grade.choices if c[0] != Grade.B],
+        choices=[c for c in Grade.choices if c[0] in (Grade.AAA, Grade.AA, Grade.A)],
         default=Grade.A,
         help_text="面向居民的措施：提供优惠的企业须达到此等级；面向企业或从业人员的措施："
         "享受者本身须达到此等级。B级（诚信警示）和列入重点管理名单的主体一律不能参加。",

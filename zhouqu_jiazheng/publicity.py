@@ -132,11 +132,16 @@ def key_facts(year: int | None) -> KeyFacts:
     ratings = {"enterprises": 0, "workers": 0, "aaa_enterprises": 0, "aaa_workers": 0}
     if year is not None:
         aaa = Q(grade=Grade.AAA)
-        ratings = Rating.objects.filter(year=year, status=Rating.Status.FINAL).aggregate(
-            enterprises=Count("id", filter=Q(enterprise__isnull=False)),
-            workers=Count("id", filter=Q(worker__isnull=False)),
-            aaa_enterprises=Count("id", filter=aaa & Q(enterprise__isnull=False)),
-            aaa_workers=Count("id", filter=aaa & Q(worker__isnull=False)),
+        # A subject not graded (暂不评级) has not been rated that year.
+        ratings = (
+            Rating.objects.filter(year=year, status=Rating.Status.FINAL)
+            .exclude(grade=Grade.NOT_GRADED)
+            .aggregate(
+                enterprises=Count("id", filter=Q(enterprise__isnull=False)),
+                workers=Count("id", filter=Q(worker__isnull=False)),
+                aaa_enterprises=Count("id", filter=aaa & Q(enterprise__isnull=False)),
+                aaa_workers=Count("id", filter=aaa & Q(worker__isnull=False)),
+            )
         )
     return KeyFacts(
         enterprises=Enterprise.objects.count(),

@@ -474,10 +474,13 @@ def grade_rows(figures: AnnualFigures) -> list[list]:
             r.workers_previous,
             r.workers - r.workers_previous,
         ]
-        for r in figures.dashboard.grades
+        for r in [*figures.dashboard.grades, figures.dashboard.not_graded]
     ]
-    totals = [sum(row[i] for row in rows) for i in range(1, 7)]
-    return [*rows, [TOTAL_LABEL, *totals]]
+    # The subjects not graded are listed apart, after the total of the grades.
+    graded, not_graded = rows[:-1], rows[-1]
+    not_graded[0] = f"{not_graded[0]}（不计入等级分布）"
+    totals = [sum(row[i] for row in graded) for i in range(1, 7)]
+    return [*graded, [TOTAL_LABEL, *totals], not_graded]
 
 
 def complaint_rows(figures: AnnualFigures) -> list[list]:
@@ -539,9 +542,10 @@ def write_workbook(
     sheet = workbook.create_sheet(SHEET_GRADES)
     _header(sheet, SHEET_GRADES)
     rows = grade_rows(figures)
-    for row in rows[:-1]:
+    for row in rows[:-2]:
         sheet.append(row)
-    _bold_row(sheet, rows[-1])
+    _bold_row(sheet, rows[-2])
+    sheet.append(rows[-1])  # 暂不评级, apart from the distribution
     sheet.append([])
     sheet.append([f"本年度为{year}年，上年度为{year - 1}年；只统计已公示和已确定的评价结果。"])
 
