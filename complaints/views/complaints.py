@@ -136,6 +136,8 @@ def complaint_new(request):
         limit_refund(request, SUBMIT_PER_PHONE)
         add_service_errors(form, error)
         return _form_page(request, form, worker=worker)
+    if not result.created:  # a reloaded page: the complaint stored before is shown again
+        limit_refund(request, SUBMIT_PER_PHONE)
     _remember(request, result.complaint)
     request.session["complaints_submitted"] = result.complaint.pk
     return redirect("complaints:submitted")

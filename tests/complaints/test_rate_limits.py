@@ -94,6 +94,18 @@ def test_a_resident_correcting_the_form_is_not_locked_out_by_the_phone_limit(cli
 
 
 @pytest.mark.django_db
+def test_a_reloaded_submission_does_not_count_again_per_phone(client, settings):
+    settings.COMPLAINT_RATE_PER_PHONE = "2/d"
+    for _ in range(3):  # the same form sent again: the stored complaint is shown
+        assert client.post(NEW, form_data()).status_code == 302
+    other = form_data(token="e" * 32, description="另一件事：摔坏了碗。")
+    assert client.post(NEW, other).status_code == 302
+    third = form_data(token="d" * 32, description="第三件事：迟到两个小时。")
+    assert client.post(NEW, third).status_code == 429
+    assert Complaint.objects.count() == 2
+
+
+@pytest.mark.django_db
 def test_a_successful_tracking_look_up_is_not_counted_as_a_failure(client, settings):
     settings.TRACKING_RATE_PER_IP = "2/h"
     complaint = ComplaintFactory(phone="13909413333")
