@@ -372,3 +372,8 @@ def incentives_for_enterprise(enterprise: Enterprise) -> EnterpriseIncentives:
 
 def residents_with_mobile(mobile: str) -> list[Resident]:
     return list(Resident.objects.filter(mobile=mobile).select_related("township").order_by("pk"))
+
+
+def special_groups() -> list[SpecialGroup]:
+    """The active special groups in their public order, with what proves membership."""
+    return list(SpecialGroup.objects.filter(is_active=True).order_by("sort_order", "name"))

@@ -787,3 +787,26 @@ class WorkerCard(models.Model):
     @property
     def is_valid(self) -> bool:
         return self.revoked_at is None
+
+
+class RateLimitCounter(models.Model):
+    """A public form's rate-limit count in one window, kept here only while the cache
+    (Redis) is unreachable; see `registry.ratelimits`. Expired rows are deleted as new
+    ones are counted."""
+
+    group_name = models.CharField("限制", max_length=60)
+    key_digest = models.CharField("键摘要", max_length=40)
+    window_end = models.BigIntegerField("时段结束", db_index=True)
+    count = models.IntegerField("次数", default=0)
+
+    class Meta:
+        verbose_name = "访问频率计数"
+        verbose_name_plural = "访问频率计数"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group_name", "key_digest", "window_end"], name="ratelimit_one_counter"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group_name} {self.count}"

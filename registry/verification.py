@@ -26,12 +26,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.core.cache import cache
 from django.db.models import Prefetch, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from .cache import cached
 from .models import (
     BackgroundCheck,
     Enterprise,
@@ -293,10 +293,14 @@ def photo_thumbnail(photo) -> bytes | None:
     the file's size, so a replaced photo is never served from the cache."""
     try:
         size = photo.size
-        key = "verify-photo:" + hashlib.sha256(f"{photo.name}:{size}".encode()).hexdigest()
-        data = cache.get(key)
-        if data is not None:
-            return data
+    except (OSError, ValueError):
+        return None
+    key = "verify-photo:" + hashlib.sha256(f"{photo.name}:{size}".encode()).hexdigest()
+    return cached(key, PHOTO_CACHE_SECONDS, lambda: _thumbnail(photo))
+
+
+def _thumbnail(photo) -> bytes | None:
+    try:
         with photo.storage.open(photo.name, "rb") as file:
             image = ImageOps.exif_transpose(Image.open(file))
             image.thumbnail(PHOTO_BOX)
@@ -304,6 +308,4 @@ def photo_thumbnail(photo) -> bytes | None:
             image.convert("RGB").save(buffer, format="JPEG", quality=82, optimize=True)
     except (OSError, ValueError, UnidentifiedImageError, Image.DecompressionBombError):
         return None
-    data = buffer.getvalue()
-    cache.set(key, data, PHOTO_CACHE_SECONDS)
-    return data
+    return buffer.getvalue()

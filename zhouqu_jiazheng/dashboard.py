@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +17,7 @@ from django.utils import timezone
 from complaints.statistics import ComplaintStatistics, complaint_statistics
 from credit.models import GRADES, Grade, Rating, RatingRun, SupervisionTask
 from incentives.selectors import Coverage, coverage
+from registry.cache import cached
 from registry.models import (
     Enterprise,
     EnterpriseQualification,
@@ -278,8 +278,4 @@ def dashboard_figures(*, year: int | None = None, today: date | None = None) -> 
 
 def dashboard_figures_cached(*, year: int) -> DashboardFigures:
     key = f"dashboard:{year}:{timezone.localdate():%Y%m%d}"
-    figures = cache.get(key)
-    if figures is None:
-        figures = dashboard_figures(year=year)
-        cache.set(key, figures, CACHE_SECONDS)
-    return figures
+    return cached(key, CACHE_SECONDS, lambda: dashboard_figures(year=year))
