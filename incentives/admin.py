@@ -14,9 +14,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
 from registry import personal_data
+from registry.admin_history import HistoryAdmin
 from registry.admin_ledger import xlsx_response
 from registry.validators import clean_id_number, clean_mobile
 
@@ -76,7 +76,7 @@ def _reason_page(model_admin, request, queryset, *, title, action, apply):
 
 
 @admin.register(SpecialGroup)
-class SpecialGroupAdmin(SimpleHistoryAdmin):
+class SpecialGroupAdmin(HistoryAdmin):
     list_display = ["name", "extra_discount_percent", "extra_benefit", "min_age", "is_active"]
     list_editable = ["is_active"]
     search_fields = ["name", "code"]
@@ -99,7 +99,7 @@ class ParticipationInline(admin.TabularInline):
 
 
 @admin.register(IncentiveMeasure)
-class IncentiveMeasureAdmin(SimpleHistoryAdmin):
+class IncentiveMeasureAdmin(HistoryAdmin):
     list_display = [
         "title",
         "audience",
@@ -168,7 +168,7 @@ class ParticipationForm(forms.ModelForm):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(SimpleHistoryAdmin):
+class ParticipationAdmin(HistoryAdmin):
     form = ParticipationForm
     list_display = ["enterprise", "measure", "status", "joined_at", "withdrawn_at", "note"]
     list_filter = ["status", "measure"]
@@ -240,7 +240,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Resident)
-class ResidentAdmin(SimpleHistoryAdmin):
+class ResidentAdmin(HistoryAdmin):
     form = ResidentAdminForm
     list_display = [
         "name",
@@ -342,7 +342,7 @@ class ResidentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(GroupMembership)
-class GroupMembershipAdmin(SimpleHistoryAdmin):
+class GroupMembershipAdmin(HistoryAdmin):
     list_display = ["resident", "group", "proof_number", "valid_from", "valid_to", "verified_at"]
     list_filter = ["group", ("verified_at", admin.EmptyFieldListFilter)]
     list_select_related = ["resident", "group"]
@@ -459,7 +459,7 @@ class DishonestyListImportAdmin(admin.ModelAdmin):
 
 
 @admin.register(DishonestyEntry)
-class DishonestyEntryAdmin(SimpleHistoryAdmin):
+class DishonestyEntryAdmin(HistoryAdmin):
     list_display = ["name", "id_number_masked", "source", "case_number", "listed_on", "is_active"]
     list_filter = ["is_active", "source"]
     search_fields = ["name", "case_number"]
@@ -502,7 +502,7 @@ class RedemptionItemInline(admin.TabularInline):
 
 
 @admin.register(Redemption)
-class RedemptionAdmin(SimpleHistoryAdmin):
+class RedemptionAdmin(HistoryAdmin):
     list_display = [
         "served_on",
         "resident",
@@ -623,7 +623,7 @@ class RedemptionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SupportProgramme)
-class SupportProgrammeAdmin(SimpleHistoryAdmin):
+class SupportProgrammeAdmin(HistoryAdmin):
     list_display = ["title", "kind", "year", "opens_on", "closes_on", "quota", "ranking_link"]
     list_filter = ["kind", "year"]
     search_fields = ["title"]
@@ -664,7 +664,7 @@ class SupportProgrammeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SupportApplication)
-class SupportApplicationAdmin(SimpleHistoryAdmin):
+class SupportApplicationAdmin(HistoryAdmin):
     list_display = [
         "enterprise",
         "programme",

@@ -13,9 +13,9 @@ from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
-from simple_history.admin import SimpleHistoryAdmin
 
 from . import personal_data, selectors, services
+from .admin_history import HistoryAdmin
 from .dossier import ENTERPRISE, WORKER, sections_for
 from .models import (
     BackgroundCheck,
@@ -69,7 +69,7 @@ class CompletenessFilter(admin.SimpleListFilter):
         return queryset
 
 
-class RegistryAdmin(SimpleHistoryAdmin):
+class RegistryAdmin(HistoryAdmin):
     """Shared behaviour: no full COUNT(*) on big lists, and saves through services."""
 
     show_full_result_count = False
@@ -262,7 +262,7 @@ class DossierAdminMixin:
     def completeness_display(self, obj):
         return f"{obj.completeness}%"
 
-    @admin.action(description="标记为已核实（档案信息仍然真实有效）")
+    @admin.action(description="标记为已核实（档案信息仍然真实有效）", permissions=["change"])
     def confirm_records(self, request, queryset):
         for subject in queryset:
             services.record_confirm(actor=request.user, subject=subject)
