@@ -255,6 +255,7 @@ class ResidentAdmin(HistoryAdmin):
     list_filter = ["credit_status", "township", "source", "memberships__group"]
     list_select_related = ["township"]
     search_fields = ["name", "mobile", "=id_last4"]
+    protected_search_fields = {"id": ("id_number_hash",)}
     search_help_text = "可按姓名、手机号、身份证后四位或完整身份证号查找。"
     autocomplete_fields = ["township"]
     readonly_fields = [
@@ -347,6 +348,7 @@ class GroupMembershipAdmin(HistoryAdmin):
     list_filter = ["group", ("verified_at", admin.EmptyFieldListFilter)]
     list_select_related = ["resident", "group"]
     search_fields = ["resident__name", "resident__mobile", "proof_number"]
+    protected_search_fields = {"id": ("resident__id_number_hash",)}
     autocomplete_fields = ["resident", "group"]
     readonly_fields = ["verified_at", "verified_by"]
     actions = ["verify"]
@@ -463,6 +465,7 @@ class DishonestyEntryAdmin(HistoryAdmin):
     list_display = ["name", "id_number_masked", "source", "case_number", "listed_on", "is_active"]
     list_filter = ["is_active", "source"]
     search_fields = ["name", "case_number"]
+    protected_search_fields = {"id": ("id_number_hash",)}
     readonly_fields = [f.name for f in DishonestyEntry._meta.fields if f.name != "id"]
     exclude = ["id_number_hash"]
     actions = ["remove"]
@@ -517,6 +520,7 @@ class RedemptionAdmin(HistoryAdmin):
     list_filter = ["status", "served_on", "category", "items__measure", "special_groups"]
     list_select_related = ["resident", "enterprise", "category"]
     search_fields = ["resident__name", "resident__mobile", "enterprise__name"]
+    protected_search_fields = {"id": ("resident__id_number_hash",)}
     date_hierarchy = "served_on"
     inlines = [RedemptionItemInline]
     actions = ["export", "cancel"]

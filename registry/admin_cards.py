@@ -93,6 +93,7 @@ class WorkerCardAdmin(HistoryAdmin):
     list_filter = [CardStatusFilter, "issued_at"]
     list_select_related = ["worker", "employment__enterprise", "issued_by"]
     search_fields = ["=number", "worker__name", "employment__enterprise__name"]
+    protected_search_fields = {"id": ("worker__id_number_hash",)}
     autocomplete_fields = ["worker"]
     show_full_result_count = False
     list_per_page = 50
