@@ -85,3 +85,21 @@ def test_titles_built_from_a_moment_use_local_time(staff_client):
     assert str(notice).endswith("2025-12-03")
     page = staff_client.get(reverse("admin:credit_ratingrun_changelist")).content.decode()
     assert "2025年度评价（2025-12-03 01:05）" in page
+
+
+def test_no_text_formats_a_stored_moment_without_local_time():
+    """A moment (a DateTimeField, named *_at) is stored in UTC: formatting it directly in an
+    f-string prints UTC. Every such text goes through timezone.localtime() first."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    pattern = re.compile(r"\{(?!timezone\.localtime)[\w.]*_at(?:\)|\})?:%")
+    offenders = [
+        f"{path.relative_to(root)}:{number}: {line.strip()}"
+        for app in ("registry", "credit", "complaints", "incentives", "zhouqu_jiazheng")
+        for path in (root / app).rglob("*.py")
+        if "migrations" not in path.parts
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert not offenders, "\n".join(offenders)
