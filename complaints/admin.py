@@ -184,6 +184,7 @@ class ComplaintAdmin(WorkflowAdmin):
     ]
     list_select_related = ["enterprise", "township", "officer"]
     search_fields = ["=tracking_number", "complainant_name", "enterprise__name", "enterprise_text"]
+    protected_search_fields = {"mobile": ("phone_hash",)}
     search_help_text = "可按投诉编号、投诉人姓名或企业名称查找。"
     date_hierarchy = "received_at"
     fieldsets = [

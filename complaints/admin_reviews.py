@@ -88,6 +88,7 @@ class ServiceReviewAdmin(WorkflowAdmin):
     ]
     list_select_related = ["enterprise", "worker", "service_category"]
     search_fields = ["enterprise__name", "worker__name", "comment", "reviewer_name"]
+    protected_search_fields = {"mobile": ("phone_hash",)}
     search_help_text = "按企业名称、从业人员姓名、评价内容、评价人称呼或完整手机号查找。"
     date_hierarchy = "created_at"
     ordering = ["-created_at", "-id"]

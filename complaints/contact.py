@@ -1,12 +1,12 @@
 """A resident's mobile number: normalised, hashed for look-ups, masked for display."""
 
-from registry.personal_data import encrypt, lookup_hash
+from registry.admin_search import mobile_lookup_hash
+from registry.personal_data import encrypt
 from registry.validators import clean_mobile
 
 
 def phone_hash(normalised: str) -> str:
-    # A prefix keeps these hashes apart from ID-number hashes made with the same key.
-    return lookup_hash(f"mobile:{normalised}")
+    return mobile_lookup_hash(normalised)
 
 
 def phone_mask(normalised: str) -> str:

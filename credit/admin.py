@@ -12,7 +12,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
+
+from registry.admin_history import HistoryAdmin
 
 from registry.models import Employment, Enterprise
 
@@ -68,7 +69,7 @@ class VetoInline(LockedInlineMixin, admin.TabularInline):
 
 
 @admin.register(EvaluationStandard)
-class EvaluationStandardAdmin(SimpleHistoryAdmin):
+class EvaluationStandardAdmin(HistoryAdmin):
     list_display = [
         "__str__",
         "year",
@@ -107,13 +108,15 @@ class EvaluationStandardAdmin(SimpleHistoryAdmin):
             raise PermissionDenied("该标准已被评价使用，不能修改。")
         formset.save()
 
-    @admin.action(description="以所选标准为底稿，新建下一版本（草稿）")
+    @admin.action(description="以所选标准为底稿，新建下一版本（草稿）", permissions=["add"])
     def new_version(self, request, queryset):
         for standard in queryset:
             copy = standard_new_version(actor=request.user, standard=standard)
             self.message_user(request, f"已新建：{copy}", messages.SUCCESS)
 
-    @admin.action(description="启用所选标准（同年度同对象的现行标准将废止）")
+    @admin.action(
+        description="启用所选标准（同年度同对象的现行标准将废止）", permissions=["change"]
+    )
     def activate(self, request, queryset):
         for standard in queryset:
             try:
@@ -169,7 +172,7 @@ class RevokeForm(forms.Form):
 
 
 @admin.register(CreditEvent)
-class CreditEventAdmin(SimpleHistoryAdmin):
+class CreditEventAdmin(HistoryAdmin):
     form = CreditEventForm
     list_display = [
         "occurred_on",
@@ -555,7 +558,7 @@ class EmployerFilter(admin.SimpleListFilter):
 
 
 @admin.register(Rating)
-class RatingAdmin(SimpleHistoryAdmin):
+class RatingAdmin(HistoryAdmin):
     list_display = [
         "year",
         "subject_type_label",

@@ -20,8 +20,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from simple_history.admin import SimpleHistoryAdmin
 
+from registry.admin_history import HistoryAdmin
 from registry.form_errors import add_service_errors
 
 from .models import (
@@ -71,7 +71,7 @@ def due_badge(due_on, is_open: bool):
     return due_on
 
 
-class WorkflowAdmin(SimpleHistoryAdmin):
+class WorkflowAdmin(HistoryAdmin):
     show_full_result_count = False
     list_per_page = 50
     # (url suffix, method name) of the pages that change one object.

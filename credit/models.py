@@ -10,6 +10,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from registry.files import validate_upload
@@ -444,7 +445,7 @@ class RatingRun(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year}年度评价（{self.created_at:%Y-%m-%d %H:%M}）"
+        return f"{self.year}年度评价（{timezone.localtime(self.created_at):%Y-%m-%d %H:%M}）"
 
     @property
     def progress_percent(self) -> int:

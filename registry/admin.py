@@ -13,9 +13,9 @@ from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
-from simple_history.admin import SimpleHistoryAdmin
 
 from . import personal_data, selectors, services
+from .admin_history import HistoryAdmin
 from .dossier import ENTERPRISE, WORKER, sections_for
 from .models import (
     BackgroundCheck,
@@ -69,7 +69,7 @@ class CompletenessFilter(admin.SimpleListFilter):
         return queryset
 
 
-class RegistryAdmin(SimpleHistoryAdmin):
+class RegistryAdmin(HistoryAdmin):
     """Shared behaviour: no full COUNT(*) on big lists, and saves through services."""
 
     show_full_result_count = False
@@ -262,7 +262,7 @@ class DossierAdminMixin:
     def completeness_display(self, obj):
         return f"{obj.completeness}%"
 
-    @admin.action(description="标记为已核实（档案信息仍然真实有效）")
+    @admin.action(description="标记为已核实（档案信息仍然真实有效）", permissions=["change"])
     def confirm_records(self, request, queryset):
         for subject in queryset:
             services.record_confirm(actor=request.user, subject=subject)
@@ -427,6 +427,7 @@ class WorkerAdmin(DossierAdminMixin, RegistryAdmin):
     ]
     list_select_related = ["township"]
     search_fields = ["name", "phone", "=id_last4"]
+    protected_search_fields = {"id": ("id_number_hash",)}
     search_help_text = "可按姓名、手机号、身份证后四位或完整身份证号查找。"
     autocomplete_fields = ["township"]
     readonly_fields = [
@@ -575,6 +576,7 @@ class HealthCertificateAdmin(SensitiveAdminMixin, RegistryAdmin):
     list_filter = ["validity", "verified"]
     list_select_related = ["worker"]
     search_fields = ["number", "worker__name", "=worker__id_last4"]
+    protected_search_fields = {"id": ("worker__id_number_hash",)}
     autocomplete_fields = ["worker"]
     readonly_fields = ["validity", "expiry_notified_at"]
 
@@ -585,6 +587,7 @@ class BackgroundCheckAdmin(SensitiveAdminMixin, RegistryAdmin):
     list_filter = ["result"]
     list_select_related = ["worker"]
     search_fields = ["worker__name", "=worker__id_last4", "certificate_number"]
+    protected_search_fields = {"id": ("worker__id_number_hash",)}
     autocomplete_fields = ["worker"]
 
 
@@ -594,6 +597,7 @@ class TrainingRecordAdmin(RegistryAdmin):
     list_filter = ["verified", "provider"]
     list_select_related = ["worker"]
     search_fields = ["course", "provider", "worker__name"]
+    protected_search_fields = {"id": ("worker__id_number_hash",)}
     autocomplete_fields = ["worker"]
 
 
@@ -603,6 +607,7 @@ class SkillCertificateAdmin(RegistryAdmin):
     list_filter = ["occupation", "level", "verified"]
     list_select_related = ["worker"]
     search_fields = ["number", "worker__name"]
+    protected_search_fields = {"id": ("worker__id_number_hash",)}
     autocomplete_fields = ["worker"]
 
 
@@ -612,6 +617,7 @@ class EmploymentAdmin(RegistryAdmin):
     list_filter = [("ended_on", admin.EmptyFieldListFilter)]
     list_select_related = ["worker", "enterprise"]
     search_fields = ["worker__name", "enterprise__name", "=enterprise__uscc"]
+    protected_search_fields = {"id": ("worker__id_number_hash",)}
     autocomplete_fields = ["worker", "enterprise"]
 
     def save_model(self, request, obj, form, change):

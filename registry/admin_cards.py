@@ -8,8 +8,8 @@ from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_history import HistoryAdmin
 from .models import Employment, WorkerCard
 from .services import cards as card_services
 
@@ -79,7 +79,7 @@ class CardActionForm(ActionForm):
 
 
 @admin.register(WorkerCard)
-class WorkerCardAdmin(SimpleHistoryAdmin):
+class WorkerCardAdmin(HistoryAdmin):
     list_display = [
         "number",
         "worker_name",
@@ -93,6 +93,7 @@ class WorkerCardAdmin(SimpleHistoryAdmin):
     list_filter = [CardStatusFilter, "issued_at"]
     list_select_related = ["worker", "employment__enterprise", "issued_by"]
     search_fields = ["=number", "worker__name", "employment__enterprise__name"]
+    protected_search_fields = {"id": ("worker__id_number_hash",)}
     autocomplete_fields = ["worker"]
     show_full_result_count = False
     list_per_page = 50
@@ -102,6 +103,12 @@ class WorkerCardAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_form(self, request, obj=None, **kwargs):
+        # The issuing form picks a worker and an employer; an issued card is only shown.
+        if obj is not None:
+            kwargs["form"] = forms.ModelForm
+        return super().get_form(request, obj, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
@@ -160,7 +167,7 @@ class WorkerCardAdmin(SimpleHistoryAdmin):
         for error in errors:
             self.message_user(request, error, messages.ERROR)
 
-    @admin.action(description="作废所选服务证（请在“原因”中填写）")
+    @admin.action(description="作废所选服务证（请在“原因”中填写）", permissions=["change"])
     def revoke_cards(self, request, queryset):
         reason = request.POST.get("reason", "").strip()
         if not reason:
@@ -173,7 +180,7 @@ class WorkerCardAdmin(SimpleHistoryAdmin):
             "已作废 {count} 张服务证。",
         )
 
-    @admin.action(description="补发所选服务证（原证作废）")
+    @admin.action(description="补发所选服务证（原证作废）", permissions=["add"])
     def reissue_cards(self, request, queryset):
         reason = request.POST.get("reason", "").strip()
         self._each(

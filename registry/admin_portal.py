@@ -16,8 +16,8 @@ from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.cache import never_cache
-from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_history import HistoryAdmin
 from .form_errors import add_service_errors
 from .links import absolute_url
 from .models import ChangeRequest, Enterprise, PortalAccount
@@ -30,7 +30,7 @@ def link_validity() -> str:
     return f"{hours // 24}天" if hours % 24 == 0 else f"{hours}小时"
 
 
-class ReadOnlyWorkflowAdmin(SimpleHistoryAdmin):
+class ReadOnlyWorkflowAdmin(HistoryAdmin):
     """Read-only change pages; changes go through the form pages below."""
 
     show_full_result_count = False
@@ -150,13 +150,6 @@ class PortalAccountAdmin(ReadOnlyWorkflowAdmin):
             *super().get_urls(),
         ]
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if not self.has_handle_permission(request):
-            actions.pop("send_password_links", None)
-            actions.pop("deactivate_accounts", None)
-        return actions
-
     @admin.display(description="用户名", ordering="user__username")
     def username(self, obj: PortalAccount) -> str:
         return obj.user.get_username()
@@ -269,7 +262,7 @@ class PortalAccountAdmin(ReadOnlyWorkflowAdmin):
             submit_label="确认停用",
         )
 
-    @admin.action(description="重新发送设置密码链接（原密码失效）")
+    @admin.action(description="重新发送设置密码链接（原密码失效）", permissions=["handle"])
     def send_password_links(self, request, queryset):
         rows = [
             (
@@ -284,7 +277,7 @@ class PortalAccountAdmin(ReadOnlyWorkflowAdmin):
         ]
         return self._link_page(request, rows, title="设置密码链接")
 
-    @admin.action(description="停用所选账号")
+    @admin.action(description="停用所选账号", permissions=["handle"])
     def deactivate_accounts(self, request, queryset):
         count = 0
         for account in queryset.select_related("user"):

@@ -563,7 +563,7 @@ class DocumentNotice(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.enterprise} {self.created_at:%Y-%m-%d}"
+        return f"{self.enterprise} {timezone.localtime(self.created_at):%Y-%m-%d}"
 
 
 class LedgerImport(models.Model):

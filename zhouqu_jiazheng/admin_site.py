@@ -2,7 +2,10 @@
 
 from django.conf import settings
 from django.contrib import admin
+from django.urls import path
 from django.utils import timezone
+
+from registry.admin_search import protected_search_results, protected_search_view
 
 from . import charts
 from .dashboard import dashboard_figures_cached
@@ -59,6 +62,23 @@ class BureauAdminSite(admin.AdminSite):
     site_title = settings.SITE_NAME
     index_title = "工作台"
     index_template = "admin/dashboard_index.html"
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        super().register(model_or_iterable, admin_class, **options)
+        # Every list searches a full ID or mobile number through its token (see
+        # registry.admin_search): the search box never puts the number in a URL.
+        for model_admin in self._registry.values():
+            if not getattr(model_admin, "_protected_search", False):
+                model_admin.get_search_results = protected_search_results(
+                    model_admin, model_admin.get_search_results
+                )
+                model_admin._protected_search = True
+
+    def get_urls(self):
+        return [
+            path("search/", self.admin_view(protected_search_view), name="protected_search"),
+            *super().get_urls(),
+        ]
 
     def index(self, request, extra_context=None):
         figures = dashboard_figures_cached(year=_year(request))

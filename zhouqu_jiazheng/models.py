@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from registry.files import validate_image_upload
@@ -147,7 +148,7 @@ class AnnualReport(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year}年度报告（{self.created_at:%Y-%m-%d %H:%M}）"
+        return f"{self.year}年度报告（{timezone.localtime(self.created_at):%Y-%m-%d %H:%M}）"
 
     @property
     def is_running(self) -> bool:
