@@ -638,8 +638,14 @@ class _Ledger(ABC):
             outcome.created += len(new)
             outcome.updated += len(old)
             self.after_batch(new, old, outcome)
-            progress.report(start + len(batch), "正在写入")
+            progress.report(start + len(batch), WRITING_PHASE)
         return outcome
+
+
+# Rows written inside the transaction count for nothing until it commits: the phase says so,
+# so that a page showing "1,000 of 5,000" never reads as 1,000 rows already stored.
+WRITING_PHASE = "正在写入（全部写完才生效，中途出错将全部撤回）"
+ROLLED_BACK = "导入已回滚，未写入任何数据"
 
 
 class _RegistersChanged(Exception):
@@ -1084,7 +1090,12 @@ _ALLOWED_FROM = {
 
 
 def _transition(ledger_import: LedgerImport, status: str, **changes) -> None:
-    """Move an import to `status`, atomically and only from a status that allows it."""
+    """Move an import to `status`, atomically and only from a status that allows it.
+
+    A failed import wrote nothing (all or nothing): its processed rows go back to 0, so no
+    page or command shows rows "processed" that were rolled back."""
+    if status == Status.FAILED:
+        changes["processed_rows"] = 0
     changes["status"] = status
     changes["last_progress_at"] = timezone.now()
     moved = LedgerImport.objects.filter(
@@ -1117,7 +1128,7 @@ def ledger_imports_fail_stalled(*, now=None) -> int:
             _transition(
                 ledger_import,
                 Status.FAILED,
-                message="导入中断（后台任务未能完成），没有写入任何数据，请重新上传文件。",
+                message=f"{ROLLED_BACK}：后台任务中断，未能完成。请重新上传文件。",
                 finished_at=now,
             )
         except LedgerImportStateError:
@@ -1446,6 +1457,7 @@ def ledger_import_run(*, ledger_import: LedgerImport) -> LedgerImport:
         _transition(
             ledger_import,
             Status.INVALID,
+            processed_rows=0,
             errors=_refusal(str(refusal)),
             message=f"文件无法导入：{refusal}",
             finished_at=timezone.now(),
@@ -1464,10 +1476,10 @@ def ledger_import_run(*, ledger_import: LedgerImport) -> LedgerImport:
             Status.FAILED,
             finished_at=timezone.now(),
             message=(
-                "导入未完成，未写入任何数据：校验之后系统中的数据发生了变化"
+                f"{ROLLED_BACK}：校验之后系统中的数据发生了变化"
                 "（例如有人同时登记了相同的身份证号或统一社会信用代码）。请重新导入。"
                 if changed
-                else "导入时发生系统错误，未写入任何数据。可重新导入；如仍失败请联系系统管理员。"
+                else f"{ROLLED_BACK}：导入时发生系统错误。可重新导入；如仍失败请联系系统管理员。"
             ),
         )
     finally:
