@@ -15,7 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from .files import validate_image_upload, validate_upload
+from .files import ImageUploadField, validate_image_upload, validate_upload
 from .validators import validate_mobile, validate_phone, validate_uscc
 
 ETHNICITIES = [
@@ -175,7 +175,7 @@ class Worker(DossierFields):
     )
     address = models.CharField("现住址", max_length=200, blank=True)
     education = models.CharField("文化程度", max_length=10, choices=Education.choices, blank=True)
-    photo = models.ImageField(
+    photo = ImageUploadField(
         "照片", upload_to="workers/photos/%Y/", blank=True, validators=[validate_image_upload]
     )
     # History keeps the masked number; the ciphertext and hash add nothing an auditor reads.

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from registry.files import validate_image_upload
+from registry.files import ImageUploadField, validate_image_upload
 
 
 class WorkerHeartbeat(models.Model):
@@ -54,7 +54,7 @@ class Article(models.Model):
         "摘要", max_length=200, blank=True, help_text="列表和首页显示的简短介绍，不超过200字。"
     )
     body = models.TextField("正文", help_text="纯文本；空一行即为新段落。")
-    cover = models.ImageField(
+    cover = ImageUploadField(
         "封面图片",
         upload_to="articles/covers/%Y/",
         blank=True,

@@ -25,13 +25,13 @@ from django.core.files import File
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
-from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from complaints.models import Category
 from complaints.statistics import complaints_in_period
 from credit.models import EvaluationStandard, Indicator, Rating, SupervisionTask, VetoRule
+from registry.spreadsheets import ExportWorkbook
 
 from .dashboard import DashboardFigures, dashboard_figures
 from .models import AnnualReport
@@ -530,7 +530,7 @@ def write_workbook(
 
     `on_progress(rows_done, rows_total)` is called after every chunk of the list."""
     year = figures.year
-    workbook = Workbook(write_only=True)
+    workbook = ExportWorkbook(write_only=True)
 
     sheet = workbook.create_sheet(SHEET_OVERVIEW)
     _header(sheet, SHEET_OVERVIEW)
