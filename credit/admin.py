@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from registry.admin_history import HistoryAdmin
-
 from registry.models import Employment, Enterprise
 
 from . import selectors, services
