@@ -40,6 +40,10 @@ HAN = "王李张刘陈杨赵马"
 GIVEN = ["秀英", "桂兰", "建华", "玉珍", "国强", "淑芬", "志明", "凤琴"]
 
 
+def demo_resident_mobile(index: int) -> str:
+    return f"1389941{index:04d}"
+
+
 def _id_number(rng, birth: date) -> str:
     body = f"623023{birth:%Y%m%d}{rng.randrange(0, 999):03d}"
     return clean_id_number(body + ric.calc_check_digit(body + "0")).number
@@ -75,7 +79,7 @@ def _residents(today: date) -> list[Resident]:
         )
         resident = Resident(
             name=name,
-            mobile=f"1389941{index:04d}",
+            mobile=demo_resident_mobile(index),
             township=townships[0] if index % 2 else rng.choice(townships),
             address="",
         )

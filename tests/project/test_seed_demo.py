@@ -336,3 +336,37 @@ def test_seed_demo_refuses_production_without_force(settings):
     with pytest.raises(CommandError):
         call_command("seed_demo", stdout=io.StringIO())
     assert not get_user_model().objects.filter(username="admin").exists()
+
+
+def test_readme_tells_how_to_try_the_demo():
+    """The logins, the portal, where SMS codes appear, which residents to try and where the
+    ratings stand: the README matches what the seed creates."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from incentives.demo import RESIDENTS, demo_resident_mobile
+    from zhouqu_jiazheng.demo import (
+        DEMO_ACCOUNTS,
+        DEMO_PASSWORD,
+        DEMO_PORTAL_MOBILE,
+        DEMO_PORTAL_USERNAME,
+    )
+
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### The demo county") : readme.index("## Configuration")]
+    for text in (
+        DEMO_PASSWORD,
+        DEMO_PORTAL_USERNAME,
+        DEMO_PORTAL_MOBILE,
+        "/portal/login/",
+        "SMS to",
+        "/incentives/check/",
+        demo_resident_mobile(0),
+        demo_resident_mobile(RESIDENTS - 1),
+        "CREDIT_RATING_MONTH",
+        "final",
+    ):
+        assert text in section, text  # fmt: skip
+    for account in DEMO_ACCOUNTS:
+        assert f"`{account.username}`" in section
