@@ -245,19 +245,19 @@ def complaints_demo_seed(story: DemoStory, *, until: date) -> dict[str, int]:
 
 
 def _reviews_seed(story: DemoStory, until: date) -> int:
-    """Residents' reviews of every other current worker (and so of the employer), a few a
+    """Residents' reviews of every third current worker (and so of the employer), a few a
     year each, mostly good; workers whose dossiers have gaps are reviewed a little worse."""
     employments = list(
         Employment.objects.filter(ended_on__isnull=True)
         .select_related("worker", "enterprise")
         .order_by("pk")
-    )[::2]
+    )[::3]
     created = 0
     for index, employment in enumerate(employments):
         rng = demo_rng(f"reviews-{index}")
         weaker = employment.worker.completeness < 100
         first = max(employment.started_on, story.programme_start + timedelta(days=60))
-        for number in range(rng.choice([0, 2, 3, 4, 5, 6, 7, 8])):
+        for number in range(rng.choice([0, 3, 4, 5, 6])):
             day = story.day_between(rng, first, story.today)
             weights = [25, 35, 20, 15] if weaker else [60, 30, 8, 2]
             scores = rng.choices([5, 4, 3, 2], weights=weights, k=3)
