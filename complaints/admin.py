@@ -39,6 +39,7 @@ from .services import (
     complaint_substantiation_change,
     deadline_status,
 )
+from .timeline import Audience, line_text
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4, "cols": 60})
 STATE_COLOURS = {
@@ -406,7 +407,7 @@ class ComplaintAdmin(WorkflowAdmin):
                         if u.author
                         else "系统",
                         "公开" if u.visibility == ComplaintUpdate.Visibility.PUBLIC else "内部",
-                        u.text,
+                        line_text(u, Audience.STAFF),
                     )
                     for u in updates
                 ),
