@@ -127,10 +127,17 @@ class DeadlineStateFilter(admin.SimpleListFilter):
         return [
             (DeadlineState.OVERDUE, "已超期"),
             (DeadlineState.DUE_SOON, "已用时限70%以上"),
+            (self.NEEDS_ATTENTION, "已超期或已用时限70%以上"),
             (DeadlineState.ON_TIME, "正常"),
         ]
 
+    NEEDS_ATTENTION = "attention"  # the dashboard's inbox links here
+
     def queryset(self, request, queryset):
+        if self.value() == self.NEEDS_ATTENTION:
+            return queryset.open().filter(
+                deadline_state__in=[DeadlineState.DUE_SOON, DeadlineState.OVERDUE]
+            )
         if self.value():
             return queryset.open().filter(deadline_state=self.value())
         return queryset

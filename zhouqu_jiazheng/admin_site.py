@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from . import charts
 from .dashboard import dashboard_figures_cached
+from .inbox import staff_inbox
 
 FIRST_YEAR = 2025  # the programme started in 2025
 
@@ -65,6 +66,7 @@ class BureauAdminSite(admin.AdminSite):
         user = request.user
         context = {
             "dashboard": figures,
+            "inbox": staff_inbox(request, self),
             "charts": dashboard_charts(figures),
             "years": range(timezone.localdate().year, FIRST_YEAR - 1, -1),
             "show_credit": user.has_perm("credit.view_rating"),
