@@ -3,10 +3,12 @@
 One row per kind of work — change requests from the portal, objections (decided within
 CREDIT_OBJECTION_DECISION_DAYS), credit repairs (CREDIT_REPAIR_DECISION_DAYS), uploads waiting
 for 核验, complaints near or past their deadline — each with how many wait, how many are past
-their deadline, the nearest deadline and the filtered admin list behind it. A row is shown only
-to a user whose admin may open that list (the model admin's own permission check, so the
-sensitive-records rule on health certificates holds here too). One aggregate query per row
-shown; never cached, since it is each officer's own list and must be current.
+their deadline, the nearest deadline and the filtered admin list behind it. A row is shown to
+a user who may act on it (the change permission on a list their admin may open, so the
+sensitive-records rule on health certificates holds here too); a read-only user (领导),
+who acts on nothing, sees every row their view permissions open, to oversee the backlog.
+One aggregate query per row shown; never cached, since it is each officer's own list and
+must be current.
 """
 
 from collections.abc import Callable
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib import admin
+from django.contrib.auth import get_permission_codename
 from django.db.models import Count, Min, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -129,14 +132,32 @@ def _row(source: _Source, queryset: QuerySet, today: date) -> InboxRow | None:
     )
 
 
+def _may_change(user, model) -> bool:
+    opts = model._meta
+    return user.has_perm(f"{opts.app_label}.{get_permission_codename('change', opts)}")
+
+
 def staff_inbox(request, site: admin.AdminSite, today: date | None = None) -> list[InboxRow]:
     """The rows of work waiting that `request.user` may see on `site`, in the order above."""
     today = today or timezone.localdate()
+    admins = [
+        (source, site.get_model_admin(source.model))
+        for source in SOURCES
+        if site.is_registered(source.model)
+    ]
+    # Workflow admins decide through their own pages and refuse the generic change form, so
+    # acting is the model's change permission on a list the user's admin may open.
+    acts = {
+        source.label
+        for source, model_admin in admins
+        if model_admin.has_view_permission(request) and _may_change(request.user, source.model)
+    }
+    read_only = not acts
     rows = []
-    for source in SOURCES:
-        if not site.is_registered(source.model):
-            continue
-        if not site.get_model_admin(source.model).has_view_permission(request):
+    for source, model_admin in admins:
+        if source.label not in acts and not (
+            read_only and model_admin.has_view_permission(request)
+        ):
             continue
         queryset = source.queryset() if source.queryset else source.model._default_manager.all()
         row = _row(source, queryset, today)
