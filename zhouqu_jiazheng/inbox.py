@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_permission_codename
 from django.db.models import Count, Min, Q, QuerySet
@@ -65,7 +66,7 @@ SOURCES = [
         {"status__exact": Objection.Status.SUBMITTED},
         due_field="due_on",
         overdue_filters={"deadline": "overdue"},
-        note="收到后10日内处理",
+        note="收到后{objection_days}日内处理",
     ),
     _Source(
         RepairRequest,
@@ -74,7 +75,7 @@ SOURCES = [
         {"status__exact": RepairRequest.Status.SUBMITTED},
         due_field="due_on",
         overdue_filters={"deadline": "overdue"},
-        note="收到后15日内审核",
+        note="收到后{repair_days}日内审核",
     ),
     _Source(
         HealthCertificate,
@@ -128,7 +129,10 @@ def _row(source: _Source, queryset: QuerySet, today: date) -> InboxRow | None:
         overdue_url=(
             _changelist(source.model, source.overdue_filters) if source.overdue_filters else ""
         ),
-        note=source.note,
+        note=source.note.format(
+            objection_days=settings.CREDIT_OBJECTION_DECISION_DAYS,
+            repair_days=settings.CREDIT_REPAIR_DECISION_DAYS,
+        ),
     )
 
 

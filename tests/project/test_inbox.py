@@ -96,7 +96,7 @@ def test_each_role_sees_what_waits_for_it_with_deadlines_and_links(
         objection = rows[ROWS["objection"]]
         assert (objection.waiting, objection.overdue) == (2, 1)
         assert objection.next_due == TODAY - datetime.timedelta(days=2)
-        assert "2025年11月18日" in inbox
+        assert "2025年11月18日" in inbox and "收到后10日内处理" in inbox
     if "complaint" in SEES[role]:
         complaint = rows[ROWS["complaint"]]
         assert (complaint.waiting, complaint.overdue) == (2, 1)
