@@ -269,6 +269,10 @@ class ComplaintUpdate(models.Model):
     )
     visibility = models.CharField("可见范围", max_length=10, choices=Visibility.choices)
     text = models.TextField("内容")
+    # Lines the product writes name their event; their wording depends on who reads them
+    # (complaints/timeline.py). Blank for notes typed by staff: `text` is shown as is.
+    event = models.CharField("事件", max_length=30, blank=True, editable=False)
+    params = models.JSONField("事件参数", default=dict, blank=True, editable=False)
     status_from = models.CharField(max_length=20, choices=Status.choices, blank=True)
     status_to = models.CharField(max_length=20, choices=Status.choices, blank=True)
 

@@ -109,6 +109,17 @@ class SensitiveAdminMixin:
         return request.user.has_perm(SENSITIVE) and super().has_delete_permission(request, obj)
 
 
+class VerifyUploadsMixin:
+    """Uploads from the portal wait for 核验; staff verify the selected ones at once."""
+
+    actions = ["verify_records"]
+
+    @admin.action(description="核验所选记录（已与原件核对无误）", permissions=["change"])
+    def verify_records(self, request, queryset):
+        count = services.records_verify(actor=request.user, records=queryset)
+        self.message_user(request, f"已核验 {count} 条记录。", messages.SUCCESS)
+
+
 # --- Inlines ------------------------------------------------------------------------------
 
 
@@ -571,7 +582,7 @@ class QualificationAdmin(RegistryAdmin):
 
 
 @admin.register(HealthCertificate)
-class HealthCertificateAdmin(SensitiveAdminMixin, RegistryAdmin):
+class HealthCertificateAdmin(SensitiveAdminMixin, VerifyUploadsMixin, RegistryAdmin):
     list_display = ["worker", "number", "issuer", "valid_from", "valid_to", "validity", "verified"]
     list_filter = ["validity", "verified"]
     list_select_related = ["worker"]
@@ -592,7 +603,7 @@ class BackgroundCheckAdmin(SensitiveAdminMixin, RegistryAdmin):
 
 
 @admin.register(TrainingRecord)
-class TrainingRecordAdmin(RegistryAdmin):
+class TrainingRecordAdmin(VerifyUploadsMixin, RegistryAdmin):
     list_display = ["worker", "course", "provider", "hours", "completed_on", "verified"]
     list_filter = ["verified", "provider"]
     list_select_related = ["worker"]
@@ -602,7 +613,7 @@ class TrainingRecordAdmin(RegistryAdmin):
 
 
 @admin.register(SkillCertificate)
-class SkillCertificateAdmin(RegistryAdmin):
+class SkillCertificateAdmin(VerifyUploadsMixin, RegistryAdmin):
     list_display = ["worker", "occupation", "level", "number", "issued_on", "verified"]
     list_filter = ["occupation", "level", "verified"]
     list_select_related = ["worker"]

@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from .admin_history import HistoryAdmin
 from .models import Employment, WorkerCard
 from .services import cards as card_services
+from .verification import card_issue_warnings
 
 
 class CardStatusFilter(admin.SimpleListFilter):
@@ -32,6 +33,12 @@ class CardStatusFilter(admin.SimpleListFilter):
 class CardIssueForm(forms.ModelForm):
     """Pick the worker; the employer is their current one, or chosen on a second step when
     they work for several enterprises at once."""
+
+    warnings_confirmed = forms.BooleanField(
+        label="已知晓问题，仍然发证",
+        required=False,
+        help_text="该人员缺少照片、有效健康证或无犯罪记录核查时，须勾选此项才能发证。",
+    )
 
     class Meta:
         model = WorkerCard
@@ -67,6 +74,12 @@ class CardIssueForm(forms.ModelForm):
             problem = card_services.card_issue_problem(employment)
             if problem:
                 raise ValidationError(problem)
+            warnings = card_issue_warnings(employment)
+            if warnings and not cleaned.get("warnings_confirmed"):
+                self.add_error(
+                    "warnings_confirmed",
+                    ["现在发证，居民扫码时会看到下列问题：", *warnings, "确需发证请勾选此项。"],
+                )
         return cleaned
 
     def _post_clean(self):
@@ -117,13 +130,17 @@ class WorkerCardAdmin(HistoryAdmin):
                 "revoked_reason"]  # fmt: skip
 
     def get_fields(self, request, obj=None):
-        return ["worker", "employment"] if obj is None else self.get_readonly_fields(request, obj)
+        if obj is None:
+            return ["worker", "employment", "warnings_confirmed"]
+        return self.get_readonly_fields(request, obj)
 
     def save_form(self, request, form, change):
         if change:
             return form.instance  # nothing on a card is edited by hand
         return card_services.card_issue(
-            actor=request.user, employment=form.cleaned_data["employment"]
+            actor=request.user,
+            employment=form.cleaned_data["employment"],
+            warnings_confirmed=form.cleaned_data["warnings_confirmed"],
         )
 
     def save_model(self, request, obj, form, change):

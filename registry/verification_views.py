@@ -17,7 +17,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from .ratelimits import RateLimit, WhenCacheDown, limit_hit
-from .verification import REVOKED, UNKNOWN, photo_thumbnail, valid_card, verification_for_token
+from .verification import (
+    RED,
+    REVOKED,
+    UNKNOWN,
+    photo_thumbnail,
+    valid_card,
+    verification_for_token,
+)
 
 # A resident scans a card once or twice; a township office or a mobile carrier's shared
 # address serves many residents, so the limit is generous and only stops floods.
@@ -67,7 +74,13 @@ def verify(request, token: str):
     context = {
         "v": verification,
         "checked_at": timezone.localtime(),
-        "review_url": _link("complaints:review_new", verification.worker_reference),
+        # No "rate this service" while the card scans red: the resident is told to stop
+        # the service, not to review it (a complaint is still offered).
+        "review_url": (
+            None
+            if verification.light == RED
+            else _link("complaints:review_new", verification.worker_reference)
+        ),
         "complaint_url": _link("complaints:new", verification.worker_reference),
     }
     return _private(render(request, "registry/verify.html", context))

@@ -9,6 +9,7 @@ from registry.admin_search import protected_search_results, protected_search_vie
 
 from . import charts
 from .dashboard import dashboard_figures_cached
+from .inbox import staff_inbox
 
 FIRST_YEAR = 2025  # the programme started in 2025
 
@@ -85,6 +86,7 @@ class BureauAdminSite(admin.AdminSite):
         user = request.user
         context = {
             "dashboard": figures,
+            "inbox": staff_inbox(request, self),
             "charts": dashboard_charts(figures),
             "years": range(timezone.localdate().year, FIRST_YEAR - 1, -1),
             "show_credit": user.has_perm("credit.view_rating"),

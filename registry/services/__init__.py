@@ -8,7 +8,7 @@ from .changes import (
     change_request_submit_qualification,
     change_request_withdraw,
 )
-from .documents import record_delete, record_save, service_category_save
+from .documents import record_delete, record_save, records_verify, service_category_save
 from .portal_workers import (
     portal_health_certificate_add,
     portal_training_add,
@@ -46,6 +46,7 @@ __all__ = [
     "record_delete",
     "record_save",
     "records_refresh",
+    "records_verify",
     "service_category_save",
     "worker_find_by_id_number",
     "worker_identity_apply",
