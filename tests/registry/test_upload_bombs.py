@@ -53,7 +53,8 @@ def form_file_fields():
             yield sub
             yield from subclasses(sub)
 
-    for form in set(subclasses(forms.BaseForm)):
+    forms_found = set(subclasses(forms.BaseForm))
+    for form in sorted(forms_found, key=lambda f: (f.__module__, f.__qualname__)):
         if form.__module__.split(".")[0] not in PROJECT_APPS:
             continue
         for name, field in form.base_fields.items():
