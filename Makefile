@@ -74,7 +74,8 @@ check-deploy: sync
 	$(PY) manage.py check --deploy --fail-level WARNING
 
 worker: sync
-	$(PY) -m celery -A zhouqu_jiazheng worker --queues default,bulk --loglevel INFO
+	$(PY) -m celery -A zhouqu_jiazheng worker --queues default,bulk \
+		--without-gossip --without-mingle --without-heartbeat --loglevel INFO
 
 beat: sync
 	$(PY) -m celery -A zhouqu_jiazheng beat --loglevel INFO

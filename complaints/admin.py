@@ -39,6 +39,7 @@ from .services import (
     complaint_substantiation_change,
     deadline_status,
 )
+from .timeline import Audience, line_text
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4, "cols": 60})
 STATE_COLOURS = {
@@ -126,10 +127,17 @@ class DeadlineStateFilter(admin.SimpleListFilter):
         return [
             (DeadlineState.OVERDUE, "已超期"),
             (DeadlineState.DUE_SOON, "已用时限70%以上"),
+            (self.NEEDS_ATTENTION, "已超期或已用时限70%以上"),
             (DeadlineState.ON_TIME, "正常"),
         ]
 
+    NEEDS_ATTENTION = "attention"  # the dashboard's inbox links here
+
     def queryset(self, request, queryset):
+        if self.value() == self.NEEDS_ATTENTION:
+            return queryset.open().filter(
+                deadline_state__in=[DeadlineState.DUE_SOON, DeadlineState.OVERDUE]
+            )
         if self.value():
             return queryset.open().filter(deadline_state=self.value())
         return queryset
@@ -184,6 +192,7 @@ class ComplaintAdmin(WorkflowAdmin):
     ]
     list_select_related = ["enterprise", "township", "officer"]
     search_fields = ["=tracking_number", "complainant_name", "enterprise__name", "enterprise_text"]
+    protected_search_fields = {"mobile": ("phone_hash",)}
     search_help_text = "可按投诉编号、投诉人姓名或企业名称查找。"
     date_hierarchy = "received_at"
     fieldsets = [
@@ -406,7 +415,7 @@ class ComplaintAdmin(WorkflowAdmin):
                         if u.author
                         else "系统",
                         "公开" if u.visibility == ComplaintUpdate.Visibility.PUBLIC else "内部",
-                        u.text,
+                        line_text(u, Audience.STAFF),
                     )
                     for u in updates
                 ),

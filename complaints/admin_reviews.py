@@ -13,9 +13,7 @@ from django.template.response import TemplateResponse
 from django.utils.text import Truncator
 
 from credit.admin_workflows import WorkflowAdmin
-from registry.validators import clean_mobile
 
-from .contact import phone_hash
 from .models import ServiceReview
 from .services.reviews import review_hide, review_restore
 
@@ -88,6 +86,7 @@ class ServiceReviewAdmin(WorkflowAdmin):
     ]
     list_select_related = ["enterprise", "worker", "service_category"]
     search_fields = ["enterprise__name", "worker__name", "comment", "reviewer_name"]
+    protected_search_fields = {"mobile": ("phone_hash",)}
     search_help_text = "按企业名称、从业人员姓名、评价内容、评价人称呼或完整手机号查找。"
     date_hierarchy = "created_at"
     ordering = ["-created_at", "-id"]
@@ -115,14 +114,6 @@ class ServiceReviewAdmin(WorkflowAdmin):
 
     def has_moderate_permission(self, request) -> bool:
         return self.has_handle_permission(request)
-
-    def get_search_results(self, request, queryset, search_term):
-        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        try:
-            number = clean_mobile(search_term.strip())
-        except ValidationError:
-            return results, may_have_duplicates
-        return results | queryset.filter(phone_hash=phone_hash(number)), may_have_duplicates
 
     @admin.display(description="被评价对象")
     def subject(self, obj: ServiceReview) -> str:

@@ -1,24 +1,26 @@
 """Demo complaints and reviews for `seed_demo`: cases in every state — some substantiated,
 some overdue — and residents' reviews of the demo county's workers and enterprises.
 
-Cases go through the real services (tracking numbers, timeline, credit events, outbox);
-their dates are then moved into the past as if they had been received weeks ago, with the
-deadlines recomputed on the working-day calendar. Idempotent: the form tokens are fixed, so
-a second run finds every case already there and changes nothing.
+Cases and reviews go through the real services (tracking numbers, timeline, credit
+events, outbox); their dates are then moved into the past, spread over last year and this
+year, with the deadlines recomputed on the working-day calendar and their credit records
+moved with them. `until` seeds only what happened by that day, so the demo can rate a year
+once its facts are in. Idempotent: the form tokens and the reviewers' numbers are fixed, so
+a second run finds everything already there and changes nothing.
 """
 
-import random
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from registry.demo import demo_rng
+from credit.demo import WARNED_ENTERPRISE, demo_events_backdate
+from registry.demo import DemoStory, demo_rng
 from registry.models import Employment, Enterprise, ServiceCategory, Township
 
-from .models import Complaint, Status
+from .contact import phone_hash
+from .models import Complaint, ServiceReview, Status
 from .services import (
     complaint_accept,
     complaint_assign,
@@ -32,26 +34,42 @@ from .services import (
 )
 from .services.deadlines import STAGE_DAYS
 from .services.intake import complaint_submit
-from .services.reviews import review_submit
+from .services.reviews import review_source_ref, review_submit
 from .workdays import add_working_days
 
-# (days ago received, category, where it ends up, substantiated, satisfaction)
+# (when received: days ago, or (month, day) of last year; category; where it ends up;
+#  substantiated; satisfaction; the enterprise concerned by position, None: one in turn)
 CASES = (
-    (2, "overcharging", Status.SUBMITTED, None, None),
-    (4, "attitude", Status.SUBMITTED, None, None),
-    (15, "substandard", Status.SUBMITTED, None, None),  # acceptance overdue
-    (20, "false_advertising", Status.NOT_ACCEPTED, None, None),
-    (40, "other", "rejected_closed", False, 3),
-    (9, "substandard", Status.ACCEPTED, None, None),
-    (30, "property_loss", Status.MEDIATING, None, None),
-    (80, "overcharging", Status.MEDIATING, None, None),  # mediation overdue
-    (35, "attitude", Status.MEDIATED, None, None),
-    (50, "substandard", Status.MEDIATION_FAILED, None, None),
-    (60, "overcharging", Status.CLOSED, True, 4),
-    (70, "personal_safety", Status.CLOSED, True, 5),
-    (90, "substandard", Status.CLOSED, False, 2),
-    (120, "property_loss", Status.CLOSED, True, None),
+    (2, "overcharging", Status.SUBMITTED, None, None, None),
+    (4, "attitude", Status.SUBMITTED, None, None, None),
+    (15, "substandard", Status.SUBMITTED, None, None, None),  # acceptance overdue
+    (20, "false_advertising", Status.NOT_ACCEPTED, None, None, None),
+    (40, "other", "rejected_closed", False, 3, None),
+    (9, "substandard", Status.ACCEPTED, None, None, None),
+    (30, "property_loss", Status.MEDIATING, None, None, None),
+    (80, "overcharging", Status.MEDIATING, None, None, None),  # mediation overdue
+    (35, "attitude", Status.MEDIATED, None, None, None),
+    (50, "substandard", Status.MEDIATION_FAILED, None, None, None),
+    (60, "overcharging", Status.CLOSED, True, 4, WARNED_ENTERPRISE),
+    (70, "personal_safety", Status.CLOSED, True, 5, None),
+    (90, "substandard", Status.CLOSED, False, 2, None),
+    (120, "property_loss", Status.CLOSED, True, None, None),
+    ((3, 12), "attitude", Status.CLOSED, False, 4, None),
+    ((4, 18), "overcharging", Status.CLOSED, True, 4, None),
+    ((5, 27), "substandard", Status.CLOSED, True, 3, WARNED_ENTERPRISE),
+    ((6, 9), "substandard", Status.CLOSED, True, 3, None),
+    ((7, 22), "attitude", Status.CLOSED, False, 5, None),
+    ((9, 5), "property_loss", Status.CLOSED, True, 2, None),
+    ((11, 14), "overcharging", Status.CLOSED, True, 4, None),
+    ((12, 3), "other", "rejected_closed", False, 3, None),
 )
+
+
+def _received(when, story: DemoStory) -> date:
+    if isinstance(when, tuple):
+        return date(story.last_year, *when)
+    return story.today - timedelta(days=when)
+
 
 DESCRIPTIONS = {
     "overcharging": ("保洁结束后以“加班费”为由多收200元，事先没有告知。", "退还多收的费用"),
@@ -80,7 +98,8 @@ def _officer():
 
 
 def _backdate(complaint: Complaint, days: int) -> None:
-    """Move a case `days` into the past, keeping its deadlines on the working-day calendar."""
+    """Move a case `days` into the past, keeping its deadlines on the working-day calendar
+    and its credit records on the day it was closed."""
     shift = timedelta(days=days)
     fields = {}
     for name in (
@@ -110,6 +129,7 @@ def _backdate(complaint: Complaint, days: int) -> None:
     fields["service_date"] = received - timedelta(days=2)
     Complaint.objects.filter(pk=complaint.pk).update(**fields)
     complaint.updates.update(created_at=fields["received_at"])
+    demo_events_backdate(f"complaint:{complaint.pk}", days)
 
 
 def _walk(
@@ -172,17 +192,26 @@ def _walk(
 
 
 @transaction.atomic
-def complaints_demo_seed() -> dict[str, int]:
+def complaints_demo_seed(story: DemoStory, *, until: date) -> dict[str, int]:
+    """The cases received and the reviews given by `until`."""
     rng = demo_rng("complaints")
     officer = _officer()
-    enterprises = list(Enterprise.objects.order_by("pk")[:10])
+    enterprises = list(Enterprise.objects.order_by("pk"))
     townships = list(Township.objects.order_by("pk"))
     categories = list(ServiceCategory.objects.order_by("pk"))
     if not enterprises or not townships:
         return {"complaints": 0, "reviews": 0}
     created = 0
-    for index, (days, category, target, substantiated, satisfaction) in enumerate(CASES):
-        enterprise = enterprises[index % len(enterprises)]
+    for index, case in enumerate(CASES):
+        when, category, target, substantiated, satisfaction, position = case
+        # Drawn for every case, so each case gets the same name whatever `until` is.
+        complainant = rng.choice(["李秀英", "杨卓玛", "马桂兰", "张建华", "王翠花"])
+        received = _received(when, story)
+        if received > until or received < story.programme_start:
+            continue
+        if position is None:
+            position = (index * 7) % len(enterprises)
+        enterprise = enterprises[position % len(enterprises)]
         worker_employment = (
             Employment.objects.filter(enterprise=enterprise, ended_on__isnull=True)
             .select_related("worker")
@@ -191,7 +220,7 @@ def complaints_demo_seed() -> dict[str, int]:
         description, outcome = DESCRIPTIONS[category]
         result = complaint_submit(
             submission_token=f"demo-complaint-{index:03d}",
-            complainant_name=rng.choice(["李秀英", "杨卓玛", "马桂兰", "张建华", "王翠花"]),
+            complainant_name=complainant,
             phone=f"1399410{index:04d}",
             township=enterprise.township if enterprise.township_id else townships[0],
             enterprise=enterprise if index % 5 else None,
@@ -209,33 +238,48 @@ def complaints_demo_seed() -> dict[str, int]:
         if officer is not None:
             complaint = complaint_assign(actor=officer, complaint=complaint, officer=officer)
         complaint = _walk(complaint, officer, target, substantiated, satisfaction, enterprise)
-        _backdate(Complaint.objects.get(pk=complaint.pk), days)
+        _backdate(Complaint.objects.get(pk=complaint.pk), (story.today - received).days)
         created += 1
     complaints_check_deadlines()
-    return {"complaints": created, "reviews": _reviews_seed(rng)}
+    return {"complaints": created, "reviews": _reviews_seed(story, until)}
 
 
-def _reviews_seed(rng: random.Random) -> int:
+def _reviews_seed(story: DemoStory, until: date) -> int:
+    """Residents' reviews of every third current worker (and so of the employer), a few a
+    year each, mostly good; workers whose dossiers have gaps are reviewed a little worse."""
     employments = list(
         Employment.objects.filter(ended_on__isnull=True)
         .select_related("worker", "enterprise")
-        .order_by("pk")[:40]
-    )
+        .order_by("pk")
+    )[::3]
     created = 0
     for index, employment in enumerate(employments):
-        scores = rng.choices([5, 4, 3, 2], weights=[55, 30, 10, 5], k=3)
-        try:
-            review_submit(
-                phone=f"1389410{index:04d}",
-                service_date=timezone.localdate() - timedelta(days=rng.randrange(1, 60)),
+        rng = demo_rng(f"reviews-{index}")
+        weaker = employment.worker.completeness < 100
+        first = max(employment.started_on, story.programme_start + timedelta(days=60))
+        for number in range(rng.choice([0, 3, 4, 5, 6])):
+            day = story.day_between(rng, first, story.today)
+            weights = [25, 35, 20, 15] if weaker else [60, 30, 8, 2]
+            scores = rng.choices([5, 4, 3, 2], weights=weights, k=3)
+            comment = rng.choice(REVIEW_COMMENTS)
+            phone = f"137{index:04d}{number:04d}"
+            if day > until or ServiceReview.objects.filter(phone_hash=phone_hash(phone)).exists():
+                continue
+            # Submitted as of today, as the form would, then dated to the day of service.
+            review = review_submit(
+                phone=phone,
+                service_date=story.today,
                 quality=scores[0],
                 punctuality=scores[1],
                 attitude=scores[2],
                 worker=employment.worker,
                 enterprise=employment.enterprise,
-                comment=rng.choice(REVIEW_COMMENTS),
+                comment=comment,
             )
-        except ValidationError:
-            continue  # seeded before: one review per phone per worker in 30 days
-        created += 1
+            days = (story.today - day).days
+            ServiceReview.objects.filter(pk=review.pk).update(
+                service_date=day, created_at=review.created_at - timedelta(days=days)
+            )
+            demo_events_backdate(review_source_ref(review), days)
+            created += 1
     return created

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from registry.files import validate_upload
+from registry.form_errors import ResidentFormMixin
 from registry.models import Enterprise, ServiceCategory, Township
 from registry.validators import clean_mobile
 
@@ -55,7 +56,7 @@ def _mobile(value: str) -> str:
     return clean_mobile(value)
 
 
-class ComplaintForm(forms.Form):
+class ComplaintForm(ResidentFormMixin, forms.Form):
     submission_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
     # A field people never see: bots fill it, residents cannot.
     homepage = forms.CharField(
@@ -73,7 +74,10 @@ class ComplaintForm(forms.Form):
     )
     email = forms.EmailField(label="电子邮箱（可不填）", required=False)
     township = forms.ModelChoiceField(
-        label="您所在的乡镇", queryset=Township.objects.all(), empty_label="请选择乡镇"
+        label="您所在的乡镇",
+        queryset=Township.objects.all(),
+        empty_label="请选择乡镇",
+        error_messages={"invalid_choice": "所选的乡镇不在列表中，请重新选择。"},
     )
     enterprise_query = forms.CharField(
         label="被投诉的家政企业",
@@ -185,7 +189,7 @@ class ComplaintForm(forms.Form):
             data["enterprise_text"] = query
 
 
-class TrackingForm(forms.Form):
+class TrackingForm(ResidentFormMixin, forms.Form):
     tracking_number = forms.CharField(
         label="投诉编号",
         max_length=30,
@@ -211,7 +215,7 @@ class TrackingForm(forms.Form):
         return _mobile(self.cleaned_data["phone"])
 
 
-class SatisfactionForm(forms.Form):
+class SatisfactionForm(ResidentFormMixin, forms.Form):
     tracking_number = forms.CharField(widget=forms.HiddenInput, max_length=30)
     satisfaction = forms.TypedChoiceField(
         label="您对投诉办理是否满意",

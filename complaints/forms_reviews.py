@@ -5,6 +5,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from registry.form_errors import ResidentFormMixin
 from registry.models import Enterprise, ServiceCategory
 from registry.validators import clean_mobile
 
@@ -37,7 +38,7 @@ def score_field(label: str, help_text: str) -> forms.TypedChoiceField:
     )
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(ResidentFormMixin, forms.Form):
     phone = forms.CharField(
         label="您的手机号码",
         max_length=20,

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from registry.files import validate_upload
@@ -217,7 +218,7 @@ class Complaint(models.Model):
 
 
 def attachment_path(instance: "ComplaintAttachment", filename: str) -> str:
-    received = instance.complaint.received_at
+    received = timezone.localtime(instance.complaint.received_at)
     return f"complaints/{received:%Y/%m}/{instance.complaint.tracking_number}/{filename}"
 
 
@@ -268,6 +269,10 @@ class ComplaintUpdate(models.Model):
     )
     visibility = models.CharField("可见范围", max_length=10, choices=Visibility.choices)
     text = models.TextField("内容")
+    # Lines the product writes name their event; their wording depends on who reads them
+    # (complaints/timeline.py). Blank for notes typed by staff: `text` is shown as is.
+    event = models.CharField("事件", max_length=30, blank=True, editable=False)
+    params = models.JSONField("事件参数", default=dict, blank=True, editable=False)
     status_from = models.CharField(max_length=20, choices=Status.choices, blank=True)
     status_to = models.CharField(max_length=20, choices=Status.choices, blank=True)
 
@@ -277,7 +282,7 @@ class ComplaintUpdate(models.Model):
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.complaint} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.complaint} {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
 
 
 class DeadlineAlert(models.Model):

@@ -22,6 +22,7 @@ from .portal_forms import AnswerForm
 from .selectors import complaints_for_enterprise, public_timeline
 from .services import complaint_enterprise_respond
 from .services.handling import RESPONDABLE
+from .timeline import Audience
 
 PAGE_SIZE = 50
 
@@ -89,7 +90,10 @@ def complaint_detail(request, pk: int):
                 except ValidationError as error:
                     add_service_errors(form, error, {"enterprise_response": "text"})
                 else:
-                    messages.success(request, "答复已提交，工作人员和投诉人将看到您的答复。")
+                    messages.success(
+                        request,
+                        "答复已提交。投诉人查询投诉进度时会看到您的答复，工作人员也会看到。",
+                    )
                     return redirect("portal:complaints_detail", pk=complaint.pk)
         else:
             form = AnswerForm(initial={"text": complaint.enterprise_response})
@@ -102,7 +106,7 @@ def complaint_detail(request, pk: int):
         {
             "complaint": complaint,
             "complainant": mask_person_name(complaint.complainant_name),
-            "timeline": list(public_timeline(complaint)),
+            "timeline": public_timeline(complaint, Audience.ENTERPRISE),
             "answer": answer_state(complaint, timezone.localdate()),
             "our_attachments": list(
                 complaint.attachments.filter(source=ComplaintAttachment.Source.ENTERPRISE)

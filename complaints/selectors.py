@@ -16,6 +16,7 @@ from .contact import phone_hash
 from .models import Complaint, ComplaintUpdate, Status
 from .services.deadlines import DeadlineStatus, deadline_status
 from .services.intake import normalise_tracking_number
+from .timeline import Audience, TimelineLine, timeline_for
 
 ENTERPRISE_CANDIDATES = 8
 
@@ -38,24 +39,36 @@ def complaint_for_tracking(tracking_number: str, phone: str) -> Complaint | None
     return complaint
 
 
-def public_timeline(complaint: Complaint) -> QuerySet[ComplaintUpdate]:
-    return complaint.updates.filter(visibility=ComplaintUpdate.Visibility.PUBLIC).order_by(
-        "created_at", "id"
+def _public_updates(complaint: Complaint) -> list[ComplaintUpdate]:
+    return list(
+        complaint.updates.filter(visibility=ComplaintUpdate.Visibility.PUBLIC).order_by(
+            "created_at", "id"
+        )
     )
+
+
+def public_timeline(complaint: Complaint, audience: Audience) -> list[TimelineLine]:
+    """The public lines of the case, worded for `audience` (the resident, the enterprise)."""
+    return timeline_for(_public_updates(complaint), audience)
 
 
 @dataclass(frozen=True)
 class TrackingView:
     complaint: Complaint
-    timeline: list[ComplaintUpdate]
+    timeline: list[TimelineLine]
     deadline: DeadlineStatus
     can_rate: bool
+    answer_amended: bool
 
 
 def tracking_view(complaint: Complaint) -> TrackingView:
+    """What the resident sees, the enterprise's answer included: it is shown as soon as the
+    enterprise gives it (no review step; officers see it at the same time in the admin)."""
+    updates = _public_updates(complaint)
     return TrackingView(
         complaint=complaint,
-        timeline=list(public_timeline(complaint)),
+        timeline=timeline_for(updates, Audience.RESIDENT),
+        answer_amended=any(u.event == "answer_amended" for u in updates),
         deadline=deadline_status(complaint, timezone.localdate()),
         can_rate=complaint.status == Status.CLOSED and complaint.satisfaction is None,
     )

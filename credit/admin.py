@@ -6,17 +6,20 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
+
+from registry.admin_history import HistoryAdmin
+from registry.models import Employment, Enterprise
 
 from . import selectors, services
 from .admin_imports import import_urls
 from .models import (
+    GRADES,
     CreditEvent,
     EvaluationStandard,
     Grade,
@@ -65,7 +68,7 @@ class VetoInline(LockedInlineMixin, admin.TabularInline):
 
 
 @admin.register(EvaluationStandard)
-class EvaluationStandardAdmin(SimpleHistoryAdmin):
+class EvaluationStandardAdmin(HistoryAdmin):
     list_display = [
         "__str__",
         "year",
@@ -104,13 +107,15 @@ class EvaluationStandardAdmin(SimpleHistoryAdmin):
             raise PermissionDenied("该标准已被评价使用，不能修改。")
         formset.save()
 
-    @admin.action(description="以所选标准为底稿，新建下一版本（草稿）")
+    @admin.action(description="以所选标准为底稿，新建下一版本（草稿）", permissions=["add"])
     def new_version(self, request, queryset):
         for standard in queryset:
             copy = standard_new_version(actor=request.user, standard=standard)
             self.message_user(request, f"已新建：{copy}", messages.SUCCESS)
 
-    @admin.action(description="启用所选标准（同年度同对象的现行标准将废止）")
+    @admin.action(
+        description="启用所选标准（同年度同对象的现行标准将废止）", permissions=["change"]
+    )
     def activate(self, request, queryset):
         for standard in queryset:
             try:
@@ -166,7 +171,7 @@ class RevokeForm(forms.Form):
 
 
 @admin.register(CreditEvent)
-class CreditEventAdmin(SimpleHistoryAdmin):
+class CreditEventAdmin(HistoryAdmin):
     form = CreditEventForm
     list_display = [
         "occurred_on",
@@ -200,9 +205,39 @@ class CreditEventAdmin(SimpleHistoryAdmin):
         "created_at",
     ]
 
+    def get_queryset(self, request):
+        current = (
+            Employment.objects.filter(ended_on__isnull=True)
+            .select_related("enterprise")
+            .order_by("started_on")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch("worker__employments", queryset=current, to_attr="current_employments")
+            )
+        )
+
+    @admin.display(description="对象类型")
+    def subject_type_label(self, obj):
+        return SubjectType(obj.subject_type).label
+
     @admin.display(description="信用主体")
     def subject_name(self, obj):
         return obj.subject_name
+
+    @admin.display(description="身份证号")
+    def id_tail(self, obj):
+        """Enough of the ID number to tell namesakes apart, never the whole number."""
+        return f"****{obj.worker.id_last4}" if obj.worker_id else "—"
+
+    @admin.display(description="现工作单位")
+    def employers(self, obj):
+        if not obj.worker_id:
+            return "—"
+        names = [e.enterprise.name for e in getattr(obj.worker, "current_employments", [])]
+        return "、".join(names) or "无在职单位"
 
     def has_change_permission(self, request, obj=None):
         # A recorded fact is corrected by revoking it and recording the right one.
@@ -265,6 +300,10 @@ class CreditEventAdmin(SimpleHistoryAdmin):
 # --- Rating runs -----------------------------------------------------------------------------
 
 
+# The run page lists at most this many missing chunks (a stuck run misses a few).
+MISSING_CHUNKS_SHOWN = 50
+
+
 class StartRunForm(forms.Form):
     year = forms.IntegerField(label="评价年度", min_value=2000)
 
@@ -277,12 +316,14 @@ class RatingRunAdmin(admin.ModelAdmin):
         "status",
         "progress",
         "subjects_done",
+        "origin",
         "triggered_by",
         "finished_at",
     ]
     list_filter = ["year", "status"]
     list_select_related = ["triggered_by"]
     readonly_fields = [f.name for f in RatingRun._meta.fields]
+    actions = ["cancel_runs"]
 
     def has_add_permission(self, request):
         return False
@@ -317,11 +358,54 @@ class RatingRunAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.publish_view),
                 name="credit_ratingrun_publish",
             ),
+            path(
+                "<int:object_id>/cancel/",
+                self.admin_site.admin_view(self.cancel_view),
+                name="credit_ratingrun_cancel",
+            ),
             *super().get_urls(),
         ]
 
     def _can_run(self, request) -> bool:
         return request.user.has_perm("credit.add_rating")
+
+    def has_cancel_permission(self, request) -> bool:
+        # Whoever may start a run may stop a stuck one before starting the year again.
+        return self._can_run(request)
+
+    @admin.action(permissions=["cancel"], description="取消所选的未完成评价批次")
+    def cancel_runs(self, request, queryset):
+        cancelled = 0
+        for run in queryset.order_by("pk"):
+            try:
+                services.rating_run_cancel(actor=request.user, run=run)
+            except ValidationError as exc:
+                self.message_user(request, f"{run}：" + "".join(exc.messages), messages.WARNING)
+            else:
+                cancelled += 1
+        if cancelled:
+            self.message_user(
+                request,
+                f"已取消{cancelled}个评价批次；其未完成的部分不再计算，可以重新发起该年度评价。",
+                messages.SUCCESS,
+            )
+
+    def cancel_view(self, request, object_id: int):
+        """Cancel one run from its page (POST only)."""
+        if request.method != "POST" or not self.has_cancel_permission(request):
+            raise PermissionDenied
+        run = get_object_or_404(RatingRun, pk=object_id)
+        try:
+            services.rating_run_cancel(actor=request.user, run=run)
+        except ValidationError as exc:
+            self.message_user(request, "".join(exc.messages), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                "已取消本评价批次；其未完成的部分不再计算，可以重新发起该年度评价。",
+                messages.SUCCESS,
+            )
+        return redirect(reverse("admin:credit_ratingrun_progress", args=[run.pk]))
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "can_start_run": self._can_run(request)}
@@ -330,7 +414,8 @@ class RatingRunAdmin(admin.ModelAdmin):
     def start_view(self, request):
         if not self._can_run(request):
             raise PermissionDenied
-        form = StartRunForm(request.POST or None, initial={"year": timezone.localdate().year})
+        this_year = timezone.localdate().year
+        form = StartRunForm(request.POST or None, initial={"year": this_year})
         if request.method == "POST" and form.is_valid():
             try:
                 run = services.rating_run_year(actor=request.user, year=form.cleaned_data["year"])
@@ -343,6 +428,12 @@ class RatingRunAdmin(admin.ModelAdmin):
             "title": "发起年度信用评价",
             "opts": self.model._meta,
             "form": form,
+            # Said before anyone presses the button: why this year's run would not start.
+            "this_year": this_year,
+            "this_year_problems": []
+            if request.method == "POST"
+            else services.rating_run_problems(this_year),
+            "unfinished_runs": RatingRun.objects.filter(status__in=RatingRun.UNFINISHED),
         }
         return TemplateResponse(request, "admin/credit/start_run.html", context)
 
@@ -356,7 +447,7 @@ class RatingRunAdmin(admin.ModelAdmin):
             (SubjectType.ENTERPRISE, "enterprise"),
             (SubjectType.WORKER, "worker"),
         ):
-            counts = dict.fromkeys(Grade.values, 0)
+            counts = dict.fromkeys(Grade.values, 0)  # the grades, then 暂不评级
             rows = (
                 Rating.objects.filter(year=run.year, **{f"{field}__isnull": False})
                 .values("grade")
@@ -370,12 +461,26 @@ class RatingRunAdmin(admin.ModelAdmin):
             "title": str(run),
             "opts": self.model._meta,
             "run": run,
-            "running": run.status in (RatingRun.Status.PENDING, RatingRun.Status.RUNNING),
+            "running": run.is_unfinished,
+            "missing_chunks": [
+                (SubjectType(c.subject_type).label, c.low, c.high - 1)
+                for c in selectors.rating_run_missing_chunks(run)[:MISSING_CHUNKS_SHOWN]
+            ]
+            if run.is_unfinished
+            else [],
+            "missing_count": run.chunks_total - run.chunks_done,
+            "missing_shown": MISSING_CHUNKS_SHOWN,
+            "stalled_since": selectors.rating_run_stalled_since(run),
+            "stall_minutes": settings.CREDIT_RATING_STALL_SECONDS // 60,
+            "can_cancel": self.has_cancel_permission(request)
+            and services.rating_run_can_cancel(run),
+            # 暂不评级 is counted apart: not a grade, not in the total of the distribution.
             "distribution": [
                 (
                     SubjectType(kind).label,
-                    [(Grade(g).label, n) for g, n in grades.items()],
-                    sum(grades.values()),
+                    [(Grade(g).label, grades[g]) for g in GRADES],
+                    sum(grades[g] for g in GRADES),
+                    grades[Grade.NOT_GRADED],
                 )
                 for kind, grades in table.items()
             ],
@@ -424,11 +529,41 @@ class SubjectTypeFilter(admin.SimpleListFilter):
         return queryset
 
 
+class EmployerFilter(admin.SimpleListFilter):
+    """Workers by their current employer: three workers of the same name are told apart."""
+
+    title = "现工作单位"
+    parameter_name = "employer"
+
+    def lookups(self, request, model_admin):
+        employers = Enterprise.objects.filter(
+            Exists(
+                Employment.objects.filter(ended_on__isnull=True).filter(enterprise=OuterRef("pk"))
+            )
+        )
+        return [
+            (str(pk), name) for pk, name in employers.order_by("name").values_list("pk", "name")
+        ]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        if not self.value().isdecimal():
+            return queryset.none()
+        current = Employment.objects.filter(ended_on__isnull=True).filter(
+            worker=OuterRef("worker_id"), enterprise_id=int(self.value())
+        )
+        return queryset.filter(Exists(current))
+
+
 @admin.register(Rating)
-class RatingAdmin(SimpleHistoryAdmin):
+class RatingAdmin(HistoryAdmin):
     list_display = [
         "year",
+        "subject_type_label",
         "subject_name",
+        "id_tail",
+        "employers",
         "grade",
         "total",
         "compliance",
@@ -438,7 +573,7 @@ class RatingAdmin(SimpleHistoryAdmin):
         "vetoed",
         "status",
     ]
-    list_filter = ["year", SubjectTypeFilter, "grade", "status", "vetoed"]
+    list_filter = ["year", SubjectTypeFilter, EmployerFilter, "grade", "status", "vetoed"]
     list_select_related = ["enterprise", "worker"]
     search_fields = ["enterprise__name", "=enterprise__uscc", "worker__name"]
     show_full_result_count = False
@@ -471,9 +606,39 @@ class RatingAdmin(SimpleHistoryAdmin):
     def has_finalise_permission(self, request):
         return request.user.has_perm("credit.change_rating")
 
+    def get_queryset(self, request):
+        current = (
+            Employment.objects.filter(ended_on__isnull=True)
+            .select_related("enterprise")
+            .order_by("started_on")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch("worker__employments", queryset=current, to_attr="current_employments")
+            )
+        )
+
+    @admin.display(description="对象类型")
+    def subject_type_label(self, obj):
+        return SubjectType(obj.subject_type).label
+
     @admin.display(description="信用主体")
     def subject_name(self, obj):
         return obj.subject_name
+
+    @admin.display(description="身份证号")
+    def id_tail(self, obj):
+        """Enough of the ID number to tell namesakes apart, never the whole number."""
+        return f"****{obj.worker.id_last4}" if obj.worker_id else "—"
+
+    @admin.display(description="现工作单位")
+    def employers(self, obj):
+        if not obj.worker_id:
+            return "—"
+        names = [e.enterprise.name for e in getattr(obj.worker, "current_employments", [])]
+        return "、".join(names) or "无在职单位"
 
     def has_add_permission(self, request):
         return False

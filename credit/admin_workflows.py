@@ -20,8 +20,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from simple_history.admin import SimpleHistoryAdmin
 
+from registry.admin_history import HistoryAdmin
 from registry.form_errors import add_service_errors
 
 from .models import (
@@ -71,7 +71,7 @@ def due_badge(due_on, is_open: bool):
     return due_on
 
 
-class WorkflowAdmin(SimpleHistoryAdmin):
+class WorkflowAdmin(HistoryAdmin):
     show_full_result_count = False
     list_per_page = 50
     # (url suffix, method name) of the pages that change one object.
@@ -352,11 +352,17 @@ class ObjectionAdmin(WorkflowAdmin):
             )
             if not upheld:
                 return decided, "异议不成立，评价结果维持不变。"
-            current = Rating.objects.only("total", "grade").get(pk=rating.pk)
-            return decided, (
+            current = Rating.objects.only("total", "grade", "status", "publicity_ends_on").get(
+                pk=rating.pk
+            )
+            message = (
                 f"异议成立，评价结果由{decided.previous_total}分（{decided.previous_grade}）"
                 f"更正为{current.total}分（{current.grade}）。"
             )
+            if current.grade != decided.previous_grade and current.status == "publicised":
+                ends = current.publicity_ends_on
+                message += f"等级已变更，重新公示至{ends.year}年{ends.month}月{ends.day}日。"
+            return decided, message
 
         return self.workflow_page(
             request,

@@ -21,6 +21,7 @@ Only constants and column names are formatted into the SQL; every value, includi
 admin-edited parameters of veto rules, is passed as a query parameter.
 """
 
+import calendar
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -30,8 +31,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
-from .engine_sql import rate_range_sql, subject_fk
-from .models import Dimension, EvaluationStandard, EventKind, Severity, SubjectType, VetoRule
+from .engine_sql import not_graded_wording, rate_range_sql, subject_fk
+from .models import (
+    Dimension,
+    EvaluationStandard,
+    EventKind,
+    Grade,
+    Severity,
+    SubjectType,
+    VetoRule,
+)
 from .rules import (
     EVENT_KINDS,
     SEVERITIES,
@@ -73,7 +82,10 @@ class CompiledStandard:
     a_min: int
     indicators: tuple[CompiledIndicator, ...]
     vetoes: tuple[CompiledVeto, ...]
-    inputs: tuple[str, ...]  # what the indicators read: the layout of Rating.inputs
+    # What the indicators read, then the counts the vetoes read: the layout of Rating.inputs,
+    # so that a correction can rescore a rating from the facts it was computed from.
+    inputs: tuple[str, ...]
+    min_registered_months: int = 0
 
 
 def compile_standard(standard: EvaluationStandard) -> CompiledStandard:
@@ -96,8 +108,17 @@ def compile_standard(standard: EvaluationStandard) -> CompiledStandard:
     return CompiledStandard(
         standard.pk, standard.subject_type, tenths(standard.aaa_min), tenths(standard.aa_min),
         tenths(standard.a_min), indicators, vetoes,
-        input_columns(standard.subject_type, rows),
+        input_columns(standard.subject_type, rows) + veto_columns(vetoes),
+        standard.min_registered_months,
     )  # fmt: skip
+
+
+def veto_columns(vetoes: tuple[CompiledVeto, ...]) -> tuple[str, ...]:
+    """The inputs the vetoes read, stored after the indicators' in Rating.inputs."""
+    columns = tuple(v.column for v in vetoes if v.kind == VetoRule.Kind.EVENT)
+    if any(v.kind == VetoRule.Kind.KEY_LIST for v in vetoes):
+        columns += ("key_list",)
+    return columns
 
 
 # --- Inputs ----------------------------------------------------------------------------------
@@ -192,6 +213,8 @@ def _key_list_table(fk: str) -> str:
 
 
 VALID_ON = "(valid_to IS NULL OR valid_to >= %(as_of)s)"
+# DATE() of a timestamp is the same function on PostgreSQL and SQLite (in UTC on both).
+ENTERPRISE_SINCE = "COALESCE(s.established_on, DATE(s.created_at))"
 
 
 def enterprise_inputs_sql(compiled: CompiledStandard, params: dict) -> str:
@@ -210,6 +233,10 @@ def enterprise_inputs_sql(compiled: CompiledStandard, params: dict) -> str:
             "COALESCE(tr.hours, 0) AS staff_training_hours",
             *event_columns,
             "CASE WHEN kl.subject_id IS NULL THEN 0 ELSE 1 END AS key_list",
+            # Since when the enterprise is on the register: its founding, or failing that
+            # the day its dossier was opened.
+            f"{ENTERPRISE_SINCE} AS registered_on",
+            f"CASE WHEN {ENTERPRISE_SINCE} > %(registered_by)s THEN 1 ELSE 0 END AS too_recent",
         ]
     )
     return f"""
@@ -262,11 +289,22 @@ def worker_inputs_sql(compiled: CompiledStandard, params: dict) -> str:
             "COALESCE(tr.hours, 0) AS training_hours",
             *event_columns,
             "CASE WHEN kl.subject_id IS NULL THEN 0 ELSE 1 END AS key_list",
+            # Since when the worker is in the trade: their first employment on the register.
+            "emp.since AS registered_on",
+            "CASE WHEN emp.since > %(registered_by)s THEN 1 ELSE 0 END AS too_recent",
         ]
     )
     return f"""
 SELECT {columns}
 FROM registry_worker s
+JOIN (
+  SELECT worker_id AS subject_id, MIN(started_on) AS since
+  FROM registry_employment
+  WHERE worker_id >= %(low)s AND worker_id < %(high)s
+  GROUP BY worker_id
+  HAVING SUM(CASE WHEN started_on <= %(year_end)s
+    AND (ended_on IS NULL OR ended_on >= %(year_start)s) THEN 1 ELSE 0 END) > 0
+) emp ON emp.subject_id = s.id
 LEFT JOIN (
   SELECT DISTINCT worker_id AS subject_id FROM registry_healthcertificate
   WHERE verified AND {VALID_ON} AND worker_id >= %(low)s AND worker_id < %(high)s
@@ -290,11 +328,6 @@ LEFT JOIN (
 LEFT JOIN {events} ON ev.subject_id = s.id
 LEFT JOIN {_key_list_table("worker_id")} ON kl.subject_id = s.id
 WHERE s.id >= %(low)s AND s.id < %(high)s
-  AND EXISTS (
-    SELECT 1 FROM registry_employment e
-    WHERE e.worker_id = s.id AND e.worker_id >= %(low)s AND e.worker_id < %(high)s
-      AND e.started_on <= %(year_end)s
-      AND (e.ended_on IS NULL OR e.ended_on >= %(year_start)s))
 ORDER BY s.id
 """
 
@@ -302,6 +335,14 @@ ORDER BY s.id
 def evaluation_date(year: int, today: date) -> date:
     """Ratings are computed as of today, or as of 31 December for a past year."""
     return min(today, date(year, 12, 31))
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day `months` calendar months earlier (the month's last day if shorter)."""
+    month = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
 
 
 def _inputs_query(
@@ -318,6 +359,11 @@ def _inputs_query(
         "year_start": ops.adapt_datefield_value(date(year, 1, 1)),
         "year_end": ops.adapt_datefield_value(date(year, 12, 31)),
         "fresh_after": ops.adapt_datetimefield_value(fresh_after),
+        # Registered after this day: less than the standard's minimum period before the
+        # evaluation date, so not graded this year.
+        "registered_by": ops.adapt_datefield_value(
+            months_before(as_of, compiled.min_registered_months)
+        ),
     }
     if compiled.subject_type == SubjectType.ENTERPRISE:
         return enterprise_inputs_sql(compiled, params), params
@@ -348,6 +394,7 @@ class Result:
     veto_reason: str
     explanation: list
     inputs: str  # the values of CompiledStandard.inputs, as Rating.inputs stores them
+    not_graded_reason: str = ""
 
     @property
     def dimensions(self) -> dict[str, Decimal]:
@@ -392,18 +439,37 @@ def score(compiled: CompiledStandard, inputs: dict) -> Result:
         for veto in compiled.vetoes
         if inputs.get("key_list" if veto.kind == VetoRule.Kind.KEY_LIST else veto.column)
     ]
+    # A veto still grades B: it judges a fact, not a record too short to judge.
+    not_graded = (
+        ""
+        if reasons or not inputs.get("too_recent")
+        else not_graded_reason(compiled, inputs.get("registered_on"))
+    )
+    if reasons:
+        grade = Grade.B
+    elif not_graded:
+        grade = Grade.NOT_GRADED
+    else:
+        grade = grade_for(total, compiled.aaa_min, compiled.aa_min, compiled.a_min)
     return Result(
         subject_id=inputs["subject_id"],
         dimension_tenths=dimensions,
         total_tenths=total,
-        grade="B"
-        if reasons
-        else grade_for(total, compiled.aaa_min, compiled.aa_min, compiled.a_min),
+        grade=grade,
         vetoed=bool(reasons),
         veto_reason="；".join(reasons)[:200],
         explanation=explanation,
         inputs=inputs_text(inputs.get(column) for column in compiled.inputs),
+        not_graded_reason=not_graded,
     )
+
+
+def not_graded_reason(compiled: CompiledStandard, registered_on) -> str:
+    if isinstance(registered_on, str):  # SQLite returns dates as text
+        registered_on = date.fromisoformat(registered_on[:10])
+    before, after = not_graded_wording(compiled)
+    day = f"{registered_on.year}年{registered_on.month}月{registered_on.day}日"
+    return f"{before}{day}{after}"[:200]
 
 
 def explanation_from_inputs(subject_type: str, indicators, stored: str) -> list:
@@ -420,24 +486,94 @@ def explanation_from_inputs(subject_type: str, indicators, stored: str) -> list:
     return explanation
 
 
+# --- Corrections -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventChange:
+    """A credit record entering (+1) or leaving (-1) the facts a rating was computed from,
+    as an upheld objection or an approved repair decided."""
+
+    kind: str
+    severity: str
+    tag: str
+    value: Decimal | None
+    sign: int
+
+
+def _veto_reads(veto: CompiledVeto, change: EventChange) -> bool:
+    """Whether an event veto counts this record (the conditions of `_veto_filters`)."""
+    params = veto.params
+    if change.kind not in [k for k in params.get("kinds", []) if k in EventKind.values]:
+        return False
+    tags = [str(t) for t in params.get("tags", []) if str(t).strip()]
+    if tags and change.tag not in tags:
+        return False
+    severities = [s for s in params.get("severities", []) if s in Severity.values]
+    return not severities or change.severity in severities
+
+
+REVIEW_SUM = Decimal("0.01")  # review scores have two decimals
+REVIEW_AVERAGE = Decimal("1E-16")  # the scale PostgreSQL gives such an average
+
+
+def stored_inputs(compiled: CompiledStandard, stored: str) -> dict:
+    """A rating's stored inputs by name (a rating stored before the vetoes' counts were
+    kept lacks them: the caller fills them in)."""
+    return dict(zip(compiled.inputs, inputs_from_text(stored), strict=False))
+
+
+def rescore(
+    compiled: CompiledStandard, subject_id: int, inputs: dict, changes: list[EventChange]
+) -> Result:
+    """Score a rating again from the inputs it was computed from with `changes` applied, and
+    nothing else: facts recorded since it was computed do not enter."""
+    inputs = dict(inputs)
+    for change in changes:
+        column = event_column(change.kind, change.severity)
+        if column in inputs:
+            inputs[column] = max(0, (inputs[column] or 0) + change.sign)
+        if (
+            change.kind == EventKind.SERVICE_REVIEW
+            and change.value is not None
+            and "review_count" in inputs
+        ):
+            count = inputs["review_count"] or 0
+            total = Decimal(inputs["review_avg"] or 0) * count
+            total = total.quantize(REVIEW_SUM) + change.sign * Decimal(change.value)
+            count = max(0, count + change.sign)
+            inputs["review_count"] = count
+            inputs["review_avg"] = (total / count).quantize(REVIEW_AVERAGE) if count else None
+        for veto in compiled.vetoes:
+            if (
+                veto.kind == VetoRule.Kind.EVENT
+                and veto.column in inputs
+                and _veto_reads(veto, change)
+            ):
+                inputs[veto.column] = max(0, (inputs[veto.column] or 0) + change.sign)
+    return score(compiled, {**inputs, "subject_id": subject_id})
+
+
 # --- Writing ---------------------------------------------------------------------------------
 
 UPSERT = """
 INSERT INTO credit_rating (
   year, enterprise_id, worker_id, standard_id, run_id, compliance, quality, reputation,
-  commitment, total, grade, vetoed, veto_reason, explanation, inputs, status, computed_at)
+  commitment, total, grade, vetoed, veto_reason, not_graded_reason, explanation, inputs,
+  status, computed_at)
 VALUES {rows}
 ON CONFLICT (year, {fk}) WHERE {fk} IS NOT NULL DO UPDATE SET
   standard_id = excluded.standard_id, run_id = excluded.run_id,
   compliance = excluded.compliance, quality = excluded.quality,
   reputation = excluded.reputation, commitment = excluded.commitment,
   total = excluded.total, grade = excluded.grade, vetoed = excluded.vetoed,
-  veto_reason = excluded.veto_reason, explanation = excluded.explanation,
-  inputs = excluded.inputs, computed_at = excluded.computed_at
+  veto_reason = excluded.veto_reason, not_graded_reason = excluded.not_graded_reason,
+  explanation = excluded.explanation, inputs = excluded.inputs,
+  computed_at = excluded.computed_at
 WHERE credit_rating.status = 'draft'
 """
-ROW = "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '[]', %s, 'draft', %s)"
-# Rows per INSERT: 15 parameters each stays far below both databases' parameter limits.
+ROW = "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '[]', %s, 'draft', %s)"
+# Rows per INSERT: 16 parameters each stays far below both databases' parameter limits.
 UPSERT_BATCH = 1000
 
 
@@ -464,6 +600,7 @@ def upsert_ratings(
             r.grade,
             r.vetoed,
             r.veto_reason,
+            r.not_graded_reason,
             r.inputs,
             computed_at,
         )

@@ -34,6 +34,16 @@ class _Parameters:
         return f"%({name})s"
 
 
+def not_graded_wording(compiled) -> tuple[str, str]:
+    """What goes before and after the registration date in the reason a subject is not
+    graded (the SQL path formats the same date between them)."""
+    months = compiled.min_registered_months
+    rest = f"，至评价日不满{months}个月，本年度暂不评级"
+    if compiled.subject_type == SubjectType.ENTERPRISE:
+        return "成立（登记）于", rest
+    return "", "起从事家政服务" + rest
+
+
 def _ratio_points(weight: int, ratio_sql: str) -> str:
     """SQL twin of rules._ratio: the clamped ratio of `weight` tenths, rounded half up."""
     return f"FLOOR({weight} * LEAST(1, GREATEST(0, {ratio_sql})) + 0.5)::int"
@@ -109,20 +119,26 @@ scored AS (
 ),
 computed AS (
   SELECT subject_id, {dimension_sums}, {total} AS total, {inputs_vector} AS inputs,
-    {vetoed} AS vetoed, LEFT(CONCAT_WS('；', {reasons}), 200) AS veto_reason
+    {vetoed} AS vetoed, LEFT(CONCAT_WS('；', {reasons}), 200) AS veto_reason,
+    i.too_recent = 1 AND NOT ({vetoed}) AS not_graded, i.registered_on
   FROM scored AS i
   OFFSET 0
 ),
 written AS (
   INSERT INTO credit_rating (
     year, enterprise_id, worker_id, standard_id, run_id, compliance, quality, reputation,
-    commitment, total, grade, vetoed, veto_reason, explanation, inputs, status, computed_at)
+    commitment, total, grade, vetoed, veto_reason, not_graded_reason, explanation, inputs,
+    status, computed_at)
   SELECT %(year)s, {enterprise_id}, {worker_id}, %(standard_id)s, %(run_id)s,
     compliance::numeric / 10, quality::numeric / 10, reputation::numeric / 10,
     commitment::numeric / 10, total::numeric / 10,
-    CASE WHEN vetoed THEN 'B' WHEN total >= {aaa} THEN 'AAA' WHEN total >= {aa} THEN 'AA'
-         WHEN total >= {a} THEN 'A' ELSE 'B' END,
-    vetoed, veto_reason, '[]', inputs, 'draft', %(now)s
+    CASE WHEN vetoed THEN 'B' WHEN not_graded THEN 'N' WHEN total >= {aaa} THEN 'AAA'
+         WHEN total >= {aa} THEN 'AA' WHEN total >= {a} THEN 'A' ELSE 'B' END,
+    vetoed, veto_reason,
+    CASE WHEN not_graded THEN LEFT(%(not_graded_before)s
+      || TO_CHAR(registered_on, 'FMYYYY"年"FMMM"月"FMDD"日"') || %(not_graded_after)s, 200)
+    ELSE '' END,
+    '[]', inputs, 'draft', %(now)s
   FROM computed
   {on_conflict}
   RETURNING 1
@@ -134,8 +150,9 @@ ON_CONFLICT = """ON CONFLICT ({fk}, year) WHERE {fk} IS NOT NULL DO UPDATE SET
     compliance = excluded.compliance, quality = excluded.quality,
     reputation = excluded.reputation, commitment = excluded.commitment,
     total = excluded.total, grade = excluded.grade, vetoed = excluded.vetoed,
-    veto_reason = excluded.veto_reason, explanation = excluded.explanation,
-    inputs = excluded.inputs, computed_at = excluded.computed_at
+    veto_reason = excluded.veto_reason, not_graded_reason = excluded.not_graded_reason,
+    explanation = excluded.explanation, inputs = excluded.inputs,
+    computed_at = excluded.computed_at
   WHERE credit_rating.status = 'draft'"""
 
 
@@ -188,7 +205,11 @@ def rate_range_sql(
         else "''"
     )
     enterprise = compiled.subject_type == SubjectType.ENTERPRISE
-    params.update(year=year, standard_id=compiled.standard_id, run_id=run_id, now=now)
+    before, after = not_graded_wording(compiled)
+    params.update(
+        year=year, standard_id=compiled.standard_id, run_id=run_id, now=now,
+        not_graded_before=before, not_graded_after=after,
+    )  # fmt: skip
     return UPSERT_SELECT.format(
         materialized="NOT MATERIALIZED" if count else "MATERIALIZED",
         count=count or "SELECT COUNT(*) FROM i",

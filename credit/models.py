@@ -10,6 +10,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from registry.files import validate_upload
@@ -33,8 +34,13 @@ class Grade(models.TextChoices):
     AA = "AA", "AA 诚信良好"
     A = "A", "A 诚信合格"
     B = "B", "B 诚信警示"
+    # Registered too recently to be judged (EvaluationStandard.min_registered_months): no
+    # grade that year, counted apart from the grades, never supervised or rewarded for it.
+    NOT_GRADED = "N", "暂不评级"
 
 
+# The grades proper, best first; GRADE_ORDER ranks them (a subject not graded has none).
+GRADES = (Grade.AAA, Grade.AA, Grade.A, Grade.B)
 GRADE_ORDER = {Grade.AAA: 4, Grade.AA: 3, Grade.A: 2, Grade.B: 1}
 
 
@@ -112,6 +118,12 @@ class EvaluationStandard(models.Model):
     aaa_min = models.DecimalField("AAA 最低分", max_digits=5, decimal_places=1, default=90)
     aa_min = models.DecimalField("AA 最低分", max_digits=5, decimal_places=1, default=80)
     a_min = models.DecimalField("A 最低分", max_digits=5, decimal_places=1, default=60)
+    min_registered_months = models.PositiveSmallIntegerField(
+        "参评最短登记月数",
+        default=6,
+        help_text="企业成立（无成立日期的按建档日期）、从业人员首次入职不满此月数的，"
+        "当年度暂不评级；填0则评价日前已登记的全部参评。",
+    )
     locked_at = models.DateTimeField(
         "锁定时间",
         null=True,
@@ -144,7 +156,10 @@ class EvaluationStandard(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year}年{self.get_subject_type_display()}{self.title}（第{self.version}版）"
+        # The title usually names its subjects ("家政企业信用评价标准"), sometimes its year.
+        label, year = self.get_subject_type_display(), f"{self.year}年"
+        subject = "" if label in self.title else label
+        return f"{'' if year in self.title else year}{subject}{self.title}（第{self.version}版）"
 
     @property
     def is_locked(self) -> bool:
@@ -358,6 +373,15 @@ class RatingRun(models.Model):
         RUNNING = "running", "计算中"
         DONE = "done", "已完成"
         FAILED = "failed", "失败"
+        CANCELLED = "cancelled", "已取消"
+
+    class Origin(models.TextChoices):
+        ADMIN = "admin", "管理后台"
+        COMMAND = "command", "命令行"
+        SCHEDULE = "schedule", "年度定时任务"
+
+    # A run still to be finished; at most one per year (see Meta.constraints).
+    UNFINISHED = (Status.PENDING, Status.RUNNING)
 
     year = models.PositiveSmallIntegerField("评价年度", db_index=True)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
@@ -389,21 +413,49 @@ class RatingRun(models.Model):
     created_at = models.DateTimeField("发起时间", auto_now_add=True)
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    origin = models.CharField(
+        "发起方式", max_length=10, choices=Origin.choices, default=Origin.ADMIN
+    )
+    # Moved forward by every chunk done: a run unfinished with no progress for
+    # CREDIT_RATING_STALL_SECONDS has lost chunks (a killed worker) and is resumed.
+    progressed_at = models.DateTimeField("最近进展", null=True, blank=True)
+    resumed_count = models.PositiveIntegerField("自动续算次数", default=0)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="取消人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     message = models.TextField("说明", blank=True)
 
     class Meta:
         verbose_name = "评价批次"
         verbose_name_plural = "评价批次"
         ordering = ["-created_at"]
+        constraints = [
+            # Two unfinished runs of one year would overwrite each other's drafts and the
+            # one finishing last would withdraw the other's ratings.
+            models.UniqueConstraint(
+                fields=["year"],
+                condition=models.Q(status__in=["pending", "running"]),
+                name="credit_ratingrun_one_unfinished_per_year",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.year}年度评价（{self.created_at:%Y-%m-%d %H:%M}）"
+        return f"{self.year}年度评价（{timezone.localtime(self.created_at):%Y-%m-%d %H:%M}）"
 
     @property
     def progress_percent(self) -> int:
         if not self.chunks_total:
             return 100 if self.status == self.Status.DONE else 0
         return min(100, self.chunks_done * 100 // self.chunks_total)
+
+    @property
+    def is_unfinished(self) -> bool:
+        return self.status in self.UNFINISHED
 
 
 class RatingChunk(models.Model):
@@ -490,6 +542,7 @@ class Rating(SubjectMixin):
     grade = models.CharField("等级", max_length=3, choices=Grade.choices)
     vetoed = models.BooleanField("一票否决", default=False)
     veto_reason = models.CharField("否决原因", max_length=200, blank=True)
+    not_graded_reason = models.CharField("暂不评级原因", max_length=200, blank=True)
     # Ratings computed before the engine stored inputs keep [code, shown, points] rows here.
     explanation = models.JSONField("评分明细", default=list, blank=True)
     # The values the standard's indicators read, comma-separated (credit.rules.input_columns

@@ -16,6 +16,7 @@ def _credit(enterprise, request) -> dict:
         .only(
             "year",
             "grade",
+            "not_graded_reason",
             "total",
             "status",
             "vetoed",

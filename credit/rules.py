@@ -66,12 +66,14 @@ def _document_validity(weight: int, params: dict) -> RuleFunction:
             return _ratio(weight, valid / total if total else 0.0), f"有效证照{valid}/{total}"
 
         return qualifications
-    column, label = {
-        "health": ("health_valid", "有效健康证"),
-        "background": ("background_passed", "无犯罪记录核查通过"),
-        "skills": ("has_skill", "技能等级证书"),
+    # Each text is written out whole: a prefix glued to a label doubled words
+    # ("无" + "无犯罪记录核查通过").
+    column, shown_present, shown_absent = {
+        "health": ("health_valid", "持有效健康证", "无有效健康证"),
+        "background": ("background_passed", "无犯罪记录核查通过", "无犯罪记录核查未通过或未核查"),
+        "skills": ("has_skill", "持职业技能等级证书", "无职业技能等级证书"),
     }[documents]
-    present, absent = (weight, "有" + label), (0, "无" + label)
+    present, absent = (weight, shown_present), (0, shown_absent)
 
     def document(f: dict) -> Scored:
         return present if f.get(column) else absent

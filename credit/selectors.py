@@ -8,8 +8,10 @@ Every function here runs a fixed number of queries, whatever the number of rows.
 import re
 from contextlib import suppress
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
@@ -27,6 +29,7 @@ from .models import (
     Indicator,
     KeyListEntry,
     Rating,
+    RatingRun,
 )
 from .rules import grade_for, rounded
 
@@ -70,6 +73,11 @@ class PublicRating:
     grade_label: str
     total: Decimal
     dimensions: list[DimensionScore]
+    not_graded_reason: str = ""  # 暂不评级: the reason is shown instead of the scores
+
+    @property
+    def graded(self) -> bool:
+        return self.grade != Grade.NOT_GRADED
 
 
 def _dimension_weights(standard_ids) -> dict[tuple[int, str], Decimal]:
@@ -92,6 +100,7 @@ def _public_rating(rating: Rating, weights: dict[tuple[int, str], Decimal]) -> P
             DimensionScore(key, label, getattr(rating, key), weights.get((rating.standard_id, key)))
             for key, label in Dimension.choices
         ],
+        not_graded_reason=rating.not_graded_reason,
     )
 
 
@@ -104,6 +113,7 @@ def latest_final_ratings(enterprise_ids) -> dict[int, PublicRating]:
             "year",
             "standard_id",
             "grade",
+            "not_graded_reason",
             "total",
             "compliance",
             "quality",
@@ -452,6 +462,11 @@ def rating_explanation(rating: Rating, *, top: int = EXPLANATION_TOP_LOSSES) -> 
     )[:top]
 
     sentences = []
+    if rating.grade == Grade.NOT_GRADED:
+        sentences.append(
+            f"{rating.not_graded_reason or '本年度暂不评级'}；本次得分{total}分仅供参考，"
+            "不评定等级。"
+        )
     if rating.vetoed:
         sentences.append(
             f"因{rating.veto_reason or '存在一票否决情形'}，实行一票否决："
@@ -536,3 +551,19 @@ def ratings_for(subject) -> list[Rating]:
         .select_related("standard")
         .order_by("-year")
     )
+
+
+def rating_run_missing_chunks(run: RatingRun):
+    """The chunks of a run not computed yet, in order (shown on the run's page)."""
+    return run.chunks.filter(done_at__isnull=True).order_by("subject_type", "low")
+
+
+def rating_run_stalled_since(run: RatingRun):
+    """When an unfinished run last made progress, if that is longer ago than
+    CREDIT_RATING_STALL_SECONDS; None while it is moving (or finished)."""
+    if not run.is_unfinished:
+        return None
+    last = run.progressed_at or run.created_at
+    if last < timezone.now() - timedelta(seconds=settings.CREDIT_RATING_STALL_SECONDS):
+        return last
+    return None

@@ -2,7 +2,12 @@ from celery import shared_task
 from django.utils import timezone
 
 from .models import RatingChunk
-from .services import rating_chunk_compute, rating_inputs_tables_clean, rating_run_year
+from .services import (
+    rating_chunk_compute,
+    rating_inputs_tables_clean,
+    rating_run_scheduled,
+    rating_runs_resume_stalled,
+)
 from .services.management import key_list_expire_due
 from .services.publication import ratings_finalise_due
 
@@ -23,10 +28,19 @@ def rate_chunk(chunk_id: int) -> bool:
 
 
 @shared_task(name="credit.tasks.yearly_rating", soft_time_limit=300, time_limit=360)
-def yearly_rating() -> int:
-    """Beat, once a year on the configured date: rate the current year."""
-    run = rating_run_year(actor=None, year=timezone.localdate().year)
-    return run.pk
+def yearly_rating() -> int | None:
+    """Beat, once a year on the configured date: rate the current year. Idempotent: the
+    schedule starts one run per year, and none while another run of the year is unfinished."""
+    run = rating_run_scheduled(year=timezone.localdate().year)
+    return run.pk if run else None
+
+
+@shared_task(name="credit.tasks.resume_stalled_runs", soft_time_limit=60, time_limit=90)
+def resume_stalled_runs() -> list[int]:
+    """Every few minutes: queue again the missing chunks of rating runs without progress for
+    CREDIT_RATING_STALL_SECONDS (their tasks were lost with a killed worker). Idempotent:
+    a chunk is computed once however often it is queued."""
+    return rating_runs_resume_stalled()
 
 
 @shared_task(name="credit.tasks.finalise_due_ratings", soft_time_limit=15 * 60, time_limit=20 * 60)
@@ -45,5 +59,6 @@ def expire_key_list() -> int:
 
 @shared_task(name="credit.tasks.clean_rating_inputs", soft_time_limit=5 * 60, time_limit=6 * 60)
 def clean_rating_inputs() -> int:
-    """Daily: drop the scratch inputs tables of rating runs abandoned or deleted. Idempotent."""
+    """Daily: drop the scratch inputs tables of rating runs cancelled, abandoned or deleted.
+    Idempotent."""
     return rating_inputs_tables_clean()

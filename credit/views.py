@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from registry.form_errors import ResidentFormMixin
 from registry.models import Township
 
 from . import selectors
@@ -15,7 +16,7 @@ from . import selectors
 LOOKUP_PAGE_SIZE = 20
 
 
-class LookupForm(forms.Form):
+class LookupForm(ResidentFormMixin, forms.Form):
     q = forms.CharField(
         label="企业名称或统一社会信用代码",
         max_length=100,

@@ -14,9 +14,10 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
+from credit.models import Grade
 from registry import personal_data
+from registry.admin_history import HistoryAdmin
 from registry.admin_ledger import xlsx_response
 from registry.admin_personal import (
     ProtectedMobileAdmin,
@@ -82,7 +83,7 @@ def _reason_page(model_admin, request, queryset, *, title, action, apply):
 
 
 @admin.register(SpecialGroup)
-class SpecialGroupAdmin(SimpleHistoryAdmin):
+class SpecialGroupAdmin(HistoryAdmin):
     list_display = ["name", "extra_discount_percent", "extra_benefit", "min_age", "is_active"]
     list_editable = ["is_active"]
     search_fields = ["name", "code"]
@@ -105,7 +106,7 @@ class ParticipationInline(admin.TabularInline):
 
 
 @admin.register(IncentiveMeasure)
-class IncentiveMeasureAdmin(SimpleHistoryAdmin):
+class IncentiveMeasureAdmin(HistoryAdmin):
     list_display = [
         "title",
         "audience",
@@ -174,7 +175,7 @@ class ParticipationForm(forms.ModelForm):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(SimpleHistoryAdmin):
+class ParticipationAdmin(HistoryAdmin):
     form = ParticipationForm
     list_display = ["enterprise", "measure", "status", "joined_at", "withdrawn_at", "note"]
     list_filter = ["status", "measure"]
@@ -252,7 +253,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Resident)
-class ResidentAdmin(ProtectedMobileAdmin, SimpleHistoryAdmin):
+class ResidentAdmin(ProtectedMobileAdmin, HistoryAdmin):
     protected_mobile_field = "mobile"
     form = ResidentAdminForm
     list_display = [
@@ -268,6 +269,7 @@ class ResidentAdmin(ProtectedMobileAdmin, SimpleHistoryAdmin):
     list_filter = ["credit_status", "township", "source", "memberships__group"]
     list_select_related = ["township"]
     search_fields = ["name", "mobile_masked", "=id_last4"]
+    protected_search_fields = {"id": ("id_number_hash",), "mobile": ("mobile_hash",)}
     search_help_text = "可按姓名、手机号、身份证后四位或完整身份证号查找。"
     autocomplete_fields = ["township"]
     readonly_fields = [
@@ -355,11 +357,12 @@ class ResidentAdmin(ProtectedMobileAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(GroupMembership)
-class GroupMembershipAdmin(SimpleHistoryAdmin):
+class GroupMembershipAdmin(HistoryAdmin):
     list_display = ["resident", "group", "proof_number", "valid_from", "valid_to", "verified_at"]
     list_filter = ["group", ("verified_at", admin.EmptyFieldListFilter)]
     list_select_related = ["resident", "group"]
     search_fields = ["resident__name", "resident__mobile", "proof_number"]
+    protected_search_fields = {"id": ("resident__id_number_hash",)}
     autocomplete_fields = ["resident", "group"]
     readonly_fields = ["verified_at", "verified_by"]
     actions = ["verify"]
@@ -472,10 +475,11 @@ class DishonestyListImportAdmin(admin.ModelAdmin):
 
 
 @admin.register(DishonestyEntry)
-class DishonestyEntryAdmin(SimpleHistoryAdmin):
+class DishonestyEntryAdmin(HistoryAdmin):
     list_display = ["name", "id_number_masked", "source", "case_number", "listed_on", "is_active"]
     list_filter = ["is_active", "source"]
     search_fields = ["name", "case_number"]
+    protected_search_fields = {"id": ("id_number_hash",)}
     readonly_fields = [f.name for f in DishonestyEntry._meta.fields if f.name != "id"]
     exclude = ["id_number_hash"]
     actions = ["remove"]
@@ -515,7 +519,7 @@ class RedemptionItemInline(admin.TabularInline):
 
 
 @admin.register(Redemption)
-class RedemptionAdmin(SimpleHistoryAdmin):
+class RedemptionAdmin(HistoryAdmin):
     list_display = [
         "served_on",
         "resident",
@@ -530,6 +534,7 @@ class RedemptionAdmin(SimpleHistoryAdmin):
     list_filter = ["status", "served_on", "category", "items__measure", "special_groups"]
     list_select_related = ["resident", "enterprise", "category"]
     search_fields = ["resident__name", "resident__mobile", "enterprise__name"]
+    protected_search_fields = {"id": ("resident__id_number_hash",)}
     date_hierarchy = "served_on"
     inlines = [RedemptionItemInline]
     actions = ["export", "cancel"]
@@ -636,7 +641,7 @@ class RedemptionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SupportProgramme)
-class SupportProgrammeAdmin(SimpleHistoryAdmin):
+class SupportProgrammeAdmin(HistoryAdmin):
     list_display = ["title", "kind", "year", "opens_on", "closes_on", "quota", "ranking_link"]
     list_filter = ["kind", "year"]
     search_fields = ["title"]
@@ -692,7 +697,7 @@ class SupportApplicationAdminForm(forms.ModelForm):
 
 
 @admin.register(SupportApplication)
-class SupportApplicationAdmin(ProtectedMobileAdmin, SimpleHistoryAdmin):
+class SupportApplicationAdmin(ProtectedMobileAdmin, HistoryAdmin):
     protected_mobile_field = "contact_phone"
     form = SupportApplicationAdminForm
 
@@ -713,6 +718,7 @@ class SupportApplicationAdmin(ProtectedMobileAdmin, SimpleHistoryAdmin):
     list_filter = ["programme", "status"]
     list_select_related = ["enterprise", "programme__measure"]
     search_fields = ["enterprise__name", "enterprise__uscc"]
+    protected_search_fields = {"mobile": ("contact_phone_hash",)}
     autocomplete_fields = ["enterprise"]
     filter_horizontal = ["trainees"]
     actions = ["approve", "reject"]
@@ -738,6 +744,8 @@ class SupportApplicationAdmin(ProtectedMobileAdmin, SimpleHistoryAdmin):
 
     @admin.display(description="信用等级", ordering="grade_rank")
     def grade_display(self, obj):
+        if obj.rating_grade == Grade.NOT_GRADED:
+            return Grade.NOT_GRADED.label
         return obj.rating_grade or "未评"
 
     @admin.display(description="评分", ordering="rating_total")

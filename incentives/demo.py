@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from stdnum.cn import ric
 
+from registry import personal_data
 from registry.demo import TIBETAN_NAMES, demo_rng
 from registry.models import Employment, Enterprise, ServiceCategory, Township
 from registry.validators import clean_id_number
@@ -38,6 +39,10 @@ RESIDENTS = 60
 COURT = "舟曲县人民法院失信被执行人名单"
 HAN = "王李张刘陈杨赵马"
 GIVEN = ["秀英", "桂兰", "建华", "玉珍", "国强", "淑芬", "志明", "凤琴"]
+
+
+def demo_resident_mobile(index: int) -> str:
+    return f"1389941{index:04d}"
 
 
 def _id_number(rng, birth: date) -> str:
@@ -83,7 +88,7 @@ def _residents(today: date) -> list[Resident]:
                 actor=None,
                 resident=resident,
                 id_number=_id_number(rng, birth),
-                mobile=f"1389941{index:04d}",
+                mobile=demo_resident_mobile(index),
             )
         except ValidationError:
             continue
@@ -115,8 +120,8 @@ def _dishonesty_list(residents: list[Resident], today: date) -> None:
         outsider, clean_id_number(_id_number(demo_rng("outsider"), date(1979, 4, 4)))
     )
     for name, person, case in (
-        (listed.name, listed, "（2025）甘3023执112号"),
-        ("张某", outsider, "（2024）甘3023执87号"),
+        (listed.name, listed, f"（{today.year - 1}）甘3023执112号"),
+        ("张某", outsider, f"（{today.year - 2}）甘3023执87号"),
     ):
         DishonestyEntry.objects.create(
             list_import=list_import,
@@ -229,3 +234,27 @@ def incentives_demo_seed() -> dict[str, int]:
         "residents": len(residents),
         "redemptions": Redemption.objects.count() if redeemed else 0,
     }
+
+
+def incentives_demo_residents_to_try() -> list[tuple[str, str]]:
+    """(mobile, who) of demo residents worth trying on the public benefit check: an elderly
+    resident in special groups, a resident with no special group, and the one on the
+    court's dishonesty list."""
+    residents = Resident.objects.order_by("pk").prefetch_related("memberships__group")
+    today = timezone.localdate()
+    elderly = plain = dishonest = None
+    for resident in residents:
+        groups = [m.group.name for m in resident.memberships.all() if m.verified_at]
+        age = today.year - resident.birth_date.year
+        if resident.credit_status == Resident.CreditStatus.DISHONEST:
+            dishonest = dishonest or (resident, "列入失信被执行人名单，不能享受优惠")
+        elif age >= 80 and elderly is None:
+            note = "、".join(["80岁以上老人", *groups])
+            elderly = (resident, f"{age}岁，{note}，可享受特殊群体优惠")
+        elif not groups and age < 60 and plain is None:
+            plain = (resident, "信用良好，无特殊群体身份")
+    chosen = [pair for pair in (elderly, plain, dishonest) if pair]
+    return [
+        (personal_data.phone_plain(r, "mobile"), f"{r.name}（{r.township}）：{note}")
+        for r, note in chosen
+    ]

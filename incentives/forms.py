@@ -1,9 +1,10 @@
 from django import forms
 
+from registry.form_errors import ResidentFormMixin
 from registry.models import Township
 
 
-class CatalogueFilterForm(forms.Form):
+class CatalogueFilterForm(ResidentFormMixin, forms.Form):
     township = forms.ModelChoiceField(
         label="按乡镇查看参与企业",
         queryset=Township.objects.all(),
@@ -12,7 +13,7 @@ class CatalogueFilterForm(forms.Form):
     )
 
 
-class MobileForm(forms.Form):
+class MobileForm(ResidentFormMixin, forms.Form):
     mobile = forms.CharField(
         label="手机号码",
         max_length=20,
@@ -22,7 +23,7 @@ class MobileForm(forms.Form):
     )
 
 
-class CodeForm(forms.Form):
+class CodeForm(ResidentFormMixin, forms.Form):
     mobile = forms.CharField(max_length=20, widget=forms.HiddenInput)
     code = forms.CharField(
         label="短信验证码",

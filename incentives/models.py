@@ -342,7 +342,7 @@ class IncentiveMeasure(models.Model):
     min_grade = models.CharField(
         "企业最低信用等级",
         max_length=3,
-        choices=[c for c in Grade.choices if c[0] != Grade.B],
+        choices=[c for c in Grade.choices if c[0] in (Grade.AAA, Grade.AA, Grade.A)],
         default=Grade.A,
         help_text="面向居民的措施：提供优惠的企业须达到此等级；面向企业或从业人员的措施："
         "享受者本身须达到此等级。B级（诚信警示）和列入重点管理名单的主体一律不能参加。",
@@ -494,17 +494,24 @@ class Participation(models.Model):
 
 class VerificationCode(models.Model):
     """A one-time SMS code: a resident confirming a redemption at an enterprise, or checking
-    their own benefits on the public page. Only a keyed hash of the code is stored."""
+    their own benefits on the public page. Only a keyed hash of the code is stored; the
+    message is also the outbox row, kept encrypted until it is delivered and then erased."""
 
     class Purpose(models.TextChoices):
         REDEMPTION = "redemption", "确认使用优惠"
         CHECK = "check", "查询可享优惠"
 
+    class Delivery(models.TextChoices):
+        PENDING = "pending", "待发送"
+        SENT = "sent", "已发送"
+        FAILED = "failed", "发送失败"
+
     purpose = models.CharField("用途", max_length=12, choices=Purpose.choices)
-    # The code is sent at once; only the hash (throttling, look-up) and the masked number
-    # are kept.
+    # The hash (throttling, look-up) and the masked number are kept; the full number is kept
+    # encrypted only until the message is delivered, then erased like the message.
     mobile_hash = models.CharField("手机号码索引", max_length=64, db_index=True, editable=False)
     mobile_masked = models.CharField("手机号码", max_length=11, editable=False)
+    mobile_encrypted = models.TextField("手机号码（加密，发送后清除）", blank=True, editable=False)
     resident = models.ForeignKey(
         Resident, verbose_name="居民", on_delete=models.CASCADE, null=True, related_name="+"
     )
@@ -516,6 +523,12 @@ class VerificationCode(models.Model):
     expires_at = models.DateTimeField("失效时间")
     attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
     used_at = models.DateTimeField("使用时间", null=True, blank=True)
+    delivery = models.CharField(
+        "短信状态", max_length=10, choices=Delivery.choices, default=Delivery.PENDING
+    )
+    message_encrypted = models.TextField("短信内容（加密，发送后清除）", blank=True, editable=False)
+    delivered_at = models.DateTimeField("短信发出时间", null=True, blank=True)
+    delivery_error = models.CharField("发送错误", max_length=300, blank=True)
 
     class Meta:
         verbose_name = "短信验证码"

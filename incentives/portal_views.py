@@ -39,6 +39,7 @@ from .resources import redemptions_export
 from .services import (
     application_submit,
     application_transition,
+    code_delivery_failed,
     eligibility,
     participation_opt_in,
     participation_withdraw,
@@ -200,7 +201,7 @@ def redemption_new(request):
         order_form = RedemptionOrderForm(request.POST, enterprise=enterprise)
         if order_form.is_valid():
             try:
-                redemption_code_send(
+                record = redemption_code_send(
                     enterprise=enterprise,
                     mobile=order_form.cleaned_data["mobile"],
                     id_last4=order_form.cleaned_data["id_last4"],
@@ -208,9 +209,16 @@ def redemption_new(request):
             except ValidationError as error:
                 _form_errors(order_form, error)
             else:
-                request.session[ORDER_SESSION_KEY] = order_form.session_data()
-                messages.success(request, "验证码已发送到居民手机，请居民在服务完成后告知验证码。")
-                return redirect("portal:incentives_redemption_new")
+                if code_delivery_failed(record):
+                    order_form.add_error(
+                        None, "短信暂时没有发出去，请过一两分钟再点“发送验证码”重试。"
+                    )
+                else:
+                    request.session[ORDER_SESSION_KEY] = order_form.session_data()
+                    messages.success(
+                        request, "验证码已发送到居民手机，请居民在服务完成后告知验证码。"
+                    )
+                    return redirect("portal:incentives_redemption_new")
         order = None
     elif action == "confirm":
         code_form = RedemptionCodeForm(request.POST)

@@ -2,7 +2,8 @@
 
 from django.utils import timezone
 from import_export import fields, resources
-from import_export.formats.base_formats import XLSX
+
+from registry.spreadsheets import xlsx_from_dataset
 
 from .models import Redemption
 
@@ -82,4 +83,4 @@ def redemptions_export(queryset) -> bytes:
     ).order_by("-served_on", "-pk")
     dataset = RedemptionResource().export(queryset=rows)
     dataset.title = "优惠核销台账"
-    return XLSX().export_data(dataset, escape=True)
+    return xlsx_from_dataset(dataset)

@@ -381,3 +381,8 @@ def residents_with_mobile_hash(digest: str) -> list[Resident]:
         return []
     residents = Resident.objects.filter(mobile_hash=digest)
     return list(residents.select_related("township").order_by("pk"))
+
+
+def special_groups() -> list[SpecialGroup]:
+    """The active special groups in their public order, with what proves membership."""
+    return list(SpecialGroup.objects.filter(is_active=True).order_by("sort_order", "name"))

@@ -1,9 +1,12 @@
 """Public incentive pages: the catalogue (守信激励) and a resident's own check.
 
 No account: a resident proves they hold the mobile number with an SMS code and then sees,
-for every resident registered with that number, what they would get. The answer is kept
-in the session for CHECK_SESSION_MINUTES. Sending codes is limited per IP address here and
-per mobile number in the service.
+for every resident registered with that number, what they would get — or, for a number
+nobody registered, how to register. A code goes to every valid number, so the first step
+answers the same whoever asks and tells nobody whether a number is registered. The answer
+is kept in the session for CHECK_SESSION_MINUTES. Sending codes is limited per IP address
+here and per mobile number in the service; both address limits are counted in the
+database while the cache is down (each code costs an SMS, and codes can be guessed).
 """
 
 import time
@@ -12,25 +15,27 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
-from django_ratelimit.core import is_ratelimited
 
 from registry import personal_data
 from registry.models import Enterprise
+from registry.ratelimits import RateLimit, WhenCacheDown, limit_hit
 from registry.validators import clean_mobile
 
 from . import selectors
 from .forms import CatalogueFilterForm, CodeForm, MobileForm
 from .models import VerificationCode
-from .services import code_check, code_consume, code_send, eligibility
+from .services import code_check, code_consume, code_delivery_failed, code_send, eligibility
 
 CHECK_SESSION_KEY = "incentives_check"
 CHECK_SESSION_MINUTES = 15
-SEND_RATE = "10/h"
-VERIFY_RATE = "30/h"
-NOT_REGISTERED_HINT = (
-    "如果该手机号已登记，验证码已发送，请注意查收短信。没有收到的，可能是该手机号还没有登记："
-    "首次在参与企业使用优惠时可现场登记，或携带身份证到县工信商务局登记。"
+SEND_LIMIT = RateLimit(
+    group="incentives:check-send", rate="10/h", when_cache_down=WhenCacheDown.DATABASE
 )
+VERIFY_LIMIT = RateLimit(
+    group="incentives:check-verify", rate="30/h", when_cache_down=WhenCacheDown.DATABASE
+)
+CODE_SENT = "验证码已发送到{masked}，10分钟内有效，请注意查收短信。"
+CODE_NOT_SENT = "短信暂时没有发出去，请过一两分钟再点“获取短信验证码”重试。"
 
 
 @require_safe
@@ -48,8 +53,8 @@ def catalogue(request):
     )
 
 
-def _limited(request, group: str, rate: str) -> bool:
-    return is_ratelimited(request, group=group, key="ip", rate=rate, method="POST", increment=True)
+def _masked(mobile: str) -> str:
+    return f"{mobile[:3]}****{mobile[-4:]}"
 
 
 @require_http_methods(["GET", "POST"])
@@ -59,25 +64,28 @@ def check(request):
     action = request.POST.get("action")
     if request.method == "POST" and action == "send":
         mobile_form = MobileForm(request.POST)
-        if _limited(request, "incentives:check-send", SEND_RATE):
+        if limit_hit(request, SEND_LIMIT):
             mobile_form.add_error(None, "获取验证码的次数过多，请1小时后再试。")
         elif mobile_form.is_valid():
             try:
                 mobile = clean_mobile(mobile_form.cleaned_data["mobile"])
-                if selectors.residents_with_mobile(mobile):
-                    code_send(
-                        purpose=VerificationCode.Purpose.CHECK,
-                        mobile=mobile,
-                        message="您正在查询可享受的守信激励优惠，验证码{code}，"
-                        "{minutes}分钟内有效。请勿告诉他人。",
-                    )
+                record = code_send(
+                    purpose=VerificationCode.Purpose.CHECK,
+                    mobile=mobile,
+                    message="您正在查询可享受的守信激励优惠，验证码{code}，"
+                    "{minutes}分钟内有效。请勿告诉他人。",
+                )
             except ValidationError as error:
                 mobile_form.add_error("mobile", error.messages[0])
             else:
-                code_form, message = CodeForm(initial={"mobile": mobile}), NOT_REGISTERED_HINT
+                if code_delivery_failed(record):
+                    message = CODE_NOT_SENT
+                else:
+                    code_form = CodeForm(initial={"mobile": mobile})
+                    message = CODE_SENT.format(masked=_masked(mobile))
     elif request.method == "POST" and action == "verify":
         code_form = CodeForm(request.POST)
-        if _limited(request, "incentives:check-verify", VERIFY_RATE):
+        if limit_hit(request, VERIFY_LIMIT):
             code_form.add_error(None, "尝试次数过多，请1小时后再试。")
         elif code_form.is_valid():
             try:
@@ -126,7 +134,13 @@ def check_result(request):
     return render(
         request,
         "incentives/check_result.html",
-        {"results": results, "enterprise": enterprise, "participants": page.enterprises},
+        {
+            "results": results,
+            "enterprise": enterprise,
+            "participants": page.enterprises,
+            # Shown only to the number's owner (after the code): how to register.
+            "special_groups": [] if results else selectors.special_groups(),
+        },
     )
 
 

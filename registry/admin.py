@@ -13,9 +13,9 @@ from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
-from simple_history.admin import SimpleHistoryAdmin
 
 from . import personal_data, selectors, services
+from .admin_history import HistoryAdmin
 from .admin_personal import (
     ProtectedMobileAdmin,
     RevealForm,
@@ -76,7 +76,7 @@ class CompletenessFilter(admin.SimpleListFilter):
         return queryset
 
 
-class RegistryAdmin(SimpleHistoryAdmin):
+class RegistryAdmin(HistoryAdmin):
     """Shared behaviour: no full COUNT(*) on big lists, and saves through services."""
 
     show_full_result_count = False
@@ -114,6 +114,17 @@ class SensitiveAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return request.user.has_perm(SENSITIVE) and super().has_delete_permission(request, obj)
+
+
+class VerifyUploadsMixin:
+    """Uploads from the portal wait for 核验; staff verify the selected ones at once."""
+
+    actions = ["verify_records"]
+
+    @admin.action(description="核验所选记录（已与原件核对无误）", permissions=["change"])
+    def verify_records(self, request, queryset):
+        count = services.records_verify(actor=request.user, records=queryset)
+        self.message_user(request, f"已核验 {count} 条记录。", messages.SUCCESS)
 
 
 # --- Inlines ------------------------------------------------------------------------------
@@ -270,7 +281,7 @@ class DossierAdminMixin:
     def completeness_display(self, obj):
         return f"{obj.completeness}%"
 
-    @admin.action(description="标记为已核实（档案信息仍然真实有效）")
+    @admin.action(description="标记为已核实（档案信息仍然真实有效）", permissions=["change"])
     def confirm_records(self, request, queryset):
         for subject in queryset:
             services.record_confirm(actor=request.user, subject=subject)
@@ -430,6 +441,7 @@ class WorkerAdmin(ProtectedMobileAdmin, DossierAdminMixin, RegistryAdmin):
     ]
     list_select_related = ["township"]
     search_fields = ["name", "phone_masked", "=id_last4"]
+    protected_search_fields = {"id": ("id_number_hash",), "mobile": ("phone_hash",)}
     search_help_text = "可按姓名、手机号、身份证后四位或完整身份证号查找。"
     autocomplete_fields = ["township"]
     readonly_fields = [
@@ -574,11 +586,12 @@ class QualificationAdmin(RegistryAdmin):
 
 
 @admin.register(HealthCertificate)
-class HealthCertificateAdmin(SensitiveAdminMixin, RegistryAdmin):
+class HealthCertificateAdmin(SensitiveAdminMixin, VerifyUploadsMixin, RegistryAdmin):
     list_display = ["worker", "number", "issuer", "valid_from", "valid_to", "validity", "verified"]
     list_filter = ["validity", "verified"]
     list_select_related = ["worker"]
     search_fields = ["number", "worker__name", "=worker__id_last4"]
+    protected_search_fields = {"id": ("worker__id_number_hash",)}
     autocomplete_fields = ["worker"]
     readonly_fields = ["validity", "expiry_notified_at"]
 
@@ -589,24 +602,27 @@ class BackgroundCheckAdmin(SensitiveAdminMixin, RegistryAdmin):
     list_filter = ["result"]
     list_select_related = ["worker"]
     search_fields = ["worker__name", "=worker__id_last4", "certificate_number"]
+    protected_search_fields = {"id": ("worker__id_number_hash",)}
     autocomplete_fields = ["worker"]
 
 
 @admin.register(TrainingRecord)
-class TrainingRecordAdmin(RegistryAdmin):
+class TrainingRecordAdmin(VerifyUploadsMixin, RegistryAdmin):
     list_display = ["worker", "course", "provider", "hours", "completed_on", "verified"]
     list_filter = ["verified", "provider"]
     list_select_related = ["worker"]
     search_fields = ["course", "provider", "worker__name"]
+    protected_search_fields = {"id": ("worker__id_number_hash",)}
     autocomplete_fields = ["worker"]
 
 
 @admin.register(SkillCertificate)
-class SkillCertificateAdmin(RegistryAdmin):
+class SkillCertificateAdmin(VerifyUploadsMixin, RegistryAdmin):
     list_display = ["worker", "occupation", "level", "number", "issued_on", "verified"]
     list_filter = ["occupation", "level", "verified"]
     list_select_related = ["worker"]
     search_fields = ["number", "worker__name"]
+    protected_search_fields = {"id": ("worker__id_number_hash",)}
     autocomplete_fields = ["worker"]
 
 
@@ -616,6 +632,7 @@ class EmploymentAdmin(RegistryAdmin):
     list_filter = [("ended_on", admin.EmptyFieldListFilter)]
     list_select_related = ["worker", "enterprise"]
     search_fields = ["worker__name", "enterprise__name", "=enterprise__uscc"]
+    protected_search_fields = {"id": ("worker__id_number_hash",)}
     autocomplete_fields = ["worker", "enterprise"]
 
     def save_model(self, request, obj, form, change):

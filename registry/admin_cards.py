@@ -8,10 +8,11 @@ from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_history import HistoryAdmin
 from .models import Employment, WorkerCard
 from .services import cards as card_services
+from .verification import card_issue_warnings
 
 
 class CardStatusFilter(admin.SimpleListFilter):
@@ -32,6 +33,12 @@ class CardStatusFilter(admin.SimpleListFilter):
 class CardIssueForm(forms.ModelForm):
     """Pick the worker; the employer is their current one, or chosen on a second step when
     they work for several enterprises at once."""
+
+    warnings_confirmed = forms.BooleanField(
+        label="已知晓问题，仍然发证",
+        required=False,
+        help_text="该人员缺少照片、有效健康证或无犯罪记录核查时，须勾选此项才能发证。",
+    )
 
     class Meta:
         model = WorkerCard
@@ -67,6 +74,12 @@ class CardIssueForm(forms.ModelForm):
             problem = card_services.card_issue_problem(employment)
             if problem:
                 raise ValidationError(problem)
+            warnings = card_issue_warnings(employment)
+            if warnings and not cleaned.get("warnings_confirmed"):
+                self.add_error(
+                    "warnings_confirmed",
+                    ["现在发证，居民扫码时会看到下列问题：", *warnings, "确需发证请勾选此项。"],
+                )
         return cleaned
 
     def _post_clean(self):
@@ -79,7 +92,7 @@ class CardActionForm(ActionForm):
 
 
 @admin.register(WorkerCard)
-class WorkerCardAdmin(SimpleHistoryAdmin):
+class WorkerCardAdmin(HistoryAdmin):
     list_display = [
         "number",
         "worker_name",
@@ -93,6 +106,7 @@ class WorkerCardAdmin(SimpleHistoryAdmin):
     list_filter = [CardStatusFilter, "issued_at"]
     list_select_related = ["worker", "employment__enterprise", "issued_by"]
     search_fields = ["=number", "worker__name", "employment__enterprise__name"]
+    protected_search_fields = {"id": ("worker__id_number_hash",)}
     autocomplete_fields = ["worker"]
     show_full_result_count = False
     list_per_page = 50
@@ -103,6 +117,12 @@ class WorkerCardAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_form(self, request, obj=None, **kwargs):
+        # The issuing form picks a worker and an employer; an issued card is only shown.
+        if obj is not None:
+            kwargs["form"] = forms.ModelForm
+        return super().get_form(request, obj, **kwargs)
+
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
@@ -110,13 +130,17 @@ class WorkerCardAdmin(SimpleHistoryAdmin):
                 "revoked_reason"]  # fmt: skip
 
     def get_fields(self, request, obj=None):
-        return ["worker", "employment"] if obj is None else self.get_readonly_fields(request, obj)
+        if obj is None:
+            return ["worker", "employment", "warnings_confirmed"]
+        return self.get_readonly_fields(request, obj)
 
     def save_form(self, request, form, change):
         if change:
             return form.instance  # nothing on a card is edited by hand
         return card_services.card_issue(
-            actor=request.user, employment=form.cleaned_data["employment"]
+            actor=request.user,
+            employment=form.cleaned_data["employment"],
+            warnings_confirmed=form.cleaned_data["warnings_confirmed"],
         )
 
     def save_model(self, request, obj, form, change):
@@ -160,7 +184,7 @@ class WorkerCardAdmin(SimpleHistoryAdmin):
         for error in errors:
             self.message_user(request, error, messages.ERROR)
 
-    @admin.action(description="作废所选服务证（请在“原因”中填写）")
+    @admin.action(description="作废所选服务证（请在“原因”中填写）", permissions=["change"])
     def revoke_cards(self, request, queryset):
         reason = request.POST.get("reason", "").strip()
         if not reason:
@@ -173,7 +197,7 @@ class WorkerCardAdmin(SimpleHistoryAdmin):
             "已作废 {count} 张服务证。",
         )
 
-    @admin.action(description="补发所选服务证（原证作废）")
+    @admin.action(description="补发所选服务证（原证作废）", permissions=["add"])
     def reissue_cards(self, request, queryset):
         reason = request.POST.get("reason", "").strip()
         self._each(

@@ -117,6 +117,10 @@ class LedgerImportAdmin(admin.ModelAdmin):
     def progress_display(self, obj):
         if obj.status in RUNNING:
             return f"{obj.progress_percent}%"
+        if obj.status == Status.FAILED:
+            return "已回滚，未写入"
+        if obj.status == Status.INVALID:
+            return "未导入"
         return f"{obj.total_rows}行"
 
     def get_urls(self):

@@ -1,7 +1,9 @@
 """The admin side of protected personal mobile numbers (registry.personal_data): a form field
 that shows the masked number and changes it only when a new one is typed, a masked display
-with a reveal link, the reveal page (permission, reason, logged) and search by a full number
-through the keyed hash. Workers, portal accounts, residents and support applications use it."""
+with a reveal link and the reveal page (permission, reason, logged). Search by a full number
+goes through the keyed hash like every admin search (registry.admin_search): an admin
+declares its `<field>_hash` column in `protected_search_fields`. Workers, portal accounts,
+residents and support applications use it."""
 
 from django import forms
 from django.contrib import admin
@@ -125,17 +127,6 @@ class ProtectedMobileAdmin:
                 fields.extend(shown.get(field, [field]) if isinstance(field, str) else [field])
             result.append((title, {**options, "fields": fields}))
         return result
-
-    def get_search_results(self, request, queryset, search_term):
-        """A full mobile number is found through its keyed hash (never stored in clear)."""
-        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        try:
-            number = clean_mobile(search_term.strip())
-        except ValidationError:
-            return results, may_have_duplicates
-        digest = personal_data.phone_hash(number)
-        matches = queryset.filter(**{f"{self.protected_mobile_field}_hash": digest})
-        return results | matches, may_have_duplicates
 
     @method_decorator(never_cache)
     def reveal_mobile_view(self, request, object_id: int):

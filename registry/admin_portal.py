@@ -16,8 +16,8 @@ from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.cache import never_cache
-from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_history import HistoryAdmin
 from .admin_personal import ProtectedMobileAdmin
 from .form_errors import add_service_errors
 from .links import absolute_url
@@ -31,7 +31,7 @@ def link_validity() -> str:
     return f"{hours // 24}天" if hours % 24 == 0 else f"{hours}小时"
 
 
-class ReadOnlyWorkflowAdmin(SimpleHistoryAdmin):
+class ReadOnlyWorkflowAdmin(HistoryAdmin):
     """Read-only change pages; changes go through the form pages below."""
 
     show_full_result_count = False
@@ -115,6 +115,7 @@ class PortalAccountAdmin(ProtectedMobileAdmin, ReadOnlyWorkflowAdmin):
         "enterprise__name",
         "=enterprise__uscc",
     ]
+    protected_search_fields = {"mobile": ("mobile_hash",)}
     search_help_text = "可按用户名、姓名、手机号码、企业名称或统一社会信用代码查找。"
     fields = [
         "username",
@@ -151,13 +152,6 @@ class PortalAccountAdmin(ProtectedMobileAdmin, ReadOnlyWorkflowAdmin):
             ),
             *super().get_urls(),
         ]
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if not self.has_handle_permission(request):
-            actions.pop("send_password_links", None)
-            actions.pop("deactivate_accounts", None)
-        return actions
 
     @admin.display(description="用户名", ordering="user__username")
     def username(self, obj: PortalAccount) -> str:
@@ -271,7 +265,7 @@ class PortalAccountAdmin(ProtectedMobileAdmin, ReadOnlyWorkflowAdmin):
             submit_label="确认停用",
         )
 
-    @admin.action(description="重新发送设置密码链接（原密码失效）")
+    @admin.action(description="重新发送设置密码链接（原密码失效）", permissions=["handle"])
     def send_password_links(self, request, queryset):
         rows = [
             (
@@ -286,7 +280,7 @@ class PortalAccountAdmin(ProtectedMobileAdmin, ReadOnlyWorkflowAdmin):
         ]
         return self._link_page(request, rows, title="设置密码链接")
 
-    @admin.action(description="停用所选账号")
+    @admin.action(description="停用所选账号", permissions=["handle"])
     def deactivate_accounts(self, request, queryset):
         count = 0
         for account in queryset.select_related("user"):

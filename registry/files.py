@@ -3,18 +3,35 @@ strip the metadata of images (EXIF can carry the GPS position of a resident's ho
 
 `validate_upload` is a model/form validator; `sanitised_upload` returns the bytes to store.
 The complaints and portal uploads use the same functions.
+
+A picture's header may announce billions of pixels in a few kilobytes of compressed data (a
+decompression bomb): the size is checked from the header, before any pixel is decoded, and
+refused with the same message whether Pillow itself or our limit catches it. Image fields use
+`ImageUploadField`, whose form field gives that message instead of Django's generic one.
 """
 
 import io
 import os
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db import models
 from django.utils.deconstruct import deconstructible
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000
+IMAGE_TOO_LARGE = (
+    "图片像素太多（超过%(limit)d万像素），无法处理。请用手机或电脑把图片缩小后再上传。"
+)
+
+
+def image_too_large() -> ValidationError:
+    return ValidationError(
+        IMAGE_TOO_LARGE, code="image_size", params={"limit": MAX_IMAGE_PIXELS // 10_000}
+    )
+
 
 SIGNATURES = {
     "jpeg": (b"\xff\xd8\xff",),
@@ -70,8 +87,10 @@ class UploadValidator:
             try:
                 with Image.open(file) as image:
                     if image.width * image.height > MAX_IMAGE_PIXELS:
-                        raise ValidationError("图片尺寸过大。", code="image_size")
+                        raise image_too_large()
                     image.verify()
+            except Image.DecompressionBombError:
+                raise image_too_large() from None
             except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
                 raise ValidationError("图片文件已损坏，无法打开。", code="image_broken") from None
             finally:
@@ -87,6 +106,28 @@ class UploadValidator:
 
 validate_upload = UploadValidator()
 validate_image_upload = UploadValidator(kinds=("jpeg", "png"))
+
+
+class ImageUploadFormField(forms.ImageField):
+    """Django's image field opens the picture itself and calls any failure "not an image";
+    our check runs first so a bomb or an oversized picture is named as such."""
+
+    def to_python(self, data):
+        if data not in self.empty_values and hasattr(data, "size"):
+            validate_image_upload(data)
+        return super().to_python(data)
+
+
+class ImageUploadField(models.ImageField):
+    """A model image field whose form field is `ImageUploadFormField`."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": ImageUploadFormField, **kwargs})
+
+    def deconstruct(self):
+        # Only the form field differs: migrations keep recording a plain ImageField.
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.ImageField", args, kwargs
 
 
 def sanitised_upload(file) -> ContentFile:

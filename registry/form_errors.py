@@ -1,7 +1,11 @@
-"""Showing a service's refusal on the form that called it, for every app's pages."""
+"""Errors on forms, for every app's pages: a service's refusal shown on the form that called
+it, and the plain wording and the summary of the forms residents fill in."""
+
+import re
+from dataclasses import dataclass
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 
 def add_service_errors(
@@ -17,3 +21,103 @@ def add_service_errors(
     else:
         for message in error.messages:
             form.add_error(None, message)
+
+
+# --- Forms residents fill in ------------------------------------------------------------------
+
+_NOTE_IN_LABEL = re.compile(r"（[^）]*）|\([^)]*\)")
+_CHOSEN = (forms.ChoiceField, forms.ModelChoiceField, forms.BooleanField, forms.FileField)
+
+
+def _plain_label(field: forms.Field, name: str) -> str:
+    """The field's name as a resident reads it: "电子邮箱（可不填）" -> "电子邮箱"."""
+    label = _NOTE_IN_LABEL.sub("", str(field.label or "")).strip() or name
+    return label.replace("%", "%%")  # the messages below are %-formatted with Django's params
+
+
+def _resident_messages(field: forms.Field, label: str) -> dict[str, str]:
+    if isinstance(field.widget, forms.HiddenInput):
+        expired = "页面已过期，请刷新页面后重新填写。"
+        return dict.fromkeys(
+            ["required", "invalid", "invalid_choice", "max_length", "min_length"], expired
+        )
+    if isinstance(field, forms.BooleanField):
+        required = f"请勾选“{label}”。"
+    elif isinstance(field, forms.FileField):
+        required = f"请上传{label}。"
+    elif isinstance(field, _CHOSEN):
+        required = f"请选择{label}。"
+    else:
+        required = f"请填写{label}。"
+    invalid = f"{label}填写得不对，请检查后重新填写。"
+    if isinstance(field, forms.EmailField):
+        invalid = f"{label}的格式不对，应像 zhangsan@163.com 这样。"
+    elif isinstance(field, forms.DateField):
+        invalid = f"{label}请按“年-月-日”填写，例如2025-10-08。"
+    elif isinstance(field, forms.IntegerField | forms.DecimalField | forms.FloatField):
+        invalid = f"{label}请只填写数字。"
+    return {
+        "required": required,
+        "invalid": invalid,
+        "invalid_choice": f"所选的{label}不在可选范围内，请重新选择。",
+        "invalid_pk_value": f"所选的{label}不在可选范围内，请重新选择。",
+        "invalid_list": f"所选的{label}不在可选范围内，请重新选择。",
+        "max_length": f"{label}最多写%(limit_value)d个字，现在有%(show_value)d个字，请删减一些。",
+        "min_length": (
+            f"{label}至少要写%(limit_value)d个字，现在只有%(show_value)d个字，请写得详细一些。"
+        ),
+        "max_value": f"{label}不能超过%(limit_value)s。",
+        "min_value": f"{label}不能小于%(limit_value)s。",
+        "null_characters_not_allowed": f"{label}里有无法识别的字符，请删除后重新填写。",
+        "missing": f"没有收到{label}，请重新选择文件。",
+        "empty": f"上传的{label}是空文件，请换一个文件。",
+        "contradiction": f"请重新选择{label}。",
+    }
+
+
+def _default_messages(field: forms.Field) -> dict:
+    messages: dict = {}
+    for cls in reversed(type(field).__mro__):
+        messages.update(getattr(cls, "default_error_messages", {}))
+    return messages
+
+
+@dataclass(frozen=True)
+class SummaryLine:
+    anchor: str  # the id of the input to jump to ("" when there is none)
+    label: str
+    message: str
+
+
+class ResidentFormMixin:
+    """For every form of the public site. Each of Django's generic messages ("这个字段是必填项",
+    "确保该变量至少包含 10 字符") is replaced by one that names the field in plain words, unless
+    the form wrote its own; `error_summary` lists every error with the id of the input it
+    belongs to, for the summary at the top of the page (public/partials/error_summary.html)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            defaults = _default_messages(field)
+            for code, message in _resident_messages(field, _plain_label(field, name)).items():
+                own = field.error_messages.get(code)
+                if own is None or own == defaults.get(code):
+                    field.error_messages[code] = message
+
+    @property
+    def error_summary(self) -> list[SummaryLine]:
+        lines = [SummaryLine("", "", message) for message in self.non_field_errors()]
+        for name, errors in self.errors.items():
+            if name == NON_FIELD_ERRORS or name not in self.fields:
+                continue
+            bound = self[name]
+            widget = bound.field.widget
+            label = _plain_label(bound.field, name).replace("%%", "%")
+            if bound.is_hidden:
+                anchor, label = "", ""
+            elif isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+                anchor = widget.id_for_label(bound.auto_id, "0")  # the first choice
+            else:
+                anchor = widget.id_for_label(bound.auto_id)
+            lines += [SummaryLine(anchor, label, message) for message in errors]
+        return lines

@@ -15,7 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from .files import validate_image_upload, validate_upload
+from .files import ImageUploadField, validate_image_upload, validate_upload
 from .validators import validate_phone, validate_uscc
 
 ETHNICITIES = [
@@ -180,7 +180,7 @@ class Worker(DossierFields):
     )
     address = models.CharField("现住址", max_length=200, blank=True)
     education = models.CharField("文化程度", max_length=10, choices=Education.choices, blank=True)
-    photo = models.ImageField(
+    photo = ImageUploadField(
         "照片", upload_to="workers/photos/%Y/", blank=True, validators=[validate_image_upload]
     )
     # History keeps the masked numbers; the ciphertexts and hashes add nothing an auditor reads.
@@ -578,7 +578,7 @@ class DocumentNotice(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.enterprise} {self.created_at:%Y-%m-%d}"
+        return f"{self.enterprise} {timezone.localtime(self.created_at):%Y-%m-%d}"
 
 
 class LedgerImport(models.Model):
@@ -800,3 +800,26 @@ class WorkerCard(models.Model):
     @property
     def is_valid(self) -> bool:
         return self.revoked_at is None
+
+
+class RateLimitCounter(models.Model):
+    """A public form's rate-limit count in one window, kept here only while the cache
+    (Redis) is unreachable; see `registry.ratelimits`. Expired rows are deleted as new
+    ones are counted."""
+
+    group_name = models.CharField("限制", max_length=60)
+    key_digest = models.CharField("键摘要", max_length=40)
+    window_end = models.BigIntegerField("时段结束", db_index=True)
+    count = models.IntegerField("次数", default=0)
+
+    class Meta:
+        verbose_name = "访问频率计数"
+        verbose_name_plural = "访问频率计数"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group_name", "key_digest", "window_end"], name="ratelimit_one_counter"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group_name} {self.count}"

@@ -106,9 +106,21 @@ def cards(request):
 @require_POST
 @portal_view
 def card_issue(request, pk: int):
+    """Issue at once when the card would scan clean; otherwise show what the resident would
+    see and issue only when the enterprise confirms (`confirm` in the POST)."""
     employment = portal_object(request, _current_employments(request).select_related("worker"), pk)
     try:
-        card = card_services.card_issue(actor=request.user, employment=employment)
+        card = card_services.card_issue(
+            actor=request.user,
+            employment=employment,
+            warnings_confirmed=request.POST.get("confirm") == "1",
+        )
+    except card_services.CardWarnings as exc:
+        return render(
+            request,
+            "registry/portal/card_issue_confirm.html",
+            {"employment": employment, "warnings": exc.messages},
+        )
     except ValidationError as exc:
         _service_error(request, exc)
     else:

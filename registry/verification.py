@@ -26,12 +26,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.core.cache import cache
 from django.db.models import Prefetch, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from .cache import cached
 from .models import (
     BackgroundCheck,
     Enterprise,
@@ -216,6 +216,45 @@ def _plausible(token: str) -> bool:
     return bool(token) and len(token) <= 64
 
 
+def _worker_findings(
+    worker: Worker, employer: Enterprise, today: date
+) -> tuple[list[Finding], str | None]:
+    """Every finding about `worker` employed by `employer`, the worst first, and the
+    employer's grade from the registered checks. The worker's health certificates and
+    background checks should be prefetched."""
+    findings = [Finding(GREEN, "身份信息已登记核验")]
+    findings += _employer_findings(employer)
+    findings += _health_findings(list(worker.health_certificates.all()), today)
+    findings += _background_findings(list(worker.background_checks.all()))
+    grade = None
+    for key in sorted(_checks):
+        result = _checks[key](worker, employer, today)
+        grade = grade or result.employer_grade
+        findings += result.findings
+    # Problems first, the worst on top; facts in the worker's favour after them.
+    order = {RED: 0, YELLOW: 1, GREEN: 2}
+    findings.sort(key=lambda f: order[f.level])
+    return findings, grade
+
+
+def card_issue_warnings(employment, today: date | None = None) -> list[str]:
+    """What a card issued now for `employment` would tell the resident at the door, said to
+    whoever issues it: every red finding, a health certificate that is not valid (missing,
+    not yet verified or expired) and a missing photo. Empty when the card would scan clean."""
+    today = today or timezone.localdate()
+    worker = employment.worker
+    prefetch_related_objects([worker], "health_certificates", "background_checks")
+    findings, _grade = _worker_findings(worker, employment.enterprise, today)
+    warnings = [f.text for f in findings if f.level == RED]
+    certificates = list(worker.health_certificates.all())
+    if not any(c.verified and c.valid_from <= today for c in certificates):
+        # Missing or unverified (yellow at the door); an expired one is among the red.
+        warnings.append(f"没有有效的健康证：{_health_findings(certificates, today)[0].text}")
+    if not worker.photo:
+        warnings.append("未上传本人照片，居民扫码时无法核对是否本人")
+    return warnings
+
+
 def verification_for_token(token: str, today: date | None = None) -> Verification:
     today = today or timezone.localdate()
     card = valid_card(token)
@@ -243,19 +282,7 @@ def verification_for_token(token: str, today: date | None = None) -> Verificatio
     )
     employment = card.employment
     employer = employment.enterprise
-
-    findings = [Finding(GREEN, "身份信息已登记核验")]
-    findings += _employer_findings(employer)
-    findings += _health_findings(list(worker.health_certificates.all()), today)
-    findings += _background_findings(list(worker.background_checks.all()))
-    grade = None
-    for key in sorted(_checks):
-        result = _checks[key](worker, employer, today)
-        grade = grade or result.employer_grade
-        findings += result.findings
-    # Problems first, the worst on top; facts in the worker's favour after them.
-    order = {RED: 0, YELLOW: 1, GREEN: 2}
-    findings.sort(key=lambda f: order[f.level])
+    findings, grade = _worker_findings(worker, employer, today)
 
     trainings = list(worker.trainings.all())
     return Verification(
@@ -293,10 +320,14 @@ def photo_thumbnail(photo) -> bytes | None:
     the file's size, so a replaced photo is never served from the cache."""
     try:
         size = photo.size
-        key = "verify-photo:" + hashlib.sha256(f"{photo.name}:{size}".encode()).hexdigest()
-        data = cache.get(key)
-        if data is not None:
-            return data
+    except (OSError, ValueError):
+        return None
+    key = "verify-photo:" + hashlib.sha256(f"{photo.name}:{size}".encode()).hexdigest()
+    return cached(key, PHOTO_CACHE_SECONDS, lambda: _thumbnail(photo))
+
+
+def _thumbnail(photo) -> bytes | None:
+    try:
         with photo.storage.open(photo.name, "rb") as file:
             image = ImageOps.exif_transpose(Image.open(file))
             image.thumbnail(PHOTO_BOX)
@@ -304,6 +335,4 @@ def photo_thumbnail(photo) -> bytes | None:
             image.convert("RGB").save(buffer, format="JPEG", quality=82, optimize=True)
     except (OSError, ValueError, UnidentifiedImageError, Image.DecompressionBombError):
         return None
-    data = buffer.getvalue()
-    cache.set(key, data, PHOTO_CACHE_SECONDS)
-    return data
+    return buffer.getvalue()

@@ -2,28 +2,43 @@
 
 No login: residents scan the card at the door. An unknown token answers 404 and a revoked one
 410, each with a clear warning page; requests are limited per client address
-(`VERIFY_RATE_PER_IP`, django-ratelimit) and over the limit the page says so in Chinese (429).
+(`VERIFY_RATE_PER_IP`) and over the limit the page says so in Chinese (429). While the cache
+is down the limit is skipped (and logged): a resident at the door must get an answer, card
+tokens cannot be guessed, and counting every look-up in the database would move a flood
+onto PostgreSQL.
 Responses are never cached and never indexed, so a revoked card stops working at once.
 """
 
-from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
-from django_ratelimit.decorators import ratelimit
 
-from .verification import REVOKED, UNKNOWN, photo_thumbnail, valid_card, verification_for_token
+from .ratelimits import RateLimit, WhenCacheDown, limit_hit
+from .verification import (
+    RED,
+    REVOKED,
+    UNKNOWN,
+    photo_thumbnail,
+    valid_card,
+    verification_for_token,
+)
 
 # A resident scans a card once or twice; a township office or a mobile carrier's shared
 # address serves many residents, so the limit is generous and only stops floods.
 RATE_LIMITED = "查询过于频繁，请稍后再试。"
 
 
-def verify_rate(group, request) -> str:
-    return settings.VERIFY_RATE_PER_IP
+VERIFY_LIMIT = RateLimit(
+    group="registry.verify", rate="VERIFY_RATE_PER_IP", when_cache_down=WhenCacheDown.SKIP
+)
+PHOTO_LIMIT = RateLimit(
+    group="registry.verify.photo",
+    rate="VERIFY_RATE_PER_IP",
+    when_cache_down=WhenCacheDown.SKIP,
+)
 
 
 def _link(url_name: str, reference: str = "") -> str | None:
@@ -48,9 +63,8 @@ def _warning(request, *, kind: str, status: int, **context) -> HttpResponse:
 
 @never_cache
 @require_safe
-@ratelimit(group="registry.verify", key="ip", rate=verify_rate, block=False)
 def verify(request, token: str):
-    if getattr(request, "limited", False):
+    if limit_hit(request, VERIFY_LIMIT):
         return _warning(request, kind="limited", status=429, message=RATE_LIMITED)
     verification = verification_for_token(token)
     if verification.state == UNKNOWN:
@@ -60,7 +74,13 @@ def verify(request, token: str):
     context = {
         "v": verification,
         "checked_at": timezone.localtime(),
-        "review_url": _link("complaints:review_new", verification.worker_reference),
+        # No "rate this service" while the card scans red: the resident is told to stop
+        # the service, not to review it (a complaint is still offered).
+        "review_url": (
+            None
+            if verification.light == RED
+            else _link("complaints:review_new", verification.worker_reference)
+        ),
         "complaint_url": _link("complaints:new", verification.worker_reference),
     }
     return _private(render(request, "registry/verify.html", context))
@@ -68,11 +88,10 @@ def verify(request, token: str):
 
 @never_cache
 @require_safe
-@ratelimit(group="registry.verify.photo", key="ip", rate=verify_rate, block=False)
 def verify_photo(request, token: str):
     """The photo of a card's worker, only while the card is valid (worker photos are
     otherwise staff-only media)."""
-    if getattr(request, "limited", False):
+    if limit_hit(request, PHOTO_LIMIT):
         return HttpResponse(RATE_LIMITED, status=429, content_type="text/plain; charset=utf-8")
     card = valid_card(token)
     data = photo_thumbnail(card.worker.photo) if card and card.worker.photo else None

@@ -1,6 +1,10 @@
 """Shared fixtures. `make test` points the suite at real PostgreSQL and Redis."""
 
 import os
+import shutil
+import socket
+import subprocess
+import time
 import uuid
 
 import psycopg
@@ -104,3 +108,69 @@ def default_standards(db):
     from credit.standards_default import create_default_standards
 
     create_default_standards(EvaluationStandard, Indicator, VetoRule)
+
+
+class RedisProcess:
+    """A redis-server of the test's own, on a free port, that the test may stop and start
+    again (never the shared Redis the suite otherwise uses)."""
+
+    def __init__(self, directory):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.directory = directory
+        self.process = None
+
+    def url(self, db: int = 0) -> str:
+        return f"redis://127.0.0.1:{self.port}/{db}"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.directory)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                redis.Redis(port=self.port, socket_connect_timeout=0.5).ping()
+                return
+            except redis.RedisError:
+                time.sleep(0.05)
+        raise RuntimeError(f"redis-server did not start on port {self.port}")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+        self.process = None
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed")
+    server = RedisProcess(tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def stack_on_own_redis(own_redis, settings, real_broker, monkeypatch):
+    """Cache and broker on one Redis of the test's own, as docker-compose lays them out;
+    the test stops and starts it with `own_redis`."""
+    caches = {alias: dict(config) for alias, config in settings.CACHES.items()}
+    caches["default"]["LOCATION"] = own_redis.url(0)
+    settings.CACHES = caches
+
+    def drop_pool():
+        real_broker._pool = None
+        real_broker.amqp._producer_pool = None
+
+    drop_pool()
+    monkeypatch.setenv("CELERY_BROKER_URL", own_redis.url(1))
+    yield own_redis
+    monkeypatch.undo()
+    drop_pool()

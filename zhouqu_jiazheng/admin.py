@@ -1,3 +1,5 @@
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -7,13 +9,49 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
+from django_celery_beat.admin import PeriodicTaskAdmin
+from django_celery_beat.models import PeriodicTask
 
 from complaints.models import Category
+from registry.admin_history import HistoryAdmin
 from registry.links import absolute_url_builder
 
 from . import posters, publicity, report
 from .models import AnnualReport, Article, WorkerHeartbeat
+
+# --- Third-party admins ----------------------------------------------------------------------
+
+
+def _declaring(action, *permissions: str):
+    """A third-party admin action, declaring the permission it needs so that only roles
+    holding it are offered the action (and may post it)."""
+
+    def declared(modeladmin, request, queryset):
+        return action(modeladmin, request, queryset)
+
+    declared.__name__ = action.__name__
+    return admin.action(description=action.short_description, permissions=list(permissions))(
+        declared
+    )
+
+
+class BeatPeriodicTaskAdmin(PeriodicTaskAdmin):
+    enable_tasks = _declaring(PeriodicTaskAdmin.enable_tasks, "change")
+    disable_tasks = _declaring(PeriodicTaskAdmin.disable_tasks, "change")
+    toggle_tasks = _declaring(PeriodicTaskAdmin.toggle_tasks, "change")
+    run_tasks = _declaring(PeriodicTaskAdmin.run_tasks, "change")
+
+
+admin.site.unregister(PeriodicTask)
+admin.site.register(PeriodicTask, BeatPeriodicTaskAdmin)
+
+
+class AxesAccessAttemptAdmin(AccessAttemptAdmin):
+    cleanup_expired_attempts = _declaring(AccessAttemptAdmin.cleanup_expired_attempts, "delete")
+
+
+admin.site.unregister(AccessAttempt)
+admin.site.register(AccessAttempt, AxesAccessAttemptAdmin)
 
 
 @admin.register(WorkerHeartbeat)
@@ -29,7 +67,7 @@ class WorkerHeartbeatAdmin(admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin):
+class ArticleAdmin(HistoryAdmin):
     list_display = ["title", "kind", "status", "published_at", "author", "updated_at"]
     list_filter = ["kind", "status"]
     list_select_related = ["author"]

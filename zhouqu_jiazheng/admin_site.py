@@ -2,10 +2,14 @@
 
 from django.conf import settings
 from django.contrib import admin
+from django.urls import path
 from django.utils import timezone
+
+from registry.admin_search import protected_search_results, protected_search_view
 
 from . import charts
 from .dashboard import dashboard_figures_cached
+from .inbox import staff_inbox
 
 FIRST_YEAR = 2025  # the programme started in 2025
 
@@ -60,11 +64,29 @@ class BureauAdminSite(admin.AdminSite):
     index_title = "工作台"
     index_template = "admin/dashboard_index.html"
 
+    def register(self, model_or_iterable, admin_class=None, **options):
+        super().register(model_or_iterable, admin_class, **options)
+        # Every list searches a full ID or mobile number through its token (see
+        # registry.admin_search): the search box never puts the number in a URL.
+        for model_admin in self._registry.values():
+            if not getattr(model_admin, "_protected_search", False):
+                model_admin.get_search_results = protected_search_results(
+                    model_admin, model_admin.get_search_results
+                )
+                model_admin._protected_search = True
+
+    def get_urls(self):
+        return [
+            path("search/", self.admin_view(protected_search_view), name="protected_search"),
+            *super().get_urls(),
+        ]
+
     def index(self, request, extra_context=None):
         figures = dashboard_figures_cached(year=_year(request))
         user = request.user
         context = {
             "dashboard": figures,
+            "inbox": staff_inbox(request, self),
             "charts": dashboard_charts(figures),
             "years": range(timezone.localdate().year, FIRST_YEAR - 1, -1),
             "show_credit": user.has_perm("credit.view_rating"),

@@ -8,7 +8,7 @@ Settings come from Django's settings under the `CELERY_` namespace. Long jobs go
 import os
 
 from celery import Celery
-from celery.signals import task_postrun, task_prerun
+from celery.signals import task_postrun, task_prerun, worker_init
 from kombu import Exchange, Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhouqu_jiazheng.settings")
@@ -41,3 +41,16 @@ def _close_old_connections(sender=None, **kwargs) -> None:
     from django.db import close_old_connections
 
     close_old_connections()
+
+
+@worker_init.connect
+def _refuse_bad_personal_data_keys(**kwargs) -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    from registry.checks import refuse_bad_personal_data_keys
+
+    try:
+        refuse_bad_personal_data_keys()
+    except ImproperlyConfigured as error:
+        # Celery logs and ignores exceptions of signal handlers; an exit stops the worker.
+        raise SystemExit(f"ImproperlyConfigured: {error}") from None

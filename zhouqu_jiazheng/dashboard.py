@@ -10,14 +10,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from complaints.statistics import ComplaintStatistics, complaint_statistics
-from credit.models import Grade, Rating, RatingRun, SupervisionTask
+from credit.models import GRADES, Grade, Rating, RatingRun, SupervisionTask
 from incentives.selectors import Coverage, coverage
+from registry.cache import cached
 from registry.models import (
     Enterprise,
     EnterpriseQualification,
@@ -29,7 +29,6 @@ from registry.models import (
 from .models import AnnualReport
 
 CACHE_SECONDS = 300
-GRADES = (Grade.AAA, Grade.AA, Grade.A, Grade.B)
 
 
 @dataclass(frozen=True)
@@ -75,6 +74,7 @@ class DashboardFigures:
     registers: list[Figure]
     documents: list[Figure]
     grades: list[GradeRow]
+    not_graded: GradeRow  # registered too recently: counted apart from the grades
     ratings_draft: int
     ratings_publicised: int
     ratings_final: int
@@ -150,8 +150,9 @@ def _documents() -> list[Figure]:
     ]  # fmt: skip
 
 
-def _grades(year: int) -> tuple[list[GradeRow], dict[str, int]]:
-    """Grades of publicised and final ratings of `year` and the year before, in one query."""
+def _grades(year: int) -> tuple[list[GradeRow], GradeRow, dict[str, int]]:
+    """Grades of publicised and final ratings of `year` and the year before, in one query;
+    the subjects not graded (暂不评级) apart, outside the distribution."""
     rows = (
         Rating.objects.filter(year__in=(year, year - 1))
         .values("year", "grade", "status")
@@ -170,8 +171,9 @@ def _grades(year: int) -> tuple[list[GradeRow], dict[str, int]]:
         for kind in ("enterprises", "workers"):
             key = (row["year"], row["grade"], kind)
             counts[key] = counts.get(key, 0) + row[kind]
-    grades = [
-        GradeRow(
+
+    def row(grade: str) -> GradeRow:
+        return GradeRow(
             grade=grade,
             label=Grade(grade).label,
             enterprises=counts.get((year, grade, "enterprises"), 0),
@@ -180,9 +182,8 @@ def _grades(year: int) -> tuple[list[GradeRow], dict[str, int]]:
             workers_previous=counts.get((year - 1, grade, "workers"), 0),
             url=_admin("credit_rating", year=year, grade=grade),
         )
-        for grade in GRADES
-    ]
-    return grades, statuses
+
+    return [row(grade) for grade in GRADES], row(Grade.NOT_GRADED), statuses
 
 
 def _complaint_figures(stats: ComplaintStatistics) -> list[Figure]:
@@ -255,7 +256,7 @@ def dashboard_figures(*, year: int | None = None, today: date | None = None) -> 
     today = today or timezone.localdate()
     year = year or today.year
     registers = _registers()
-    grades, statuses = _grades(year)
+    grades, not_graded, statuses = _grades(year)
     complaints = complaint_statistics(year=year)
     return DashboardFigures(
         year=year,
@@ -263,6 +264,7 @@ def dashboard_figures(*, year: int | None = None, today: date | None = None) -> 
         registers=registers,
         documents=_documents(),
         grades=grades,
+        not_graded=not_graded,
         ratings_draft=statuses[Rating.Status.DRAFT],
         ratings_publicised=statuses[Rating.Status.PUBLICISED],
         ratings_final=statuses[Rating.Status.FINAL],
@@ -276,8 +278,4 @@ def dashboard_figures(*, year: int | None = None, today: date | None = None) -> 
 
 def dashboard_figures_cached(*, year: int) -> DashboardFigures:
     key = f"dashboard:{year}:{timezone.localdate():%Y%m%d}"
-    figures = cache.get(key)
-    if figures is None:
-        figures = dashboard_figures(year=year)
-        cache.set(key, figures, CACHE_SECONDS)
-    return figures
+    return cached(key, CACHE_SECONDS, lambda: dashboard_figures(year=year))

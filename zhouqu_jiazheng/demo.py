@@ -5,15 +5,16 @@ idempotent: seeding twice leaves the same rows.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
 from complaints.demo import complaints_demo_seed
-from credit.demo import credit_demo_seed
-from incentives.demo import incentives_demo_seed
-from registry.demo import registry_demo_seed
+from credit.demo import credit_demo_facts_seed, credit_demo_rate, credit_demo_state
+from incentives.demo import incentives_demo_residents_to_try, incentives_demo_seed
+from registry.demo import DemoStory, demo_story, registry_demo_seed
 
 from . import publicity, roles
 from .models import Article
@@ -42,6 +43,27 @@ DEMO_ACCOUNTS = (
 DEMO_PORTAL_USERNAME = "qiye"
 DEMO_PORTAL_MOBILE = "13909419999"
 DEMO_CARDS = 60
+SITE = "http://127.0.0.1:8000"
+
+
+def demo_logins() -> list[str]:
+    """What to sign in with and what to try, printed last by `seed_demo`."""
+    story = demo_story()
+    lines = [
+        "",
+        "==== 演示账号 ====",
+        f"后台 {SITE}/admin/ （密码均为 {DEMO_PASSWORD}）：",
+        *(f"  {a.username:<10} {a.role or ''}" for a in DEMO_ACCOUNTS),
+        f"企业服务平台 {SITE}/portal/login/ ：用户名 {DEMO_PORTAL_USERNAME} 或手机号 "
+        f"{DEMO_PORTAL_MOBILE}，密码 {DEMO_PASSWORD}",
+        "短信验证码：演示环境不发真实短信，验证码显示在运行网站的终端里"
+        "（日志行“SMS to 138****0001: …”）。",
+        f"居民优惠查询 {SITE}/incentives/check/ 可用以下演示居民手机号：",
+        *(f"  {mobile}  {who}" for mobile, who in incentives_demo_residents_to_try()),
+        "信用评价：",
+        *(f"  {line}" for line in credit_demo_state(story)),
+    ]
+    return lines
 
 
 @transaction.atomic
@@ -78,7 +100,7 @@ def portal_demo_seed() -> int:
     )
     for employment in employments:
         if card_issue_problem(employment) is None:
-            card_issue(actor=None, employment=employment)
+            card_issue(actor=None, warnings_confirmed=True, employment=employment)
             issued += 1
     return issued
 
@@ -104,13 +126,28 @@ def demo_accounts_seed() -> list[DemoAccount]:
 
 
 def demo_seed(*, stdout=None) -> list[DemoAccount]:
+    """The demo county, seeded in the order its story happened: registers, then each
+    year's facts up to its rating day, the rating, then the facts after it."""
     roles.roles_sync()
     accounts = demo_accounts_seed()
+    story = demo_story()
     created = registry_demo_seed()
-    rated = credit_demo_seed()
+    rated = {}
+    complaints = {"complaints": 0, "reviews": 0}
+    milestones = [story.rating_day(story.last_year), story.rating_day(story.this_year)]
+    for year, rating_day in zip((story.last_year, story.this_year), milestones, strict=True):
+        until = min(rating_day - timedelta(days=1), story.today)
+        credit_demo_facts_seed(story, until=until)
+        for key, count in complaints_demo_seed(story, until=until).items():
+            complaints[key] += count
+        subjects = credit_demo_rate(story, year)
+        if subjects:
+            rated[year] = subjects
+    credit_demo_facts_seed(story, until=story.today)
+    for key, count in complaints_demo_seed(story, until=story.today).items():
+        complaints[key] += count
     incentives = incentives_demo_seed()
-    complaints = complaints_demo_seed()
-    articles = articles_demo_seed()
+    articles = articles_demo_seed(story)
     cards = portal_demo_seed()
     if stdout is not None:
         stdout.write(
@@ -131,41 +168,45 @@ def demo_seed(*, stdout=None) -> list[DemoAccount]:
     return accounts
 
 
-DEMO_ARTICLES = (
-    (
-        Article.Kind.POLICY,
-        "一图读懂“信易+家政”：信用等级怎么评、有什么用",
-        "家政企业和从业人员每年评定一次信用等级，守信者在预约、扶持和培训上优先。",
-        "县工信商务局为全县家政企业、个体经营者和从业人员建立信用档案，做到“一企一档、一人一档”。\n\n"
-        "每年按经营合规、服务质量、客户口碑、履约守信四个方面评分，满分100分：90分以上为AAA诚信示范，"
-        "80分以上为AA诚信良好，60分以上为A诚信合格，其余为B诚信警示。评价结果向社会公示，公示期内有异议可以提出。\n\n"
-        "信用良好的居民在高等级企业享受服务优惠、优先预约和免费咨询；AAA、AA级企业优先获得行业扶持和培训名额。",
-    ),
-    (
-        Article.Kind.CASE,
-        "典型案例：城关镇一家政企业主动退还多收费用获群众点赞",
-        "接到投诉后当天上门核实、三天内退款，企业的做法被评为守信典型。",
-        "今年9月，城关镇一位居民反映家政服务收费高于公示价格。企业接到投诉后当天安排负责人上门核实，"
-        "确认收费有误后主动退还多收的费用，并向居民道歉。\n\n"
-        "该企业随后对全部服务项目重新公示收费标准，组织员工学习标准化服务约定。"
-        "此事在年度信用评价中作为履约守信的正面记录，企业被评为AAA级诚信示范企业。",
-    ),
-    (
-        Article.Kind.NOTICE,
-        "关于开展2025年度家政行业信用评价的通知",
-        "请各家政企业在10月31日前通过企业端核对本企业档案和从业人员信息。",
-        "根据《舟曲县“信易+家政”工作实施方案》，县工信商务局将于11月开展2025年度家政行业信用评价。\n\n"
-        "请各家政企业在10月31日前登录企业端，核对本企业证照、服务项目、收费标准和从业人员健康证等信息，"
-        "有变化的及时提交更新。评价结果将在本网站公示，公示期内可提出异议。",
-    ),
-)
+def demo_articles(story: DemoStory) -> tuple:
+    year = story.this_year
+    rated_year = year if story.rated(year) else story.last_year
+    return (
+        (
+            Article.Kind.POLICY,
+            "一图读懂“信易+家政”：信用等级怎么评、有什么用",
+            "家政企业和从业人员每年评定一次信用等级，守信者在预约、扶持和培训上优先。",
+            "县工信商务局为全县家政企业、个体经营者和从业人员建立信用档案，做到“一企一档、一人一档”。\n\n"
+            "每年按经营合规、服务质量、客户口碑、履约守信四个方面评分，满分100分：90分以上为AAA诚信示范，"
+            "80分以上为AA诚信良好，60分以上为A诚信合格，其余为B诚信警示。评价结果向社会公示，公示期内有异议可以提出。\n\n"
+            "信用良好的居民在高等级企业享受服务优惠、优先预约和免费咨询；AAA、AA级企业优先获得行业扶持和培训名额。",
+        ),
+        (
+            Article.Kind.CASE,
+            "典型案例：城关镇一家政企业主动退还多收费用获群众点赞",
+            "接到投诉后当天上门核实、三天内退款，企业的做法被评为守信典型。",
+            f"{rated_year}年9月，城关镇一位居民反映家政服务收费高于公示价格。企业接到投诉后当天安排负责人上门核实，"
+            "确认收费有误后主动退还多收的费用，并向居民道歉。\n\n"
+            "该企业随后对全部服务项目重新公示收费标准，组织员工学习标准化服务约定。"
+            "此事在年度信用评价中作为履约守信的正面记录，企业被评为AAA级诚信示范企业。",
+        ),
+        (
+            Article.Kind.NOTICE,
+            f"关于开展{year}年度家政行业信用评价的通知",
+            "请各家政企业在评价前通过企业端核对本企业档案和从业人员信息。",
+            f"根据《舟曲县“信易+家政”工作实施方案》，县工信商务局将于{year}年"
+            f"{story.rating_day(year).month}月{story.rating_day(year).day}日开展{year}年度家政行业信用评价。\n\n"
+            "请各家政企业在评价前登录企业端，核对本企业证照、服务项目、收费标准和从业人员健康证等信息，"
+            "有变化的及时提交更新。评价结果将在本网站公示，公示期内可提出异议。",
+        ),
+    )
 
 
 @transaction.atomic
-def articles_demo_seed() -> int:
+def articles_demo_seed(story: DemoStory) -> int:
     """A few published articles for the public site; returns how many were created."""
     created = 0
-    for kind, title, summary, body in DEMO_ARTICLES:
+    for kind, title, summary, body in demo_articles(story):
         if Article.objects.filter(title=title).exists():
             continue
         article = publicity.article_save(

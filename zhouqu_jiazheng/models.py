@@ -2,9 +2,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from registry.files import validate_image_upload
+from registry.files import ImageUploadField, validate_image_upload
 
 
 class WorkerHeartbeat(models.Model):
@@ -53,7 +54,7 @@ class Article(models.Model):
         "摘要", max_length=200, blank=True, help_text="列表和首页显示的简短介绍，不超过200字。"
     )
     body = models.TextField("正文", help_text="纯文本；空一行即为新段落。")
-    cover = models.ImageField(
+    cover = ImageUploadField(
         "封面图片",
         upload_to="articles/covers/%Y/",
         blank=True,
@@ -147,7 +148,7 @@ class AnnualReport(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year}年度报告（{self.created_at:%Y-%m-%d %H:%M}）"
+        return f"{self.year}年度报告（{timezone.localtime(self.created_at):%Y-%m-%d %H:%M}）"
 
     @property
     def is_running(self) -> bool:

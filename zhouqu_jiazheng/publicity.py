@@ -8,7 +8,6 @@ highlights and key facts are cached for a few minutes, since they change once a 
 
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
@@ -16,6 +15,7 @@ from django.utils import timezone
 
 from credit.models import Grade, Rating
 from credit.selectors import HonorEnterprise, HonorWorker, honor_roll
+from registry.cache import cached
 from registry.files import sanitised_upload
 from registry.models import Enterprise, Worker
 
@@ -132,11 +132,16 @@ def key_facts(year: int | None) -> KeyFacts:
     ratings = {"enterprises": 0, "workers": 0, "aaa_enterprises": 0, "aaa_workers": 0}
     if year is not None:
         aaa = Q(grade=Grade.AAA)
-        ratings = Rating.objects.filter(year=year, status=Rating.Status.FINAL).aggregate(
-            enterprises=Count("id", filter=Q(enterprise__isnull=False)),
-            workers=Count("id", filter=Q(worker__isnull=False)),
-            aaa_enterprises=Count("id", filter=aaa & Q(enterprise__isnull=False)),
-            aaa_workers=Count("id", filter=aaa & Q(worker__isnull=False)),
+        # A subject not graded (暂不评级) has not been rated that year.
+        ratings = (
+            Rating.objects.filter(year=year, status=Rating.Status.FINAL)
+            .exclude(grade=Grade.NOT_GRADED)
+            .aggregate(
+                enterprises=Count("id", filter=Q(enterprise__isnull=False)),
+                workers=Count("id", filter=Q(worker__isnull=False)),
+                aaa_enterprises=Count("id", filter=aaa & Q(enterprise__isnull=False)),
+                aaa_workers=Count("id", filter=aaa & Q(worker__isnull=False)),
+            )
         )
     return KeyFacts(
         enterprises=Enterprise.objects.count(),
@@ -161,8 +166,4 @@ def programme_panel() -> ProgrammePanel:
 
 
 def programme_panel_cached() -> ProgrammePanel:
-    panel = cache.get(PROGRAMME_CACHE_KEY)
-    if panel is None:
-        panel = programme_panel()
-        cache.set(PROGRAMME_CACHE_KEY, panel, PROGRAMME_CACHE_SECONDS)
-    return panel
+    return cached(PROGRAMME_CACHE_KEY, PROGRAMME_CACHE_SECONDS, programme_panel)

@@ -25,13 +25,13 @@ from django.core.files import File
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
-from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from complaints.models import Category
 from complaints.statistics import complaints_in_period
 from credit.models import EvaluationStandard, Indicator, Rating, SupervisionTask, VetoRule
+from registry.spreadsheets import ExportWorkbook
 
 from .dashboard import DashboardFigures, dashboard_figures
 from .models import AnnualReport
@@ -474,10 +474,13 @@ def grade_rows(figures: AnnualFigures) -> list[list]:
             r.workers_previous,
             r.workers - r.workers_previous,
         ]
-        for r in figures.dashboard.grades
+        for r in [*figures.dashboard.grades, figures.dashboard.not_graded]
     ]
-    totals = [sum(row[i] for row in rows) for i in range(1, 7)]
-    return [*rows, [TOTAL_LABEL, *totals]]
+    # The subjects not graded are listed apart, after the total of the grades.
+    graded, not_graded = rows[:-1], rows[-1]
+    not_graded[0] = f"{not_graded[0]}（不计入等级分布）"
+    totals = [sum(row[i] for row in graded) for i in range(1, 7)]
+    return [*graded, [TOTAL_LABEL, *totals], not_graded]
 
 
 def complaint_rows(figures: AnnualFigures) -> list[list]:
@@ -527,7 +530,7 @@ def write_workbook(
 
     `on_progress(rows_done, rows_total)` is called after every chunk of the list."""
     year = figures.year
-    workbook = Workbook(write_only=True)
+    workbook = ExportWorkbook(write_only=True)
 
     sheet = workbook.create_sheet(SHEET_OVERVIEW)
     _header(sheet, SHEET_OVERVIEW)
@@ -539,9 +542,10 @@ def write_workbook(
     sheet = workbook.create_sheet(SHEET_GRADES)
     _header(sheet, SHEET_GRADES)
     rows = grade_rows(figures)
-    for row in rows[:-1]:
+    for row in rows[:-2]:
         sheet.append(row)
-    _bold_row(sheet, rows[-1])
+    _bold_row(sheet, rows[-2])
+    sheet.append(rows[-1])  # 暂不评级, apart from the distribution
     sheet.append([])
     sheet.append([f"本年度为{year}年，上年度为{year - 1}年；只统计已公示和已确定的评价结果。"])
 

@@ -48,6 +48,12 @@ PERIODIC_TASKS: tuple[PeriodicTaskSpec, ...] = (
         month_of_year=str(settings.CREDIT_RATING_MONTH),
     ),
     PeriodicTaskSpec(
+        name="zqjz:credit-resume-stalled-runs",
+        task="credit.tasks.resume_stalled_runs",
+        description="每2分钟检查评价批次：长时间没有进展的（如任务进程被强行终止），重新提交未完成的部分。",
+        minute="*/2",
+    ),
+    PeriodicTaskSpec(
         name="zqjz:credit-finalise-ratings",
         task="credit.tasks.finalise_due_ratings",
         description="每日将公示期已满且没有待处理异议的信用评价结果确定为最终结果。",

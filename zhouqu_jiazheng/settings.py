@@ -53,7 +53,6 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "import_export",
     "simple_history",
-    "django_ratelimit",
     "axes",
     "zhouqu_jiazheng",
     "registry",
@@ -64,11 +63,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the path or the query string (a NUL there breaks PostgreSQL).
+    "zhouqu_jiazheng.middleware.RefuseControlCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # After CSRF, whose form parsing shows it what the upload handler refused.
+    "zhouqu_jiazheng.uploads.RequestSizeLimitMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -115,6 +118,9 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
             "TIMEOUT": 300,
+            # An unreachable Redis must cost a page a second at most (registry.cache then
+            # leaves it alone for a few seconds), never a hanging request.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -124,12 +130,6 @@ else:
             "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
     }
-# Rate limits count in the cache. Django's own RedisCache increments atomically though
-# django-ratelimit lists only third-party Redis backends; the in-process cache of the
-# embedded mode is shared by the one process that serves it.
-SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
-if not REDIS_URL:
-    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
 
 # --- Authentication -------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -194,6 +194,15 @@ WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 WHITENOISE_AUTOREFRESH = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# Bodies above UPLOAD_MAX_REQUEST_BYTES are refused unread (413) and a single file stops
+# being read past UPLOAD_MAX_FILE_BYTES (zhouqu_jiazheng.uploads). The defaults fit the
+# largest forms: five 10 MB attachments with the text, and a 20 MB ledger workbook.
+UPLOAD_MAX_REQUEST_BYTES = env.int("UPLOAD_MAX_REQUEST_BYTES", default=52 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "zhouqu_jiazheng.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- Security -------------------------------------------------------------------------
 # Behind the reverse proxy TLS ends at the proxy, which sets X-Forwarded-Proto.
@@ -288,6 +297,8 @@ LEDGER_IMPORT_MAX_BYTES = env.int("LEDGER_IMPORT_MAX_BYTES", default=20 * 1024 *
 LEDGER_IMPORT_MAX_ROWS = env.int("LEDGER_IMPORT_MAX_ROWS", default=200_000)
 # Imports above this many rows run on the `bulk` queue instead of inside the request.
 LEDGER_IMPORT_SYNC_ROWS = env.int("LEDGER_IMPORT_SYNC_ROWS", default=2_000)
+# The largest single file any form takes (attachments 10 MB, ledgers LEDGER_IMPORT_MAX_BYTES).
+UPLOAD_MAX_FILE_BYTES = max(10 * 1024 * 1024, LEDGER_IMPORT_MAX_BYTES)
 
 # --- Credit ---------------------------------------------------------------------------
 CREDIT_PUBLICITY_DAYS = env.int("CREDIT_PUBLICITY_DAYS", default=7)
@@ -299,6 +310,9 @@ CREDIT_SUPERVISION_DAYS = env.int("CREDIT_SUPERVISION_DAYS", default=30)
 CREDIT_RATING_MONTH = env.int("CREDIT_RATING_MONTH", default=10)
 CREDIT_RATING_DAY = env.int("CREDIT_RATING_DAY", default=15)
 CREDIT_RATING_CHUNK_SIZE = env.int("CREDIT_RATING_CHUNK_SIZE", default=10_000)
+# An unfinished run without a chunk done for this long has lost tasks (a worker killed
+# mid-chunk): its missing chunks are queued again. A chunk takes seconds, not minutes.
+CREDIT_RATING_STALL_SECONDS = env.int("CREDIT_RATING_STALL_SECONDS", default=600)
 
 # --- Complaints -----------------------------------------------------------------------
 # Substantiated complaints of these categories are recorded as serious (严重) credit events;

@@ -1,11 +1,13 @@
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from . import publicity
 from .health import health_report
+from .plan import year_plan
 
 
 @require_safe
@@ -16,6 +18,7 @@ def home(request):
         {
             "articles": publicity.latest_articles(),
             "programme": publicity.programme_panel_cached(),
+            "plan": year_plan(timezone.localdate()),
         },
     )
 

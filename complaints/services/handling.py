@@ -30,6 +30,7 @@ from ..models import (
     ComplaintUpdate,
     Status,
 )
+from ..timeline import update_fields
 from ..workdays import add_working_days
 from .deadlines import deadline_state_for
 from .notify import notification_queue
@@ -63,8 +64,16 @@ def _locked(complaint: Complaint) -> Complaint:
 
 
 def _transition(
-    *, actor, complaint: Complaint, to: str, public_text: str, internal_text: str = ""
+    *,
+    actor,
+    complaint: Complaint,
+    to: str,
+    public_text: str = "",
+    internal_text: str = "",
+    event: dict | None = None,
 ) -> Complaint:
+    """`public_text` is a timeline line worded the same for everyone; `event` (from
+    `timeline.update_fields`) one worded for each reader."""
     if to not in TRANSITIONS[complaint.status]:
         raise ComplaintTransitionError(
             "该投诉当前为“%(current)s”，不能改为“%(target)s”。",
@@ -81,7 +90,7 @@ def _transition(
         complaint=complaint,
         author=actor,
         visibility=ComplaintUpdate.Visibility.PUBLIC,
-        text=public_text,
+        **(event or {"text": public_text}),
         status_from=previous,
         status_to=to,
     )
@@ -115,7 +124,9 @@ def complaint_accept(
         actor=actor,
         complaint=complaint,
         to=Status.ACCEPTED,
-        public_text=f"投诉已受理，将组织调解，调解期限至{complaint.mediation_due:%Y年%m月%d日}。",
+        event=update_fields(
+            "accepted", due=complaint.mediation_due, response_due=complaint.response_due
+        ),
         internal_text=note,
     )
     notification_queue(
@@ -150,7 +161,7 @@ def complaint_mediation_start(*, actor, complaint: Complaint, note: str = "") ->
         actor=actor,
         complaint=complaint,
         to=Status.MEDIATING,
-        public_text="已开始调解，工作人员将联系您和被投诉方。",
+        event=update_fields("mediation_started"),
         internal_text=note,
     )
 
@@ -400,7 +411,7 @@ def complaint_enterprise_respond(
         complaint=complaint,
         author=actor if getattr(actor, "pk", None) else None,
         visibility=ComplaintUpdate.Visibility.PUBLIC,
-        text="被投诉企业已答复。" if first_answer else "被投诉企业补充了答复。",
+        **update_fields("answered" if first_answer else "answer_amended"),
     )
     return complaint
 

@@ -17,6 +17,7 @@ from registry.validators import clean_mobile
 
 from ..contact import phone_hash, phone_protect
 from ..models import Complaint, ComplaintAttachment, ComplaintUpdate, Status
+from ..timeline import update_fields
 from ..workdays import add_working_days
 from .notify import notification_queue
 
@@ -166,7 +167,7 @@ def _create(*, submission_token, digest, now, phone, attachments, **fields) -> C
     ComplaintUpdate.objects.create(
         complaint=complaint,
         visibility=ComplaintUpdate.Visibility.PUBLIC,
-        text="已收到您的投诉，将在7个工作日内决定是否受理。",
+        **update_fields("received"),
         status_to=Status.SUBMITTED,
     )
     notification_queue(

@@ -7,16 +7,15 @@ re-submits and the tracking number and phone never appear in a URL.
 
 import logging
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
-from django_ratelimit.core import get_usage
 
 from registry.form_errors import add_service_errors
 from registry.models import Enterprise
+from registry.ratelimits import RateLimit, WhenCacheDown, limit_hit, limit_refund
 from registry.validators import clean_mobile
 
 from ..forms import NONE_OF_THESE, ComplaintForm, SatisfactionForm, TrackingForm
@@ -34,11 +33,13 @@ RATE_LIMITED = (
 TRACK_LIMITED = "查询失败次数过多，请一小时后再试，或拨打投诉电话由工作人员帮您查询。"
 
 
-def _phone_key(group, request) -> str:
+def _phone_key(request) -> str | None:
+    """The submitted mobile number in its normal form; an invalid one is not counted per
+    phone (the form refuses it, and the per-address limit counts the attempt)."""
     try:
         return clean_mobile(request.POST.get("phone", ""))
     except ValidationError:
-        return "invalid"
+        return None
 
 
 def _remember(request, complaint: Complaint) -> None:
@@ -57,34 +58,28 @@ def _remembered(request, number: str) -> Complaint | None:
     )
 
 
-def _used_up(request, *, group: str, key, rate: str) -> bool:
-    """Whether the allowance is spent, without counting this request."""
-    usage = get_usage(request, group=group, key=key, rate=rate, method="POST", increment=False)
-    return usage is not None and usage["count"] >= usage["limit"]
-
-
-def _count(request, *, group: str, key, rate: str) -> None:
-    get_usage(request, group=group, key=key, rate=rate, method="POST", increment=True)
-
-
-# Only submissions that get through count: a resident correcting a mistake on the form
-# or a failed look-up of their own case is not abuse.
-SUBMIT_LIMITS = (
-    ("complaints.submit", "ip", "COMPLAINT_RATE_PER_IP"),
-    ("complaints.submit.phone", _phone_key, "COMPLAINT_RATE_PER_PHONE"),
+# Every submission counts per address, valid or not, so a script cannot retry forever; per
+# phone only complaints actually stored count, so a resident correcting the form is never
+# locked out. With the cache down both are counted in the database: a complaint writes
+# several rows anyway, and the limits must hold whatever happens to Redis.
+SUBMIT_PER_ADDRESS = RateLimit(
+    group="complaints.submit",
+    rate="COMPLAINT_RATE_PER_IP",
+    when_cache_down=WhenCacheDown.DATABASE,
 )
-
-
-def _limited(request) -> bool:
-    return any(
-        _used_up(request, group=group, key=key, rate=getattr(settings, rate))
-        for group, key, rate in SUBMIT_LIMITS
-    )
-
-
-def _count_submission(request) -> None:
-    for group, key, rate in SUBMIT_LIMITS:
-        _count(request, group=group, key=key, rate=getattr(settings, rate))
+SUBMIT_PER_PHONE = RateLimit(
+    group="complaints.submit.phone",
+    rate="COMPLAINT_RATE_PER_PHONE",
+    when_cache_down=WhenCacheDown.DATABASE,
+    key=_phone_key,
+)
+# Failed look-ups guard the number-and-phone pair against guessing: counted in the
+# database too when the cache is down.
+TRACK_FAILURES = RateLimit(
+    group="complaints.track",
+    rate="TRACKING_RATE_PER_IP",
+    when_cache_down=WhenCacheDown.DATABASE,
+)
 
 
 @never_cache
@@ -110,12 +105,15 @@ def complaint_new(request):
     form = ComplaintForm(request.POST, request.FILES)
     if form.data.get("worker_ref"):
         worker = worker_from_ref(form.data["worker_ref"])
-    if _limited(request):
+    if limit_hit(request, SUBMIT_PER_ADDRESS):
         form.add_error(None, RATE_LIMITED)
         return _form_page(request, form, worker=worker, status=429)
     if not form.is_valid():
         return _form_page(request, form, worker=worker)
-    _count_submission(request)
+    if limit_hit(request, SUBMIT_PER_PHONE):
+        limit_refund(request, SUBMIT_PER_PHONE)
+        form.add_error(None, RATE_LIMITED)
+        return _form_page(request, form, worker=worker, status=429)
     data = form.cleaned_data
     try:
         result = complaint_submit(
@@ -135,8 +133,11 @@ def complaint_new(request):
             attachments=data["attachments"],
         )
     except ValidationError as error:
+        limit_refund(request, SUBMIT_PER_PHONE)
         add_service_errors(form, error)
         return _form_page(request, form, worker=worker)
+    if not result.created:  # a reloaded page: the complaint stored before is shown again
+        limit_refund(request, SUBMIT_PER_PHONE)
     _remember(request, result.complaint)
     request.session["complaints_submitted"] = result.complaint.pk
     return redirect("complaints:submitted")
@@ -171,12 +172,11 @@ def complaint_submitted(request):
 def complaint_track(request):
     if request.method == "POST":
         form = TrackingForm(request.POST)
-        track_limit = {
-            "group": "complaints.track",
-            "key": "ip",
-            "rate": settings.TRACKING_RATE_PER_IP,
-        }
-        if _used_up(request, **track_limit):
+        # Every look-up is counted before it runs (so simultaneous guesses cannot all slip
+        # under the limit) and a successful one is given back: a resident checking often is
+        # not abuse.
+        if limit_hit(request, TRACK_FAILURES):
+            limit_refund(request, TRACK_FAILURES)
             form.add_error(None, TRACK_LIMITED)
             return render(request, "complaints/track.html", {"form": form}, status=429)
         if form.is_valid():
@@ -184,10 +184,9 @@ def complaint_track(request):
                 form.cleaned_data["tracking_number"], form.cleaned_data["phone"]
             )
             if complaint is not None:
+                limit_refund(request, TRACK_FAILURES)
                 _remember(request, complaint)
                 return redirect(f"{request.path}?n={complaint.tracking_number}")
-            # Only failures count towards the limit: a resident checking often is not abuse.
-            _count(request, **track_limit)
             form.add_error(None, "投诉编号与手机号码不匹配，请核对后重试。")
         return render(request, "complaints/track.html", {"form": form})
 

@@ -1,20 +1,20 @@
 """The public review pages: the form at /reviews/new/ and the thank-you page.
 
-No account is needed. The form is limited per client address and per phone number
-(`COMPLAINT_RATE_PER_IP`, `COMPLAINT_RATE_PER_PHONE`); over the limit it is shown again with
-a message instead of an error page. A bot that fills the hidden honeypot field is thanked
+No account is needed. The form is limited per client address (every submission) and per
+phone number (reviews stored) with `COMPLAINT_RATE_PER_IP` and `COMPLAINT_RATE_PER_PHONE`,
+counted in the database while the cache is down; over the limit it is shown again with a
+message instead of an error page. A bot that fills the hidden honeypot field is thanked
 and nothing is saved.
 """
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
-from django_ratelimit.decorators import ratelimit
 
 from credit.selectors import mask_person_name
 from registry.form_errors import add_service_errors
 from registry.models import Enterprise, Worker
+from registry.ratelimits import RateLimit, WhenCacheDown, limit_hit, limit_refund
 from registry.validators import clean_mobile
 
 from ..contact import phone_hash
@@ -27,22 +27,28 @@ RATE_LIMITED = "提交过于频繁，请稍后再试。如需帮助，请拨打�
 THANKS_SESSION_KEY = "complaints_review_thanks"
 
 
-def ip_rate(group, request) -> str:
-    return settings.COMPLAINT_RATE_PER_IP
-
-
-def phone_rate(group, request) -> str:
-    return settings.COMPLAINT_RATE_PER_PHONE
-
-
-def phone_key(group, request) -> str:
+def phone_key(request) -> str | None:
     """The submitted number in its normal form (hashed), so "139 0941 0000" and
-    "13909410000" share one limit."""
-    raw = request.POST.get("phone", "")
+    "13909410000" share one limit; an invalid number is refused by the form."""
     try:
-        return phone_hash(clean_mobile(raw))
+        return phone_hash(clean_mobile(request.POST.get("phone", "")))
     except ValidationError:
-        return "invalid:" + raw.strip()[:20]
+        return None
+
+
+# Reviews become credit records: both limits are counted in the database when the cache is
+# down, so an outage is no window for stuffing an enterprise's reputation.
+REVIEW_PER_ADDRESS = RateLimit(
+    group="complaints.review.ip",
+    rate="COMPLAINT_RATE_PER_IP",
+    when_cache_down=WhenCacheDown.DATABASE,
+)
+REVIEW_PER_PHONE = RateLimit(
+    group="complaints.review.phone",
+    rate="COMPLAINT_RATE_PER_PHONE",
+    when_cache_down=WhenCacheDown.DATABASE,
+    key=phone_key,
+)
 
 
 def _int_param(request, name: str) -> int | None:
@@ -81,22 +87,26 @@ def _worker_for(form: ReviewForm) -> Worker | None:
     return worker_from_ref(form.initial.get("worker", ""))
 
 
+def _phone_limited(request) -> bool:
+    """Count a valid review against its phone; one refused is given back."""
+    if limit_hit(request, REVIEW_PER_PHONE):
+        limit_refund(request, REVIEW_PER_PHONE)
+        return True
+    return False
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
-@ratelimit(group="complaints.review.ip", key="ip", rate=ip_rate, method="POST", block=False)
-@ratelimit(
-    group="complaints.review.phone", key=phone_key, rate=phone_rate, method="POST", block=False
-)
 def review_new(request):
     status = 200
     if request.method == "POST":
         form = ReviewForm(request.POST)
         if form.is_spam:
             return redirect("complaints:review_thanks")
-        if getattr(request, "limited", False):
-            form.is_valid()  # keep what was typed, with its errors
+        valid = form.is_valid()  # keeps what was typed, with its errors
+        if limit_hit(request, REVIEW_PER_ADDRESS) or (valid and _phone_limited(request)):
             form.add_error(None, RATE_LIMITED)
             status = 429
-        elif form.is_valid():
+        elif valid:
             data = form.cleaned_data
             try:
                 review = review_submit(
@@ -112,6 +122,7 @@ def review_new(request):
                     reviewer_name=data["reviewer_name"],
                 )
             except ValidationError as exc:
+                limit_refund(request, REVIEW_PER_PHONE)
                 add_service_errors(form, exc)
             else:
                 subjects = []

@@ -63,6 +63,7 @@ from registry.services.ledger import (
     read_identity,
     read_uscc,
 )
+from registry.spreadsheets import ExportWorkbook
 
 from ..models import CreditEvent, EventKind, Severity, SubjectType
 from .events import DISCLOSURE_DAYS, credit_event_record, disclosure_until
@@ -694,12 +695,11 @@ def credit_import_filename() -> str:
 def credit_import_template() -> bytes:
     """The import template: Chinese headers (required ones in red), text format for
     identifiers, drop-down lists for the choices, and a 填写说明 sheet."""
-    from openpyxl import Workbook as Book
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    book = Book()
+    book = ExportWorkbook()
     sheet = book.active
     sheet.title = "信用记录"
     sheet.append([column.header for column in COLUMNS])

@@ -3,8 +3,10 @@ decided by staff within `CREDIT_OBJECTION_DECISION_DAYS` calendar days (自然�
 it was submitted.
 
 An upheld objection corrects the rating's inputs (revokes a wrong record, records a missing
-positive one), recomputes the subject at once and saves the rating with a history row
-whose reason is the decision; the objection keeps the previous total and grade. A rejected
+positive one) and corrects the rating at once: scored again from the facts it was computed
+from plus these corrections, nothing recorded since (that counts for the next computation);
+saved with a history row whose reason is the decision, and publicised again when its grade
+changes. The objection keeps the previous total and grade. A rejected
 objection leaves the rating as it is. While an objection is open the rating cannot become
 final.
 """
@@ -19,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from ..engine import EventChange
 from ..models import (
     NEUTRAL_KINDS,
     POSITIVE_KINDS,
@@ -28,7 +31,12 @@ from ..models import (
     Severity,
 )
 from .events import credit_event_record, credit_event_revoke
-from .publication import rating_recompute_recorded
+from .publication import (
+    event_change,
+    event_counted_in,
+    event_counts_for,
+    rating_recompute_recorded,
+)
 
 
 class ObjectionTransitionError(ValidationError):
@@ -139,16 +147,25 @@ class Corrections:
         return bool(self.revoke or self.record)
 
 
-def _apply_corrections(*, actor, objection: Objection, rating: Rating, corrections, reason: str):
+def _apply_corrections(
+    *, actor, objection: Objection, rating: Rating, corrections, reason: str
+) -> list[EventChange]:
+    """Apply the corrections to the credit file; return how they change the facts the
+    rating was computed from (a revoked record recorded after it changes nothing)."""
     subject = {"enterprise": rating.enterprise, "worker": rating.worker}
+    changes = []
     for event in corrections.revoke:
         if (event.enterprise_id, event.worker_id) != (rating.enterprise_id, rating.worker_id):
             raise ValidationError("要撤销的信用记录不属于该异议的主体。")
+        event = CreditEvent.objects.select_for_update().get(pk=event.pk)
+        counted = event.status == CreditEvent.Status.ACTIVE and event_counted_in(rating, event)
         credit_event_revoke(actor=actor, event=event, reason=reason)
+        if counted:
+            changes.append(event_change(event, -1))
     for index, missing in enumerate(corrections.record, start=1):
         if missing.kind not in POSITIVE_KINDS | NEUTRAL_KINDS:
             raise ValidationError("依异议补录的只能是守信信息或服务评价。")
-        credit_event_record(
+        event = credit_event_record(
             actor=actor,
             kind=missing.kind,
             occurred_on=missing.occurred_on,
@@ -160,6 +177,9 @@ def _apply_corrections(*, actor, objection: Objection, rating: Rating, correctio
             source_ref=f"credit.Objection:{objection.pk}#{index}",
             **subject,
         )
+        if event.status == CreditEvent.Status.ACTIVE and event_counts_for(rating, event):
+            changes.append(event_change(event, +1))
+    return changes
 
 
 @transaction.atomic
@@ -189,14 +209,14 @@ def objection_decide(
             )
         reason = f"信用异议成立（异议#{objection.pk}）：{decision}"
         changes.update(previous_total=rating.total, previous_grade=rating.grade)
-        _apply_corrections(
+        corrected = _apply_corrections(
             actor=actor,
             objection=objection,
             rating=rating,
             corrections=corrections,
             reason=reason[:200],
         )
-        rating_recompute_recorded(actor=actor, rating=rating, reason=reason)
+        rating_recompute_recorded(actor=actor, rating=rating, reason=reason, changes=corrected)
     elif corrections:
         raise ValidationError("异议不成立时不能更正信用记录。")
     return objection_transition(actor=actor, objection=objection, to=to, changes=changes)

@@ -12,6 +12,7 @@ day (inclusive): a 7-day period published on 1 December ends on 7 December and t
 can be finalised from 8 December.
 """
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -21,7 +22,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import Grade, Objection, Rating, RatingRun, SubjectType
+from .. import engine
+from ..models import CreditEvent, Grade, Objection, Rating, RatingRun, SubjectType, VetoRule
 from .management import supervision_sync_for_rating, supervision_tasks_for_ratings
 from .rating import rating_subject_recompute
 
@@ -184,31 +186,133 @@ RECOMPUTED_FIELDS = [
     "grade",
     "vetoed",
     "veto_reason",
+    "not_graded_reason",
     "explanation",
     "inputs",
-    "computed_at",
 ]
+REPUBLICISED_FIELDS = ["publicity_starts_on", "publicity_ends_on"]
+
+
+def rating_facts_date(rating: Rating) -> date:
+    """The day whose facts the rating was computed from (its evaluation date)."""
+    return engine.evaluation_date(rating.year, timezone.localdate(rating.computed_at))
+
+
+def _corrected_objections(rating: Rating) -> list[str]:
+    return [
+        f"credit.Objection:{pk}#"
+        for pk in Objection.objects.filter(
+            rating=rating, status=Objection.Status.UPHELD
+        ).values_list("pk", flat=True)
+    ]
+
+
+def event_counted_in(rating: Rating, event: CreditEvent) -> bool:
+    """Whether an active record was among the facts `rating` was computed from: recorded
+    before the computation (or by an objection upheld on it), of its year, and disclosed
+    on its evaluation date. A record recorded later counts for the next computation."""
+    if not event_counts_for(rating, event):
+        return False
+    if event.source_ref.startswith(tuple(_corrected_objections(rating))):
+        return True
+    if event.created_at > rating.computed_at:
+        return False
+    # Its status then: a record revoked at the time and restored since did not count.
+    then = (
+        event.history.filter(history_date__lte=rating.computed_at)
+        .order_by("-history_date", "-history_id")
+        .values_list("status", flat=True)
+        .first()
+    )
+    return (then or event.status) == CreditEvent.Status.ACTIVE
+
+
+def event_counts_for(rating: Rating, event: CreditEvent) -> bool:
+    """Whether a record belongs to the facts of `rating`'s year and evaluation date."""
+    subject = (event.enterprise_id, event.worker_id) == (rating.enterprise_id, rating.worker_id)
+    as_of = rating_facts_date(rating)
+    return (
+        subject
+        and event.occurred_on.year == rating.year
+        and (event.disclosure_until is None or event.disclosure_until >= as_of)
+    )
+
+
+def event_change(event: CreditEvent, sign: int) -> engine.EventChange:
+    return engine.EventChange(event.kind, event.severity, event.tag, event.value, sign)
+
+
+def _inputs_as_computed(compiled, rating: Rating) -> dict:
+    inputs = engine.stored_inputs(compiled, rating.inputs)
+    # A rating stored before the vetoes' counts were kept: its veto reasons tell them.
+    for veto in compiled.vetoes:
+        column = "key_list" if veto.kind == VetoRule.Kind.KEY_LIST else veto.column
+        if column not in inputs:
+            inputs[column] = int(bool(rating.vetoed and veto.description in rating.veto_reason))
+    return inputs
 
 
 @transaction.atomic
-def rating_recompute_recorded(*, actor, rating: Rating, reason: str) -> Rating:
-    """Recompute a draft or publicised rating now (its inputs were corrected by an objection
-    or a repair) and save it with a history row saying who and why. A publicised rating
-    keeps its publicity period; its supervision task follows the new grade."""
-    rating = Rating.objects.select_for_update().get(pk=rating.pk)
+def rating_recompute_recorded(
+    *, actor, rating: Rating, reason: str, changes: Sequence[engine.EventChange] = ()
+) -> Rating:
+    """Correct a draft or publicised rating: score it again from the facts it was computed
+    from with `changes` (the records an upheld objection or an approved repair decided)
+    applied, and nothing else; facts recorded since count for the next computation. Saved
+    with a history row saying who and why. A publicised rating whose grade changes is
+    publicised again (重新公示) for a full period; its supervision task follows the grade."""
+    rating = Rating.objects.select_for_update().select_related("standard").get(pk=rating.pk)
     if rating.status == Rating.Status.FINAL:
         raise RatingTransitionError(
             "%(year)s年度评价结果已确定，不能再更改。",
             code="final",
             params={"year": rating.year},
         )
-    rating_subject_recompute(rating=rating)
+    fields, previous_grade = list(RECOMPUTED_FIELDS), rating.grade
+    if rating.inputs:
+        compiled = engine.compile_standard(rating.standard)
+        subject_id = rating.enterprise_id or rating.worker_id
+        result = engine.rescore(
+            compiled, subject_id, _inputs_as_computed(compiled, rating), list(changes)
+        )
+        if rating.not_graded_reason and not result.vetoed:
+            # Registered too recently then, still so: a correction does not grade it.
+            result = dataclasses.replace(
+                result, grade=Grade.NOT_GRADED, not_graded_reason=rating.not_graded_reason
+            )
+        _apply_result(rating, result)
+    else:
+        # Computed before ratings kept their inputs: only the facts of today remain.
+        rating_subject_recompute(rating=rating)
+        fields.append("computed_at")
+    if rating.status == Rating.Status.PUBLICISED and rating.grade != previous_grade:
+        today = timezone.localdate()
+        rating.publicity_starts_on, rating.publicity_ends_on = today, publicity_ends_on(today)
+        fields += REPUBLICISED_FIELDS
+        reason = (
+            f"等级由{previous_grade}变为{rating.grade}，重新公示至{rating.publicity_ends_on}；"
+            + reason
+        )
     rating.full_clean(validate_constraints=False)
     rating._history_user = actor
     rating._change_reason = reason[:100]
-    rating.save(update_fields=RECOMPUTED_FIELDS)
+    rating.save(update_fields=fields)
     supervision_sync_for_rating(actor=actor, rating=rating, reason=reason)
     return rating
+
+
+def _apply_result(rating: Rating, result: engine.Result) -> None:
+    rating.compliance = result.dimensions["compliance"]
+    rating.quality = result.dimensions["quality"]
+    rating.reputation = result.dimensions["reputation"]
+    rating.commitment = result.dimensions["commitment"]
+    rating.total = result.total
+    rating.grade = result.grade
+    rating.vetoed = result.vetoed
+    rating.veto_reason = result.veto_reason
+    rating.not_graded_reason = result.not_graded_reason
+    rating.explanation = []
+    rating.inputs = result.inputs
 
 
 def _open_objection_rating_ids(rating_ids) -> set[int]:

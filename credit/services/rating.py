@@ -5,8 +5,9 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
-from django.db.models import F, Max, Min
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Max, Min, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from registry.models import Enterprise, Worker
@@ -14,6 +15,7 @@ from registry.sql import jit_off
 
 from .. import engine
 from ..models import EvaluationStandard, Rating, RatingChunk, RatingRun, SubjectType
+from ..selectors import rating_run_missing_chunks
 
 logger = logging.getLogger(__name__)
 
@@ -50,25 +52,61 @@ def standard_lock(standard: EvaluationStandard) -> None:
         )
 
 
+def rating_run_problems(year: int) -> list[str]:
+    """Why a run of `year` should not start now: one is still unfinished (two would
+    overwrite each other's drafts), or every rating of the year is final (a run would change
+    nothing). The start page, the command and the yearly task ask this before starting."""
+    problems = []
+    unfinished = RatingRun.objects.filter(year=year, status__in=RatingRun.UNFINISHED).first()
+    if unfinished is not None:
+        started = timezone.localtime(unfinished.created_at)
+        problems.append(
+            f"{year}年度已有评价批次正在进行：批次 {unfinished.pk}"
+            f"（{started:%Y-%m-%d %H:%M}发起，{unfinished.get_status_display()}，"
+            f"已完成{unfinished.chunks_done}/{unfinished.chunks_total}批）。"
+            "请等它完成；如果它长时间没有进展，可以在该批次页面取消后重新发起。"
+        )
+    ratings = Rating.objects.filter(year=year)
+    if ratings.exists() and not ratings.exclude(status=Rating.Status.FINAL).exists():
+        problems.append(f"{year}年度评价结果均已确定，重新评价不会改变结果。")
+    return problems
+
+
 @transaction.atomic
-def rating_run_start(*, actor, year: int, chunk_size: int | None = None) -> RatingRun:
+def rating_run_start(
+    *,
+    actor,
+    year: int,
+    chunk_size: int | None = None,
+    origin: str = RatingRun.Origin.ADMIN,
+) -> RatingRun:
     """Create a run and its chunks; the chunk tasks are queued once the run is committed."""
     if not 2000 <= year <= timezone.localdate().year:
         raise ValidationError({"year": "评价年度不正确。"})
+    problems = rating_run_problems(year)
+    if problems:
+        raise ValidationError(problems)
     standards = {kind: active_standard(year, kind) for kind in SubjectType.values}
     for standard in standards.values():
         problems = standard_problems(standard)
         if problems:
             raise ValidationError(f"{standard}：" + "；".join(problems))
     chunk_size = chunk_size or settings.CREDIT_RATING_CHUNK_SIZE
-    run = RatingRun.objects.create(
-        year=year,
-        enterprise_standard=standards[SubjectType.ENTERPRISE],
-        worker_standard=standards[SubjectType.WORKER],
-        chunk_size=chunk_size,
-        triggered_by=actor if getattr(actor, "pk", None) else None,
-        status=RatingRun.Status.PENDING,
-    )
+    try:
+        with transaction.atomic():
+            run = RatingRun.objects.create(
+                year=year,
+                enterprise_standard=standards[SubjectType.ENTERPRISE],
+                worker_standard=standards[SubjectType.WORKER],
+                chunk_size=chunk_size,
+                triggered_by=actor if getattr(actor, "pk", None) else None,
+                origin=origin,
+                status=RatingRun.Status.PENDING,
+            )
+    except IntegrityError as exc:
+        # Another run of the year was started at the same moment and committed first.
+        problems = rating_run_problems(year) or [f"{year}年度已有评价批次正在进行。"]
+        raise ValidationError(problems) from exc
     chunks = []
     for subject_type, model in SUBJECT_MODELS.items():
         bounds = model.objects.aggregate(low=Min("pk"), high=Max("pk"))
@@ -111,7 +149,7 @@ def _run_inputs_prepare(chunk_id: int) -> str | None:
         .filter(pk=chunk_id, done_at__isnull=True)
         .first()
     )
-    if chunk is None or chunk.run.status == RatingRun.Status.DONE:
+    if chunk is None or not chunk.run.is_unfinished:
         return None
     run = chunk.run
     table = engine.inputs_table_name(run.pk, chunk.subject_type)
@@ -124,7 +162,7 @@ def _run_inputs_prepare(chunk_id: int) -> str | None:
             )
         if engine.inputs_table_ready(table):
             return table
-        if RatingRun.objects.filter(pk=run.pk, status=RatingRun.Status.DONE).exists():
+        if not RatingRun.objects.filter(pk=run.pk, status__in=RatingRun.UNFINISHED).exists():
             return None
         jit_off()
         bounds = run.chunks.filter(subject_type=chunk.subject_type).aggregate(
@@ -148,7 +186,17 @@ def _chunk_standard(chunk: RatingChunk) -> EvaluationStandard:
 
 def rating_chunk_compute(*, chunk_id: int) -> bool:
     """Compute one chunk. Idempotent: a chunk already done (a redelivered task) is skipped,
-    and a chunk interrupted half-way left nothing behind (one transaction)."""
+    and a chunk interrupted half-way left nothing behind (one transaction). A chunk of a run
+    that is no longer current (cancelled, or finished) writes and deletes nothing."""
+    run_id = RatingChunk.objects.filter(pk=chunk_id).values_list("run_id", flat=True).first()
+    if run_id is None:
+        return False
+    now = timezone.now()
+    # Shown as started at once; outside the chunk's transaction, which would otherwise hold
+    # the run row, and so every other worker's chunk, until it commits.
+    RatingRun.objects.filter(pk=run_id, status=RatingRun.Status.PENDING).update(
+        status=RatingRun.Status.RUNNING, started_at=now, progressed_at=now
+    )
     inputs_table = _run_inputs_prepare(chunk_id)
     with transaction.atomic():
         # Lock the chunk row only ("of self"): a plain FOR UPDATE would also lock the joined
@@ -159,14 +207,10 @@ def rating_chunk_compute(*, chunk_id: int) -> bool:
             .filter(pk=chunk_id, done_at__isnull=True)
             .first()
         )
-        if chunk is None:
+        if chunk is None or not chunk.run.is_unfinished:
             return False
         jit_off()
         run = chunk.run
-        if run.status == RatingRun.Status.PENDING:
-            RatingRun.objects.filter(pk=run.pk, status=RatingRun.Status.PENDING).update(
-                status=RatingRun.Status.RUNNING, started_at=timezone.now()
-            )
         compiled = engine.compile_standard(_chunk_standard(chunk))
         as_of = engine.evaluation_date(run.year, timezone.localdate())
         if inputs_table and not engine.inputs_table_ready(inputs_table):
@@ -175,32 +219,114 @@ def rating_chunk_compute(*, chunk_id: int) -> bool:
             compiled, year=run.year, as_of=as_of, low=chunk.low, high=chunk.high,
             run_id=run.pk, now=timezone.now(), inputs_table=inputs_table,
         )  # fmt: skip
+        # The run is checked again under its row lock, which this UPDATE takes: should the
+        # run have been cancelled while the chunk was computed (PostgreSQL re-reads the row
+        # once the cancelling transaction commits), nothing of the chunk is kept. A cancel
+        # coming later waits for this transaction.
+        counted = RatingRun.objects.filter(pk=run.pk, status__in=RatingRun.UNFINISHED).update(
+            chunks_done=F("chunks_done") + 1,
+            subjects_done=F("subjects_done") + count,
+            progressed_at=timezone.now(),
+        )
+        if not counted:
+            transaction.set_rollback(True)
+            logger.warning("rating run %s is not current: chunk %s discarded", run.pk, chunk_id)
+            return False
         chunk.done_at = timezone.now()
         chunk.subjects = count
         chunk.save(update_fields=["done_at", "subjects"])
-        RatingRun.objects.filter(pk=run.pk).update(
-            chunks_done=F("chunks_done") + 1, subjects_done=F("subjects_done") + count
-        )
         _finish_if_complete(run.pk)
     return True
 
 
 def _finish_if_complete(run_id: int) -> None:
     run = RatingRun.objects.select_for_update().get(pk=run_id)
-    if run.chunks_done < run.chunks_total or run.status == RatingRun.Status.DONE:
+    # Only the current run finishes: a cancelled run, or one finished already, withdraws
+    # nothing (the ratings of the year are by then another run's).
+    if not run.is_unfinished or run.chunks_done < run.chunks_total:
         return
     # Draft ratings of the year that this run did not produce belong to subjects no
     # longer active (deregistered, left the trade): they are withdrawn.
     Rating.objects.filter(year=run.year, status=Rating.Status.DRAFT).exclude(run=run).delete()
-    if connection.vendor == "postgresql":
-        for subject_type in SubjectType.values:
-            engine.inputs_table_drop(engine.inputs_table_name(run.pk, subject_type))
+    _inputs_tables_drop(run.pk)
     run.status = RatingRun.Status.DONE
     run.finished_at = timezone.now()
     run.subjects_total = run.subjects_done
     run.message = f"共评价{run.subjects_done}个主体。"
     run.save(update_fields=["status", "finished_at", "subjects_total", "message"])
     logger.info("rating run %s for %s finished: %s subjects", run.pk, run.year, run.subjects_done)
+
+
+def _inputs_tables_drop(run_id: int) -> None:
+    if connection.vendor == "postgresql":
+        for subject_type in SubjectType.values:
+            engine.inputs_table_drop(engine.inputs_table_name(run_id, subject_type))
+
+
+def rating_run_can_cancel(run: RatingRun) -> bool:
+    return run.is_unfinished
+
+
+@transaction.atomic
+def rating_run_cancel(*, actor, run: RatingRun) -> RatingRun:
+    """Cancel an unfinished run (a stuck one, before starting the year again). Its chunks
+    still in the queue, or delivered again later, then change nothing; the drafts its
+    finished chunks wrote stay until the next run of the year replaces them."""
+    # FOR UPDATE waits for the chunks being written: they commit first, or find the run
+    # cancelled and keep nothing.
+    run = RatingRun.objects.select_for_update().get(pk=run.pk)
+    if not rating_run_can_cancel(run):
+        raise ValidationError(f"该评价批次{run.get_status_display()}，不能取消。")
+    now = timezone.now()
+    who = getattr(actor, "username", "") or "系统"
+    run.status = RatingRun.Status.CANCELLED
+    run.finished_at = now
+    run.cancelled_by = actor if getattr(actor, "pk", None) else None
+    run.message = (
+        f"{who}于{timezone.localtime(now):%Y-%m-%d %H:%M}取消了本批次"
+        f"（已完成{run.chunks_done}/{run.chunks_total}批，未完成的批次不再计算）。"
+    )
+    run.save(update_fields=["status", "finished_at", "cancelled_by", "message"])
+    logger.warning("rating run %s for %s cancelled by %s", run.pk, run.year, who)
+    # Its inputs tables go with the daily clean-up: dropping them here would wait for the
+    # chunks still reading them.
+    return run
+
+
+def rating_runs_resume_stalled(*, now=None) -> list[int]:
+    """Queue again the missing chunks of every unfinished run without progress for
+    CREDIT_RATING_STALL_SECONDS: the tasks of a worker killed mid-chunk stay unacknowledged
+    on Redis until the visibility timeout (an hour). A chunk still being computed by a
+    live worker is skipped by the extra task (its row is locked), one done by then is
+    skipped too. Returns the ids of the runs resumed."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.CREDIT_RATING_STALL_SECONDS)
+    stalled = (
+        RatingRun.objects.filter(status__in=RatingRun.UNFINISHED)
+        .annotate(last_progress=Coalesce("progressed_at", "created_at"))
+        .filter(last_progress__lt=cutoff)
+    )
+    resumed = []
+    for run in stalled:
+        # Claimed by moving its clock forward: a second watchdog at the same moment (two
+        # beats, a task delivered twice) finds it fresh and leaves it.
+        same_clock = (
+            Q(progressed_at=run.progressed_at)
+            if run.progressed_at
+            else Q(progressed_at__isnull=True)
+        )
+        claimed = RatingRun.objects.filter(
+            same_clock, pk=run.pk, status__in=RatingRun.UNFINISHED
+        ).update(progressed_at=now, resumed_count=F("resumed_count") + 1)
+        if not claimed:
+            continue
+        logger.warning(
+            "rating run %s for %s made no progress since %s: queueing its %s missing chunks again",
+            run.pk, run.year, run.last_progress, rating_run_missing_chunks(run).count(),
+        )  # fmt: skip
+        rating_run_enqueue(run)
+        resumed.append(run.pk)
+    return resumed
 
 
 # A run still unfinished this long after it started has been abandoned (a province-scale
@@ -220,11 +346,7 @@ def rating_inputs_tables_clean(*, now=None) -> int:
     dropped = 0
     for table, run_id in sorted(tables.items()):
         run = runs.get(run_id)
-        if (
-            run is None
-            or run.status == RatingRun.Status.DONE
-            or run.created_at < now - ABANDONED_AFTER
-        ):
+        if run is None or not run.is_unfinished or run.created_at < now - ABANDONED_AFTER:
             engine.inputs_table_drop(table)
             dropped += 1
     if dropped:
@@ -232,12 +354,19 @@ def rating_inputs_tables_clean(*, now=None) -> int:
     return dropped
 
 
-def rating_run_year(*, actor, year: int, sync: bool = False, chunk_size=None) -> RatingRun:
+def rating_run_year(
+    *,
+    actor,
+    year: int,
+    sync: bool = False,
+    chunk_size=None,
+    origin: str = RatingRun.Origin.ADMIN,
+) -> RatingRun:
     """Rate every active enterprise and worker for `year`.
 
     With `sync` the chunks run here, one after another (the shell command's --sync);
     otherwise they go to the `bulk` queue after the run is committed."""
-    run = rating_run_start(actor=actor, year=year, chunk_size=chunk_size)
+    run = rating_run_start(actor=actor, year=year, chunk_size=chunk_size, origin=origin)
     if sync:
         for chunk_id in run.chunks.values_list("pk", flat=True):
             rating_chunk_compute(chunk_id=chunk_id)
@@ -249,6 +378,19 @@ def rating_run_year(*, actor, year: int, sync: bool = False, chunk_size=None) ->
         if run.chunks_total == 0:
             _finish_empty(run)
     return run
+
+
+def rating_run_scheduled(*, year: int) -> RatingRun | None:
+    """The yearly run by beat: at most one per year, however often the task is delivered
+    (two beats, a redelivered message). Returns the run, or None when it was not started."""
+    if RatingRun.objects.filter(year=year, origin=RatingRun.Origin.SCHEDULE).exists():
+        logger.info("the scheduled rating run of %s was started already", year)
+        return None
+    try:
+        return rating_run_year(actor=None, year=year, origin=RatingRun.Origin.SCHEDULE)
+    except ValidationError as exc:
+        logger.warning("the scheduled rating run of %s did not start: %s", year, exc.messages)
+        return None
 
 
 def _finish_empty(run: RatingRun) -> None:

@@ -4,7 +4,8 @@ asks that it stop counting; staff approve or reject it, with reasons, within
 
 An approved repair marks the record repaired: the rating engine counts active records only,
 so it stops counting from the next computation. The subject's draft or publicised rating for
-the record's year is recomputed at once; a final rating is never changed.
+the record's year is corrected at once, from the facts it was computed from less this record
+(facts recorded since count for the next computation); a final rating is never changed.
 """
 
 from datetime import date, timedelta
@@ -16,7 +17,7 @@ from django.utils import timezone
 
 from ..models import NEUTRAL_KINDS, POSITIVE_KINDS, CreditEvent, Rating, RepairRequest
 from .events import credit_event_transition
-from .publication import rating_recompute_recorded
+from .publication import event_change, event_counted_in, rating_recompute_recorded
 
 
 def _user(actor):
@@ -155,15 +156,18 @@ def repair_decide(
     if not decision:
         raise ValidationError({"decision": "请填写审核意见。"})
     if approved:
+        rating = rating_affected_by(request.event) if recompute else None
+        # Whether the record was among the rating's facts, read before it stops counting.
+        counted = rating is not None and event_counted_in(rating, request.event)
         event = credit_event_mark_repaired(
             actor=actor, event=request.event, reason=f"信用修复（申请#{request.pk}）：{decision}"
         )
-        rating = rating_affected_by(event) if recompute else None
         if rating is not None:
             rating_recompute_recorded(
                 actor=actor,
                 rating=rating,
                 reason=f"信用修复（申请#{request.pk}）：{decision}",
+                changes=[event_change(event, -1)] if counted else [],
             )
     return repair_transition(
         actor=actor,

@@ -49,6 +49,7 @@ def standard_new_version(*, actor, standard: EvaluationStandard) -> EvaluationSt
         aaa_min=standard.aaa_min,
         aa_min=standard.aa_min,
         a_min=standard.a_min,
+        min_registered_months=standard.min_registered_months,
         status=EvaluationStandard.Status.DRAFT,
         change_note=f"由第{standard.version}版修订",
     )

@@ -40,6 +40,7 @@ from registry.services.ledger import (
     read_date,
     read_identity,
 )
+from registry.spreadsheets import ExportWorkbook
 
 from ..models import DishonestyEntry, DishonestyListImport, Resident
 from .residents import dishonesty_note
@@ -407,11 +408,10 @@ def dishonesty_template() -> bytes:
     """The import template: Chinese headers, identifiers as text, and a 填写说明 sheet."""
     from io import BytesIO
 
-    from openpyxl import Workbook as Book
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    book = Book()
+    book = ExportWorkbook()
     sheet = book.active
     sheet.title = "失信名单"
     sheet.append([column.header for column in COLUMNS])

@@ -14,7 +14,7 @@ from registry.models import Enterprise, Worker
 @dataclass(frozen=True)
 class Standing:
     name: str
-    grade: str | None  # latest FINAL grade; None when never graded
+    grade: str | None  # latest FINAL grade (暂不评级 included); None when never rated
     total: Decimal | None
     year: int | None
     on_key_list: bool
@@ -28,7 +28,7 @@ class Standing:
         return (
             self.operating
             and not self.on_key_list
-            and self.grade is not None
+            and self.grade in GRADE_ORDER
             and GRADE_ORDER[self.grade] >= GRADE_ORDER[min_grade]
         )
 
@@ -40,6 +40,11 @@ class Standing:
             return f"{self.name}已被列入严重失信重点管理名单，不能参加守信激励。"
         if self.grade is None:
             return f"{self.name}暂无正式确定的信用评价结果，须达到{min_grade}级及以上。"
+        if self.grade == Grade.NOT_GRADED:
+            return (
+                f"{self.name}{self.year}年度暂不评级（成立或从业不满规定期限），"
+                f"须达到{min_grade}级及以上。"
+            )
         graded = f"{self.name}{self.year}年度信用等级为{self.grade_label}"
         if self.grade == Grade.B:
             return f"{graded}，B级（诚信警示）主体不能参加守信激励。"

@@ -8,7 +8,7 @@ from .changes import (
     change_request_submit_qualification,
     change_request_withdraw,
 )
-from .documents import record_delete, record_save, service_category_save
+from .documents import record_delete, record_save, records_verify, service_category_save
 from .personal import mobile_reveal, personal_data_reveal
 from .portal_workers import (
     portal_health_certificate_add,
@@ -49,6 +49,7 @@ __all__ = [
     "record_delete",
     "record_save",
     "records_refresh",
+    "records_verify",
     "service_category_save",
     "worker_find_by_id_number",
     "worker_identity_apply",

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ..models import Employment, Enterprise, WorkerCard
+from ..verification import card_issue_warnings
 
 NUMBER_PREFIX = "ZQ"
 NUMBER_ATTEMPTS = 5
@@ -94,10 +95,19 @@ def _revoke(*, actor, card: WorkerCard, reason: str) -> WorkerCard:
     return card
 
 
+class CardWarnings(ValidationError):
+    """The card would scan red or without a photo; issue it only once this was shown."""
+
+
 @transaction.atomic
-def card_issue(*, actor, employment: Employment) -> WorkerCard:
-    """A new card for a current employment that has no valid card."""
+def card_issue(*, actor, employment: Employment, warnings_confirmed: bool = False) -> WorkerCard:
+    """A new card for a current employment that has no valid card. A card whose QR code would
+    show the resident a problem (`card_issue_warnings`) is issued only when the person
+    issuing it has seen the warnings and confirmed."""
     employment = _lock_employment(employment)
+    warnings = card_issue_warnings(employment)
+    if warnings and not warnings_confirmed:
+        raise CardWarnings(warnings, code="card_warnings")
     return _issue(actor=actor, employment=employment)
 
 

@@ -57,3 +57,16 @@ def service_category_save(*, actor, category: ServiceCategory) -> ServiceCategor
         category._history_user = actor
     category.save()
     return category
+
+
+@transaction.atomic
+def records_verify(*, actor, records) -> int:
+    """Mark uploaded records (health certificates, training records, skills) as checked
+    against the original (核验): from then on they count in the dossier and at the door.
+    Each change is in the record's history under `actor`; returns how many were verified."""
+    verified = 0
+    for record in records.select_for_update().filter(verified=False):
+        record.verified = True
+        record_save(actor=actor, record=record)
+        verified += 1
+    return verified

@@ -88,6 +88,7 @@ from ..models import (
     validity_for,
 )
 from ..resources import BATCH_SIZE, LEDGER_COLUMNS, RESOURCES, Column
+from ..spreadsheets import xlsx_from_dataset
 from ..validators import (
     IdentityNumber,
     clean_id_number,
@@ -637,8 +638,14 @@ class _Ledger(ABC):
             outcome.created += len(new)
             outcome.updated += len(old)
             self.after_batch(new, old, outcome)
-            progress.report(start + len(batch), "正在写入")
+            progress.report(start + len(batch), WRITING_PHASE)
         return outcome
+
+
+# Rows written inside the transaction count for nothing until it commits: the phase says so,
+# so that a page showing "1,000 of 5,000" never reads as 1,000 rows already stored.
+WRITING_PHASE = "正在写入（全部写完才生效，中途出错将全部撤回）"
+ROLLED_BACK = "导入已回滚，未写入任何数据"
 
 
 class _RegistersChanged(Exception):
@@ -1093,7 +1100,12 @@ _ALLOWED_FROM = {
 
 
 def _transition(ledger_import: LedgerImport, status: str, **changes) -> None:
-    """Move an import to `status`, atomically and only from a status that allows it."""
+    """Move an import to `status`, atomically and only from a status that allows it.
+
+    A failed import wrote nothing (all or nothing): its processed rows go back to 0, so no
+    page or command shows rows "processed" that were rolled back."""
+    if status == Status.FAILED:
+        changes["processed_rows"] = 0
     changes["status"] = status
     changes["last_progress_at"] = timezone.now()
     moved = LedgerImport.objects.filter(
@@ -1126,7 +1138,7 @@ def ledger_imports_fail_stalled(*, now=None) -> int:
             _transition(
                 ledger_import,
                 Status.FAILED,
-                message="导入中断（后台任务未能完成），没有写入任何数据，请重新上传文件。",
+                message=f"{ROLLED_BACK}：后台任务中断，未能完成。请重新上传文件。",
                 finished_at=now,
             )
         except LedgerImportStateError:
@@ -1455,6 +1467,7 @@ def ledger_import_run(*, ledger_import: LedgerImport) -> LedgerImport:
         _transition(
             ledger_import,
             Status.INVALID,
+            processed_rows=0,
             errors=_refusal(str(refusal)),
             message=f"文件无法导入：{refusal}",
             finished_at=timezone.now(),
@@ -1473,10 +1486,10 @@ def ledger_import_run(*, ledger_import: LedgerImport) -> LedgerImport:
             Status.FAILED,
             finished_at=timezone.now(),
             message=(
-                "导入未完成，未写入任何数据：校验之后系统中的数据发生了变化"
+                f"{ROLLED_BACK}：校验之后系统中的数据发生了变化"
                 "（例如有人同时登记了相同的身份证号或统一社会信用代码）。请重新导入。"
                 if changed
-                else "导入时发生系统错误，未写入任何数据。可重新导入；如仍失败请联系系统管理员。"
+                else f"{ROLLED_BACK}：导入时发生系统错误。可重新导入；如仍失败请联系系统管理员。"
             ),
         )
     finally:
@@ -1494,7 +1507,6 @@ def ledger_filename(kind: str, what: str) -> str:
 def ledger_template(*, kind: str) -> bytes:
     """The import template of a kind: Chinese headers (required ones in red), text format
     for identifiers, drop-down lists for choices, and a sheet of instructions."""
-    from import_export.formats.base_formats import XLSX
     from openpyxl import load_workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -1505,7 +1517,7 @@ def ledger_template(*, kind: str) -> bytes:
         queryset=ledger_model(kind).objects.none(), export_fields=resource.template_fields()
     )
     dataset.title = Kind(kind).label
-    workbook = load_workbook(BytesIO(XLSX().export_data(dataset, escape=True)))
+    workbook = load_workbook(BytesIO(xlsx_from_dataset(dataset)))
     sheet = workbook.active
     columns = LEDGER_COLUMNS[kind]
     townships = list(Township.objects.values_list("name", flat=True))
@@ -1566,12 +1578,10 @@ def ledger_export(*, kind: str, queryset=None) -> bytes:
 
     `queryset` narrows the export (e.g. the rows selected in an admin list).
     """
-    from import_export.formats.base_formats import XLSX
-
     resource = RESOURCES[kind]()
     rows = resource.export_queryset()
     if queryset is not None:
         rows = rows.filter(pk__in=queryset.values("pk"))
     dataset = resource.export(queryset=rows, force_native_type=True)
     dataset.title = Kind(kind).label
-    return XLSX().export_data(dataset, escape=True)
+    return xlsx_from_dataset(dataset)

@@ -340,7 +340,7 @@ def test_enterprise_answers_only_its_own_case_while_it_is_handled(officer):
     )
     assert answered.enterprise_response == "已联系客户，同意退款。"
     assert answered.responded_at is not None
-    assert answered.updates.filter(text="被投诉企业已答复。").exists()
+    assert answered.updates.filter(event="answered").exists()
 
 
 def test_late_or_missing_answer_becomes_a_minor_event_at_closure(officer):

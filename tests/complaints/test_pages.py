@@ -229,13 +229,13 @@ def test_coming_from_a_workers_card_prefills_worker_and_employer(client):
     ("field", "value", "message"),
     [
         ("phone", "1234", "手机号码应为11位数字"),
-        ("complainant_name", "", "这个字段是必填项"),
+        ("complainant_name", "", "请填写您的姓名"),
         ("service_date", "2099-01-01", "服务日期不能晚于今天"),
         ("service_date", "昨天", "请填写正确的日期"),
-        ("category", "bribery", "选择一个有效的选项"),
-        ("description", "太差了", "至少10个字"),
+        ("category", "bribery", "所选的投诉类别不在可选范围内，请重新选择"),
+        ("description", "太差了", "发生了什么至少要写10个字，现在只有3个字"),
         ("consent", "", "请阅读个人信息告知并勾选同意"),
-        ("township", "999999", "选择一个有效的选项"),
+        ("township", "999999", "所选的乡镇不在列表中，请重新选择"),
     ],
 )
 def test_bad_input_gets_a_chinese_message_and_stores_nothing(client, field, value, message):

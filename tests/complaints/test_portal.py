@@ -134,7 +134,7 @@ def test_the_enterprise_answers_with_an_attachment(anxin, accepted):
     assert attachment.source == ComplaintAttachment.Source.ENTERPRISE
     assert accepted.history.latest().history_user == anxin.account.user
     page = anxin.get(detail(accepted)).content.decode()
-    assert "答复已提交" in page and "被投诉企业已答复" in page and "receipt.png" in page
+    assert "答复已提交" in page and "贵企业已提交答复" in page and "receipt.png" in page
 
 
 @pytest.mark.parametrize(
@@ -176,7 +176,7 @@ def test_an_overdue_answer_is_flagged_and_a_correction_keeps_the_first_answer_ti
         accepted.refresh_from_db()
         assert accepted.enterprise_response == "已联系客户，并已退款。"
         assert accepted.responded_at == first  # answered on time, then corrected
-        assert accepted.updates.filter(text="被投诉企业补充了答复。").exists()
+        assert accepted.updates.filter(event="answer_amended").exists()
         mediating = complaint_mediation_start(actor=officer, complaint=accepted)
         ended = complaint_mediation_end(
             actor=officer, complaint=mediating, agreed=True, summary="退款"

@@ -123,7 +123,7 @@ def test_missing_answers_are_explained_in_chinese(client):
     messages = error_messages(response)
     assert messages and all(CJK.search(m) for m in messages)
     html = response.content.decode()
-    assert "提交未成功" in html
+    assert "提交没有成功" in html and 'href="#id_phone"' in html
     assert "手机号码应为11位数字" in html
     assert "请为这一项打分" in html
     assert "请选择被评价的家政企业" in html

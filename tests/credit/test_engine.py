@@ -274,6 +274,10 @@ def test_the_sql_rules_agree_with_the_python_rules_on_every_subject():
 
     generate(enterprises=60, workers=600, inputs=12_000, year=YEAR)
     a_good_enterprise()
+    # Registered too recently to be graded (暂不评级): by founding, by dossier, by work.
+    EnterpriseFactory(established_on=datetime.date(2025, 9, 1))
+    EnterpriseFactory(established_on=None)
+    EmploymentFactory(started_on=datetime.date(2025, 10, 1))
     as_of = evaluation_date(YEAR, datetime.date(2025, 11, 20))
     now = datetime.datetime(2025, 11, 20, 10, tzinfo=datetime.UTC)
     compiled_rows = {t: list(standard(t).indicators.all()) for t in SubjectType.values}
@@ -297,6 +301,7 @@ def test_the_sql_rules_agree_with_the_python_rules_on_every_subject():
             )  # fmt: skip
             assert rating.grade == expected.grade
             assert (rating.vetoed, rating.veto_reason) == (expected.vetoed, expected.veto_reason)
+            assert rating.not_graded_reason == expected.not_graded_reason
             assert rating.inputs == expected.inputs
             # Shown later, the stored inputs give the explanation the Python rules gave.
             assert (

@@ -244,6 +244,8 @@ def test_staff_decide_an_objection_in_the_admin(workflow_admin, admin_client, co
     rating = rating_of(contested["enterprise"])
     assert (rating.total, rating.grade) == (Decimal("62.0"), Grade.A)
     assert rating.history.latest().history_user.username == "admin"
+    shown = admin_client.get(response["Location"]).content.decode()
+    assert "等级已变更，重新公示至2025年11月26日" in shown
 
     # Decided: the page now shows the refusal instead of deciding twice.
     again = admin_client.post(url, {"outcome": "rejected", "decision": "再处理"})

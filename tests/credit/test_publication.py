@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 
 from credit.models import (
     EventKind,
@@ -225,7 +226,8 @@ def test_final_ratings_never_change_silently(rated_year, staff, clock):
     CreditEventFactory(enterprise=penalised, kind=EventKind.PENALTY, severity=Severity.SERIOUS)
     CreditEventFactory(enterprise=rated_year["good"], kind=EventKind.AWARD)
 
-    rate_year()  # a re-run of the year
+    with pytest.raises(ValidationError, match="评价结果均已确定"):
+        rate_year()  # a re-run of the year would change nothing: refused, said so
 
     after = list(
         Rating.objects.order_by("pk").values_list("pk", "total", "grade", "status", "computed_at")

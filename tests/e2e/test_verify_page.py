@@ -38,7 +38,7 @@ def test_a_resident_verifies_a_worker_at_the_door_on_a_phone(phone_page, live_se
     HealthCertificateFactory(worker=worker, valid_to=today + datetime.timedelta(days=20))
     BackgroundCheckFactory(worker=worker)
     SkillFactory(worker=worker)
-    card = card_issue(actor=None, employment=employment)
+    card = card_issue(actor=None, warnings_confirmed=True, employment=employment)
     page = phone_page
 
     page.goto(f"{live_server.url}/verify/{card.token}/")

@@ -62,6 +62,8 @@ class EnterpriseFactory(factory.django.DjangoModelFactory):
     township = factory.LazyFunction(township)
     phone = "13909410001"
     email = factory.Sequence(lambda n: f"jz{n}@example.com")
+    # Long enough ago to be graded (EvaluationStandard.min_registered_months).
+    established_on = datetime.date(2018, 5, 1)
 
 
 class WorkerFactory(factory.django.DjangoModelFactory):

@@ -40,3 +40,38 @@ def test_public_css_sets_a_large_base_font(client):
         css = stylesheet.read()
     # 112.5 % of the browser's 16 px = 18 px.
     assert re.search(r"html\s*{[^}]*font-size:\s*112\.5%", css)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("today", "current"),
+    [("2027-02-14", "动员部署"), ("2028-06-01", "全面推进"), ("2031-11-20", "总结提升")],
+)
+def test_home_work_plan_is_this_years_with_the_current_phase(client, today, current):
+    import time_machine
+
+    with time_machine.travel(f"{today} 10:00 +0800", tick=False):
+        html = client.get(reverse("home")).content.decode()
+    year = today[:4]
+    assert f"{year}年工作安排" in html
+    assert re.findall(r"(20\d\d)年工作安排", html) == [year]
+    marked = re.findall(r'<li class="phase-current"[^>]*><span class="phase-name">([^<（]+)', html)
+    assert marked == [current]
+
+
+def test_no_template_names_a_fixed_year():
+    """Pages follow the current year: a year written into a template goes stale."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(settings.BASE_DIR)
+    templates = [
+        path
+        for path in root.rglob("*.html")
+        if ".venv" not in path.parts and "node_modules" not in path.parts
+    ]
+    assert templates
+    for path in templates:
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"20[2-9]\d年", text), path

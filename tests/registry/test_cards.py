@@ -27,8 +27,8 @@ def employment():
 
 
 def test_issue_gives_a_readable_number_and_a_random_token(staff, employment):
-    card = card_issue(actor=staff, employment=employment)
-    other = card_issue(actor=staff, employment=EmploymentFactory())
+    card = card_issue(actor=staff, warnings_confirmed=True, employment=employment)
+    other = card_issue(actor=staff, warnings_confirmed=True, employment=EmploymentFactory())
     year = timezone.localdate().year
     assert card.number == f"ZQ{year}-000001" and other.number == f"ZQ{year}-000002"
     assert card.worker == employment.worker and card.issued_by == staff and card.is_valid
@@ -39,9 +39,9 @@ def test_issue_gives_a_readable_number_and_a_random_token(staff, employment):
 
 
 def test_one_valid_card_per_employment(staff, employment):
-    card_issue(actor=staff, employment=employment)
+    card_issue(actor=staff, warnings_confirmed=True, employment=employment)
     with pytest.raises(ValidationError, match="已有有效的服务证"):
-        card_issue(actor=staff, employment=employment)
+        card_issue(actor=staff, warnings_confirmed=True, employment=employment)
     # The database holds the rule even if a service is bypassed.
     with pytest.raises(IntegrityError), transaction.atomic():
         WorkerCard.objects.create(
@@ -51,7 +51,7 @@ def test_one_valid_card_per_employment(staff, employment):
 
 
 def test_reissue_revokes_the_old_token(staff, employment):
-    old = card_issue(actor=staff, employment=employment)
+    old = card_issue(actor=staff, warnings_confirmed=True, employment=employment)
     new = card_reissue(actor=staff, card=old, reason="证件遗失")
     old.refresh_from_db()
     assert not old.is_valid and old.revoked_reason == "已补发新证（证件遗失）"
@@ -65,7 +65,7 @@ def test_reissue_revokes_the_old_token(staff, employment):
 
 
 def test_revoke_needs_a_reason_and_happens_once(staff, employment):
-    card = card_issue(actor=staff, employment=employment)
+    card = card_issue(actor=staff, warnings_confirmed=True, employment=employment)
     with pytest.raises(ValidationError):
         card_revoke(actor=staff, card=card, reason=" ")
     card_revoke(actor=staff, card=card, reason="信息有误")
@@ -75,22 +75,22 @@ def test_revoke_needs_a_reason_and_happens_once(staff, employment):
         card_revoke(actor=staff, card=card, reason="再次作废")
     assert verification_for_token(card.token).state == REVOKED
     # A revoked card can be followed by a new one.
-    assert card_issue(actor=staff, employment=employment).is_valid
+    assert card_issue(actor=staff, warnings_confirmed=True, employment=employment).is_valid
 
 
 def test_ending_the_employment_revokes_its_card(staff, employment):
-    card = card_issue(actor=staff, employment=employment)
+    card = card_issue(actor=staff, warnings_confirmed=True, employment=employment)
     employment_end(actor=staff, employment=employment, ended_on=datetime.date(2025, 9, 1))
     card.refresh_from_db()
     assert card.revoked_reason == "持证人已离职" and card.revoked_at is not None
     assert card.history.first().history_user == staff
     assert verification_for_token(card.token).state == REVOKED
     with pytest.raises(ValidationError, match="已离职"):
-        card_issue(actor=staff, employment=employment)
+        card_issue(actor=staff, warnings_confirmed=True, employment=employment)
 
 
 def test_an_end_date_saved_in_the_admin_revokes_the_card_too(staff, employment):
-    card = card_issue(actor=staff, employment=employment)
+    card = card_issue(actor=staff, warnings_confirmed=True, employment=employment)
     employment.ended_on = datetime.date(2025, 9, 1)
     employment_save(actor=staff, employment=employment)
     card.refresh_from_db()
@@ -98,7 +98,7 @@ def test_an_end_date_saved_in_the_admin_revokes_the_card_too(staff, employment):
 
 
 def test_a_card_whose_employment_ended_elsewhere_no_longer_verifies(staff, employment):
-    card = card_issue(actor=staff, employment=employment)
+    card = card_issue(actor=staff, warnings_confirmed=True, employment=employment)
     # A bulk write that bypasses the services (e.g. a ledger import) still ends the card.
     type(employment).objects.filter(pk=employment.pk).update(ended_on=datetime.date(2025, 9, 1))
     verification = verification_for_token(card.token)
@@ -110,7 +110,7 @@ def test_no_card_for_an_employer_that_no_longer_operates(staff, employment):
         business_status=Enterprise.BusinessStatus.DEREGISTERED
     )
     with pytest.raises(ValidationError, match="不在营业状态"):
-        card_issue(actor=staff, employment=employment)
+        card_issue(actor=staff, warnings_confirmed=True, employment=employment)
 
 
 # --- The back office ----------------------------------------------------------------------------
@@ -119,28 +119,35 @@ CARDS_ADMIN = "/admin/registry/workercard/"
 
 
 def test_staff_issue_a_card_in_the_admin(staff_client, employment):
-    response = staff_client.post(CARDS_ADMIN + "add/", {"worker": employment.worker_id})
+    response = staff_client.post(
+        CARDS_ADMIN + "add/", {"worker": employment.worker_id, "warnings_confirmed": "on"}
+    )
     assert response.status_code == 302
     card = WorkerCard.objects.get()
     assert card.employment == employment and card.issued_by == staff_client.user
     # A second card for the same employment is refused on the form, not with an error page.
-    again = staff_client.post(CARDS_ADMIN + "add/", {"worker": employment.worker_id})
+    again = staff_client.post(
+        CARDS_ADMIN + "add/", {"worker": employment.worker_id, "warnings_confirmed": "on"}
+    )
     assert again.status_code == 200 and "已有有效的服务证" in again.content.decode()
 
 
 def test_a_worker_with_two_employers_needs_the_employer_chosen(staff_client, employment):
     second = EmploymentFactory(worker=employment.worker)
-    response = staff_client.post(CARDS_ADMIN + "add/", {"worker": employment.worker_id})
+    response = staff_client.post(
+        CARDS_ADMIN + "add/", {"worker": employment.worker_id, "warnings_confirmed": "on"}
+    )
     assert "请选择发证企业" in response.content.decode() and not WorkerCard.objects.exists()
     staff_client.post(
-        CARDS_ADMIN + "add/", {"worker": employment.worker_id, "employment": second.pk}
+        CARDS_ADMIN + "add/",
+        {"worker": employment.worker_id, "employment": second.pk, "warnings_confirmed": "on"},
     )
     assert WorkerCard.objects.get().employment == second
 
 
 def test_staff_revoke_and_reissue_selected_cards(staff_client, employment):
-    card = card_issue(actor=None, employment=employment)
-    other = card_issue(actor=None, employment=EmploymentFactory())
+    card = card_issue(actor=None, warnings_confirmed=True, employment=employment)
+    other = card_issue(actor=None, warnings_confirmed=True, employment=EmploymentFactory())
     action = {"action": "reissue_cards", "_selected_action": [card.pk], "reason": "损坏"}
     staff_client.post(CARDS_ADMIN, action)
     card.refresh_from_db()

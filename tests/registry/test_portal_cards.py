@@ -49,7 +49,9 @@ def client_a(enterprise_a):
 @pytest.fixture
 def card_b(enterprise_b):
     """A card of enterprise B, which enterprise A must never reach."""
-    return card_issue(actor=None, employment=EmploymentFactory(enterprise=enterprise_b))
+    return card_issue(
+        actor=None, warnings_confirmed=True, employment=EmploymentFactory(enterprise=enterprise_b)
+    )
 
 
 def qr_svg(url: str) -> str:
@@ -64,7 +66,7 @@ def test_the_list_shows_current_workers_and_their_cards(client_a, enterprise_a):
     EmploymentFactory(enterprise=enterprise_a, worker__name="马秀英")
     left = EmploymentFactory(enterprise=enterprise_a, worker__name="杨离职")
     employment_end(actor=None, employment=left, ended_on=datetime.date(2025, 6, 1))
-    card = card_issue(actor=None, employment=with_card)
+    card = card_issue(actor=None, warnings_confirmed=True, employment=with_card)
     response = client_a.get(reverse("portal:cards"))
     html = response.content.decode()
     assert response.status_code == 200
@@ -77,7 +79,11 @@ def test_the_list_runs_a_fixed_number_of_queries(
     client_a, enterprise_a, django_assert_max_num_queries
 ):
     for _ in range(15):
-        card_issue(actor=None, employment=EmploymentFactory(enterprise=enterprise_a))
+        card_issue(
+            actor=None,
+            warnings_confirmed=True,
+            employment=EmploymentFactory(enterprise=enterprise_a),
+        )
     with django_assert_max_num_queries(12):
         client_a.get(reverse("portal:cards"))
 
@@ -86,7 +92,7 @@ def test_issue_reissue_and_revoke(client_a, enterprise_a):
     employment = EmploymentFactory(enterprise=enterprise_a, worker__name="卓玛草")
     issue_url = reverse("portal:card_issue", kwargs={"pk": employment.pk})
     assert client_a.get(issue_url).status_code == 405
-    response = client_a.post(issue_url, follow=True)
+    response = client_a.post(issue_url, {"confirm": "1"}, follow=True)
     card = WorkerCard.objects.get(employment=employment)
     assert card.issued_by == client_a.user and card.is_valid
     assert f"已为卓玛草发放服务证，证号{card.number}" in response.content.decode()
@@ -117,7 +123,7 @@ def test_issue_reissue_and_revoke(client_a, enterprise_a):
 
 def test_the_printable_card_has_a_qr_code_pointing_to_the_verification_page(client_a, enterprise_a):
     employment = EmploymentFactory(enterprise=enterprise_a, worker__name="卓玛草")
-    card = card_issue(actor=None, employment=employment)
+    card = card_issue(actor=None, warnings_confirmed=True, employment=employment)
     html = client_a.get(reverse("portal:card_print", kwargs={"pk": card.pk})).content.decode()
     url = f"http://testserver/verify/{card.token}/"
     assert qr_svg(url) in html and url in html
@@ -132,7 +138,9 @@ def test_the_printable_card_has_a_qr_code_pointing_to_the_verification_page(clie
 
 def test_the_qr_code_uses_the_address_the_portal_is_reached_at(client_a, enterprise_a, settings):
     settings.ALLOWED_HOSTS = ["jiazheng.zhouqu.gov.cn"]
-    card = card_issue(actor=None, employment=EmploymentFactory(enterprise=enterprise_a))
+    card = card_issue(
+        actor=None, warnings_confirmed=True, employment=EmploymentFactory(enterprise=enterprise_a)
+    )
     html = client_a.get(
         reverse("portal:card_print", kwargs={"pk": card.pk}),
         HTTP_HOST="jiazheng.zhouqu.gov.cn",
@@ -143,7 +151,11 @@ def test_the_qr_code_uses_the_address_the_portal_is_reached_at(client_a, enterpr
 
 def test_the_a4_sheet_puts_ten_cards_on_a_page(client_a, enterprise_a):
     cards = [
-        card_issue(actor=None, employment=EmploymentFactory(enterprise=enterprise_a))
+        card_issue(
+            actor=None,
+            warnings_confirmed=True,
+            employment=EmploymentFactory(enterprise=enterprise_a),
+        )
         for _ in range(12)
     ]
     html = client_a.get(reverse("portal:card_sheet")).content.decode()
@@ -163,7 +175,7 @@ def test_the_photo_on_the_card_is_served_to_its_enterprise(client_a, enterprise_
         enterprise=enterprise_a,
         worker__photo=SimpleUploadedFile("p.jpg", buffer.getvalue(), content_type="image/jpeg"),
     )
-    card = card_issue(actor=None, employment=employment)
+    card = card_issue(actor=None, warnings_confirmed=True, employment=employment)
     photo_url = reverse("portal:card_photo", kwargs={"pk": card.pk})
     assert (
         f'src="{photo_url}"'

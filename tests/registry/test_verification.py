@@ -64,7 +64,7 @@ def issue(employment, *, health=TODAY + datetime.timedelta(days=400), background
         BackgroundCheckFactory(
             worker=worker, result=background, checked_on=datetime.date(2025, 2, 1)
         )
-    return card_issue(actor=None, employment=employment)
+    return card_issue(actor=None, warnings_confirmed=True, employment=employment)
 
 
 def page(client, card_or_token, status=200):

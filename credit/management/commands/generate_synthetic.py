@@ -12,11 +12,12 @@ ENTERPRISES_SQL = """
 INSERT INTO registry_enterprise (name, kind, uscc, legal_representative, registered_address,
     business_address, township_id, phone, contact_person, email, business_status,
     business_scope, document_status, completeness, missing_mask, last_confirmed_at, is_stale,
-    created_at, updated_at)
+    established_on, created_at, updated_at)
 SELECT '合成企业' || i, 'company', 'S' || lpad(i::text, 17, '0'), '法人' || i, '',
     '地址' || i, (SELECT min(id) FROM registry_township) + i %% 19, '13909410000', '', '',
     CASE WHEN i %% 20 = 0 THEN 'suspended' ELSE 'operating' END, '', 'valid',
-    (50 + i %% 51), 0, now() - (i %% 500) * interval '1 day', false, now(), now()
+    (50 + i %% 51), 0, now() - (i %% 500) * interval '1 day', false,
+    date '2015-01-01' + (i %% 3000), now(), now()
 FROM generate_series(1, %(enterprises)s::int) AS i
 """
 

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from credit.models import RatingRun
 from credit.services import rating_run_year
 
 
@@ -19,10 +20,10 @@ class Command(BaseCommand):
         try:
             run = rating_run_year(
                 actor=None, year=options["year"], sync=options["sync"],
-                chunk_size=options["chunk_size"],
+                chunk_size=options["chunk_size"], origin=RatingRun.Origin.COMMAND,
             )  # fmt: skip
         except ValidationError as exc:
-            raise CommandError("；".join(exc.messages)) from exc
+            raise CommandError("".join(exc.messages)) from exc
         if options["sync"]:
             self.stdout.write(self.style.SUCCESS(f"{run.year}年度评价完成：{run.message}"))
         else:

@@ -1,8 +1,8 @@
 """Residents' mobile numbers and the contact phones of support applications are stored
 protected: encrypted, with a keyed hash for look-ups and a masked copy for display.
 Existing numbers are converted and the plaintext columns dropped, in the history tables
-too (which keep the masked number only). SMS codes keep only the hash and the masked
-number of the mobile they were sent to."""
+too (which keep the masked number only). SMS codes keep the hash and the masked number of
+the mobile they are sent to, and the number encrypted only until their message is sent."""
 
 from django.db import migrations, models
 
@@ -22,11 +22,17 @@ def protect(apps, schema_editor):
 
 def protect_codes(apps, schema_editor):
     VerificationCode = apps.get_model("incentives", "VerificationCode")
-    codes = list(VerificationCode.objects.only("pk", "mobile"))
+    codes = list(VerificationCode.objects.only("pk", "mobile", "delivery"))
     for code in codes:
         code.mobile_hash = personal_data.phone_hash(code.mobile)
         code.mobile_masked = personal_data.phone_mask(code.mobile)
-    VerificationCode.objects.bulk_update(codes, ["mobile_hash", "mobile_masked"], batch_size=2000)
+        # A message still waiting in the outbox needs its number to be delivered.
+        code.mobile_encrypted = (
+            personal_data.encrypt(code.mobile) if code.delivery == "pending" and code.mobile else ""
+        )
+    VerificationCode.objects.bulk_update(
+        codes, ["mobile_hash", "mobile_masked", "mobile_encrypted"], batch_size=2000
+    )
 
 
 def restore(apps, schema_editor):
@@ -48,8 +54,8 @@ def _protected(model_name: str, prefix: str, label: str, masked_length: int):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("incentives", "0002_default_catalogue"),
-        ("registry", "0006_protect_personal_mobiles"),
+        ("incentives", "0003_verification_code_outbox"),
+        ("registry", "0007_protect_personal_mobiles"),
     ]
 
     operations = [
@@ -79,6 +85,11 @@ class Migration(migrations.Migration):
             name="mobile_masked",
             field=models.CharField("手机号码", max_length=11, default="", editable=False),
             preserve_default=False,
+        ),
+        migrations.AddField(
+            model_name="verificationcode",
+            name="mobile_encrypted",
+            field=models.TextField("手机号码（加密，发送后清除）", blank=True, editable=False),
         ),
         migrations.RunPython(protect, restore, elidable=False),
         # Codes live ten minutes: the ones in flight are converted, nothing is restored.

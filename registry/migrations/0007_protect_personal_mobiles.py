@@ -33,7 +33,7 @@ def _protected(prefix: str, label: str, *, blank: bool):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0005_portal"),
+        ("registry", "0006_rate_limit_counter"),
     ]
 
     operations = [
