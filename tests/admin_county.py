@@ -29,14 +29,10 @@ from django_celery_beat.models import (
     SolarSchedule,
 )
 
-from complaints.demo import complaints_demo_seed
-from credit.demo import credit_demo_seed
 from credit.models import CreditEvent, EventKind, Objection, Rating, RepairRequest
-from incentives.demo import incentives_demo_seed
-from registry.demo import registry_demo_seed
 from registry.models import ChangeRequest, Enterprise, LedgerImport, PersonalDataAccess, Worker
 from zhouqu_jiazheng import roles
-from zhouqu_jiazheng.demo import articles_demo_seed, portal_demo_seed
+from zhouqu_jiazheng.demo import demo_seed
 from zhouqu_jiazheng.models import AnnualReport, WorkerHeartbeat
 
 PASSWORD = "pw-Admin-2025"
@@ -100,12 +96,7 @@ def admin_county() -> dict:
     """Seed the small county and return {model: one object} for every registered model."""
     roles.roles_sync()
     superuser = get_user_model().objects.create_superuser("root", password=PASSWORD)
-    registry_demo_seed(enterprises=3, workers=8)
-    credit_demo_seed()
-    incentives_demo_seed()
-    complaints_demo_seed()
-    articles_demo_seed()
-    portal_demo_seed()
+    demo_seed(enterprises=3, workers=8)
     _rows_the_demo_leaves_empty(superuser)
     # Rows seeded by migrations have no history yet; give them their first version.
     call_command("populate_history", auto=True, stdout=StringIO())

@@ -72,7 +72,7 @@ def sample_urls(card, enterprise, worker, article) -> list[str]:
 def county_objects(county):  # noqa: F811
     enterprise = EnterpriseFactory(name="舟曲县格桑花家政服务有限公司")
     employment = EmploymentFactory(enterprise=enterprise)
-    card = card_issue(actor=None, employment=employment)
+    card = card_issue(actor=None, employment=employment, warnings_confirmed=True)
     article = Article.objects.create(kind=Article.Kind.CASE, title="诚信家政典型案例", body="内容")
     article_publish(actor=None, article=article)
     return card, enterprise, employment.worker, article
