@@ -387,7 +387,7 @@ class ComplaintAdmin(WorkflowAdmin):
         if not attachments:
             return "无"
         return format_html_join(
-            mark_safe("<br>"),  # noqa: S308 - a constant tag
+            mark_safe("<br>"),
             '<a href="{}" target="_blank" rel="noopener">{}</a>（{}）',
             (
                 (a.file.url, a.original_name or a.file.name, a.get_source_display())
