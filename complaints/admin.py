@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from credit.admin_workflows import WorkflowAdmin
 from registry.models import Enterprise
@@ -386,7 +387,7 @@ class ComplaintAdmin(WorkflowAdmin):
         if not attachments:
             return "无"
         return format_html_join(
-            format_html("<br>"),
+            mark_safe("<br>"),
             '<a href="{}" target="_blank" rel="noopener">{}</a>（{}）',
             (
                 (a.file.url, a.original_name or a.file.name, a.get_source_display())

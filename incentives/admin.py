@@ -757,7 +757,7 @@ class SupportApplicationAdmin(ProtectedMobileAdmin, HistoryAdmin):
         standing = selectors.application_standing(obj)
         min_grade = programme_min_grade(obj.programme)
         if standing.meets(min_grade):
-            return format_html('<span style="color:#1e6b34">符合</span>')
+            return format_html('<span style="color:#1e6b34">{}</span>', "符合")
         return format_html(
             '<strong style="color:#a61b1b">不符合</strong>：{}', standing.verdict(min_grade)
         )

@@ -106,9 +106,9 @@ class ChunkBlocker:
         fk = "enterprise_id" if chunk.subject_type == "enterprise" else "worker_id"
         self.connection.execute(
             f"INSERT INTO credit_rating (year, {fk}, standard_id, compliance, quality,"
-            " reputation, commitment, total, grade, vetoed, veto_reason, explanation, inputs,"
-            " status, computed_at) VALUES (%s, %s, %s, 0, 0, 0, 0, 0, 'B', false, '', '[]', '',"
-            " 'draft', now())",
+            " reputation, commitment, total, grade, vetoed, veto_reason, not_graded_reason,"
+            " explanation, inputs, status, computed_at)"
+            " VALUES (%s, %s, %s, 0, 0, 0, 0, 0, 'B', false, '', '', '[]', '', 'draft', now())",
             [year, subject_id, standard_id],
         )
 

@@ -127,7 +127,8 @@ def demo_accounts_seed() -> list[DemoAccount]:
 
 def demo_seed(*, stdout=None, enterprises: int = 30, workers: int = 300) -> list[DemoAccount]:
     """The demo county, seeded in the order its story happened: registers, then each
-    year's facts up to its rating day, the rating, then the facts after it."""
+    year's facts up to its rating day, the rating, then the facts after it. Tests seed a
+    smaller county with fewer enterprises and workers."""
     roles.roles_sync()
     accounts = demo_accounts_seed()
     story = demo_story()

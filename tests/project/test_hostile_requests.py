@@ -111,7 +111,7 @@ def test_control_characters_in_any_address_are_refused(admin_client):
 @pytest.fixture
 def county():
     employment = EmploymentFactory()
-    card = card_issue(actor=None, employment=employment)
+    card = card_issue(actor=None, employment=employment, warnings_confirmed=True)
     item = article()
     return {
         "int": [str(employment.enterprise.pk), str(employment.worker.pk), str(item.pk), "2025"],
