@@ -44,17 +44,22 @@ def run_killed_half_way(app, queue: str, expected: dict):
     """Start a run on `queue`, kill its worker in the middle of a chunk, and let a fresh
     worker compute every chunk still queued. Returns (run, the fresh worker, missing chunk)."""
     first = start_worker(queue, broker_url(), "first")
-    run = rating_run_year(actor=None, year=YEAR, chunk_size=5)  # queued at once (autocommit)
-    workers = list(run.chunks.filter(subject_type="worker").order_by("low"))
-    # Hold the third worker chunk that has a rated subject: two chunks are done before it.
-    held = [c for c in workers if any(c.low <= w < c.high for _, w in expected if w)][2]
-    subject = next(w for _, w in expected if w and held.low <= w < held.high)
-    blocker = ChunkBlocker(held, subject, run.worker_standard_id, YEAR)
     try:
-        wait_for(lambda: worker_backends(queue, waiting_on_lock=True), what="the held chunk")
-        kill(first)
+        run = rating_run_year(actor=None, year=YEAR, chunk_size=5)  # queued at once
+        workers = list(run.chunks.filter(subject_type="worker").order_by("low"))
+        # Hold the third worker chunk that has a rated subject: two chunks are done before it.
+        held = [c for c in workers if any(c.low <= w < c.high for _, w in expected if w)][2]
+        subject = next(w for _, w in expected if w and held.low <= w < held.high)
+        blocker = ChunkBlocker(held, subject, run.worker_standard_id, YEAR)
+        try:
+            wait_for(lambda: worker_backends(queue, waiting_on_lock=True), what="the held chunk")
+            kill(first)
+        finally:
+            blocker.release()
     finally:
-        blocker.release()
+        # Killed on the way through; a failure before the kill must not leave it running
+        # (its database session would keep the test database from being dropped).
+        stop_worker(first)
     wait_for(lambda: not worker_backends(queue), what="the killed worker's session to end")
     run.refresh_from_db()
     done_when_killed = run.chunks_done
