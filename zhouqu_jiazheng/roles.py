@@ -1,4 +1,4 @@
-"""The bureau's roles (DESIGN.md §2) and the permissions each holds.
+"""The bureau's staff roles and the permissions each holds.
 
 The groups themselves are created by a data migration; their permissions are synchronised
 from `ROLE_PERMISSIONS` after every `migrate`, so a model added by a later migration is

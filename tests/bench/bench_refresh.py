@@ -36,11 +36,13 @@ def populate(workers: int) -> None:
         cursor.execute(
             """
             INSERT INTO registry_worker (name, gender, ethnicity, id_number_encrypted,
-                id_number_hash, id_number_masked, id_last4, birth_date, phone, address,
+                id_number_hash, id_number_masked, id_last4, birth_date, phone_encrypted,
+                phone_masked, phone_hash, address,
                 education, photo, document_status, completeness, missing_mask,
                 last_confirmed_at, is_stale, created_at, updated_at)
             SELECT 'w' || i, 'F', '汉族', 'x', md5(i::text) || md5((-i)::text), '623023**', '0000',
-                date '1980-01-01', CASE WHEN i %% 3 = 0 THEN '' ELSE '13800000000' END, '', '',
+                date '1980-01-01', '', CASE WHEN i %% 3 = 0 THEN '' ELSE '138****0000' END,
+                CASE WHEN i %% 3 = 0 THEN '' ELSE md5(i::text) END, '', '',
                 CASE WHEN i %% 2 = 0 THEN 'p.png' ELSE '' END, 'missing', 0, 0,
                 now() - (i %% 700) * interval '1 day', false, now() - interval '800 days', now()
             FROM generate_series(1, %(workers)s) AS i

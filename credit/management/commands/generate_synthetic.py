@@ -36,12 +36,13 @@ WHERE e.name LIKE '合成企业%%' AND (k.kind = 'licence' OR e.id %% 3 = 0)
 
 WORKERS_SQL = """
 INSERT INTO registry_worker (name, gender, ethnicity, id_number_encrypted, id_number_hash,
-    id_number_masked, id_last4, birth_date, phone, township_id, address, education, photo,
+    id_number_masked, id_last4, birth_date, phone_encrypted, phone_hash, phone_masked, township_id,
+    address, education, photo,
     document_status, completeness, missing_mask, last_confirmed_at, is_stale, created_at,
     updated_at)
 SELECT '合成人员' || i, CASE WHEN i %% 2 = 0 THEN 'F' ELSE 'M' END, '汉族', 'synthetic',
     'synthetic-' || i, '623023********' || lpad((i %% 10000)::text, 4, '0'),
-    lpad((i %% 10000)::text, 4, '0'), date '1970-01-01' + (i %% 12000), '13800000000', NULL,
+    lpad((i %% 10000)::text, 4, '0'), date '1970-01-01' + (i %% 12000), '', '', '', NULL,
     '', '', '', 'valid', (40 + i %% 61), 0, now() - (i %% 700) * interval '1 day', false,
     now(), now()
 FROM generate_series(1, %(workers)s::int) AS i
