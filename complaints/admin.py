@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from core.personal_data import decrypt
 from credit.admin_workflows import WorkflowAdmin
 from registry.models import Enterprise
-from registry.personal_data import decrypt
 
 from . import admin_reviews  # noqa: F401
 from .admin_reports import report_urls

@@ -1,12 +1,12 @@
 """A resident's mobile number: normalised, hashed for look-ups, masked for display.
 
-The mechanism is the registers' (registry.personal_data); complaints and reviews keep it in
+The mechanism is the registers' (core.personal_data); complaints and reviews keep it in
 the `phone_*` columns.
 """
 
-from registry.personal_data import phone_hash, phone_mask
-from registry.personal_data import phone_protect as _protect
-from registry.validators import clean_mobile
+from core.personal_data import phone_hash, phone_mask
+from core.personal_data import phone_protect as _protect
+from core.validators import clean_mobile
 
 __all__ = ["phone_hash", "phone_mask", "phone_protect"]
 

@@ -8,10 +8,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from registry.files import validate_upload
-from registry.form_errors import ResidentFormMixin
+from core.files import validate_upload
+from core.form_errors import ResidentFormMixin
+from core.validators import clean_mobile
 from registry.models import Enterprise, ServiceCategory, Township
-from registry.validators import clean_mobile
 
 from .models import Category
 from .selectors import enterprise_candidates

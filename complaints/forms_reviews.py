@@ -5,9 +5,9 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from registry.form_errors import ResidentFormMixin
+from core.form_errors import ResidentFormMixin
+from core.validators import clean_mobile
 from registry.models import Enterprise, ServiceCategory
-from registry.validators import clean_mobile
 
 from .selectors import worker_from_ref
 from .services.reviews import COMMENT_MAX_LENGTH

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from registry.files import validate_upload
+from core.files import validate_upload
 from registry.models import Enterprise, ServiceCategory, Township, Worker
 
 

@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from core.validators import clean_mobile
 from credit.selectors import enterprise_search
 from registry.models import Enterprise, Worker
 from registry.selectors import worker_from_ref, worker_ref  # noqa: F401 - re-exported
-from registry.validators import clean_mobile
 
 from .contact import phone_hash
 from .models import Complaint, ComplaintUpdate, Status

@@ -13,7 +13,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from registry.admin_history import HistoryAdmin
+from core.admin_history import HistoryAdmin
 from registry.models import Employment, Enterprise
 
 from . import selectors, services

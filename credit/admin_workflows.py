@@ -21,8 +21,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from registry.admin_history import HistoryAdmin
-from registry.form_errors import add_service_errors
+from core.admin_history import HistoryAdmin
+from core.form_errors import add_service_errors
 
 from .models import (
     NEUTRAL_KINDS,

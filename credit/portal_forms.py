@@ -3,7 +3,7 @@ request. Shape only (and the evidence file's content); the services decide the r
 
 from django import forms
 
-from registry.files import validate_upload
+from core.files import validate_upload
 
 EVIDENCE_HELP = "可不传。支持JPG、PNG、PDF，不超过10MB，按文件内容判断格式。"
 

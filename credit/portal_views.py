@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from registry.form_errors import add_service_errors
+from core.form_errors import add_service_errors
 from registry.portal import portal_object, portal_scope, portal_view
 
 from . import selectors

@@ -16,8 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
+from core.validators import clean_uscc
 from registry.models import Employment, Enterprise, Worker
-from registry.validators import clean_uscc
 
 from .engine import explanation_from_inputs
 from .models import (

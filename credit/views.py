@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from registry.form_errors import ResidentFormMixin
+from core.form_errors import ResidentFormMixin
 from registry.models import Township
 
 from . import selectors

@@ -15,9 +15,10 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from core import personal_data
+from core.admin_history import HistoryAdmin
+from core.validators import clean_id_number, clean_phone
 from credit.models import Grade
-from registry import personal_data
-from registry.admin_history import HistoryAdmin
 from registry.admin_ledger import xlsx_response
 from registry.admin_personal import (
     ProtectedMobileAdmin,
@@ -25,7 +26,6 @@ from registry.admin_personal import (
     protected_mobile_form_field,
     protected_mobile_initial,
 )
-from registry.validators import clean_id_number, clean_phone
 
 from . import selectors, services
 from .models import (

@@ -10,10 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 from stdnum.cn import ric
 
-from registry import personal_data
+from core import personal_data
+from core.validators import clean_id_number
 from registry.demo import TIBETAN_NAMES, demo_rng
 from registry.models import Employment, Enterprise, ServiceCategory, Township
-from registry.validators import clean_id_number
 
 from .models import (
     DishonestyEntry,

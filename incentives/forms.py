@@ -1,6 +1,6 @@
 from django import forms
 
-from registry.form_errors import ResidentFormMixin
+from core.form_errors import ResidentFormMixin
 from registry.models import Township
 
 

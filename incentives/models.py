@@ -15,8 +15,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.files import validate_upload
 from credit.models import Grade
-from registry.files import validate_upload
 from registry.models import Enterprise, ServiceCategory, Township, Worker
 
 PERCENT = [MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal(100))]
@@ -95,13 +95,13 @@ class Resident(models.Model):
         ENTERPRISE = "enterprise", "企业首次核销时登记"
 
     name = models.CharField("姓名", max_length=50, db_index=True)
-    # The mobile number is protected (registry.personal_data.phone_protect); residents are
+    # The mobile number is protected (core.personal_data.phone_protect); residents are
     # found by its hash plus the last four characters of their ID number.
     mobile_encrypted = models.TextField("手机号码（密文）", editable=False)
     mobile_hash = models.CharField("手机号码索引", max_length=64, editable=False)
     mobile_masked = models.CharField("手机号码", max_length=11, editable=False)
     gender = models.CharField("性别", max_length=1, choices=Worker.Gender.choices, editable=False)
-    # The ID number itself is never stored in plain text (see registry.personal_data).
+    # The ID number itself is never stored in plain text (see core.personal_data).
     id_number_encrypted = models.TextField("身份证号（密文）", editable=False)
     id_number_hash = models.CharField("身份证号索引", max_length=64, unique=True, editable=False)
     id_number_masked = models.CharField("身份证号", max_length=18, editable=False)
@@ -735,7 +735,7 @@ class SupportApplication(models.Model):
     )
     trainees = models.ManyToManyField(Worker, verbose_name="参训人员", blank=True, related_name="+")
     contact_person = models.CharField("联系人", max_length=50)
-    # Often the contact's own mobile: protected (registry.personal_data.phone_protect).
+    # Often the contact's own mobile: protected (core.personal_data.phone_protect).
     contact_phone_encrypted = models.TextField("联系电话（密文）", editable=False)
     contact_phone_hash = models.CharField("联系电话索引", max_length=64, editable=False)
     contact_phone_masked = models.CharField("联系电话", max_length=12, editable=False)

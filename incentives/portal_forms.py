@@ -9,7 +9,7 @@ from cryptography.fernet import InvalidToken
 from django import forms
 from django.utils import timezone
 
-from registry import personal_data
+from core import personal_data
 from registry.models import Enterprise, ServiceCategory, Worker
 
 from .services.redemptions import BACKDATE_DAYS, MAX_ORDER_AMOUNT

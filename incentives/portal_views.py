@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from registry import personal_data
+from core import personal_data
 from registry.portal import portal_object, portal_scope, portal_view
 
 from .models import (

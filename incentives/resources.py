@@ -3,7 +3,7 @@
 from django.utils import timezone
 from import_export import fields, resources
 
-from registry.spreadsheets import xlsx_from_dataset
+from core.spreadsheets import xlsx_from_dataset
 
 from .models import Redemption
 

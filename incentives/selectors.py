@@ -22,8 +22,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
+from core import personal_data
 from credit.models import GRADE_ORDER, KeyListEntry, Rating
-from registry import personal_data
 from registry.models import Enterprise
 
 from .models import (

@@ -16,10 +16,10 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from registry import personal_data
+from core import personal_data
+from core.validators import clean_mobile
 from registry.models import Enterprise
 from registry.ratelimits import RateLimit, WhenCacheDown, limit_hit
-from registry.validators import clean_mobile
 
 from . import selectors
 from .forms import CatalogueFilterForm, CodeForm, MobileForm

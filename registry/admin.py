@@ -14,8 +14,11 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 
-from . import personal_data, selectors, services
-from .admin_history import HistoryAdmin
+from core import personal_data
+from core.admin_history import HistoryAdmin
+from core.validators import clean_id_number
+
+from . import selectors, services
 from .admin_personal import (
     ProtectedMobileAdmin,
     RevealForm,
@@ -40,7 +43,6 @@ from .models import (
     Validity,
     Worker,
 )
-from .validators import clean_id_number
 
 SENSITIVE = "registry.view_sensitive_records"
 BADGE_COLOURS = {

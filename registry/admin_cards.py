@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 
-from .admin_history import HistoryAdmin
+from core.admin_history import HistoryAdmin
+
 from .models import Employment, WorkerCard
 from .services import cards as card_services
 from .verification import card_issue_warnings

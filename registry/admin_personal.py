@@ -1,7 +1,7 @@
-"""The admin side of protected personal mobile numbers (registry.personal_data): a form field
+"""The admin side of protected personal mobile numbers (core.personal_data): a form field
 that shows the masked number and changes it only when a new one is typed, a masked display
 with a reveal link and the reveal page (permission, reason, logged). Search by a full number
-goes through the keyed hash like every admin search (registry.admin_search): an admin
+goes through the keyed hash like every admin search (core.admin_search): an admin
 declares its `<field>_hash` column in `protected_search_fields`. Workers, portal accounts,
 residents and support applications use it."""
 
@@ -15,9 +15,11 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 
-from . import personal_data, services
+from core import personal_data
+from core.validators import clean_mobile
+
+from . import services
 from .services.personal import REVEAL_MOBILE_PERMISSION
-from .validators import clean_mobile
 
 UNCHANGED_HELP = "显示的是部分隐藏的号码；不修改请保持原样，输入新号码即更换，清空即删除。"
 

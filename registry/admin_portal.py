@@ -17,13 +17,14 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.cache import never_cache
 
-from .admin_history import HistoryAdmin
+from core.admin_history import HistoryAdmin
+from core.form_errors import add_service_errors
+from core.links import absolute_url
+from core.validators import clean_mobile
+
 from .admin_personal import ProtectedMobileAdmin
-from .form_errors import add_service_errors
-from .links import absolute_url
 from .models import ChangeRequest, Enterprise, PortalAccount
 from .services import accounts, changes
-from .validators import clean_mobile
 
 
 def link_validity() -> str:

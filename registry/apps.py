@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.core import checks
 
 
 class RegistryConfig(AppConfig):
@@ -13,7 +12,3 @@ class RegistryConfig(AppConfig):
         portal_cards.register()
         portal_pages.register()
         portal_cards_pages.register()
-
-        from .checks import personal_data_keys_check
-
-        checks.register(personal_data_keys_check, "personal_data")

@@ -15,8 +15,8 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
 
-from .personal_data import phone_hash
-from .validators import clean_mobile
+from core.personal_data import phone_hash
+from core.validators import clean_mobile
 
 
 def login_identifier(typed: str | None) -> str:

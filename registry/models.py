@@ -15,8 +15,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from .files import ImageUploadField, validate_image_upload, validate_upload
-from .validators import validate_phone, validate_uscc
+from core.files import ImageUploadField, validate_image_upload, validate_upload
+from core.validators import validate_phone, validate_uscc
 
 ETHNICITIES = [
     "汉族", "藏族", "回族", "蒙古族", "土族", "东乡族", "保安族", "撒拉族", "裕固族", "满族",
@@ -158,13 +158,13 @@ class Worker(DossierFields):
     name = models.CharField("姓名", max_length=50, db_index=True)
     gender = models.CharField("性别", max_length=1, choices=Gender.choices, editable=False)
     ethnicity = models.CharField("民族", max_length=10, choices=ETHNICITY_CHOICES, default="汉族")
-    # The ID number itself is never stored in plain text (see registry.personal_data).
+    # The ID number itself is never stored in plain text (see core.personal_data).
     id_number_encrypted = models.TextField("身份证号（密文）", editable=False)
     id_number_hash = models.CharField("身份证号索引", max_length=64, unique=True, editable=False)
     id_number_masked = models.CharField("身份证号", max_length=18, editable=False)
     id_last4 = models.CharField("身份证后四位", max_length=4, db_index=True, editable=False)
     birth_date = models.DateField("出生日期", editable=False)
-    # The mobile number too is protected (registry.personal_data.phone_protect).
+    # The mobile number too is protected (core.personal_data.phone_protect).
     phone_encrypted = models.TextField("手机号码（密文）", blank=True, editable=False)
     phone_hash = models.CharField(
         "手机号码索引", max_length=64, blank=True, db_index=True, editable=False
@@ -668,7 +668,7 @@ class PortalAccount(models.Model):
         related_name="portal_accounts",
     )
     role = models.CharField("角色", max_length=10, choices=Role.choices, default=Role.OWNER)
-    # Protected like every personal mobile (registry.personal_data); the hash finds the
+    # Protected like every personal mobile (core.personal_data); the hash finds the
     # account when someone logs in by mobile and keeps one account per number.
     mobile_encrypted = models.TextField("手机号码（密文）", editable=False)
     mobile_hash = models.CharField("手机号码索引", max_length=64, unique=True, editable=False)

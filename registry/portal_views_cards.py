@@ -19,7 +19,8 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from .links import absolute_url
+from core.links import absolute_url
+
 from .models import Employment, WorkerCard
 from .portal import portal_object, portal_scope, portal_view
 from .services import cards as card_services

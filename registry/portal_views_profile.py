@@ -13,8 +13,10 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from .files import validate_upload
-from .form_errors import add_service_errors
+from core.files import validate_upload
+from core.form_errors import add_service_errors
+from core.validators import clean_phone
+
 from .models import (
     ChangeRequest,
     Enterprise,
@@ -26,7 +28,6 @@ from .models import (
 from .portal import portal_object, portal_scope, portal_view
 from .selectors import qualification_rows
 from .services import changes
-from .validators import clean_phone
 
 Kind = ChangeRequest.Kind
 RECENT_REQUESTS = 10

@@ -13,14 +13,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from core.files import validate_upload
+from core.form_errors import add_service_errors
+from core.validators import clean_mobile
+
 from . import services
-from .files import validate_upload
-from .form_errors import add_service_errors
 from .models import ETHNICITY_CHOICES, Employment, HealthCertificate, TrainingRecord, Validity
 from .portal import portal_object, portal_scope
 from .portal_views_profile import DateInput, portal_page
 from .services import portal_workers
-from .validators import clean_mobile
 
 UPLOAD_HELP = "JPG、PNG或PDF，不超过10MB。照片中的位置等信息会被自动去除。"
 

@@ -28,8 +28,9 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest
 
+from core.cache import CACHE_ERRORS, cache_available, cache_failed
+
 from .auth import client_ip
-from .cache import CACHE_ERRORS, cache_available, cache_failed
 from .models import RateLimitCounter
 
 logger = logging.getLogger(__name__)

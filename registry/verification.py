@@ -31,7 +31,8 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from .cache import cached
+from core.cache import cached
+
 from .models import (
     BackgroundCheck,
     Enterprise,

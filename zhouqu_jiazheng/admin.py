@@ -13,8 +13,8 @@ from django_celery_beat.admin import PeriodicTaskAdmin
 from django_celery_beat.models import PeriodicTask
 
 from complaints.models import Category
-from registry.admin_history import HistoryAdmin
-from registry.links import absolute_url_builder
+from core.admin_history import HistoryAdmin
+from core.links import absolute_url_builder
 
 from . import posters, publicity, report
 from .models import AnnualReport, Article, WorkerHeartbeat

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import path
 from django.utils import timezone
 
-from registry.admin_search import protected_search_results, protected_search_view
+from core.admin_search import protected_search_results, protected_search_view
 
 from . import charts
 from .dashboard import dashboard_figures_cached
@@ -67,7 +67,7 @@ class BureauAdminSite(admin.AdminSite):
     def register(self, model_or_iterable, admin_class=None, **options):
         super().register(model_or_iterable, admin_class, **options)
         # Every list searches a full ID or mobile number through its token (see
-        # registry.admin_search): the search box never puts the number in a URL.
+        # core.admin_search): the search box never puts the number in a URL.
         for model_admin in self._registry.values():
             if not getattr(model_admin, "_protected_search", False):
                 model_admin.get_search_results = protected_search_results(

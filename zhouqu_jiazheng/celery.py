@@ -47,7 +47,7 @@ def _close_old_connections(sender=None, **kwargs) -> None:
 def _refuse_bad_personal_data_keys(**kwargs) -> None:
     from django.core.exceptions import ImproperlyConfigured
 
-    from registry.checks import refuse_bad_personal_data_keys
+    from core.checks import refuse_bad_personal_data_keys
 
     try:
         refuse_bad_personal_data_keys()

@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from complaints.statistics import ComplaintStatistics, complaint_statistics
+from core.cache import cached
 from credit.models import GRADES, Grade, Rating, RatingRun, SupervisionTask
 from incentives.selectors import Coverage, coverage
-from registry.cache import cached
 from registry.models import (
     Enterprise,
     EnterpriseQualification,

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from registry.files import ImageUploadField, validate_image_upload
+from core.files import ImageUploadField, validate_image_upload
 
 
 class WorkerHeartbeat(models.Model):

@@ -4,7 +4,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from registry.links import absolute_url_builder
+from core.links import absolute_url_builder
 
 from . import posters
 

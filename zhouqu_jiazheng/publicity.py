@@ -13,10 +13,10 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from core.cache import cached
+from core.files import sanitised_upload
 from credit.models import Grade, Rating
 from credit.selectors import HonorEnterprise, HonorWorker, honor_roll
-from registry.cache import cached
-from registry.files import sanitised_upload
 from registry.models import Enterprise, Worker
 
 from .models import Article

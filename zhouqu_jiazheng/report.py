@@ -30,8 +30,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from complaints.models import Category
 from complaints.statistics import complaints_in_period
+from core.spreadsheets import ExportWorkbook
 from credit.models import EvaluationStandard, Indicator, Rating, SupervisionTask, VetoRule
-from registry.spreadsheets import ExportWorkbook
 
 from .dashboard import DashboardFigures, dashboard_figures
 from .models import AnnualReport

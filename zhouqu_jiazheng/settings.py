@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "zhouqu_jiazheng",
+    "core",
     "registry",
     "credit",
     "complaints",
@@ -118,7 +119,7 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
             "TIMEOUT": 300,
-            # An unreachable Redis must cost a page a second at most (registry.cache then
+            # An unreachable Redis must cost a page a second at most (core.cache then
             # leaves it alone for a few seconds), never a hanging request.
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
@@ -134,11 +135,11 @@ else:
 # --- Authentication -------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "registry.passwords.MinimumLengthValidator"},
+    {"NAME": "core.passwords.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-    {"NAME": "registry.passwords.LettersAndDigitsValidator"},
-    {"NAME": "registry.passwords.NotUsernameOrMobileValidator"},
+    {"NAME": "core.passwords.LettersAndDigitsValidator"},
+    {"NAME": "core.passwords.NotUsernameOrMobileValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked-out username and address before any check.
@@ -288,7 +289,7 @@ if not (PERSONAL_DATA_KEY and PERSONAL_DATA_HASH_KEY):
 
 # --- Notifications --------------------------------------------------------------------
 # A class with send(phone, message); the default writes to the log instead of sending.
-SMS_BACKEND = env.str("SMS_BACKEND", default="registry.notifications.LoggingSmsBackend")
+SMS_BACKEND = env.str("SMS_BACKEND", default="core.notifications.LoggingSmsBackend")
 
 # --- Registers ------------------------------------------------------------------------
 DOCUMENT_EXPIRY_WARNING_DAYS = env.int("DOCUMENT_EXPIRY_WARNING_DAYS", default=30)

@@ -6,6 +6,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhouqu_jiazheng.settings")
 
 application = get_wsgi_application()
 
-from registry.checks import refuse_bad_personal_data_keys  # noqa: E402  (needs the apps loaded)
+from core.checks import refuse_bad_personal_data_keys  # noqa: E402  (needs the apps loaded)
 
 refuse_bad_personal_data_keys()

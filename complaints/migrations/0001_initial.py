@@ -3,7 +3,7 @@
 import complaints.models
 import django.core.validators
 import django.db.models.deletion
-import registry.files
+import core.files
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -73,7 +73,7 @@ class Migration(migrations.Migration):
             name='ComplaintAttachment',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to=complaints.models.attachment_path, validators=[registry.files.UploadValidator()], verbose_name='文件')),
+                ('file', models.FileField(upload_to=complaints.models.attachment_path, validators=[core.files.UploadValidator()], verbose_name='文件')),
                 ('original_name', models.CharField(blank=True, max_length=200, verbose_name='原文件名')),
                 ('source', models.CharField(choices=[('complainant', '投诉人'), ('enterprise', '企业'), ('staff', '工作人员')], default='complainant', max_length=12, verbose_name='提交方')),
                 ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='上传时间')),

@@ -18,9 +18,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.files import sanitised_upload
 from credit.models import CreditEvent, EventKind, Severity
 from credit.services.events import credit_event_record, credit_event_revoke_by_source
-from registry.files import sanitised_upload
 from registry.models import Enterprise
 
 from ..models import (

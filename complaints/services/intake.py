@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from registry.files import sanitised_upload
+from core.files import sanitised_upload
+from core.validators import clean_mobile
 from registry.models import Enterprise, ServiceCategory, Township, Worker
-from registry.validators import clean_mobile
 
 from ..contact import phone_hash, phone_protect
 from ..models import Complaint, ComplaintAttachment, ComplaintUpdate, Status

@@ -12,9 +12,9 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from registry.notifications import send_email, send_sms
-from registry.personal_data import decrypt
-from registry.validators import clean_mobile
+from core.notifications import send_email, send_sms
+from core.personal_data import decrypt
+from core.validators import clean_mobile
 
 from ..models import Complaint, Notification
 

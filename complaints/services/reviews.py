@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.validators import clean_mobile
 from credit.models import CreditEvent, EventKind, Severity
 from credit.services.events import credit_event_record, credit_event_revoke_by_source
 from registry.models import Employment, Enterprise, ServiceCategory, Worker
-from registry.validators import clean_mobile
 
 from ..contact import phone_hash, phone_mask
 from ..models import ServiceReview

@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from registry.form_errors import add_service_errors
+from core.form_errors import add_service_errors
+from core.validators import clean_mobile
 from registry.models import Enterprise
 from registry.ratelimits import RateLimit, WhenCacheDown, limit_hit, limit_refund
-from registry.validators import clean_mobile
 
 from ..forms import NONE_OF_THESE, ComplaintForm, SatisfactionForm, TrackingForm
 from ..models import Complaint

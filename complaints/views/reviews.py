@@ -11,11 +11,11 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core.form_errors import add_service_errors
+from core.validators import clean_mobile
 from credit.selectors import mask_person_name
-from registry.form_errors import add_service_errors
 from registry.models import Enterprise, Worker
 from registry.ratelimits import RateLimit, WhenCacheDown, limit_hit, limit_refund
-from registry.validators import clean_mobile
 
 from ..contact import phone_hash
 from ..forms_reviews import ReviewForm

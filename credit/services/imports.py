@@ -45,7 +45,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from registry import personal_data
+from core import personal_data
+from core.spreadsheets import ExportWorkbook
 from registry.models import Enterprise, Worker
 from registry.resources import Column
 from registry.services.ledger import (
@@ -63,7 +64,6 @@ from registry.services.ledger import (
     read_identity,
     read_uscc,
 )
-from registry.spreadsheets import ExportWorkbook
 
 from ..models import CreditEvent, EventKind, Severity, SubjectType
 from .events import DISCLOSURE_DAYS, credit_event_record, disclosure_until

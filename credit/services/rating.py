@@ -10,8 +10,8 @@ from django.db.models import F, Max, Min, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.sql import jit_off
 from registry.models import Enterprise, Worker
-from registry.sql import jit_off
 
 from .. import engine
 from ..models import EvaluationStandard, Rating, RatingChunk, RatingRun, SubjectType

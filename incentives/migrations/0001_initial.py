@@ -4,8 +4,8 @@ import django.core.validators
 import django.db.models.deletion
 import django.db.models.expressions
 import django.utils.timezone
-import registry.files
-import registry.validators
+import core.files
+import core.validators
 import simple_history.models
 from decimal import Decimal
 from django.conf import settings
@@ -151,7 +151,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('name', models.CharField(db_index=True, max_length=50, verbose_name='姓名')),
-                ('mobile', models.CharField(max_length=11, validators=[registry.validators.validate_mobile], verbose_name='手机号码')),
+                ('mobile', models.CharField(max_length=11, validators=[core.validators.validate_mobile], verbose_name='手机号码')),
                 ('gender', models.CharField(choices=[('M', '男'), ('F', '女')], editable=False, max_length=1, verbose_name='性别')),
                 ('id_number_masked', models.CharField(editable=False, max_length=18, verbose_name='身份证号')),
                 ('id_last4', models.CharField(editable=False, max_length=4, verbose_name='身份证后四位')),
@@ -293,7 +293,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(db_index=True, max_length=50, verbose_name='姓名')),
-                ('mobile', models.CharField(max_length=11, validators=[registry.validators.validate_mobile], verbose_name='手机号码')),
+                ('mobile', models.CharField(max_length=11, validators=[core.validators.validate_mobile], verbose_name='手机号码')),
                 ('gender', models.CharField(choices=[('M', '男'), ('F', '女')], editable=False, max_length=1, verbose_name='性别')),
                 ('id_number_encrypted', models.TextField(editable=False, verbose_name='身份证号（密文）')),
                 ('id_number_hash', models.CharField(editable=False, max_length=64, unique=True, verbose_name='身份证号索引')),
@@ -399,7 +399,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('proof_number', models.CharField(blank=True, help_text='如残疾人证号、低保证号、优待证号。', max_length=60, verbose_name='证明编号')),
-                ('proof', models.TextField(blank=True, max_length=100, validators=[registry.files.UploadValidator()], verbose_name='证明材料')),
+                ('proof', models.TextField(blank=True, max_length=100, validators=[core.files.UploadValidator()], verbose_name='证明材料')),
                 ('valid_from', models.DateField(verbose_name='有效期起')),
                 ('valid_to', models.DateField(blank=True, help_text='长期有效请留空。', null=True, verbose_name='有效期止')),
                 ('verified_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='核实时间')),
@@ -426,7 +426,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('proof_number', models.CharField(blank=True, help_text='如残疾人证号、低保证号、优待证号。', max_length=60, verbose_name='证明编号')),
-                ('proof', models.FileField(blank=True, upload_to='residents/proofs/%Y/', validators=[registry.files.UploadValidator()], verbose_name='证明材料')),
+                ('proof', models.FileField(blank=True, upload_to='residents/proofs/%Y/', validators=[core.files.UploadValidator()], verbose_name='证明材料')),
                 ('valid_from', models.DateField(verbose_name='有效期起')),
                 ('valid_to', models.DateField(blank=True, help_text='长期有效请留空。', null=True, verbose_name='有效期止')),
                 ('verified_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='核实时间')),

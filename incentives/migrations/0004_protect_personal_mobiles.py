@@ -6,8 +6,8 @@ the mobile they are sent to, and the number encrypted only until their message i
 
 from django.db import migrations, models
 
-from registry import personal_data
-from registry.validators import clean_mobile, clean_phone
+from core import personal_data
+from core.validators import clean_mobile, clean_phone
 
 COLUMNS = [
     ("resident", "mobile", "mobile", clean_mobile),

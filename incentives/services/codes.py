@@ -22,10 +22,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from registry import personal_data
+from core import personal_data
+from core.notifications import send_sms
+from core.validators import clean_mobile
 from registry.models import Enterprise
-from registry.notifications import send_sms
-from registry.validators import clean_mobile
 
 from ..models import Resident, VerificationCode
 

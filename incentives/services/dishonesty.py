@@ -24,7 +24,8 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
-from registry import personal_data
+from core import personal_data
+from core.spreadsheets import ExportWorkbook
 from registry.resources import Column
 from registry.services.ledger import (
     EXCEL_ERRORS,
@@ -40,7 +41,6 @@ from registry.services.ledger import (
     read_date,
     read_identity,
 )
-from registry.spreadsheets import ExportWorkbook
 
 from ..models import DishonestyEntry, DishonestyListImport, Resident
 from .residents import dishonesty_note

@@ -11,10 +11,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from registry import personal_data
+from core import personal_data
+from core.validators import IdentityNumber, clean_id_number, clean_mobile
 from registry.models import Enterprise
 from registry.services.documents import uploads_sanitise
-from registry.validators import IdentityNumber, clean_id_number, clean_mobile
 
 from ..models import DishonestyEntry, GroupMembership, Resident
 

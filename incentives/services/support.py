@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core import personal_data
+from core.validators import clean_phone
 from credit.models import Grade
-from registry import personal_data
 from registry.models import Employment, Enterprise, Worker
-from registry.validators import clean_phone
 
 from ..models import ProgrammeKind, SupportApplication, SupportProgramme
 from .standing import enterprise_standing

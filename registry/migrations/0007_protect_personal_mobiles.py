@@ -5,8 +5,8 @@ masked number only)."""
 
 from django.db import migrations, models
 
-from registry import personal_data
-from registry.validators import clean_mobile
+from core import personal_data
+from core.validators import clean_mobile
 
 COLUMNS = [("worker", "phone", "phone"), ("portalaccount", "mobile", "mobile")]
 

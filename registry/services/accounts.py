@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from .. import personal_data
+from core import personal_data
+from core.validators import clean_mobile
+
 from ..models import Enterprise, PortalAccount
-from ..validators import clean_mobile
 
 
 def _looks_like_mobile(value: str) -> bool:

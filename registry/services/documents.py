@@ -2,7 +2,8 @@
 
 from django.db import models, transaction
 
-from ..files import sanitised_upload
+from core.files import sanitised_upload
+
 from ..models import Document, ServiceCategory
 from .refresh import dossier_recompute
 

@@ -24,7 +24,7 @@ building the same Worker objects with their protected fields and bulk_create-ing
 - Validation. Every row is checked before anything is written (import-export's bulk mode
   does not tie errors to rows); references are resolved in chunks of LOOKUP_CHUNK keys
   (townships once, enterprises by USCC, workers by ID hash), never one query per row.
-  The largest single cost is registry.validators.clean_id_number (~60 µs per number).
+  The largest single cost is core.validators.clean_id_number (~60 µs per number).
 - Writing. import-export's per-row machinery (a RowResult, a widget call per field, an
   OrderedDict per row) costs more than the ratio target allows, so the service prepares
   the model instances itself and hands them in batches of 1,000 to the resource's bulk
@@ -43,7 +43,7 @@ building the same Worker objects with their protected fields and bulk_create-ing
   to others, so on PostgreSQL progress is written through a second autocommit
   connection, with SKIP LOCKED so the two never wait on each other.
 - Personal data. The stored workbook holds plain ID numbers, so it is stored encrypted
-  (Fernet, registry.personal_data) under a random name; previews and messages show ID
+  (Fernet, core.personal_data) under a random name; previews and messages show ID
   numbers and workers' phones masked.
 """
 
@@ -71,7 +71,16 @@ from openpyxl.utils.datetime import CALENDAR_WINDOWS_1900, from_excel
 from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 from simple_history.utils import bulk_update_with_history
 
-from .. import personal_data
+from core import personal_data
+from core.spreadsheets import xlsx_from_dataset
+from core.validators import (
+    IdentityNumber,
+    clean_id_number,
+    clean_mobile,
+    clean_phone,
+    clean_uscc,
+)
+
 from ..completeness import WORKER_ITEMS, Scope
 from ..models import (
     BackgroundCheck,
@@ -88,14 +97,6 @@ from ..models import (
     validity_for,
 )
 from ..resources import BATCH_SIZE, LEDGER_COLUMNS, RESOURCES, Column
-from ..spreadsheets import xlsx_from_dataset
-from ..validators import (
-    IdentityNumber,
-    clean_id_number,
-    clean_mobile,
-    clean_phone,
-    clean_uscc,
-)
 from .refresh import CHUNK_SIZE, enterprises_refresh, workers_refresh
 from .subjects import worker_identity_apply
 

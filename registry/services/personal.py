@@ -5,7 +5,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from .. import personal_data
+from core import personal_data
+
 from ..models import PersonalDataAccess
 
 REVEAL_MOBILE_PERMISSION = "registry.reveal_mobile"

@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.validators import clean_id_number
+
 from ..models import Employment, Enterprise, HealthCertificate, TrainingRecord, Worker
-from ..validators import clean_id_number
 from .documents import record_save
 from .subjects import employment_start, worker_find_by_id_number, worker_save
 

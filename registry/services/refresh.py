@@ -15,6 +15,10 @@ from django.db import transaction
 from django.db.models import F, Max, Min, Q
 from django.utils import timezone
 
+from core.notifications import send_email, send_sms
+from core.sql import jit_off
+from core.validators import MOBILE_RE
+
 from ..completeness import (
     ENTERPRISE_ITEMS,
     WORKER_ITEMS,
@@ -35,9 +39,6 @@ from ..models import (
     Validity,
     Worker,
 )
-from ..notifications import send_email, send_sms
-from ..sql import jit_off
-from ..validators import MOBILE_RE
 
 logger = logging.getLogger(__name__)
 

@@ -6,9 +6,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .. import personal_data
+from core import personal_data
+from core.validators import IdentityNumber, clean_id_number, clean_mobile
+
 from ..models import Employment, Enterprise, Worker
-from ..validators import IdentityNumber, clean_id_number, clean_mobile
 from .cards import REASON_EMPLOYMENT_ENDED, cards_revoke_for_employment
 from .documents import uploads_sanitise
 from .personal import personal_data_reveal

@@ -19,7 +19,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from stdnum.cn import ric
 
-from registry import personal_data
+from core import personal_data
+from core.validators import IdentityNumber
 from registry.models import Employment, LedgerImport, Township, Worker
 from registry.services import worker_identity_apply
 from registry.services.ledger import (
@@ -27,7 +28,6 @@ from registry.services.ledger import (
     ledger_import_create,
     ledger_import_validate,
 )
-from registry.validators import IdentityNumber
 from tests.factories.registry import EnterpriseFactory
 
 ROWS = int(os.environ.get("BENCH_LEDGER_ROWS", "100000"))

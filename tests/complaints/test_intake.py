@@ -16,13 +16,13 @@ from complaints.contact import phone_hash
 from complaints.models import Complaint, ComplaintUpdate, Notification, Status
 from complaints.services import complaint_submit, notifications_drain
 from complaints.services.intake import TRACKING_ALPHABET, tracking_number_new
-from registry.notifications import MemorySmsBackend
-from registry.personal_data import decrypt
+from core.notifications import MemorySmsBackend
+from core.personal_data import decrypt
 from tests.factories.registry import EnterpriseFactory, township
 
 pytestmark = pytest.mark.django_db
 
-SMS = "registry.notifications.MemorySmsBackend"
+SMS = "core.notifications.MemorySmsBackend"
 
 
 @pytest.fixture

@@ -184,7 +184,7 @@ def test_public_pages_show_no_personal_data(client):
     worker = WorkerFactory(name="卓玛草", phone="13809417788", address="大川镇大川村")
     EmploymentFactory(worker=worker, enterprise=enterprise)
     make_rating(worker, total="98.0")
-    from registry import personal_data
+    from core import personal_data
 
     full_id = personal_data.decrypt(worker.id_number_encrypted)
 

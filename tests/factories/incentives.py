@@ -7,6 +7,8 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
+from core import personal_data
+from core.validators import clean_id_number, clean_mobile
 from credit.models import EvaluationStandard, Indicator, KeyListEntry, Rating, VetoRule
 from credit.standards_default import create_default_standards
 from incentives.catalogue_default import create_default_catalogue
@@ -18,8 +20,6 @@ from incentives.models import (
     SpecialGroup,
     SupportProgramme,
 )
-from registry import personal_data
-from registry.validators import clean_id_number, clean_mobile
 from tests.factories.registry import make_id_number, township
 
 TOTALS = {"AAA": Decimal("93.0"), "AA": Decimal("85.0"), "A": Decimal("70.0"), "B": Decimal("50.0")}

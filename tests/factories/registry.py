@@ -6,7 +6,8 @@ import random
 import factory
 from stdnum.cn import ric, uscc
 
-from registry import personal_data
+from core import personal_data
+from core.validators import clean_id_number, clean_mobile
 from registry.models import (
     BackgroundCheck,
     Employment,
@@ -20,7 +21,6 @@ from registry.models import (
     TrainingRecord,
     Worker,
 )
-from registry.validators import clean_id_number, clean_mobile
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _rng = random.Random(20251008)

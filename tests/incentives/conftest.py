@@ -3,7 +3,7 @@ import datetime
 import pytest
 import time_machine
 
-from registry.notifications import MemorySmsBackend
+from core.notifications import MemorySmsBackend
 
 # 10:00 in Zhouqu on Thursday 20 November 2025.
 NOW = datetime.datetime(2025, 11, 20, 2, tzinfo=datetime.UTC)
@@ -19,7 +19,7 @@ def clock():
 @pytest.fixture
 def sms(settings):
     """SMS go to MemorySmsBackend.outbox; returns that list (emptied first)."""
-    settings.SMS_BACKEND = "registry.notifications.MemorySmsBackend"
+    settings.SMS_BACKEND = "core.notifications.MemorySmsBackend"
     MemorySmsBackend.outbox.clear()
     yield MemorySmsBackend.outbox
     MemorySmsBackend.outbox.clear()

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from core import personal_data
 from incentives.models import (
     DishonestyEntry,
     Redemption,
@@ -14,7 +15,6 @@ from incentives.models import (
     Resident,
     VerificationCode,
 )
-from registry import personal_data
 from registry.models import ServiceCategory
 from tests.factories.incentives import (
     MembershipFactory,

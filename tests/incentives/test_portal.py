@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from core.personal_data import phone_protect
 from incentives.models import (
     Participation,
     Redemption,
@@ -20,7 +21,6 @@ from incentives.models import (
     VerificationCode,
 )
 from incentives.portal_urls import urlpatterns as incentives_portal_urls
-from registry.personal_data import phone_protect
 from tests.factories.incentives import (
     ProgrammeFactory,
     ResidentFactory,

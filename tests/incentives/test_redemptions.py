@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import TestCase
 
+from core.personal_data import phone_plain
 from incentives.models import Redemption, RedemptionItem, VerificationCode
 from incentives.services import (
     redemption_cancel,
@@ -17,7 +18,6 @@ from incentives.services import (
     redemptions,
 )
 from incentives.services.codes import MAX_ATTEMPTS
-from registry.personal_data import phone_plain
 from tests.factories.incentives import (
     MembershipFactory,
     ResidentFactory,

@@ -4,6 +4,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from core import personal_data
+from core.personal_data import phone_plain
 from credit.models import Rating
 from incentives.models import GroupMembership, Redemption, RedemptionItem, Resident
 from incentives.selectors import coverage, programme_ranking
@@ -16,8 +18,6 @@ from incentives.services import (
     resident_register,
     resident_verify,
 )
-from registry import personal_data
-from registry.personal_data import phone_plain
 from tests.factories.incentives import (
     ProgrammeFactory,
     ResidentFactory,

@@ -10,11 +10,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from core.notifications import SmsBackend
+from core.personal_data import phone_hash
 from incentives.models import VerificationCode
 from incentives.services import code_check, code_deliver, code_send
 from incentives.tasks import deliver_code
-from registry.notifications import SmsBackend
-from registry.personal_data import phone_hash
 from tests.factories.incentives import ResidentFactory, default_catalogue, grade, join
 from tests.factories.registry import EmploymentFactory, EnterpriseFactory, ServiceCategoryFactory
 from tests.portal_clients import portal_client
@@ -70,7 +70,7 @@ def test_a_gateway_error_is_a_retry_message_and_the_next_try_is_not_held_back(
         for error in failed.values_list("delivery_error", flat=True)
     )
 
-    settings.SMS_BACKEND = "registry.notifications.MemorySmsBackend"
+    settings.SMS_BACKEND = "core.notifications.MemorySmsBackend"
     response = client.post(CHECK, {"action": "send", "mobile": "13909415555"})
     page = response.content.decode()
     assert "第二步：输入短信验证码" in page and "验证码已发送到139****5555" in page
@@ -204,7 +204,7 @@ def test_a_redemption_code_the_gateway_refused_is_a_retry_message_not_an_error(s
     assert "短信暂时没有发出去" in response.content.decode()
     assert "第1步" in client.get(new).content.decode()  # no order waits for a code
 
-    settings.SMS_BACKEND = "registry.notifications.MemorySmsBackend"
+    settings.SMS_BACKEND = "core.notifications.MemorySmsBackend"
     response = client.post(new, order)
     assert response.status_code == 302
     assert sms[-1][0] == "13909411234"

@@ -2,7 +2,7 @@
 read as one (OWASP CSV injection payloads in every free-text field that reaches an export).
 
 The exports are found two ways: a scan of the source proves that only
-`registry.spreadsheets` creates workbooks, and each function that calls it is run here on
+`core.spreadsheets` creates workbooks, and each function that calls it is run here on
 hostile data."""
 
 import io
@@ -15,6 +15,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from complaints.models import Complaint
+from core.spreadsheets import FORMULA_TRIGGERS, ExportWorkbook, neutralise, xlsx_from_dataset
 from credit.models import SupervisionTask
 from credit.services.imports import credit_import_template
 from incentives.models import IncentiveMeasure, Redemption
@@ -23,7 +24,6 @@ from incentives.services.dishonesty import dishonesty_template
 from registry.models import Enterprise, ServiceCategory, Worker
 from registry.resources import RESOURCES
 from registry.services.ledger import ledger_export, ledger_model, ledger_template
-from registry.spreadsheets import FORMULA_TRIGGERS, ExportWorkbook, neutralise, xlsx_from_dataset
 from tests.factories.registry import (
     BackgroundCheckFactory,
     EmploymentFactory,
@@ -109,7 +109,7 @@ def test_only_the_spreadsheet_module_writes_workbooks():
             for number, line in enumerate(path.read_text().splitlines(), start=1):
                 if writers.search(line):
                     offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
-    assert not offenders, "write workbooks through registry.spreadsheets:\n" + "\n".join(offenders)
+    assert not offenders, "write workbooks through core.spreadsheets:\n" + "\n".join(offenders)
 
 
 @pytest.mark.django_db

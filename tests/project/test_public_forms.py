@@ -14,7 +14,7 @@ from django.apps import apps
 from django.urls import reverse
 from django.utils import translation
 
-from registry.form_errors import ResidentFormMixin
+from core.form_errors import ResidentFormMixin
 
 pytestmark = pytest.mark.django_db
 

@@ -81,7 +81,7 @@ def county_objects(county):  # noqa: F811
 def test_with_redis_stopped_every_public_page_answers_and_complaints_are_stored(
     client, settings, stack_on_own_redis, county_objects, django_capture_on_commit_callbacks, caplog
 ):
-    settings.SMS_BACKEND = "registry.notifications.MemorySmsBackend"
+    settings.SMS_BACKEND = "core.notifications.MemorySmsBackend"
     card, enterprise, worker, _ = county_objects
     urls = sample_urls(*county_objects)
     assert "/complaints/new/" in urls and "/portal/login/" in urls and len(urls) > 25

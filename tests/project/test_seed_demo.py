@@ -10,9 +10,10 @@ from django.db.models import Count
 from django.utils import timezone
 
 from complaints.models import Complaint, ServiceReview
+from core import personal_data
+from core.validators import clean_uscc
 from credit.engine import explanation_from_inputs
 from credit.models import CreditEvent, EventKind, Rating, RatingRun, SupervisionTask
-from registry import personal_data
 from registry.demo import TIBETAN_FEMALE, TIBETAN_MALE, demo_story
 from registry.models import (
     Employment,
@@ -24,7 +25,6 @@ from registry.models import (
     Validity,
     Worker,
 )
-from registry.validators import clean_uscc
 
 TOWNSHIPS = [
     "城关镇",

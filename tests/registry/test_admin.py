@@ -93,7 +93,7 @@ def test_bad_id_number_in_the_admin_is_a_form_error_not_a_crash(client, django_u
 def test_lists_and_dossiers_show_only_masked_numbers(client, django_user_model):
     enterprise = populated_enterprise(workers=2)
     worker = Worker.objects.first()
-    from registry import personal_data
+    from core import personal_data
 
     number = personal_data.decrypt(worker.id_number_encrypted)
     staff_in(django_user_model, client, roles.CREDIT_OFFICER, "xy")
@@ -114,7 +114,7 @@ def test_lists_and_dossiers_show_only_masked_numbers(client, django_user_model):
 @pytest.mark.django_db
 def test_reveal_through_the_admin_is_logged(client, django_user_model, admin_user):
     worker = WorkerFactory()
-    from registry import personal_data
+    from core import personal_data
 
     number = personal_data.decrypt(worker.id_number_encrypted)
     client.force_login(admin_user)
@@ -132,7 +132,7 @@ def test_reveal_through_the_admin_is_logged(client, django_user_model, admin_use
 def test_search_by_last_four_and_by_full_number(client, admin_user):
     worker = WorkerFactory(name="德吉卓玛")
     WorkerFactory(name="其他人")
-    from registry import personal_data
+    from core import personal_data
 
     number = personal_data.decrypt(worker.id_number_encrypted)
     client.force_login(admin_user)

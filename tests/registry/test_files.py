@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from registry.files import sanitised_upload, validate_image_upload, validate_upload
+from core.files import sanitised_upload, validate_image_upload, validate_upload
 from registry.models import HealthCertificate
 from registry.services import record_save
 from tests.factories.registry import WorkerFactory

@@ -15,6 +15,7 @@ from django.db import connection, connections
 from django.urls import reverse
 from django.utils import timezone
 
+from core.personal_data import phone_plain
 from registry.completeness import Scope
 from registry.models import (
     Employment,
@@ -26,7 +27,6 @@ from registry.models import (
     Validity,
     Worker,
 )
-from registry.personal_data import phone_plain
 from registry.resources import LEDGER_COLUMNS
 from registry.services.ledger import (
     LedgerImportStateError,

@@ -2,7 +2,7 @@
 
 from django.test import RequestFactory
 
-from registry.links import absolute_url, absolute_url_builder
+from core.links import absolute_url, absolute_url_builder
 
 
 def test_without_site_url_the_requested_address_is_used(settings):

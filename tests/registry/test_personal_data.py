@@ -5,7 +5,7 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
-from registry import personal_data
+from core import personal_data
 from registry.models import PersonalDataAccess, Worker
 from registry.services import worker_reveal_id_number, worker_save
 from tests.factories.registry import make_id_number, township

@@ -13,10 +13,10 @@ from django.db import connection, models
 from django.test import Client
 from django.urls import reverse
 
+from core.personal_data import phone_hash, phone_plain
 from incentives.models import Resident
 from incentives.services import application_submit, resident_register
 from registry.models import PersonalDataAccess, Worker
-from registry.personal_data import phone_hash, phone_plain
 from registry.services import portal_worker_add, worker_save
 from tests.factories.incentives import ProgrammeFactory, ResidentFactory
 from tests.factories.registry import EnterpriseFactory, WorkerFactory, make_id_number, township

@@ -8,8 +8,8 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
+from core.personal_data import phone_plain
 from registry.models import PortalAccount
-from registry.personal_data import phone_plain
 from tests.factories.registry import EnterpriseFactory
 from tests.portal_fixtures import PASSWORD, portal_account
 from zhouqu_jiazheng.roles import LEADER

@@ -11,8 +11,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from core.personal_data import phone_plain
 from registry.models import PortalAccount
-from registry.personal_data import phone_plain
 from registry.services.accounts import portal_account_create, portal_account_password_link
 from tests.factories.registry import EnterpriseFactory
 

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from core.personal_data import phone_plain
 from registry.models import Employment, HealthCertificate, TrainingRecord, Worker
-from registry.personal_data import phone_plain
 from registry.selectors import worker_missing_items
 from tests.factories.registry import (
     EmploymentFactory,

@@ -6,8 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from core.notifications import MemorySmsBackend
 from registry.models import DocumentNotice, Enterprise, HealthCertificate, Validity, Worker
-from registry.notifications import MemorySmsBackend
 from registry.services import records_refresh
 from registry.services.refresh import CHUNK_SIZE, notice_deliver, notices_drain
 from tests.factories.registry import (
@@ -27,7 +27,7 @@ TODAY = datetime.date(2025, 10, 8)
 
 @pytest.fixture(autouse=True)
 def _memory_sms(settings):
-    settings.SMS_BACKEND = "registry.notifications.MemorySmsBackend"
+    settings.SMS_BACKEND = "core.notifications.MemorySmsBackend"
     MemorySmsBackend.outbox.clear()
 
 

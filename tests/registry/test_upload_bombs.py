@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.urls import get_resolver, reverse
 
-from registry.files import ImageUploadField, UploadValidator
+from core.files import ImageUploadField, UploadValidator
 from tests.complaints.test_pages import form_data
 from tests.factories.registry import EmploymentFactory, make_id_number, township
 from tests.hostile import png_bomb

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from registry.validators import clean_id_number, clean_mobile, clean_phone, clean_uscc
+from core.validators import clean_id_number, clean_mobile, clean_phone, clean_uscc
 from tests.factories.registry import make_id_number, make_uscc
 
 

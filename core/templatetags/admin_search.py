@@ -1,6 +1,6 @@
 from django import template
 
-from registry.admin_search import is_search_token
+from core.admin_search import is_search_token
 
 register = template.Library()
 

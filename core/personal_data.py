@@ -43,7 +43,7 @@ def clear_key_cache() -> None:
 
 
 def phone_hash(number: str) -> str:
-    """Keyed hash of a normalised phone number (registry.validators.clean_mobile)."""
+    """Keyed hash of a normalised phone number (core.validators.clean_mobile)."""
     # A prefix keeps these hashes apart from ID-number hashes made with the same key.
     return lookup_hash(f"mobile:{number}")
 

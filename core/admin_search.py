@@ -6,7 +6,7 @@ and the Referer of the next request. So every admin search box posts its form to
 made of its keyed hash (`id-<hmac>`, `mobile-<hmac>`) and redirects to the list with that
 token as the query. The number itself stays in the user's session for the list to search
 with; the keyed hash alone is enough for the columns that store one (declared per admin in
-`protected_search_fields`; a mobile hash is `registry.personal_data.phone_hash`, the one every
+`protected_search_fields`; a mobile hash is `core.personal_data.phone_hash`, the one every
 protected mobile column stores). Any other text is searched as typed.
 """
 
