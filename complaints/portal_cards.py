@@ -3,7 +3,7 @@ deadlines, and the answers it still owes (things to do)."""
 
 from django.utils import timezone
 
-from registry.portal import PortalCard, PortalPage, register_portal_card, register_portal_page
+from core.portal import PORTAL_CARDS, PORTAL_PAGES, PortalCard, PortalPage
 
 from .models import Complaint, Status
 from .services.handling import RESPONDABLE
@@ -46,7 +46,7 @@ def _complaints(enterprise, request) -> dict:
 
 
 def register() -> None:
-    register_portal_card(
+    PORTAL_CARDS.register(
         PortalCard(
             "complaints",
             "投诉处理",
@@ -55,4 +55,4 @@ def register() -> None:
             order=30,
         )
     )
-    register_portal_page(PortalPage("complaints", "投诉答复", "portal:complaints_list", order=40))
+    PORTAL_PAGES.register(PortalPage("complaints", "投诉答复", "portal:complaints_list", order=40))

@@ -1,5 +1,18 @@
 from django.apps import AppConfig
 
+from core.public_sections import PUBLIC_SECTIONS, PublicSection
+
+SECTIONS = (
+    PublicSection(
+        "credit:lookup",
+        "信用查询",
+        "按企业名称或统一社会信用代码查询家政企业的信用等级。",
+        order=10,
+    ),
+    PublicSection("credit:honor_roll", "诚信红榜", "AAA级诚信示范企业和优秀从业人员。", order=11),
+    PublicSection("credit:standard", "评价标准", "家政行业信用评价标准与评分规则。", order=12),
+)
+
 
 class CreditConfig(AppConfig):
     name = "credit"
@@ -11,3 +24,5 @@ class CreditConfig(AppConfig):
         dossier_sections.register()
         verification.register()
         portal_cards.register()
+        for section in SECTIONS:
+            PUBLIC_SECTIONS.register(section)

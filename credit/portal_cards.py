@@ -3,7 +3,7 @@ period that is running (the time to object), and open objections and repair requ
 
 from django.utils import timezone
 
-from registry.portal import PortalCard, PortalPage, register_portal_card, register_portal_page
+from core.portal import PORTAL_CARDS, PORTAL_PAGES, PortalCard, PortalPage
 
 from .models import Objection, Rating, RepairRequest
 from .portal_views import VISIBLE, objection_window
@@ -40,10 +40,10 @@ def _credit(enterprise, request) -> dict:
 
 
 def register() -> None:
-    register_portal_card(
+    PORTAL_CARDS.register(
         PortalCard("credit", "信用评价", "credit/portal/card.html", _credit, order=20)
     )
-    register_portal_page(PortalPage("credit", "信用评价", "portal:credit_ratings", order=50))
-    register_portal_page(
+    PORTAL_PAGES.register(PortalPage("credit", "信用评价", "portal:credit_ratings", order=50))
+    PORTAL_PAGES.register(
         PortalPage("credit_records", "信用记录与修复", "portal:credit_records", order=51)
     )

@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core.form_errors import add_service_errors
-from registry.portal import portal_object, portal_scope, portal_view
+from core.portal import portal_object, portal_scope, portal_view
 
 from . import selectors
 from .models import CreditEvent, Dimension, Objection, Rating, RepairRequest

@@ -6,7 +6,7 @@ final grade, and a red light when the employer or the worker is on the key-manag
 from datetime import date
 
 from registry.models import Enterprise, Worker
-from registry.verification import RED, CheckResult, Finding, register_verification_check
+from registry.verification import RED, VERIFICATION_CHECKS, CheckResult, Finding
 
 from .selectors import latest_final_ratings
 from .services.management import subject_on_key_list
@@ -29,4 +29,4 @@ def credit_check(worker: Worker, employer: Enterprise, today: date) -> CheckResu
 
 
 def register() -> None:
-    register_verification_check("credit", credit_check)
+    VERIFICATION_CHECKS.register(credit_check, key="credit")

@@ -1,17 +1,30 @@
 from django.apps import AppConfig
 
+from core.public_sections import PUBLIC_SECTIONS, PublicSection
+
+SECTIONS = (
+    PublicSection(
+        "incentives:catalogue",
+        "守信激励",
+        "信用良好的居民和企业可以享受的优惠与便利。",
+        order=20,
+    ),
+)
+
 
 class IncentivesConfig(AppConfig):
     name = "incentives"
     verbose_name = "守信激励"
 
     def ready(self) -> None:
-        from registry.views import register_media_permission
+        from registry.views import MEDIA_PERMISSIONS
 
         from . import dossier_sections, portal_cards
 
         # Proof of special-group membership (disability, subsistence allowance…).
-        register_media_permission("residents/", "incentives.view_groupmembership")
+        MEDIA_PERMISSIONS.register("incentives.view_groupmembership", key="residents/")
 
         dossier_sections.register()
         portal_cards.register()
+        for section in SECTIONS:
+            PUBLIC_SECTIONS.register(section)

@@ -3,7 +3,7 @@ benefits it gave this month, and its open applications."""
 
 from django.utils import timezone
 
-from registry.portal import PortalCard, PortalPage, register_portal_card, register_portal_page
+from core.portal import PORTAL_CARDS, PORTAL_PAGES, PortalCard, PortalPage
 
 from .models import Participation, SupportApplication
 from .portal_views import month_summary
@@ -25,15 +25,15 @@ def _incentives(enterprise, request) -> dict:
 
 
 def register() -> None:
-    register_portal_card(
+    PORTAL_CARDS.register(
         PortalCard("incentives", "守信激励", "incentives/portal/card.html", _incentives, order=40)
     )
-    register_portal_page(
+    PORTAL_PAGES.register(
         PortalPage("incentives", "守信激励", "portal:incentives_measures", order=60)
     )
-    register_portal_page(
+    PORTAL_PAGES.register(
         PortalPage("incentives_redemptions", "优惠核销", "portal:incentives_redemptions", order=61)
     )
-    register_portal_page(
+    PORTAL_PAGES.register(
         PortalPage("incentives_programmes", "扶持与培训", "portal:incentives_programmes", order=62)
     )

@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core import personal_data
-from registry.portal import portal_object, portal_scope, portal_view
+from core.portal import portal_object, portal_scope, portal_view
 
 from .models import (
     Audience,

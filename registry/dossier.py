@@ -1,7 +1,8 @@
 """The dossier (档案) page is composed of sections; this is its extension point.
 
-`registry` registers its own sections; `credit`, `complaints` and `incentives` register theirs
-from their AppConfig.ready(), so this app never imports them. A section names the template
+`registry` registers its own sections into `DOSSIER_SECTIONS` (a core.plugins registry);
+`credit`, `complaints` and `incentives` register theirs from their AppConfig.ready(), so this
+app never imports them. A section names the template
 that renders it and a function that builds its context through the owning app's selectors.
 """
 
@@ -9,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
+
+from core.plugins import Registry
 
 ENTERPRISE = "enterprise"
 WORKER = "worker"
@@ -32,21 +35,19 @@ class RenderedSection:
     html: str
 
 
-_sections: dict[tuple[str, str], DossierSection] = {}
+# Keyed by (subject_type, key): the enterprise and the worker page each have their own.
+DOSSIER_SECTIONS: Registry[DossierSection] = Registry("dossier sections")
 
 
 def register_section(section: DossierSection) -> None:
-    """Add (or replace, by key) a section; called from an app's ready()."""
-    _sections[(section.subject_type, section.key)] = section
+    """Add a section; called from an app's ready()."""
+    DOSSIER_SECTIONS.register(section, key=(section.subject_type, section.key))
 
 
 def sections_for(subject_type: str, subject, request, **extra) -> list[RenderedSection]:
     """Render every section the user may see; `extra` reaches every section's template."""
     user = request.user
-    sections = sorted(
-        (s for (kind, _), s in _sections.items() if kind == subject_type),
-        key=lambda s: (s.order, s.key),
-    )
+    sections = [s for s in DOSSIER_SECTIONS if s.subject_type == subject_type]
     rendered = []
     for section in sections:
         if section.permission and not user.has_perm(section.permission):
@@ -58,4 +59,4 @@ def sections_for(subject_type: str, subject, request, **extra) -> list[RenderedS
 
 
 def registered_keys(subject_type: str) -> list[str]:
-    return [key for (kind, key) in _sections if kind == subject_type]
+    return [key for (kind, key) in DOSSIER_SECTIONS.ordered_keys() if kind == subject_type]

@@ -3,8 +3,9 @@ expiring or expired (the enterprise's and its current workers'), and pending cha
 
 from django.utils import timezone
 
+from core.portal import PORTAL_CARDS, PortalCard
+
 from .models import ChangeRequest, HealthCertificate, Validity
-from .portal import PortalCard, register_portal_card
 from .selectors import enterprise_missing_items, qualification_rows
 
 ATTENTION = (Validity.EXPIRING, Validity.EXPIRED, Validity.MISSING)
@@ -34,6 +35,6 @@ def _dossier(enterprise, request) -> dict:
 
 
 def register() -> None:
-    register_portal_card(
+    PORTAL_CARDS.register(
         PortalCard("dossier", "企业档案", "registry/portal/card_dossier.html", _dossier, order=10)
     )

@@ -12,7 +12,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from .portal import portal_account_for, portal_cards, portal_view
+from core.portal import portal_account_for, portal_cards, portal_view
 
 
 class PortalLoginForm(AuthenticationForm):

@@ -20,9 +20,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.links import absolute_url
+from core.portal import portal_object, portal_scope, portal_view
 
 from .models import Employment, WorkerCard
-from .portal import portal_object, portal_scope, portal_view
 from .services import cards as card_services
 from .verification import photo_thumbnail
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from core.files import validate_upload
 from core.form_errors import add_service_errors
+from core.portal import portal_object, portal_scope, portal_view
 from core.validators import clean_phone
 
 from .models import (
@@ -25,7 +26,6 @@ from .models import (
     ServiceOffering,
     Township,
 )
-from .portal import portal_object, portal_scope, portal_view
 from .selectors import qualification_rows
 from .services import changes
 

@@ -15,11 +15,11 @@ from django.utils import timezone
 
 from core.files import validate_upload
 from core.form_errors import add_service_errors
+from core.portal import portal_object, portal_scope
 from core.validators import clean_mobile
 
 from . import services
 from .models import ETHNICITY_CHOICES, Employment, HealthCertificate, TrainingRecord, Validity
-from .portal import portal_object, portal_scope
 from .portal_views_profile import DateInput, portal_page
 from .services import portal_workers
 

@@ -15,9 +15,9 @@ The light:
   employed.
 Red wins over yellow; every reason that applies is listed.
 
-Extension point: other apps contribute through `register_verification_check` from their
-AppConfig.ready() (credit adds the employer's grade and the key-management list), so
-`registry` never imports them.
+Extension point: other apps register checks into `VERIFICATION_CHECKS` (a core.plugins
+registry keyed by name) from their AppConfig.ready() (credit adds the employer's grade and
+the key-management list), so `registry` never imports them.
 """
 
 import hashlib
@@ -32,6 +32,7 @@ from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from core.cache import cached
+from core.plugins import Registry
 
 from .models import (
     BackgroundCheck,
@@ -107,12 +108,7 @@ class CheckResult:
 
 # (worker, employer, today) -> CheckResult
 VerificationCheck = Callable[[Worker, Enterprise, date], CheckResult]
-_checks: dict[str, VerificationCheck] = {}
-
-
-def register_verification_check(key: str, check: VerificationCheck) -> None:
-    """Add (or replace, by key) a check; called from an app's ready()."""
-    _checks[key] = check
+VERIFICATION_CHECKS: Registry[VerificationCheck] = Registry("verification checks")
 
 
 @dataclass
@@ -228,8 +224,8 @@ def _worker_findings(
     findings += _health_findings(list(worker.health_certificates.all()), today)
     findings += _background_findings(list(worker.background_checks.all()))
     grade = None
-    for key in sorted(_checks):
-        result = _checks[key](worker, employer, today)
+    for check in VERIFICATION_CHECKS:
+        result = check(worker, employer, today)
         grade = grade or result.employer_grade
         findings += result.findings
     # Problems first, the worst on top; facts in the worker's favour after them.

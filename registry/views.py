@@ -1,8 +1,9 @@
 """Uploaded files are personal data: they are served only through this view, to staff.
 
 Folders that need more than being staff name the permission they need: registry's own
-(health certificates, background checks) here, other apps' through
-`register_media_permission` from their AppConfig.ready(), so registry never imports them.
+(health certificates, background checks) here, other apps' by registering into
+`MEDIA_PERMISSIONS` (a core.plugins registry keyed by folder) from their AppConfig.ready(),
+so registry never imports them.
 """
 
 import mimetypes
@@ -14,20 +15,18 @@ from django.http import FileResponse, Http404
 from django.utils._os import safe_join
 from django.views.decorators.http import require_safe
 
+from core.plugins import Registry
+
 SENSITIVE_PREFIXES = ("workers/health/", "workers/background/")
-_media_permissions: dict[str, str] = dict.fromkeys(
-    SENSITIVE_PREFIXES, "registry.view_sensitive_records"
-)
-
-
-def register_media_permission(prefix: str, permission: str) -> None:
-    """Files below `prefix` (e.g. "complaints/") are served only to holders of `permission`."""
-    _media_permissions[prefix] = permission
+# Folder prefix (e.g. "complaints/") -> the permission needed to be served its files.
+MEDIA_PERMISSIONS: Registry[str] = Registry("media permissions")
+for _prefix in SENSITIVE_PREFIXES:
+    MEDIA_PERMISSIONS.register("registry.view_sensitive_records", key=_prefix)
 
 
 def media_permission(path: str) -> str | None:
     return next(
-        (perm for prefix, perm in _media_permissions.items() if path.startswith(prefix)), None
+        (perm for prefix, perm in MEDIA_PERMISSIONS.items() if path.startswith(prefix)), None
     )
 
 

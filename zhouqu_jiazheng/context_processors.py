@@ -1,8 +1,7 @@
 from django.conf import settings
 
-from registry.portal import portal_pages
-
-from .public_sections import available_sections
+from core.portal import portal_pages
+from core.public_sections import available_sections
 
 
 def site(request):

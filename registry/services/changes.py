@@ -21,6 +21,8 @@ from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.utils import timezone
 
+from core.portal import portal_account_for
+
 from ..models import (
     ChangeRequest,
     Enterprise,
@@ -28,7 +30,6 @@ from ..models import (
     ServiceCategory,
     ServiceOffering,
 )
-from ..portal import portal_account_for
 from .documents import record_save, uploads_sanitise
 from .subjects import enterprise_save
 

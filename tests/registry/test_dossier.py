@@ -37,7 +37,7 @@ def test_other_apps_can_slot_a_section_into_the_dossier(client, admin_user, sett
     finally:
         from registry import dossier
 
-        dossier._sections.pop((ENTERPRISE, "probe"))
+        dossier.DOSSIER_SECTIONS.unregister((ENTERPRISE, "probe"))
     assert "probe" not in registered_keys(ENTERPRISE)
 
 

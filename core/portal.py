@@ -1,4 +1,5 @@
-"""The enterprise portal's shared rules: who is a portal user, and what they may see.
+"""The enterprise portal's framework: who is a portal user, what they may see, and the
+extension points the apps register their portal pages and home cards into.
 
 Every portal view, whichever app owns it, is wrapped in `portal_view`: it requires a logged
 in portal user of an enterprise, keeps the session alive for PORTAL_SESSION_IDLE_SECONDS of
@@ -6,9 +7,11 @@ inactivity only, and puts the enterprise on `request.enterprise`. Objects are fe
 `portal_object`, which filters by that enterprise *before* looking up the id, so another
 enterprise's id answers 404 exactly like an id that does not exist.
 
-The portal home and its navigation are composed like the dossier: `registry` defines the
-extension points and each app registers its own cards (dashboard sections) and pages from its
-AppConfig.ready(), so `registry` never imports the other apps.
+The portal home and its navigation are composed from `PORTAL_CARDS` and `PORTAL_PAGES`
+(core.plugins registries): each app registers its own cards and pages from its
+AppConfig.ready(), so the `portal` app never imports the apps and the apps never import
+`portal`. The portal account is reached through the user's `portal_account` reverse
+accessor, so this module needs no model.
 """
 
 from collections.abc import Callable
@@ -18,23 +21,27 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 
-from .models import Enterprise, PortalAccount
+from .plugins import Registry
 
 LOGIN_URL = "portal:login"
+# PortalAccount.Role.OWNER: the account that manages the enterprise's other accounts.
+OWNER_ROLE = "owner"
 
 
-def portal_account_for(user) -> PortalAccount | None:
+def portal_account_for(user):
+    """The user's portal account (portal.models.PortalAccount), or None for anonymous,
+    inactive and staff users and users without one."""
     if not (user.is_authenticated and user.is_active) or user.is_staff:
         return None
     try:
         return user.portal_account
-    except PortalAccount.DoesNotExist:
+    except ObjectDoesNotExist:
         return None
 
 
@@ -52,7 +59,7 @@ def portal_view(view: Callable | None = None, *, owner_only: bool = False):
                 return redirect_to_login(
                     request.get_full_path(), reverse(LOGIN_URL), REDIRECT_FIELD_NAME
                 )
-            if owner_only and account.role != PortalAccount.Role.OWNER:
+            if owner_only and account.role != OWNER_ROLE:
                 raise PermissionDenied("仅企业负责人账号可以使用此功能。")
             # Sliding idle expiry: each portal request renews the 30 minutes.
             request.session.set_expiry(settings.PORTAL_SESSION_IDLE_SECONDS)
@@ -109,21 +116,13 @@ class RenderedCard:
     html: str
 
 
-_cards: dict[str, PortalCard] = {}
-_pages: dict[str, PortalPage] = {}
+PORTAL_CARDS: Registry[PortalCard] = Registry("portal cards")
+PORTAL_PAGES: Registry[PortalPage] = Registry("portal pages")
 
 
-def register_portal_card(card: PortalCard) -> None:
-    _cards[card.key] = card
-
-
-def register_portal_page(page: PortalPage) -> None:
-    _pages[page.key] = page
-
-
-def portal_cards(request, enterprise: Enterprise) -> list[RenderedCard]:
+def portal_cards(request, enterprise) -> list[RenderedCard]:
     rendered = []
-    for card in sorted(_cards.values(), key=lambda c: (c.order, c.key)):
+    for card in PORTAL_CARDS:
         context = card.context(enterprise, request)
         html = render_to_string(card.template, context, request=request)
         rendered.append(RenderedCard(card.key, card.title, html))
@@ -132,7 +131,7 @@ def portal_cards(request, enterprise: Enterprise) -> list[RenderedCard]:
 
 def portal_pages() -> list[dict[str, str]]:
     pages = []
-    for page in sorted(_pages.values(), key=lambda p: (p.order, p.key)):
+    for page in PORTAL_PAGES:
         try:
             pages.append({"key": page.key, "title": page.title, "url": reverse(page.url_name)})
         except NoReverseMatch:
