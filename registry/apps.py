@@ -1,7 +1,5 @@
 from django.apps import AppConfig
 
-from core.public_sections import PUBLIC_SECTIONS, PublicSection
-
 
 class RegistryConfig(AppConfig):
     name = "registry"
@@ -13,6 +11,3 @@ class RegistryConfig(AppConfig):
         dossier_sections.register()
         portal_cards.register()
         portal_pages.register()
-        PUBLIC_SECTIONS.register(
-            PublicSection("portal:login", "企业登录", "家政企业维护本企业档案。", order=50)
-        )

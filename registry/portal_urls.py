@@ -1,23 +1,13 @@
-"""The portal's own URL patterns; the project mounts them, and each app's portal pages,
-under /portal/ in the "portal" namespace."""
+"""registry's portal pages (profile, offerings, qualifications, workers, cards); the portal
+app mounts them under /portal/ in the "portal" namespace."""
 
 from django.urls import path
 
-from . import portal_views as views
 from . import portal_views_cards as cards
 from . import portal_views_profile as profile
 from . import portal_views_workers as workers
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("login/", views.PortalLoginView.as_view(), name="login"),
-    path("logout/", views.PortalLogoutView.as_view(), name="logout"),
-    path("password/", views.PortalPasswordChangeView.as_view(), name="password_change"),
-    path(
-        "password/set/<uidb64>/<token>/",
-        views.PortalPasswordSetView.as_view(),
-        name="password_set",
-    ),
     path("profile/", profile.profile, name="profile"),
     path("profile/edit/", profile.profile_edit, name="profile_edit"),
     path("changes/<int:pk>/withdraw/", profile.change_withdraw, name="change_withdraw"),

@@ -30,7 +30,6 @@ from django.http import HttpRequest
 
 from core.cache import CACHE_ERRORS, cache_available, cache_failed
 
-from .auth import client_ip
 from .models import RateLimitCounter
 
 logger = logging.getLogger(__name__)
@@ -41,6 +40,12 @@ PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 class WhenCacheDown(enum.Enum):
     DATABASE = "database"
     SKIP = "skip"
+
+
+def client_ip(request) -> str | None:
+    """The client address, from the header the rate limits and the login lockout use
+    (RATELIMIT_IP_META_KEY, set when a proxy stands in front)."""
+    return request.META.get(settings.RATELIMIT_IP_META_KEY) or request.META.get("REMOTE_ADDR")
 
 
 def address_key(request: HttpRequest) -> str | None:

@@ -18,8 +18,9 @@ from itertools import count
 
 from django.test import Client
 
-from registry.models import Enterprise, PortalAccount
-from registry.services.accounts import portal_account_create
+from portal.models import PortalAccount
+from portal.services import portal_account_create
+from registry.models import Enterprise
 from tests.factories.registry import EnterpriseFactory
 
 PASSWORD = "Portal2025jz"

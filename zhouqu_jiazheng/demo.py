@@ -71,8 +71,9 @@ def portal_demo_seed() -> int:
     """A portal account for the first demo enterprise, and home-service cards for the
     current workers of operating enterprises (so /verify/ has something to show).
     Returns the number of cards issued; a second run issues none."""
-    from registry.models import Employment, Enterprise, PortalAccount, WorkerCard
-    from registry.services.accounts import portal_account_create
+    from portal.models import PortalAccount
+    from portal.services import portal_account_create
+    from registry.models import Employment, Enterprise, WorkerCard
     from registry.services.cards import card_issue, card_issue_problem
 
     enterprise = Enterprise.objects.order_by("pk").first()

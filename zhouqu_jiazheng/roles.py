@@ -22,7 +22,7 @@ ROLES = (SYSTEM_ADMIN, CREDIT_OFFICER, COMPLAINT_OFFICER, LEADER)
 
 ALL = ("view", "add", "change", "delete")
 READ = ("view",)
-PROJECT_APPS = ("zhouqu_jiazheng", "registry", "credit", "complaints", "incentives")
+PROJECT_APPS = ("zhouqu_jiazheng", "registry", "credit", "complaints", "incentives", "portal")
 
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...] | dict[str, tuple[str, ...]]]] = {
     SYSTEM_ADMIN: {
@@ -32,6 +32,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...] | dict[str, tuple[str, ...
     },
     CREDIT_OFFICER: {
         "registry": ALL,
+        "portal": ALL,
         "credit": ALL,
         "incentives": ALL,
         "complaints": READ,
@@ -41,6 +42,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...] | dict[str, tuple[str, ...
     COMPLAINT_OFFICER: {
         "complaints": ALL,
         "registry": READ,
+        "portal": READ,
         "credit": READ,
     },
     # Leaders read everything the programme holds and change nothing.

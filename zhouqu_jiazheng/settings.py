@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "credit",
     "complaints",
     "incentives",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -144,7 +145,7 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked-out username and address before any check.
     "axes.backends.AxesStandaloneBackend",
-    "registry.auth.UsernameOrMobileBackend",
+    "portal.auth.UsernameOrMobileBackend",
 ]
 LOGIN_URL = "admin:login"
 # Login protection (admin and portal): locked for PORTAL_LOGIN_LOCKOUT_MINUTES after
@@ -153,10 +154,10 @@ AXES_FAILURE_LIMIT = env.int("PORTAL_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("PORTAL_LOGIN_LOCKOUT_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "registry.auth.locked_out"
+AXES_LOCKOUT_CALLABLE = "portal.auth.locked_out"
 # One lockout counter per account, whatever spelling of its username or mobile was typed.
-AXES_USERNAME_CALLABLE = "registry.auth.lockout_username"
-AXES_CLIENT_IP_CALLABLE = "registry.auth.client_ip"
+AXES_USERNAME_CALLABLE = "portal.auth.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "registry.ratelimits.client_ip"
 AXES_VERBOSE = False
 # Portal sessions end after this many seconds without a request (staff sessions are not
 # affected); a password change ends the user's other sessions.

@@ -1,22 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from complaints import portal_urls as complaints_portal
-from credit import portal_urls as credit_portal
-from incentives import portal_urls as incentives_portal
-from registry import portal_urls as registry_portal
 from registry.verification_views import verify, verify_photo
 from registry.views import protected_media
 
 from . import views
-
-# The enterprise portal: each app owns its pages; they share the "portal" namespace.
-portal_patterns = [
-    *registry_portal.urlpatterns,
-    path("complaints/", include(complaints_portal.urlpatterns)),
-    path("credit/", include(credit_portal.urlpatterns)),
-    path("incentives/", include(incentives_portal.urlpatterns)),
-]
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -28,7 +16,8 @@ urlpatterns = [
     path("incentives/", include("incentives.urls")),
     path("news/", include("zhouqu_jiazheng.news_urls")),
     path("", include("complaints.urls")),
-    path("portal/", include((portal_patterns, "portal"))),
+    # The enterprise portal: each app owns its pages; they share the "portal" namespace.
+    path("portal/", include("portal.urls")),
     path("verify/<str:token>/", verify, name="verify"),
     path("verify/<str:token>/photo/", verify_photo, name="verify_photo"),
     path("media/<path:path>", protected_media, name="protected_media"),

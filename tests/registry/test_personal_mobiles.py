@@ -152,7 +152,7 @@ def protected_records(enterprise):
     )
     return [
         ("registry", "worker", worker, "13909417001"),
-        ("registry", "portalaccount", account, phone_plain(account, "mobile")),
+        ("portal", "portalaccount", account, phone_plain(account, "mobile")),
         ("incentives", "resident", resident, "13909417003"),
         ("incentives", "supportapplication", application, "13909417004"),
     ]
@@ -263,7 +263,7 @@ def test_admin_search_by_a_full_mobile_goes_through_the_hash(django_user_model, 
         text = page.content.decode()
         assert wanted in text and other not in text, admin_name
     accounts = client.get(
-        reverse("admin:registry_portalaccount_changelist"), {"q": phone_plain(account, "mobile")}
+        reverse("admin:portal_portalaccount_changelist"), {"q": phone_plain(account, "mobile")}
     )
     assert account.user.get_username() in accounts.content.decode()
     applications = client.get(

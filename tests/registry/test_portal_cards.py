@@ -12,9 +12,9 @@ from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
+from portal.services import portal_account_create
 from registry.models import WorkerCard
 from registry.services import employment_end
-from registry.services.accounts import portal_account_create
 from registry.services.cards import card_issue
 from tests.factories.registry import EmploymentFactory, EnterpriseFactory
 

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from core.personal_data import phone_plain
-from registry.models import PortalAccount
+from portal.models import PortalAccount
 from tests.factories.registry import EnterpriseFactory
 from tests.portal_fixtures import PASSWORD, portal_account
 from zhouqu_jiazheng.roles import LEADER
@@ -20,7 +20,7 @@ LINK = re.compile(r"http://testserver/portal/password/set/[^/\"]+/[^/\"]+/")
 
 
 def create_url(enterprise) -> str:
-    return reverse("admin:registry_portalaccount_create", args=[enterprise.pk])
+    return reverse("admin:portal_portalaccount_create", args=[enterprise.pk])
 
 
 def form(**extra) -> dict:
@@ -95,19 +95,19 @@ def test_list_search_and_filter_per_enterprise(staff_client):
     first, second = EnterpriseFactory(name="甲家政"), EnterpriseFactory(name="乙家政")
     a = portal_account(first)
     b = portal_account(second)
-    url = reverse("admin:registry_portalaccount_changelist")
+    url = reverse("admin:portal_portalaccount_changelist")
     page = staff_client.get(url, {"enterprise__id__exact": first.pk}).content.decode()
     assert a.user.get_username() in page and b.user.get_username() not in page
     page = staff_client.get(url, {"q": phone_plain(b, "mobile")}).content.decode()
     assert b.user.get_username() in page and a.user.get_username() not in page
-    change = reverse("admin:registry_portalaccount_change", args=[a.pk])
+    change = reverse("admin:portal_portalaccount_change", args=[a.pk])
     assert "重新发送设置密码链接" in staff_client.get(change).content.decode()
 
 
 def test_send_a_new_link(staff_client):
     account = portal_account()
     assert account.user.check_password(PASSWORD)
-    url = reverse("admin:registry_portalaccount_password_link", args=[account.pk])
+    url = reverse("admin:portal_portalaccount_password_link", args=[account.pk])
     assert "原密码立即失效" in staff_client.get(url).content.decode()
     account.user.refresh_from_db()
     assert account.user.has_usable_password()  # a GET changes nothing
@@ -119,7 +119,7 @@ def test_send_a_new_link(staff_client):
 
 def test_deactivate(staff_client):
     account = portal_account()
-    url = reverse("admin:registry_portalaccount_deactivate", args=[account.pk])
+    url = reverse("admin:portal_portalaccount_deactivate", args=[account.pk])
     staff_client.get(url)
     account.user.refresh_from_db()
     assert account.user.is_active
@@ -136,7 +136,7 @@ def test_deactivate(staff_client):
 
 def test_bulk_actions(staff_client):
     first, second = portal_account(), portal_account()
-    url = reverse("admin:registry_portalaccount_changelist")
+    url = reverse("admin:portal_portalaccount_changelist")
     response = staff_client.post(
         url, {"action": "send_password_links", "_selected_action": [first.pk, second.pk]}
     )
@@ -155,13 +155,13 @@ def test_read_only_roles_cannot_open_links_or_accounts(client, django_user_model
     client.force_login(leader)
     account = portal_account()
     enterprise = account.enterprise
-    assert client.get(reverse("admin:registry_portalaccount_changelist")).status_code == 200
+    assert client.get(reverse("admin:portal_portalaccount_changelist")).status_code == 200
     change_page = client.get(reverse("admin:registry_enterprise_change", args=[enterprise.pk]))
     assert "开通企业平台账号" not in change_page.content.decode()
     for url in (
         create_url(enterprise),
-        reverse("admin:registry_portalaccount_password_link", args=[account.pk]),
-        reverse("admin:registry_portalaccount_deactivate", args=[account.pk]),
+        reverse("admin:portal_portalaccount_password_link", args=[account.pk]),
+        reverse("admin:portal_portalaccount_deactivate", args=[account.pk]),
     ):
         assert client.post(url, form(username="x1", mobile="13909417009")).status_code == 403
     account.user.refresh_from_db()

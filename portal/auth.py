@@ -67,17 +67,12 @@ class UsernameOrMobileBackend(ModelBackend):
         return super().authenticate(request, username=login_identifier(username), password=password)
 
 
-def client_ip(request) -> str | None:
-    """The client address, from the same header the rate limits use."""
-    return request.META.get(settings.RATELIMIT_IP_META_KEY) or request.META.get("REMOTE_ADDR")
-
-
 def locked_out(request, credentials=None, *args, **kwargs):
     """django-axes' answer to a locked-out login, in Chinese, for the portal and the admin."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(
         request,
-        "registry/portal/locked_out.html",
+        "portal/locked_out.html",
         {"minutes": minutes, "limit": settings.AXES_FAILURE_LIMIT},
         status=429,
     )

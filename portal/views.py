@@ -1,5 +1,5 @@
 """The portal's own pages: login, logout, setting and changing the password, and the home
-page, composed of the cards the apps register (registry.portal)."""
+page, composed of the cards the apps register (core.portal)."""
 
 from django import forms
 from django.conf import settings
@@ -35,7 +35,7 @@ class PortalLoginForm(AuthenticationForm):
 
 
 class PortalLoginView(auth_views.LoginView):
-    template_name = "registry/portal/login.html"
+    template_name = "portal/login.html"
     authentication_form = PortalLoginForm
     redirect_authenticated_user = False
     next_page = reverse_lazy("portal:home")
@@ -51,7 +51,7 @@ class PortalLogoutView(auth_views.LogoutView):
 
 
 class PortalPasswordSetView(auth_views.PasswordResetConfirmView):
-    template_name = "registry/portal/password_set.html"
+    template_name = "portal/password_set.html"
     success_url = reverse_lazy("portal:login")
     post_reset_login = False
 
@@ -66,7 +66,7 @@ class PortalPasswordChangeView(auth_views.PasswordChangeView):
     """Changing the password keeps this session and ends every other one (Django checks the
     session against the password hash)."""
 
-    template_name = "registry/portal/password_change.html"
+    template_name = "portal/password_change.html"
     success_url = reverse_lazy("portal:home")
 
     def form_valid(self, form):
@@ -81,6 +81,6 @@ class PortalPasswordChangeView(auth_views.PasswordChangeView):
 def home(request):
     return render(
         request,
-        "registry/portal/home.html",
+        "portal/home.html",
         {"cards": portal_cards(request, request.enterprise)},
     )

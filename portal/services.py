@@ -11,8 +11,9 @@ from django.utils.http import urlsafe_base64_encode
 
 from core import personal_data
 from core.validators import clean_mobile
+from registry.models import Enterprise
 
-from ..models import Enterprise, PortalAccount
+from .models import PortalAccount
 
 
 def _looks_like_mobile(value: str) -> bool:

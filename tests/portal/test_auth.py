@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.personal_data import phone_plain
-from registry.models import PortalAccount
-from registry.services.accounts import portal_account_create, portal_account_password_link
+from portal.models import PortalAccount
+from portal.services import portal_account_create, portal_account_password_link
 from tests.factories.registry import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
@@ -211,7 +211,7 @@ def test_every_spelling_of_the_username_or_mobile_logs_in(account, typed):
 
 @pytest.mark.parametrize("typed", SPELLINGS)
 def test_every_spelling_is_the_same_lockout_key(account, typed):
-    from registry.auth import login_identifier
+    from portal.auth import login_identifier
 
     assert login_identifier(typed) == "anxin"
 
