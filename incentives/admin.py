@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -17,9 +17,9 @@ from django.utils.html import format_html
 
 from core import personal_data
 from core.admin_history import HistoryAdmin
+from core.spreadsheets.admin import xlsx_response
 from core.validators import clean_id_number, clean_phone
 from credit.models import Grade
-from registry.admin_ledger import xlsx_response
 from registry.admin_personal import (
     ProtectedMobileAdmin,
     protected_mobile_clean,
@@ -28,6 +28,7 @@ from registry.admin_personal import (
 )
 
 from . import selectors, services
+from .admin_imports import DishonestyImportPage
 from .models import (
     DishonestyEntry,
     DishonestyListImport,
@@ -42,7 +43,7 @@ from .models import (
     SupportProgramme,
 )
 from .resources import redemptions_export
-from .services.dishonesty import dishonesty_import_allowed, dishonesty_template
+from .services.dishonesty import dishonesty_import_allowed
 from .services.standing import enterprise_standing
 from .services.support import programme_min_grade
 
@@ -380,17 +381,6 @@ class GroupMembershipAdmin(HistoryAdmin):
 # --- Dishonesty list ---------------------------------------------------------------------------
 
 
-class DishonestyUploadForm(forms.Form):
-    source = forms.CharField(
-        label="名单来源", max_length=100, initial="舟曲县人民法院失信被执行人名单"
-    )
-    list_date = forms.DateField(
-        label="名单日期", widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
-    )
-    file = forms.FileField(label="Excel文件", help_text="只接受Excel工作簿（.xlsx）。")
-    import_id = forms.CharField(required=False, widget=forms.HiddenInput)
-
-
 @admin.register(DishonestyListImport)
 class DishonestyListImportAdmin(admin.ModelAdmin):
     list_display = [
@@ -416,9 +406,10 @@ class DishonestyListImportAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         view = self.admin_site.admin_view
+        page = DishonestyImportPage(self)
         return [
-            path("upload/", view(self.upload_view), name="incentives_dishonesty_upload"),
-            path("template/", view(self.template_view), name="incentives_dishonesty_template"),
+            path("upload/", view(page.upload_view), name="incentives_dishonesty_upload"),
+            path("template/", view(page.template_view), name="incentives_dishonesty_template"),
             *super().get_urls(),
         ]
 
@@ -429,49 +420,6 @@ class DishonestyListImportAdmin(admin.ModelAdmin):
             "can_import": dishonesty_import_allowed(request.user),
         }
         return super().changelist_view(request, extra_context)
-
-    def upload_view(self, request):
-        if not dishonesty_import_allowed(request.user):
-            raise PermissionDenied
-        form = DishonestyUploadForm(request.POST or None, request.FILES or None)
-        result = None
-        if request.method == "POST" and form.is_valid():
-            previewed = form.cleaned_data["import_id"]
-            try:
-                result = services.dishonesty_list_import(
-                    actor=request.user,
-                    uploaded_file=form.cleaned_data["file"],
-                    source=form.cleaned_data["source"],
-                    list_date=form.cleaned_data["list_date"],
-                    dry_run=not previewed,
-                    previewed_import_id=previewed,
-                )
-            except ValidationError as error:
-                for message in error.messages:
-                    form.add_error("file", message)
-            else:
-                if result.written:
-                    messages.success(request, result.message)
-                    return redirect("admin:incentives_dishonestylistimport_changelist")
-                if result.ok:
-                    form = DishonestyUploadForm(
-                        initial={**form.cleaned_data, "import_id": result.import_id}
-                    )
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "导入失信名单",
-            "opts": self.model._meta,
-            "form": form,
-            "result": result,
-            "preview_headers": ["姓名", "身份证号", "案号", "执行法院", "列入日期"],
-            "template_url": reverse("admin:incentives_dishonesty_template"),
-        }
-        return TemplateResponse(request, "admin/incentives/dishonesty_upload.html", context)
-
-    def template_view(self, request):
-        if not dishonesty_import_allowed(request.user):
-            raise PermissionDenied
-        return xlsx_response(dishonesty_template(), "失信名单导入模板.xlsx")
 
 
 @admin.register(DishonestyEntry)

@@ -9,21 +9,22 @@ selected rows" action on the registers' own lists. Every rule lives in
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.exceptions import NotRegistered
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.http import content_disposition_header
+
+from core.spreadsheets.admin import SpreadsheetImportPage, xlsx_file_field, xlsx_response
+from core.spreadsheets.errors import error_text
 
 from .models import LedgerImport
-from .resources import LEDGER_COLUMNS, RESOURCES
+from .resources import RESOURCES
 from .services.ledger import (
     SENSITIVE_KINDS,
     SENSITIVE_PERMISSION,
     LedgerImportStateError,
-    error_text,
     ledger_export,
     ledger_export_allowed,
     ledger_filename,
@@ -32,10 +33,10 @@ from .services.ledger import (
     ledger_import_submit,
     ledger_template,
 )
+from .services.ledger.columns import LEDGER_COLUMNS
 
 Kind = LedgerImport.Kind
 Status = LedgerImport.Status
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RUNNING = {Status.PENDING, Status.VALIDATING, Status.IMPORTING}
 STATUS_COLOURS = {
     Status.DONE: "#1e6b34",
@@ -45,28 +46,50 @@ STATUS_COLOURS = {
 }
 
 
-def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 class LedgerUploadForm(forms.Form):
     kind = forms.ChoiceField(label="台账类型")
-    file = forms.FileField(
-        label="Excel文件",
-        help_text="只接受Excel工作簿（.xlsx），请使用下方下载的模板填写。",
-        widget=forms.ClearableFileInput(
-            attrs={
-                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            }
-        ),
-    )
+    file = xlsx_file_field("只接受Excel工作簿（.xlsx），请使用下方下载的模板填写。")
 
     def __init__(self, *args, kinds, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [(kind, Kind(kind).label) for kind in kinds]
+
+
+class LedgerUploadPage(SpreadsheetImportPage):
+    """Upload → the import's own page (preview or errors → confirm → progress → result)."""
+
+    title = "上传台账"
+    template_name = "admin/registry/ledger/upload.html"
+
+    def allowed(self, user) -> bool:
+        return bool(self.model_admin.importable_kinds(user))
+
+    def get_form(self, request):
+        kinds = self.model_admin.importable_kinds(request.user)
+        return LedgerUploadForm(request.POST or None, request.FILES or None, kinds=kinds)
+
+    def submit(self, request, form):
+        ledger_import = ledger_import_submit(
+            actor=request.user,
+            kind=form.cleaned_data["kind"],
+            uploaded_file=form.cleaned_data["file"],
+        )
+        return redirect("admin:registry_ledgerimport_change", ledger_import.pk)
+
+    def page_context(self, request, form, result) -> dict:
+        kinds = self.model_admin.importable_kinds(request.user)
+        return {
+            **self.model_admin.links(request),
+            "form": form,
+            "columns": {Kind(kind).label: LEDGER_COLUMNS[kind] for kind in kinds},
+        }
+
+    def template_file(self, request, kind: str = ""):
+        if kind not in RESOURCES:
+            raise Http404
+        if not ledger_import_allowed(request.user, kind):
+            raise PermissionDenied
+        return ledger_template(kind=kind), ledger_filename(kind, "导入模板")
 
 
 @admin.register(LedgerImport)
@@ -129,12 +152,16 @@ class LedgerImportAdmin(admin.ModelAdmin):
             path(
                 "<int:pk>/confirm/", view(self.confirm_view), name="registry_ledgerimport_confirm"
             ),
-            path("template/<str:kind>/", view(self.template_view), name="registry_ledger_template"),
+            path(
+                "template/<str:kind>/",
+                view(LedgerUploadPage(self).template_view),
+                name="registry_ledger_template",
+            ),
             path("export/<str:kind>/", view(self.export_view), name="registry_ledger_export"),
             *super().get_urls(),
         ]
 
-    def _links(self, request) -> dict:
+    def links(self, request) -> dict:
         return {
             "template_links": [
                 (Kind(kind).label, reverse("admin:registry_ledger_template", args=[kind]))
@@ -147,34 +174,10 @@ class LedgerImportAdmin(admin.ModelAdmin):
         }
 
     def changelist_view(self, request, extra_context=None):
-        return super().changelist_view(request, {**self._links(request), **(extra_context or {})})
+        return super().changelist_view(request, {**self.links(request), **(extra_context or {})})
 
     def add_view(self, request, form_url="", extra_context=None):
-        kinds = self.importable_kinds(request.user)
-        if not kinds:
-            raise PermissionDenied
-        form = LedgerUploadForm(request.POST or None, request.FILES or None, kinds=kinds)
-        if request.method == "POST" and form.is_valid():
-            try:
-                ledger_import = ledger_import_submit(
-                    actor=request.user,
-                    kind=form.cleaned_data["kind"],
-                    uploaded_file=form.cleaned_data["file"],
-                )
-            except ValidationError as error:
-                for message in error.messages:
-                    form.add_error("file", message)
-            else:
-                return redirect("admin:registry_ledgerimport_change", ledger_import.pk)
-        context = {
-            **self.admin_site.each_context(request),
-            **self._links(request),
-            "title": "上传台账",
-            "opts": self.model._meta,
-            "form": form,
-            "columns": {Kind(kind).label: LEDGER_COLUMNS[kind] for kind in kinds},
-        }
-        return TemplateResponse(request, "admin/registry/ledger/upload.html", context)
+        return LedgerUploadPage(self).upload_view(request)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         ledger_import = get_object_or_404(
@@ -222,13 +225,6 @@ class LedgerImportAdmin(admin.ModelAdmin):
             elif ledger_import.status == Status.IMPORTING:
                 messages.info(request, "已开始导入，本页会自动刷新显示进度。")
         return redirect("admin:registry_ledgerimport_change", pk)
-
-    def template_view(self, request, kind: str):
-        if kind not in RESOURCES:
-            raise Http404
-        if not ledger_import_allowed(request.user, kind):
-            raise PermissionDenied
-        return xlsx_response(ledger_template(kind=kind), ledger_filename(kind, "导入模板"))
 
     def export_view(self, request, kind: str):
         if kind not in RESOURCES:

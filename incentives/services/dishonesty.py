@@ -11,11 +11,12 @@ person are kept.
 
 Preview, then confirm with the same file, as for credit records: the preview names an
 import id (a digest of the file, the source and the date) and only that file is written.
-The upload guard and the cell readers are registry's (`registry.services.ledger`).
+The workbook is read, its header matched and its errors capped by the spreadsheet kit
+(`core.spreadsheets`); this module holds the list's columns and the rule of a row.
 """
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
@@ -25,22 +26,11 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from core import personal_data
-from core.spreadsheets import ExportWorkbook
-from registry.resources import Column
-from registry.services.ledger import (
-    EXCEL_ERRORS,
-    HEADER_SEARCH_ROWS,
-    MAX_STORED_ERRORS,
-    CellError,
-    FileRefused,
-    RowError,
-    Workbook,
-    as_text,
-    normalise_header,
-    open_archive,
-    read_date,
-    read_identity,
-)
+from core.spreadsheets.columns import Column, HeaderRules, find_header
+from core.spreadsheets.reading import FileRefused, Workbook, read_upload
+from core.spreadsheets.results import ImportResult
+from core.spreadsheets.rows import RowCheck, data_rows
+from core.spreadsheets.templates import TemplateSpec, template_workbook
 
 from ..models import DishonestyEntry, DishonestyListImport, Resident
 from .residents import dishonesty_note
@@ -81,29 +71,12 @@ HEADER_ALIASES = {
 
 
 @dataclass
-class DishonestyImportResult:
-    import_id: str
-    total_rows: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    error_count: int = 0
-    preview: list[dict] = field(default_factory=list)
+class DishonestyImportResult(ImportResult):
     entry_count: int = 0
     matched_count: int = 0  # registered residents found on the list
-    written: bool = False
-    changed_file: bool = False
     list_import: DishonestyListImport | None = None
 
-    @property
-    def ok(self) -> bool:
-        return self.error_count == 0
-
-    @property
-    def message(self) -> str:
-        if self.error_count:
-            text = f"发现{self.error_count}处错误，未导入任何数据。请修改后重新上传。"
-            if self.error_count > len(self.errors):
-                text += f"（仅列出前{len(self.errors)}处）"
-            return text
+    def outcome(self) -> str:
         if self.written:
             return (
                 f"导入完成：名单共{self.entry_count}人，其中{self.matched_count}人是已登记的居民，"
@@ -122,79 +95,28 @@ def dishonesty_import_allowed(user) -> bool:
     return user.has_perm(IMPORT_PERMISSION)
 
 
-def _header(rows) -> list[tuple[int, str]]:
-    known = {normalise_header(c.header): c.key for c in COLUMNS}
-    known.update(HEADER_ALIASES)
-    for attempt, (row_no, cells) in enumerate(rows, start=1):
-        found = {index: known.get(normalise_header(value)) for index, value in cells.items()}
-        if not any(found.values()):
-            if attempt >= HEADER_SEARCH_ROWS:
-                break
-            continue
-        mapping, seen = [], set()
-        for index, key in sorted(found.items()):
-            if key is None:
-                continue
-            if key in seen:
-                raise FileRefused(f"第{row_no}行表头中“{HEADERS[key]}”列出现了不止一次。")
-            seen.add(key)
-            mapping.append((index, key))
-        missing = [c.header for c in COLUMNS if c.required and c.key not in seen]
-        if missing:
-            raise FileRefused(
-                f"表头缺少必填列：{'、'.join(missing)}。请使用下载的失信名单导入模板。"
-            )
-        return mapping
-    raise FileRefused("没有找到表头：第一行应为列名，如“姓名、身份证号、案号”。请使用下载的模板。")
+HEADER_RULES = HeaderRules(
+    columns=COLUMNS,
+    missing_hint="请使用下载的失信名单导入模板。",
+    not_found="没有找到表头：第一行应为列名，如“姓名、身份证号、案号”。请使用下载的模板。",
+    synonyms=HEADER_ALIASES,
+)
 
 
-def _read_text(value, column: Column) -> str:
-    text = as_text(value)
-    if column.max_length and len(text) > column.max_length:
-        raise CellError(f"不能超过{column.max_length}个字，当前为{len(text)}个字。")
-    return text
+class _Check(RowCheck):
+    columns = COLUMNS
 
-
-class _Check:
     def __init__(self, epoch, today: date):
-        self.epoch = epoch
+        super().__init__(epoch=epoch)
         self.today = today
         self.records: list[dict] = []
-        self.errors: list[RowError] = []
-        self.error_count = 0
-
-    def add_error(self, row: int, key: str, message: str) -> None:
-        self.error_count += 1
-        if len(self.errors) < MAX_STORED_ERRORS:
-            self.errors.append(RowError(row, HEADERS[key], message))
 
     def clean(self, row: int, raw: dict) -> None:
-        record, bad = {"row": row}, False
-        for column in COLUMNS:
-            value = raw.get(column.key)
-            record[column.key] = None
-            if value is None or (value.__class__ is str and not value.strip()):
-                if column.required:
-                    self.add_error(row, column.key, "必填，不能为空。")
-                    bad = True
-                continue
-            if value.__class__ is str and value in EXCEL_ERRORS:
-                self.add_error(row, column.key, f"单元格是Excel错误值（{value}），请修正。")
-                bad = True
-                continue
-            try:
-                if column.type == "date":
-                    record[column.key] = read_date(value, self.epoch)
-                elif column.type == "id_number":
-                    record[column.key] = read_identity(value)
-                else:
-                    record[column.key] = _read_text(value, column)
-            except CellError as error:
-                self.add_error(row, column.key, str(error))
-                bad = True
+        record = {"row": row}
+        bad = self.read_cells(row, raw, record)
         if record["listed_on"] and record["listed_on"] > self.today:
-            self.add_error(row, "listed_on", "列入日期不能晚于今天。")
-            bad = True
+            self.add_error(row, HEADERS["listed_on"], "列入日期不能晚于今天。")
+            bad.add("listed_on")
         if not bad:
             record["hash"] = personal_data.lookup_hash(record["id_number"].number)
             self.records.append(record)
@@ -210,7 +132,7 @@ def _check(data: bytes, today: date) -> tuple[_Check, int]:
     try:
         workbook = Workbook(data)
         rows = workbook.rows()
-        mapping = _header(rows)
+        header = find_header(rows, HEADER_RULES)
     except FileRefused as refusal:
         raise ValidationError(str(refusal), code="unreadable") from None
     limit = settings.LEDGER_IMPORT_MAX_ROWS
@@ -220,10 +142,7 @@ def _check(data: bytes, today: date) -> tuple[_Check, int]:
         )
     check = _Check(Workbook.epoch, today)
     total = 0
-    for row_no, cells in rows:
-        raw = {key: cells.get(index) for index, key in mapping}
-        if all(value is None for value in raw.values()):
-            continue
+    for row_no, raw in data_rows(rows, header.mapping):
         total += 1
         check.clean(row_no, raw)
     if total == 0:
@@ -261,9 +180,7 @@ def dishonesty_list_import(
     today = timezone.localdate()
     if list_date > today:
         raise ValidationError({"list_date": "名单日期不能晚于今天。"})
-    uploaded_file.seek(0)
-    data = uploaded_file.read(settings.LEDGER_IMPORT_MAX_BYTES + 1)
-    open_archive(data)  # too large, not an xlsx, zip bomb, DTD
+    data = read_upload(uploaded_file)  # too large, not an xlsx, zip bomb, DTD
     check, total = _check(data, today)
     hashes = {record["hash"] for record in check.records}
     result = DishonestyImportResult(
@@ -406,39 +323,17 @@ def dishonesty_entry_remove(*, actor, entry: DishonestyEntry, reason: str) -> Di
 
 def dishonesty_template() -> bytes:
     """The import template: Chinese headers, identifiers as text, and a 填写说明 sheet."""
-    from io import BytesIO
-
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    book = ExportWorkbook()
-    sheet = book.active
-    sheet.title = "失信名单"
-    sheet.append([column.header for column in COLUMNS])
-    for index, column in enumerate(COLUMNS, start=1):
-        letter = get_column_letter(index)
-        cell = sheet.cell(row=1, column=index)
-        cell.font = Font(bold=True, color="C00000" if column.required else "000000")
-        cell.fill = PatternFill("solid", fgColor="FFF2CC" if column.required else "DDEBF7")
-        sheet.column_dimensions[letter].width = 24
-        if column.type != "date":
-            sheet.column_dimensions[letter].number_format = "@"
-    guide = book.create_sheet("填写说明")
-    guide.append(["列名", "是否必填", "填写要求"])
-    for column in COLUMNS:
-        guide.append([column.header, "必填" if column.required else "选填", column.help])
-    guide.append([])
-    for line in (
-        "1. 每行一人（同一人有多个案件可写多行）；法院导出的表头“被执行人姓名”“证件号码”"
-        "“执行案号”“发布时间”也可识别。",
-        "2. 身份证号须完整，不能含*号；请将该列设为“文本”格式。",
-        "3. 同一来源的名单每次整份导入，会替换上一份：不在新名单上的人即恢复为信用良好。",
-        "4. 只要有一行有误，整个文件都不会导入。",
-        "5. 系统只保存身份证号的加密索引和脱敏号码，用于比对已登记的居民。",
-    ):
-        guide.append([line])
-    guide.column_dimensions["A"].width = 16
-    guide.column_dimensions["C"].width = 90
-    output = BytesIO()
-    book.save(output)
-    return output.getvalue()
+    spec = TemplateSpec(
+        title="失信名单",
+        columns=COLUMNS,
+        guide_widths=(16, 10, 90),
+        rules=(
+            "1. 每行一人（同一人有多个案件可写多行）；法院导出的表头“被执行人姓名”“证件号码”"
+            "“执行案号”“发布时间”也可识别。",
+            "2. 身份证号须完整，不能含*号；请将该列设为“文本”格式。",
+            "3. 同一来源的名单每次整份导入，会替换上一份：不在新名单上的人即恢复为信用良好。",
+            "4. 只要有一行有误，整个文件都不会导入。",
+            "5. 系统只保存身份证号的加密索引和脱敏号码，用于比对已登记的居民。",
+        ),
+    )
+    return template_workbook(spec)

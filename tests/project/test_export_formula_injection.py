@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from complaints.models import Complaint
 from core.spreadsheets import FORMULA_TRIGGERS, ExportWorkbook, neutralise, xlsx_from_dataset
 from credit.models import SupervisionTask
-from credit.services.imports import credit_import_template
+from credit.services.import_columns import credit_import_template
 from incentives.models import IncentiveMeasure, Redemption
 from incentives.resources import redemptions_export
 from incentives.services.dishonesty import dishonesty_template

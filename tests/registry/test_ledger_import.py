@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.personal_data import phone_plain
+from core.spreadsheets.errors import error_text
+from core.spreadsheets.progress import Progress
 from registry.completeness import Scope
 from registry.models import (
     Employment,
@@ -27,16 +29,14 @@ from registry.models import (
     Validity,
     Worker,
 )
-from registry.resources import LEDGER_COLUMNS
 from registry.services.ledger import (
     LedgerImportStateError,
-    _Progress,
-    error_text,
     ledger_import_confirm,
     ledger_import_create,
     ledger_import_submit,
     ledger_import_validate,
 )
+from registry.services.ledger.columns import LEDGER_COLUMNS
 from registry.services.refresh import enterprises_refresh, workers_refresh
 from registry.tasks import run_ledger_import, validate_ledger_import
 from tests.factories.registry import (
@@ -513,7 +513,7 @@ def test_progress_is_visible_to_other_sessions_during_the_write_transaction():
     try:
         from django.db import transaction
 
-        progress = _Progress(ledger_import)
+        progress = Progress(ledger_import)
         with transaction.atomic():
             progress.report(1234, "正在写入", force=True)
             with observer.cursor() as cursor:

@@ -28,7 +28,7 @@ NOT_PICTURES = {
     ("zhouqu_jiazheng.AnnualReport", "file"),
     ("registry.admin_ledger.LedgerUploadForm", "file"),
     ("credit.admin_imports.CreditImportForm", "file"),
-    ("incentives.admin.DishonestyUploadForm", "file"),
+    ("incentives.admin_imports.DishonestyUploadForm", "file"),
 }
 
 

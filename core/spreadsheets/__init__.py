@@ -1,4 +1,14 @@
-"""Every workbook the product writes goes through this module, so that no cell can become a
+"""The spreadsheet kit: the importers' shared reading, checking and writing, and the one
+workbook writer.
+
+- `reading`: guard an upload (size, zip bomb, DTD) and read its first sheet (calamine).
+- `columns`: the column specification of an import and the matching of its header row.
+- `cells`: the cell readers; `rows`: checking rows with capped errors (`errors`).
+- `templates`: import templates; `progress`: all-or-nothing writing with progress.
+- `results`, `admin`, `commands`: the preview/confirm result, the admin import page and the
+  shell import command every importer shares.
+
+Every workbook the product writes goes through this module, so that no cell can become a
 live formula when staff open it (CSV/formula injection, OWASP).
 
 A name such as `=HYPERLINK("http://…","点击")` typed into the portal or the complaint form
