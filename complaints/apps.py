@@ -8,11 +8,10 @@ class ComplaintsConfig(AppConfig):
     def ready(self) -> None:
         from registry.views import register_media_permission
 
-        from . import dossier_reviews, dossier_sections, portal_cards
+        from . import dossier_sections, portal_cards
 
         # Residents' attachments: the complaint officers (and readers of complaints) only.
         register_media_permission("complaints/", "complaints.view_complaint")
 
         dossier_sections.register()
-        dossier_reviews.register()
         portal_cards.register()

@@ -25,7 +25,7 @@ PUBLIC_SECTIONS: tuple[PublicSection, ...] = (
     PublicSection("incentives:catalogue", "守信激励", "信用良好的居民和企业可以享受的优惠与便利。"),
     PublicSection("complaints:new", "我要投诉", "对家政服务不满意，可以在线投诉。"),
     PublicSection("complaints:track", "投诉查询", "凭受理编号和手机号查询投诉办理进度。"),
-    PublicSection("complaints:review_new", "服务评价", "为已完成的家政服务打分评价。"),
+    PublicSection("reviews:new", "服务评价", "为已完成的家政服务打分评价。"),
     PublicSection("news:list", "政策与案例", "政策解读、典型案例和通知公告。"),
     PublicSection("portal:login", "企业登录", "家政企业维护本企业档案。"),
 )

@@ -22,7 +22,7 @@ ROLES = (SYSTEM_ADMIN, CREDIT_OFFICER, COMPLAINT_OFFICER, LEADER)
 
 ALL = ("view", "add", "change", "delete")
 READ = ("view",)
-PROJECT_APPS = ("zhouqu_jiazheng", "registry", "credit", "complaints", "incentives")
+PROJECT_APPS = ("zhouqu_jiazheng", "registry", "credit", "complaints", "reviews", "incentives")
 
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...] | dict[str, tuple[str, ...]]]] = {
     SYSTEM_ADMIN: {
@@ -35,11 +35,13 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...] | dict[str, tuple[str, ...
         "credit": ALL,
         "incentives": ALL,
         "complaints": READ,
+        "reviews": READ,
         # Publicity articles, and the annual report: starting one is "add".
         "zhouqu_jiazheng": {"article": ALL, "annualreport": ("view", "add")},
     },
     COMPLAINT_OFFICER: {
         "complaints": ALL,
+        "reviews": ALL,
         "registry": READ,
         "credit": READ,
     },

@@ -28,6 +28,7 @@ urlpatterns = [
     path("incentives/", include("incentives.urls")),
     path("news/", include("zhouqu_jiazheng.news_urls")),
     path("", include("complaints.urls")),
+    path("", include("reviews.urls")),
     path("portal/", include((portal_patterns, "portal"))),
     path("verify/<str:token>/", verify, name="verify"),
     path("verify/<str:token>/photo/", verify_photo, name="verify_photo"),
