@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
+from core.report_sections import report_sections
 from registry.models import Township
 
 from .models import Complaint
@@ -57,6 +58,14 @@ def report_view(request, *, admin_site):
         "form": form,
         "year": year,
         "stats": statistics,
+        # Figures other apps add (service reviews), for the same period and township.
+        "sections": report_sections(
+            "complaints",
+            request,
+            date_from=statistics.date_from,
+            date_to=statistics.date_to,
+            township=township,
+        ),
         "max_month": max((m.count for m in statistics.by_month), default=0),
         "generated_at": timezone.localtime(),
     }

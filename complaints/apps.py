@@ -5,7 +5,6 @@ from core.public_sections import PUBLIC_SECTIONS, PublicSection
 SECTIONS = (
     PublicSection("complaints:new", "我要投诉", "对家政服务不满意，可以在线投诉。", order=30),
     PublicSection("complaints:track", "投诉查询", "凭受理编号和手机号查询投诉办理进度。", order=31),
-    PublicSection("complaints:review_new", "服务评价", "为已完成的家政服务打分评价。", order=32),
 )
 
 
@@ -16,13 +15,12 @@ class ComplaintsConfig(AppConfig):
     def ready(self) -> None:
         from registry.views import MEDIA_PERMISSIONS
 
-        from . import dossier_reviews, dossier_sections, portal_cards
+        from . import dossier_sections, portal_cards
 
         # Residents' attachments: the complaint officers (and readers of complaints) only.
         MEDIA_PERMISSIONS.register("complaints.view_complaint", key="complaints/")
 
         dossier_sections.register()
-        dossier_reviews.register()
         portal_cards.register()
         for section in SECTIONS:
             PUBLIC_SECTIONS.register(section)

@@ -1,7 +1,7 @@
 """A resident's mobile number: normalised, hashed for look-ups, masked for display.
 
-The mechanism is the registers' (core.personal_data); complaints and reviews keep it in
-the `phone_*` columns.
+The mechanism is the registers' (core.personal_data); complaints keep it in the `phone_*`
+columns.
 """
 
 from core.personal_data import phone_hash, phone_mask

@@ -1,12 +1,11 @@
-"""Demo complaints and reviews for `seed_demo`: cases in every state — some substantiated,
-some overdue — and residents' reviews of the demo county's workers and enterprises.
+"""Demo complaints for `seed_demo`: cases in every state — some substantiated, some overdue.
 
-Cases and reviews go through the real services (tracking numbers, timeline, credit
-events, outbox); their dates are then moved into the past, spread over last year and this
-year, with the deadlines recomputed on the working-day calendar and their credit records
-moved with them. `until` seeds only what happened by that day, so the demo can rate a year
-once its facts are in. Idempotent: the form tokens and the reviewers' numbers are fixed, so
-a second run finds everything already there and changes nothing.
+Cases go through the real services (tracking numbers, timeline, credit events, outbox);
+their dates are then moved into the past, spread over last year and this year, with the
+deadlines recomputed on the working-day calendar and their credit records moved with them.
+`until` seeds only what happened by that day, so the demo can rate a year once its facts
+are in. Idempotent: the form tokens are fixed, so a second run finds everything already
+there and changes nothing.
 """
 
 from datetime import date, timedelta
@@ -19,8 +18,7 @@ from credit.demo import WARNED_ENTERPRISE, demo_events_backdate
 from registry.demo import DemoStory, demo_rng
 from registry.models import Employment, Enterprise, ServiceCategory, Township
 
-from .contact import phone_hash
-from .models import Complaint, ServiceReview, Status
+from .models import Complaint, Status
 from .services import (
     complaint_accept,
     complaint_assign,
@@ -34,7 +32,6 @@ from .services import (
 )
 from .services.deadlines import STAGE_DAYS
 from .services.intake import complaint_submit
-from .services.reviews import review_source_ref, review_submit
 from .workdays import add_working_days
 
 # (when received: days ago, or (month, day) of last year; category; where it ends up;
@@ -80,13 +77,6 @@ DESCRIPTIONS = {
     "property_loss": ("打扫时打碎了一个玉镯，服务人员没有主动告知。", "照价赔偿"),
     "personal_safety": ("护工照护时未按要求看护，老人在卫生间摔倒受伤。", "承担医疗费用并整改"),
 }
-REVIEW_COMMENTS = (
-    "做事细致，准时到达。",
-    "态度很好，老人很满意。",
-    "打扫得干净，下次还请她。",
-    "有点迟到，其他都好。",
-    "",
-)
 
 
 def _officer():
@@ -193,14 +183,14 @@ def _walk(
 
 @transaction.atomic
 def complaints_demo_seed(story: DemoStory, *, until: date) -> dict[str, int]:
-    """The cases received and the reviews given by `until`."""
+    """The cases received by `until`."""
     rng = demo_rng("complaints")
     officer = _officer()
     enterprises = list(Enterprise.objects.order_by("pk"))
     townships = list(Township.objects.order_by("pk"))
     categories = list(ServiceCategory.objects.order_by("pk"))
     if not enterprises or not townships:
-        return {"complaints": 0, "reviews": 0}
+        return {"complaints": 0}
     created = 0
     for index, case in enumerate(CASES):
         when, category, target, substantiated, satisfaction, position = case
@@ -241,45 +231,4 @@ def complaints_demo_seed(story: DemoStory, *, until: date) -> dict[str, int]:
         _backdate(Complaint.objects.get(pk=complaint.pk), (story.today - received).days)
         created += 1
     complaints_check_deadlines()
-    return {"complaints": created, "reviews": _reviews_seed(story, until)}
-
-
-def _reviews_seed(story: DemoStory, until: date) -> int:
-    """Residents' reviews of every third current worker (and so of the employer), a few a
-    year each, mostly good; workers whose dossiers have gaps are reviewed a little worse."""
-    employments = list(
-        Employment.objects.filter(ended_on__isnull=True)
-        .select_related("worker", "enterprise")
-        .order_by("pk")
-    )[::3]
-    created = 0
-    for index, employment in enumerate(employments):
-        rng = demo_rng(f"reviews-{index}")
-        weaker = employment.worker.completeness < 100
-        first = max(employment.started_on, story.programme_start + timedelta(days=60))
-        for number in range(rng.choice([0, 3, 4, 5, 6])):
-            day = story.day_between(rng, first, story.today)
-            weights = [25, 35, 20, 15] if weaker else [60, 30, 8, 2]
-            scores = rng.choices([5, 4, 3, 2], weights=weights, k=3)
-            comment = rng.choice(REVIEW_COMMENTS)
-            phone = f"137{index:04d}{number:04d}"
-            if day > until or ServiceReview.objects.filter(phone_hash=phone_hash(phone)).exists():
-                continue
-            # Submitted as of today, as the form would, then dated to the day of service.
-            review = review_submit(
-                phone=phone,
-                service_date=story.today,
-                quality=scores[0],
-                punctuality=scores[1],
-                attitude=scores[2],
-                worker=employment.worker,
-                enterprise=employment.enterprise,
-                comment=comment,
-            )
-            days = (story.today - day).days
-            ServiceReview.objects.filter(pk=review.pk).update(
-                service_date=day, created_at=review.created_at - timedelta(days=days)
-            )
-            demo_events_backdate(review_source_ref(review), days)
-            created += 1
-    return created
+    return {"complaints": created}

@@ -3,23 +3,21 @@
 `complaint_statistics()` counts the complaints received in a period (by the local date of
 `received_at`, Asia/Shanghai) by category, enterprise, township, month and status, measures
 how many stages were finished within their statutory deadlines, and sums up residents'
-satisfaction and service reviews. Everything is aggregated in the database: a fixed number
-of queries (eight) whatever the number of complaints.
+satisfaction. Everything is aggregated in the database: a fixed number of queries (seven)
+whatever the number of complaints.
 """
 
 import datetime
-import zoneinfo
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.db.models import Avg, Count, F, Max, Min, Q, QuerySet
 from django.db.models.functions import TruncDate, TruncMonth
 
+from core.periods import local_tz, period_filter
 from registry.models import Township
 
-from .models import Category, Complaint, DeadlineState, ServiceReview, Status
-from .selectors_reviews import ReviewSummary, summary_from_aggregate
+from .models import Category, Complaint, DeadlineState, Status
 
 TOP_ENTERPRISES = 10
 UNLINKED_LABEL = "未关联企业"
@@ -79,8 +77,6 @@ class ComplaintStatistics:
     satisfaction_average: Decimal | None
     satisfaction_count: int
     satisfaction_distribution: list[CountRow]  # 1–5 stars
-    reviews: ReviewSummary
-    reviews_hidden: int
 
     @property
     def deadline_shares(self) -> list[DeadlineShare]:
@@ -98,10 +94,6 @@ def percent(part: int, whole: int) -> Decimal | None:
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def _local_tz() -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
-
-
 def _period(
     year: int | None, date_from: datetime.date | None, date_to: datetime.date | None
 ) -> tuple[datetime.date | None, datetime.date | None]:
@@ -111,22 +103,12 @@ def _period(
     return date_from, date_to
 
 
-def _local_midnight(day: datetime.date) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time.min, tzinfo=_local_tz())
-
-
 def complaints_in_period(
     date_from: datetime.date | None, date_to: datetime.date | None, township=None
 ) -> QuerySet[Complaint]:
     """Complaints received between two local dates (inclusive), as a range on the indexed
     `received_at` column."""
-    complaints = Complaint.objects.all()
-    if date_from is not None:
-        complaints = complaints.filter(received_at__gte=_local_midnight(date_from))
-    if date_to is not None:
-        complaints = complaints.filter(
-            received_at__lt=_local_midnight(date_to + datetime.timedelta(days=1))
-        )
+    complaints = Complaint.objects.filter(**period_filter("received_at", date_from, date_to))
     if township is not None:
         complaints = complaints.filter(township=township)
     return complaints
@@ -167,30 +149,6 @@ def _by_enterprise(complaints, total_linked: int, unlinked: int, top: int) -> li
     return result
 
 
-def _reviews(date_from, date_to, township) -> tuple[ReviewSummary, int]:
-    reviews = ServiceReview.objects.all()
-    if date_from is not None:
-        reviews = reviews.filter(created_at__gte=_local_midnight(date_from))
-    if date_to is not None:
-        reviews = reviews.filter(
-            created_at__lt=_local_midnight(date_to + datetime.timedelta(days=1))
-        )
-    if township is not None:
-        # The enterprise's township; a review of a worker alone, the worker's.
-        reviews = reviews.filter(
-            Q(enterprise__township=township) | Q(enterprise__isnull=True, worker__township=township)
-        )
-    row = reviews.aggregate(
-        count=Count("id", filter=Q(status=ServiceReview.Status.PUBLISHED)),
-        quality=Avg("quality", filter=Q(status=ServiceReview.Status.PUBLISHED)),
-        punctuality=Avg("punctuality", filter=Q(status=ServiceReview.Status.PUBLISHED)),
-        attitude=Avg("attitude", filter=Q(status=ServiceReview.Status.PUBLISHED)),
-        hidden=Count("id", filter=Q(status=ServiceReview.Status.HIDDEN)),
-    )
-    hidden = row.pop("hidden")
-    return summary_from_aggregate(row), hidden
-
-
 def complaint_statistics(
     *,
     year: int | None = None,
@@ -202,7 +160,7 @@ def complaint_statistics(
     """The figures of the complaints received in `year` (or between `date_from` and
     `date_to`, local dates, inclusive; both may be combined), optionally in one township."""
     date_from, date_to = _period(year, date_from, date_to)
-    tz = _local_tz()
+    tz = local_tz()
     complaints = complaints_in_period(date_from, date_to, township)
 
     # 1. Totals, deadlines and satisfaction in one pass.
@@ -260,9 +218,6 @@ def complaint_statistics(
     by_month = (
         [MonthRow(m, per_month.get(m, 0)) for m in _months(first, last)] if first and last else []
     )
-    # 8. Service reviews of the period.
-    reviews, reviews_hidden = _reviews(date_from, date_to, township)
-
     average = overview["satisfaction_average"]
     return ComplaintStatistics(
         date_from=date_from,
@@ -288,8 +243,6 @@ def complaint_statistics(
         satisfaction_distribution=[
             CountRow(n, f"{n}星", overview[f"stars_{n}"]) for n in range(1, 6)
         ],
-        reviews=reviews,
-        reviews_hidden=reviews_hidden,
     )
 
 

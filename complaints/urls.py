@@ -1,6 +1,5 @@
 from django.urls import include, path
 
-from .urls_reviews import review_patterns
 from .views import complaints as views
 
 app_name = "complaints"
@@ -14,5 +13,4 @@ complaint_patterns = [
 
 urlpatterns = [
     path("complaints/", include(complaint_patterns)),
-    path("reviews/", include(review_patterns)),
 ]

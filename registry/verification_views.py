@@ -79,7 +79,7 @@ def verify(request, token: str):
         "review_url": (
             None
             if verification.light == RED
-            else _link("complaints:review_new", verification.worker_reference)
+            else _link("reviews:new", verification.worker_reference)
         ),
         "complaint_url": _link("complaints:new", verification.worker_reference),
     }

@@ -1,9 +1,9 @@
 """The bureau's dashboard: how the programme stands, gathered through the apps' selectors.
 
-The project package is the composition root: it reads `registry`, `credit`, `complaints`
-and `incentives` (never the other way round). `dashboard_figures` makes a bounded number of
-queries whatever the size of the county; `dashboard_figures_cached` keeps the result for a
-few minutes, since the admin index is opened often and the figures move slowly.
+The project package is the composition root: it reads `registry`, `credit`, `complaints`,
+`reviews` and `incentives` (never the other way round). `dashboard_figures` makes a bounded
+number of queries whatever the size of the county; `dashboard_figures_cached` keeps the
+result for a few minutes, since the admin index is opened often and the figures move slowly.
 """
 
 from dataclasses import dataclass, field
@@ -25,6 +25,7 @@ from registry.models import (
     Validity,
     Worker,
 )
+from reviews.selectors import ReviewStatistics, review_statistics
 
 from .models import AnnualReport
 
@@ -79,6 +80,7 @@ class DashboardFigures:
     ratings_publicised: int
     ratings_final: int
     complaints: ComplaintStatistics
+    reviews: ReviewStatistics
     complaint_figures: list[Figure]
     coverage: Coverage
     supervision: list[Figure]
@@ -269,6 +271,7 @@ def dashboard_figures(*, year: int | None = None, today: date | None = None) -> 
         ratings_publicised=statuses[Rating.Status.PUBLICISED],
         ratings_final=statuses[Rating.Status.FINAL],
         complaints=complaints,
+        reviews=review_statistics(date_from=complaints.date_from, date_to=complaints.date_to),
         complaint_figures=_complaint_figures(complaints),
         coverage=coverage(date(year, 1, 1), date(year, 12, 31)),
         supervision=_supervision(year),

@@ -15,6 +15,7 @@ from complaints.demo import complaints_demo_seed
 from credit.demo import credit_demo_facts_seed, credit_demo_rate, credit_demo_state
 from incentives.demo import incentives_demo_residents_to_try, incentives_demo_seed
 from registry.demo import DemoStory, demo_story, registry_demo_seed
+from reviews.demo import reviews_demo_seed
 
 from . import publicity, roles
 from .models import Article
@@ -142,12 +143,14 @@ def demo_seed(*, stdout=None, enterprises: int = 30, workers: int = 300) -> list
         credit_demo_facts_seed(story, until=until)
         for key, count in complaints_demo_seed(story, until=until).items():
             complaints[key] += count
+        complaints["reviews"] += reviews_demo_seed(story, until=until)
         subjects = credit_demo_rate(story, year)
         if subjects:
             rated[year] = subjects
     credit_demo_facts_seed(story, until=story.today)
     for key, count in complaints_demo_seed(story, until=story.today).items():
         complaints[key] += count
+    complaints["reviews"] += reviews_demo_seed(story, until=story.today)
     incentives = incentives_demo_seed()
     articles = articles_demo_seed(story)
     cards = portal_demo_seed()

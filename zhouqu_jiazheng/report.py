@@ -495,7 +495,7 @@ def complaint_rows(figures: AnnualFigures) -> list[list]:
         ],
         ["办理时限", "当前超期未办（件）", s.overdue_open, ""],
         ["满意度", "平均满意度（5分制）", satisfaction, f"{s.satisfaction_count}人评价"],
-        ["服务评价", "服务评价（条）", s.reviews.count, ""],
+        ["服务评价", "服务评价（条）", figures.dashboard.reviews.summary.count, ""],
     ]
     rows += [["按类别", r.label, r.count, ""] for r in s.by_category]
     rows += [["按状态", r.label, r.count, ""] for r in s.by_status]

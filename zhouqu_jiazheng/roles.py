@@ -22,7 +22,15 @@ ROLES = (SYSTEM_ADMIN, CREDIT_OFFICER, COMPLAINT_OFFICER, LEADER)
 
 ALL = ("view", "add", "change", "delete")
 READ = ("view",)
-PROJECT_APPS = ("zhouqu_jiazheng", "registry", "credit", "complaints", "incentives", "portal")
+PROJECT_APPS = (
+    "zhouqu_jiazheng",
+    "registry",
+    "credit",
+    "complaints",
+    "reviews",
+    "incentives",
+    "portal",
+)
 
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...] | dict[str, tuple[str, ...]]]] = {
     SYSTEM_ADMIN: {
@@ -36,11 +44,13 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...] | dict[str, tuple[str, ...
         "credit": ALL,
         "incentives": ALL,
         "complaints": READ,
+        "reviews": READ,
         # Publicity articles, and the annual report: starting one is "add".
         "zhouqu_jiazheng": {"article": ALL, "annualreport": ("view", "add")},
     },
     COMPLAINT_OFFICER: {
         "complaints": ALL,
+        "reviews": ALL,
         "registry": READ,
         "portal": READ,
         "credit": READ,

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "credit",
     "complaints",
     "incentives",
+    "reviews",
     "portal",
 ]
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("incentives/", include("incentives.urls")),
     path("news/", include("zhouqu_jiazheng.news_urls")),
     path("", include("complaints.urls")),
+    path("", include("reviews.urls")),
     # The enterprise portal: each app owns its pages; they share the "portal" namespace.
     path("portal/", include("portal.urls")),
     path("verify/<str:token>/", verify, name="verify"),

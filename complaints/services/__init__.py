@@ -1,4 +1,4 @@
-"""Every write about a complaint goes through these functions (reviews: `.reviews`)."""
+"""Every write about a complaint goes through these functions."""
 
 from .deadlines import complaints_check_deadlines, deadline_status
 from .handling import (

@@ -14,10 +14,10 @@ import pytest
 import time_machine
 from django.contrib.auth.models import Permission
 
-from complaints.models import Category, DeadlineState, ServiceReview, Status
+from complaints.models import Category, DeadlineState, Status
 from complaints.statistics import OTHERS_LABEL, UNLINKED_LABEL, complaint_statistics
 from registry.models import Township
-from tests.factories.complaints import ComplaintFactory, ServiceReviewFactory
+from tests.factories.complaints import ComplaintFactory
 from tests.factories.registry import EnterpriseFactory, township
 
 pytestmark = pytest.mark.django_db
@@ -135,21 +135,6 @@ def data():
     ComplaintFactory(enterprise=a, township=chengguan, received_at=at(2026, 1, 1, 0, 10))
     ComplaintFactory(enterprise=a, township=chengguan, received_at=at(2024, 12, 31, 23))
 
-    def review(moment, **fields):
-        with time_machine.travel(moment, tick=False):
-            return ServiceReviewFactory(**fields)
-
-    review(at(2025, 6, 1, 9), enterprise=a, quality=5, punctuality=4, attitude=5)
-    review(at(2025, 7, 1, 9), enterprise=b, quality=3, punctuality=3, attitude=4)
-    review(
-        at(2025, 8, 1, 9),
-        enterprise=a,
-        quality=1,
-        punctuality=1,
-        attitude=1,
-        status=ServiceReview.Status.HIDDEN,
-    )
-    review(at(2026, 1, 1, 0, 10), enterprise=a, quality=1, punctuality=1, attitude=1)
     return {"a": a, "b": b, "chengguan": chengguan, "dachuan": dachuan}
 
 
@@ -158,7 +143,7 @@ def counts(rows) -> dict:
 
 
 def test_the_year_2025_figure_by_figure(data, django_assert_max_num_queries):
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(7):
         stats = complaint_statistics(year=2025)
 
     assert (stats.date_from, stats.date_to) == (D(2025, 1, 1), D(2025, 12, 31))
@@ -227,13 +212,6 @@ def test_the_year_2025_figure_by_figure(data, django_assert_max_num_queries):
         (5, 1),
     ]
 
-    assert stats.reviews.count == 2
-    assert stats.reviews.quality == Decimal("4.00")
-    assert stats.reviews.punctuality == Decimal("3.50")
-    assert stats.reviews.attitude == Decimal("4.50")
-    assert stats.reviews.overall == Decimal("4.00")
-    assert stats.reviews_hidden == 1
-
 
 def test_top_enterprises_groups_the_rest(data):
     stats = complaint_statistics(year=2025, top_enterprises=1)
@@ -245,7 +223,7 @@ def test_top_enterprises_groups_the_rest(data):
 
 
 def test_one_township(data, django_assert_max_num_queries):
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(7):
         stats = complaint_statistics(year=2025, township=data["dachuan"])
     assert stats.total == 1
     assert [(r.label, r.count) for r in stats.by_township] == [("大川镇", 1)]
@@ -253,14 +231,12 @@ def test_one_township(data, django_assert_max_num_queries):
     assert [m.count for m in stats.by_month] == [0, 0, 1] + [0] * 9
     assert stats.overdue_open == 1
     assert stats.acceptance.measured == 0 and stats.acceptance.percent is None
-    assert stats.reviews.count == 1 and stats.reviews.overall == Decimal("3.33")
 
 
 def test_a_date_range_in_local_dates(data):
     stats = complaint_statistics(date_from=D(2025, 2, 1), date_to=D(2025, 3, 31))
     assert stats.total == 3  # c2 (00:30 on 1 February locally), c3, c4
     assert [(m.month, m.count) for m in stats.by_month] == [(D(2025, 2, 1), 1), (D(2025, 3, 1), 2)]
-    assert stats.reviews.count == 0 and stats.reviews.overall is None
 
 
 def test_all_time_spans_the_months_with_complaints(data):
@@ -280,7 +256,6 @@ def test_a_year_without_complaints_measures_nothing():
     assert all(share.percent is None for share in stats.deadline_shares)
     assert stats.substantiated_percent is None
     assert stats.satisfaction_average is None and stats.satisfaction_count == 0
-    assert stats.reviews.count == 0
 
 
 # --- The admin report ------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Factories for complaints and service reviews, written directly (not through the services)
+"""Factories for complaints, written directly (not through the services)
 so a test can set up a case in any state with the dates it needs."""
 
 import datetime
@@ -8,8 +8,8 @@ import zoneinfo
 import factory
 from django.utils import timezone
 
-from complaints.contact import phone_hash, phone_mask, phone_protect
-from complaints.models import Category, Complaint, ServiceReview
+from complaints.contact import phone_protect
+from complaints.models import Category, Complaint
 from complaints.workdays import add_working_days
 from tests.factories.registry import EnterpriseFactory, township
 
@@ -66,23 +66,3 @@ class ComplaintFactory(factory.django.DjangoModelFactory):
     def _build(cls, model_class, *args, phone, **kwargs):
         kwargs.update(phone_protect(phone))
         return super()._build(model_class, *args, **kwargs)
-
-
-class ServiceReviewFactory(factory.django.DjangoModelFactory):
-    """A review written directly, without its credit records (use the service for those)."""
-
-    class Meta:
-        model = ServiceReview
-
-    class Params:
-        phone = "13809412345"
-
-    enterprise = factory.SubFactory(EnterpriseFactory)
-    worker = None
-    service_date = datetime.date(2025, 10, 1)
-    quality = 5
-    punctuality = 4
-    attitude = 5
-    comment = "做事细致，准时上门。"
-    phone_hash = factory.LazyAttribute(lambda o: phone_hash(o.phone))
-    phone_masked = factory.LazyAttribute(lambda o: phone_mask(o.phone))

@@ -96,7 +96,7 @@ def test_no_text_formats_a_stored_moment_without_local_time():
     pattern = re.compile(r"\{(?!timezone\.localtime)[\w.]*_at(?:\)|\})?:%")
     offenders = [
         f"{path.relative_to(root)}:{number}: {line.strip()}"
-        for app in ("registry", "credit", "complaints", "incentives", "zhouqu_jiazheng")
+        for app in ("registry", "credit", "complaints", "reviews", "incentives", "zhouqu_jiazheng")
         for path in (root / app).rglob("*.py")
         if "migrations" not in path.parts
         for number, line in enumerate(path.read_text().splitlines(), 1)

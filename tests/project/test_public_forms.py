@@ -18,7 +18,7 @@ from core.form_errors import ResidentFormMixin
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = ["registry", "credit", "complaints", "incentives", "zhouqu_jiazheng"]
+PROJECT_APPS = ["registry", "credit", "complaints", "reviews", "incentives", "zhouqu_jiazheng"]
 # Modules of the back office and the enterprise portal: not filled in by residents.
 NOT_PUBLIC = re.compile(r"admin|portal|management|migrations|demo")
 # Pieces of Django's own zh-hans messages (e.g. "确保该变量至少包含 10 字符").
@@ -177,7 +177,7 @@ def test_an_overlong_answer_is_counted_for_the_resident(client):
     [
         ("complaints:track", {"tracking_number": "", "phone": "12"}),
         ("complaints:track", {"tracking_number": "TS" + "9" * 40, "phone": "1" * 30}),
-        ("complaints:review_new", {"phone": "", "comment": "好" * 3000, "service_date": "x"}),
+        ("reviews:new", {"phone": "", "comment": "好" * 3000, "service_date": "x"}),
         ("incentives:check", {"action": "send", "mobile": ""}),
         ("incentives:check", {"action": "send", "mobile": "1" * 40}),
     ],

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count
 from django.utils import timezone
 
-from complaints.models import Complaint, ServiceReview
+from complaints.models import Complaint
 from core import personal_data
 from core.validators import clean_uscc
 from credit.engine import explanation_from_inputs
@@ -25,6 +25,7 @@ from registry.models import (
     Validity,
     Worker,
 )
+from reviews.models import ServiceReview
 
 TOWNSHIPS = [
     "城关镇",

@@ -158,7 +158,7 @@ def test_no_review_is_offered_on_a_red_card(client, enterprise, missing):
     html = verify(client, card_issue(actor=None, employment=employment, warnings_confirmed=True))
     assert "核验未通过" in html
     assert "评价这次服务" not in html
-    assert f"{reverse('complaints:review_new')}?worker=" not in html
+    assert f"{reverse('reviews:new')}?worker=" not in html
     assert "我要投诉" in html
 
 

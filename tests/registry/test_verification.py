@@ -259,7 +259,7 @@ def test_no_id_number_phone_or_address(client, employment):
 def test_rate_and_complain_buttons_carry_the_signed_worker_reference(client, employment):
     html = page(client, issue(employment))
     ref = worker_ref(employment.worker)
-    review = f"{reverse('complaints:review_new')}?worker={ref}"
+    review = f"{reverse('reviews:new')}?worker={ref}"
     complaint = f"{reverse('complaints:new')}?worker={ref}"
     assert f'href="{review}"' in html and "评价这次服务" in html
     assert f'href="{complaint}"' in html and "我要投诉" in html

@@ -12,19 +12,19 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 
-from complaints import selectors_reviews
-from complaints.contact import phone_hash
-from complaints.models import ServiceReview
-from complaints.services.reviews import (
+from core.personal_data import phone_hash
+from credit.models import CreditEvent, EventKind, Severity
+from registry.dossier import ENTERPRISE, WORKER, registered_keys
+from reviews import selectors
+from reviews.models import ServiceReview
+from reviews.services import (
     ReviewTransitionError,
     review_hide,
     review_restore,
     review_submit,
 )
-from credit.models import CreditEvent, EventKind, Severity
-from registry.dossier import ENTERPRISE, WORKER, registered_keys
-from tests.factories.complaints import ServiceReviewFactory
 from tests.factories.registry import EmploymentFactory, EnterpriseFactory, WorkerFactory
+from tests.factories.reviews import ServiceReviewFactory
 
 NOW = datetime.datetime(2025, 10, 20, 10, tzinfo=datetime.UTC)
 PHONE = "13909417777"
@@ -270,7 +270,7 @@ def test_the_summary_counts_published_reviews_only(django_assert_num_queries):
     ServiceReviewFactory(enterprise=EnterpriseFactory(), quality=1, punctuality=1, attitude=1)
 
     with django_assert_num_queries(1):
-        summary = selectors_reviews.review_summary(enterprise=enterprise)
+        summary = selectors.review_summary(enterprise=enterprise)
     assert summary.count == 3
     assert summary.quality == Decimal("4.00")
     assert summary.punctuality == Decimal("3.00")
@@ -285,13 +285,11 @@ def test_summaries_of_many_subjects_in_one_query(django_assert_num_queries):
     ServiceReviewFactory(enterprise=first, quality=5, punctuality=5, attitude=5)
     ServiceReviewFactory(enterprise=second, quality=2, punctuality=3, attitude=4)
     with django_assert_num_queries(1):
-        summaries = selectors_reviews.review_summaries(
-            enterprise_ids=[first.pk, second.pk, empty.pk]
-        )
+        summaries = selectors.review_summaries(enterprise_ids=[first.pk, second.pk, empty.pk])
     assert summaries[first.pk].overall == Decimal("5.00")
     assert summaries[second.pk].overall == Decimal("3.00")
     assert empty.pk not in summaries
-    assert selectors_reviews.review_summary(enterprise=empty).count == 0
+    assert selectors.review_summary(enterprise=empty).count == 0
 
 
 @pytest.mark.django_db
@@ -299,8 +297,8 @@ def test_recent_reviews_hide_hidden_ones_from_the_public():
     worker = WorkerFactory()
     shown = ServiceReviewFactory(worker=worker, enterprise=None)
     hidden = ServiceReviewFactory(worker=worker, enterprise=None, status="hidden")
-    assert selectors_reviews.recent_reviews(worker=worker) == [shown]
-    assert set(selectors_reviews.recent_reviews(worker=worker, include_hidden=True)) == {
+    assert selectors.recent_reviews(worker=worker) == [shown]
+    assert set(selectors.recent_reviews(worker=worker, include_hidden=True)) == {
         shown,
         hidden,
     }
@@ -316,7 +314,7 @@ def test_the_changelist_shows_reviews_with_filters_and_search(staff_client):
                          attitude=5)  # fmt: skip
     ServiceReviewFactory(enterprise=EnterpriseFactory(), comment="迟到两小时", quality=2,
                          punctuality=1, attitude=2, phone="13609410000")  # fmt: skip
-    url = reverse("admin:complaints_servicereview_changelist")
+    url = reverse("admin:reviews_servicereview_changelist")
 
     html = staff_client.get(url).content.decode()
     assert "服务很好" in html and "迟到两小时" in html
@@ -333,19 +331,19 @@ def test_the_changelist_shows_reviews_with_filters_and_search(staff_client):
 @pytest.mark.django_db
 def test_staff_cannot_edit_a_review(staff_client):
     review = ServiceReviewFactory()
-    url = reverse("admin:complaints_servicereview_change", args=[review.pk])
+    url = reverse("admin:reviews_servicereview_change", args=[review.pk])
     html = staff_client.get(url).content.decode()
     assert 'name="quality"' not in html
     staff_client.post(url, {"quality": 1})
     review.refresh_from_db()
     assert review.quality == 5
-    assert staff_client.get(reverse("admin:complaints_servicereview_add")).status_code == 403
+    assert staff_client.get(reverse("admin:reviews_servicereview_add")).status_code == 403
 
 
 @pytest.mark.django_db
 def test_staff_hide_a_review_with_a_reason_and_restore_it(staff_client):
     review = submit(enterprise=EnterpriseFactory())
-    hide_url = reverse("admin:complaints_servicereview_hide", args=[review.pk])
+    hide_url = reverse("admin:reviews_servicereview_hide", args=[review.pk])
 
     response = staff_client.post(hide_url, {"reason": ""})
     assert response.status_code == 200
@@ -357,7 +355,7 @@ def test_staff_hide_a_review_with_a_reason_and_restore_it(staff_client):
     assert review.status == "hidden"
     assert events_of(review).get().status == CreditEvent.Status.REVOKED
 
-    restore_url = reverse("admin:complaints_servicereview_restore", args=[review.pk])
+    restore_url = reverse("admin:reviews_servicereview_restore", args=[review.pk])
     response = staff_client.post(restore_url, {"confirm": "on"})
     assert response.status_code == 302
     review.refresh_from_db()
@@ -369,7 +367,7 @@ def test_staff_hide_a_review_with_a_reason_and_restore_it(staff_client):
 def test_the_bulk_hide_action_asks_for_a_reason(staff_client):
     first = submit(enterprise=EnterpriseFactory())
     second = submit(enterprise=EnterpriseFactory())
-    url = reverse("admin:complaints_servicereview_changelist")
+    url = reverse("admin:reviews_servicereview_changelist")
     selected = {"action": "hide_selected", "_selected_action": [first.pk, second.pk]}
 
     response = staff_client.post(url, selected)
@@ -393,8 +391,8 @@ def test_a_reader_without_change_permission_cannot_hide(client, django_user_mode
     reader.user_permissions.add(Permission.objects.get(codename="view_servicereview"))
     client.force_login(reader)
     review = ServiceReviewFactory()
-    assert client.get(reverse("admin:complaints_servicereview_changelist")).status_code == 200
-    url = reverse("admin:complaints_servicereview_hide", args=[review.pk])
+    assert client.get(reverse("admin:reviews_servicereview_changelist")).status_code == 200
+    url = reverse("admin:reviews_servicereview_hide", args=[review.pk])
     assert client.post(url, {"reason": "x"}).status_code == 403
     review.refresh_from_db()
     assert review.status == "published"

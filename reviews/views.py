@@ -12,18 +12,20 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core.form_errors import add_service_errors
+from core.personal_data import phone_hash
 from core.validators import clean_mobile
 from credit.selectors import mask_person_name
 from registry.models import Enterprise, Worker
 from registry.ratelimits import RateLimit, WhenCacheDown, limit_hit, limit_refund
+from registry.selectors import worker_from_ref
 
-from ..contact import phone_hash
-from ..forms_reviews import ReviewForm
-from ..selectors import worker_from_ref
-from ..selectors_reviews import review_worker_card
-from ..services.reviews import review_submit
+from .forms import ReviewForm
+from .selectors import review_worker_card
+from .services import review_submit
 
 RATE_LIMITED = "提交过于频繁，请稍后再试。如需帮助，请拨打县工信商务局电话咨询。"
+# The session key and the limits' groups keep the names they had in `complaints`, so
+# sessions and counters in flight carry over.
 THANKS_SESSION_KEY = "complaints_review_thanks"
 
 
@@ -101,7 +103,7 @@ def review_new(request):
     if request.method == "POST":
         form = ReviewForm(request.POST)
         if form.is_spam:
-            return redirect("complaints:review_thanks")
+            return redirect("reviews:thanks")
         valid = form.is_valid()  # keeps what was typed, with its errors
         if limit_hit(request, REVIEW_PER_ADDRESS) or (valid and _phone_limited(request)):
             form.add_error(None, RATE_LIMITED)
@@ -131,7 +133,7 @@ def review_new(request):
                 if review.enterprise_id:
                     subjects.append(f"“{review.enterprise.name}”")
                 request.session[THANKS_SESSION_KEY] = subjects
-                return redirect("complaints:review_thanks")
+                return redirect("reviews:thanks")
     else:
         form = ReviewForm(initial=_initial(request))
     worker = _worker_for(form)
@@ -139,10 +141,10 @@ def review_new(request):
         "form": form,
         "worker": review_worker_card(worker) if worker else None,
     }
-    return render(request, "complaints/review_new.html", context, status=status)
+    return render(request, "reviews/new.html", context, status=status)
 
 
 @require_safe
 def review_thanks(request):
     submitted = request.session.pop(THANKS_SESSION_KEY, None)
-    return render(request, "complaints/review_thanks.html", {"submitted": submitted})
+    return render(request, "reviews/thanks.html", {"submitted": submitted})

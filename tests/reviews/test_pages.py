@@ -9,9 +9,9 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from complaints.models import ServiceReview
-from complaints.selectors import worker_ref
 from credit.models import CreditEvent
+from registry.selectors import worker_ref
+from reviews.models import ServiceReview
 from tests.factories.registry import (
     EmploymentFactory,
     EnterpriseFactory,
@@ -50,7 +50,7 @@ def error_messages(response) -> list[str]:
 
 
 def test_the_url_is_stable_and_linked_from_the_home_page(client):
-    assert reverse("complaints:review_new") == URL
+    assert reverse("reviews:new") == URL
     html = client.get("/").content.decode()
     assert f'href="{URL}"' in html and "服务评价" in html
 
@@ -64,7 +64,7 @@ def test_the_form_is_chinese_has_big_score_radios_and_loads_nothing_from_elsewhe
         assert text in html
     assert "舟曲县巧手家政服务部" in html
     assert html.count('type="radio"') == 15
-    assert "complaints-reviews.css" in html
+    assert "reviews.css" in html
     assert not re.search(r'(src|href)="(https?:)?//', html)
     assert "<script" not in html
 
@@ -101,7 +101,7 @@ def test_a_review_is_submitted_then_thanked_post_redirect_get(client):
                      service_category=category.pk, reviewer_name="王阿姨")  # fmt: skip
     response = client.post(URL, data)
     assert response.status_code == 302
-    assert response.url == reverse("complaints:review_thanks")
+    assert response.url == reverse("reviews:thanks")
 
     review = ServiceReview.objects.get()
     assert (review.worker, review.enterprise) == (employment.worker, employment.enterprise)

@@ -1,12 +1,12 @@
 """The 服务评价 section of the dossier (档案) page of an enterprise or a worker.
 
-Registered from ComplaintsConfig.ready() through registry's extension point, so `registry`
-never imports `complaints`.
+Registered from ReviewsConfig.ready() through registry's extension point, so `registry`
+never imports `reviews`.
 """
 
 from registry.dossier import ENTERPRISE, WORKER, DossierSection, register_section
 
-from . import selectors_reviews
+from . import selectors
 
 
 def _reviews(subject, user) -> dict:
@@ -14,11 +14,11 @@ def _reviews(subject, user) -> dict:
         {"worker": subject} if hasattr(subject, "id_number_masked") else {"enterprise": subject}
     )
     return {
-        "summary": selectors_reviews.review_summary(**subject_kwargs),
-        "reviews": selectors_reviews.recent_reviews(
-            **subject_kwargs, limit=selectors_reviews.DOSSIER_REVIEWS, include_hidden=True
+        "summary": selectors.review_summary(**subject_kwargs),
+        "reviews": selectors.recent_reviews(
+            **subject_kwargs, limit=selectors.DOSSIER_REVIEWS, include_hidden=True
         ),
-        "limit": selectors_reviews.DOSSIER_REVIEWS,
+        "limit": selectors.DOSSIER_REVIEWS,
     }
 
 
@@ -29,9 +29,9 @@ def register() -> None:
                 "service_reviews",
                 "服务评价",
                 subject_type,
-                "complaints/review_dossier.html",
+                "reviews/dossier.html",
                 _reviews,
                 order=90,
-                permission="complaints.view_servicereview",
+                permission="reviews.view_servicereview",
             )
         )

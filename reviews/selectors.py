@@ -3,20 +3,23 @@ dossier and the statistics. Only published reviews count in a summary; each func
 fixed number of queries whatever the number of reviews.
 
 The rating engine does not read these: it reads the credit records the reviews produce
-(`complaints.services.reviews`), so a hidden review stops counting everywhere at once.
+(`reviews.services`), so a hidden review stops counting everywhere at once.
 """
 
+import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Count, Q, QuerySet
 
+from core.periods import period_filter
 from credit.selectors import mask_person_name
-from registry.models import Enterprise, Worker
+from registry.models import Enterprise, Township, Worker
 
 from .models import ServiceReview
 
 PUBLISHED = ServiceReview.Status.PUBLISHED
+HIDDEN = ServiceReview.Status.HIDDEN
 DOSSIER_REVIEWS = 50
 
 
@@ -121,6 +124,36 @@ def recent_reviews(
             "-created_at", "-id"
         )[:limit]
     )
+
+
+@dataclass(frozen=True)
+class ReviewStatistics:
+    summary: ReviewSummary  # the published reviews
+    hidden: int
+
+
+def review_statistics(
+    *,
+    date_from: datetime.date | None,
+    date_to: datetime.date | None,
+    township: Township | None = None,
+) -> ReviewStatistics:
+    """The reviews written between two local dates (inclusive), optionally in one township:
+    the enterprise's, or for a review of a worker alone the worker's (one query)."""
+    reviews = ServiceReview.objects.filter(**period_filter("created_at", date_from, date_to))
+    if township is not None:
+        reviews = reviews.filter(
+            Q(enterprise__township=township) | Q(enterprise__isnull=True, worker__township=township)
+        )
+    row = reviews.aggregate(
+        count=Count("id", filter=Q(status=PUBLISHED)),
+        quality=Avg("quality", filter=Q(status=PUBLISHED)),
+        punctuality=Avg("punctuality", filter=Q(status=PUBLISHED)),
+        attitude=Avg("attitude", filter=Q(status=PUBLISHED)),
+        hidden=Count("id", filter=Q(status=HIDDEN)),
+    )
+    hidden = row.pop("hidden")
+    return ReviewStatistics(summary=summary_from_aggregate(row), hidden=hidden)
 
 
 def review_worker_card(worker: Worker) -> dict:

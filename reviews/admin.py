@@ -1,7 +1,7 @@
 """Back office of service reviews (服务评价): staff read reviews and hide abusive ones.
 
 Scores and text are never edited. Hiding (with a reason) and restoring go through
-`complaints.services.reviews`, which also revokes or re-records the reviews' credit records;
+`reviews.services`, which also revokes or re-records the reviews' credit records;
 each change writes the review's history (who, when, why).
 """
 
@@ -15,7 +15,7 @@ from django.utils.text import Truncator
 from credit.admin_workflows import WorkflowAdmin
 
 from .models import ServiceReview
-from .services.reviews import review_hide, review_restore
+from .services import review_hide, review_restore
 
 PUBLISHED, HIDDEN = ServiceReview.Status.PUBLISHED, ServiceReview.Status.HIDDEN
 
@@ -226,7 +226,7 @@ class ServiceReviewAdmin(WorkflowAdmin):
             "action": "hide_selected",
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
-        return TemplateResponse(request, "complaints/review_admin_hide.html", context)
+        return TemplateResponse(request, "reviews/admin_hide.html", context)
 
     @admin.action(description="恢复显示所选评价", permissions=["moderate"])
     def restore_selected(self, request, queryset):

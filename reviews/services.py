@@ -9,13 +9,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.personal_data import phone_hash, phone_mask
 from core.validators import clean_mobile
 from credit.models import CreditEvent, EventKind, Severity
 from credit.services.events import credit_event_record, credit_event_revoke_by_source
 from registry.models import Employment, Enterprise, ServiceCategory, Worker
 
-from ..contact import phone_hash, phone_mask
-from ..models import ServiceReview
+from .models import ServiceReview
 
 # One review per phone per worker (or per enterprise, when no worker is named) in this window.
 REVIEW_REPEAT_DAYS = 30

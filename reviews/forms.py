@@ -1,6 +1,6 @@
 """The public review form (服务评价). It checks the shape of the input; the rules (the
 30-day limit, the service date window, worker and enterprise matching) live in
-`complaints.services.reviews`."""
+`reviews.services`."""
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from core.form_errors import ResidentFormMixin
 from core.validators import clean_mobile
 from registry.models import Enterprise, ServiceCategory
+from registry.selectors import worker_from_ref
 
-from .selectors import worker_from_ref
-from .services.reviews import COMMENT_MAX_LENGTH
+from .services import COMMENT_MAX_LENGTH
 
 SCORE_CHOICES = [
     (5, "5分 非常满意"),
@@ -102,7 +102,7 @@ class ReviewForm(ResidentFormMixin, forms.Form):
         return clean_mobile(self.cleaned_data["phone"])
 
     def clean_worker(self):
-        """The worker travels as a signed reference (`complaints.selectors.worker_ref`),
+        """The worker travels as a signed reference (`registry.selectors.worker_ref`),
         so the form cannot be used to review — or learn the names of — arbitrary ids."""
         ref = self.cleaned_data.get("worker", "")
         if not ref:

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+
+from core.public_sections import PUBLIC_SECTIONS, PublicSection
+
+SECTIONS = (PublicSection("reviews:new", "服务评价", "为已完成的家政服务打分评价。", order=32),)
+
+
+class ReviewsConfig(AppConfig):
+    name = "reviews"
+    verbose_name = "服务评价"
+
+    def ready(self) -> None:
+        from . import dossier_sections, report_sections
+
+        dossier_sections.register()
+        report_sections.register()
+        for section in SECTIONS:
+            PUBLIC_SECTIONS.register(section)
