@@ -4,18 +4,14 @@ from django.db.models.signals import post_migrate
 
 
 class ProjectConfig(AppConfig):
-    """The composition root: home page, health, roles, the periodic schedule, demo data."""
+    """The composition root: home page, health, roles, the periodic schedule."""
 
     default = True
     name = "zhouqu_jiazheng"
     verbose_name = "平台"
 
     def ready(self) -> None:
-        from registry.views import register_media_permission
-
         from .roles import roles_sync_after_migrate
-
-        register_media_permission("reports/", "zhouqu_jiazheng.view_annualreport")
 
         # Permissions rows exist only after contrib.auth's own post_migrate handler has run,
         # which is connected first because auth is installed first.

@@ -11,13 +11,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from articles import services as articles
+from articles.models import Article
 from complaints.demo import complaints_demo_seed
 from credit.demo import credit_demo_facts_seed, credit_demo_rate, credit_demo_state
 from incentives.demo import incentives_demo_residents_to_try, incentives_demo_seed
 from registry.demo import DemoStory, demo_story, registry_demo_seed
 
-from . import publicity, roles
-from .models import Article
+from . import roles
 
 # Printed by seed_demo, which refuses to run in production without --force.
 DEMO_PASSWORD = "Zhouqu-2025"  # noqa: S105
@@ -148,7 +149,7 @@ def demo_seed(*, stdout=None, enterprises: int = 30, workers: int = 300) -> list
     for key, count in complaints_demo_seed(story, until=story.today).items():
         complaints[key] += count
     incentives = incentives_demo_seed()
-    articles = articles_demo_seed(story)
+    published = articles_demo_seed(story)
     cards = portal_demo_seed()
     if stdout is not None:
         stdout.write(
@@ -164,7 +165,7 @@ def demo_seed(*, stdout=None, enterprises: int = 30, workers: int = 300) -> list
             f"投诉与评价：新增投诉 {complaints['complaints']} 件、"
             f"服务评价 {complaints['reviews']} 条。"
         )
-        stdout.write(f"宣传文章：新增 {articles} 篇。")
+        stdout.write(f"宣传文章：新增 {published} 篇。")
         stdout.write(f"居家上门服务证：新发 {cards} 张。")
     return accounts
 
@@ -210,9 +211,9 @@ def articles_demo_seed(story: DemoStory) -> int:
     for kind, title, summary, body in demo_articles(story):
         if Article.objects.filter(title=title).exists():
             continue
-        article = publicity.article_save(
+        article = articles.article_save(
             actor=None, article=Article(kind=kind, title=title, summary=summary, body=body)
         )
-        publicity.article_publish(actor=None, article=article)
+        articles.article_publish(actor=None, article=article)
         created += 1
     return created

@@ -22,7 +22,15 @@ ROLES = (SYSTEM_ADMIN, CREDIT_OFFICER, COMPLAINT_OFFICER, LEADER)
 
 ALL = ("view", "add", "change", "delete")
 READ = ("view",)
-PROJECT_APPS = ("zhouqu_jiazheng", "registry", "credit", "complaints", "incentives")
+PROJECT_APPS = (
+    "zhouqu_jiazheng",
+    "articles",
+    "registry",
+    "credit",
+    "complaints",
+    "incentives",
+    "reporting",
+)
 
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...] | dict[str, tuple[str, ...]]]] = {
     SYSTEM_ADMIN: {
@@ -36,7 +44,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...] | dict[str, tuple[str, ...
         "incentives": ALL,
         "complaints": READ,
         # Publicity articles, and the annual report: starting one is "add".
-        "zhouqu_jiazheng": {"article": ALL, "annualreport": ("view", "add")},
+        "articles": {"article": ALL},
+        "reporting": {"annualreport": ("view", "add")},
     },
     COMPLAINT_OFFICER: {
         "complaints": ALL,

@@ -56,10 +56,12 @@ INSTALLED_APPS = [
     "axes",
     "zhouqu_jiazheng",
     "core",
+    "articles",
     "registry",
     "credit",
     "complaints",
     "incentives",
+    "reporting",
 ]
 
 MIDDLEWARE = [
