@@ -22,6 +22,7 @@ from registry.models import Validity
 from registry.statistics import document_validity_counts, register_counts
 
 from .models import AnnualReport
+from .plan import PLAN_PHASES, PlanPhase
 
 CACHE_SECONDS = 300
 
@@ -201,25 +202,33 @@ def _supervision(year: int) -> list[Figure]:
 
 
 def _phases(year: int, today: date, registers: list[Figure], statuses: dict) -> list[Phase]:
-    """The programme's timeline (动员部署 Jan–Mar, 全面推进 Apr–Oct, 总结提升 Nov–Dec) with
-    where the year stands against its milestones."""
+    """The programme's timeline (the plan's phases: 动员部署 Jan–Mar, 全面推进 Apr–Oct, 总结提升
+    Nov–Dec) with where the year stands against its milestones."""
     enterprises, complete = registers[0].value, registers[1].value
     dossier_share = (complete * 100 // enterprises) if enterprises else 0
     run_done = rating_run_done(year)
     report_done = AnnualReport.objects.filter(year=year, status=AnnualReport.Status.DONE).exists()
     published = statuses[Rating.Status.PUBLICISED] + statuses[Rating.Status.FINAL]
     month = today.month if today.year == year else (12 if today.year > year else 0)
+    mobilisation, roll_out, review = PLAN_PHASES
+
+    def phase(plan: PlanPhase, milestones: list[Milestone]) -> Phase:
+        first, last = plan.first_month, plan.last_month
+        return Phase(
+            plan.name, f"{first}–{last}月", first, last, plan.covers_month(month), milestones
+        )
+
     return [
-        Phase("动员部署", "1–3月", 1, 3, 1 <= month <= 3, [
+        phase(mobilisation, [
             Milestone("建立企业和从业人员档案", enterprises > 0, f"已登记企业{enterprises}家"),
         ]),
-        Phase("全面推进", "4–10月", 4, 10, 4 <= month <= 10, [
+        phase(roll_out, [
             Milestone("企业档案齐全率达到90%", dossier_share >= 90, f"当前{dossier_share}%"),
             Milestone("完成年度信用评价", run_done, "已完成" if run_done else "尚未完成"),
             Milestone("评价结果公示", published > 0,
                       f"已公示或确定{published}个主体" if published else "尚未公示"),
         ]),
-        Phase("总结提升", "11–12月", 11, 12, month >= 11, [
+        phase(review, [
             Milestone("评价结果确定", statuses[Rating.Status.FINAL] > 0,
                       f"已确定{statuses[Rating.Status.FINAL]}个主体"),
             Milestone("年度总结报告", report_done,

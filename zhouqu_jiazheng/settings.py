@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "complaints",
     "incentives",
     "reporting",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -7,9 +7,9 @@ from django.views.decorators.http import require_safe
 
 from articles.selectors import latest_articles
 from reporting import publicity
+from reporting.plan import year_plan
 
 from .health import health_report
-from .plan import year_plan
 
 
 @require_safe

@@ -12,10 +12,7 @@ from stdnum.cn import ric
 
 from core import personal_data
 from core.validators import clean_id_number
-from registry.demo import TIBETAN_NAMES, demo_rng
-from registry.models import Employment, Enterprise, ServiceCategory, Township
-
-from .models import (
+from incentives.models import (
     DishonestyEntry,
     DishonestyListImport,
     GroupMembership,
@@ -26,14 +23,17 @@ from .models import (
     SupportApplication,
     SupportProgramme,
 )
-from .services import (
+from incentives.services import (
     application_submit,
     participation_opt_in,
     resident_register,
     residents_credit_refresh,
 )
-from .services.redemptions import redemption_record_from_paper
-from .services.residents import resident_identity_apply
+from incentives.services.redemptions import redemption_record_from_paper
+from incentives.services.residents import resident_identity_apply
+from registry.models import Employment, Enterprise, ServiceCategory, Township
+
+from .story import TIBETAN_NAMES, demo_rng
 
 RESIDENTS = 60
 COURT = "舟曲县人民法院失信被执行人名单"
@@ -65,11 +65,11 @@ def _participate(today: date) -> int:
     return joined
 
 
-def _residents(today: date) -> list[Resident]:
+def _residents(today: date, count: int) -> list[Resident]:
     townships = list(Township.objects.order_by("sort_order"))
     groups = {g.code: g for g in SpecialGroup.objects.all()}
     residents = []
-    for index in range(RESIDENTS):
+    for index in range(count):
         rng = demo_rng(f"incentives-resident-{index}")
         age = (
             rng.choice([34, 45, 52, 63, 71, 78, 82, 86, 91]) if index % 3 else rng.randrange(25, 70)
@@ -218,20 +218,20 @@ def _programmes(today: date) -> None:
 
 
 @transaction.atomic
-def incentives_demo_seed() -> dict[str, int]:
+def incentives_demo_seed(*, residents: int = RESIDENTS) -> dict[str, int]:
     today = timezone.localdate()
     if Resident.objects.exists():
         return {"participations": 0, "residents": 0, "redemptions": 0}
     joined = _participate(today)
-    residents = _residents(today)
-    if len(residents) > 7:
-        _dishonesty_list(residents, today)
-    redeemed = _redemptions(residents, today)
+    registered = _residents(today, residents)
+    if len(registered) > 7:
+        _dishonesty_list(registered, today)
+    redeemed = _redemptions(registered, today)
     if not SupportApplication.objects.exists():
         _programmes(today)
     return {
         "participations": joined,
-        "residents": len(residents),
+        "residents": len(registered),
         "redemptions": Redemption.objects.count() if redeemed else 0,
     }
 

@@ -13,12 +13,17 @@ from django.db import transaction
 
 from articles import services as articles
 from articles.models import Article
-from complaints.demo import complaints_demo_seed
-from credit.demo import credit_demo_facts_seed, credit_demo_rate, credit_demo_state
-from incentives.demo import incentives_demo_residents_to_try, incentives_demo_seed
-from registry.demo import DemoStory, demo_story, registry_demo_seed
+from zhouqu_jiazheng import roles
 
-from . import roles
+from .complaints_seed import complaints_demo_seed
+from .credit_seed import credit_demo_facts_seed, credit_demo_rate, credit_demo_state
+from .incentives_seed import (
+    RESIDENTS,
+    incentives_demo_residents_to_try,
+    incentives_demo_seed,
+)
+from .registry_seed import registry_demo_seed
+from .story import DemoStory, demo_story
 
 # Printed by seed_demo, which refuses to run in production without --force.
 DEMO_PASSWORD = "Zhouqu-2025"  # noqa: S105
@@ -126,10 +131,32 @@ def demo_accounts_seed() -> list[DemoAccount]:
     return list(DEMO_ACCOUNTS)
 
 
-def demo_seed(*, stdout=None, enterprises: int = 30, workers: int = 300) -> list[DemoAccount]:
+@dataclass(frozen=True)
+class DemoSize:
+    enterprises: int
+    workers: int
+    residents: int
+
+
+# The county `make run` shows.
+FULL = DemoSize(enterprises=30, workers=300, residents=RESIDENTS)
+# A small county told through the same code paths (`seed_demo --light`): enough enterprises
+# for the lagging and the warned ones (LAGGING_ENTERPRISES, WARNED_ENTERPRISE) with nine in
+# ten dossiers still complete, enough workers for every kind of incomplete dossier (one in
+# ten, five kinds), enough residents for the three the logins name.
+LIGHT = DemoSize(enterprises=28, workers=60, residents=20)
+
+
+def demo_seed(
+    *,
+    stdout=None,
+    enterprises: int = FULL.enterprises,
+    workers: int = FULL.workers,
+    residents: int = FULL.residents,
+) -> list[DemoAccount]:
     """The demo county, seeded in the order its story happened: registers, then each
-    year's facts up to its rating day, the rating, then the facts after it. Tests seed a
-    smaller county with fewer enterprises and workers."""
+    year's facts up to its rating day, the rating, then the facts after it. A smaller
+    county has fewer enterprises and workers (LIGHT, or smaller still in tests)."""
     roles.roles_sync()
     accounts = demo_accounts_seed()
     story = demo_story()
@@ -148,7 +175,7 @@ def demo_seed(*, stdout=None, enterprises: int = 30, workers: int = 300) -> list
     credit_demo_facts_seed(story, until=story.today)
     for key, count in complaints_demo_seed(story, until=story.today).items():
         complaints[key] += count
-    incentives = incentives_demo_seed()
+    incentives = incentives_demo_seed(residents=residents)
     published = articles_demo_seed(story)
     cards = portal_demo_seed()
     if stdout is not None:

@@ -10,13 +10,11 @@ rating service when the facts dated before the rating day are in, then dated to 
 
 from datetime import date, datetime, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from registry.demo import DemoStory, demo_rng
-from registry.models import Enterprise, Worker
-
-from .models import (
+from credit.models import (
     CreditEvent,
     EvaluationStandard,
     EventKind,
@@ -27,19 +25,37 @@ from .models import (
     Severity,
     SupervisionTask,
 )
-from .services import credit_event_record, rating_run_year
-from .services.management import (
+from credit.services import credit_event_record, rating_run_year
+from credit.services.management import (
     key_list_add,
     supervision_complete,
     supervision_tasks_for_ratings,
 )
-from .services.publication import rating_transition
-from .services.standards import standard_activate, standard_copy_to_year
+from credit.services.publication import rating_transition
+from credit.services.standards import standard_activate, standard_new_version
+from registry.models import Enterprise, Worker
+
+from .story import DemoStory, demo_rng
 
 PENALTY_TITLES = ["未公示收费标准", "虚假宣传服务资质"]
 # The enterprise that the demo shows under differentiated management (B, 诚信警示): a
 # lagging one, fined twice and failing a spot check in each year.
 WARNED_ENTERPRISE = 19
+
+
+@transaction.atomic
+def standard_copy_to_year(*, actor, standard: EvaluationStandard, year: int) -> EvaluationStandard:
+    """Start a new year's standard from last year's: a draft, version 1, same indicators
+    (only the demo county's second year starts its standards this way)."""
+    if EvaluationStandard.objects.filter(year=year, subject_type=standard.subject_type).exists():
+        raise ValidationError(f"{year}年度已有该对象的评价标准。")
+    copy = standard_new_version(actor=actor, standard=standard)
+    copy.year = year
+    copy.version = 1
+    copy.change_note = f"沿用{standard.year}年度第{standard.version}版"
+    copy._history_user = actor
+    copy.save(update_fields=["year", "version", "change_note"])
+    return copy
 
 
 def demo_events_backdate(source_ref: str, days: int) -> int:

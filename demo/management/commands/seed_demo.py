@@ -3,7 +3,7 @@ import sys
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from zhouqu_jiazheng.demo import demo_logins, demo_seed
+from demo.seed import FULL, LIGHT, demo_logins, demo_seed
 
 
 class Command(BaseCommand):
@@ -15,11 +15,25 @@ class Command(BaseCommand):
             action="store_true",
             help="DEBUG 关闭时也载入（会创建使用公开密码的演示账号，切勿用于生产）。",
         )
+        parser.add_argument(
+            "--light",
+            action="store_true",
+            help=(
+                f"只载入一个小县（{LIGHT.enterprises}家企业、{LIGHT.workers}名从业人员，"
+                f"完整演示为{FULL.enterprises}家、{FULL.workers}名），用于快速测试。"
+            ),
+        )
 
     def handle(self, *args, **options):
         if not settings.DEBUG and not options["force"]:
             raise CommandError("生产模式下不载入演示数据；确需载入请加 --force。")
-        demo_seed(stdout=self.stdout)
+        size = LIGHT if options["light"] else FULL
+        demo_seed(
+            stdout=self.stdout,
+            enterprises=size.enterprises,
+            workers=size.workers,
+            residents=size.residents,
+        )
         self.stdout.write(self.style.SUCCESS("演示数据已就绪。"))
         # The seed logs (SMS, tasks) to stderr: flush it so the logins come last.
         sys.stderr.flush()

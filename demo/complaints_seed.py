@@ -15,13 +15,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from credit.demo import WARNED_ENTERPRISE, demo_events_backdate
-from registry.demo import DemoStory, demo_rng
-from registry.models import Employment, Enterprise, ServiceCategory, Township
-
-from .contact import phone_hash
-from .models import Complaint, ServiceReview, Status
-from .services import (
+from complaints.contact import phone_hash
+from complaints.models import Complaint, ServiceReview, Status
+from complaints.services import (
     complaint_accept,
     complaint_assign,
     complaint_close,
@@ -32,10 +28,14 @@ from .services import (
     complaint_satisfaction_rate,
     complaints_check_deadlines,
 )
-from .services.deadlines import STAGE_DAYS
-from .services.intake import complaint_submit
-from .services.reviews import review_source_ref, review_submit
-from .workdays import add_working_days
+from complaints.services.deadlines import STAGE_DAYS
+from complaints.services.intake import complaint_submit
+from complaints.services.reviews import review_source_ref, review_submit
+from complaints.workdays import add_working_days
+from registry.models import Employment, Enterprise, ServiceCategory, Township
+
+from .credit_seed import WARNED_ENTERPRISE, demo_events_backdate
+from .story import DemoStory, demo_rng
 
 # (when received: days ago, or (month, day) of last year; category; where it ends up;
 #  substantiated; satisfaction; the enterprise concerned by position, None: one in turn)

@@ -1,168 +1,11 @@
 """The demo county's registers for `seed_demo`: believable enterprises and workers of
-舟曲县, deterministic per seed, and the calendar the whole demo story follows."""
+舟曲县, deterministic per seed, with their documents, employments and records."""
 
 import random
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.conf import settings
-
-HAN_SURNAMES = (
-    "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
-    "苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史"
-    "顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
-)
-HAN_GIVEN_FEMALE = [
-    "秀兰",
-    "桂英",
-    "海燕",
-    "晓梅",
-    "丽娟",
-    "玉兰",
-    "春花",
-    "红霞",
-    "小芳",
-    "淑珍",
-    "凤英",
-    "雪梅",
-    "玉梅",
-    "翠花",
-    "桂芳",
-    "静",
-    "敏",
-    "燕",
-    "霞",
-    "娟",
-    "芳",
-    "丽",
-    "婷",
-    "慧",
-]
-HAN_GIVEN_MALE = [
-    "建国",
-    "志强",
-    "明亮",
-    "国庆",
-    "建军",
-    "文华",
-    "永福",
-    "强",
-    "军",
-    "伟",
-    "磊",
-    "洋",
-]
-TIBETAN_FEMALE = [
-    "扎西卓玛",
-    "卓玛草",
-    "拉姆",
-    "央金",
-    "措毛",
-    "才让吉",
-    "德吉卓玛",
-    "次仁拉姆",
-    "索南措",
-    "旦正草",
-    "仁青卓玛",
-    "尼玛措",
-    "格桑梅朵",
-    "拉毛草",
-    "杨吉草",
-]
-TIBETAN_MALE = [
-    "才让",
-    "扎西",
-    "多杰",
-    "旦增",
-    "索南",
-    "仁青",
-    "贡保",
-    "尕藏",
-    "洛桑",
-    "桑杰",
-    "更登",
-    "丹珠",
-    "完玛",
-    "华青",
-]
-TIBETAN_NAMES = TIBETAN_FEMALE + TIBETAN_MALE
-ETHNICITIES = ["汉族", "藏族", "回族"]
-# Housekeeping is mostly women's work in the county, as everywhere.
-FEMALE_SHARE = 0.85
-
-
-def demo_rng(salt: str) -> random.Random:
-    """A generator seeded by name, so running a seed twice produces the same records."""
-    return random.Random(f"zhouqu-demo:{salt}")  # noqa: S311 - demo data, not security
-
-
-def demo_person_name(rng: random.Random, gender: str | None = None) -> tuple[str, str]:
-    """Return (name, ethnicity) for a person of `gender` ("F" or "M"; drawn if None);
-    about a third of the county's people are Tibetan."""
-    if gender is None:
-        gender = "F" if rng.random() < 0.5 else "M"
-    female = gender == "F"
-    if rng.random() < 0.35:
-        return rng.choice(TIBETAN_FEMALE if female else TIBETAN_MALE), "藏族"
-    ethnicity = "回族" if rng.random() < 0.03 else "汉族"
-    given = HAN_GIVEN_FEMALE if female else HAN_GIVEN_MALE
-    return rng.choice(HAN_SURNAMES) + rng.choice(given), ethnicity
-
-
-@dataclass(frozen=True)
-class DemoStory:
-    """The dates the demo county's story is told on, for whatever day it is seeded.
-
-    The plan's year: mobilisation January–March, full roll-out April–October with the
-    yearly grading on the rating day (`CREDIT_RATING_MONTH`/`CREDIT_RATING_DAY`), review
-    November–December. The programme started last year: registers built during last
-    year's mobilisation, last year rated in October and final before the year ended; this
-    year stands wherever today falls in its own plan."""
-
-    today: date
-
-    @property
-    def this_year(self) -> int:
-        return self.today.year
-
-    @property
-    def last_year(self) -> int:
-        return self.today.year - 1
-
-    @property
-    def programme_start(self) -> date:
-        return date(self.last_year, 1, 1)
-
-    def rating_day(self, year: int) -> date:
-        return date(year, settings.CREDIT_RATING_MONTH, settings.CREDIT_RATING_DAY)
-
-    def published_on(self, year: int) -> date:
-        """Staff review the distribution for a few days, then publish."""
-        return self.rating_day(year) + timedelta(days=5)
-
-    def final_on(self, year: int) -> date:
-        """The day after the publicity period ends."""
-        return self.published_on(year) + timedelta(days=settings.CREDIT_PUBLICITY_DAYS + 1)
-
-    def rated(self, year: int) -> bool:
-        return self.today >= self.rating_day(year)
-
-    def facts_until(self, year: int) -> date:
-        """The last day of `year` that has happened."""
-        return min(self.today, date(year, 12, 31))
-
-    def day_between(self, rng: random.Random, first: date, last: date) -> date:
-        if last <= first:
-            return first
-        return first + timedelta(days=rng.randrange(0, (last - first).days + 1))
-
-
-def demo_story(today: date | None = None) -> DemoStory:
-    from django.utils import timezone
-
-    return DemoStory(today or timezone.localdate())
-
+from .story import FEMALE_SHARE, DemoStory, demo_person_name, demo_rng, demo_story
 
 ENTERPRISE_NAMES = [
     "舟曲县巧手家政服务有限公司", "舟曲县白龙江家政服务中心", "舟曲县安心月嫂服务部",
@@ -195,7 +38,7 @@ STREETS = ["滨江路", "东街", "西街", "南街", "北街", "江盘路", "�
 
 
 def enterprise_kind_for(name: str) -> str:
-    from .models import Enterprise
+    from registry.models import Enterprise
 
     if "合作社" in name:
         return Enterprise.Kind.COOPERATIVE
@@ -265,8 +108,8 @@ def _backdate_registration(model, pk: int, day: date) -> None:
 
 
 def _enterprise_seed(index: int, name: str, townships: list, story: DemoStory):
-    from .models import Enterprise
-    from .services.subjects import enterprise_save
+    from registry.models import Enterprise
+    from registry.services.subjects import enterprise_save
 
     rng = demo_rng(f"enterprise-{index}")
     kind = enterprise_kind_for(name)
@@ -304,7 +147,7 @@ def _enterprise_seed(index: int, name: str, townships: list, story: DemoStory):
 
 
 def _enterprise_documents(index: int, enterprise, categories: list, story: DemoStory) -> None:
-    from .models import EnterpriseQualification, ServiceOffering
+    from registry.models import EnterpriseQualification, ServiceOffering
 
     rng = demo_rng(f"enterprise-documents-{index}")
     lagging = LAGGING_ENTERPRISES.get(index)
@@ -337,7 +180,7 @@ def _enterprise_documents(index: int, enterprise, categories: list, story: DemoS
         )
 
 
-def _worker_plan(index: int) -> str:
+def worker_plan(index: int) -> str:
     """What a worker's dossier lacks: "" for a complete one (nine in ten)."""
     if index % 10 != 9:
         return ""
@@ -347,18 +190,18 @@ def _worker_plan(index: int) -> str:
 
 
 def _worker_seed(index: int, enterprises: list, lagging: list, townships: list, story):
-    from .models import Worker
-    from .services.subjects import worker_save
+    from registry.models import Worker
+    from registry.services.subjects import worker_save
 
     rng = demo_rng(f"worker-{index}")
     gender = "F" if rng.random() < FEMALE_SHARE else "M"
     id_number = _id_number(rng, index, gender)
-    from .services.subjects import worker_find_by_id_number
+    from registry.services.subjects import worker_find_by_id_number
 
     existing = worker_find_by_id_number(id_number)
     if existing is not None:
         return existing, None, False
-    gap = _worker_plan(index)
+    gap = worker_plan(index)
     if gap:
         employer = lagging[index % len(lagging)]
     elif index < len(enterprises):
@@ -389,7 +232,7 @@ def _worker_seed(index: int, enterprises: list, lagging: list, townships: list, 
 
 
 def _worker_records(index: int, worker, employer, others: list, story: DemoStory) -> None:
-    from .models import (
+    from registry.models import (
         BackgroundCheck,
         Employment,
         HealthCertificate,
@@ -400,7 +243,7 @@ def _worker_records(index: int, worker, employer, others: list, story: DemoStory
 
     rng = demo_rng(f"worker-records-{index}")
     today = story.today
-    gap = _worker_plan(index)
+    gap = worker_plan(index)
     # One in eleven joined this year, after the registers were built.
     newcomer = index % 11 == 4 and not gap and today >= date(story.this_year, 2, 1)
     first_day = max(employer.established_on, date(2015, 1, 1))
@@ -488,8 +331,8 @@ def registry_demo_seed(*, enterprises: int = 30, workers: int = 300) -> dict[str
     with documents missing or expired."""
     from django.db import transaction
 
-    from .models import ServiceCategory, Township
-    from .services import records_refresh
+    from registry.models import ServiceCategory, Township
+    from registry.services import records_refresh
 
     story = demo_story()
     townships = list(Township.objects.order_by("sort_order"))

@@ -20,7 +20,10 @@ class PlanPhase:
         return f"{self.first_month}月—{self.last_month}月"
 
     def covers(self, day: date) -> bool:
-        return self.first_month <= day.month <= self.last_month
+        return self.covers_month(day.month)
+
+    def covers_month(self, month: int) -> bool:
+        return self.first_month <= month <= self.last_month
 
 
 PLAN_PHASES = (
