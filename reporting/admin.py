@@ -56,6 +56,9 @@ class ArticlePostersAdmin(ArticleAdmin):
         return TemplateResponse(request, "admin/reporting/posters.html", context)
 
 
+# The posters page stays under the articles' list, where staff find it (its template,
+# admin/articles/article/change_list.html, is reporting's too); `articles` knows nothing of
+# reporting.
 admin.site.unregister(Article)
 admin.site.register(Article, ArticlePostersAdmin)
 

@@ -2,24 +2,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-
-MOVED_MODELS = ('annualreport',)
-
-
-def _relabel(apps, old: str, new: str) -> None:
-    """The content types follow the models, and so do their permissions and admin log."""
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    for model in MOVED_MODELS:
-        if not ContentType.objects.filter(app_label=new, model=model).exists():
-            ContentType.objects.filter(app_label=old, model=model).update(app_label=new)
-
-
-def content_types_forward(apps, schema_editor):
-    _relabel(apps, "zhouqu_jiazheng", "reporting")
-
-
-def content_types_backward(apps, schema_editor):
-    _relabel(apps, "reporting", "zhouqu_jiazheng")
+from core.model_moves import content_types_move
 
 
 class Migration(migrations.Migration):
@@ -63,5 +46,5 @@ class Migration(migrations.Migration):
                 ),
             ],
         ),
-        migrations.RunPython(content_types_forward, content_types_backward),
+        content_types_move("zhouqu_jiazheng", "reporting", ("annualreport",)),
     ]
