@@ -253,3 +253,53 @@ def timezone_date(moment: datetime.datetime | datetime.date, tz) -> datetime.dat
             moment = moment.astimezone(tz)
         return moment.date()
     return moment
+
+
+@dataclass(frozen=True)
+class SubstantiatedRow:
+    name: str
+    uscc: str
+    township: str
+    total: int
+    by_category: list[int]  # in the order of Category
+
+
+def substantiated_by_enterprise(year: int) -> list[SubstantiatedRow]:
+    """Substantiated complaints received in `year`, per enterprise and category (one query);
+    most first, then those naming no registered enterprise."""
+    rows = (
+        complaints_in_period(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+        .filter(substantiated=True)
+        .values(
+            "enterprise_id",
+            "enterprise__name",
+            "enterprise__uscc",
+            "enterprise__township__name",
+            "category",
+        )
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    categories = list(Category.values)
+    grouped: dict[int | None, dict] = {}
+    for row in rows:
+        entry = grouped.setdefault(
+            row["enterprise_id"],
+            {
+                "name": row["enterprise__name"] or UNLINKED_LABEL,
+                "uscc": row["enterprise__uscc"] or "",
+                "township": row["enterprise__township__name"] or "",
+                "counts": [0] * len(categories),
+            },
+        )
+        entry["counts"][categories.index(row["category"])] += row["n"]
+    result = [
+        SubstantiatedRow(e["name"], e["uscc"], e["township"], sum(e["counts"]), e["counts"])
+        for key, e in grouped.items()
+        if key is not None
+    ]
+    result.sort(key=lambda r: (-r.total, r.name))
+    if None in grouped:
+        e = grouped[None]
+        result.append(SubstantiatedRow(e["name"], "", "", sum(e["counts"]), e["counts"]))
+    return result

@@ -30,10 +30,11 @@ from django_celery_beat.models import (
 )
 
 from credit.models import CreditEvent, EventKind, Objection, Rating, RepairRequest
+from demo.seed import demo_seed
 from registry.models import ChangeRequest, Enterprise, LedgerImport, PersonalDataAccess, Worker
+from reporting.models import AnnualReport
 from zhouqu_jiazheng import roles
-from zhouqu_jiazheng.demo import demo_seed
-from zhouqu_jiazheng.models import AnnualReport, WorkerHeartbeat
+from zhouqu_jiazheng.models import WorkerHeartbeat
 
 PASSWORD = "pw-Admin-2025"
 

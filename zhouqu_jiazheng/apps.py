@@ -2,26 +2,16 @@ from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_migrate
 
-from core.public_sections import PUBLIC_SECTIONS, PublicSection
-
-SECTIONS = (PublicSection("news:list", "政策与案例", "政策解读、典型案例和通知公告。", order=40),)
-
 
 class ProjectConfig(AppConfig):
-    """The composition root: home page, health, roles, the periodic schedule, demo data."""
+    """The composition root: home page, health, roles, the periodic schedule."""
 
     default = True
     name = "zhouqu_jiazheng"
     verbose_name = "平台"
 
     def ready(self) -> None:
-        from registry.views import MEDIA_PERMISSIONS
-
         from .roles import roles_sync_after_migrate
-
-        MEDIA_PERMISSIONS.register("zhouqu_jiazheng.view_annualreport", key="reports/")
-        for section in SECTIONS:
-            PUBLIC_SECTIONS.register(section)
 
         # Permissions rows exist only after contrib.auth's own post_migrate handler has run,
         # which is connected first because auth is installed first.

@@ -24,12 +24,14 @@ ALL = ("view", "add", "change", "delete")
 READ = ("view",)
 PROJECT_APPS = (
     "zhouqu_jiazheng",
+    "articles",
     "registry",
     "credit",
     "complaints",
     "reviews",
     "incentives",
     "portal",
+    "reporting",
 )
 
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...] | dict[str, tuple[str, ...]]]] = {
@@ -46,7 +48,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...] | dict[str, tuple[str, ...
         "complaints": READ,
         "reviews": READ,
         # Publicity articles, and the annual report: starting one is "add".
-        "zhouqu_jiazheng": {"article": ALL, "annualreport": ("view", "add")},
+        "articles": {"article": ALL},
+        "reporting": {"annualreport": ("view", "add")},
     },
     COMPLAINT_OFFICER: {
         "complaints": ALL,

@@ -56,12 +56,15 @@ INSTALLED_APPS = [
     "axes",
     "zhouqu_jiazheng",
     "core",
+    "articles",
     "registry",
     "credit",
     "complaints",
     "incentives",
     "reviews",
     "portal",
+    "reporting",
+    "demo",
 ]
 
 MIDDLEWARE = [

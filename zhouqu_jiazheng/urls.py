@@ -12,9 +12,9 @@ urlpatterns = [
     path("favicon.ico", views.favicon),
     path("admin/", admin.site.urls),
     path("credit/", include("credit.urls")),
-    path("credit/posters/", include("zhouqu_jiazheng.poster_urls")),
+    path("credit/posters/", include("reporting.urls")),
     path("incentives/", include("incentives.urls")),
-    path("news/", include("zhouqu_jiazheng.news_urls")),
+    path("news/", include("articles.urls")),
     path("", include("complaints.urls")),
     path("", include("reviews.urls")),
     # The enterprise portal: each app owns its pages; they share the "portal" namespace.

@@ -5,9 +5,11 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from . import publicity
+from articles.selectors import latest_articles
+from reporting import publicity
+from reporting.plan import year_plan
+
 from .health import health_report
-from .plan import year_plan
 
 
 @require_safe
@@ -16,7 +18,7 @@ def home(request):
         request,
         "public/home.html",
         {
-            "articles": publicity.latest_articles(),
+            "articles": latest_articles(),
             "programme": publicity.programme_panel_cached(),
             "plan": year_plan(timezone.localdate()),
         },

@@ -85,17 +85,3 @@ def standard_activate(*, actor, standard: EvaluationStandard) -> EvaluationStand
     standard._history_user = actor
     standard.save(update_fields=["status"])
     return standard
-
-
-@transaction.atomic
-def standard_copy_to_year(*, actor, standard: EvaluationStandard, year: int) -> EvaluationStandard:
-    """Start a new year's standard from last year's: a draft, version 1, same indicators."""
-    if EvaluationStandard.objects.filter(year=year, subject_type=standard.subject_type).exists():
-        raise ValidationError(f"{year}年度已有该对象的评价标准。")
-    copy = standard_new_version(actor=actor, standard=standard)
-    copy.year = year
-    copy.version = 1
-    copy.change_note = f"沿用{standard.year}年度第{standard.version}版"
-    copy._history_user = actor
-    copy.save(update_fields=["year", "version", "change_note"])
-    return copy

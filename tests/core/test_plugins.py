@@ -58,7 +58,7 @@ def test_the_apps_fill_the_registries_at_start_up():
         "incentives:catalogue",
         "complaints:new",
         "complaints:track",
-        "complaints:review_new",
+        "reviews:new",
         "news:list",
         "portal:login",
     ]

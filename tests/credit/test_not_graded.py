@@ -22,9 +22,9 @@ from credit.models import (
 from credit.services.publication import rating_transition, ratings_publish
 from credit.services.rating import rating_run_year
 from incentives.services.standing import enterprise_standing
+from reporting.dashboard import dashboard_figures
+from reporting.publicity import key_facts
 from tests.factories.registry import EmploymentFactory, EnterpriseFactory, WorkerFactory
-from zhouqu_jiazheng.dashboard import dashboard_figures
-from zhouqu_jiazheng.publicity import key_facts
 
 pytestmark = pytest.mark.django_db
 
@@ -191,7 +191,8 @@ def test_not_graded_is_respected_wherever_grades_are_counted_or_shown(client):
 
 
 def test_the_annual_report_lists_not_graded_apart():
-    from zhouqu_jiazheng.report import annual_report_figures, grade_rows
+    from reporting.annual_figures import annual_report_figures
+    from reporting.annual_workbook import grade_rows
 
     EnterpriseFactory(established_on=datetime.date(2025, 10, 8))
     EnterpriseFactory()

@@ -12,9 +12,9 @@ from django.urls import reverse
 from complaints.models import ComplaintUpdate
 from credit.models import EvaluationStandard, RatingRun
 from registry.models import DocumentNotice
+from reporting.models import AnnualReport
 from tests.factories.complaints import ComplaintFactory
 from tests.factories.registry import EnterpriseFactory
-from zhouqu_jiazheng.models import AnnualReport
 
 # 17:05 UTC on 2 December is 01:05 on 3 December in Zhouqu.
 MOMENT = datetime.datetime(2025, 12, 2, 17, 5, tzinfo=datetime.UTC)
@@ -96,7 +96,18 @@ def test_no_text_formats_a_stored_moment_without_local_time():
     pattern = re.compile(r"\{(?!timezone\.localtime)[\w.]*_at(?:\)|\})?:%")
     offenders = [
         f"{path.relative_to(root)}:{number}: {line.strip()}"
-        for app in ("registry", "credit", "complaints", "reviews", "incentives", "zhouqu_jiazheng")
+        for app in (
+            "registry",
+            "credit",
+            "complaints",
+            "reviews",
+            "incentives",
+            "portal",
+            "zhouqu_jiazheng",
+            "articles",
+            "reporting",
+            "demo",
+        )
         for path in (root / app).rglob("*.py")
         if "migrations" not in path.parts
         for number, line in enumerate(path.read_text().splitlines(), 1)

@@ -15,10 +15,10 @@ from zhouqu_jiazheng import roles
 # Custom admin views that only read (pages, downloads, templates, exports): a role that may
 # see the model may open them, and posting to them writes nothing.
 READING_VIEWS = {
-    "zhouqu_jiazheng_article_posters",
-    "zhouqu_jiazheng_annualreport_progress",
-    "zhouqu_jiazheng_annualreport_download",
-    "zhouqu_jiazheng_annualreport_print",
+    "articles_article_posters",
+    "reporting_annualreport_progress",
+    "reporting_annualreport_download",
+    "reporting_annualreport_print",
     "registry_enterprise_dossier",
     "registry_enterprise_dossier_print",
     "registry_worker_dossier",

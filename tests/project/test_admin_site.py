@@ -1,6 +1,6 @@
 import pytest
 
-from zhouqu_jiazheng.demo import DEMO_PASSWORD
+from demo.seed import DEMO_PASSWORD
 
 
 @pytest.mark.django_db

@@ -35,10 +35,20 @@ from tests.factories.registry import (
 from tests.hostile import FORMULA_PAYLOADS
 from tests.incentives.conftest import sms  # noqa: F401  (fixture)
 from tests.incentives.test_redemptions import record, send, setting  # noqa: F401
-from tests.project.test_annual_report import build, county  # noqa: F401  (fixture)
+from tests.reporting.test_annual_report import build, county  # noqa: F401  (fixture)
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("registry", "credit", "complaints", "reviews", "incentives", "zhouqu_jiazheng")
+APPS = (
+    "registry",
+    "credit",
+    "complaints",
+    "reviews",
+    "incentives",
+    "portal",
+    "zhouqu_jiazheng",
+    "articles",
+    "reporting",
+)
 # Field names that carry validated identifiers, codes or secrets rather than free text.
 NOT_FREE_TEXT = re.compile(r"id_number|uscc|phone|mobile|hash|number$|code$|token|_masked|email")
 

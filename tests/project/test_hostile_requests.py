@@ -27,9 +27,9 @@ from hypothesis import strategies as st
 
 from registry.models import WorkerCard
 from registry.services.cards import card_issue
+from tests.articles.test_news import article
 from tests.factories.registry import EmploymentFactory
 from tests.portal_fixtures import portal_user
-from tests.project.test_news import article
 
 pytestmark = pytest.mark.django_db
 

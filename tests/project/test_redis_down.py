@@ -11,6 +11,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from articles.models import Article
+from articles.services import article_publish
 from complaints.models import Complaint, Notification
 from complaints.selectors import worker_ref
 from registry.models import RateLimitCounter
@@ -19,8 +21,6 @@ from tests.complaints.test_pages import form_data
 from tests.factories.complaints import ComplaintFactory
 from tests.factories.registry import EmploymentFactory, EnterpriseFactory
 from tests.incentives.test_pages import county  # noqa: F401 (fixture)
-from zhouqu_jiazheng.models import Article
-from zhouqu_jiazheng.publicity import article_publish
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,269 @@
+"""The bureau's dashboard: how the programme stands, gathered through the apps' selectors.
+
+Reporting reads `registry`, `credit`, `complaints`, `reviews` and `incentives` through their
+selectors and statistics modules (never the other way round). `dashboard_figures` makes a
+bounded number of queries whatever the size of the county; `dashboard_figures_cached` keeps
+the result for a few minutes, since the admin index is opened often and the figures move slowly.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.urls import reverse
+from django.utils import timezone
+
+from complaints.statistics import ComplaintStatistics, complaint_statistics
+from core.cache import cached
+from credit.models import GRADES, Grade, Rating, SupervisionTask
+from credit.statistics import grade_counts, rating_run_done, supervision_counts
+from incentives.selectors import Coverage, coverage
+from registry.models import Validity
+from registry.statistics import document_validity_counts, register_counts
+from reviews.selectors import ReviewStatistics, review_statistics
+
+from .models import AnnualReport
+from .plan import PLAN_PHASES, PlanPhase
+
+CACHE_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class Figure:
+    label: str
+    value: int | Decimal | str
+    url: str = ""  # the filtered admin list behind the figure
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class GradeRow:
+    grade: str
+    label: str
+    enterprises: int
+    workers: int
+    enterprises_previous: int
+    workers_previous: int
+    url: str
+
+
+@dataclass(frozen=True)
+class Milestone:
+    label: str
+    done: bool
+    detail: str
+
+
+@dataclass(frozen=True)
+class Phase:
+    name: str
+    months: str
+    first_month: int
+    last_month: int
+    current: bool
+    milestones: list[Milestone] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DashboardFigures:
+    year: int
+    today: date
+    registers: list[Figure]
+    documents: list[Figure]
+    grades: list[GradeRow]
+    not_graded: GradeRow  # registered too recently: counted apart from the grades
+    ratings_draft: int
+    ratings_publicised: int
+    ratings_final: int
+    complaints: ComplaintStatistics
+    reviews: ReviewStatistics
+    complaint_figures: list[Figure]
+    coverage: Coverage
+    supervision: list[Figure]
+    phases: list[Phase]
+
+    @property
+    def max_grade_count(self) -> int:
+        values = [
+            max(row.enterprises, row.workers, row.enterprises_previous, row.workers_previous)
+            for row in self.grades
+        ]
+        return max(values, default=0)
+
+
+def _admin(name: str, **filters) -> str:
+    url = reverse(f"admin:{name}_changelist")
+    if filters:
+        url += "?" + "&".join(f"{key}={value}" for key, value in filters.items())
+    return url
+
+
+def _registers() -> list[Figure]:
+    counts = register_counts()
+    enterprises, workers = counts["enterprises"], counts["workers"]
+    return [
+        Figure("登记家政企业", enterprises["total"], _admin("registry_enterprise")),
+        Figure(
+            "企业档案齐全",
+            enterprises["complete"],
+            _admin("registry_enterprise", completeness="full"),
+            _share(enterprises["complete"], enterprises["total"]),
+        ),
+        Figure("登记从业人员", workers["total"], _admin("registry_worker")),
+        Figure(
+            "从业人员档案齐全",
+            workers["complete"],
+            _admin("registry_worker", completeness="full"),
+            _share(workers["complete"], workers["total"]),
+        ),
+    ]
+
+
+def _share(part: int, whole: int) -> str:
+    if not whole:
+        return ""
+    return f"占{(Decimal(part) * 100 / whole).quantize(Decimal('0.1'))}%"
+
+
+def _documents() -> list[Figure]:
+    counts = document_validity_counts()
+    counts = {"q": counts["qualifications"], "h": counts["health_certificates"]}
+    return [
+        Figure("企业证照即将到期", counts["q"]["expiring"],
+               _admin("registry_enterprisequalification", validity=Validity.EXPIRING)),
+        Figure("企业证照已过期", counts["q"]["expired"],
+               _admin("registry_enterprisequalification", validity=Validity.EXPIRED)),
+        Figure("健康证即将到期", counts["h"]["expiring"],
+               _admin("registry_healthcertificate", validity=Validity.EXPIRING)),
+        Figure("健康证已过期", counts["h"]["expired"],
+               _admin("registry_healthcertificate", validity=Validity.EXPIRED)),
+    ]  # fmt: skip
+
+
+def _grades(year: int) -> tuple[list[GradeRow], GradeRow, dict[str, int]]:
+    """Grades of publicised and final ratings of `year` and the year before, in one query;
+    the subjects not graded (暂不评级) apart, outside the distribution."""
+    rows = grade_counts((year, year - 1))
+    counts: dict[tuple, int] = {}
+    statuses = dict.fromkeys(Rating.Status.values, 0)
+    for row in rows:
+        if row["year"] == year:
+            statuses[row["status"]] += row["enterprises"] + row["workers"]
+        if row["status"] == Rating.Status.DRAFT:
+            continue
+        for kind in ("enterprises", "workers"):
+            key = (row["year"], row["grade"], kind)
+            counts[key] = counts.get(key, 0) + row[kind]
+
+    def row(grade: str) -> GradeRow:
+        return GradeRow(
+            grade=grade,
+            label=Grade(grade).label,
+            enterprises=counts.get((year, grade, "enterprises"), 0),
+            workers=counts.get((year, grade, "workers"), 0),
+            enterprises_previous=counts.get((year - 1, grade, "enterprises"), 0),
+            workers_previous=counts.get((year - 1, grade, "workers"), 0),
+            url=_admin("credit_rating", year=year, grade=grade),
+        )
+
+    return [row(grade) for grade in GRADES], row(Grade.NOT_GRADED), statuses
+
+
+def _complaint_figures(stats: ComplaintStatistics) -> list[Figure]:
+    def share(item) -> str:
+        return f"{item.percent}%" if item.percent is not None else "—"
+
+    return [
+        Figure("收到投诉", stats.total, _admin("complaints_complaint")),
+        Figure("认定属实", stats.substantiated,
+               _admin("complaints_complaint", substantiated__exact=1)),
+        Figure("7个工作日内作出受理决定", share(stats.acceptance), "",
+               f"{stats.acceptance.on_time}/{stats.acceptance.measured}件"),
+        Figure("45个工作日内调解结束", share(stats.mediation), "",
+               f"{stats.mediation.on_time}/{stats.mediation.measured}件"),
+        Figure("当前超期未办", stats.overdue_open,
+               _admin("complaints_complaint", deadline="overdue")),
+        Figure("满意度（5分制）",
+               stats.satisfaction_average if stats.satisfaction_average is not None else "—",
+               "", f"{stats.satisfaction_count}人评价"),
+    ]  # fmt: skip
+
+
+def _supervision(year: int) -> list[Figure]:
+    today = timezone.localdate()
+    counts = supervision_counts(year, today)
+    return [
+        Figure("B级主体监管任务待检查", counts["open"],
+               _admin("credit_supervisiontask", status=SupervisionTask.Status.OPEN)),
+        Figure("其中已超期", counts["overdue"],
+               _admin("credit_supervisiontask", status=SupervisionTask.Status.OPEN,
+                      deadline="overdue")),
+        Figure(f"{year}年度已完成检查", counts["done"],
+               _admin("credit_supervisiontask", status=SupervisionTask.Status.DONE)),
+    ]  # fmt: skip
+
+
+def _phases(year: int, today: date, registers: list[Figure], statuses: dict) -> list[Phase]:
+    """The programme's timeline (the plan's phases: 动员部署 Jan–Mar, 全面推进 Apr–Oct, 总结提升
+    Nov–Dec) with where the year stands against its milestones."""
+    enterprises, complete = registers[0].value, registers[1].value
+    dossier_share = (complete * 100 // enterprises) if enterprises else 0
+    run_done = rating_run_done(year)
+    report_done = AnnualReport.objects.filter(year=year, status=AnnualReport.Status.DONE).exists()
+    published = statuses[Rating.Status.PUBLICISED] + statuses[Rating.Status.FINAL]
+    month = today.month if today.year == year else (12 if today.year > year else 0)
+    mobilisation, roll_out, review = PLAN_PHASES
+
+    def phase(plan: PlanPhase, milestones: list[Milestone]) -> Phase:
+        first, last = plan.first_month, plan.last_month
+        return Phase(
+            plan.name, f"{first}–{last}月", first, last, plan.covers_month(month), milestones
+        )
+
+    return [
+        phase(mobilisation, [
+            Milestone("建立企业和从业人员档案", enterprises > 0, f"已登记企业{enterprises}家"),
+        ]),
+        phase(roll_out, [
+            Milestone("企业档案齐全率达到90%", dossier_share >= 90, f"当前{dossier_share}%"),
+            Milestone("完成年度信用评价", run_done, "已完成" if run_done else "尚未完成"),
+            Milestone("评价结果公示", published > 0,
+                      f"已公示或确定{published}个主体" if published else "尚未公示"),
+        ]),
+        phase(review, [
+            Milestone("评价结果确定", statuses[Rating.Status.FINAL] > 0,
+                      f"已确定{statuses[Rating.Status.FINAL]}个主体"),
+            Milestone("年度总结报告", report_done,
+                      "已生成" if report_done else "在“年度报告”中生成"),
+        ]),
+    ]  # fmt: skip
+
+
+def dashboard_figures(*, year: int | None = None, today: date | None = None) -> DashboardFigures:
+    today = today or timezone.localdate()
+    year = year or today.year
+    registers = _registers()
+    grades, not_graded, statuses = _grades(year)
+    complaints = complaint_statistics(year=year)
+    return DashboardFigures(
+        year=year,
+        today=today,
+        registers=registers,
+        documents=_documents(),
+        grades=grades,
+        not_graded=not_graded,
+        ratings_draft=statuses[Rating.Status.DRAFT],
+        ratings_publicised=statuses[Rating.Status.PUBLICISED],
+        ratings_final=statuses[Rating.Status.FINAL],
+        complaints=complaints,
+        reviews=review_statistics(date_from=complaints.date_from, date_to=complaints.date_to),
+        complaint_figures=_complaint_figures(complaints),
+        coverage=coverage(date(year, 1, 1), date(year, 12, 31)),
+        supervision=_supervision(year),
+        phases=_phases(year, today, registers, statuses),
+    )
+
+
+def dashboard_figures_cached(*, year: int) -> DashboardFigures:
+    key = f"dashboard:{year}:{timezone.localdate():%Y%m%d}"
+    return cached(key, CACHE_SECONDS, lambda: dashboard_figures(year=year))
