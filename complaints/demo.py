@@ -213,7 +213,8 @@ def complaints_demo_seed(story: DemoStory, *, until: date) -> dict[str, int]:
             position = (index * 7) % len(enterprises)
         enterprise = enterprises[position % len(enterprises)]
         worker_employment = (
-            Employment.objects.filter(enterprise=enterprise, ended_on__isnull=True)
+            Employment.objects.current()
+            .filter(enterprise=enterprise)
             .select_related("worker")
             .first()
         )
@@ -248,9 +249,7 @@ def _reviews_seed(story: DemoStory, until: date) -> int:
     """Residents' reviews of every third current worker (and so of the employer), a few a
     year each, mostly good; workers whose dossiers have gaps are reviewed a little worse."""
     employments = list(
-        Employment.objects.filter(ended_on__isnull=True)
-        .select_related("worker", "enterprise")
-        .order_by("pk")
+        Employment.objects.current().select_related("worker", "enterprise").order_by("pk")
     )[::3]
     created = 0
     for index, employment in enumerate(employments):

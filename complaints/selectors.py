@@ -83,10 +83,7 @@ def enterprise_candidates(query: str) -> list[Enterprise]:
 
 def current_employer(worker: Worker) -> Enterprise | None:
     employment = (
-        worker.employments.filter(ended_on__isnull=True)
-        .select_related("enterprise")
-        .order_by("-started_on")
-        .first()
+        worker.employments.current().select_related("enterprise").order_by("-started_on").first()
     )
     return employment.enterprise if employment else None
 

@@ -31,8 +31,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
+from registry.models import CURRENT_EMPLOYMENT_SQL
+
 from .engine_sql import not_graded_wording, rate_range_sql, subject_fk
 from .models import (
+    KEY_LIST_ON_SQL,
     Dimension,
     EvaluationStandard,
     EventKind,
@@ -207,12 +210,12 @@ def _key_list_table(fk: str) -> str:
     return f"""(
   SELECT DISTINCT {fk} AS subject_id
   FROM credit_keylistentry
-  WHERE {fk} >= %(low)s AND {fk} < %(high)s AND status = 'active'
-    AND starts_on <= %(as_of)s AND ends_on > %(as_of)s
+  WHERE {fk} >= %(low)s AND {fk} < %(high)s AND {KEY_LIST_ON_SQL}
 ) kl"""
 
 
 VALID_ON = "(valid_to IS NULL OR valid_to >= %(as_of)s)"
+CURRENT_EMPLOYMENT = CURRENT_EMPLOYMENT_SQL.format(alias="e")
 # DATE() of a timestamp is the same function on PostgreSQL and SQLite (in UTC on both).
 ENTERPRISE_SINCE = "COALESCE(s.established_on, DATE(s.created_at))"
 
@@ -257,14 +260,14 @@ LEFT JOIN (
       WHERE h.worker_id = e.worker_id AND h.verified
         AND (h.valid_to IS NULL OR h.valid_to >= %(as_of)s))) AS health_valid
   FROM registry_employment e
-  WHERE e.ended_on IS NULL AND e.enterprise_id >= %(low)s AND e.enterprise_id < %(high)s
+  WHERE {CURRENT_EMPLOYMENT} AND e.enterprise_id >= %(low)s AND e.enterprise_id < %(high)s
   GROUP BY e.enterprise_id
 ) st ON st.subject_id = s.id
 LEFT JOIN (
   SELECT e.enterprise_id AS subject_id, SUM(t.hours) AS hours
   FROM registry_employment e
   JOIN registry_trainingrecord t ON t.worker_id = e.worker_id
-  WHERE e.ended_on IS NULL AND e.enterprise_id >= %(low)s AND e.enterprise_id < %(high)s
+  WHERE {CURRENT_EMPLOYMENT} AND e.enterprise_id >= %(low)s AND e.enterprise_id < %(high)s
     AND t.verified AND t.completed_on >= %(year_start)s AND t.completed_on <= %(year_end)s
   GROUP BY e.enterprise_id
 ) tr ON tr.subject_id = s.id

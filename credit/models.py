@@ -590,6 +590,17 @@ class Rating(SubjectMixin):
 # --- Differentiated management -----------------------------------------------------------------
 
 
+# The one rule of "on the key-management list on a day"; KEY_LIST_ON_SQL is its twin for the
+# set-based rating engine, with the day as the %(as_of)s parameter.
+KEY_LIST_ON_SQL = "status = 'active' AND starts_on <= %(as_of)s AND ends_on > %(as_of)s"
+
+
+class KeyListEntryQuerySet(models.QuerySet):
+    def on(self, day):
+        """Entries in force on `day`: active, started by then, not yet ended."""
+        return self.filter(status=KeyListEntry.Status.ACTIVE, starts_on__lte=day, ends_on__gt=day)
+
+
 class KeyListEntry(SubjectMixin):
     """重点管理名单: subjects found 严重失信, barred from incentives and support meanwhile."""
 
@@ -623,6 +634,8 @@ class KeyListEntry(SubjectMixin):
     )
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     history = HistoricalRecords()
+
+    objects = KeyListEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = "重点管理名单"

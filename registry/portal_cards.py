@@ -3,7 +3,7 @@ expiring or expired (the enterprise's and its current workers'), and pending cha
 
 from django.utils import timezone
 
-from .models import ChangeRequest, HealthCertificate, Validity
+from .models import ChangeRequest, HealthCertificate, Validity, current_employment
 from .portal import PortalCard, register_portal_card
 from .selectors import enterprise_missing_items, qualification_rows
 
@@ -15,8 +15,8 @@ def _dossier(enterprise, request) -> dict:
     documents = [row for row in qualification_rows(enterprise, today) if row.status in ATTENTION]
     health = (
         HealthCertificate.objects.filter(
+            current_employment("worker__employments__"),
             worker__employments__enterprise=enterprise,
-            worker__employments__ended_on__isnull=True,
             validity__in=[Validity.EXPIRING, Validity.EXPIRED],
         )
         .select_related("worker")

@@ -60,14 +60,8 @@ def workers(request):
     employments = _employments(request).prefetch_related(
         Prefetch("worker__health_certificates", queryset=HealthCertificate.objects.all())
     )
-    current = [
-        _worker_row(e)
-        for e in employments.filter(ended_on__isnull=True).order_by("worker__name", "pk")
-    ]
-    former = [
-        _worker_row(e)
-        for e in employments.filter(ended_on__isnull=False).order_by("-ended_on", "pk")
-    ]
+    current = [_worker_row(e) for e in employments.current().order_by("worker__name", "pk")]
+    former = [_worker_row(e) for e in employments.former().order_by("-ended_on", "pk")]
     return render(request, "registry/portal/workers.html", {"current": current, "former": former})
 
 

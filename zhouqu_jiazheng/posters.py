@@ -5,24 +5,24 @@ township offices' visitors scan: an enterprise's code opens the public credit lo
 filtered to its 统一社会信用代码, a worker's the honour roll. Only subjects on that year's
 honour roll have a poster, with the same masked names the honour roll prints.
 
-The honour roll's rules (a FINAL AAA rating of the year; an enterprise still operating;
-nobody on the key-management list; the best HONOR_ROLL_WORKERS workers) are those of
-`credit.selectors.honor_roll`; its rows carry no ids, so they are applied again here, and
-a test keeps both lists equal.
+Who is on the honour roll is decided once, in `credit.selectors_honour`; the posters read
+the same ratings the honour roll page prints.
 """
 
 from dataclasses import dataclass
 from decimal import Decimal
 
 import segno
-from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import mark_safe
 
-from credit.models import Grade, KeyListEntry, Rating
-from credit.selectors import HONOR_ROLL_WORKERS, mask_person_name
-from registry.models import Employment, Enterprise
+from credit.models import Rating
+from credit.selectors import mask_person_name
+from credit.selectors_honour import (
+    current_employers,
+    honoured_enterprise_ratings,
+    honoured_worker_ratings,
+)
 
 
 @dataclass(frozen=True)
@@ -49,58 +49,6 @@ class Poster:
     @property
     def url(self) -> str:
         return reverse(f"posters:{self.kind}", args=[self.year, self.subject_id])
-
-
-def _not_on_key_list(subject_field: str, today):
-    return ~Exists(
-        KeyListEntry.objects.filter(
-            **{subject_field: OuterRef(subject_field)},
-            status=KeyListEntry.Status.ACTIVE,
-            starts_on__lte=today,
-            ends_on__gt=today,
-        )
-    )
-
-
-def _final_aaa(year: int) -> QuerySet[Rating]:
-    return Rating.objects.filter(year=year, status=Rating.Status.FINAL, grade=Grade.AAA)
-
-
-def honoured_enterprise_ratings(year: int) -> QuerySet[Rating]:
-    return (
-        _final_aaa(year)
-        .filter(
-            enterprise__isnull=False,
-            enterprise__business_status=Enterprise.BusinessStatus.OPERATING,
-        )
-        .filter(_not_on_key_list("enterprise", timezone.localdate()))
-        .select_related("enterprise__township")
-        .order_by("-total", "enterprise__name")
-    )
-
-
-def honoured_worker_ratings(year: int) -> list[Rating]:
-    return list(
-        _final_aaa(year)
-        .filter(worker__isnull=False)
-        .filter(_not_on_key_list("worker", timezone.localdate()))
-        .select_related("worker")
-        .only("year", "total", "grade", "worker__name")
-        .order_by("-total", "worker__name", "worker_id")[:HONOR_ROLL_WORKERS]
-    )
-
-
-def _employers(worker_ids: list[int]) -> dict[int, str]:
-    employers: dict[int, str] = {}
-    employments = (
-        Employment.objects.filter(worker_id__in=worker_ids, ended_on__isnull=True)
-        .select_related("enterprise")
-        .only("worker_id", "enterprise__name")
-        .order_by("worker_id", "-started_on")
-    )
-    for employment in employments:
-        employers.setdefault(employment.worker_id, employment.enterprise.name)
-    return employers
 
 
 def _enterprise_poster(rating: Rating, build_url) -> Poster:
@@ -141,7 +89,7 @@ def posters_for_year(year: int, build_url) -> list[Poster]:
     (`request.build_absolute_uri`)."""
     enterprises = [_enterprise_poster(r, build_url) for r in honoured_enterprise_ratings(year)]
     workers = honoured_worker_ratings(year)
-    employers = _employers([r.worker_id for r in workers])
+    employers = current_employers([r.worker_id for r in workers])
     return enterprises + [
         _worker_poster(r, employers.get(r.worker_id, ""), build_url) for r in workers
     ]
@@ -157,7 +105,7 @@ def worker_poster(year: int, worker_id: int, build_url) -> Poster | None:
     rating = next((r for r in honoured_worker_ratings(year) if r.worker_id == worker_id), None)
     if rating is None:
         return None
-    return _worker_poster(rating, _employers([worker_id]).get(worker_id, ""), build_url)
+    return _worker_poster(rating, current_employers([worker_id]).get(worker_id, ""), build_url)
 
 
 def poster_years() -> list[int]:

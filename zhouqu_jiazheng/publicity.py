@@ -16,7 +16,7 @@ from django.utils import timezone
 from core.cache import cached
 from core.files import sanitised_upload
 from credit.models import Grade, Rating
-from credit.selectors import HonorEnterprise, HonorWorker, honor_roll
+from credit.selectors_honour import HonorEnterprise, HonorWorker, honor_roll
 from registry.models import Enterprise, Worker
 
 from .models import Article

@@ -55,12 +55,9 @@ class Standing:
 
 def _key_listed(field: str, ids, day: date) -> set[int]:
     return set(
-        KeyListEntry.objects.filter(
-            **{f"{field}_id__in": list(ids)},
-            status=KeyListEntry.Status.ACTIVE,
-            starts_on__lte=day,
-            ends_on__gt=day,
-        ).values_list(f"{field}_id", flat=True)
+        KeyListEntry.objects.on(day)
+        .filter(**{f"{field}_id__in": list(ids)})
+        .values_list(f"{field}_id", flat=True)
     )
 
 

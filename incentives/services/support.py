@@ -74,9 +74,9 @@ def application_submit(
     trainees = list(trainees or [])
     if programme.kind == ProgrammeKind.TRAINING and trainees:
         staff = set(
-            Employment.objects.filter(
-                enterprise=enterprise, ended_on__isnull=True, worker__in=trainees
-            ).values_list("worker_id", flat=True)
+            Employment.objects.current()
+            .filter(enterprise=enterprise, worker__in=trainees)
+            .values_list("worker_id", flat=True)
         )
         strangers = [w.name for w in trainees if w.pk not in staff]
         if strangers:

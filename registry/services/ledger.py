@@ -797,7 +797,7 @@ class _WorkerLedger(_Ledger):
         self.open_jobs: dict[tuple[int, int], tuple[int, str]] = {}
         known = sorted({record["pk"] for record in self.records if record["pk"]})
         for chunk in _chunks(known):
-            jobs = Employment.objects.filter(worker_id__in=chunk, ended_on__isnull=True)
+            jobs = Employment.objects.current().filter(worker_id__in=chunk)
             for pk, worker_id, enterprise_id, position in jobs.values_list(
                 "pk", "worker_id", "enterprise_id", "position"
             ):
@@ -1247,9 +1247,9 @@ def _dossiers_recompute(outcome: _Outcome, today: date) -> None:
     for scope in _scopes(outcome.worker_ids):
         workers_refresh(scope, today=today)
         enterprise_ids.update(
-            Employment.objects.filter(scope.on("worker_id"), ended_on__isnull=True).values_list(
-                "enterprise_id", flat=True
-            )
+            Employment.objects.current()
+            .filter(scope.on("worker_id"))
+            .values_list("enterprise_id", flat=True)
         )
     for scope in _scopes(enterprise_ids):
         enterprises_refresh(scope, today=today)
