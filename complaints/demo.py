@@ -20,6 +20,7 @@ from registry.demo import DemoStory, demo_rng
 from registry.models import Employment, Enterprise, ServiceCategory, Township
 
 from .contact import phone_hash
+from .limits import STAGE_DAYS, response_days
 from .models import Complaint, ServiceReview, Status
 from .services import (
     complaint_accept,
@@ -32,7 +33,6 @@ from .services import (
     complaint_satisfaction_rate,
     complaints_check_deadlines,
 )
-from .services.deadlines import STAGE_DAYS
 from .services.intake import complaint_submit
 from .services.reviews import review_source_ref, review_submit
 from .workdays import add_working_days
@@ -120,7 +120,7 @@ def _backdate(complaint: Complaint, days: int) -> None:
         decided = timezone.localdate(fields["decided_at"])
         fields["mediation_due"] = add_working_days(decided, STAGE_DAYS["mediation"])
         if complaint.response_due:
-            fields["response_due"] = add_working_days(decided, 5)
+            fields["response_due"] = add_working_days(decided, response_days())
     if complaint.notification_due:
         ended = fields.get("mediation_ended_at") or fields.get("decided_at")
         fields["notification_due"] = add_working_days(

@@ -36,8 +36,7 @@ from .models import (
     SupportApplication,
     SupportProgramme,
 )
-from .services.standing import Standing, enterprise_standings
-from .services.support import programme_min_grade
+from .standing import Standing, enterprise_standings, programme_min_grade
 
 # --- The public catalogue -------------------------------------------------------------------
 

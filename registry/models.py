@@ -281,6 +281,7 @@ class Employment(models.Model):
 
     @property
     def is_current(self) -> bool:
+        """The Python twin of `current_employment()`."""
         return self.ended_on is None
 
 

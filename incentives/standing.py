@@ -81,6 +81,12 @@ def enterprise_standings(enterprises, day: date) -> dict[int, Standing]:
     return standings
 
 
+def programme_min_grade(programme) -> str:
+    """The grade an applicant to a support programme needs: the programme's measure's, or
+    A (诚信合格)."""
+    return programme.measure.min_grade if programme.measure_id else Grade.A
+
+
 def enterprise_standing(enterprise: Enterprise, day: date) -> Standing:
     return enterprise_standings([enterprise], day)[enterprise.pk]
 
