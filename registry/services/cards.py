@@ -41,7 +41,7 @@ def _next_number(year: int) -> str:
 
 def card_issue_problem(employment: Employment) -> str | None:
     """Why `employment` cannot get a new card now, or None (forms show it before saving)."""
-    if employment.ended_on is not None:
+    if not employment.is_current:
         return "该从业人员已离职，不能发放服务证。"
     if employment.enterprise.business_status != Enterprise.BusinessStatus.OPERATING:
         return "企业不在营业状态，不能发放服务证。"

@@ -75,7 +75,7 @@ def portal_worker_add(
 
 def _current(employment: Employment) -> Employment:
     current = Employment.objects.select_related("worker").get(pk=employment.pk)
-    if current.ended_on is not None:
+    if not current.is_current:
         raise ValidationError("该人员已离职，不能再为其上传材料。")
     return current
 
