@@ -32,7 +32,9 @@ from .admin_forms import (
     UpdateForm,
 )
 from .admin_reports import report_urls
+from .limits import ACCEPTANCE_DAYS, MEDIATION_DAYS, NOTIFICATION_DAYS
 from .models import Complaint, ComplaintUpdate, DeadlineState, Notification, Status
+from .selectors import deadline_status
 from .services import (
     allowed_transitions,
     complaint_accept,
@@ -44,7 +46,6 @@ from .services import (
     complaint_note_add,
     complaint_reopen,
     complaint_substantiation_change,
-    deadline_status,
 )
 from .timeline import Audience, line_text
 
@@ -259,11 +260,15 @@ class ComplaintAdmin(WorkflowAdmin):
     @admin.display(description="期限")
     def deadlines(self, obj: Complaint):
         status = deadline_status(obj, timezone.localdate())
-        rows = [("受理决定（7个工作日）", obj.acceptance_due, obj.decided_at)]
+        rows = [(f"受理决定（{ACCEPTANCE_DAYS}个工作日）", obj.acceptance_due, obj.decided_at)]
         if obj.mediation_due:
-            rows.append(("调解（45个工作日）", obj.mediation_due, obj.mediation_ended_at))
+            rows.append(
+                (f"调解（{MEDIATION_DAYS}个工作日）", obj.mediation_due, obj.mediation_ended_at)
+            )
         if obj.notification_due:
-            rows.append(("告知办结（7个工作日）", obj.notification_due, obj.closed_at))
+            rows.append(
+                (f"告知办结（{NOTIFICATION_DAYS}个工作日）", obj.notification_due, obj.closed_at)
+            )
         lines = format_html_join(
             "",
             "<li>{}：期限 {}{}</li>",

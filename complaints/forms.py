@@ -2,7 +2,6 @@
 services enforce the rules. Every field works without JavaScript."""
 
 import uuid
-from datetime import timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -14,13 +13,10 @@ from core.validators import clean_mobile
 from registry.models import Enterprise, ServiceCategory, Township
 
 from .models import Category
-from .selectors import enterprise_candidates
-from .services.intake import MAX_ATTACHMENTS, TRACKING_ALPHABET, normalise_tracking_number
+from .selectors import TRACKING_ALPHABET, enterprise_candidates, normalise_tracking_number
+from .services.intake import MAX_ATTACHMENTS, complainant_name_problem, service_date_problem
 
 NONE_OF_THESE = "none"
-OLDEST_SERVICE = timedelta(
-    days=3 * 365
-)  # 投诉举报处理办法: complaints older than 3 years are not accepted
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -133,8 +129,9 @@ class ComplaintForm(ResidentFormMixin, forms.Form):
 
     def clean_complainant_name(self):
         name = self.cleaned_data["complainant_name"].strip()
-        if len(name) < 2:
-            raise ValidationError("请填写您的姓名。")
+        problem = complainant_name_problem(name)
+        if problem:
+            raise ValidationError(problem)
         return name
 
     def clean_phone(self):
@@ -142,11 +139,9 @@ class ComplaintForm(ResidentFormMixin, forms.Form):
 
     def clean_service_date(self):
         day = self.cleaned_data["service_date"]
-        today = timezone.localdate()
-        if day > today:
-            raise ValidationError("服务日期不能晚于今天。")
-        if day < today - OLDEST_SERVICE:
-            raise ValidationError("服务日期超过三年的投诉不予受理。")
+        problem = service_date_problem(day, timezone.localdate())
+        if problem:
+            raise ValidationError(problem)
         return day
 
     def clean(self):

@@ -1,7 +1,9 @@
 """Reads about complaints shared by the public pages, the admin and (later) the portal."""
 
 import hmac
+import re
 from dataclasses import dataclass
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
@@ -13,12 +15,69 @@ from registry.models import Enterprise, Worker
 from registry.selectors import worker_from_ref, worker_ref  # noqa: F401 - re-exported
 
 from .contact import phone_hash
-from .models import Complaint, ComplaintUpdate, Status
-from .services.deadlines import DeadlineStatus, deadline_status
-from .services.intake import normalise_tracking_number
+from .limits import STAGE_DAYS
+from .models import Complaint, ComplaintUpdate, DeadlineState, Stage, Status
 from .timeline import Audience, TimelineLine, timeline_for
+from .workdays import working_days_between
 
 ENTERPRISE_CANDIDATES = 8
+# No I, O, 0 or 1: the number is read aloud over the phone by elderly residents.
+TRACKING_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+WARN_AT = 0.7  # share of a stage's limit used when the officer is warned
+
+
+def normalise_tracking_number(value: str) -> str:
+    """What residents type: any case, with spaces or dashes."""
+    return re.sub(r"[^0-9A-Z]", "", (value or "").upper())
+
+
+# --- Statutory deadlines of an open case -----------------------------------------------------
+
+
+def stage_started_on(complaint: Complaint) -> date | None:
+    moments = {
+        Stage.ACCEPTANCE: complaint.received_at,
+        Stage.MEDIATION: complaint.decided_at,
+        Stage.NOTIFICATION: complaint.mediation_ended_at or complaint.decided_at,
+    }
+    moment = moments.get(complaint.stage)
+    return timezone.localdate(moment) if moment else None
+
+
+@dataclass(frozen=True)
+class DeadlineStatus:
+    stage: str | None
+    due_on: date | None
+    used_days: int
+    limit_days: int
+    state: str
+
+    @property
+    def stage_label(self) -> str:
+        return Stage(self.stage).label if self.stage else ""
+
+
+def deadline_status(complaint: Complaint, today: date) -> DeadlineStatus:
+    stage, due = complaint.stage, complaint.current_due
+    if complaint.status == Status.CLOSED or stage is None or due is None:
+        return DeadlineStatus(stage, due, 0, 0, DeadlineState.DONE)
+    limit = STAGE_DAYS[Stage(stage)]
+    started = stage_started_on(complaint) or today
+    used = working_days_between(started, today)
+    if today > due:
+        state = DeadlineState.OVERDUE
+    elif used >= WARN_AT * limit:
+        state = DeadlineState.DUE_SOON
+    else:
+        state = DeadlineState.ON_TIME
+    return DeadlineStatus(stage, due, used, limit, state)
+
+
+def deadline_state_for(complaint: Complaint, today: date) -> str:
+    return deadline_status(complaint, today).state
+
+
+# --- Tracking and candidates ---------------------------------------------------------------
 
 
 def complaint_for_tracking(tracking_number: str, phone: str) -> Complaint | None:
@@ -83,10 +142,7 @@ def enterprise_candidates(query: str) -> list[Enterprise]:
 
 def current_employer(worker: Worker) -> Enterprise | None:
     employment = (
-        worker.employments.filter(ended_on__isnull=True)
-        .select_related("enterprise")
-        .order_by("-started_on")
-        .first()
+        worker.employments.current().select_related("enterprise").order_by("-started_on").first()
     )
     return employment.enterprise if employment else None
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+from .limits import ACCEPTANCE_DAYS
 from .models import ComplaintUpdate
 
 
@@ -34,9 +35,11 @@ def _accepted(audience: Audience, params: dict) -> str:
 # event -> audience -> wording (a str, or a function of the audience and the params)
 WORDING = {
     "received": {
-        Audience.RESIDENT: "已收到您的投诉，将在7个工作日内决定是否受理。",
-        Audience.ENTERPRISE: "投诉人提交了投诉，工作人员将在7个工作日内决定是否受理。",
-        Audience.STAFF: "收到投诉，7个工作日内决定是否受理。",
+        Audience.RESIDENT: f"已收到您的投诉，将在{ACCEPTANCE_DAYS}个工作日内决定是否受理。",
+        Audience.ENTERPRISE: (
+            f"投诉人提交了投诉，工作人员将在{ACCEPTANCE_DAYS}个工作日内决定是否受理。"
+        ),
+        Audience.STAFF: f"收到投诉，{ACCEPTANCE_DAYS}个工作日内决定是否受理。",
     },
     "accepted": _accepted,
     "mediation_started": {

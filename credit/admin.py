@@ -206,11 +206,7 @@ class CreditEventAdmin(HistoryAdmin):
     ]
 
     def get_queryset(self, request):
-        current = (
-            Employment.objects.filter(ended_on__isnull=True)
-            .select_related("enterprise")
-            .order_by("started_on")
-        )
+        current = Employment.objects.current().select_related("enterprise").order_by("started_on")
         return (
             super()
             .get_queryset(request)
@@ -537,9 +533,7 @@ class EmployerFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         employers = Enterprise.objects.filter(
-            Exists(
-                Employment.objects.filter(ended_on__isnull=True).filter(enterprise=OuterRef("pk"))
-            )
+            Exists(Employment.objects.current().filter(enterprise=OuterRef("pk")))
         )
         return [
             (str(pk), name) for pk, name in employers.order_by("name").values_list("pk", "name")
@@ -550,7 +544,7 @@ class EmployerFilter(admin.SimpleListFilter):
             return queryset
         if not self.value().isdecimal():
             return queryset.none()
-        current = Employment.objects.filter(ended_on__isnull=True).filter(
+        current = Employment.objects.current().filter(
             worker=OuterRef("worker_id"), enterprise_id=int(self.value())
         )
         return queryset.filter(Exists(current))
@@ -607,11 +601,7 @@ class RatingAdmin(HistoryAdmin):
         return request.user.has_perm("credit.change_rating")
 
     def get_queryset(self, request):
-        current = (
-            Employment.objects.filter(ended_on__isnull=True)
-            .select_related("enterprise")
-            .order_by("started_on")
-        )
+        current = Employment.objects.current().select_related("enterprise").order_by("started_on")
         return (
             super()
             .get_queryset(request)

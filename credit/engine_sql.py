@@ -1,8 +1,9 @@
 """The rating engine's PostgreSQL path: the rules compiled to SQL, one INSERT … SELECT per
 chunk, so no subject's row passes through Python.
 
-Every rule kind of `credit.rules` has its SQL twin here, producing the same points (integer
-tenths, rounded half up); the statement also stores the inputs the rules read, from which
+Every rule kind of `credit.rules` carries its SQL twin (`RuleKind.sql`), producing the
+same points (integer tenths, rounded half up); this module assembles them into one
+statement, which also stores the inputs the rules read, from which
 the explanation is produced when it is shown. Tests run the engine through both and
 compare. The Python rules remain the reference and serve SQLite (embedded mode), the
 single-subject recompute after an objection or a repair, and every explanation.
@@ -11,8 +12,8 @@ Only constants, column names and numbers computed here are formatted into the SQ
 texts that staff edit (codes, veto descriptions) and every value are query parameters.
 """
 
-from .models import EventKind, Indicator, SubjectType, VetoRule
-from .rules import SEVERITIES, _ratio, event_column, tenths
+from .models import SubjectType, VetoRule
+from .rules import rule_sql
 
 
 def subject_fk(subject_type: str) -> str:
@@ -42,69 +43,6 @@ def not_graded_wording(compiled) -> tuple[str, str]:
     if compiled.subject_type == SubjectType.ENTERPRISE:
         return "成立（登记）于", rest
     return "", "起从事家政服务" + rest
-
-
-def _ratio_points(weight: int, ratio_sql: str) -> str:
-    """SQL twin of rules._ratio: the clamped ratio of `weight` tenths, rounded half up."""
-    return f"FLOOR({weight} * LEAST(1, GREATEST(0, {ratio_sql})) + 0.5)::int"
-
-
-def _event_sums(params: dict) -> tuple[dict[str, str], str]:
-    kinds = [k for k in params.get("kinds", []) if k in EventKind.values]
-    per_severity = {
-        s: " + ".join(f"i.{event_column(k, s)}" for k in kinds) or "0" for s in SEVERITIES
-    }
-    total = " + ".join(f"({expression})" for expression in per_severity.values())
-    return per_severity, total
-
-
-def _rule_sql(indicator, subject_type: str) -> str:
-    """The points (in tenths) as an SQL expression over the inputs row `i`."""
-    weight, params, rule = tenths(indicator.weight), indicator.params or {}, indicator.kind
-    if rule == Indicator.Rule.DOCUMENT_VALIDITY:
-        documents = params.get("documents", "qualifications")
-        if documents == "qualifications":
-            ratio = "i.quals_valid::numeric / NULLIF(i.quals_total, 0)"
-            return (
-                f"CASE WHEN i.licence_valid = 1 THEN COALESCE({_ratio_points(weight, ratio)}, 0)"
-                " ELSE 0 END"
-            )
-        column = {"health": "health_valid", "background": "background_passed",
-                  "skills": "has_skill"}[documents]  # fmt: skip
-        return f"CASE WHEN i.{column} = 1 THEN {weight} ELSE 0 END"
-    if rule == Indicator.Rule.STAFF_HEALTH:
-        empty = _ratio(weight, float(params.get("empty", 0.5)))
-        ratio = "i.staff_health_valid::numeric / i.staff_total"
-        return f"CASE WHEN i.staff_total = 0 THEN {empty} ELSE {_ratio_points(weight, ratio)} END"
-    if rule == Indicator.Rule.EVENT_DEDUCTION:
-        per_severity, _ = _event_sums(params)
-        per = {s: tenths(str(params.get("points", {}).get(s, 0))) for s in SEVERITIES}
-        deduction = " + ".join(
-            f"{per[s]} * ({expression})" for s, expression in per_severity.items()
-        )
-        return f"GREATEST(0, {weight} - ({deduction}))"
-    if rule == Indicator.Rule.EVENT_BONUS:
-        _, total = _event_sums(params)
-        each = tenths(str(params.get("points_per_event", 1)))
-        return f"LEAST({weight}, {each} * ({total}))"
-    if rule == Indicator.Rule.REVIEW_AVERAGE:
-        minimum = int(params.get("min_reviews", 3))
-        default = _ratio(weight, float(params.get("default_ratio", 0.8)))
-        return (
-            f"CASE WHEN i.review_count < {minimum} THEN {default} "
-            f"ELSE {_ratio_points(weight, '(i.review_avg - 1) / 4')} END"
-        )
-    if rule == Indicator.Rule.TRAINING_HOURS:
-        target = float(params.get("target", 24)) or 1.0
-        if subject_type == SubjectType.ENTERPRISE:
-            per_head = "(i.staff_training_hours::numeric / NULLIF(i.staff_total, 0))"
-            return f"COALESCE({_ratio_points(weight, f'{per_head} / {target!r}')}, 0)"
-        return _ratio_points(weight, f"i.training_hours::numeric / {target!r}")
-    if rule == Indicator.Rule.RECORD_FRESHNESS:
-        return f"CASE WHEN i.confirmed_recent = 1 THEN {weight} ELSE 0 END"
-    if rule == Indicator.Rule.COMPLETENESS:
-        return _ratio_points(weight, "i.completeness / 100.0")
-    raise ValueError(f"no SQL for rule {rule}")
 
 
 # "OFFSET 0" keeps PostgreSQL from merging a subquery into the one above it: merged, each
@@ -178,7 +116,7 @@ def rate_range_sql(
     add = _Parameters(params)
     indicators = list(compiled.indicators)
     points = [
-        f"({_rule_sql(indicator, compiled.subject_type)}) AS p{index}"
+        f"({rule_sql(indicator, compiled.subject_type)}) AS p{index}"
         for index, indicator in enumerate(indicators)
     ]
     veto_columns, reasons, hits = [], [], []

@@ -6,7 +6,8 @@ from django.utils import timezone
 from core.portal import PORTAL_CARDS, PORTAL_PAGES, PortalCard, PortalPage
 
 from .models import Objection, Rating, RepairRequest
-from .portal_views import VISIBLE, objection_window
+from .portal_views import VISIBLE
+from .services.objections import objection_window_open
 
 
 def _credit(enterprise, request) -> dict:
@@ -29,7 +30,7 @@ def _credit(enterprise, request) -> dict:
     return {
         "current": current,
         "previous": ratings[1] if len(ratings) > 1 else None,
-        "publicity": current if current and objection_window(current, today) else None,
+        "publicity": current if current and objection_window_open(current, today) else None,
         "open_objections": Objection.objects.filter(
             rating__enterprise=enterprise, status=Objection.Status.SUBMITTED
         ).count(),

@@ -7,6 +7,7 @@ so another enterprise's rating, record, objection or request answers 404. Draft 
 not shown: staff have not reviewed them yet.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed
@@ -21,7 +22,7 @@ from core.portal import portal_object, portal_scope, portal_view
 from . import selectors
 from .models import CreditEvent, Dimension, Objection, Rating, RepairRequest
 from .portal_forms import ObjectionForm, RepairForm
-from .services.objections import objection_submit
+from .services.objections import objection_submit, objection_window_open
 from .services.repair import is_negative, repair_submit
 
 VISIBLE = (Rating.Status.PUBLICISED, Rating.Status.FINAL)
@@ -39,14 +40,6 @@ def read_only(request) -> HttpResponseNotAllowed | None:
 def visible_ratings():
     """Ratings an enterprise may see of itself: publicised and final, never drafts."""
     return Rating.objects.filter(status__in=VISIBLE).select_related("standard")
-
-
-def objection_window(rating: Rating, today) -> bool:
-    return (
-        rating.status == Rating.Status.PUBLICISED
-        and rating.publicity_starts_on is not None
-        and rating.publicity_starts_on <= today <= rating.publicity_ends_on
-    )
 
 
 OBJECTION_OWNER = "rating__enterprise"
@@ -71,7 +64,7 @@ def rating_list(request):
         {
             "rating": rating,
             "dimensions": [(label, getattr(rating, key)) for key, label in Dimension.choices],
-            "can_object": objection_window(rating, today),
+            "can_object": objection_window_open(rating, today),
         }
         for rating in ratings
     ]
@@ -91,7 +84,7 @@ def rating_detail(request, pk: int):
         {
             "rating": rating,
             "explanation": selectors.rating_explanation(rating),
-            "can_object": objection_window(rating, timezone.localdate()),
+            "can_object": objection_window_open(rating, timezone.localdate()),
             "objections": list(rating.objections.order_by("-submitted_at")),
         },
     )
@@ -125,7 +118,8 @@ def objection_new(request, pk: int):
         {
             "rating": rating,
             "form": form,
-            "can_object": objection_window(rating, timezone.localdate()),
+            "can_object": objection_window_open(rating, timezone.localdate()),
+            "decision_days": settings.CREDIT_OBJECTION_DECISION_DAYS,
         },
     )
 
@@ -206,6 +200,7 @@ def repair_new(request, pk: int):
             "form": form,
             "negative": is_negative(event),
             "active": event.status == CreditEvent.Status.ACTIVE,
+            "decision_days": settings.CREDIT_REPAIR_DECISION_DAYS,
         },
     )
 

@@ -7,17 +7,17 @@ Every function here runs a fixed number of queries, whatever the number of rows.
 
 import re
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from core.validators import clean_uscc
-from registry.models import Employment, Enterprise, Worker
+from registry.models import Enterprise, Worker
 
 from .engine import explanation_from_inputs
 from .models import (
@@ -27,13 +27,11 @@ from .models import (
     EvaluationStandard,
     Grade,
     Indicator,
-    KeyListEntry,
     Rating,
     RatingRun,
 )
 from .rules import grade_for, rounded
 
-HONOR_ROLL_WORKERS = 50
 DOSSIER_EVENTS = 100
 EXPLANATION_TOP_LOSSES = 3
 
@@ -156,102 +154,6 @@ def mask_person_name(name: str) -> str:
     if len(name) == 2:
         return name[0] + "*"
     return name[0] + "*" * (len(name) - 2) + name[-1]
-
-
-@dataclass(frozen=True)
-class HonorEnterprise:
-    name: str
-    township: str
-    total: Decimal
-
-
-@dataclass(frozen=True)
-class HonorWorker:
-    masked_name: str
-    employer: str
-    grade: str
-    grade_label: str
-
-
-@dataclass(frozen=True)
-class HonorRoll:
-    year: int | None
-    enterprises: list[HonorEnterprise] = field(default_factory=list)
-    workers: list[HonorWorker] = field(default_factory=list)
-
-
-def latest_final_year() -> int | None:
-    return (
-        Rating.objects.filter(status=Rating.Status.FINAL)
-        .order_by("-year")
-        .values_list("year", flat=True)
-        .first()
-    )
-
-
-def _not_on_key_list(subject_field: str, today):
-    """Nobody under key management (严重失信) is praised, whatever their last grade."""
-    return ~Exists(
-        KeyListEntry.objects.filter(
-            **{subject_field: OuterRef(subject_field)},
-            status=KeyListEntry.Status.ACTIVE,
-            starts_on__lte=today,
-            ends_on__gt=today,
-        )
-    )
-
-
-def honor_roll(year: int | None = None) -> HonorRoll:
-    """AAA enterprises (still operating) of the latest year with final ratings, and the
-    best AAA workers of that year (at most HONOR_ROLL_WORKERS), with masked names."""
-    year = year or latest_final_year()
-    if year is None:
-        return HonorRoll(year=None)
-    today = timezone.localdate()
-    final_aaa = Rating.objects.filter(year=year, status=Rating.Status.FINAL, grade=Grade.AAA)
-    enterprise_ratings = (
-        final_aaa.filter(
-            enterprise__isnull=False,
-            enterprise__business_status=Enterprise.BusinessStatus.OPERATING,
-        )
-        .filter(_not_on_key_list("enterprise", today))
-        .select_related("enterprise__township")
-        .order_by("-total", "enterprise__name")
-    )
-    worker_ratings = list(
-        final_aaa.filter(worker__isnull=False)
-        .filter(_not_on_key_list("worker", today))
-        .select_related("worker")
-        .only("total", "grade", "worker__name")
-        .order_by("-total", "worker__name", "worker_id")[:HONOR_ROLL_WORKERS]
-    )
-    employers: dict[int, str] = {}
-    employments = (
-        Employment.objects.filter(
-            worker_id__in=[r.worker_id for r in worker_ratings], ended_on__isnull=True
-        )
-        .select_related("enterprise")
-        .only("worker_id", "enterprise__name")
-        .order_by("worker_id", "-started_on")
-    )
-    for employment in employments:
-        employers.setdefault(employment.worker_id, employment.enterprise.name)
-    return HonorRoll(
-        year=year,
-        enterprises=[
-            HonorEnterprise(r.enterprise.name, r.enterprise.township.name, r.total)
-            for r in enterprise_ratings
-        ],
-        workers=[
-            HonorWorker(
-                masked_name=mask_person_name(r.worker.name),
-                employer=employers.get(r.worker_id, ""),
-                grade=r.grade,
-                grade_label=r.get_grade_display(),
-            )
-            for r in worker_ratings
-        ],
-    )
 
 
 # --- The published standard ----------------------------------------------------------------

@@ -11,10 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.utils import timezone
-
-from registry.models import Enterprise
 
 from .models import (
     EvaluationStandard,
@@ -27,7 +25,6 @@ from .models import (
 )
 
 # The same key-management rule as the honour roll's.
-from .selectors import HONOR_ROLL_WORKERS, _not_on_key_list
 
 LIST_CHUNK = 5000
 
@@ -312,34 +309,6 @@ def rated_subject_rows(year: int, chunk_size: int = LIST_CHUNK) -> Iterator[list
 # The honour roll's rules (a FINAL AAA rating of the year; an enterprise still operating;
 # nobody on the key-management list; the best HONOR_ROLL_WORKERS workers) are those of
 # `selectors.honor_roll`, whose rows carry no ids; a test keeps both lists equal.
-
-
-def _final_aaa(year: int) -> QuerySet[Rating]:
-    return Rating.objects.filter(year=year, status=Rating.Status.FINAL, grade=Grade.AAA)
-
-
-def honoured_enterprise_ratings(year: int) -> QuerySet[Rating]:
-    return (
-        _final_aaa(year)
-        .filter(
-            enterprise__isnull=False,
-            enterprise__business_status=Enterprise.BusinessStatus.OPERATING,
-        )
-        .filter(_not_on_key_list("enterprise", timezone.localdate()))
-        .select_related("enterprise__township")
-        .order_by("-total", "enterprise__name")
-    )
-
-
-def honoured_worker_ratings(year: int) -> list[Rating]:
-    return list(
-        _final_aaa(year)
-        .filter(worker__isnull=False)
-        .filter(_not_on_key_list("worker", timezone.localdate()))
-        .select_related("worker")
-        .only("year", "total", "grade", "worker__name")
-        .order_by("-total", "worker__name", "worker_id")[:HONOR_ROLL_WORKERS]
-    )
 
 
 def final_rating_years() -> list[int]:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 from core.form_errors import ResidentFormMixin
 from registry.models import Township
 
-from . import selectors
+from . import selectors, selectors_honour
 
 LOOKUP_PAGE_SIZE = 20
 
@@ -57,7 +57,7 @@ def lookup(request):
 
 @require_safe
 def honor_roll(request):
-    return render(request, "credit/honor_roll.html", {"roll": selectors.honor_roll()})
+    return render(request, "credit/honor_roll.html", {"roll": selectors_honour.honor_roll()})
 
 
 @require_safe

@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from complaints.limits import STAGE_DAYS, response_days
 from complaints.models import Complaint, Status
 from complaints.services import (
     complaint_accept,
@@ -26,7 +27,6 @@ from complaints.services import (
     complaint_satisfaction_rate,
     complaints_check_deadlines,
 )
-from complaints.services.deadlines import STAGE_DAYS
 from complaints.services.intake import complaint_submit
 from complaints.workdays import add_working_days
 from registry.models import Employment, Enterprise, ServiceCategory, Township
@@ -110,7 +110,7 @@ def _backdate(complaint: Complaint, days: int) -> None:
         decided = timezone.localdate(fields["decided_at"])
         fields["mediation_due"] = add_working_days(decided, STAGE_DAYS["mediation"])
         if complaint.response_due:
-            fields["response_due"] = add_working_days(decided, 5)
+            fields["response_due"] = add_working_days(decided, response_days())
     if complaint.notification_due:
         ended = fields.get("mediation_ended_at") or fields.get("decided_at")
         fields["notification_due"] = add_working_days(
@@ -203,7 +203,8 @@ def complaints_demo_seed(story: DemoStory, *, until: date) -> dict[str, int]:
             position = (index * 7) % len(enterprises)
         enterprise = enterprises[position % len(enterprises)]
         worker_employment = (
-            Employment.objects.filter(enterprise=enterprise, ended_on__isnull=True)
+            Employment.objects.current()
+            .filter(enterprise=enterprise)
             .select_related("worker")
             .first()
         )

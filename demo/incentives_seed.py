@@ -150,7 +150,7 @@ def _redemptions(residents: list[Resident], today: date) -> int:
     if not (categories and givers):
         return 0
     staff = {}
-    for employment in Employment.objects.filter(enterprise__in=givers, ended_on__isnull=True):
+    for employment in Employment.objects.current().filter(enterprise__in=givers):
         staff.setdefault(employment.enterprise_id, []).append(employment.worker)
     count = 0
     for index, resident in enumerate(residents):
@@ -201,8 +201,7 @@ def _programmes(today: date) -> None:
         trainees = []
         if programme is training:
             trainees = [
-                e.worker
-                for e in Employment.objects.filter(enterprise=enterprise, ended_on__isnull=True)[:2]
+                e.worker for e in Employment.objects.current().filter(enterprise=enterprise)[:2]
             ]
             if not trainees:
                 continue

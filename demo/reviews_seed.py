@@ -32,9 +32,7 @@ def reviews_demo_seed(story: DemoStory, *, until: date) -> int:
     """Residents' reviews of every third current worker (and so of the employer), a few a
     year each, mostly good; workers whose dossiers have gaps are reviewed a little worse."""
     employments = list(
-        Employment.objects.filter(ended_on__isnull=True)
-        .select_related("worker", "enterprise")
-        .order_by("pk")
+        Employment.objects.current().select_related("worker", "enterprise").order_by("pk")
     )[::3]
     created = 0
     for index, employment in enumerate(employments):

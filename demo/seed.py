@@ -100,9 +100,8 @@ def portal_demo_seed() -> int:
         return 0
     issued = 0
     employments = (
-        Employment.objects.filter(
-            ended_on__isnull=True, enterprise__business_status=Enterprise.BusinessStatus.OPERATING
-        )
+        Employment.objects.current()
+        .filter(enterprise__business_status=Enterprise.BusinessStatus.OPERATING)
         .select_related("enterprise")
         .order_by("enterprise_id", "pk")[:DEMO_CARDS]
     )

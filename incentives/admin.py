@@ -44,8 +44,7 @@ from .models import (
 )
 from .resources import redemptions_export
 from .services.dishonesty import dishonesty_import_allowed
-from .services.standing import enterprise_standing
-from .services.support import programme_min_grade
+from .standing import enterprise_standing, programme_min_grade
 
 
 class ReasonForm(forms.Form):

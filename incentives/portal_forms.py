@@ -16,13 +16,7 @@ from .services.redemptions import BACKDATE_DAYS, MAX_ORDER_AMOUNT
 
 
 def current_workers(enterprise: Enterprise):
-    return (
-        Worker.objects.filter(
-            employments__enterprise=enterprise, employments__ended_on__isnull=True
-        )
-        .distinct()
-        .order_by("name", "pk")
-    )
+    return Worker.objects.currently_employed(enterprise).order_by("name", "pk")
 
 
 class WorkerChoiceField(forms.ModelChoiceField):

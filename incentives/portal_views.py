@@ -46,8 +46,7 @@ from .services import (
     redemption_code_send,
     redemption_record,
 )
-from .services.standing import enterprise_standing
-from .services.support import programme_min_grade
+from .standing import enterprise_standing, programme_min_grade
 
 # Pages of one object look the object up before they check the method, so another
 # enterprise's id answers 404 whatever the method.

@@ -36,8 +36,7 @@ from .models import (
     SupportApplication,
     SupportProgramme,
 )
-from .services.standing import Standing, enterprise_standings
-from .services.support import programme_min_grade
+from .standing import Standing, enterprise_standings, programme_min_grade
 
 # --- The public catalogue -------------------------------------------------------------------
 
@@ -136,14 +135,7 @@ def applications_with_standing(queryset=None, day: date | None = None):
             latest.values("total")[:1], output_field=DecimalField(max_digits=5, decimal_places=1)
         ),
         rating_year=Subquery(latest.values("year")[:1], output_field=IntegerField()),
-        on_key_list=Exists(
-            KeyListEntry.objects.filter(
-                enterprise=OuterRef("enterprise"),
-                status=KeyListEntry.Status.ACTIVE,
-                starts_on__lte=day,
-                ends_on__gt=day,
-            )
-        ),
+        on_key_list=Exists(KeyListEntry.objects.on(day).filter(enterprise=OuterRef("enterprise"))),
     ).annotate(grade_rank=GRADE_RANK)
 
 

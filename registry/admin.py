@@ -496,7 +496,7 @@ class WorkerAdmin(ProtectedMobileAdmin, DossierAdminMixin, RegistryAdmin):
     actions = ["confirm_records"]
 
     def get_queryset(self, request):
-        employer = Employment.objects.filter(worker=OuterRef("pk"), ended_on__isnull=True)
+        employer = Employment.objects.current().filter(worker=OuterRef("pk"))
         return (
             super()
             .get_queryset(request)

@@ -25,9 +25,9 @@ class CardStatusFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "valid":
-            return queryset.filter(revoked_at__isnull=True)
+            return queryset.valid()
         if self.value() == "revoked":
-            return queryset.filter(revoked_at__isnull=False)
+            return queryset.invalid()
         return queryset
 
 
@@ -53,7 +53,7 @@ class CardIssueForm(forms.ModelForm):
         field.label = "发证企业"
         field.help_text = "该人员同时在多家企业在职时选择。"
         field.queryset = (
-            Employment.objects.filter(worker_id=worker_id, ended_on__isnull=True)
+            Employment.objects.current().filter(worker_id=worker_id)
             if worker_id.isdecimal()
             else Employment.objects.none()
         ).select_related("enterprise")
@@ -63,7 +63,7 @@ class CardIssueForm(forms.ModelForm):
         cleaned = super().clean()
         worker, employment = cleaned.get("worker"), cleaned.get("employment")
         if worker is not None and employment is None:
-            current = list(worker.employments.filter(ended_on__isnull=True)[:2])
+            current = list(worker.employments.current()[:2])
             if not current:
                 raise ValidationError("该人员目前没有在职记录，不能发放服务证。")
             if len(current) > 1:
@@ -203,7 +203,7 @@ class WorkerCardAdmin(HistoryAdmin):
         reason = request.POST.get("reason", "").strip()
         self._each(
             request,
-            queryset.filter(revoked_at__isnull=True),
+            queryset.unrevoked(),
             lambda card: card_services.card_reissue(actor=request.user, card=card, reason=reason),
             "已补发 {count} 张服务证，原证已作废。",
         )

@@ -30,6 +30,7 @@ from .models import (
     SkillCertificate,
     TrainingRecord,
     Validity,
+    current_employment,
 )
 
 
@@ -105,9 +106,7 @@ def _licence(today: date, scope: Scope, extra: Q | None = None) -> Exists:
 
 def _current_staff(scope: Scope) -> Exists:
     return Exists(
-        Employment.objects.filter(
-            scope.on("enterprise_id"), enterprise=OuterRef("pk"), ended_on__isnull=True
-        )
+        Employment.objects.current().filter(scope.on("enterprise_id"), enterprise=OuterRef("pk"))
     )
 
 
@@ -116,9 +115,8 @@ def _staff_without_health_certificate(today: date, scope: Scope) -> Exists:
         Q(worker=OuterRef("worker_id"), verified=True) & _valid_until(today)
     )
     return Exists(
-        Employment.objects.filter(
-            scope.on("enterprise_id"), enterprise=OuterRef("pk"), ended_on__isnull=True
-        )
+        Employment.objects.current()
+        .filter(scope.on("enterprise_id"), enterprise=OuterRef("pk"))
         .annotate(has_certificate=Exists(valid_certificate))
         .filter(has_certificate=False)
     )
@@ -200,7 +198,7 @@ def worker_item_conditions(today: date, scope: Scope = EVERYTHING) -> dict[str, 
         "background": Q(_latest_background_check_passed(scope)),
         "training": Q(Exists(_of_worker(TrainingRecord, scope, verified=True))),
         "skill": Q(Exists(_of_worker(SkillCertificate, scope, verified=True))),
-        "employment": Q(Exists(_of_worker(Employment, scope, ended_on__isnull=True))),
+        "employment": Q(Exists(_of_worker(Employment, scope).filter(current_employment()))),
         "confirmed": _not_stale(today),
     }
 

@@ -21,8 +21,8 @@ def _enterprise_offerings(enterprise, user):
 def _enterprise_staff(enterprise, user):
     employments = list(enterprise.employments.all())
     return {
-        "current": [e for e in employments if e.ended_on is None],
-        "former": [e for e in employments if e.ended_on is not None],
+        "current": [e for e in employments if e.is_current],
+        "former": [e for e in employments if not e.is_current],
     }
 
 

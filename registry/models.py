@@ -89,6 +89,10 @@ class EnterpriseQuerySet(models.QuerySet):
     def active(self):
         return self.filter(business_status=Enterprise.BusinessStatus.OPERATING)
 
+    def employing(self, worker):
+        """Enterprises `worker` currently works for."""
+        return self.filter(current_employment("employments__"), employments__worker=worker)
+
 
 class Enterprise(DossierFields):
     class Kind(models.TextChoices):
@@ -138,9 +142,26 @@ class Enterprise(DossierFields):
         return self.name
 
 
+# The one rule of a current employment: it has not ended. Raw SQL (the rating engine) uses
+# CURRENT_EMPLOYMENT_SQL on the employment table's alias.
+CURRENT_EMPLOYMENT_SQL = "{alias}.ended_on IS NULL"
+
+
+def current_employment(via: str = "") -> Q:
+    """The condition "a current employment", reached from another model through `via`
+    (e.g. "employments__" from a worker or an enterprise, "employment__" from a card).
+
+    Combine it with the other conditions on the same employment in ONE filter() call, so
+    that a multi-valued relation uses one join: `filter(current_employment("employments__"),
+    employments__enterprise=enterprise)`."""
+    return Q(**{f"{via}ended_on__isnull": True})
+
+
 class WorkerQuerySet(models.QuerySet):
-    def employed(self):
-        return self.filter(employments__ended_on__isnull=True).distinct()
+    def currently_employed(self, enterprise=None):
+        """Workers with a current employment (at `enterprise` when given)."""
+        at = {"employments__enterprise": enterprise} if enterprise is not None else {}
+        return self.filter(current_employment("employments__"), **at).distinct()
 
 
 class Worker(DossierFields):
@@ -210,6 +231,18 @@ class Worker(DossierFields):
         return f"{self.name}（{self.id_number_masked}）"
 
 
+class EmploymentQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(current_employment())
+
+    def former(self):
+        return self.exclude(current_employment())
+
+    def on(self, day):
+        """Employments that covered `day` (started by then, not ended before it)."""
+        return self.filter(started_on__lte=day).filter(current_employment() | Q(ended_on__gte=day))
+
+
 class Employment(models.Model):
     worker = models.ForeignKey(
         Worker, verbose_name="从业人员", on_delete=models.CASCADE, related_name="employments"
@@ -223,6 +256,8 @@ class Employment(models.Model):
     end_reason = models.CharField("离职原因", max_length=200, blank=True)
     history = HistoricalRecords()
 
+    objects = EmploymentQuerySet.as_manager()
+
     class Meta:
         verbose_name = "从业经历"
         verbose_name_plural = "从业经历"
@@ -230,7 +265,7 @@ class Employment(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["worker", "enterprise"],
-                condition=Q(ended_on__isnull=True),
+                condition=current_employment(),
                 name="registry_one_open_employment_per_enterprise",
                 violation_error_message="该人员在此企业已有在职记录，请先办理离职。",
             ),
@@ -246,6 +281,7 @@ class Employment(models.Model):
 
     @property
     def is_current(self) -> bool:
+        """The Python twin of `current_employment()`."""
         return self.ended_on is None
 
 
@@ -707,6 +743,23 @@ class ChangeRequest(models.Model):
         return f"{self.enterprise} {self.get_kind_display()}（{self.get_status_display()}）"
 
 
+class WorkerCardQuerySet(models.QuerySet):
+    def unrevoked(self):
+        """Cards nobody revoked: what the card writes lock and revoke, and what the
+        one-card-per-employment constraint counts."""
+        return self.filter(revoked_at__isnull=True)
+
+    def valid(self):
+        """Cards a resident may trust: not revoked and of a current employment. A card whose
+        employment has ended counts as revoked even if nothing revoked it (an import, a
+        direct edit of the employment)."""
+        return self.filter(current_employment("employment__"), revoked_at__isnull=True)
+
+    def invalid(self):
+        """Every card `valid()` leaves out: revoked, or of an ended employment."""
+        return self.exclude(current_employment("employment__"), revoked_at__isnull=True)
+
+
 class WorkerCard(models.Model):
     """The home-service card (居家上门服务证) of a worker at an employer. Its QR code opens
     /verify/<token>/. The token is random; ending the employment or reissuing the card
@@ -734,6 +787,8 @@ class WorkerCard(models.Model):
 
     history = HistoricalRecords(excluded_fields=["token"])
 
+    objects = WorkerCardQuerySet.as_manager()
+
     class Meta:
         verbose_name = "居家上门服务证"
         verbose_name_plural = "居家上门服务证"
@@ -752,7 +807,8 @@ class WorkerCard(models.Model):
 
     @property
     def is_valid(self) -> bool:
-        return self.revoked_at is None
+        """The Python twin of `WorkerCardQuerySet.valid()`."""
+        return self.revoked_at is None and self.employment.is_current
 
 
 class RateLimitCounter(models.Model):

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from core.portal import PORTAL_CARDS, PortalCard
 
-from .models import ChangeRequest, HealthCertificate, Validity
+from .models import ChangeRequest, HealthCertificate, Validity, current_employment
 from .selectors import enterprise_missing_items, qualification_rows
 
 ATTENTION = (Validity.EXPIRING, Validity.EXPIRED, Validity.MISSING)
@@ -16,8 +16,8 @@ def _dossier(enterprise, request) -> dict:
     documents = [row for row in qualification_rows(enterprise, today) if row.status in ATTENTION]
     health = (
         HealthCertificate.objects.filter(
+            current_employment("worker__employments__"),
             worker__employments__enterprise=enterprise,
-            worker__employments__ended_on__isnull=True,
             validity__in=[Validity.EXPIRING, Validity.EXPIRED],
         )
         .select_related("worker")

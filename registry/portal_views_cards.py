@@ -46,14 +46,14 @@ class ReasonForm(forms.Form):
 
 
 def _current_employments(request):
-    return portal_scope(request, Employment.objects.filter(ended_on__isnull=True))
+    return portal_scope(request, Employment.objects.current())
 
 
 def _valid_cards(request):
     """The enterprise's valid cards of current employments, with what a card shows."""
     return portal_scope(
         request,
-        WorkerCard.objects.filter(revoked_at__isnull=True, employment__ended_on__isnull=True),
+        WorkerCard.objects.valid(),
         via="employment__enterprise",
     ).select_related("worker", "employment__enterprise")
 
@@ -89,7 +89,7 @@ def cards(request):
         .prefetch_related(
             Prefetch(
                 "cards",
-                queryset=WorkerCard.objects.filter(revoked_at__isnull=True),
+                queryset=WorkerCard.objects.valid(),
                 to_attr="valid_cards",
             )
         )

@@ -50,7 +50,7 @@ def _worker_row(employment: Employment) -> dict:
         "worker": worker,
         "phone": worker.phone_masked,
     }
-    if employment.ended_on is None:
+    if employment.is_current:
         row["health"] = _certificate_status(list(worker.health_certificates.all()))
     return row
 
@@ -60,14 +60,8 @@ def workers(request):
     employments = _employments(request).prefetch_related(
         Prefetch("worker__health_certificates", queryset=HealthCertificate.objects.all())
     )
-    current = [
-        _worker_row(e)
-        for e in employments.filter(ended_on__isnull=True).order_by("worker__name", "pk")
-    ]
-    former = [
-        _worker_row(e)
-        for e in employments.filter(ended_on__isnull=False).order_by("-ended_on", "pk")
-    ]
+    current = [_worker_row(e) for e in employments.current().order_by("worker__name", "pk")]
+    former = [_worker_row(e) for e in employments.former().order_by("-ended_on", "pk")]
     return render(request, "registry/portal/workers.html", {"current": current, "former": former})
 
 
@@ -146,7 +140,7 @@ def worker(request, pk: int):
         "worker": employment.worker,
         "phone": employment.worker.phone_masked,
     }
-    if employment.ended_on is None:
+    if employment.is_current:
         today = timezone.localdate()
         context["health"] = [
             {"certificate": c, "status": status, "label": Validity(status).label}
@@ -187,7 +181,7 @@ def _worker_page(request, employment, *, title, form, submit_label, intro=""):
 def worker_end(request, pk: int):
     employment = portal_object(request, _employments(request), pk)
     form = EmploymentEndForm(request.POST or None, initial={"ended_on": timezone.localdate()})
-    if employment.ended_on is not None:
+    if not employment.is_current:
         messages.info(request, f"该人员已于{employment.ended_on:%Y-%m-%d}离职。")
         return redirect("portal:worker", pk=employment.pk)
     if request.method == "POST" and form.is_valid():
@@ -239,7 +233,7 @@ class HealthCertificateForm(forms.ModelForm):
 @portal_page
 def worker_health(request, pk: int):
     employment = portal_object(request, _employments(request), pk)
-    if employment.ended_on is not None:
+    if not employment.is_current:
         messages.error(request, "该人员已离职，不能再为其上传材料。")
         return redirect("portal:worker", pk=employment.pk)
     form = HealthCertificateForm(request.POST or None, request.FILES or None)
@@ -287,7 +281,7 @@ class TrainingForm(forms.ModelForm):
 @portal_page
 def worker_training(request, pk: int):
     employment = portal_object(request, _employments(request), pk)
-    if employment.ended_on is not None:
+    if not employment.is_current:
         messages.error(request, "该人员已离职，不能再为其上传材料。")
         return redirect("portal:worker", pk=employment.pk)
     form = TrainingForm(request.POST or None, request.FILES or None)

@@ -148,8 +148,10 @@ class WorkerResource(LedgerResource):
 
     def export_queryset(self):
         # The current employer (the latest open employment) in the same query.
-        current = Employment.objects.filter(worker=OuterRef("pk"), ended_on__isnull=True).order_by(
-            "-started_on", "-pk"
+        current = (
+            Employment.objects.current()
+            .filter(worker=OuterRef("pk"))
+            .order_by("-started_on", "-pk")
         )
         return (
             Worker.objects.select_related("township")

@@ -110,7 +110,7 @@ def worker_missing_items(worker: Worker) -> list[str]:
 
 
 def current_employment(worker: Worker) -> Employment | None:
-    return next((e for e in worker.employments.all() if e.ended_on is None), None)
+    return next((e for e in worker.employments.all() if e.is_current), None)
 
 
 def enterprises_expiring_documents(today: date | None = None) -> QuerySet:

@@ -4,7 +4,6 @@ the database, a fixed number of queries each."""
 from django.db.models import Count, Q
 
 from .models import (
-    Employment,
     Enterprise,
     EnterpriseQualification,
     HealthCertificate,
@@ -41,17 +40,3 @@ def document_validity_counts() -> dict[str, dict[str, int]]:
             expired=Count("id", filter=Q(validity=Validity.EXPIRED)),
         )
     return counts
-
-
-def current_employer_names(worker_ids: list[int]) -> dict[int, str]:
-    """Each worker's current employer (the latest employment not ended), in one query."""
-    employers: dict[int, str] = {}
-    employments = (
-        Employment.objects.filter(worker_id__in=worker_ids, ended_on__isnull=True)
-        .select_related("enterprise")
-        .only("worker_id", "enterprise__name")
-        .order_by("worker_id", "-started_on")
-    )
-    for employment in employments:
-        employers.setdefault(employment.worker_id, employment.enterprise.name)
-    return employers

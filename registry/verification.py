@@ -148,9 +148,8 @@ def valid_card(token: str) -> WorkerCard | None:
     if not _plausible(token):
         return None
     return (
-        WorkerCard.objects.filter(
-            token=token, revoked_at__isnull=True, employment__ended_on__isnull=True
-        )
+        WorkerCard.objects.valid()
+        .filter(token=token)
         .select_related("worker", "employment__enterprise")
         .first()
     )

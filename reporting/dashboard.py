@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.urls import reverse
 from django.utils import timezone
 
+from complaints.limits import ACCEPTANCE_DAYS, MEDIATION_DAYS
 from complaints.statistics import ComplaintStatistics, complaint_statistics
 from core.cache import cached
 from credit.models import GRADES, Grade, Rating, SupervisionTask
@@ -177,9 +178,9 @@ def _complaint_figures(stats: ComplaintStatistics) -> list[Figure]:
         Figure("收到投诉", stats.total, _admin("complaints_complaint")),
         Figure("认定属实", stats.substantiated,
                _admin("complaints_complaint", substantiated__exact=1)),
-        Figure("7个工作日内作出受理决定", share(stats.acceptance), "",
+        Figure(f"{ACCEPTANCE_DAYS}个工作日内作出受理决定", share(stats.acceptance), "",
                f"{stats.acceptance.on_time}/{stats.acceptance.measured}件"),
-        Figure("45个工作日内调解结束", share(stats.mediation), "",
+        Figure(f"{MEDIATION_DAYS}个工作日内调解结束", share(stats.mediation), "",
                f"{stats.mediation.on_time}/{stats.mediation.measured}件"),
         Figure("当前超期未办", stats.overdue_open,
                _admin("complaints_complaint", deadline="overdue")),

@@ -5,8 +5,8 @@ township offices' visitors scan: an enterprise's code opens the public credit lo
 filtered to its 统一社会信用代码, a worker's the honour roll. Only subjects on that year's
 honour roll have a poster, with the same masked names the honour roll prints.
 
-The subjects come from `credit.statistics` (the honour roll's rules, with ids), their
-employers from `registry.statistics`.
+Who is on the honour roll is decided once, in `credit.selectors_honour`; the posters read
+the same ratings the honour roll page prints.
 """
 
 from dataclasses import dataclass
@@ -18,12 +18,12 @@ from django.utils.html import mark_safe
 
 from credit.models import Rating
 from credit.selectors import mask_person_name
-from credit.statistics import (
-    final_rating_years,
+from credit.selectors_honour import (
+    current_employers,
     honoured_enterprise_ratings,
     honoured_worker_ratings,
 )
-from registry.statistics import current_employer_names
+from credit.statistics import final_rating_years
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ def posters_for_year(year: int, build_url) -> list[Poster]:
     (`request.build_absolute_uri`)."""
     enterprises = [_enterprise_poster(r, build_url) for r in honoured_enterprise_ratings(year)]
     workers = honoured_worker_ratings(year)
-    employers = current_employer_names([r.worker_id for r in workers])
+    employers = current_employers([r.worker_id for r in workers])
     return enterprises + [
         _worker_poster(r, employers.get(r.worker_id, ""), build_url) for r in workers
     ]
@@ -106,7 +106,7 @@ def worker_poster(year: int, worker_id: int, build_url) -> Poster | None:
     rating = next((r for r in honoured_worker_ratings(year) if r.worker_id == worker_id), None)
     if rating is None:
         return None
-    return _worker_poster(rating, current_employer_names([worker_id]).get(worker_id, ""), build_url)
+    return _worker_poster(rating, current_employers([worker_id]).get(worker_id, ""), build_url)
 
 
 def poster_years() -> list[int]:

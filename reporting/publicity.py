@@ -7,7 +7,7 @@ they change once a year.
 from dataclasses import dataclass
 
 from core.cache import cached
-from credit.selectors import HonorEnterprise, HonorWorker, honor_roll
+from credit.selectors_honour import HonorEnterprise, HonorWorker, honor_roll
 from credit.statistics import final_rating_counts
 from registry.statistics import subject_totals
 

@@ -160,10 +160,7 @@ def review_worker_card(worker: Worker) -> dict:
     """What the public review form may show about a worker: the masked name and current
     employers, never the ID number or phone (one query)."""
     employers = list(
-        Enterprise.objects.filter(employments__worker=worker, employments__ended_on__isnull=True)
-        .order_by("name")
-        .values("id", "name")
-        .distinct()
+        Enterprise.objects.employing(worker).order_by("name").values("id", "name").distinct()
     )
     return {
         "masked_name": mask_person_name(worker.name),

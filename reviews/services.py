@@ -76,11 +76,7 @@ def _check_employment(worker: Worker, enterprise: Enterprise, service_date: date
     """A review naming both counts for both, so the worker must have worked for that
     enterprise on the day of the service."""
     employed = (
-        Employment.objects.filter(
-            worker=worker, enterprise=enterprise, started_on__lte=service_date
-        )
-        .exclude(ended_on__lt=service_date)
-        .exists()
+        Employment.objects.on(service_date).filter(worker=worker, enterprise=enterprise).exists()
     )
     if not employed:
         raise ValidationError(

@@ -66,11 +66,7 @@ def _initial(request) -> dict:
     worker = worker_from_ref(ref) if ref else None
     if worker is not None:
         initial["worker"] = ref
-        employers = list(
-            Enterprise.objects.filter(
-                employments__worker=worker, employments__ended_on__isnull=True
-            ).values_list("pk", flat=True)[:2]
-        )
+        employers = list(Enterprise.objects.employing(worker).values_list("pk", flat=True)[:2])
         if len(employers) == 1:
             initial["enterprise"] = employers[0]
     enterprise_id = _int_param(request, "enterprise")

@@ -22,6 +22,7 @@ from django.db.models import Count, Min, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from complaints.limits import ACCEPTANCE_DAYS, MEDIATION_DAYS, NOTIFICATION_DAYS
 from complaints.models import Complaint, DeadlineState
 from credit.models import Objection, RepairRequest
 from registry.models import ChangeRequest, HealthCertificate, TrainingRecord
@@ -98,7 +99,10 @@ SOURCES = [
         {"deadline": "attention"},
         overdue=lambda today: Q(deadline_state=DeadlineState.OVERDUE),
         overdue_filters={"deadline": DeadlineState.OVERDUE},
-        note="受理7个工作日、调解45个工作日、告知7个工作日",
+        note=(
+            f"受理{ACCEPTANCE_DAYS}个工作日、调解{MEDIATION_DAYS}个工作日、"
+            f"告知{NOTIFICATION_DAYS}个工作日"
+        ),
         queryset=lambda: Complaint.objects.open(),
     ),
 ]

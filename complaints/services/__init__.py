@@ -1,6 +1,6 @@
 """Every write about a complaint goes through these functions."""
 
-from .deadlines import complaints_check_deadlines, deadline_status
+from .deadlines import complaints_check_deadlines
 from .handling import (
     TRANSITIONS,
     ComplaintTransitionError,
@@ -18,7 +18,7 @@ from .handling import (
     complaint_severity,
     complaint_substantiation_change,
 )
-from .intake import SubmitResult, complaint_submit, normalise_tracking_number
+from .intake import SubmitResult, complaint_submit
 from .notify import notification_deliver, notifications_drain
 
 __all__ = [
@@ -40,8 +40,6 @@ __all__ = [
     "complaint_submit",
     "complaint_substantiation_change",
     "complaints_check_deadlines",
-    "deadline_status",
-    "normalise_tracking_number",
     "notification_deliver",
     "notifications_drain",
 ]

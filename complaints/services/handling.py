@@ -23,6 +23,7 @@ from credit.models import CreditEvent, EventKind, Severity
 from credit.services.events import credit_event_record, credit_event_revoke_by_source
 from registry.models import Enterprise
 
+from ..limits import MEDIATION_DAYS, NOTIFICATION_DAYS, response_days
 from ..models import (
     Category,
     Complaint,
@@ -30,13 +31,10 @@ from ..models import (
     ComplaintUpdate,
     Status,
 )
+from ..selectors import deadline_state_for
 from ..timeline import update_fields
 from ..workdays import add_working_days
-from .deadlines import deadline_state_for
 from .notify import notification_queue
-
-MEDIATION_DAYS = 45
-NOTIFICATION_DAYS = 7
 
 TRANSITIONS: dict[str, frozenset[str]] = {
     Status.SUBMITTED: frozenset({Status.ACCEPTED, Status.NOT_ACCEPTED}),
@@ -119,7 +117,7 @@ def complaint_accept(
     complaint.decided_at = timezone.now()
     complaint.mediation_due = add_working_days(today, MEDIATION_DAYS)
     if complaint.enterprise_id:
-        complaint.response_due = add_working_days(today, settings.COMPLAINT_RESPONSE_DAYS)
+        complaint.response_due = add_working_days(today, response_days())
     _transition(
         actor=actor,
         complaint=complaint,

@@ -2,7 +2,6 @@
 else happens, never twice, and acknowledged with a tracking number by SMS (and e-mail)."""
 
 import hashlib
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -16,15 +15,14 @@ from core.validators import clean_mobile
 from registry.models import Enterprise, ServiceCategory, Township, Worker
 
 from ..contact import phone_hash, phone_protect
+from ..limits import ACCEPTANCE_DAYS, OLDEST_SERVICE
 from ..models import Complaint, ComplaintAttachment, ComplaintUpdate, Status
+from ..selectors import TRACKING_ALPHABET
 from ..timeline import update_fields
 from ..workdays import add_working_days
 from .notify import notification_queue
 
-# No I, O, 0 or 1: the number is read aloud over the phone by elderly residents.
-TRACKING_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 TRACKING_RANDOM_LENGTH = 6
-ACCEPTANCE_DAYS = 7  # 市场监督管理投诉举报处理暂行办法: decide acceptance within 7 working days
 DUPLICATE_WINDOW = timedelta(minutes=10)
 MAX_ATTACHMENTS = 5
 
@@ -36,16 +34,38 @@ def tracking_number_new(day: date) -> str:
     return f"TS{day:%Y%m%d}{suffix}"
 
 
-def normalise_tracking_number(value: str) -> str:
-    """What residents type: any case, with spaces or dashes."""
-    return re.sub(r"[^0-9A-Z]", "", (value or "").upper())
-
-
 def content_digest(phone: str, enterprise_id: int | None, enterprise_text: str, text: str) -> str:
     """The same resident complaining about the same enterprise with the same words."""
     words = " ".join(text.split())
     key = "\x1f".join([phone, str(enterprise_id or ""), enterprise_text.strip(), words])
     return hashlib.sha256(key.encode()).hexdigest()
+
+
+def complainant_name_problem(name: str) -> str | None:
+    """Why `name` is not a complainant's name, or None."""
+    if len((name or "").strip()) < 2:
+        return "请填写您的姓名。"
+    return None
+
+
+def service_date_problem(day: date, today: date) -> str | None:
+    """Why a complaint about a service on `day` cannot be taken, or None."""
+    if day > today:
+        return "服务日期不能晚于今天。"
+    if day < today - OLDEST_SERVICE:
+        return "服务日期超过三年的投诉不予受理。"
+    return None
+
+
+def complaint_submit_problems(
+    *, complainant_name: str, service_date: date, today: date
+) -> dict[str, str]:
+    """The complaint's own rules, by field: the form shows them, the service enforces them."""
+    problems = {
+        "complainant_name": complainant_name_problem(complainant_name),
+        "service_date": service_date_problem(service_date, today),
+    }
+    return {name: problem for name, problem in problems.items() if problem}
 
 
 @dataclass(frozen=True)
@@ -88,10 +108,15 @@ def complaint_submit(
     Everything — the case, its files, its first timeline line and its outbox rows — is
     written in one transaction; delivery of the acknowledgement is enqueued after commit
     and retried from the outbox, so neither Redis nor a worker needs to be up."""
-    if len(attachments) > MAX_ATTACHMENTS:
-        raise ValidationError({"attachments": f"最多上传{MAX_ATTACHMENTS}个附件。"})
-    number = clean_mobile(phone)
     now = timezone.now()
+    problems = complaint_submit_problems(
+        complainant_name=complainant_name, service_date=service_date, today=timezone.localdate(now)
+    )
+    if len(attachments) > MAX_ATTACHMENTS:
+        problems["attachments"] = f"最多上传{MAX_ATTACHMENTS}个附件。"
+    if problems:
+        raise ValidationError(problems)
+    number = clean_mobile(phone)
     digest = content_digest(
         phone_hash(number), enterprise.pk if enterprise else None, enterprise_text, description
     )

@@ -84,12 +84,7 @@ def subject_on_key_list(subject: Enterprise | Worker, day: date | None = None) -
     use it to bar such subjects from incentives and support."""
     day = day or timezone.localdate()
     field = "enterprise" if isinstance(subject, Enterprise) else "worker"
-    return KeyListEntry.objects.filter(
-        **{field: subject},
-        status=KeyListEntry.Status.ACTIVE,
-        starts_on__lte=day,
-        ends_on__gt=day,
-    ).exists()
+    return KeyListEntry.objects.on(day).filter(**{field: subject}).exists()
 
 
 @transaction.atomic

@@ -85,6 +85,26 @@ def objection_transition(
     return objection
 
 
+def objection_window_problem(rating: Rating, today: date) -> ObjectionTransitionError | None:
+    """Why `rating` takes no objection on `today`, or None: objections are taken only
+    while the rating is publicised, within its publicity period."""
+    if rating.status != Rating.Status.PUBLICISED:
+        return ObjectionTransitionError("只能对公示中的评价结果提出异议。", code="not_publicised")
+    starts, ends = rating.publicity_starts_on, rating.publicity_ends_on
+    if starts is None or ends is None or not (starts <= today <= ends):
+        return ObjectionTransitionError(
+            "公示期为%(starts)s至%(ends)s，已不在异议受理期限内。",
+            code="outside_publicity",
+            params={"starts": starts, "ends": ends},
+        )
+    return None
+
+
+def objection_window_open(rating: Rating, today: date) -> bool:
+    """Whether pages offer an objection to `rating` on `today`."""
+    return objection_window_problem(rating, today) is None
+
+
 @transaction.atomic
 def objection_submit(*, actor, rating: Rating, reasons: str, evidence=None) -> Objection:
     """Lodge an objection to a publicised rating, within its publicity period; a rating has
@@ -92,14 +112,9 @@ def objection_submit(*, actor, rating: Rating, reasons: str, evidence=None) -> O
     # Lock the rating: it serialises objections to it, and finalisation waits for this one.
     rating = Rating.objects.select_for_update().defer("explanation").get(pk=rating.pk)
     today = timezone.localdate()
-    if rating.status != Rating.Status.PUBLICISED:
-        raise ObjectionTransitionError("只能对公示中的评价结果提出异议。", code="not_publicised")
-    if not (rating.publicity_starts_on <= today <= rating.publicity_ends_on):
-        raise ObjectionTransitionError(
-            "公示期为%(starts)s至%(ends)s，已不在异议受理期限内。",
-            code="outside_publicity",
-            params={"starts": rating.publicity_starts_on, "ends": rating.publicity_ends_on},
-        )
+    problem = objection_window_problem(rating, today)
+    if problem is not None:
+        raise problem
     if rating.objections.filter(status=Objection.Status.SUBMITTED).exists():
         raise ObjectionTransitionError(
             "该评价结果已有待处理的异议，请等待处理结果。", code="already_open"

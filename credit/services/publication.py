@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .. import engine
+from .. import engine, engine_inputs
 from ..models import CreditEvent, Grade, Objection, Rating, RatingRun, SubjectType, VetoRule
 from .management import supervision_sync_for_rating, supervision_tasks_for_ratings
 from .rating import rating_subject_recompute
@@ -195,7 +195,7 @@ REPUBLICISED_FIELDS = ["publicity_starts_on", "publicity_ends_on"]
 
 def rating_facts_date(rating: Rating) -> date:
     """The day whose facts the rating was computed from (its evaluation date)."""
-    return engine.evaluation_date(rating.year, timezone.localdate(rating.computed_at))
+    return engine_inputs.evaluation_date(rating.year, timezone.localdate(rating.computed_at))
 
 
 def _corrected_objections(rating: Rating) -> list[str]:

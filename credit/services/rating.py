@@ -13,7 +13,7 @@ from django.utils import timezone
 from core.sql import jit_off
 from registry.models import Enterprise, Worker
 
-from .. import engine
+from .. import engine, engine_inputs
 from ..models import EvaluationStandard, Rating, RatingChunk, RatingRun, SubjectType
 from ..selectors import rating_run_missing_chunks
 
@@ -170,7 +170,7 @@ def _run_inputs_prepare(chunk_id: int) -> str | None:
         )
         engine.inputs_table_build(
             engine.compile_standard(_chunk_standard(chunk)), year=run.year,
-            as_of=engine.evaluation_date(run.year, timezone.localdate()), table=table,
+            as_of=engine_inputs.evaluation_date(run.year, timezone.localdate()), table=table,
             low=bounds["low"], high=bounds["high"],
         )  # fmt: skip
     return table
@@ -212,7 +212,7 @@ def rating_chunk_compute(*, chunk_id: int) -> bool:
         jit_off()
         run = chunk.run
         compiled = engine.compile_standard(_chunk_standard(chunk))
-        as_of = engine.evaluation_date(run.year, timezone.localdate())
+        as_of = engine_inputs.evaluation_date(run.year, timezone.localdate())
         if inputs_table and not engine.inputs_table_ready(inputs_table):
             inputs_table = None  # emptied by a crash since: aggregate this range here
         count = engine.rate_range(
@@ -406,8 +406,10 @@ def rating_subject_recompute(*, rating: Rating) -> Rating:
         raise ValidationError("评价结果已确定，不能重新计算。")
     compiled = engine.compile_standard(rating.standard)
     subject_id = rating.enterprise_id or rating.worker_id
-    as_of = engine.evaluation_date(rating.year, timezone.localdate())
-    rows = list(engine.inputs_for_range(compiled, rating.year, as_of, subject_id, subject_id + 1))
+    as_of = engine_inputs.evaluation_date(rating.year, timezone.localdate())
+    rows = list(
+        engine_inputs.inputs_for_range(compiled, rating.year, as_of, subject_id, subject_id + 1)
+    )
     if not rows:
         raise ValidationError("该主体已不在评价范围内。")
     result = engine.score(compiled, rows[0])

@@ -42,7 +42,7 @@ from ..models import (
     Resident,
     SpecialGroup,
 )
-from .standing import Standing, enterprise_standing, worker_standing
+from ..standing import Standing, enterprise_standing, worker_standing
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")

@@ -7,7 +7,7 @@ from django.utils import timezone
 from registry.models import Enterprise
 
 from ..models import IncentiveMeasure, Participation, SpecialGroup
-from .standing import enterprise_standing
+from ..standing import enterprise_standing
 
 
 def _as(instance, actor):

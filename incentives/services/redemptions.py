@@ -13,7 +13,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from registry.models import Employment, Enterprise, ServiceCategory, Worker
@@ -73,9 +72,7 @@ def _clean_order(
     if not category.is_active:
         errors["category"] = "该服务项目已停用。"
     if worker is not None:
-        employed = Employment.objects.filter(
-            worker=worker, enterprise=enterprise, started_on__lte=served_on
-        ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=served_on))
+        employed = Employment.objects.on(served_on).filter(worker=worker, enterprise=enterprise)
         if not employed.exists():
             errors["worker"] = f"{worker.name}在服务日期不是{enterprise.name}的从业人员。"
     if errors:

@@ -11,11 +11,10 @@ from django.utils import timezone
 
 from core import personal_data
 from core.validators import clean_phone
-from credit.models import Grade
 from registry.models import Employment, Enterprise, Worker
 
 from ..models import ProgrammeKind, SupportApplication, SupportProgramme
-from .standing import enterprise_standing
+from ..standing import enterprise_standing, programme_min_grade
 
 
 class ApplicationTransitionError(ValidationError):
@@ -30,11 +29,6 @@ APPLICATION_TRANSITIONS: dict[str, frozenset[str]] = {
     Status.REJECTED: frozenset({Status.APPROVED}),
     Status.WITHDRAWN: frozenset(),
 }
-
-
-def programme_min_grade(programme: SupportProgramme) -> str:
-    """The grade an applicant needs: the programme's measure's, or A (诚信合格)."""
-    return programme.measure.min_grade if programme.measure_id else Grade.A
 
 
 def _as(instance, actor):
@@ -74,9 +68,9 @@ def application_submit(
     trainees = list(trainees or [])
     if programme.kind == ProgrammeKind.TRAINING and trainees:
         staff = set(
-            Employment.objects.filter(
-                enterprise=enterprise, ended_on__isnull=True, worker__in=trainees
-            ).values_list("worker_id", flat=True)
+            Employment.objects.current()
+            .filter(enterprise=enterprise, worker__in=trainees)
+            .values_list("worker_id", flat=True)
         )
         strangers = [w.name for w in trainees if w.pk not in staff]
         if strangers:

@@ -41,11 +41,11 @@ def _next_number(year: int) -> str:
 
 def card_issue_problem(employment: Employment) -> str | None:
     """Why `employment` cannot get a new card now, or None (forms show it before saving)."""
-    if employment.ended_on is not None:
+    if not employment.is_current:
         return "该从业人员已离职，不能发放服务证。"
     if employment.enterprise.business_status != Enterprise.BusinessStatus.OPERATING:
         return "企业不在营业状态，不能发放服务证。"
-    if employment.cards.filter(revoked_at__isnull=True).exists():
+    if employment.cards.unrevoked().exists():
         return "该从业人员在本企业已有有效的服务证，请先作废再补发。"
     return None
 
@@ -137,7 +137,7 @@ def card_reissue(*, actor, card: WorkerCard, reason: str = "") -> WorkerCard:
             card=card,
             reason=f"{REASON_REISSUED}（{detail}）" if detail else REASON_REISSUED,
         )
-    elif employment.cards.filter(revoked_at__isnull=True).exists():
+    elif employment.cards.unrevoked().exists():
         raise ValidationError("该服务证已作废，并已补发新证。")
     return _issue(actor=actor, employment=employment)
 
@@ -145,7 +145,7 @@ def card_reissue(*, actor, card: WorkerCard, reason: str = "") -> WorkerCard:
 def cards_revoke_for_employment(*, actor, employment: Employment, reason: str) -> int:
     """Revoke every valid card of `employment`; called inside the transaction that ends it."""
     revoked = 0
-    for card in employment.cards.select_for_update().filter(revoked_at__isnull=True):
+    for card in employment.cards.select_for_update().unrevoked():
         _revoke(actor=actor, card=card, reason=reason)
         revoked += 1
     return revoked

@@ -56,9 +56,7 @@ def portal_worker_add(
             raise ValidationError(
                 {"name": "姓名与该身份证号在档案中登记的姓名不一致，请核对身份证。"}
             )
-        if Employment.objects.filter(
-            worker=worker, enterprise=enterprise, ended_on__isnull=True
-        ).exists():
+        if Employment.objects.current().filter(worker=worker, enterprise=enterprise).exists():
             raise ValidationError({"id_number": "该人员已是本企业的在职人员，无需重复添加。"})
     else:
         worker = Worker(name=name)
@@ -77,7 +75,7 @@ def portal_worker_add(
 
 def _current(employment: Employment) -> Employment:
     current = Employment.objects.select_related("worker").get(pk=employment.pk)
-    if current.ended_on is not None:
+    if not current.is_current:
         raise ValidationError("该人员已离职，不能再为其上传材料。")
     return current
 

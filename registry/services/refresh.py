@@ -38,6 +38,7 @@ from ..models import (
     HealthCertificate,
     Validity,
     Worker,
+    current_employment,
 )
 
 logger = logging.getLogger(__name__)
@@ -173,7 +174,7 @@ def expiring_documents_notify(*, today: date) -> int:
         )
         # Both conditions in one filter() share the join: a current employment. (Alone,
         # ended_on__isnull would also match workers with no employment at all.)
-        .filter(worker__employments__ended_on__isnull=True, worker__employments__isnull=False)
+        .filter(current_employment("worker__employments__"), worker__employments__isnull=False)
         .values_list("pk", "worker__employments__enterprise_id", "worker__name", "valid_to")
     )
     for pk, enterprise_id, worker_name, valid_to in certificates.iterator(chunk_size=2000):

@@ -118,7 +118,7 @@ def employment_end(
 ) -> Employment:
     # Lock the row: two staff ending the same employment must not both write history.
     employment = Employment.objects.select_for_update().get(pk=employment.pk)
-    if employment.ended_on is not None:
+    if not employment.is_current:
         raise ValidationError("该从业经历已于%(date)s结束。", params={"date": employment.ended_on})
     employment.ended_on = ended_on
     employment.end_reason = reason
@@ -134,7 +134,7 @@ def employment_end(
 def employment_save(*, actor, employment: Employment) -> Employment:
     employment.full_clean()
     _as(employment, actor).save()
-    if employment.ended_on is not None:
+    if not employment.is_current:
         # An end date entered in the admin's employment rows ends the card as well.
         cards_revoke_for_employment(
             actor=actor, employment=employment, reason=REASON_EMPLOYMENT_ENDED

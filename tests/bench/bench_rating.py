@@ -29,7 +29,8 @@ import pytest
 import time_machine
 from django.db import connection, transaction
 
-from credit.engine import compile_standard, evaluation_date, score
+from credit.engine import compile_standard, score
+from credit.engine_inputs import evaluation_date
 from credit.management.commands.generate_synthetic import generate
 from credit.models import (
     CreditEvent,

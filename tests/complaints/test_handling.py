@@ -15,6 +15,7 @@ from complaints.models import (
     Notification,
     Status,
 )
+from complaints.selectors import deadline_status
 from complaints.services import (
     TRANSITIONS,
     ComplaintTransitionError,
@@ -31,7 +32,6 @@ from complaints.services import (
     complaint_substantiation_change,
     complaints_check_deadlines,
 )
-from complaints.services.deadlines import deadline_status
 from credit.models import CreditEvent, EventKind, Severity
 from tests.complaints.test_intake import submit
 from tests.factories.complaints import ComplaintFactory

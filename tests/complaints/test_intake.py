@@ -14,8 +14,9 @@ from PIL import Image
 
 from complaints.contact import phone_hash
 from complaints.models import Complaint, ComplaintUpdate, Notification, Status
+from complaints.selectors import TRACKING_ALPHABET
 from complaints.services import complaint_submit, notifications_drain
-from complaints.services.intake import TRACKING_ALPHABET, tracking_number_new
+from complaints.services.intake import tracking_number_new
 from core.notifications import MemorySmsBackend
 from core.personal_data import decrypt
 from tests.factories.registry import EnterpriseFactory, township
@@ -38,7 +39,8 @@ def submit(**overrides):
         "complainant_name": "李秀英",
         "phone": "13909410001",
         "township": township(),
-        "service_date": date(2025, 10, 1),
+        # Before every day the tests travel to: the service refuses a future service date.
+        "service_date": date(2025, 9, 20),
         "category": "overcharging",
         "description": "保洁结束后多收了两百元，说是加班费，事先没有说明。",
         "desired_outcome": "退还多收的费用",
@@ -210,3 +212,20 @@ def test_two_identical_posts_at_once_store_one_complaint():
     assert Complaint.objects.count() == 1
     assert {r.complaint.pk for r in results} == {Complaint.objects.get().pk}
     assert sorted(r.created for r in results) == [False, True]
+
+
+@time_machine.travel("2025-10-08 09:00 +0800")
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("complainant_name", "李", "请填写您的姓名。"),
+        ("complainant_name", "  ", "请填写您的姓名。"),
+        ("service_date", date(2001, 5, 1), "服务日期超过三年的投诉不予受理。"),
+        ("service_date", date(2025, 10, 9), "服务日期不能晚于今天。"),
+    ],
+)
+def test_the_service_refuses_what_the_form_refuses(field, value, message):
+    with pytest.raises(ValidationError) as refused:
+        submit(**{field: value})
+    assert refused.value.message_dict == {field: [message]}
+    assert not Complaint.objects.exists()

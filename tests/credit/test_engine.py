@@ -5,12 +5,14 @@ import pytest
 import time_machine
 from django.db import transaction
 
-from credit.engine import compile_standard, evaluation_date, inputs_for_range, score
+from credit.engine import compile_standard, score
+from credit.engine_inputs import evaluation_date, inputs_for_range
 from credit.models import (
     CreditEvent,
     EvaluationStandard,
     EventKind,
     Grade,
+    Indicator,
     KeyListEntry,
     Rating,
     RatingChunk,
@@ -18,7 +20,7 @@ from credit.models import (
     Severity,
     SubjectType,
 )
-from credit.rules import grade_for
+from credit.rules import RULE_KINDS, grade_for
 from credit.services import rating_chunk_compute, rating_run_start, rating_run_year
 from registry.services import records_refresh
 from tests.factories.credit import CreditEventFactory
@@ -406,3 +408,7 @@ def test_a_rated_subject_cannot_be_deleted():
     with pytest.raises(ProtectedError) as protected:
         worker_rating.worker.delete()
     assert worker_rating in protected.value.protected_objects
+
+
+def test_every_rule_choice_is_one_rule_kind():
+    assert set(RULE_KINDS) == set(Indicator.Rule.values)

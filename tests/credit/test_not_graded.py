@@ -9,7 +9,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from credit.engine import compile_standard, evaluation_date, inputs_for_range, rate_range, score
+from credit.engine import compile_standard, rate_range, score
+from credit.engine_inputs import evaluation_date, inputs_for_range
 from credit.models import (
     EvaluationStandard,
     Grade,
@@ -21,7 +22,7 @@ from credit.models import (
 )
 from credit.services.publication import rating_transition, ratings_publish
 from credit.services.rating import rating_run_year
-from incentives.services.standing import enterprise_standing
+from incentives.standing import enterprise_standing
 from reporting.dashboard import dashboard_figures
 from reporting.publicity import key_facts
 from tests.factories.registry import EmploymentFactory, EnterpriseFactory, WorkerFactory

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from credit import selectors
+from credit import selectors_honour
 from credit.models import EvaluationStandard, KeyListEntry, Rating
 from registry.models import Enterprise
 from tests.factories.registry import EmploymentFactory, EnterpriseFactory, WorkerFactory
@@ -261,7 +261,7 @@ def test_honor_roll_lists_aaa_enterprises_and_workers_of_the_latest_final_year(c
 
 
 def test_honor_roll_lists_at_most_the_top_workers(client, monkeypatch):
-    monkeypatch.setattr(selectors, "HONOR_ROLL_WORKERS", 3)
+    monkeypatch.setattr(selectors_honour, "HONOR_ROLL_WORKERS", 3)
     for n, total in enumerate(["90.0", "99.0", "95.0", "91.0", "98.5"]):
         make_rating(WorkerFactory(name=f"卓玛{n}草"), total=total)
     html = get(client, "/credit/honor-roll/")

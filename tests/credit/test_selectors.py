@@ -8,7 +8,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from credit import selectors
+from credit import selectors, selectors_honour
 from credit.models import EvaluationStandard, Indicator, Rating
 from credit.services import rating_run_year
 from registry.services import records_refresh
@@ -245,7 +245,7 @@ def test_worker_names_are_masked_for_publicity(name, masked):
 
 def test_honor_roll_without_final_ratings_is_empty():
     a_rated_enterprise()
-    roll = selectors.honor_roll()
+    roll = selectors_honour.honor_roll()
     assert roll.year is None and roll.enterprises == [] and roll.workers == []
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from credit.selectors import honor_roll
+from credit.selectors_honour import honor_roll
 from reporting import posters
 from tests.factories.incentives import grade, key_list
 from tests.factories.registry import EmploymentFactory, EnterpriseFactory, WorkerFactory

@@ -171,9 +171,9 @@ def dossiers_recompute(outcome: Outcome, today: date) -> None:
     for scope in _scopes(outcome.worker_ids):
         workers_refresh(scope, today=today)
         enterprise_ids.update(
-            Employment.objects.filter(scope.on("worker_id"), ended_on__isnull=True).values_list(
-                "enterprise_id", flat=True
-            )
+            Employment.objects.current()
+            .filter(scope.on("worker_id"))
+            .values_list("enterprise_id", flat=True)
         )
     for scope in _scopes(enterprise_ids):
         enterprises_refresh(scope, today=today)

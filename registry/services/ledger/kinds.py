@@ -179,7 +179,7 @@ class WorkerRows(LedgerRows):
         self.open_jobs: dict[tuple[int, int], tuple[int, str]] = {}
         known = sorted({record["pk"] for record in self.records if record["pk"]})
         for chunk in chunks(known):
-            jobs = Employment.objects.filter(worker_id__in=chunk, ended_on__isnull=True)
+            jobs = Employment.objects.current().filter(worker_id__in=chunk)
             for pk, worker_id, enterprise_id, position in jobs.values_list(
                 "pk", "worker_id", "enterprise_id", "position"
             ):

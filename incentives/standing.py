@@ -55,12 +55,9 @@ class Standing:
 
 def _key_listed(field: str, ids, day: date) -> set[int]:
     return set(
-        KeyListEntry.objects.filter(
-            **{f"{field}_id__in": list(ids)},
-            status=KeyListEntry.Status.ACTIVE,
-            starts_on__lte=day,
-            ends_on__gt=day,
-        ).values_list(f"{field}_id", flat=True)
+        KeyListEntry.objects.on(day)
+        .filter(**{f"{field}_id__in": list(ids)})
+        .values_list(f"{field}_id", flat=True)
     )
 
 
@@ -82,6 +79,12 @@ def enterprise_standings(enterprises, day: date) -> dict[int, Standing]:
             operating=enterprise.business_status == Enterprise.BusinessStatus.OPERATING,
         )
     return standings
+
+
+def programme_min_grade(programme) -> str:
+    """The grade an applicant to a support programme needs: the programme's measure's, or
+    A (诚信合格)."""
+    return programme.measure.min_grade if programme.measure_id else Grade.A
 
 
 def enterprise_standing(enterprise: Enterprise, day: date) -> Standing:
