@@ -2,9 +2,8 @@
 
 from .deadlines import complaints_check_deadlines, deadline_status
 from .handling import (
-    TRANSITIONS,
+    COMPLAINT_MACHINE,
     ComplaintTransitionError,
-    allowed_transitions,
     complaint_accept,
     complaint_assign,
     complaint_close,
@@ -22,10 +21,9 @@ from .intake import SubmitResult, complaint_submit, normalise_tracking_number
 from .notify import notification_deliver, notifications_drain
 
 __all__ = [
-    "TRANSITIONS",
+    "COMPLAINT_MACHINE",
     "ComplaintTransitionError",
     "SubmitResult",
-    "allowed_transitions",
     "complaint_accept",
     "complaint_assign",
     "complaint_close",

@@ -73,6 +73,7 @@ from simple_history.utils import bulk_update_with_history
 
 from core import personal_data
 from core.spreadsheets import xlsx_from_dataset
+from core.transitions import StatusMachine
 from core.validators import (
     IdentityNumber,
     clean_id_number,
@@ -1089,15 +1090,20 @@ class _Progress:
 
 # --- Status --------------------------------------------------------------------------------
 
-# Target status → the statuses it may be reached from.
-_ALLOWED_FROM = {
-    Status.VALIDATING: {Status.PENDING, Status.PREVIEWED, Status.FAILED},
-    Status.PREVIEWED: {Status.VALIDATING},
-    Status.INVALID: {Status.PENDING, Status.VALIDATING, Status.IMPORTING},
-    Status.IMPORTING: {Status.PENDING, Status.PREVIEWED, Status.FAILED},
-    Status.DONE: {Status.IMPORTING},
-    Status.FAILED: {Status.VALIDATING, Status.IMPORTING},
-}
+LEDGER_IMPORT_MACHINE = StatusMachine(
+    LedgerImport,
+    {
+        Status.PENDING: {Status.VALIDATING, Status.INVALID, Status.IMPORTING},
+        Status.VALIDATING: {Status.PREVIEWED, Status.INVALID, Status.FAILED},
+        Status.PREVIEWED: {Status.VALIDATING, Status.IMPORTING},
+        Status.IMPORTING: {Status.INVALID, Status.DONE, Status.FAILED},
+        Status.FAILED: {Status.VALIDATING, Status.IMPORTING},
+        Status.INVALID: set(),
+        Status.DONE: set(),
+    },
+    message="该导入当前状态为“%(current)s”，不能转为“%(target)s”。",
+    error=LedgerImportStateError,
+)
 
 
 def _transition(ledger_import: LedgerImport, status: str, **changes) -> None:
@@ -1110,14 +1116,11 @@ def _transition(ledger_import: LedgerImport, status: str, **changes) -> None:
     changes["status"] = status
     changes["last_progress_at"] = timezone.now()
     moved = LedgerImport.objects.filter(
-        pk=ledger_import.pk, status__in=_ALLOWED_FROM[status]
+        pk=ledger_import.pk, status__in=LEDGER_IMPORT_MACHINE.sources(status)
     ).update(**changes)
     if not moved:
         ledger_import.refresh_from_db(fields=["status"])
-        raise LedgerImportStateError(
-            f"该导入当前状态为“{ledger_import.get_status_display()}”，"
-            f"不能转为“{Status(status).label}”。"
-        )
+        raise LEDGER_IMPORT_MACHINE.refusal(ledger_import, status)
     for name, value in changes.items():
         setattr(ledger_import, name, value)
 
