@@ -18,7 +18,6 @@ from .handling import (
     complaint_substantiation_change,
 )
 from .intake import SubmitResult, complaint_submit, normalise_tracking_number
-from .notify import notification_deliver, notifications_drain
 
 __all__ = [
     "COMPLAINT_MACHINE",
@@ -40,6 +39,4 @@ __all__ = [
     "complaints_check_deadlines",
     "deadline_status",
     "normalise_tracking_number",
-    "notification_deliver",
-    "notifications_drain",
 ]

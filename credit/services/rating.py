@@ -213,9 +213,7 @@ def rating_chunk_compute(*, chunk_id: int) -> bool:
     # the run row, and so every other worker's chunk, until it commits.
     RatingRun.objects.filter(
         pk=run_id, status__in=RATING_RUN_MACHINE.sources(RatingRun.Status.RUNNING)
-    ).update(
-        status=RatingRun.Status.RUNNING, started_at=now, progressed_at=now
-    )
+    ).update(status=RatingRun.Status.RUNNING, started_at=now, progressed_at=now)
     inputs_table = _run_inputs_prepare(chunk_id)
     with transaction.atomic():
         # Lock the chunk row only ("of self"): a plain FOR UPDATE would also lock the joined
