@@ -15,7 +15,6 @@ used and counts against no limit, so the resident simply asks for a new one; a c
 expired while it waited is not sent at all.
 """
 
-import logging
 import secrets
 from datetime import timedelta
 
@@ -39,8 +38,6 @@ SMS_SIGNATURE = "【舟曲信易+家政】"
 
 Purpose = VerificationCode.Purpose
 Status = VerificationCode.Status
-
-logger = logging.getLogger(__name__)
 
 
 def _code_send_sms(record: VerificationCode) -> None:
