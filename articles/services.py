@@ -2,23 +2,29 @@
 did what through django-simple-history; an article's status changes only through
 `article_transition`."""
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.audit import audited_save
 from core.files import sanitised_upload
+from core.transitions import StatusMachine, TransitionError
 
 from .models import Article
 
 
-class ArticleTransitionError(ValidationError):
+class ArticleTransitionError(TransitionError):
     pass
 
 
-TRANSITIONS: dict[str, set[str]] = {
-    Article.Status.DRAFT: {Article.Status.PUBLISHED},
-    Article.Status.PUBLISHED: {Article.Status.DRAFT},
-}
+ARTICLE_MACHINE = StatusMachine(
+    Article,
+    {
+        Article.Status.DRAFT: {Article.Status.PUBLISHED},
+        Article.Status.PUBLISHED: {Article.Status.DRAFT},
+    },
+    message="文章当前状态为“%(current)s”，不能改为“%(target)s”。",
+    error=ArticleTransitionError,
+)
 
 
 @transaction.atomic
@@ -30,30 +36,24 @@ def article_save(*, actor, article: Article) -> Article:
     if article.cover and not article.cover._committed:
         # Photos taken on a phone carry the place they were taken: store pixels only.
         article.cover = sanitised_upload(article.cover.file)
-    article._history_user = actor
-    article.save()
-    return article
+    return audited_save(article, actor=actor)
 
 
 @transaction.atomic
 def article_transition(*, actor, article: Article, status: str) -> Article:
     article = Article.objects.select_for_update().get(pk=article.pk)
-    if status not in TRANSITIONS[article.status]:
-        raise ArticleTransitionError(
-            "文章当前状态为“%(current)s”，不能改为“%(wanted)s”。",
-            code="article_transition",
-            params={
-                "current": article.get_status_display(),
-                "wanted": Article.Status(status).label,
-            },
-        )
-    article.status = status
+    changes = {}
     if status == Article.Status.PUBLISHED and article.published_at is None:
         # Published again after a correction: it keeps its first publication date.
-        article.published_at = timezone.now()
-    article._history_user = actor
-    article.save(update_fields=["status", "published_at", "updated_at"])
-    return article
+        changes["published_at"] = timezone.now()
+    return ARTICLE_MACHINE.transition(
+        article,
+        status,
+        actor=actor,
+        changes=changes,
+        update_fields=["published_at", "updated_at"],
+        clean=False,
+    )
 
 
 def article_publish(*, actor, article: Article) -> Article:

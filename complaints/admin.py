@@ -36,7 +36,7 @@ from .limits import ACCEPTANCE_DAYS, MEDIATION_DAYS, NOTIFICATION_DAYS
 from .models import Complaint, ComplaintUpdate, DeadlineState, Notification, Status
 from .selectors import deadline_status
 from .services import (
-    allowed_transitions,
+    COMPLAINT_MACHINE,
     complaint_accept,
     complaint_assign,
     complaint_close,
@@ -389,7 +389,7 @@ class ComplaintAdmin(WorkflowAdmin):
 
     @admin.display(description="办理操作")
     def handling_links(self, obj: Complaint):
-        allowed = allowed_transitions(obj)
+        allowed = COMPLAINT_MACHINE.allowed(obj)
         links = [(suffix, label) for suffix, label, to in ACTIONS if to in allowed]
         if obj.status == Status.CLOSED:
             if not obj.not_accepted_reason:

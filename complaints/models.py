@@ -14,6 +14,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from core.files import validate_upload
+from core.outbox import OutboxMessage
 from registry.models import Enterprise, ServiceCategory, Township, Worker
 
 
@@ -312,10 +313,10 @@ class DeadlineAlert(models.Model):
         return f"{self.complaint} {self.get_stage_display()} {self.get_level_display()}"
 
 
-class Notification(models.Model):
+class Notification(OutboxMessage):
     """The outbox: every message about a case is written here in the same transaction as
-    the change it reports, then delivered by a task. A periodic task re-sends whatever is
-    still pending, so a message survives a broker, worker or gateway outage."""
+    the change it reports, then delivered by a task. The outbox drain (core.outbox) re-sends
+    whatever is still pending, so a message survives a broker, worker or gateway outage."""
 
     class Channel(models.TextChoices):
         SMS = "sms", "短信"
@@ -326,11 +327,6 @@ class Notification(models.Model):
         OFFICER = "officer", "承办人"
         ENTERPRISE = "enterprise", "企业"
 
-    class Status(models.TextChoices):
-        PENDING = "pending", "待发送"
-        SENT = "sent", "已发送"
-        FAILED = "failed", "发送失败"
-
     complaint = models.ForeignKey(
         Complaint, verbose_name="投诉", on_delete=models.CASCADE, related_name="notifications"
     )
@@ -338,13 +334,6 @@ class Notification(models.Model):
     channel = models.CharField("渠道", max_length=6, choices=Channel.choices)
     subject = models.CharField("标题", max_length=100, blank=True)
     body = models.TextField("内容")
-    status = models.CharField(
-        "状态", max_length=8, choices=Status.choices, default=Status.PENDING, db_index=True
-    )
-    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
-    created_at = models.DateTimeField("生成时间", auto_now_add=True)
-    sent_at = models.DateTimeField("发送时间", null=True, blank=True)
-    last_error = models.CharField("最近错误", max_length=300, blank=True)
 
     class Meta:
         verbose_name = "投诉通知"

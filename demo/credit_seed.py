@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.audit import audited_save
 from credit.models import (
     CreditEvent,
     EvaluationStandard,
@@ -53,8 +54,7 @@ def standard_copy_to_year(*, actor, standard: EvaluationStandard, year: int) -> 
     copy.year = year
     copy.version = 1
     copy.change_note = f"沿用{standard.year}年度第{standard.version}版"
-    copy._history_user = actor
-    copy.save(update_fields=["year", "version", "change_note"])
+    audited_save(copy, actor=actor, update_fields=["year", "version", "change_note"])
     return copy
 
 

@@ -17,6 +17,7 @@ from django.utils.html import format_html
 
 from core import personal_data
 from core.admin_history import HistoryAdmin
+from core.audit import audited_save
 from core.spreadsheets.admin import xlsx_response
 from core.validators import clean_id_number, clean_phone
 from credit.models import Grade
@@ -712,8 +713,7 @@ class SupportApplicationAdmin(ProtectedMobileAdmin, HistoryAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             obj.full_clean()
-            obj._history_user = request.user
-            obj.save()
+            audited_save(obj, actor=request.user)
             return
         saved = services.application_submit(
             actor=request.user,

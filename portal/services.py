@@ -10,6 +10,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from core import personal_data
+from core.audit import audited_save
 from core.validators import clean_mobile
 from registry.models import Enterprise
 
@@ -71,8 +72,7 @@ def portal_account_create(
     )  # fmt: skip
     personal_data.phone_apply(account, "mobile", number)
     account.full_clean()
-    account._history_user = actor
-    account.save()
+    audited_save(account, actor=actor)
     return account, password_link_path(user)
 
 
@@ -91,6 +91,4 @@ def portal_account_deactivate(*, actor, account: PortalAccount) -> PortalAccount
     user = account.user
     user.is_active = False
     user.save(update_fields=["is_active"])
-    account._history_user = actor
-    account.save()
-    return account
+    return audited_save(account, actor=actor)

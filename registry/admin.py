@@ -725,7 +725,7 @@ class PersonalDataAccessAdmin(ReadOnlyAdmin):
 
 @admin.register(DocumentNotice)
 class DocumentNoticeAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "enterprise", "channel", "recipient", "status", "delivered_at"]
+    list_display = ["created_at", "enterprise", "channel", "recipient", "status", "sent_at"]
     list_filter = ["channel", "status"]
     list_select_related = ["enterprise"]
     search_fields = ["enterprise__name"]

@@ -16,6 +16,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from core.files import ImageUploadField, validate_image_upload, validate_upload
+from core.outbox import OutboxMessage
 from core.validators import validate_phone, validate_uscc
 
 ETHNICITIES = [
@@ -577,17 +578,12 @@ class PersonalDataAccess(models.Model):
         return f"{self.user} 查看 {self.subject_label} 的{self.field}"
 
 
-class DocumentNotice(models.Model):
+class DocumentNotice(OutboxMessage):
     """A reminder to an enterprise about documents about to expire; also the outbox row.
 
     The row is written in the refresh's transaction; delivery happens afterwards in a task
-    with retries, and the daily refresh re-sends rows still pending, so a reminder survives
-    a broker or mail-server outage."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", "待发送"
-        SENT = "sent", "已发送"
-        FAILED = "failed", "发送失败"
+    with retries, and the outbox drain (core.outbox) re-sends rows still pending, so a
+    reminder survives a broker or mail-server outage."""
 
     class Channel(models.TextChoices):
         EMAIL = "email", "电子邮件"
@@ -596,17 +592,10 @@ class DocumentNotice(models.Model):
     enterprise = models.ForeignKey(
         Enterprise, verbose_name="企业", on_delete=models.CASCADE, related_name="notices"
     )
-    created_at = models.DateTimeField("生成时间", auto_now_add=True)
     channel = models.CharField("渠道", max_length=10, choices=Channel.choices)
     recipient = models.CharField("接收方", max_length=100)
     subject = models.CharField("标题", max_length=100, blank=True)
     body = models.TextField("内容")
-    status = models.CharField(
-        "状态", max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
-    )
-    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
-    delivered_at = models.DateTimeField("发送时间", null=True, blank=True)
-    last_error = models.CharField("最近错误", max_length=300, blank=True)
 
     class Meta:
         verbose_name = "证照到期提醒"

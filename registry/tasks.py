@@ -3,7 +3,6 @@ from celery import shared_task
 from .models import LedgerImport
 from .services import records_refresh
 from .services.ledger import LedgerImportStateError, ledger_import_run, ledger_import_validate
-from .services.refresh import notice_deliver
 
 
 @shared_task(name="registry.tasks.refresh_records", soft_time_limit=50 * 60, time_limit=55 * 60)
@@ -20,19 +19,6 @@ def refresh_records() -> dict:
         "workers_updated": report.workers_updated,
         "notices_sent": report.notices_sent,
     }
-
-
-@shared_task(
-    name="registry.tasks.deliver_notices",
-    autoretry_for=(Exception,),
-    retry_backoff=30,
-    max_retries=5,
-    soft_time_limit=120,
-    time_limit=180,
-)
-def deliver_notices(notice_ids: list[int]) -> int:
-    """Send queued reminders; safe to run twice (each notice is sent at most once)."""
-    return sum(notice_deliver(notice_id=notice_id) for notice_id in notice_ids)
 
 
 # A 200,000-row ledger validates and writes in about two minutes; the limits leave room for

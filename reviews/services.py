@@ -9,7 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.audit import audited_save
 from core.personal_data import phone_hash, phone_mask
+from core.transitions import StatusMachine, TransitionError
 from core.validators import clean_mobile
 from credit.models import CreditEvent, EventKind, Severity
 from credit.services.events import credit_event_record, credit_event_revoke_by_source
@@ -32,15 +34,20 @@ REVIEW_DISCLOSURE_DAYS = 365
 SCORE_FIELDS = ("quality", "punctuality", "attitude")
 
 
-class ReviewTransitionError(ValidationError):
+class ReviewTransitionError(TransitionError):
     pass
 
 
 # The status machine of a review: published ↔ hidden.
-REVIEW_TRANSITIONS: dict[str, frozenset[str]] = {
-    ServiceReview.Status.PUBLISHED: frozenset({ServiceReview.Status.HIDDEN}),
-    ServiceReview.Status.HIDDEN: frozenset({ServiceReview.Status.PUBLISHED}),
-}
+REVIEW_MACHINE = StatusMachine(
+    ServiceReview,
+    {
+        ServiceReview.Status.PUBLISHED: {ServiceReview.Status.HIDDEN},
+        ServiceReview.Status.HIDDEN: {ServiceReview.Status.PUBLISHED},
+    },
+    message="该评价当前为“%(current)s”，不能改为“%(target)s”。",
+    error=ReviewTransitionError,
+)
 
 
 def review_source_ref(review: ServiceReview) -> str:
@@ -48,20 +55,17 @@ def review_source_ref(review: ServiceReview) -> str:
 
 
 def _transition(*, actor, review: ServiceReview, to: str, reason: str = "") -> None:
-    if to not in REVIEW_TRANSITIONS[review.status]:
-        raise ReviewTransitionError(
-            "该评价当前为“%(current)s”，不能改为“%(target)s”。",
-            code="invalid_transition",
-            params={
-                "current": ServiceReview.Status(review.status).label,
-                "target": ServiceReview.Status(to).label,
-            },
-        )
-    review.status = to
-    review.hidden_reason = reason.strip()[:200] if to == ServiceReview.Status.HIDDEN else ""
-    review._history_user = actor
-    review._change_reason = reason.strip()[:100] or ServiceReview.Status(to).label
-    review.save(update_fields=["status", "hidden_reason"])
+    REVIEW_MACHINE.transition(
+        review,
+        to,
+        actor=actor,
+        changes={
+            "hidden_reason": reason.strip()[:200] if to == ServiceReview.Status.HIDDEN else ""
+        },
+        reason=reason.strip()[:100] or ServiceReview.Status(to).label,
+        update_fields=["hidden_reason"],
+        clean=False,
+    )
 
 
 def _check_service_date(service_date: date) -> None:
@@ -183,8 +187,7 @@ def review_submit(
         phone_masked=phone_mask(number),
     )
     review.full_clean()
-    review._history_user = actor
-    review.save()
+    audited_save(review, actor=actor)
     _record_credit(actor=actor, review=review)
     return review
 

@@ -81,9 +81,10 @@ PERIODIC_TASKS: tuple[PeriodicTaskSpec, ...] = (
         minute="5",
     ),
     PeriodicTaskSpec(
-        name="zqjz:complaints-notifications",
-        task="complaints.tasks.drain_notifications",
-        description="每5分钟补发因消息队列或短信网关故障而未发出的投诉通知。",
-        minute="*/5",
+        name="zqjz:outbox-drain",
+        task="core.tasks.drain_outboxes",
+        description=f"每{settings.OUTBOX_DRAIN_MINUTES}分钟补发因消息队列、任务进程或短信/邮件网关"
+        "故障而未发出的消息（投诉通知、证照到期提醒、短信验证码）。",
+        minute=f"*/{settings.OUTBOX_DRAIN_MINUTES}",
     ),
 )

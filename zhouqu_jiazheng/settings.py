@@ -295,6 +295,10 @@ if not (PERSONAL_DATA_KEY and PERSONAL_DATA_HASH_KEY):
 # --- Notifications --------------------------------------------------------------------
 # A class with send(phone, message); the default writes to the log instead of sending.
 SMS_BACKEND = env.str("SMS_BACKEND", default="core.notifications.LoggingSmsBackend")
+# The outbox drain (core.outbox): how often it runs, and how many rows of each outbox it
+# sends per run.
+OUTBOX_DRAIN_MINUTES = env.int("OUTBOX_DRAIN_MINUTES", default=5)
+OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=2_000)
 
 # --- Registers ------------------------------------------------------------------------
 DOCUMENT_EXPIRY_WARNING_DAYS = env.int("DOCUMENT_EXPIRY_WARNING_DAYS", default=30)

@@ -2,9 +2,8 @@
 
 from .deadlines import complaints_check_deadlines
 from .handling import (
-    TRANSITIONS,
+    COMPLAINT_MACHINE,
     ComplaintTransitionError,
-    allowed_transitions,
     complaint_accept,
     complaint_assign,
     complaint_close,
@@ -19,13 +18,11 @@ from .handling import (
     complaint_substantiation_change,
 )
 from .intake import SubmitResult, complaint_submit
-from .notify import notification_deliver, notifications_drain
 
 __all__ = [
-    "TRANSITIONS",
+    "COMPLAINT_MACHINE",
     "ComplaintTransitionError",
     "SubmitResult",
-    "allowed_transitions",
     "complaint_accept",
     "complaint_assign",
     "complaint_close",
@@ -40,6 +37,4 @@ __all__ = [
     "complaint_submit",
     "complaint_substantiation_change",
     "complaints_check_deadlines",
-    "notification_deliver",
-    "notifications_drain",
 ]

@@ -2,7 +2,7 @@
 
 submitted → accepted / not accepted → (accepted) in mediation → mediated / mediation ended
 without agreement → closed; a closed case can be reopened into mediation. Every change goes
-through `_transition`, which checks TRANSITIONS, writes the timeline line and the audit
+through `_transition`, which checks COMPLAINT_MACHINE, writes the timeline line and the audit
 row (simple-history, with the acting user) in the same transaction, and queues the
 messages. Deadlines (市场监督管理投诉举报处理暂行办法) are in working days on China's
 official calendar: 7 to decide acceptance, 45 to end mediation, 7 to notify the parties.
@@ -18,7 +18,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.audit import audited_save
 from core.files import sanitised_upload
+from core.transitions import StatusMachine, TransitionError
 from credit.models import CreditEvent, EventKind, Severity
 from credit.services.events import credit_event_record, credit_event_revoke_by_source
 from registry.models import Enterprise
@@ -36,23 +38,25 @@ from ..timeline import update_fields
 from ..workdays import add_working_days
 from .notify import notification_queue
 
-TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.SUBMITTED: frozenset({Status.ACCEPTED, Status.NOT_ACCEPTED}),
-    Status.ACCEPTED: frozenset({Status.MEDIATING}),
-    Status.MEDIATING: frozenset({Status.MEDIATED, Status.MEDIATION_FAILED}),
-    Status.NOT_ACCEPTED: frozenset({Status.CLOSED}),
-    Status.MEDIATED: frozenset({Status.CLOSED}),
-    Status.MEDIATION_FAILED: frozenset({Status.CLOSED}),
-    Status.CLOSED: frozenset({Status.MEDIATING}),  # reopened
-}
 
-
-class ComplaintTransitionError(ValidationError):
+class ComplaintTransitionError(TransitionError):
     pass
 
 
-def allowed_transitions(complaint: Complaint) -> frozenset[str]:
-    return TRANSITIONS[complaint.status]
+COMPLAINT_MACHINE = StatusMachine(
+    Complaint,
+    {
+        Status.SUBMITTED: {Status.ACCEPTED, Status.NOT_ACCEPTED},
+        Status.ACCEPTED: {Status.MEDIATING},
+        Status.MEDIATING: {Status.MEDIATED, Status.MEDIATION_FAILED},
+        Status.NOT_ACCEPTED: {Status.CLOSED},
+        Status.MEDIATED: {Status.CLOSED},
+        Status.MEDIATION_FAILED: {Status.CLOSED},
+        Status.CLOSED: {Status.MEDIATING},  # reopened
+    },
+    message="该投诉当前为“%(current)s”，不能改为“%(target)s”。",
+    error=ComplaintTransitionError,
+)
 
 
 def _locked(complaint: Complaint) -> Complaint:
@@ -72,18 +76,13 @@ def _transition(
 ) -> Complaint:
     """`public_text` is a timeline line worded the same for everyone; `event` (from
     `timeline.update_fields`) one worded for each reader."""
-    if to not in TRANSITIONS[complaint.status]:
-        raise ComplaintTransitionError(
-            "该投诉当前为“%(current)s”，不能改为“%(target)s”。",
-            code="invalid_transition",
-            params={"current": Status(complaint.status).label, "target": Status(to).label},
-        )
+    COMPLAINT_MACHINE.check(complaint, to)
     previous = complaint.status
     complaint.status = to
+    # The deadline state follows from the new status.
     complaint.deadline_state = deadline_state_for(complaint, timezone.localdate())
     complaint.full_clean()
-    complaint._history_user = actor
-    complaint.save()
+    audited_save(complaint, actor=actor)
     ComplaintUpdate.objects.create(
         complaint=complaint,
         author=actor,
@@ -312,8 +311,7 @@ def complaint_substantiation_change(
     if complaint.substantiated == substantiated:
         return complaint
     complaint.substantiated = substantiated
-    complaint._history_user = actor
-    complaint.save(update_fields=["substantiated", "updated_at"])
+    audited_save(complaint, actor=actor, update_fields=["substantiated", "updated_at"])
     complaint_note_add(
         actor=actor,
         complaint=complaint,
@@ -339,8 +337,7 @@ def complaint_assign(*, actor, complaint: Complaint, officer) -> Complaint:
     if complaint.officer_id == getattr(officer, "pk", None):
         return complaint
     complaint.officer = officer
-    complaint._history_user = actor
-    complaint.save(update_fields=["officer", "updated_at"])
+    audited_save(complaint, actor=actor, update_fields=["officer", "updated_at"])
     if officer is not None:
         complaint_note_add(
             actor=actor,
@@ -396,8 +393,11 @@ def complaint_enterprise_respond(
     complaint.enterprise_response = text[:5000]
     if first_answer:
         complaint.responded_at = timezone.now()
-    complaint._history_user = actor
-    complaint.save(update_fields=["enterprise_response", "responded_at", "updated_at"])
+    audited_save(
+        complaint,
+        actor=actor,
+        update_fields=["enterprise_response", "responded_at", "updated_at"],
+    )
     for upload in attachments:
         ComplaintAttachment.objects.create(
             complaint=complaint,

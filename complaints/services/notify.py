@@ -1,24 +1,17 @@
 """Messages about a case, through an outbox.
 
 `notification_queue` writes the messages in the caller's transaction and enqueues their
-delivery after commit. If the broker is unreachable the rows stay pending and
-`notifications_drain` (every few minutes, from beat) sends them when it is back; a gateway
+delivery after commit (core.outbox). If the broker is unreachable the rows stay pending and
+the outbox drain (every few minutes, from beat) sends them when it is back; a gateway
 failure is retried the same way up to MAX_DELIVERY_ATTEMPTS. Each row is sent at most once.
 """
 
-import logging
-from datetime import timedelta
-
-from django.db import transaction
-from django.utils import timezone
-
 from core.notifications import send_email, send_sms
+from core.outbox import Undeliverable, outbox_enqueue, outbox_register
 from core.personal_data import decrypt
 from core.validators import clean_mobile
 
 from ..models import Complaint, Notification
-
-logger = logging.getLogger(__name__)
 
 MAX_DELIVERY_ATTEMPTS = 8
 SITE = "舟曲县信易+家政"
@@ -98,7 +91,7 @@ def notification_queue(*, complaint: Complaint, event: str, context: dict | None
                 )
             )
     created = Notification.objects.bulk_create(rows)
-    notifications_enqueue([row.pk for row in created])
+    outbox_enqueue(NOTIFICATIONS, [row.pk for row in created])
     return created
 
 
@@ -141,57 +134,19 @@ def _address(notification: Notification) -> str | None:
     return _enterprise_mobile(complaint.enterprise) if sms else complaint.enterprise.email
 
 
-def notifications_enqueue(ids: list[int]) -> None:
-    if not ids:
-        return
-    from ..tasks import deliver_notifications
-
-    def enqueue():
-        try:
-            deliver_notifications.delay(ids)
-        except Exception:  # the broker is unreachable: the outbox keeps the rows
-            logger.warning("could not enqueue %d complaint notifications; kept pending", len(ids))
-
-    transaction.on_commit(enqueue)
+def _notification_send(notification: Notification) -> None:
+    address = _address(notification)
+    if not address:
+        raise Undeliverable("no address for this recipient any more")
+    if notification.channel == Notification.Channel.EMAIL:
+        send_email(address, f"{SITE}：{notification.subject}", notification.body)
+    else:
+        send_sms(address, notification.body)
 
 
-def notification_deliver(*, notification_id: int) -> bool:
-    """Send one pending message; idempotent (a sent message is never sent again)."""
-    with transaction.atomic():
-        # skip_locked: a redelivered task and the drain handed the same row never both send.
-        notification = (
-            Notification.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("complaint__officer", "complaint__enterprise")
-            .filter(pk=notification_id, status=Notification.Status.PENDING)
-            .first()
-        )
-        if notification is None:
-            return False
-        notification.attempts += 1
-        address = _address(notification)
-        try:
-            if not address:
-                raise ValueError("no address for this recipient any more")
-            if notification.channel == Notification.Channel.EMAIL:
-                send_email(address, f"{SITE}：{notification.subject}", notification.body)
-            else:
-                send_sms(address, notification.body)
-        except Exception as exc:  # any gateway failure is recorded and retried later
-            notification.last_error = f"{type(exc).__name__}: {exc}"[:300]
-            if notification.attempts >= MAX_DELIVERY_ATTEMPTS or not address:
-                notification.status = Notification.Status.FAILED
-            notification.save(update_fields=["attempts", "last_error", "status"])
-            return False
-        notification.status = Notification.Status.SENT
-        notification.sent_at = timezone.now()
-        notification.save(update_fields=["attempts", "status", "sent_at"])
-        return True
-
-
-def notifications_drain(*, older_than: timedelta = timedelta(minutes=2)) -> int:
-    """Send messages left pending (broker, worker or gateway was down); returns the count."""
-    cutoff = timezone.now() - older_than
-    pending = Notification.objects.filter(
-        status=Notification.Status.PENDING, created_at__lt=cutoff
-    ).values_list("pk", flat=True)
-    return sum(notification_deliver(notification_id=pk) for pk in list(pending[:2000]))
+NOTIFICATIONS = outbox_register(
+    Notification,
+    send=_notification_send,
+    max_attempts=MAX_DELIVERY_ATTEMPTS,
+    select_related=("complaint__officer", "complaint__enterprise"),
+)

@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.audit import audited, history_user
+from core.transitions import StatusMachine, TransitionError
 from registry.models import Enterprise, Worker
 
 from ..models import CreditEvent, EventKind, Severity
@@ -34,36 +36,35 @@ def disclosure_until(severity: str, occurred_on: date, days: int | None = None) 
     return occurred_on + timedelta(days=days)
 
 
-class CreditEventTransitionError(ValidationError):
+class CreditEventTransitionError(TransitionError):
     pass
 
 
 # The one status machine of a credit record. Active records count; a repaired record stays
 # in the file, marked; a revoked one is withdrawn and comes back only if its source does.
-EVENT_TRANSITIONS: dict[str, frozenset[str]] = {
-    CreditEvent.Status.ACTIVE: frozenset({CreditEvent.Status.REPAIRED, CreditEvent.Status.REVOKED}),
-    CreditEvent.Status.REVOKED: frozenset({CreditEvent.Status.ACTIVE}),
-    CreditEvent.Status.REPAIRED: frozenset({CreditEvent.Status.REVOKED}),
-}
+EVENT_MACHINE = StatusMachine(
+    CreditEvent,
+    {
+        CreditEvent.Status.ACTIVE: {CreditEvent.Status.REPAIRED, CreditEvent.Status.REVOKED},
+        CreditEvent.Status.REVOKED: {CreditEvent.Status.ACTIVE},
+        CreditEvent.Status.REPAIRED: {CreditEvent.Status.REVOKED},
+    },
+    message="该信用记录当前为“%(current)s”，不能改为“%(target)s”。",
+    error=CreditEventTransitionError,
+)
 
 
 def credit_event_transition(*, actor, event: CreditEvent, to: str, reason: str) -> CreditEvent:
-    """Move a record to `to`, checked against EVENT_TRANSITIONS and recorded with who and why.
-    The caller holds the row lock (select_for_update) inside its transaction."""
-    if to not in EVENT_TRANSITIONS[event.status]:
-        raise CreditEventTransitionError(
-            "该信用记录当前为“%(current)s”，不能改为“%(target)s”。",
-            code="invalid_transition",
-            params={
-                "current": CreditEvent.Status(event.status).label,
-                "target": CreditEvent.Status(to).label,
-            },
-        )
-    event.status = to
-    event.status_reason = reason.strip()[:200]
-    event._history_user = actor
-    event.save(update_fields=["status", "status_reason"])
-    return event
+    """Move a record to `to`, recorded with who and why. The caller holds the row lock
+    (select_for_update) inside its transaction."""
+    return EVENT_MACHINE.transition(
+        event,
+        to,
+        actor=actor,
+        changes={"status_reason": reason.strip()[:200]},
+        update_fields=["status_reason"],
+        clean=False,
+    )
 
 
 def _subject_kwargs(enterprise: Enterprise | None, worker: Worker | None) -> dict:
@@ -118,7 +119,7 @@ def credit_event_record(
         source=source,
         source_ref=source_ref,
         disclosure_until=disclosure_until(severity, occurred_on, disclosure_days),
-        recorded_by=actor if getattr(actor, "pk", None) else None,
+        recorded_by=history_user(actor),
         **subject,
     )
     if evidence is not None:
@@ -127,7 +128,7 @@ def credit_event_record(
     from registry.services.documents import uploads_sanitise
 
     uploads_sanitise(event)
-    event._history_user = actor
+    audited(event, actor=actor)
     try:
         with transaction.atomic():
             event.save()

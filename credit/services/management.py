@@ -17,16 +17,14 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from core.audit import audited_save, history_user
+from core.transitions import StatusMachine, TransitionError
 from registry.models import Enterprise, Worker
 
 from ..models import CreditEvent, EventKind, Grade, KeyListEntry, Rating, Severity, SupervisionTask
 from .events import credit_event_record
 
 KEY_LIST_MAX_YEARS = 3
-
-
-def _user(actor):
-    return actor if getattr(actor, "pk", None) else None
 
 
 def _years_later(day: date, years: int) -> date:
@@ -45,38 +43,20 @@ def _subject_kwargs(enterprise: Enterprise | None, worker: Worker | None) -> dic
 # --- Key-management list -------------------------------------------------------------------
 
 
-class KeyListTransitionError(ValidationError):
+class KeyListTransitionError(TransitionError):
     pass
 
 
-KEY_LIST_TRANSITIONS: dict[str, frozenset[str]] = {
-    KeyListEntry.Status.ACTIVE: frozenset({KeyListEntry.Status.REMOVED}),
-    KeyListEntry.Status.REMOVED: frozenset(),
-}
-
-
-@transaction.atomic
-def key_list_transition(
-    *, actor, entry: KeyListEntry, to: str, changes: dict | None = None, reason: str = ""
-) -> KeyListEntry:
-    """The one place where a key-list entry changes status (the caller holds its lock)."""
-    if to not in KEY_LIST_TRANSITIONS.get(entry.status, frozenset()):
-        raise KeyListTransitionError(
-            "该名单记录当前为“%(current)s”，不能变更为“%(target)s”。",
-            code="invalid_transition",
-            params={
-                "current": KeyListEntry.Status(entry.status).label,
-                "target": KeyListEntry.Status(to).label if to in KeyListEntry.Status else to,
-            },
-        )
-    entry.status = to
-    for name, value in (changes or {}).items():
-        setattr(entry, name, value)
-    entry.full_clean()
-    entry._history_user = actor
-    entry._change_reason = reason[:100]
-    entry.save()
-    return entry
+# A key-list entry changes status only through this machine (the caller holds its lock).
+KEY_LIST_MACHINE = StatusMachine(
+    KeyListEntry,
+    {
+        KeyListEntry.Status.ACTIVE: {KeyListEntry.Status.REMOVED},
+        KeyListEntry.Status.REMOVED: set(),
+    },
+    message="该名单记录当前为“%(current)s”，不能变更为“%(target)s”。",
+    error=KeyListTransitionError,
+)
 
 
 def subject_on_key_list(subject: Enterprise | Worker, day: date | None = None) -> bool:
@@ -131,12 +111,10 @@ def key_list_add(
         event=event,
         starts_on=starts_on,
         ends_on=ends_on,
-        created_by=_user(actor),
+        created_by=history_user(actor),
     )
     entry.full_clean()
-    entry._history_user = actor
-    entry.save()
-    return entry
+    return audited_save(entry, actor=actor)
 
 
 @transaction.atomic
@@ -153,8 +131,8 @@ def key_list_remove(
     changes = {"removal_reason": reason[:200]}
     if entry.starts_on < today < entry.ends_on:
         changes["ends_on"] = today
-    return key_list_transition(
-        actor=actor, entry=entry, to=KeyListEntry.Status.REMOVED, changes=changes, reason=reason
+    return KEY_LIST_MACHINE.transition(
+        entry, KeyListEntry.Status.REMOVED, actor=actor, changes=changes, reason=reason
     )
 
 
@@ -171,10 +149,10 @@ def key_list_expire_due(*, today: date) -> int:
             )
             if entry is None:  # removed by staff meanwhile
                 continue
-            key_list_transition(
+            KEY_LIST_MACHINE.transition(
+                entry,
+                KeyListEntry.Status.REMOVED,
                 actor=None,
-                entry=entry,
-                to=KeyListEntry.Status.REMOVED,
                 changes={"removal_reason": "管理期满，自动移出"},
                 reason="管理期满，自动移出",
             )
@@ -185,45 +163,24 @@ def key_list_expire_due(*, today: date) -> int:
 # --- Supervision tasks ---------------------------------------------------------------------
 
 
-class SupervisionTransitionError(ValidationError):
+class SupervisionTransitionError(TransitionError):
     pass
 
 
-SUPERVISION_TRANSITIONS: dict[str, frozenset[str]] = {
-    SupervisionTask.Status.OPEN: frozenset(
-        {SupervisionTask.Status.DONE, SupervisionTask.Status.CANCELLED}
-    ),
-    SupervisionTask.Status.DONE: frozenset(),
-    SupervisionTask.Status.CANCELLED: frozenset(),
-}
-
-
-def supervision_transition_check(task: SupervisionTask, to: str) -> None:
-    if to not in SUPERVISION_TRANSITIONS.get(task.status, frozenset()):
-        raise SupervisionTransitionError(
-            "该监管任务当前为“%(current)s”，不能变更为“%(target)s”。",
-            code="invalid_transition",
-            params={
-                "current": SupervisionTask.Status(task.status).label,
-                "target": SupervisionTask.Status(to).label if to in SupervisionTask.Status else to,
-            },
-        )
-
-
-@transaction.atomic
-def supervision_transition(
-    *, actor, task: SupervisionTask, to: str, changes: dict | None = None, reason: str = ""
-) -> SupervisionTask:
-    """The one place where a supervision task changes status (the caller holds its lock)."""
-    supervision_transition_check(task, to)
-    task.status = to
-    for name, value in (changes or {}).items():
-        setattr(task, name, value)
-    task.full_clean()
-    task._history_user = actor
-    task._change_reason = reason[:100]
-    task.save()
-    return task
+# A supervision task changes status only through this machine (the caller holds its lock).
+SUPERVISION_MACHINE = StatusMachine(
+    SupervisionTask,
+    {
+        SupervisionTask.Status.OPEN: {
+            SupervisionTask.Status.DONE,
+            SupervisionTask.Status.CANCELLED,
+        },
+        SupervisionTask.Status.DONE: set(),
+        SupervisionTask.Status.CANCELLED: set(),
+    },
+    message="该监管任务当前为“%(current)s”，不能变更为“%(target)s”。",
+    error=SupervisionTransitionError,
+)
 
 
 def supervision_due_on(today: date) -> date:
@@ -264,7 +221,7 @@ def supervision_tasks_for_ratings(
         # is the database's to enforce: checking either row by row costs queries per task.
         task.clean_fields(exclude=["enterprise", "worker", "rating"])
         tasks.append(task)
-    return bulk_create_with_history(tasks, SupervisionTask, default_user=_user(actor))
+    return bulk_create_with_history(tasks, SupervisionTask, default_user=history_user(actor))
 
 
 @transaction.atomic
@@ -287,9 +244,7 @@ def supervision_task_create(
     if assigned_to is not None:
         _check_assignee(assigned_to)
     task.full_clean()
-    task._history_user = actor
-    task.save()
-    return task
+    return audited_save(task, actor=actor)
 
 
 @transaction.atomic
@@ -304,10 +259,10 @@ def supervision_sync_for_rating(*, actor, rating: Rating, reason: str) -> Superv
         return created[0] if created else None
     if rating.grade != Grade.B and task is not None and task.status == SupervisionTask.Status.OPEN:
         note = f"未检查：评价等级调整为{rating.grade}，任务取消（{reason}）"
-        return supervision_transition(
+        return SUPERVISION_MACHINE.transition(
+            task,
+            SupervisionTask.Status.CANCELLED,
             actor=actor,
-            task=task,
-            to=SupervisionTask.Status.CANCELLED,
             changes={"findings": note},
             reason=reason,
         )
@@ -330,9 +285,7 @@ def supervision_assign(*, actor, task: SupervisionTask, assigned_to) -> Supervis
     _check_assignee(assigned_to)
     task.assigned_to = assigned_to
     task.full_clean()
-    task._history_user = actor
-    task.save(update_fields=["assigned_to"])
-    return task
+    return audited_save(task, actor=actor, update_fields=["assigned_to"])
 
 
 @transaction.atomic
@@ -348,7 +301,7 @@ def supervision_complete(
     """Record the spot check's result: the task is done and the result enters the credit
     file as one record (抽查合格 / 抽查不合格), traceable to the task."""
     task = SupervisionTask.objects.select_for_update().get(pk=task.pk)
-    supervision_transition_check(task, SupervisionTask.Status.DONE)
+    SUPERVISION_MACHINE.check(task, SupervisionTask.Status.DONE)
     if result not in SupervisionTask.Result.values:
         raise ValidationError({"result": "请选择检查结果。"})
     findings = (findings or "").strip()
@@ -372,14 +325,15 @@ def supervision_complete(
         source=CreditEvent.Source.INSPECTION,
         source_ref=f"credit.SupervisionTask:{task.pk}",
     )
-    return supervision_transition(
+    return SUPERVISION_MACHINE.transition(
+        task,
+        SupervisionTask.Status.DONE,
         actor=actor,
-        task=task,
-        to=SupervisionTask.Status.DONE,
         changes={
             "result": result,
             "findings": findings,
             "checked_on": checked_on,
             "result_event": event,
         },
+        reason="",
     )

@@ -21,6 +21,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.audit import audited_save, history_user
+from core.transitions import StatusMachine, TransitionError
+
 from ..engine import EventChange
 from ..models import (
     NEUTRAL_KINDS,
@@ -39,50 +42,25 @@ from .publication import (
 )
 
 
-class ObjectionTransitionError(ValidationError):
+class ObjectionTransitionError(TransitionError):
     pass
 
 
-OBJECTION_TRANSITIONS: dict[str, frozenset[str]] = {
-    Objection.Status.SUBMITTED: frozenset({Objection.Status.UPHELD, Objection.Status.REJECTED}),
-    Objection.Status.UPHELD: frozenset(),
-    Objection.Status.REJECTED: frozenset(),
-}
-
-
-def _user(actor):
-    return actor if getattr(actor, "pk", None) else None
+# An objection changes status only through this machine (the caller holds its lock).
+OBJECTION_MACHINE = StatusMachine(
+    Objection,
+    {
+        Objection.Status.SUBMITTED: {Objection.Status.UPHELD, Objection.Status.REJECTED},
+        Objection.Status.UPHELD: set(),
+        Objection.Status.REJECTED: set(),
+    },
+    message="该异议当前为“%(current)s”，不能变更为“%(target)s”。",
+    error=ObjectionTransitionError,
+)
 
 
 def objection_due_on(submitted_on: date) -> date:
     return submitted_on + timedelta(days=settings.CREDIT_OBJECTION_DECISION_DAYS)
-
-
-def objection_transition_check(objection: Objection, to: str) -> None:
-    if to not in OBJECTION_TRANSITIONS.get(objection.status, frozenset()):
-        raise ObjectionTransitionError(
-            "该异议当前为“%(current)s”，不能变更为“%(target)s”。",
-            code="invalid_transition",
-            params={
-                "current": Objection.Status(objection.status).label,
-                "target": Objection.Status(to).label if to in Objection.Status else to,
-            },
-        )
-
-
-@transaction.atomic
-def objection_transition(
-    *, actor, objection: Objection, to: str, changes: dict | None = None
-) -> Objection:
-    """The one place where an objection changes status (the caller holds its lock)."""
-    objection_transition_check(objection, to)
-    objection.status = to
-    for name, value in (changes or {}).items():
-        setattr(objection, name, value)
-    objection.full_clean()
-    objection._history_user = actor
-    objection.save()
-    return objection
 
 
 def objection_window_problem(rating: Rating, today: date) -> ObjectionTransitionError | None:
@@ -125,7 +103,7 @@ def objection_submit(*, actor, rating: Rating, reasons: str, evidence=None) -> O
     objection = Objection(
         rating=rating,
         reasons=reasons,
-        submitted_by=_user(actor),
+        submitted_by=history_user(actor),
         due_on=objection_due_on(today),
     )
     if evidence is not None:
@@ -134,9 +112,7 @@ def objection_submit(*, actor, rating: Rating, reasons: str, evidence=None) -> O
     from registry.services.documents import uploads_sanitise
 
     uploads_sanitise(objection)
-    objection._history_user = actor
-    objection.save()
-    return objection
+    return audited_save(objection, actor=actor)
 
 
 @dataclass(frozen=True)
@@ -210,12 +186,16 @@ def objection_decide(
     rating with `decision` as the recorded reason. Rejected: the rating stays as it is."""
     objection = Objection.objects.select_for_update().get(pk=objection.pk)
     to = Objection.Status.UPHELD if upheld else Objection.Status.REJECTED
-    objection_transition_check(objection, to)
+    OBJECTION_MACHINE.check(objection, to)
     decision = (decision or "").strip()
     if not decision:
         raise ValidationError({"decision": "请填写处理意见（将作为评价结果变更的记录原因）。"})
     corrections = corrections or Corrections()
-    changes = {"decision": decision, "decided_by": _user(actor), "decided_at": timezone.now()}
+    changes = {
+        "decision": decision,
+        "decided_by": history_user(actor),
+        "decided_at": timezone.now(),
+    }
     if upheld:
         rating = Rating.objects.select_for_update().get(pk=objection.rating_id)
         if rating.status != Rating.Status.PUBLICISED:
@@ -234,4 +214,4 @@ def objection_decide(
         rating_recompute_recorded(actor=actor, rating=rating, reason=reason, changes=corrected)
     elif corrections:
         raise ValidationError("异议不成立时不能更正信用记录。")
-    return objection_transition(actor=actor, objection=objection, to=to, changes=changes)
+    return OBJECTION_MACHINE.transition(objection, to, actor=actor, changes=changes)

@@ -22,6 +22,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.audit import audited_save, history_user
+from core.transitions import StatusMachine, TransitionError
+
 from .. import engine, engine_inputs
 from ..models import CreditEvent, Grade, Objection, Rating, RatingRun, SubjectType, VetoRule
 from .management import supervision_sync_for_rating, supervision_tasks_for_ratings
@@ -32,19 +35,20 @@ from .rating import rating_subject_recompute
 BATCH_SIZE = 2_000
 
 
-class RatingTransitionError(ValidationError):
+class RatingTransitionError(TransitionError):
     """A rating was asked to move to a status its current one does not lead to."""
 
 
-RATING_TRANSITIONS: dict[str, frozenset[str]] = {
-    Rating.Status.DRAFT: frozenset({Rating.Status.PUBLICISED}),
-    Rating.Status.PUBLICISED: frozenset({Rating.Status.FINAL}),
-    Rating.Status.FINAL: frozenset(),
-}
-
-
-def _user(actor):
-    return actor if getattr(actor, "pk", None) else None
+RATING_MACHINE = StatusMachine(
+    Rating,
+    {
+        Rating.Status.DRAFT: {Rating.Status.PUBLICISED},
+        Rating.Status.PUBLICISED: {Rating.Status.FINAL},
+        Rating.Status.FINAL: set(),
+    },
+    message="评价结果当前为“%(current)s”，不能变更为“%(target)s”。",
+    error=RatingTransitionError,
+)
 
 
 def publicity_ends_on(starts_on: date) -> date:
@@ -57,18 +61,6 @@ def _batches(items: Sequence):
         yield items[start : start + BATCH_SIZE]
 
 
-def rating_transition_check(rating: Rating, to: str) -> None:
-    """Raise `RatingTransitionError` unless `rating` may move to status `to`."""
-    if to not in RATING_TRANSITIONS.get(rating.status, frozenset()):
-        current = Rating.Status(rating.status).label
-        target = Rating.Status(to).label if to in Rating.Status.values else to
-        raise RatingTransitionError(
-            "评价结果当前为“%(current)s”，不能变更为“%(target)s”。",
-            code="invalid_transition",
-            params={"current": current, "target": target},
-        )
-
-
 @transaction.atomic
 def rating_transition(
     *,
@@ -79,10 +71,10 @@ def rating_transition(
     reason: str = "",
 ) -> Sequence[Rating]:
     """The one place where ratings change status. Every rating is checked against
-    `RATING_TRANSITIONS` before any is written; the caller passes rows it has locked
+    `RATING_MACHINE` before any is written; the caller passes rows it has locked
     (`select_for_update`). Each change writes a history row attributed to `actor`."""
     for rating in ratings:
-        rating_transition_check(rating, to)
+        RATING_MACHINE.check(rating, to)
     if not ratings:
         return ratings
     today = today or timezone.localdate()
@@ -102,7 +94,7 @@ def rating_transition(
             batch,
             batch_size=BATCH_SIZE,
             update=True,
-            default_user=_user(actor),
+            default_user=history_user(actor),
             default_change_reason=reason[:100],
         )
     return ratings
@@ -294,9 +286,7 @@ def rating_recompute_recorded(
             + reason
         )
     rating.full_clean(validate_constraints=False)
-    rating._history_user = actor
-    rating._change_reason = reason[:100]
-    rating.save(update_fields=fields)
+    audited_save(rating, actor=actor, update_fields=fields, reason=reason)
     supervision_sync_for_rating(actor=actor, rating=rating, reason=reason)
     return rating
 
@@ -329,7 +319,7 @@ def rating_finalise(*, actor, rating: Rating, today: date | None = None) -> Rati
     objection to it is open."""
     today = today or timezone.localdate()
     rating = Rating.objects.select_for_update().defer("explanation").get(pk=rating.pk)
-    rating_transition_check(rating, Rating.Status.FINAL)
+    RATING_MACHINE.check(rating, Rating.Status.FINAL)
     if rating.publicity_ends_on is None or rating.publicity_ends_on >= today:
         raise RatingTransitionError(
             "公示期至%(ends_on)s，公示期满后方可确定评价结果。",

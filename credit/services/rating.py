@@ -10,7 +10,9 @@ from django.db.models import F, Max, Min, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.audit import history_user
 from core.sql import jit_off
+from core.transitions import StatusMachine
 from registry.models import Enterprise, Worker
 
 from .. import engine, engine_inputs
@@ -18,6 +20,21 @@ from ..models import EvaluationStandard, Rating, RatingChunk, RatingRun, Subject
 from ..selectors import rating_run_missing_chunks
 
 logger = logging.getLogger(__name__)
+
+RunStatus = RatingRun.Status
+
+# A run is queued, computed chunk by chunk, and finished or cancelled; it is never edited.
+RATING_RUN_MACHINE = StatusMachine(
+    RatingRun,
+    {
+        RunStatus.PENDING: {RunStatus.RUNNING, RunStatus.DONE, RunStatus.CANCELLED},
+        RunStatus.RUNNING: {RunStatus.DONE, RunStatus.CANCELLED},
+        RunStatus.DONE: set(),
+        RunStatus.FAILED: set(),
+        RunStatus.CANCELLED: set(),
+    },
+    message="该评价批次%(current)s，不能取消。",
+)
 
 SUBJECT_MODELS = {SubjectType.ENTERPRISE: Enterprise, SubjectType.WORKER: Worker}
 # First key of the advisory lock that serialises building a run's inputs table.
@@ -194,9 +211,9 @@ def rating_chunk_compute(*, chunk_id: int) -> bool:
     now = timezone.now()
     # Shown as started at once; outside the chunk's transaction, which would otherwise hold
     # the run row, and so every other worker's chunk, until it commits.
-    RatingRun.objects.filter(pk=run_id, status=RatingRun.Status.PENDING).update(
-        status=RatingRun.Status.RUNNING, started_at=now, progressed_at=now
-    )
+    RatingRun.objects.filter(
+        pk=run_id, status__in=RATING_RUN_MACHINE.sources(RatingRun.Status.RUNNING)
+    ).update(status=RatingRun.Status.RUNNING, started_at=now, progressed_at=now)
     inputs_table = _run_inputs_prepare(chunk_id)
     with transaction.atomic():
         # Lock the chunk row only ("of self"): a plain FOR UPDATE would also lock the joined
@@ -243,17 +260,24 @@ def _finish_if_complete(run_id: int) -> None:
     run = RatingRun.objects.select_for_update().get(pk=run_id)
     # Only the current run finishes: a cancelled run, or one finished already, withdraws
     # nothing (the ratings of the year are by then another run's).
-    if not run.is_unfinished or run.chunks_done < run.chunks_total:
+    if not RATING_RUN_MACHINE.can(run, RunStatus.DONE) or run.chunks_done < run.chunks_total:
         return
     # Draft ratings of the year that this run did not produce belong to subjects no
     # longer active (deregistered, left the trade): they are withdrawn.
     Rating.objects.filter(year=run.year, status=Rating.Status.DRAFT).exclude(run=run).delete()
     _inputs_tables_drop(run.pk)
-    run.status = RatingRun.Status.DONE
-    run.finished_at = timezone.now()
-    run.subjects_total = run.subjects_done
-    run.message = f"共评价{run.subjects_done}个主体。"
-    run.save(update_fields=["status", "finished_at", "subjects_total", "message"])
+    RATING_RUN_MACHINE.transition(
+        run,
+        RunStatus.DONE,
+        actor=None,
+        changes={
+            "finished_at": timezone.now(),
+            "subjects_total": run.subjects_done,
+            "message": f"共评价{run.subjects_done}个主体。",
+        },
+        update_fields=["finished_at", "subjects_total", "message"],
+        clean=False,
+    )
     logger.info("rating run %s for %s finished: %s subjects", run.pk, run.year, run.subjects_done)
 
 
@@ -264,7 +288,7 @@ def _inputs_tables_drop(run_id: int) -> None:
 
 
 def rating_run_can_cancel(run: RatingRun) -> bool:
-    return run.is_unfinished
+    return RATING_RUN_MACHINE.can(run, RunStatus.CANCELLED)
 
 
 @transaction.atomic
@@ -275,18 +299,23 @@ def rating_run_cancel(*, actor, run: RatingRun) -> RatingRun:
     # FOR UPDATE waits for the chunks being written: they commit first, or find the run
     # cancelled and keep nothing.
     run = RatingRun.objects.select_for_update().get(pk=run.pk)
-    if not rating_run_can_cancel(run):
-        raise ValidationError(f"该评价批次{run.get_status_display()}，不能取消。")
     now = timezone.now()
     who = getattr(actor, "username", "") or "系统"
-    run.status = RatingRun.Status.CANCELLED
-    run.finished_at = now
-    run.cancelled_by = actor if getattr(actor, "pk", None) else None
-    run.message = (
-        f"{who}于{timezone.localtime(now):%Y-%m-%d %H:%M}取消了本批次"
-        f"（已完成{run.chunks_done}/{run.chunks_total}批，未完成的批次不再计算）。"
+    RATING_RUN_MACHINE.transition(
+        run,
+        RunStatus.CANCELLED,
+        actor=actor,
+        changes={
+            "finished_at": now,
+            "cancelled_by": history_user(actor),
+            "message": (
+                f"{who}于{timezone.localtime(now):%Y-%m-%d %H:%M}取消了本批次"
+                f"（已完成{run.chunks_done}/{run.chunks_total}批，未完成的批次不再计算）。"
+            ),
+        },
+        update_fields=["finished_at", "cancelled_by", "message"],
+        clean=False,
     )
-    run.save(update_fields=["status", "finished_at", "cancelled_by", "message"])
     logger.warning("rating run %s for %s cancelled by %s", run.pk, run.year, who)
     # Its inputs tables go with the daily clean-up: dropping them here would wait for the
     # chunks still reading them.

@@ -15,14 +15,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.audit import audited, history_user
+from core.transitions import StatusMachine, TransitionError
+
 from ..models import NEUTRAL_KINDS, POSITIVE_KINDS, CreditEvent, Rating, RepairRequest
 from .events import credit_event_transition
 from .publication import event_change, event_counted_in, rating_recompute_recorded
-
-
-def _user(actor):
-    return actor if getattr(actor, "pk", None) else None
-
 
 # --- The record's status -------------------------------------------------------------------
 
@@ -44,48 +42,28 @@ def credit_event_mark_repaired(*, actor, event: CreditEvent, reason: str) -> Cre
 # --- Repair requests -----------------------------------------------------------------------
 
 
-class RepairTransitionError(ValidationError):
+class RepairTransitionError(TransitionError):
     pass
 
 
-REPAIR_TRANSITIONS: dict[str, frozenset[str]] = {
-    RepairRequest.Status.SUBMITTED: frozenset(
-        {RepairRequest.Status.APPROVED, RepairRequest.Status.REJECTED}
-    ),
-    RepairRequest.Status.APPROVED: frozenset(),
-    RepairRequest.Status.REJECTED: frozenset(),
-}
+# A repair request changes status only through this machine (the caller holds its lock).
+REPAIR_MACHINE = StatusMachine(
+    RepairRequest,
+    {
+        RepairRequest.Status.SUBMITTED: {
+            RepairRequest.Status.APPROVED,
+            RepairRequest.Status.REJECTED,
+        },
+        RepairRequest.Status.APPROVED: set(),
+        RepairRequest.Status.REJECTED: set(),
+    },
+    message="该修复申请当前为“%(current)s”，不能变更为“%(target)s”。",
+    error=RepairTransitionError,
+)
 
 
 def repair_due_on(submitted_on: date) -> date:
     return submitted_on + timedelta(days=settings.CREDIT_REPAIR_DECISION_DAYS)
-
-
-def repair_transition_check(request: RepairRequest, to: str) -> None:
-    if to not in REPAIR_TRANSITIONS.get(request.status, frozenset()):
-        raise RepairTransitionError(
-            "该修复申请当前为“%(current)s”，不能变更为“%(target)s”。",
-            code="invalid_transition",
-            params={
-                "current": RepairRequest.Status(request.status).label,
-                "target": RepairRequest.Status(to).label if to in RepairRequest.Status else to,
-            },
-        )
-
-
-@transaction.atomic
-def repair_transition(
-    *, actor, request: RepairRequest, to: str, changes: dict | None = None
-) -> RepairRequest:
-    """The one place where a repair request changes status (the caller holds its lock)."""
-    repair_transition_check(request, to)
-    request.status = to
-    for name, value in (changes or {}).items():
-        setattr(request, name, value)
-    request.full_clean()
-    request._history_user = actor
-    request.save()
-    return request
 
 
 @transaction.atomic
@@ -109,7 +87,7 @@ def repair_submit(*, actor, event: CreditEvent, reasons: str, evidence=None) -> 
     request = RepairRequest(
         event=event,
         reasons=reasons,
-        submitted_by=_user(actor),
+        submitted_by=history_user(actor),
         due_on=repair_due_on(timezone.localdate()),
     )
     if evidence is not None:
@@ -118,7 +96,7 @@ def repair_submit(*, actor, event: CreditEvent, reasons: str, evidence=None) -> 
     from registry.services.documents import uploads_sanitise
 
     uploads_sanitise(request)
-    request._history_user = actor
+    audited(request, actor=actor)
     try:
         with transaction.atomic():
             request.save()
@@ -151,7 +129,7 @@ def repair_decide(
     `recompute`, recomputes the subject's draft or publicised rating of that year now."""
     request = RepairRequest.objects.select_for_update().get(pk=request.pk)
     to = RepairRequest.Status.APPROVED if approved else RepairRequest.Status.REJECTED
-    repair_transition_check(request, to)
+    REPAIR_MACHINE.check(request, to)
     decision = (decision or "").strip()
     if not decision:
         raise ValidationError({"decision": "请填写审核意见。"})
@@ -169,9 +147,13 @@ def repair_decide(
                 reason=f"信用修复（申请#{request.pk}）：{decision}",
                 changes=[event_change(event, -1)] if counted else [],
             )
-    return repair_transition(
+    return REPAIR_MACHINE.transition(
+        request,
+        to,
         actor=actor,
-        request=request,
-        to=to,
-        changes={"decision": decision, "decided_by": _user(actor), "decided_at": timezone.now()},
+        changes={
+            "decision": decision,
+            "decided_by": history_user(actor),
+            "decided_at": timezone.now(),
+        },
     )

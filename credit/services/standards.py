@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
+from core.audit import audited_save
+
 from ..models import EvaluationStandard
 from .rating import standard_problems
 
@@ -27,8 +29,7 @@ def standard_save(*, actor, standard: EvaluationStandard) -> EvaluationStandard:
             if changed:
                 raise StandardLockedError("该标准已被信用评价使用，不能修改；请新建版本。")
     standard.full_clean()
-    standard._history_user = actor
-    standard.save()
+    audited_save(standard, actor=actor)
     return standard
 
 
@@ -53,18 +54,15 @@ def standard_new_version(*, actor, standard: EvaluationStandard) -> EvaluationSt
         status=EvaluationStandard.Status.DRAFT,
         change_note=f"由第{standard.version}版修订",
     )
-    copy._history_user = actor
-    copy.save()
+    audited_save(copy, actor=actor)
     for indicator in indicators:
         indicator.pk = None
         indicator.standard = copy
-        indicator._history_user = actor
-        indicator.save()
+        audited_save(indicator, actor=actor)
     for veto in vetoes:
         veto.pk = None
         veto.standard = copy
-        veto._history_user = actor
-        veto.save()
+        audited_save(veto, actor=actor)
     return copy
 
 
@@ -79,9 +77,7 @@ def standard_activate(*, actor, standard: EvaluationStandard) -> EvaluationStand
     ).exclude(pk=standard.pk)  # fmt: skip
     for previous in current:
         previous.status = EvaluationStandard.Status.RETIRED
-        previous._history_user = actor
-        previous.save(update_fields=["status"])
+        audited_save(previous, actor=actor, update_fields=["status"])
     standard.status = EvaluationStandard.Status.ACTIVE
-    standard._history_user = actor
-    standard.save(update_fields=["status"])
+    audited_save(standard, actor=actor, update_fields=["status"])
     return standard

@@ -3,24 +3,21 @@
 from django.db import models
 from django.utils import timezone
 
+from core.outbox import OutboxMessage
 from registry.models import Enterprise
 
 from .residents import Resident
 
 
-class VerificationCode(models.Model):
+class VerificationCode(OutboxMessage):
     """A one-time SMS code: a resident confirming a redemption at an enterprise, or checking
     their own benefits on the public page. Only a keyed hash of the code is stored; the
-    message is also the outbox row, kept encrypted until it is delivered and then erased."""
+    message is also the outbox row (core.outbox), kept encrypted until it is delivered and
+    then erased."""
 
     class Purpose(models.TextChoices):
         REDEMPTION = "redemption", "确认使用优惠"
         CHECK = "check", "查询可享优惠"
-
-    class Delivery(models.TextChoices):
-        PENDING = "pending", "待发送"
-        SENT = "sent", "已发送"
-        FAILED = "failed", "发送失败"
 
     purpose = models.CharField("用途", max_length=12, choices=Purpose.choices)
     # The hash (throttling, look-up) and the masked number are kept; the full number is kept
@@ -37,14 +34,19 @@ class VerificationCode(models.Model):
     code_hash = models.CharField("验证码摘要", max_length=64)
     created_at = models.DateTimeField("发送时间", default=timezone.now, db_index=True)
     expires_at = models.DateTimeField("失效时间")
-    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
+    # Wrong codes entered (the outbox's `attempts` counts sending attempts).
+    guesses = models.PositiveSmallIntegerField("尝试次数", default=0)
     used_at = models.DateTimeField("使用时间", null=True, blank=True)
-    delivery = models.CharField(
-        "短信状态", max_length=10, choices=Delivery.choices, default=Delivery.PENDING
+    status = models.CharField(
+        "短信状态",
+        max_length=10,
+        choices=OutboxMessage.Status.choices,
+        default=OutboxMessage.Status.PENDING,
+        db_index=True,
     )
     message_encrypted = models.TextField("短信内容（加密，发送后清除）", blank=True, editable=False)
-    delivered_at = models.DateTimeField("短信发出时间", null=True, blank=True)
-    delivery_error = models.CharField("发送错误", max_length=300, blank=True)
+    sent_at = models.DateTimeField("短信发出时间", null=True, blank=True)
+    last_error = models.CharField("发送错误", max_length=300, blank=True)
 
     class Meta:
         verbose_name = "短信验证码"

@@ -1,7 +1,7 @@
 """Every write of the incentives app goes through these functions; `eligibility` is the one
 decision of who gets what, shared by every caller."""
 
-from .codes import code_check, code_consume, code_deliver, code_delivery_failed, code_send
+from .codes import code_check, code_consume, code_delivery_failed, code_send
 from .dishonesty import (
     dishonesty_entry_remove,
     dishonesty_list_import,
@@ -29,7 +29,6 @@ __all__ = [
     "application_transition",
     "code_check",
     "code_consume",
-    "code_deliver",
     "code_delivery_failed",
     "code_send",
     "dishonesty_entry_remove",

@@ -6,15 +6,15 @@ stored; a code lasts CODE_TTL, allows MAX_ATTEMPTS wrong guesses and is used onc
 code for the same purpose replaces the previous one. Sending is throttled per mobile here
 (the public views add a limit per IP address).
 
-The code row is its own outbox: `code_send` stores the message and the mobile number
-encrypted and, once the transaction has committed, hands it to a task (or, with the broker
-unreachable, delivers it at once); `code_deliver` sends it once, records a gateway failure
-instead of raising it, and erases the message and the number (the hash and the masked
-number stay). A code whose SMS failed can no longer be used and counts against no
-limit, so the resident simply asks for a new one.
+The code row is its own outbox (core.outbox): `code_send` stores the message and the mobile
+number encrypted and, once the transaction has committed, hands it to the outbox task (or,
+with the broker unreachable, sends it at once). It is sent once, with one attempt: a
+gateway failure is recorded instead of raised, and the message and the number are erased
+either way (the hash and the masked number stay). A code whose SMS failed can no longer be
+used and counts against no limit, so the resident simply asks for a new one; a code that
+expired while it waited is not sent at all.
 """
 
-import logging
 import secrets
 from datetime import timedelta
 
@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from core import personal_data
 from core.notifications import send_sms
+from core.outbox import Undeliverable, outbox_enqueue, outbox_register
 from core.validators import clean_mobile
 from registry.models import Enterprise
 
@@ -36,9 +37,34 @@ MAX_ATTEMPTS = 5
 SMS_SIGNATURE = "【舟曲信易+家政】"
 
 Purpose = VerificationCode.Purpose
-Delivery = VerificationCode.Delivery
+Status = VerificationCode.Status
 
-logger = logging.getLogger(__name__)
+
+def _code_send_sms(record: VerificationCode) -> None:
+    if record.expires_at <= timezone.now() or record.used_at is not None:
+        raise Undeliverable("expired before it could be sent")
+    send_sms(
+        personal_data.phone_plain(record, "mobile"),
+        personal_data.decrypt(record.message_encrypted),
+    )
+
+
+def _code_settle(record: VerificationCode, now) -> list[str]:
+    """Sent or not, the message and the number are erased; a code not sent is void."""
+    record.message_encrypted = ""
+    record.mobile_encrypted = ""
+    if record.status == Status.FAILED:
+        record.expires_at = min(record.expires_at, now)
+    return ["message_encrypted", "mobile_encrypted", "expires_at"]
+
+
+CODES = outbox_register(
+    VerificationCode,
+    send=_code_send_sms,
+    max_attempts=1,  # a code lives ten minutes: the resident asks again instead
+    settle=_code_settle,
+    send_without_broker=True,
+)
 
 
 def _digest(code_id: int, mobile: str, code: str) -> str:
@@ -48,7 +74,7 @@ def _digest(code_id: int, mobile: str, code: str) -> str:
 def _throttle(mobile: str, now) -> None:
     recent = VerificationCode.objects.filter(
         mobile_hash=personal_data.phone_hash(mobile), created_at__gt=now - timedelta(hours=1)
-    ).exclude(delivery=Delivery.FAILED)
+    ).exclude(status=Status.FAILED)
     latest = recent.order_by("-created_at").values_list("created_at", flat=True).first()
     if latest is not None and now - latest < RESEND_AFTER:
         wait = int((RESEND_AFTER - (now - latest)).total_seconds()) + 1
@@ -90,79 +116,22 @@ def code_send(
         code_hash="",
         created_at=now,
         expires_at=now + CODE_TTL,
-        delivery=Delivery.PENDING,
+        status=Status.PENDING,
     )
     text = SMS_SIGNATURE + message.format(code=code, minutes=int(CODE_TTL.total_seconds() // 60))
     record.code_hash = _digest(record.pk, mobile, code)
     record.message_encrypted = personal_data.encrypt(text)
     record.mobile_encrypted = personal_data.encrypt(mobile)
     record.save(update_fields=["code_hash", "message_encrypted", "mobile_encrypted"])
-    _enqueue_delivery(record.pk)
+    outbox_enqueue(CODES, [record.pk])
     return record
-
-
-def _enqueue_delivery(code_id: int) -> None:
-    from ..tasks import deliver_code
-
-    def enqueue():
-        try:
-            deliver_code.delay(code_id)
-        except Exception:  # the broker is unreachable: a code cannot wait for it
-            logger.warning("could not enqueue SMS code %d; delivering it now", code_id)
-            code_deliver(code_id=code_id)
-
-    transaction.on_commit(enqueue)
-
-
-def code_deliver(*, code_id: int) -> str:
-    """Send a pending code's SMS once; returns its delivery status. A gateway error is
-    recorded (the code is then void) and never raised; a code that expired while waiting
-    (a worker was down) is not sent at all."""
-    with transaction.atomic():
-        # skip_locked: a redelivered task and the broker fallback never both send it.
-        record = (
-            VerificationCode.objects.select_for_update(skip_locked=True)
-            .filter(pk=code_id, delivery=Delivery.PENDING)
-            .first()
-        )
-        if record is None:
-            return ""
-        now = timezone.now()
-        try:
-            if record.expires_at <= now or record.used_at is not None:
-                raise ValueError("expired before it could be sent")
-            send_sms(
-                personal_data.phone_plain(record, "mobile"),
-                personal_data.decrypt(record.message_encrypted),
-            )
-        except Exception as exc:  # any gateway failure is recorded, never shown as an error
-            logger.warning("SMS code %d not delivered: %s", record.pk, type(exc).__name__)
-            record.delivery = Delivery.FAILED
-            record.delivery_error = f"{type(exc).__name__}: {exc}"[:300]
-            record.expires_at = min(record.expires_at, now)
-        else:
-            record.delivery = Delivery.SENT
-            record.delivered_at = now
-        record.message_encrypted = ""
-        record.mobile_encrypted = ""
-        record.save(
-            update_fields=[
-                "delivery",
-                "delivery_error",
-                "delivered_at",
-                "expires_at",
-                "message_encrypted",
-                "mobile_encrypted",
-            ]
-        )
-        return record.delivery
 
 
 def code_delivery_failed(record: VerificationCode) -> bool:
     """Whether the SMS of a code just sent is already known to have failed (a task running in
     process, or the broker fallback, delivers before the page answers)."""
-    record.refresh_from_db(fields=["delivery"])
-    return record.delivery == Delivery.FAILED
+    record.refresh_from_db(fields=["status"])
+    return record.status == Status.FAILED
 
 
 def code_check(
@@ -196,12 +165,12 @@ def code_check(
         )
         if record is None:
             failure = ValidationError("验证码已失效或未获取，请重新获取验证码。", code="expired")
-        elif record.attempts >= MAX_ATTEMPTS:
+        elif record.guesses >= MAX_ATTEMPTS:
             failure = ValidationError("验证码输错次数过多，请重新获取验证码。", code="locked")
         elif not secrets.compare_digest(record.code_hash, _digest(record.pk, mobile, code)):
-            record.attempts += 1
-            record.save(update_fields=["attempts"])
-            left = MAX_ATTEMPTS - record.attempts
+            record.guesses += 1
+            record.save(update_fields=["guesses"])
+            left = MAX_ATTEMPTS - record.guesses
             failure = ValidationError(
                 "验证码不正确，还可以再试%(left)d次。"
                 if left

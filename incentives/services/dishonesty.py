@@ -26,6 +26,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from core import personal_data
+from core.audit import audited_save
 from core.spreadsheets.columns import Column, HeaderRules, find_header
 from core.spreadsheets.reading import FileRefused, Workbook, read_upload
 from core.spreadsheets.results import ImportResult
@@ -314,9 +315,7 @@ def dishonesty_entry_remove(*, actor, entry: DishonestyEntry, reason: str) -> Di
     entry.is_active = False
     entry.removed_at = timezone.now()
     entry.removal_reason = reason[:200]
-    if getattr(actor, "pk", None):
-        entry._history_user = actor
-    entry.save()
+    audited_save(entry, actor=actor)
     residents_credit_refresh(actor=actor, reason=f"移出失信名单：{reason}")
     return entry
 

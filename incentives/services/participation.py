@@ -4,29 +4,24 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.audit import audited_save
 from registry.models import Enterprise
 
 from ..models import IncentiveMeasure, Participation, SpecialGroup
 from ..standing import enterprise_standing
 
 
-def _as(instance, actor):
-    if getattr(actor, "pk", None):
-        instance._history_user = actor
-    return instance
-
-
 @transaction.atomic
 def measure_save(*, actor, measure: IncentiveMeasure) -> IncentiveMeasure:
     measure.full_clean()
-    _as(measure, actor).save()
+    audited_save(measure, actor=actor)
     return measure
 
 
 @transaction.atomic
 def special_group_save(*, actor, group: SpecialGroup) -> SpecialGroup:
     group.full_clean()
-    _as(group, actor).save()
+    audited_save(group, actor=actor)
     return group
 
 
@@ -59,7 +54,7 @@ def participation_opt_in(
     participation.withdrawn_at = None
     participation.note = note[:200]
     participation.full_clean(validate_constraints=False)
-    _as(participation, actor).save()
+    audited_save(participation, actor=actor)
     return participation
 
 
@@ -73,5 +68,5 @@ def participation_withdraw(*, actor, participation: Participation, note: str = "
     participation.withdrawn_at = timezone.now()
     if note:
         participation.note = note[:200]
-    _as(participation, actor).save()
+    audited_save(participation, actor=actor)
     return participation

@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.audit import audited_save, history_user
+from core.transitions import StatusMachine, TransitionError
 from registry.models import Employment, Enterprise, ServiceCategory, Worker
 
 from ..models import IncentiveMeasure, Redemption, RedemptionItem, Resident, VerificationCode
@@ -27,14 +29,20 @@ BACKDATE_DAYS = 30  # an order may be recorded up to this many days after the se
 MAX_ORDER_AMOUNT = Decimal("100000")
 
 
-class RedemptionTransitionError(ValidationError):
+class RedemptionTransitionError(TransitionError):
     pass
 
 
-REDEMPTION_TRANSITIONS: dict[str, frozenset[str]] = {
-    Redemption.Status.RECORDED: frozenset({Redemption.Status.CANCELLED}),
-    Redemption.Status.CANCELLED: frozenset(),
-}
+# Cancelling (作废) is the only move: a recorded redemption is never edited.
+REDEMPTION_MACHINE = StatusMachine(
+    Redemption,
+    {
+        Redemption.Status.RECORDED: {Redemption.Status.CANCELLED},
+        Redemption.Status.CANCELLED: set(),
+    },
+    message="该核销记录当前为“%(current)s”，不能作废。",
+    error=RedemptionTransitionError,
+)
 
 
 def redemption_code_send(*, enterprise: Enterprise, mobile: str, id_last4: str) -> VerificationCode:
@@ -195,12 +203,10 @@ def _record(
             paid_amount=amount - discount,
             explanation=explanation,
             sms_confirmed=code is not None,
-            recorded_by=actor if getattr(actor, "pk", None) else None,
+            recorded_by=history_user(actor),
         )
         redemption.full_clean()
-        if getattr(actor, "pk", None):
-            redemption._history_user = actor
-        redemption.save()
+        audited_save(redemption, actor=actor)
         redemption.special_groups.set(result.groups)
         RedemptionItem.objects.bulk_create(_items(redemption, chosen, amount, discount))
     return redemption
@@ -242,21 +248,14 @@ def redemption_cancel(*, actor, redemption: Redemption, reason: str) -> Redempti
     if not reason:
         raise ValidationError({"cancel_reason": "请填写作废原因。"})
     redemption = Redemption.objects.select_for_update().get(pk=redemption.pk)
-    target = Redemption.Status.CANCELLED
-    if target not in REDEMPTION_TRANSITIONS[redemption.status]:
-        raise RedemptionTransitionError(
-            "该核销记录当前为“%(current)s”，不能作废。",
-            code="invalid_transition",
-            params={"current": redemption.get_status_display()},
-        )
-    redemption.status = target
-    redemption.cancelled_at = timezone.now()
-    redemption.cancel_reason = reason[:200]
-    if getattr(actor, "pk", None):
-        redemption._history_user = actor
-    redemption._change_reason = reason[:100]
-    redemption.save()
-    return redemption
+    return REDEMPTION_MACHINE.transition(
+        redemption,
+        Redemption.Status.CANCELLED,
+        actor=actor,
+        changes={"cancelled_at": timezone.now(), "cancel_reason": reason[:200]},
+        reason=reason,
+        clean=False,
+    )
 
 
 def redemption_record_from_paper(

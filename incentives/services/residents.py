@@ -12,17 +12,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core import personal_data
+from core.audit import audited_save
 from core.validators import IdentityNumber, clean_id_number, clean_mobile
 from registry.models import Enterprise
 from registry.services.documents import uploads_sanitise
 
 from ..models import DishonestyEntry, GroupMembership, Resident
-
-
-def _as(instance, actor):
-    if getattr(actor, "pk", None):
-        instance._history_user = actor
-    return instance
 
 
 def resident_identity_apply(resident: Resident, identity: IdentityNumber) -> Resident:
@@ -97,7 +92,7 @@ def resident_register(
     resident.full_clean(exclude=["id_number_encrypted", "id_number_hash"])
     try:
         with transaction.atomic():
-            _as(resident, actor).save()
+            audited_save(resident, actor=actor)
     except IntegrityError:
         # Two registrations of the same person at once: the unique hash decides.
         raise ValidationError({"id_number": "该身份证号已登记为居民。"}) from None
@@ -111,7 +106,7 @@ def resident_verify(*, actor, resident: Resident) -> Resident:
     if resident.verified_at is None:
         resident.verified_at = timezone.now()
         resident.verified_by = actor
-        _as(resident, actor).save(update_fields=["verified_at", "verified_by"])
+        audited_save(resident, actor=actor, update_fields=["verified_at", "verified_by"])
     return resident
 
 
@@ -160,7 +155,7 @@ def membership_save(*, actor, membership: GroupMembership, verified: bool = Fals
         membership.verified_by = actor
     membership.full_clean()
     uploads_sanitise(membership)
-    _as(membership, actor).save()
+    audited_save(membership, actor=actor)
     return membership
 
 
@@ -170,5 +165,5 @@ def membership_verify(*, actor, membership: GroupMembership) -> GroupMembership:
     if membership.verified_at is None:
         membership.verified_at = timezone.now()
         membership.verified_by = actor
-        _as(membership, actor).save(update_fields=["verified_at", "verified_by"])
+        audited_save(membership, actor=actor, update_fields=["verified_at", "verified_by"])
     return membership

@@ -10,6 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core import personal_data
+from core.audit import audited_save, history_user
+from core.transitions import StatusMachine, TransitionError
 from core.validators import clean_phone
 from registry.models import Employment, Enterprise, Worker
 
@@ -17,30 +19,29 @@ from ..models import ProgrammeKind, SupportApplication, SupportProgramme
 from ..standing import enterprise_standing, programme_min_grade
 
 
-class ApplicationTransitionError(ValidationError):
+class ApplicationTransitionError(TransitionError):
     pass
 
 
 Status = SupportApplication.Status
 
-APPLICATION_TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.SUBMITTED: frozenset({Status.APPROVED, Status.REJECTED, Status.WITHDRAWN}),
-    Status.APPROVED: frozenset({Status.REJECTED}),
-    Status.REJECTED: frozenset({Status.APPROVED}),
-    Status.WITHDRAWN: frozenset(),
-}
-
-
-def _as(instance, actor):
-    if getattr(actor, "pk", None):
-        instance._history_user = actor
-    return instance
+APPLICATION_MACHINE = StatusMachine(
+    SupportApplication,
+    {
+        Status.SUBMITTED: {Status.APPROVED, Status.REJECTED, Status.WITHDRAWN},
+        Status.APPROVED: {Status.REJECTED},
+        Status.REJECTED: {Status.APPROVED},
+        Status.WITHDRAWN: set(),
+    },
+    message="该申报当前为“%(current)s”，不能变更为“%(target)s”。",
+    error=ApplicationTransitionError,
+)
 
 
 @transaction.atomic
 def programme_save(*, actor, programme: SupportProgramme) -> SupportProgramme:
     programme.full_clean()
-    _as(programme, actor).save()
+    audited_save(programme, actor=actor)
     return programme
 
 
@@ -93,7 +94,7 @@ def application_submit(
     application.full_clean()
     try:
         with transaction.atomic():
-            _as(application, actor).save()
+            audited_save(application, actor=actor)
     except IntegrityError:
         raise ValidationError("该企业已申报此项目，请勿重复申报。", code="duplicate") from None
     if trainees:
@@ -108,15 +109,7 @@ def application_transition(
     """The one place an application changes status: staff decide (入选 / 未入选), the
     enterprise withdraws."""
     application = SupportApplication.objects.select_for_update().get(pk=application.pk)
-    if to not in APPLICATION_TRANSITIONS.get(application.status, frozenset()):
-        raise ApplicationTransitionError(
-            "该申报当前为“%(current)s”，不能变更为“%(target)s”。",
-            code="invalid_transition",
-            params={
-                "current": application.get_status_display(),
-                "target": Status(to).label if to in Status.values else to,
-            },
-        )
+    APPLICATION_MACHINE.check(application, to)
     if to == Status.APPROVED:
         standing = enterprise_standing(application.enterprise, timezone.localdate())
         min_grade = programme_min_grade(application.programme)
@@ -124,12 +117,13 @@ def application_transition(
             raise ValidationError(standing.verdict(min_grade), code="not_eligible")
     if to == Status.REJECTED and not note.strip():
         raise ValidationError({"decision_note": "未入选须说明理由。"})
-    application.status = to
+    changes = {}
     if to in (Status.APPROVED, Status.REJECTED):
-        application.decided_at = timezone.now()
-        application.decided_by = actor if getattr(actor, "pk", None) else None
-        application.decision_note = note.strip()[:200]
-    _as(application, actor)
-    application._change_reason = note[:100]
-    application.save()
-    return application
+        changes = {
+            "decided_at": timezone.now(),
+            "decided_by": history_user(actor),
+            "decision_note": note.strip()[:200],
+        }
+    return APPLICATION_MACHINE.transition(
+        application, to, actor=actor, changes=changes, reason=note, clean=False
+    )

@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.audit import audited, audited_save, history_user
+
 from ..models import Employment, Enterprise, WorkerCard
 from ..verification import card_issue_warnings
 
@@ -20,10 +22,6 @@ NUMBER_PREFIX = "ZQ"
 NUMBER_ATTEMPTS = 5
 REASON_REISSUED = "已补发新证"
 REASON_EMPLOYMENT_ENDED = "持证人已离职"
-
-
-def _actor(actor):
-    return actor if getattr(actor, "pk", None) else None
 
 
 def _next_number(year: int) -> str:
@@ -61,9 +59,9 @@ def _issue(*, actor, employment: Employment) -> WorkerCard:
             employment=employment,
             number=_next_number(year),
             token=secrets.token_urlsafe(24),
-            issued_by=_actor(actor),
+            issued_by=history_user(actor),
         )
-        card._history_user = _actor(actor)
+        audited(card, actor=actor)
         try:
             # Two cards issued at the same moment may draw the same number: the unique
             # constraint decides and the loser draws the next one.
@@ -90,8 +88,7 @@ def _lock_employment(employment: Employment) -> Employment:
 def _revoke(*, actor, card: WorkerCard, reason: str) -> WorkerCard:
     card.revoked_at = timezone.now()
     card.revoked_reason = reason[:200]
-    card._history_user = _actor(actor)
-    card.save(update_fields=["revoked_at", "revoked_reason"])
+    audited_save(card, actor=actor, update_fields=["revoked_at", "revoked_reason"])
     return card
 
 

@@ -8,7 +8,8 @@ the meantime — rather than silently overwriting that change. Applying goes thr
 register services, so the history of the enterprise, its prices and its licences records
 the approving staff member, the time and the request.
 
-Status changes go through `_transition` only: pending → approved / rejected / withdrawn.
+Status changes go through `CHANGE_REQUEST_MACHINE` only: pending → approved / rejected /
+withdrawn.
 """
 
 from dataclasses import dataclass
@@ -21,7 +22,9 @@ from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.utils import timezone
 
+from core.audit import audited_save, history_user
 from core.portal import portal_account_for
+from core.transitions import StatusMachine, TransitionError
 
 from ..models import (
     ChangeRequest,
@@ -35,13 +38,6 @@ from .subjects import enterprise_save
 
 Status = ChangeRequest.Status
 Kind = ChangeRequest.Kind
-
-TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.PENDING: frozenset({Status.APPROVED, Status.REJECTED, Status.WITHDRAWN}),
-    Status.APPROVED: frozenset(),
-    Status.REJECTED: frozenset(),
-    Status.WITHDRAWN: frozenset(),
-}
 
 # What an enterprise may change about itself. The credit code, the kind of subject and the
 # business status are identity facts that staff change from the registration records.
@@ -64,8 +60,21 @@ SINGLE_PENDING_KINDS = (Kind.PROFILE, Kind.OFFERINGS)
 EMPTY = "（空）"
 
 
-class ChangeRequestTransitionError(ValidationError):
+class ChangeRequestTransitionError(TransitionError):
     pass
+
+
+CHANGE_REQUEST_MACHINE = StatusMachine(
+    ChangeRequest,
+    {
+        Status.PENDING: {Status.APPROVED, Status.REJECTED, Status.WITHDRAWN},
+        Status.APPROVED: set(),
+        Status.REJECTED: set(),
+        Status.WITHDRAWN: set(),
+    },
+    message="该申请当前为“%(current)s”，不能改为“%(target)s”。",
+    error=ChangeRequestTransitionError,
+)
 
 
 class ChangeRequestStaleError(ValidationError):
@@ -180,28 +189,17 @@ def _locked(change_request: ChangeRequest) -> ChangeRequest:
     return ChangeRequest.objects.select_for_update().get(pk=change_request.pk)
 
 
-def _check_transition(change_request: ChangeRequest, to: str) -> None:
-    if to not in TRANSITIONS[change_request.status]:
-        raise ChangeRequestTransitionError(
-            "该申请当前为“%(current)s”，不能改为“%(target)s”。",
-            code="invalid_transition",
-            params={
-                "current": Status(change_request.status).label,
-                "target": Status(to).label,
-            },
-        )
-
-
 def _transition(*, actor, change_request: ChangeRequest, to: str, reason: str = ""):
-    _check_transition(change_request, to)
-    change_request.status = to
-    change_request.reason = reason
-    change_request.decided_at = timezone.now()
-    change_request.decided_by = actor if getattr(actor, "pk", None) else None
-    change_request.full_clean()
-    change_request._history_user = actor
-    change_request.save()
-    return change_request
+    return CHANGE_REQUEST_MACHINE.transition(
+        change_request,
+        to,
+        actor=actor,
+        changes={
+            "reason": reason,
+            "decided_at": timezone.now(),
+            "decided_by": history_user(actor),
+        },
+    )
 
 
 # --- Submitting (the portal) ----------------------------------------------------------------
@@ -235,9 +233,7 @@ def _submit(*, actor, enterprise, kind, changes, attachment=None) -> ChangeReque
         change_request.attachment = attachment
     change_request.full_clean()
     uploads_sanitise(change_request)
-    change_request._history_user = actor
-    change_request.save()
-    return change_request
+    return audited_save(change_request, actor=actor)
 
 
 @transaction.atomic
@@ -458,7 +454,7 @@ def change_request_approve(
 ) -> ChangeRequest:
     """Apply the request through the register services (audited as `actor`)."""
     change_request = _locked(change_request)
-    _check_transition(change_request, Status.APPROVED)  # before touching the registers
+    CHANGE_REQUEST_MACHINE.check(change_request, Status.APPROVED)  # before touching the registers
     APPLY[change_request.kind](actor, change_request)
     return _transition(
         actor=actor, change_request=change_request, to=Status.APPROVED, reason=note.strip()

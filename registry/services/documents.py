@@ -2,6 +2,7 @@
 
 from django.db import models, transaction
 
+from core.audit import audited_delete, audited_save
 from core.files import sanitised_upload
 
 from ..models import Document, ServiceCategory
@@ -36,27 +37,21 @@ def record_save(*, actor, record):
     if isinstance(record, Document):
         record.validity = record.current_validity()
     uploads_sanitise(record)
-    if actor is not None:
-        record._history_user = actor
-    record.save()
+    audited_save(record, actor=actor)
     _recompute_owner(record)
     return record
 
 
 @transaction.atomic
 def record_delete(*, actor, record) -> None:
-    if actor is not None:
-        record._history_user = actor
-    record.delete()
+    audited_delete(record, actor=actor)
     _recompute_owner(record)
 
 
 @transaction.atomic
 def service_category_save(*, actor, category: ServiceCategory) -> ServiceCategory:
     category.full_clean()
-    if actor is not None:
-        category._history_user = actor
-    category.save()
+    audited_save(category, actor=actor)
     return category
 
 

@@ -16,6 +16,7 @@ from django.db.models import F, Max, Min, Q
 from django.utils import timezone
 
 from core.notifications import send_email, send_sms
+from core.outbox import outbox_enqueue, outbox_register
 from core.sql import jit_off
 from core.validators import MOBILE_RE
 
@@ -217,65 +218,19 @@ def expiring_documents_notify(*, today: date) -> int:
             HealthCertificate.objects.filter(pk__in=health_ids[enterprise_id]).update(
                 expiry_notified_at=now
             )
-            notices_enqueue([notice.pk for notice in created])
+            outbox_enqueue(NOTICES, [notice.pk for notice in created])
         sent += 1
     return sent
 
 
-MAX_DELIVERY_ATTEMPTS = 5
+def _notice_send(notice: DocumentNotice) -> None:
+    if notice.channel == DocumentNotice.Channel.EMAIL:
+        send_email(notice.recipient, notice.subject or "信易+家政通知", notice.body)
+    else:
+        send_sms(notice.recipient, notice.body)
 
 
-def notices_enqueue(notice_ids: list[int]) -> None:
-    """Deliver after commit; if the broker is down the rows stay pending for the next drain."""
-    if not notice_ids:
-        return
-    from ..tasks import deliver_notices
-
-    def enqueue():
-        try:
-            deliver_notices.delay(notice_ids)
-        except Exception:  # the broker is unreachable: the outbox keeps the rows
-            logger.warning("could not enqueue %d notices; they stay pending", len(notice_ids))
-
-    transaction.on_commit(enqueue)
-
-
-def notice_deliver(*, notice_id: int) -> bool:
-    """Send one pending notice; idempotent (a sent notice is never sent again)."""
-    with transaction.atomic():
-        # skip_locked: two workers handed the same id (a redelivery) never both send it.
-        notice = (
-            DocumentNotice.objects.select_for_update(skip_locked=True)
-            .filter(pk=notice_id, status=DocumentNotice.Status.PENDING)
-            .first()
-        )
-        if notice is None:
-            return False
-        notice.attempts += 1
-        try:
-            if notice.channel == DocumentNotice.Channel.EMAIL:
-                send_email(notice.recipient, notice.subject or "信易+家政通知", notice.body)
-            else:
-                send_sms(notice.recipient, notice.body)
-        except Exception as exc:  # any gateway failure is recorded and retried later
-            notice.last_error = f"{type(exc).__name__}: {exc}"[:300]
-            if notice.attempts >= MAX_DELIVERY_ATTEMPTS:
-                notice.status = DocumentNotice.Status.FAILED
-            notice.save(update_fields=["attempts", "last_error", "status"])
-            return False
-        notice.status = DocumentNotice.Status.SENT
-        notice.delivered_at = timezone.now()
-        notice.save(update_fields=["attempts", "status", "delivered_at"])
-        return True
-
-
-def notices_drain(*, older_than: timedelta = timedelta(minutes=5)) -> int:
-    """Deliver notices left pending (broker or gateway was down); returns how many were sent."""
-    cutoff = timezone.now() - older_than
-    pending = DocumentNotice.objects.filter(
-        status=DocumentNotice.Status.PENDING, created_at__lt=cutoff
-    ).values_list("pk", flat=True)
-    return sum(notice_deliver(notice_id=pk) for pk in list(pending[:5000]))
+NOTICES = outbox_register(DocumentNotice, send=_notice_send, max_attempts=5)
 
 
 def records_refresh(*, today: date | None = None, chunk_size: int = CHUNK_SIZE) -> RefreshReport:
@@ -291,7 +246,6 @@ def records_refresh(*, today: date | None = None, chunk_size: int = CHUNK_SIZE) 
         with transaction.atomic():
             jit_off()
             report.workers_updated += workers_refresh(Scope(low, high), today=today)
-    notices_drain()
     report.notices_sent = expiring_documents_notify(today=today)
     from .ledger import ledger_imports_fail_stalled  # ledger imports this module
 

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core import personal_data
+from core.audit import audited_save
 from core.validators import IdentityNumber, clean_id_number, clean_mobile
 
 from ..models import Employment, Enterprise, Worker
@@ -16,18 +17,11 @@ from .personal import personal_data_reveal
 from .refresh import dossier_recompute
 
 
-def _as(instance, actor):
-    """Attribute the history row written by this save to `actor` (outside requests too)."""
-    if actor is not None:
-        instance._history_user = actor
-    return instance
-
-
 @transaction.atomic
 def enterprise_save(*, actor, enterprise: Enterprise) -> Enterprise:
     enterprise.full_clean()
     uploads_sanitise(enterprise)
-    _as(enterprise, actor).save()
+    audited_save(enterprise, actor=actor)
     dossier_recompute(enterprise_ids=[enterprise.pk])
     enterprise.refresh_from_db()
     return enterprise
@@ -77,7 +71,7 @@ def worker_save(
     uploads_sanitise(worker)
     try:
         with transaction.atomic():
-            _as(worker, actor).save()
+            audited_save(worker, actor=actor)
     except IntegrityError:
         # Two staff registering the same person at once: the unique hash decides.
         raise ValidationError({"id_number": "该身份证号已登记在档。"}) from None
@@ -107,7 +101,7 @@ def employment_start(
         worker=worker, enterprise=enterprise, started_on=started_on, position=position
     )
     employment.full_clean()
-    _as(employment, actor).save()
+    audited_save(employment, actor=actor)
     dossier_recompute(worker_ids=[worker.pk], enterprise_ids=[enterprise.pk])
     return employment
 
@@ -123,7 +117,7 @@ def employment_end(
     employment.ended_on = ended_on
     employment.end_reason = reason
     employment.full_clean()
-    _as(employment, actor).save()
+    audited_save(employment, actor=actor)
     # The home-service card stops working with the employment.
     cards_revoke_for_employment(actor=actor, employment=employment, reason=REASON_EMPLOYMENT_ENDED)
     dossier_recompute(worker_ids=[employment.worker_id], enterprise_ids=[employment.enterprise_id])
@@ -133,7 +127,7 @@ def employment_end(
 @transaction.atomic
 def employment_save(*, actor, employment: Employment) -> Employment:
     employment.full_clean()
-    _as(employment, actor).save()
+    audited_save(employment, actor=actor)
     if not employment.is_current:
         # An end date entered in the admin's employment rows ends the card as well.
         cards_revoke_for_employment(
@@ -147,7 +141,7 @@ def employment_save(*, actor, employment: Employment) -> Employment:
 def record_confirm(*, actor, subject: Enterprise | Worker) -> None:
     """Staff confirm that a dossier is still true (核实): it stops counting as stale."""
     subject.last_confirmed_at = timezone.now()
-    _as(subject, actor).save(update_fields=["last_confirmed_at", "updated_at"])
+    audited_save(subject, actor=actor, update_fields=["last_confirmed_at", "updated_at"])
     if isinstance(subject, Worker):
         dossier_recompute(worker_ids=[subject.pk])
     else:

@@ -17,7 +17,7 @@ from complaints.models import (
 )
 from complaints.selectors import deadline_status
 from complaints.services import (
-    TRANSITIONS,
+    COMPLAINT_MACHINE,
     ComplaintTransitionError,
     complaint_accept,
     complaint_assign,
@@ -99,12 +99,12 @@ ILLEGAL = [
     (current, target)
     for current in Status.values
     for target in Status.values
-    if target != Status.SUBMITTED and target not in TRANSITIONS[current]
+    if target != Status.SUBMITTED and target not in COMPLAINT_MACHINE.transitions[current]
 ]
 
 
 def test_the_illegal_pairs_are_the_complement_of_the_machine():
-    allowed = sum(len(targets) for targets in TRANSITIONS.values())
+    allowed = sum(len(targets) for targets in COMPLAINT_MACHINE.transitions.values())
     assert len(ILLEGAL) + allowed == len(Status.values) * (len(Status.values) - 1)
 
 

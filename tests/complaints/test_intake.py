@@ -15,9 +15,10 @@ from PIL import Image
 from complaints.contact import phone_hash
 from complaints.models import Complaint, ComplaintUpdate, Notification, Status
 from complaints.selectors import TRACKING_ALPHABET
-from complaints.services import complaint_submit, notifications_drain
+from complaints.services import complaint_submit
 from complaints.services.intake import tracking_number_new
 from core.notifications import MemorySmsBackend
+from core.outbox import outbox_drain
 from core.personal_data import decrypt
 from tests.factories.registry import EnterpriseFactory, township
 
@@ -178,13 +179,13 @@ def test_saved_while_the_broker_is_down_and_notified_when_it_returns(
     # The broker is back: beat runs the drain, which sends what was left pending.
     broker_down.conf.task_always_eager = True
     with time_machine.travel(notification.created_at + timedelta(minutes=5)):
-        assert notifications_drain() == 1
+        assert outbox_drain() == 1
     notification.refresh_from_db()
     assert notification.status == Notification.Status.SENT
     assert MemorySmsBackend.outbox[0][0] == "13909410001"
     # Draining again sends nothing twice.
     with time_machine.travel(notification.created_at + timedelta(minutes=10)):
-        assert notifications_drain() == 0
+        assert outbox_drain() == 0
     assert len(MemorySmsBackend.outbox) == 1
 
 

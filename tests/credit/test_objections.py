@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from credit.models import CreditEvent, EventKind, Grade, Objection, Rating, SupervisionTask
 from credit.services.objections import (
-    OBJECTION_TRANSITIONS,
+    OBJECTION_MACHINE,
     Corrections,
     MissingEvent,
     ObjectionTransitionError,
@@ -214,8 +214,8 @@ def test_a_decided_objection_cannot_be_decided_again(contested, staff, first, se
     objection_decide(actor=staff, objection=objection, upheld=first, decision="已处理")
     with pytest.raises(ObjectionTransitionError):
         objection_decide(actor=staff, objection=objection, upheld=second, decision="再处理")
-    assert OBJECTION_TRANSITIONS[Objection.Status.UPHELD] == set()
-    assert OBJECTION_TRANSITIONS[Objection.Status.REJECTED] == set()
+    assert OBJECTION_MACHINE.transitions[Objection.Status.UPHELD] == set()
+    assert OBJECTION_MACHINE.transitions[Objection.Status.REJECTED] == set()
 
 
 # --- Admin pages ------------------------------------------------------------------------------

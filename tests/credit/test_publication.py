@@ -17,7 +17,7 @@ from credit.models import (
 from credit.services import rating_run_start
 from credit.services.objections import objection_submit
 from credit.services.publication import (
-    RATING_TRANSITIONS,
+    RATING_MACHINE,
     RatingTransitionError,
     rating_finalise,
     rating_recompute_recorded,
@@ -141,12 +141,12 @@ ILLEGAL = [
     (before, after)
     for before in Rating.Status.values
     for after in Rating.Status.values
-    if after not in RATING_TRANSITIONS[before]
+    if after not in RATING_MACHINE.transitions[before]
 ]
 
 
 def test_the_transition_map_is_draft_publicised_final_only():
-    assert dict(RATING_TRANSITIONS) == {
+    assert RATING_MACHINE.transitions == {
         "draft": {"publicised"},
         "publicised": {"final"},
         "final": set(),

@@ -107,7 +107,7 @@ def test_wrong_codes_are_counted_and_lock_the_code(setting, sms):
     for attempt in range(1, MAX_ATTEMPTS + 1):
         with pytest.raises(ValidationError, match="验证码不正确"):
             record(enterprise, resident, category, wrong)
-        assert VerificationCode.objects.get().attempts == attempt
+        assert VerificationCode.objects.get().guesses == attempt
     with pytest.raises(ValidationError, match="输错次数过多"):
         record(enterprise, resident, category, code)
     assert not Redemption.objects.exists()

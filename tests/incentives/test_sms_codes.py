@@ -11,15 +11,18 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from core.notifications import SmsBackend
+from core.outbox import outbox_deliver
 from core.personal_data import phone_hash
+from core.tasks import deliver_outbox
 from incentives.models import VerificationCode
-from incentives.services import code_check, code_deliver, code_send
-from incentives.tasks import deliver_code
+from incentives.services import code_check, code_send
 from tests.factories.incentives import ResidentFactory, default_catalogue, grade, join
 from tests.factories.registry import EmploymentFactory, EnterpriseFactory, ServiceCategoryFactory
 from tests.portal_clients import portal_client
 
 from .conftest import TODAY, last_code
+
+CODES = "incentives.VerificationCode"
 
 CHECK = "/incentives/check/"
 
@@ -62,12 +65,11 @@ def test_a_gateway_error_is_a_retry_message_and_the_next_try_is_not_held_back(
 
     failed = VerificationCode.objects.filter(mobile_hash=phone_hash("13909415555"))
     assert failed.count() == 6
-    assert set(failed.values_list("delivery", flat=True)) == {"failed"}
+    assert set(failed.values_list("status", flat=True)) == {"failed"}
     assert set(failed.values_list("message_encrypted", flat=True)) == {""}
     assert set(failed.values_list("mobile_encrypted", flat=True)) == {""}
     assert all(
-        "SMS gateway unreachable" in error
-        for error in failed.values_list("delivery_error", flat=True)
+        "SMS gateway unreachable" in error for error in failed.values_list("last_error", flat=True)
     )
 
     settings.SMS_BACKEND = "core.notifications.MemorySmsBackend"
@@ -86,7 +88,7 @@ def test_a_code_whose_sms_failed_cannot_be_used(settings, sms):
     settings.SMS_BACKEND = FAILING
     record = code_send(purpose="check", mobile="13909415556", message="验证码{code}")
     record.refresh_from_db()
-    assert record.delivery == "failed" and record.delivered_at is None
+    assert record.status == "failed" and record.sent_at is None
     with pytest.raises(ValidationError, match="验证码已失效或未获取"):
         code_check(purpose="check", mobile="13909415556", code="000000")
 
@@ -96,14 +98,14 @@ def test_the_code_waits_in_the_outbox_encrypted_until_a_worker_sends_it(real_bro
     """With a broker the request only enqueues: the SMS leaves from the worker."""
     record = code_send(purpose="check", mobile="13909415557", message="验证码{code}")
     record.refresh_from_db()
-    assert record.delivery == "pending" and sms == []
+    assert record.status == "pending" and sms == []
     assert record.message_encrypted and "验证码" not in record.message_encrypted
     assert record.mobile_encrypted and "13909415557" not in record.mobile_encrypted
 
-    assert deliver_code.run(record.pk) == "sent"
-    assert deliver_code.run(record.pk) == ""  # a redelivered task sends nothing twice
+    assert deliver_outbox.run(CODES, [record.pk]) == 1
+    assert deliver_outbox.run(CODES, [record.pk]) == 0  # a redelivered task sends nothing twice
     record.refresh_from_db()
-    assert record.delivery == "sent" and record.message_encrypted == ""
+    assert record.status == "sent" and record.message_encrypted == ""
     assert record.mobile_encrypted == "" and record.mobile_masked == "139****5557"
     assert len(sms) == 1 and sms[0][0] == "13909415557"
 
@@ -112,7 +114,7 @@ def test_the_code_waits_in_the_outbox_encrypted_until_a_worker_sends_it(real_bro
 def test_with_the_broker_down_the_code_is_still_sent_after_commit(broker_down, sms):
     record = code_send(purpose="check", mobile="13909415558", message="验证码{code}")
     record.refresh_from_db()
-    assert record.delivery == "sent"
+    assert record.status == "sent"
     assert sms[-1][0] == "13909415558"
 
 
@@ -120,7 +122,7 @@ def test_with_the_broker_down_the_code_is_still_sent_after_commit(broker_down, s
 def test_a_code_that_expired_in_the_queue_is_not_sent(real_broker, sms, clock):
     record = code_send(purpose="check", mobile="13909415559", message="验证码{code}")
     clock.shift(11 * 60)  # the worker was down longer than the code lives
-    assert code_deliver(code_id=record.pk) == "failed"
+    assert outbox_deliver(CODES, record.pk) == "failed"
     assert sms == []
 
 

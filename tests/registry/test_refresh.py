@@ -7,9 +7,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from core.notifications import MemorySmsBackend
+from core.outbox import outbox_deliver, outbox_drain
 from registry.models import DocumentNotice, Enterprise, HealthCertificate, Validity, Worker
 from registry.services import records_refresh
-from registry.services.refresh import CHUNK_SIZE, notice_deliver, notices_drain
+from registry.services.refresh import CHUNK_SIZE, NOTICES
 from tests.factories.registry import (
     BackgroundCheckFactory,
     EmploymentFactory,
@@ -125,10 +126,10 @@ def test_reminders_wait_in_the_outbox_while_the_broker_is_down(broker_down):
     assert DocumentNotice.objects.filter(status="pending").count() == 2
     assert mail.outbox == []
     DocumentNotice.objects.update(created_at=timezone.now() - datetime.timedelta(hours=1))
-    assert notices_drain() == 2
+    assert outbox_drain() == 2
     assert DocumentNotice.objects.filter(status="sent").count() == 2
     assert len(mail.outbox) == 1 and len(MemorySmsBackend.outbox) == 1
-    assert notices_drain() == 0  # sent once only
+    assert outbox_drain() == 0  # sent once only
 
 
 @pytest.mark.django_db
@@ -142,7 +143,7 @@ def test_a_failing_gateway_is_retried_then_given_up(settings, django_capture_on_
     assert notice.status == "pending" and notice.attempts == 1
     assert "ConnectionRefusedError" in notice.last_error
     for _ in range(4):
-        notice_deliver(notice_id=notice.pk)
+        outbox_deliver(NOTICES, notice.pk)
     notice.refresh_from_db()
     assert notice.status == "failed" and notice.attempts == 5
 

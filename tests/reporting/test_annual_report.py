@@ -13,6 +13,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from complaints.models import Category
+from core.audit import audited_save
 from credit.models import EvaluationStandard, Indicator, Rating, SupervisionTask
 from reporting import annual_workbook, services
 from reporting.models import AnnualReport
@@ -124,12 +125,10 @@ def standard_changes(django_user_model):
             description="参加县级技能培训，每次加分。",
             sort_order=99,
         )
-        indicator._history_user = editor
-        indicator.save()
+        audited_save(indicator, actor=editor)
     with time_machine.travel(datetime.datetime(2025, 5, 12, 9, tzinfo=SHANGHAI), tick=False):
         indicator.weight = Decimal("6.0")
-        indicator._history_user = editor
-        indicator.save()
+        audited_save(indicator, actor=editor)
     return standard
 
 

@@ -16,6 +16,7 @@ from core.spreadsheets.errors import RowError
 from core.spreadsheets.progress import ROLLED_BACK, Progress
 from core.spreadsheets.reading import FileRefused, Workbook, open_archive
 from core.spreadsheets.rows import data_rows
+from core.transitions import StatusMachine
 
 from ...completeness import Scope
 from ...models import Employment, LedgerImport
@@ -45,15 +46,20 @@ def _unseal(ledger_import: LedgerImport) -> bytes:
 
 # --- Status --------------------------------------------------------------------------------
 
-# Target status → the statuses it may be reached from.
-_ALLOWED_FROM = {
-    Status.VALIDATING: {Status.PENDING, Status.PREVIEWED, Status.FAILED},
-    Status.PREVIEWED: {Status.VALIDATING},
-    Status.INVALID: {Status.PENDING, Status.VALIDATING, Status.IMPORTING},
-    Status.IMPORTING: {Status.PENDING, Status.PREVIEWED, Status.FAILED},
-    Status.DONE: {Status.IMPORTING},
-    Status.FAILED: {Status.VALIDATING, Status.IMPORTING},
-}
+LEDGER_IMPORT_MACHINE = StatusMachine(
+    LedgerImport,
+    {
+        Status.PENDING: {Status.VALIDATING, Status.INVALID, Status.IMPORTING},
+        Status.VALIDATING: {Status.PREVIEWED, Status.INVALID, Status.FAILED},
+        Status.PREVIEWED: {Status.VALIDATING, Status.IMPORTING},
+        Status.IMPORTING: {Status.INVALID, Status.DONE, Status.FAILED},
+        Status.FAILED: {Status.VALIDATING, Status.IMPORTING},
+        Status.INVALID: set(),
+        Status.DONE: set(),
+    },
+    message="该导入当前状态为“%(current)s”，不能转为“%(target)s”。",
+    error=LedgerImportStateError,
+)
 
 
 def transition(ledger_import: LedgerImport, status: str, **changes) -> None:
@@ -66,14 +72,11 @@ def transition(ledger_import: LedgerImport, status: str, **changes) -> None:
     changes["status"] = status
     changes["last_progress_at"] = timezone.now()
     moved = LedgerImport.objects.filter(
-        pk=ledger_import.pk, status__in=_ALLOWED_FROM[status]
+        pk=ledger_import.pk, status__in=LEDGER_IMPORT_MACHINE.sources(status)
     ).update(**changes)
     if not moved:
         ledger_import.refresh_from_db(fields=["status"])
-        raise LedgerImportStateError(
-            f"该导入当前状态为“{ledger_import.get_status_display()}”，"
-            f"不能转为“{Status(status).label}”。"
-        )
+        raise LEDGER_IMPORT_MACHINE.refusal(ledger_import, status)
     for name, value in changes.items():
         setattr(ledger_import, name, value)
 
