@@ -6,7 +6,7 @@ from complaints.services import COMPLAINT_MACHINE, ComplaintTransitionError
 from core import transitions
 from core.transitions import INVALID_TRANSITION, StatusMachine, TransitionError
 from registry.models import LedgerImport
-from registry.services.ledger import LEDGER_IMPORT_MACHINE, LedgerImportStateError
+from registry.services.ledger.jobs import LEDGER_IMPORT_MACHINE, LedgerImportStateError
 
 
 def test_a_machine_is_found_from_its_model():
