@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from core.admin_workflows import WorkflowAdmin
 from core.personal_data import decrypt
-from credit.admin_workflows import WorkflowAdmin
 from registry.models import Enterprise
 
 from . import admin_reviews  # noqa: F401

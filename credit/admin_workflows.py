@@ -6,23 +6,17 @@ service of `credit.services`, so the rules live there, a refusal is shown on the
 each change writes its history (who, when, what). Nothing here is ever deleted.
 """
 
-from collections.abc import Callable
 from datetime import timedelta
-from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminDateWidget
-from django.contrib.auth import get_permission_codename, get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 
-from core.admin_history import HistoryAdmin
-from core.form_errors import add_service_errors
+from core.admin_workflows import WorkflowAdmin
 
 from .models import (
     NEUTRAL_KINDS,
@@ -38,7 +32,6 @@ from .models import (
 )
 from .services import management, objections, repair
 
-TEMPLATE = "admin/credit/workflow_form.html"
 DUE_SOON_DAYS = 3
 
 
@@ -69,120 +62,6 @@ def due_badge(due_on, is_open: bool):
     if is_open and due_on < timezone.localdate():
         return format_html('<strong style="color:#a61b1b">{}（已超期）</strong>', due_on)
     return due_on
-
-
-class WorkflowAdmin(HistoryAdmin):
-    show_full_result_count = False
-    list_per_page = 50
-    # (url suffix, method name) of the pages that change one object.
-    workflows: tuple[tuple[str, str], ...] = ()
-    add_fields: tuple[str, ...] = ()
-    add_title = ""
-    add_submit_label = "提交"
-
-    # Read-only change pages, and no revert from the history: changes go through the
-    # workflow pages, which call the services.
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_handle_permission(self, request) -> bool:
-        opts = self.model._meta
-        return request.user.has_perm(f"{opts.app_label}.{get_permission_codename('change', opts)}")
-
-    def get_urls(self):
-        opts = self.model._meta
-        return [
-            path(
-                f"<int:object_id>/{suffix}/",
-                self.admin_site.admin_view(getattr(self, view)),
-                name=f"{opts.app_label}_{opts.model_name}_{suffix}",
-            )
-            for suffix, view in self.workflows
-        ] + super().get_urls()
-
-    def workflow_url(self, suffix: str, obj) -> str:
-        opts = self.model._meta
-        return reverse(f"admin:{opts.app_label}_{opts.model_name}_{suffix}", args=[obj.pk])
-
-    def change_url(self, obj) -> str:
-        opts = self.model._meta
-        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
-
-    def handled_object(self, request, object_id: int):
-        if not self.has_handle_permission(request):
-            raise PermissionDenied
-        return get_object_or_404(self.get_queryset(request), pk=object_id)
-
-    def workflow_page(
-        self,
-        request,
-        *,
-        title: str,
-        form: forms.BaseForm,
-        perform: Callable[[dict], tuple[object, str]],
-        obj=None,
-        summary=(),
-        intro: str = "",
-        submit_label: str = "提交",
-    ):
-        """Render `form`; once valid, `perform` calls a service and returns the object to
-        show next and a message. A refusal by the service is shown on the form."""
-        if request.method == "POST" and form.is_valid():
-            try:
-                result, message = perform(form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                self.message_user(request, message, messages.SUCCESS)
-                return redirect(self.change_url(result))
-        context = {
-            **self.admin_site.each_context(request),
-            "title": title,
-            "opts": self.model._meta,
-            "original": obj,
-            "form": form,
-            "media": self.media + form.media,
-            "summary": summary,
-            "intro": intro,
-            "submit_label": submit_label,
-        }
-        return TemplateResponse(request, TEMPLATE, context)
-
-    # --- Adding goes through a service too --------------------------------------------------
-
-    def add_form_class(self, request) -> type[forms.ModelForm]:
-        return forms.modelform_factory(
-            self.model,
-            fields=list(self.add_fields),
-            formfield_callback=partial(self.formfield_for_dbfield, request=request),
-        )
-
-    def add_perform(self, request, data: dict) -> tuple[object, str]:
-        """Create the record through its service; each admin below names the service. An
-        admin that names none offers no adding."""
-        raise PermissionDenied("此类记录不能在此添加。")
-
-    def add_view(self, request, form_url="", extra_context=None):
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        form = self.add_form_class(request)(request.POST or None, request.FILES or None)
-        return self.workflow_page(
-            request,
-            title=self.add_title,
-            form=form,
-            perform=partial(self.add_perform, request),
-            submit_label=self.add_submit_label,
-        )
-
-    def workflow_links(self, obj, links: list[tuple[str, str]]):
-        if not links:
-            return "—"
-        return format_html_join(
-            " | ", '<a href="{}">{}</a>', ((self.workflow_url(s, obj), label) for s, label in links)
-        )
 
 
 # --- Objections ----------------------------------------------------------------------------

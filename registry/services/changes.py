@@ -179,6 +179,12 @@ def _locked(change_request: ChangeRequest) -> ChangeRequest:
     return ChangeRequest.objects.select_for_update().get(pk=change_request.pk)
 
 
+def change_request_can_decide(change_request: ChangeRequest) -> bool:
+    """Whether staff may still approve or reject the request: the review page offers its
+    form, and the list its "审核" link, only then."""
+    return Status.APPROVED in TRANSITIONS[change_request.status]
+
+
 def _check_transition(change_request: ChangeRequest, to: str) -> None:
     if to not in TRANSITIONS[change_request.status]:
         raise ChangeRequestTransitionError(
