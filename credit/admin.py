@@ -32,7 +32,10 @@ from .models import (
 from .services.publication import rating_finalise, ratings_publish
 from .services.standards import (
     standard_activate,
+    standard_can_change,
     standard_new_version,
+    standard_part_delete,
+    standard_part_save,
     standard_save,
 )
 
@@ -43,7 +46,7 @@ class LockedInlineMixin:
     """Indicators and vetoes of a locked standard are shown, never edited."""
 
     def _locked(self, obj) -> bool:
-        return bool(obj and obj.locked_at)
+        return not standard_can_change(obj)
 
     def has_add_permission(self, request, obj=None):
         return not self._locked(obj) and super().has_add_permission(request, obj)
@@ -95,7 +98,7 @@ class EvaluationStandardAdmin(HistoryAdmin):
         return total
 
     def get_readonly_fields(self, request, obj=None):
-        if obj and obj.locked_at:
+        if not standard_can_change(obj):
             return [f.name for f in self.model._meta.fields if f.name != "change_note"]
         return super().get_readonly_fields(request, obj)
 
@@ -103,9 +106,14 @@ class EvaluationStandardAdmin(HistoryAdmin):
         standard_save(actor=request.user, standard=obj)
 
     def save_formset(self, request, form, formset, change):
-        if form.instance.locked_at:
+        if not standard_can_change(form.instance):
             raise PermissionDenied("该标准已被评价使用，不能修改。")
-        formset.save()
+        instances = formset.save(commit=False)
+        for part in formset.deleted_objects:
+            standard_part_delete(actor=request.user, part=part)
+        for part in instances:
+            standard_part_save(actor=request.user, part=part)
+        formset.save_m2m()
 
     @admin.action(description="以所选标准为底稿，新建下一版本（草稿）", permissions=["add"])
     def new_version(self, request, queryset):

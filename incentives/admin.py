@@ -43,7 +43,6 @@ from .models import (
 )
 from .resources import redemptions_export
 from .services.dishonesty import dishonesty_import_allowed, dishonesty_template
-from .services.standing import enterprise_standing
 from .services.support import programme_min_grade
 
 
@@ -164,13 +163,12 @@ class ParticipationForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk is None and cleaned.get("measure") and cleaned.get("enterprise"):
-            # The same rules as the service, so the error shows on the form.
-            standing = enterprise_standing(cleaned["enterprise"], timezone.localdate())
-            measure = cleaned["measure"]
-            if not measure.offered_by_enterprises:
-                raise ValidationError("该措施面向企业或从业人员本身，无需参与。")
-            if not standing.meets(measure.min_grade):
-                raise ValidationError(standing.verdict(measure.min_grade))
+            # The service's own check, so its refusal shows on the form.
+            problems = services.participation_problems(
+                enterprise=cleaned["enterprise"], measure=cleaned["measure"]
+            )
+            if problems:
+                raise ValidationError(problems)
         return cleaned
 
 
@@ -191,7 +189,7 @@ class ParticipationAdmin(HistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj.save(update_fields=["note"])
+            services.participation_note_change(actor=request.user, participation=obj, note=obj.note)
         else:
             saved = services.participation_opt_in(
                 actor=request.user, enterprise=obj.enterprise, measure=obj.measure, note=obj.note
@@ -344,7 +342,7 @@ class ResidentAdmin(ProtectedMobileAdmin, HistoryAdmin):
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
         for membership in formset.deleted_objects:
-            membership.delete()
+            services.membership_delete(actor=request.user, membership=membership)
         for membership in instances:
             # Staff enter memberships after checking the proof: they count at once.
             services.membership_save(actor=request.user, membership=membership, verified=True)
@@ -764,9 +762,7 @@ class SupportApplicationAdmin(ProtectedMobileAdmin, HistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj.full_clean()
-            obj._history_user = request.user
-            obj.save()
+            services.application_update(actor=request.user, application=obj)
             return
         saved = services.application_submit(
             actor=request.user,

@@ -10,23 +10,32 @@ from .dishonesty import (
 from .eligibility import eligibility
 from .participation import (
     measure_save,
+    participation_note_change,
     participation_opt_in,
+    participation_problems,
     participation_withdraw,
     special_group_save,
 )
 from .redemptions import redemption_cancel, redemption_code_send, redemption_record
 from .residents import (
+    membership_delete,
     membership_save,
     membership_verify,
     resident_find,
     resident_register,
     resident_verify,
 )
-from .support import application_submit, application_transition, programme_save
+from .support import (
+    application_submit,
+    application_transition,
+    application_update,
+    programme_save,
+)
 
 __all__ = [
     "application_submit",
     "application_transition",
+    "application_update",
     "code_check",
     "code_consume",
     "code_deliver",
@@ -36,9 +45,12 @@ __all__ = [
     "dishonesty_list_import",
     "eligibility",
     "measure_save",
+    "membership_delete",
     "membership_save",
     "membership_verify",
+    "participation_note_change",
     "participation_opt_in",
+    "participation_problems",
     "participation_withdraw",
     "programme_save",
     "redemption_cancel",

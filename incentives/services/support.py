@@ -108,6 +108,15 @@ def application_submit(
 
 
 @transaction.atomic
+def application_update(*, actor, application: SupportApplication) -> SupportApplication:
+    """Staff correct an application's statement, places, trainees or contact; its programme,
+    enterprise and status change only through submitting and `application_transition`."""
+    application.full_clean()
+    _as(application, actor).save()
+    return application
+
+
+@transaction.atomic
 def application_transition(
     *, actor, application: SupportApplication, to: str, note: str = ""
 ) -> SupportApplication:
