@@ -9,7 +9,7 @@ from collections.abc import Callable
 from functools import partial
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
@@ -162,3 +162,40 @@ class WorkflowAdmin(HistoryAdmin):
             perform=partial(self.add_perform, request),
             submit_label=self.add_submit_label,
         )
+
+
+# --- Actions that ask for a reason first ------------------------------------------------------
+
+
+class ReasonForm(forms.Form):
+    """The reason an admin action asks for before it changes the selected rows."""
+
+    reason = forms.CharField(label="原因", max_length=200)
+
+
+def reason_action_page(model_admin, request, queryset, *, title, action, apply):
+    """An intermediate page asking for a reason, then `apply(obj, reason)` for each row."""
+    form = ReasonForm(request.POST if "confirm" in request.POST else None)
+    if form.is_valid():
+        done = 0
+        for obj in queryset:
+            try:
+                apply(obj, form.cleaned_data["reason"])
+            except ValidationError as error:
+                model_admin.message_user(
+                    request, f"{obj}：{'；'.join(error.messages)}", messages.ERROR
+                )
+            else:
+                done += 1
+        model_admin.message_user(request, f"{title}：已处理{done}条。", messages.SUCCESS)
+        return None
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": title,
+        "opts": model_admin.model._meta,
+        "objects": list(queryset),
+        "form": form,
+        "action": action,
+        "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+    }
+    return TemplateResponse(request, "admin/reason_action_form.html", context)
