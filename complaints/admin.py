@@ -24,6 +24,8 @@ from .admin_reports import report_urls
 from .models import Complaint, ComplaintUpdate, DeadlineState, Notification, Status
 from .services import (
     allowed_transitions,
+    complaint_reopen_problems,
+    complaint_substantiation_problems,
     deadline_status,
 )
 from .timeline import Audience, line_text
@@ -356,9 +358,9 @@ class ComplaintAdmin(WorkflowAdmin):
     def handling_links(self, obj: Complaint):
         allowed = allowed_transitions(obj)
         links = [(suffix, label) for suffix, label, to in ACTIONS if to in allowed]
-        if obj.status == Status.CLOSED:
-            if not obj.not_accepted_reason:
-                links.append(("reopen", "重新办理"))
+        if not complaint_reopen_problems(obj):
+            links.append(("reopen", "重新办理"))
+        if not complaint_substantiation_problems(obj):
             links.append(("substantiation", "变更属实认定"))
         links += [("assign", "分配承办人"), ("note", "添加记录")]
         return self.workflow_links(obj, links)

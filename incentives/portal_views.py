@@ -48,7 +48,7 @@ from .services import (
     redemption_record,
 )
 from .services.standing import enterprise_standing
-from .services.support import programme_min_grade
+from .services.support import application_can_withdraw, programme_min_grade
 
 # Pages of one object look the object up before they check the method, so another
 # enterprise's id answers 404 whatever the method.
@@ -356,7 +356,7 @@ def application_detail(request, pk: int):
         {
             "application": application,
             "trainees": list(application.trainees.order_by("name")),
-            "can_withdraw": application.status == SupportApplication.Status.SUBMITTED,
+            "can_withdraw": application_can_withdraw(application),
         },
     )
 

@@ -14,9 +14,11 @@ from .handling import (
     complaint_not_accept,
     complaint_note_add,
     complaint_reopen,
+    complaint_reopen_problems,
     complaint_satisfaction_rate,
     complaint_severity,
     complaint_substantiation_change,
+    complaint_substantiation_problems,
 )
 from .intake import SubmitResult, complaint_submit, normalise_tracking_number
 from .notify import notification_deliver, notifications_drain
@@ -35,10 +37,12 @@ __all__ = [
     "complaint_not_accept",
     "complaint_note_add",
     "complaint_reopen",
+    "complaint_reopen_problems",
     "complaint_satisfaction_rate",
     "complaint_severity",
     "complaint_submit",
     "complaint_substantiation_change",
+    "complaint_substantiation_problems",
     "complaints_check_deadlines",
     "deadline_status",
     "normalise_tracking_number",

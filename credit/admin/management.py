@@ -51,7 +51,7 @@ class KeyListEntryAdmin(SubjectDisplayMixin, WorkflowAdmin):
 
     @admin.display(description="办理")
     def handle(self, obj: KeyListEntry):
-        if obj.status != KeyListEntry.Status.ACTIVE:
+        if not management.key_list_can_remove(obj):
             return "—"
         return self.workflow_links(obj, [("remove", "移出名单")])
 
@@ -169,7 +169,7 @@ class SupervisionTaskAdmin(SubjectDisplayMixin, WorkflowAdmin):
 
     @admin.display(description="办理")
     def handle(self, obj: SupervisionTask):
-        if obj.status != SupervisionTask.Status.OPEN:
+        if not management.supervision_can_handle(obj):
             return "—"
         return self.workflow_links(obj, [("complete", "登记检查结果"), ("assign", "指定负责人")])
 

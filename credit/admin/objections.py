@@ -158,7 +158,7 @@ class ObjectionAdmin(WorkflowAdmin):
 
     @admin.display(description="办理")
     def handle(self, obj: Objection):
-        if obj.status != Objection.Status.SUBMITTED:
+        if not objections.objection_can_decide(obj):
             return "—"
         return self.workflow_links(obj, [("decide", "处理异议")])
 
@@ -271,7 +271,7 @@ class RepairRequestAdmin(WorkflowAdmin):
 
     @admin.display(description="办理")
     def handle(self, obj: RepairRequest):
-        if obj.status != RepairRequest.Status.SUBMITTED:
+        if not repair.repair_can_decide(obj):
             return "—"
         return self.workflow_links(obj, [("decide", "审核")])
 

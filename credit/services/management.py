@@ -55,6 +55,11 @@ KEY_LIST_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+def key_list_can_remove(entry: KeyListEntry) -> bool:
+    """Whether the entry may still be taken off the list: offered only then."""
+    return KeyListEntry.Status.REMOVED in KEY_LIST_TRANSITIONS.get(entry.status, frozenset())
+
+
 @transaction.atomic
 def key_list_transition(
     *, actor, entry: KeyListEntry, to: str, changes: dict | None = None, reason: str = ""
@@ -203,6 +208,12 @@ SUPERVISION_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+def supervision_can_handle(task: SupervisionTask) -> bool:
+    """Whether the task is still open: its result may be recorded and its officer changed,
+    and the back office offers those pages only then."""
+    return SupervisionTask.Status.DONE in SUPERVISION_TRANSITIONS.get(task.status, frozenset())
+
+
 def supervision_transition_check(task: SupervisionTask, to: str) -> None:
     if to not in SUPERVISION_TRANSITIONS.get(task.status, frozenset()):
         raise SupervisionTransitionError(
@@ -328,7 +339,7 @@ def _check_assignee(user) -> None:
 def supervision_assign(*, actor, task: SupervisionTask, assigned_to) -> SupervisionTask:
     """Give an open task to a member of staff."""
     task = SupervisionTask.objects.select_for_update().get(pk=task.pk)
-    if task.status != SupervisionTask.Status.OPEN:
+    if not supervision_can_handle(task):
         raise SupervisionTransitionError("只能为待检查的任务指定负责人。", code="not_open")
     if not isinstance(assigned_to, get_user_model()):
         raise ValidationError({"assigned_to": "请选择负责人。"})

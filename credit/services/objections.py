@@ -58,6 +58,12 @@ def objection_due_on(submitted_on: date) -> date:
     return submitted_on + timedelta(days=settings.CREDIT_OBJECTION_DECISION_DAYS)
 
 
+def objection_can_decide(objection: Objection) -> bool:
+    """Whether the objection still awaits a decision: the back office offers "处理异议"
+    only then."""
+    return Objection.Status.UPHELD in OBJECTION_TRANSITIONS.get(objection.status, frozenset())
+
+
 def objection_transition_check(objection: Objection, to: str) -> None:
     if to not in OBJECTION_TRANSITIONS.get(objection.status, frozenset()):
         raise ObjectionTransitionError(

@@ -61,6 +61,12 @@ def repair_due_on(submitted_on: date) -> date:
     return submitted_on + timedelta(days=settings.CREDIT_REPAIR_DECISION_DAYS)
 
 
+def repair_can_decide(request: RepairRequest) -> bool:
+    """Whether the repair request still awaits a decision: the back office offers "审核"
+    only then."""
+    return RepairRequest.Status.APPROVED in REPAIR_TRANSITIONS.get(request.status, frozenset())
+
+
 def repair_transition_check(request: RepairRequest, to: str) -> None:
     if to not in REPAIR_TRANSITIONS.get(request.status, frozenset()):
         raise RepairTransitionError(

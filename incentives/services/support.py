@@ -32,6 +32,12 @@ APPLICATION_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+def application_can_withdraw(application: SupportApplication) -> bool:
+    """Whether the enterprise may still take the application back (before any decision):
+    the portal offers "撤回申报" only then."""
+    return Status.WITHDRAWN in APPLICATION_TRANSITIONS.get(application.status, frozenset())
+
+
 def programme_min_grade(programme: SupportProgramme) -> str:
     """The grade an applicant needs: the programme's measure's, or A (诚信合格)."""
     return programme.measure.min_grade if programme.measure_id else Grade.A
