@@ -12,6 +12,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -162,6 +163,24 @@ class WorkflowAdmin(HistoryAdmin):
             perform=partial(self.add_perform, request),
             submit_label=self.add_submit_label,
         )
+
+
+# --- Deleting through a service ----------------------------------------------------------------
+
+
+class ServiceDeleteMixin:
+    """Deleting a row, and the "delete selected" action, through the app's service, which
+    records who deleted it. Each admin names the service as `delete_service`."""
+
+    delete_service: Callable[..., None]
+
+    def delete_model(self, request, obj) -> None:
+        self.delete_service(actor=request.user, record=obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        with transaction.atomic():
+            for obj in queryset:
+                self.delete_model(request, obj)
 
 
 # --- Actions that ask for a reason first ------------------------------------------------------

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 
 from core.admin_history import HistoryAdmin
+from core.admin_workflows import ServiceDeleteMixin
 
 from . import services
 from .models import (
@@ -19,7 +20,8 @@ from .models import (
 
 
 @admin.register(SpecialGroup)
-class SpecialGroupAdmin(HistoryAdmin):
+class SpecialGroupAdmin(ServiceDeleteMixin, HistoryAdmin):
+    delete_service = staticmethod(services.record_delete)
     list_display = ["name", "extra_discount_percent", "extra_benefit", "min_age", "is_active"]
     list_editable = ["is_active"]
     search_fields = ["name", "code"]
@@ -42,7 +44,8 @@ class ParticipationInline(admin.TabularInline):
 
 
 @admin.register(IncentiveMeasure)
-class IncentiveMeasureAdmin(HistoryAdmin):
+class IncentiveMeasureAdmin(ServiceDeleteMixin, HistoryAdmin):
+    delete_service = staticmethod(services.record_delete)
     list_display = [
         "title",
         "audience",
@@ -110,7 +113,8 @@ class ParticipationForm(forms.ModelForm):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(HistoryAdmin):
+class ParticipationAdmin(ServiceDeleteMixin, HistoryAdmin):
+    delete_service = staticmethod(services.record_delete)
     form = ParticipationForm
     list_display = ["enterprise", "measure", "status", "joined_at", "withdrawn_at", "note"]
     list_filter = ["status", "measure"]

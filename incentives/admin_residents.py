@@ -7,6 +7,7 @@ from django.utils.html import format_html
 
 from core import personal_data
 from core.admin_history import HistoryAdmin
+from core.admin_workflows import ServiceDeleteMixin
 from core.validators import clean_id_number
 from registry.admin_personal import (
     ProtectedMobileAdmin,
@@ -67,7 +68,8 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Resident)
-class ResidentAdmin(ProtectedMobileAdmin, HistoryAdmin):
+class ResidentAdmin(ServiceDeleteMixin, ProtectedMobileAdmin, HistoryAdmin):
+    delete_service = staticmethod(services.record_delete)
     protected_mobile_field = "mobile"
     form = ResidentAdminForm
     list_display = [
@@ -158,7 +160,7 @@ class ResidentAdmin(ProtectedMobileAdmin, HistoryAdmin):
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
         for membership in formset.deleted_objects:
-            services.membership_delete(actor=request.user, membership=membership)
+            services.record_delete(actor=request.user, record=membership)
         for membership in instances:
             # Staff enter memberships after checking the proof: they count at once.
             services.membership_save(actor=request.user, membership=membership, verified=True)
@@ -171,7 +173,8 @@ class ResidentAdmin(ProtectedMobileAdmin, HistoryAdmin):
 
 
 @admin.register(GroupMembership)
-class GroupMembershipAdmin(HistoryAdmin):
+class GroupMembershipAdmin(ServiceDeleteMixin, HistoryAdmin):
+    delete_service = staticmethod(services.record_delete)
     list_display = ["resident", "group", "proof_number", "valid_from", "valid_to", "verified_at"]
     list_filter = ["group", ("verified_at", admin.EmptyFieldListFilter)]
     list_select_related = ["resident", "group"]

@@ -9,7 +9,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from core.admin_history import HistoryAdmin
-from core.admin_workflows import reason_action_page
+from core.admin_workflows import ServiceDeleteMixin, reason_action_page
 from core.validators import clean_phone
 from credit.models import Grade
 from registry.admin_personal import (
@@ -30,7 +30,8 @@ from .services.support import programme_min_grade
 
 
 @admin.register(SupportProgramme)
-class SupportProgrammeAdmin(HistoryAdmin):
+class SupportProgrammeAdmin(ServiceDeleteMixin, HistoryAdmin):
+    delete_service = staticmethod(services.record_delete)
     list_display = ["title", "kind", "year", "opens_on", "closes_on", "quota", "ranking_link"]
     list_filter = ["kind", "year"]
     search_fields = ["title"]
@@ -86,7 +87,8 @@ class SupportApplicationAdminForm(forms.ModelForm):
 
 
 @admin.register(SupportApplication)
-class SupportApplicationAdmin(ProtectedMobileAdmin, HistoryAdmin):
+class SupportApplicationAdmin(ServiceDeleteMixin, ProtectedMobileAdmin, HistoryAdmin):
+    delete_service = staticmethod(services.record_delete)
     protected_mobile_field = "contact_phone"
     form = SupportApplicationAdminForm
 

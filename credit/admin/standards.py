@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.html import format_html
 
 from core.admin_history import HistoryAdmin
+from core.admin_workflows import ServiceDeleteMixin
 
 from ..models import (
     EvaluationStandard,
@@ -15,6 +16,7 @@ from ..models import (
 from ..services.standards import (
     standard_activate,
     standard_can_change,
+    standard_delete,
     standard_new_version,
     standard_part_delete,
     standard_part_save,
@@ -53,7 +55,8 @@ class VetoInline(LockedInlineMixin, admin.TabularInline):
 
 
 @admin.register(EvaluationStandard)
-class EvaluationStandardAdmin(HistoryAdmin):
+class EvaluationStandardAdmin(ServiceDeleteMixin, HistoryAdmin):
+    delete_service = staticmethod(standard_delete)
     list_display = [
         "__str__",
         "year",

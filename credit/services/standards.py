@@ -66,6 +66,13 @@ def standard_part_delete(*, actor, part: Indicator | VetoRule) -> None:
 
 
 @transaction.atomic
+def standard_delete(*, actor, record: EvaluationStandard) -> None:
+    """Remove a standard entered by mistake (ratings protect the standards they used)."""
+    record._history_user = actor
+    record.delete()
+
+
+@transaction.atomic
 def standard_new_version(*, actor, standard: EvaluationStandard) -> EvaluationStandard:
     """A draft copy (indicators and vetoes included) with the next version number."""
     latest = EvaluationStandard.objects.filter(

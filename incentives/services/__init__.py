@@ -16,9 +16,9 @@ from .participation import (
     participation_withdraw,
     special_group_save,
 )
+from .records import record_delete
 from .redemptions import redemption_cancel, redemption_code_send, redemption_record
 from .residents import (
-    membership_delete,
     membership_save,
     membership_verify,
     resident_find,
@@ -45,7 +45,7 @@ __all__ = [
     "dishonesty_list_import",
     "eligibility",
     "measure_save",
-    "membership_delete",
+    "record_delete",
     "membership_save",
     "membership_verify",
     "participation_note_change",

@@ -165,12 +165,6 @@ def membership_save(*, actor, membership: GroupMembership, verified: bool = Fals
 
 
 @transaction.atomic
-def membership_delete(*, actor, membership: GroupMembership) -> None:
-    """Staff remove a membership entered by mistake; the history keeps who removed it."""
-    _as(membership, actor).delete()
-
-
-@transaction.atomic
 def membership_verify(*, actor, membership: GroupMembership) -> GroupMembership:
     membership = GroupMembership.objects.select_for_update().get(pk=membership.pk)
     if membership.verified_at is None:
