@@ -7,45 +7,26 @@ calls one service of `complaints.services`, so refusals appear on the form and e
 change writes its history (who, when, what).
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 
-from django import forms
 from django.contrib import admin
 from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from core.admin_workflows import WorkflowAdmin
 from core.personal_data import decrypt
-from credit.admin_workflows import WorkflowAdmin
 
-from .admin_forms import (
-    AcceptForm,
-    AssignForm,
-    CloseForm,
-    MediationEndForm,
-    NoteForm,
-    ReasonForm,
-    SubstantiationForm,
-    UpdateForm,
-)
+from .admin_actions import ACTION_PAGES, ACTIONS
 from .admin_reports import report_urls
 from .limits import ACCEPTANCE_DAYS, MEDIATION_DAYS, NOTIFICATION_DAYS
 from .models import Complaint, ComplaintUpdate, DeadlineState, Notification, Status
 from .selectors import deadline_status
 from .services import (
     COMPLAINT_MACHINE,
-    complaint_accept,
-    complaint_assign,
-    complaint_close,
-    complaint_mediation_end,
-    complaint_mediation_start,
-    complaint_not_accept,
-    complaint_note_add,
-    complaint_reopen,
-    complaint_substantiation_change,
+    complaint_reopen_problems,
+    complaint_substantiation_problems,
 )
 from .timeline import Audience, line_text
 
@@ -94,16 +75,6 @@ class OpenFilter(admin.SimpleListFilter):
         if self.value() == "0":
             return queryset.filter(status=Status.CLOSED)
         return queryset
-
-
-# (url suffix, label, target status or None) of the actions on a case.
-ACTIONS = (
-    ("accept", "受理", Status.ACCEPTED),
-    ("not-accept", "不予受理", Status.NOT_ACCEPTED),
-    ("mediate", "开始调解", Status.MEDIATING),
-    ("end-mediation", "结束调解", Status.MEDIATED),
-    ("close", "办结", Status.CLOSED),
-)
 
 
 @admin.register(Complaint)
@@ -391,9 +362,9 @@ class ComplaintAdmin(WorkflowAdmin):
     def handling_links(self, obj: Complaint):
         allowed = COMPLAINT_MACHINE.allowed(obj)
         links = [(suffix, label) for suffix, label, to in ACTIONS if to in allowed]
-        if obj.status == Status.CLOSED:
-            if not obj.not_accepted_reason:
-                links.append(("reopen", "重新办理"))
+        if not complaint_reopen_problems(obj):
+            links.append(("reopen", "重新办理"))
+        if not complaint_substantiation_problems(obj):
             links.append(("substantiation", "变更属实认定"))
         links += [("assign", "分配承办人"), ("note", "添加记录")]
         return self.workflow_links(obj, links)
@@ -426,43 +397,6 @@ class ComplaintAdmin(WorkflowAdmin):
             summary=self._summary(complaint),
             submit_label=page.submit,
         )
-
-
-@dataclass(frozen=True)
-class ActionPage:
-    """One action on a case: its form, and the service call made with the form's data."""
-
-    title: str
-    form: type[forms.Form]
-    submit: str
-    perform: Callable  # (actor, complaint, cleaned data) -> Complaint
-
-
-def _note(actor, complaint, data):
-    complaint_note_add(actor=actor, complaint=complaint, text=data["text"], public=data["public"])
-    return complaint
-
-
-ACTION_PAGES: dict[str, ActionPage] = {
-    "accept": ActionPage("受理投诉", AcceptForm, "受理", lambda a, c, d: complaint_accept(
-        actor=a, complaint=c, enterprise=d["enterprise"], note=d["note"])),
-    "not-accept": ActionPage("不予受理", ReasonForm, "不予受理", lambda a, c, d: (
-        complaint_not_accept(actor=a, complaint=c, reason=d["reason"]))),
-    "mediate": ActionPage("开始调解", NoteForm, "开始调解", lambda a, c, d: (
-        complaint_mediation_start(actor=a, complaint=c, note=d["note"]))),
-    "end-mediation": ActionPage("结束调解", MediationEndForm, "结束调解", lambda a, c, d: (
-        complaint_mediation_end(actor=a, complaint=c, agreed=d["agreed"], summary=d["summary"]))),
-    "close": ActionPage("办结投诉", CloseForm, "办结", lambda a, c, d: complaint_close(
-        actor=a, complaint=c, outcome=d["outcome"], substantiated=d["substantiated"])),
-    "reopen": ActionPage("重新办理", ReasonForm, "重新办理", lambda a, c, d: (
-        complaint_reopen(actor=a, complaint=c, reason=d["reason"]))),
-    "substantiation": ActionPage("变更属实认定", SubstantiationForm, "保存变更",
-        lambda a, c, d: complaint_substantiation_change(
-            actor=a, complaint=c, substantiated=d["substantiated"], reason=d["reason"])),
-    "assign": ActionPage("分配承办人", AssignForm, "分配", lambda a, c, d: complaint_assign(
-        actor=a, complaint=c, officer=d["officer"])),
-    "note": ActionPage("添加办理记录", UpdateForm, "保存", _note),
-}  # fmt: skip
 
 
 @admin.register(Notification)

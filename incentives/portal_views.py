@@ -42,10 +42,12 @@ from .services import (
     code_delivery_failed,
     eligibility,
     participation_opt_in,
+    participation_problems,
     participation_withdraw,
     redemption_code_send,
     redemption_record,
 )
+from .services.support import application_can_withdraw
 from .standing import enterprise_standing, programme_min_grade
 
 # Pages of one object look the object up before they check the method, so another
@@ -80,15 +82,17 @@ def measure_list(request):
     standing = enterprise_standing(enterprise, today)
     participations = {p.measure_id: p for p in portal_scope(request, Participation.objects.all())}
     resident_measures = IncentiveMeasure.objects.in_force(today).filter(audience=Audience.RESIDENT)
-    rows = [
-        {
-            "measure": measure,
-            "participation": participations.get(measure.pk),
-            "qualifies": standing.meets(measure.min_grade),
-            "verdict": standing.verdict(measure.min_grade),
-        }
-        for measure in resident_measures
-    ]
+    rows = []
+    for measure in resident_measures:
+        problems = participation_problems(enterprise=enterprise, measure=measure, standing=standing)
+        rows.append(
+            {
+                "measure": measure,
+                "participation": participations.get(measure.pk),
+                "qualifies": not problems,
+                "verdict": problems[0] if problems else standing.verdict(measure.min_grade),
+            }
+        )
     own = eligibility(subject=enterprise, day=today)
     return render(
         request,
@@ -352,7 +356,7 @@ def application_detail(request, pk: int):
         {
             "application": application,
             "trainees": list(application.trainees.order_by("name")),
-            "can_withdraw": application.status == SupportApplication.Status.SUBMITTED,
+            "can_withdraw": application_can_withdraw(application),
         },
     )
 

@@ -15,11 +15,11 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html_join
 from django.views.decorators.cache import never_cache
 
+from core.admin_workflows import WorkflowAdmin
 from core.form_errors import add_service_errors
 from core.links import absolute_url
 from core.validators import clean_mobile
 from registry.admin_personal import ProtectedMobileAdmin
-from registry.admin_portal import ReadOnlyWorkflowAdmin
 from registry.models import Enterprise
 
 from . import services as accounts
@@ -52,7 +52,7 @@ class PortalAccountCreateForm(forms.Form):
 
 
 @admin.register(PortalAccount)
-class PortalAccountAdmin(ProtectedMobileAdmin, ReadOnlyWorkflowAdmin):
+class PortalAccountAdmin(ProtectedMobileAdmin, WorkflowAdmin):
     protected_mobile_field = "mobile"
     list_display = [
         "username",

@@ -5,59 +5,18 @@ Change pages are read-only; every change is a small form page that calls one ser
 (registry.services.changes), so the rules live there and a refusal is shown on the form."""
 
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.cache import never_cache
 
-from core.admin_history import HistoryAdmin
-from core.form_errors import add_service_errors
+from core.admin_workflows import WorkflowAdmin
 
 from .models import ChangeRequest
 from .services import changes
-
-
-class ReadOnlyWorkflowAdmin(HistoryAdmin):
-    """Read-only change pages; changes go through the form pages below."""
-
-    show_full_result_count = False
-    list_per_page = 50
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_handle_permission(self, request) -> bool:
-        opts = self.model._meta
-        return request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
-
-    def handled_object(self, request, object_id: int):
-        if not self.has_handle_permission(request):
-            raise PermissionDenied
-        return get_object_or_404(self.get_queryset(request), pk=object_id)
-
-    def page(self, request, template: str, *, title: str, obj=None, **context):
-        return TemplateResponse(
-            request,
-            template,
-            {
-                **self.admin_site.each_context(request),
-                "title": title,
-                "opts": self.model._meta,
-                "original": obj,
-                **context,
-            },
-        )
-
 
 # --- Change requests -------------------------------------------------------------------------
 
@@ -101,7 +60,7 @@ def diff_table(change_request: ChangeRequest):
 
 
 @admin.register(ChangeRequest)
-class ChangeRequestAdmin(ReadOnlyWorkflowAdmin):
+class ChangeRequestAdmin(WorkflowAdmin):
     list_display = [
         "enterprise",
         "kind",
@@ -156,7 +115,7 @@ class ChangeRequestAdmin(ReadOnlyWorkflowAdmin):
 
     @admin.display(description="审核")
     def handle(self, obj: ChangeRequest):
-        label = "审核" if obj.status == ChangeRequest.Status.PENDING else "查看"
+        label = "审核" if changes.change_request_can_decide(obj) else "查看"
         return format_html(
             '<a href="{}">{}</a>',
             reverse("admin:registry_changerequest_review", args=[obj.pk]),
@@ -170,48 +129,35 @@ class ChangeRequestAdmin(ReadOnlyWorkflowAdmin):
         change_request = get_object_or_404(
             self.get_queryset(request).select_related("enterprise"), pk=object_id
         )
-        can_decide = (
-            self.has_handle_permission(request)
-            and change_request.status == ChangeRequest.Status.PENDING
+        can_decide = self.has_handle_permission(request) and changes.change_request_can_decide(
+            change_request
         )
         form = ChangeDecisionForm(request.POST or None) if can_decide else None
-        if request.method == "POST":
-            if not can_decide:
-                raise PermissionDenied
-            if form.is_valid():
-                result = self._decide(request, change_request, form)
-                if result is not None:
-                    return result
-        return self.page(
-            request,
-            "admin/registry/changerequest/review.html",
-            title=f"审核{change_request.get_kind_display()}变更：{change_request.enterprise.name}",
-            obj=change_request,
-            change=change_request,
-            diff=changes.change_request_diff(change_request),
-            form=form,
-            enterprise_url=reverse(
-                "admin:registry_enterprise_change", args=[change_request.enterprise_id]
-            ),
-        )
 
-    def _decide(self, request, change_request, form):
-        data = form.cleaned_data
-        try:
+        def perform(data):
             if data["outcome"] == "approve":
                 changes.change_request_approve(
                     actor=request.user, change_request=change_request, note=data["reason"]
                 )
-                message = "已通过，档案已更新。"
-            else:
-                changes.change_request_reject(
-                    actor=request.user, change_request=change_request, reason=data["reason"]
-                )
-                message = "已驳回，企业将在平台上看到原因。"
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return None
-        self.message_user(request, message, messages.SUCCESS)
-        return redirect(
-            reverse("admin:registry_changerequest_changelist") + "?status__exact=pending"
+                return change_request, "已通过，档案已更新。"
+            changes.change_request_reject(
+                actor=request.user, change_request=change_request, reason=data["reason"]
+            )
+            return change_request, "已驳回，企业将在平台上看到原因。"
+
+        return self.workflow_page(
+            request,
+            title=f"审核{change_request.get_kind_display()}变更：{change_request.enterprise.name}",
+            form=form,
+            perform=perform,
+            obj=change_request,
+            template="admin/registry/changerequest/review.html",
+            success_url=lambda _: (
+                reverse("admin:registry_changerequest_changelist") + "?status__exact=pending"
+            ),
+            change=change_request,
+            diff=changes.change_request_diff(change_request),
+            enterprise_url=reverse(
+                "admin:registry_enterprise_change", args=[change_request.enterprise_id]
+            ),
         )

@@ -9,10 +9,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
-from django.template.response import TemplateResponse
 from django.utils.text import Truncator
 
-from credit.admin_workflows import WorkflowAdmin
+from core.admin_workflows import WorkflowAdmin
 
 from .models import ServiceReview
 from .services import review_hide, review_restore
@@ -217,16 +216,15 @@ class ServiceReviewAdmin(WorkflowAdmin):
                     done += 1
             self._report(request, done, "屏蔽", refused)
             return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "屏蔽所选评价",
-            "opts": self.model._meta,
-            "form": form,
-            "reviews": queryset.select_related("enterprise", "worker"),
-            "action": "hide_selected",
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "reviews/admin_hide.html", context)
+        return self.page(
+            request,
+            "reviews/admin_hide.html",
+            title="屏蔽所选评价",
+            form=form,
+            reviews=queryset.select_related("enterprise", "worker"),
+            action="hide_selected",
+            action_checkbox_name=admin.helpers.ACTION_CHECKBOX_NAME,
+        )
 
     @admin.action(description="恢复显示所选评价", permissions=["moderate"])
     def restore_selected(self, request, queryset):

@@ -13,9 +13,11 @@ from .handling import (
     complaint_not_accept,
     complaint_note_add,
     complaint_reopen,
+    complaint_reopen_problems,
     complaint_satisfaction_rate,
     complaint_severity,
     complaint_substantiation_change,
+    complaint_substantiation_problems,
 )
 from .intake import SubmitResult, complaint_submit
 
@@ -32,9 +34,11 @@ __all__ = [
     "complaint_not_accept",
     "complaint_note_add",
     "complaint_reopen",
+    "complaint_reopen_problems",
     "complaint_satisfaction_rate",
     "complaint_severity",
     "complaint_submit",
     "complaint_substantiation_change",
+    "complaint_substantiation_problems",
     "complaints_check_deadlines",
 ]

@@ -270,16 +270,32 @@ def complaint_close(*, actor, complaint: Complaint, outcome: str, substantiated:
     return complaint
 
 
+def complaint_reopen_problems(complaint: Complaint) -> list[str]:
+    """Why the case may not be reopened (empty when it may): the case page offers
+    "重新办理" only then."""
+    if complaint.status != Status.CLOSED:
+        return ["只有已办结的投诉才能重新办理。"]
+    if complaint.not_accepted_reason:
+        return ["不予受理的投诉不能重新调解，请重新提交投诉。"]
+    return []
+
+
+def complaint_substantiation_problems(complaint: Complaint) -> list[str]:
+    """Why the finding of the case may not be changed (empty when it may)."""
+    if complaint.status != Status.CLOSED:
+        return ["只有已办结的投诉才能变更是否属实的认定。"]
+    return []
+
+
 @transaction.atomic
 def complaint_reopen(*, actor, complaint: Complaint, reason: str) -> Complaint:
     """Reopen a closed case into mediation (e.g. the agreement was not honoured); whatever
     it put into the credit file is withdrawn until it is closed again."""
     reason = _required(reason, "reason", "请填写重新办理的原因。")
     complaint = _locked(complaint)
-    if complaint.status != Status.CLOSED:
-        raise ComplaintTransitionError("只有已办结的投诉才能重新办理。")
-    if complaint.not_accepted_reason:
-        raise ComplaintTransitionError("不予受理的投诉不能重新调解，请重新提交投诉。")
+    problems = complaint_reopen_problems(complaint)
+    if problems:
+        raise ComplaintTransitionError(problems[0])
     credit_event_revoke_by_source(
         actor=actor, source_ref=_credit_source(complaint), reason=f"投诉重新办理：{reason}"
     )
@@ -306,8 +322,9 @@ def complaint_substantiation_change(
     follows: the record is revoked, or recorded (reactivated) again."""
     reason = _required(reason, "reason", "请填写变更认定的原因。")
     complaint = _locked(complaint)
-    if complaint.status != Status.CLOSED:
-        raise ComplaintTransitionError("只有已办结的投诉才能变更是否属实的认定。")
+    problems = complaint_substantiation_problems(complaint)
+    if problems:
+        raise ComplaintTransitionError(problems[0])
     if complaint.substantiated == substantiated:
         return complaint
     complaint.substantiated = substantiated

@@ -59,6 +59,11 @@ KEY_LIST_MACHINE = StatusMachine(
 )
 
 
+def key_list_can_remove(entry: KeyListEntry) -> bool:
+    """Whether the entry may still be taken off the list: offered only then."""
+    return KEY_LIST_MACHINE.can(entry, KeyListEntry.Status.REMOVED)
+
+
 def subject_on_key_list(subject: Enterprise | Worker, day: date | None = None) -> bool:
     """Whether `subject` is under key management on `day` (today by default); later issues
     use it to bar such subjects from incentives and support."""
@@ -183,6 +188,12 @@ SUPERVISION_MACHINE = StatusMachine(
 )
 
 
+def supervision_can_handle(task: SupervisionTask) -> bool:
+    """Whether the task is still open: its result may be recorded and its officer changed,
+    and the back office offers those pages only then."""
+    return SUPERVISION_MACHINE.can(task, SupervisionTask.Status.DONE)
+
+
 def supervision_due_on(today: date) -> date:
     return today + timedelta(days=settings.CREDIT_SUPERVISION_DAYS)
 
@@ -278,7 +289,7 @@ def _check_assignee(user) -> None:
 def supervision_assign(*, actor, task: SupervisionTask, assigned_to) -> SupervisionTask:
     """Give an open task to a member of staff."""
     task = SupervisionTask.objects.select_for_update().get(pk=task.pk)
-    if task.status != SupervisionTask.Status.OPEN:
+    if not supervision_can_handle(task):
         raise SupervisionTransitionError("只能为待检查的任务指定负责人。", code="not_open")
     if not isinstance(assigned_to, get_user_model()):
         raise ValidationError({"assigned_to": "请选择负责人。"})

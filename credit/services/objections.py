@@ -63,6 +63,12 @@ def objection_due_on(submitted_on: date) -> date:
     return submitted_on + timedelta(days=settings.CREDIT_OBJECTION_DECISION_DAYS)
 
 
+def objection_can_decide(objection: Objection) -> bool:
+    """Whether the objection still awaits a decision: the back office offers "处理异议"
+    only then."""
+    return OBJECTION_MACHINE.can(objection, Objection.Status.UPHELD)
+
+
 def objection_window_problem(rating: Rating, today: date) -> ObjectionTransitionError | None:
     """Why `rating` takes no objection on `today`, or None: objections are taken only
     while the rating is publicised, within its publicity period."""

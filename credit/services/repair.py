@@ -66,6 +66,12 @@ def repair_due_on(submitted_on: date) -> date:
     return submitted_on + timedelta(days=settings.CREDIT_REPAIR_DECISION_DAYS)
 
 
+def repair_can_decide(request: RepairRequest) -> bool:
+    """Whether the repair request still awaits a decision: the back office offers "审核"
+    only then."""
+    return REPAIR_MACHINE.can(request, RepairRequest.Status.APPROVED)
+
+
 @transaction.atomic
 def repair_submit(*, actor, event: CreditEvent, reasons: str, evidence=None) -> RepairRequest:
     """Apply for the repair of a negative, active record; one open request per record."""

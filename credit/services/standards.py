@@ -5,14 +5,29 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
-from core.audit import audited_save
+from core.audit import audited_delete, audited_save
 
-from ..models import EvaluationStandard
+from ..models import EvaluationStandard, Indicator, VetoRule
 from .rating import standard_problems
 
 
 class StandardLockedError(ValidationError):
     pass
+
+
+LOCKED_MESSAGE = "该标准已被信用评价使用，不能修改；请新建版本。"
+
+
+def standard_can_change(standard: EvaluationStandard | None) -> bool:
+    """Whether the standard's indicators and vetoes may still be edited: not once a rating
+    has used it (a new standard, not yet saved, may)."""
+    return standard is None or standard.locked_at is None
+
+
+def _refuse_locked(standard_id: int) -> None:
+    stored = EvaluationStandard.objects.select_for_update().get(pk=standard_id)
+    if not standard_can_change(stored):
+        raise StandardLockedError(LOCKED_MESSAGE, code="locked")
 
 
 @transaction.atomic
@@ -27,10 +42,31 @@ def standard_save(*, actor, standard: EvaluationStandard) -> EvaluationStandard:
                 and getattr(stored, f.attname) != getattr(standard, f.attname)
             ]
             if changed:
-                raise StandardLockedError("该标准已被信用评价使用，不能修改；请新建版本。")
+                raise StandardLockedError(LOCKED_MESSAGE, code="locked")
     standard.full_clean()
     audited_save(standard, actor=actor)
     return standard
+
+
+@transaction.atomic
+def standard_part_save(*, actor, part: Indicator | VetoRule) -> Indicator | VetoRule:
+    """Add or change an indicator or veto rule of a standard no rating has used yet."""
+    _refuse_locked(part.standard_id)
+    part.full_clean()
+    return audited_save(part, actor=actor)
+
+
+@transaction.atomic
+def standard_part_delete(*, actor, part: Indicator | VetoRule) -> None:
+    """Remove an indicator or veto rule of a standard no rating has used yet."""
+    _refuse_locked(part.standard_id)
+    audited_delete(part, actor=actor)
+
+
+@transaction.atomic
+def standard_delete(*, actor, record: EvaluationStandard) -> None:
+    """Remove a standard entered by mistake (ratings protect the standards they used)."""
+    audited_delete(record, actor=actor)
 
 
 @transaction.atomic

@@ -10,10 +10,13 @@ from .dishonesty import (
 from .eligibility import eligibility
 from .participation import (
     measure_save,
+    participation_note_change,
     participation_opt_in,
+    participation_problems,
     participation_withdraw,
     special_group_save,
 )
+from .records import record_delete
 from .redemptions import redemption_cancel, redemption_code_send, redemption_record
 from .residents import (
     membership_save,
@@ -22,11 +25,17 @@ from .residents import (
     resident_register,
     resident_verify,
 )
-from .support import application_submit, application_transition, programme_save
+from .support import (
+    application_submit,
+    application_transition,
+    application_update,
+    programme_save,
+)
 
 __all__ = [
     "application_submit",
     "application_transition",
+    "application_update",
     "code_check",
     "code_consume",
     "code_delivery_failed",
@@ -35,9 +44,12 @@ __all__ = [
     "dishonesty_list_import",
     "eligibility",
     "measure_save",
+    "record_delete",
     "membership_save",
     "membership_verify",
+    "participation_note_change",
     "participation_opt_in",
+    "participation_problems",
     "participation_withdraw",
     "programme_save",
     "redemption_cancel",

@@ -8,7 +8,7 @@ from core.audit import audited_save
 from registry.models import Enterprise
 
 from ..models import IncentiveMeasure, Participation, SpecialGroup
-from ..standing import enterprise_standing
+from ..standing import Standing, enterprise_standing
 
 
 @transaction.atomic
@@ -25,20 +25,31 @@ def special_group_save(*, actor, group: SpecialGroup) -> SpecialGroup:
     return group
 
 
+def participation_problems(
+    *, enterprise: Enterprise, measure: IncentiveMeasure, standing: Standing | None = None
+) -> list[str]:
+    """Why the enterprise may not take part in the measure today (empty when it may). A
+    page listing many measures passes the enterprise's `standing`, worked out once."""
+    today = timezone.localdate()
+    if not measure.offered_by_enterprises:
+        return ["该措施面向企业或从业人员本身，无需参与，可通过扶持与培训项目申报。"]
+    if not measure.in_force_on(today):
+        return ["该措施目前不在有效期内或已停用，不能参与。"]
+    standing = standing or enterprise_standing(enterprise, today)
+    if not standing.meets(measure.min_grade):
+        return [standing.verdict(measure.min_grade)]
+    return []
+
+
 @transaction.atomic
 def participation_opt_in(
     *, actor, enterprise: Enterprise, measure: IncentiveMeasure, note: str = ""
 ) -> Participation:
     """An enterprise takes part in a resident measure. Only enterprises at or above the
     measure's minimum grade, operating and not on the key-management list may."""
-    today = timezone.localdate()
-    if not measure.offered_by_enterprises:
-        raise ValidationError("该措施面向企业或从业人员本身，无需参与，可通过扶持与培训项目申报。")
-    if not measure.in_force_on(today):
-        raise ValidationError("该措施目前不在有效期内或已停用，不能参与。")
-    standing = enterprise_standing(enterprise, today)
-    if not standing.meets(measure.min_grade):
-        raise ValidationError(standing.verdict(measure.min_grade), code="not_eligible")
+    problems = participation_problems(enterprise=enterprise, measure=measure)
+    if problems:
+        raise ValidationError(problems[0], code="not_eligible")
     # Lock the pair's row if it exists: a double click must not write two history rows.
     participation = (
         Participation.objects.select_for_update()
@@ -69,4 +80,13 @@ def participation_withdraw(*, actor, participation: Participation, note: str = "
     if note:
         participation.note = note[:200]
     audited_save(participation, actor=actor)
+    return participation
+
+
+@transaction.atomic
+def participation_note_change(*, actor, participation: Participation, note: str) -> Participation:
+    """Staff correct the note of a participation; nothing else of it changes by hand."""
+    participation = Participation.objects.select_for_update().get(pk=participation.pk)
+    participation.note = note[:200]
+    audited_save(participation, actor=actor, update_fields=["note"])
     return participation

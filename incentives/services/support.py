@@ -38,6 +38,12 @@ APPLICATION_MACHINE = StatusMachine(
 )
 
 
+def application_can_withdraw(application: SupportApplication) -> bool:
+    """Whether the enterprise may still take the application back (before any decision):
+    the portal offers "撤回申报" only then."""
+    return APPLICATION_MACHINE.can(application, Status.WITHDRAWN)
+
+
 @transaction.atomic
 def programme_save(*, actor, programme: SupportProgramme) -> SupportProgramme:
     programme.full_clean()
@@ -100,6 +106,14 @@ def application_submit(
     if trainees:
         application.trainees.set(trainees)
     return application
+
+
+@transaction.atomic
+def application_update(*, actor, application: SupportApplication) -> SupportApplication:
+    """Staff correct an application's statement, places, trainees or contact; its programme,
+    enterprise and status change only through submitting and `application_transition`."""
+    application.full_clean()
+    return audited_save(application, actor=actor)
 
 
 @transaction.atomic

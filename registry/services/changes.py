@@ -189,6 +189,12 @@ def _locked(change_request: ChangeRequest) -> ChangeRequest:
     return ChangeRequest.objects.select_for_update().get(pk=change_request.pk)
 
 
+def change_request_can_decide(change_request: ChangeRequest) -> bool:
+    """Whether staff may still approve or reject the request: the review page offers its
+    form, and the list its "审核" link, only then."""
+    return CHANGE_REQUEST_MACHINE.can(change_request, Status.APPROVED)
+
+
 def _transition(*, actor, change_request: ChangeRequest, to: str, reason: str = ""):
     return CHANGE_REQUEST_MACHINE.transition(
         change_request,

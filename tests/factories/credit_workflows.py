@@ -31,9 +31,9 @@ def at(day: datetime.date) -> datetime.datetime:
 def use_workflow_admin() -> None:
     """Register the workflow admin pages and make sure the URLs include them.
 
-    `credit/admin.py` imports `credit.admin_workflows`; should the pages not be registered
+    `credit.admin` imports its workflow modules; should the pages not be registered
     when the URLs were first built, they are registered now and the URLs rebuilt."""
-    import credit.admin_workflows  # noqa: F401
+    import credit.admin  # noqa: F401
 
     try:
         reverse("admin:credit_objection_changelist")

@@ -1,9 +1,15 @@
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 
 from incentives.models import Participation
 from incentives.selectors import catalogue
-from incentives.services import participation_opt_in, participation_withdraw
+from incentives.services import (
+    participation_opt_in,
+    participation_problems,
+    participation_withdraw,
+)
 from tests.factories.incentives import default_catalogue, grade, key_list
 from tests.factories.registry import EnterpriseFactory
 
@@ -98,3 +104,17 @@ def test_the_catalogue_lists_only_participants_that_still_qualify(measures):
         "enterprise-free-publicity",
         "enterprise-training-priority",
     ]
+
+
+def test_pages_ask_the_service_what_to_offer(measures):
+    """The portal's button and the admin's add form use the check the service applies."""
+    enterprise = EnterpriseFactory()
+    grade(enterprise, "A")
+    measure = measures["resident-discount"]
+    problems = participation_problems(enterprise=enterprise, measure=measure)
+    assert len(problems) == 1 and "未达到AA级及以上的要求" in problems[0]
+    with pytest.raises(ValidationError, match=re.escape(problems[0])):
+        participation_opt_in(actor=None, enterprise=enterprise, measure=measure)
+    other = EnterpriseFactory()
+    grade(other, "AAA")
+    assert participation_problems(enterprise=other, measure=measure) == []
