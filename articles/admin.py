@@ -2,13 +2,15 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
 from core.admin_history import HistoryAdmin
+from core.admin_workflows import ServiceDeleteMixin
 
 from . import services
 from .models import Article
 
 
 @admin.register(Article)
-class ArticleAdmin(HistoryAdmin):
+class ArticleAdmin(ServiceDeleteMixin, HistoryAdmin):
+    delete_service = staticmethod(services.article_delete)
     list_display = ["title", "kind", "status", "published_at", "author", "updated_at"]
     list_filter = ["kind", "status"]
     list_select_related = ["author"]

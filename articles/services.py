@@ -5,7 +5,7 @@ did what through django-simple-history; an article's status changes only through
 from django.db import transaction
 from django.utils import timezone
 
-from core.audit import audited_save
+from core.audit import audited_delete, audited_save
 from core.files import sanitised_upload
 from core.transitions import StatusMachine, TransitionError
 
@@ -62,3 +62,9 @@ def article_publish(*, actor, article: Article) -> Article:
 
 def article_unpublish(*, actor, article: Article) -> Article:
     return article_transition(actor=actor, article=article, status=Article.Status.DRAFT)
+
+
+@transaction.atomic
+def article_delete(*, actor, record: Article) -> None:
+    """Remove an article entered by mistake; its history keeps who removed it."""
+    audited_delete(record, actor=actor)
