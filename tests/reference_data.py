@@ -7,6 +7,7 @@ import importlib
 
 import pytest
 from django.apps import apps as django_apps
+from django.db import transaction
 from pytest_django.fixtures import validate_django_db
 
 # (migration module, function): each function is idempotent (get_or_create).
@@ -21,9 +22,11 @@ SEEDING_MIGRATIONS = [
 
 
 def reference_data_seed() -> None:
-    """Create whatever reference data is missing, as the data migrations do."""
-    for module, function in SEEDING_MIGRATIONS:
-        getattr(importlib.import_module(module), function)(django_apps, None)
+    """Create whatever reference data is missing, as the data migrations do (in one
+    transaction, as a migration runs)."""
+    with transaction.atomic():
+        for module, function in SEEDING_MIGRATIONS:
+            getattr(importlib.import_module(module), function)(django_apps, None)
 
 
 def flushes_the_database(item: pytest.Item) -> bool:
