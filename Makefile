@@ -26,7 +26,7 @@ PYTEST_WORKERS ?= 2
 help:
 	@echo "make run    - set up, migrate, load demo data, serve http://127.0.0.1:8000 (SQLite, in-process Celery)"
 	@echo "make test   - the whole suite against PostgreSQL and Redis"
-	@echo "make lint   - ruff check and format check"
+	@echo "make lint   - ruff check, format check and the import contracts"
 	@echo "make bench  - benchmarks; figures printed and written to bench-results.json"
 
 $(TOOLS_DIR)/bin/uv:
@@ -55,6 +55,7 @@ test: sync browser
 lint: sync
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	.venv/bin/lint-imports --no-cache
 
 format: sync
 	$(PY) -m ruff check --fix .

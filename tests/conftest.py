@@ -12,7 +12,10 @@ import pytest
 import redis
 from django.conf import settings as django_settings
 
+from tests.reference_data import flushes_the_database, reference_data_seed
 from zhouqu_jiazheng.celery import app as celery_app
+
+DB_BLOCKER = pytest.StashKey()
 
 
 def pytest_sessionstart(session):
@@ -41,6 +44,29 @@ def pytest_sessionstart(session):
         redis.Redis.from_url(django_settings.REDIS_URL, socket_connect_timeout=3).ping()
     except redis.RedisError as exc:
         pytest.exit(f"Redis is unreachable at {django_settings.REDIS_URL}: {exc}", returncode=3)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, request):
+    """The test database, with its reference data complete even when `--reuse-db` picks up a
+    database that an interrupted run left flushed."""
+    with django_db_blocker.unblock():
+        reference_data_seed()
+    request.config.stash[DB_BLOCKER] = django_db_blocker
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test has flushed the database, put the reference data back, so
+    that the tests after it pass in any order. (After the last test the test database is
+    already gone; with `--reuse-db` the next session restores the data in django_db_setup.)"""
+    try:
+        return (yield)
+    finally:
+        blocker = item.config.stash.get(DB_BLOCKER, None)
+        if nextitem is not None and blocker is not None and flushes_the_database(item):
+            with blocker.unblock():
+                reference_data_seed()
 
 
 @pytest.fixture(autouse=True)
@@ -102,8 +128,8 @@ def broker_down(real_broker, monkeypatch):
 
 @pytest.fixture
 def default_standards(db):
-    """The 2025 standards the data migration seeds; recreated for transactional tests, whose
-    database flush removes migration data."""
+    """The 2025 standards the data migration seeds (present in every test: see
+    `tests.reference_data`); tests that score against them name this fixture."""
     from credit.models import EvaluationStandard, Indicator, VetoRule
     from credit.standards_default import create_default_standards
 

@@ -6,7 +6,6 @@ the worker is then killed with SIGKILL, as the kernel's OOM killer or a power cu
 Its task stays unacknowledged on Redis (acks_late) until the visibility timeout, which
 `redeliver_unacked` brings forward."""
 
-import importlib
 import json
 import os
 import signal
@@ -16,11 +15,11 @@ import time
 from pathlib import Path
 
 import psycopg
-from django.apps import apps as django_apps
 from django.conf import settings
 from django.db import connection
 
 from credit.models import RatingChunk
+from tests.reference_data import reference_data_seed
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -30,8 +29,7 @@ def synthetic_county(*, enterprises: int, workers: int, inputs: int, year: int) 
     which a transactional test's flush removes, so they are created again if missing."""
     from credit.management.commands.generate_synthetic import generate
 
-    townships = importlib.import_module("registry.migrations.0002_townships")
-    townships.create_townships(django_apps, None)
+    reference_data_seed()
     generate(enterprises=enterprises, workers=workers, inputs=inputs, year=year)
 
 

@@ -30,10 +30,10 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
-@pytest.fixture
-def phone_page(browser, live_server):
-    """A 360-pixel-wide phone that records every request leaving the machine."""
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN")
+def recording_page(browser, live_server, *, width: int, height: int):
+    """A browser page that records every request leaving the machine (`outside_requests`) and
+    every console error or uncaught script error (`console_errors`)."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
     page = context.new_page()
     page.outside_requests = []
     page.console_errors = []
@@ -48,5 +48,36 @@ def phone_page(browser, live_server):
     page.on(
         "console", lambda msg: page.console_errors.append(msg.text) if msg.type == "error" else None
     )
+    page.on("pageerror", lambda error: page.console_errors.append(str(error)))
+    return context, page
+
+
+@pytest.fixture
+def phone_page(browser, live_server):
+    """A 360-pixel-wide phone."""
+    context, page = recording_page(browser, live_server, width=360, height=740)
     yield page
     context.close()
+
+
+@pytest.fixture
+def desktop_page(browser, live_server):
+    """An office computer's browser."""
+    context, page = recording_page(browser, live_server, width=1280, height=900)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def admin_sign_in(live_server):
+    """Sign in to the bureau's back office through its login form: `admin_sign_in(page,
+    username, password)`; the page is left on the admin's index."""
+
+    def sign_in(page, username: str, password: str) -> None:
+        page.goto(live_server.url + "/admin/login/?next=/admin/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        page.click("input[type=submit]")
+        page.wait_for_url(live_server.url + "/admin/")
+
+    return sign_in

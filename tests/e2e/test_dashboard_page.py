@@ -12,40 +12,14 @@ from tests.factories.registry import EnterpriseFactory, township
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def desk_page(browser, live_server):
-    """A desktop browser in the bureau's office, recording requests leaving the machine."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.outside_requests = []
-    page.console_errors = []
-    page.on(
-        "request",
-        lambda request: (
-            None
-            if request.url.startswith(live_server.url) or request.url.startswith("data:")
-            else page.outside_requests.append(request.url)
-        ),
-    )
-    page.on(
-        "console", lambda msg: page.console_errors.append(msg.text) if msg.type == "error" else None
-    )
-    yield page
-    context.close()
-
-
-def test_the_dashboard_renders_in_a_browser(desk_page, live_server):
+def test_the_dashboard_renders_in_a_browser(desktop_page, live_server, admin_sign_in):
     create_default_standards(EvaluationStandard, Indicator, VetoRule, year=2025)
     township()
     ComplaintFactory(enterprise=EnterpriseFactory())
     get_user_model().objects.create_superuser(username="boss", password="Zhouqu-2025x")
-    page = desk_page
+    page = desktop_page
 
-    page.goto(live_server.url + "/admin/login/?next=/admin/")
-    page.fill("#id_username", "boss")
-    page.fill("#id_password", "Zhouqu-2025x")
-    page.click("input[type=submit]")
-    page.wait_for_url(live_server.url + "/admin/")
+    admin_sign_in(page, "boss", "Zhouqu-2025x")
 
     assert page.locator("#timeline-title").inner_text().endswith("工作进度")
     assert page.locator("svg.chart").count() == 4

@@ -14,29 +14,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 YEAR = 2025
 
 
-@pytest.fixture
-def desktop_page(browser, live_server):
-    """An office computer's browser that records every request leaving the machine."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.outside_requests = []
-    page.console_errors = []
-    page.on(
-        "request",
-        lambda request: (
-            None
-            if request.url.startswith(live_server.url) or request.url.startswith("data:")
-            else page.outside_requests.append(request.url)
-        ),
-    )
-    page.on(
-        "console", lambda msg: page.console_errors.append(msg.text) if msg.type == "error" else None
-    )
-    page.on("pageerror", lambda error: page.console_errors.append(str(error)))
-    yield page
-    context.close()
-
-
 def test_enterprise_poster_prints_on_a4_with_its_qr_code(desktop_page, live_server):
     enterprise = EnterpriseFactory(name="舟曲县格桑花家政服务有限公司")
     grade(enterprise, "AAA")
