@@ -266,5 +266,6 @@ def dashboard_figures(*, year: int | None = None, today: date | None = None) -> 
 
 
 def dashboard_figures_cached(*, year: int) -> DashboardFigures:
-    key = f"dashboard:{year}:{timezone.localdate():%Y%m%d}"
+    # The version names the module the cached figures are pickled from (reporting.dashboard).
+    key = f"dashboard:v2:{year}:{timezone.localdate():%Y%m%d}"
     return cached(key, CACHE_SECONDS, lambda: dashboard_figures(year=year))

@@ -10,6 +10,7 @@ import uuid
 import psycopg
 import pytest
 import redis
+from celery.result import allow_join_result
 from django.conf import settings as django_settings
 
 from tests.reference_data import flushes_the_database, reference_data_seed
@@ -83,6 +84,15 @@ def _isolated_cache(settings):
 def _media_in_tmp(settings, tmp_path):
     """Uploaded files of a test go to its own temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _task_results_may_be_awaited():
+    """Tests run tasks in process and wait for their results. Some Celery code paths leave
+    the process flagged as a worker that must not wait on results, and the flag would then
+    make the next test's `.delay().get()` fail depending on the order the tests run in."""
+    with allow_join_result():
+        yield
 
 
 @pytest.fixture

@@ -350,6 +350,7 @@ def test_inputs_tables_of_abandoned_or_deleted_runs_are_dropped_daily():
             cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [table])
             return cursor.fetchone()[0]
 
+    clean_rating_inputs()  # tables that tests run before this one left behind
     a_good_enterprise()
     run = rating_run_start(actor=None, year=YEAR, chunk_size=1)
     first, *others = RatingChunk.objects.filter(run=run).order_by("subject_type", "low")
