@@ -19,7 +19,8 @@ APPS = (
 )
 WRITE = re.compile(
     r"\.(save|delete|update|create|get_or_create|update_or_create|bulk_create|bulk_update)\("
-    r"|_history" r"_user"  # (split so that the audit scan does not find it here)
+    r"|_history"
+    r"_user"  # (split so that the audit scan does not find it here)
 )
 # Lines that look like writes and are not: an inline formset gives its unsaved objects to
 # the services (`commit=False` writes nothing).
