@@ -12,7 +12,6 @@ from django.utils import timezone
 from core.validators import clean_mobile
 from credit.selectors import enterprise_search
 from registry.models import Enterprise, Worker
-from registry.selectors import worker_from_ref, worker_ref  # noqa: F401 - re-exported
 
 from .contact import phone_hash
 from .limits import STAGE_DAYS

@@ -15,7 +15,7 @@ from core.validators import clean_mobile
 from registry.models import Enterprise, ServiceCategory, Township, Worker
 
 from ..contact import phone_hash, phone_protect
-from ..limits import ACCEPTANCE_DAYS, OLDEST_SERVICE
+from ..limits import ACCEPTANCE_DAYS, OLDEST_SERVICE, OLDEST_SERVICE_YEARS
 from ..models import Complaint, ComplaintAttachment, ComplaintUpdate, Status
 from ..selectors import TRACKING_ALPHABET
 from ..timeline import update_fields
@@ -48,12 +48,17 @@ def complainant_name_problem(name: str) -> str | None:
     return None
 
 
+def _chinese_number(number: int) -> str:
+    """A small count as it is written in a sentence (1–10)."""
+    return "一二三四五六七八九十"[number - 1]
+
+
 def service_date_problem(day: date, today: date) -> str | None:
     """Why a complaint about a service on `day` cannot be taken, or None."""
     if day > today:
         return "服务日期不能晚于今天。"
     if day < today - OLDEST_SERVICE:
-        return "服务日期超过三年的投诉不予受理。"
+        return f"服务日期超过{_chinese_number(OLDEST_SERVICE_YEARS)}年的投诉不予受理。"
     return None
 
 

@@ -17,10 +17,11 @@ from core.form_errors import add_service_errors
 from core.validators import clean_mobile
 from registry.models import Enterprise
 from registry.ratelimits import RateLimit, WhenCacheDown, limit_hit, limit_refund
+from registry.selectors import worker_from_ref
 
 from ..forms import NONE_OF_THESE, ComplaintForm, SatisfactionForm, TrackingForm
 from ..models import Complaint
-from ..selectors import complaint_for_tracking, current_employer, tracking_view, worker_from_ref
+from ..selectors import complaint_for_tracking, current_employer, tracking_view
 from ..services import complaint_satisfaction_rate, complaint_submit
 
 logger = logging.getLogger(__name__)

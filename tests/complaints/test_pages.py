@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from complaints.models import Complaint, Status
-from complaints.selectors import worker_ref
+from registry.selectors import worker_ref
 from tests.complaints.test_handling import walk
 from tests.factories.complaints import ComplaintFactory
 from tests.factories.registry import (

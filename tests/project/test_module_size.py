@@ -10,7 +10,6 @@ MAX_LINES = 500
 SKIPPED_DIRECTORIES = {"migrations", "node_modules", "__pycache__"}
 
 TO_SPLIT = {
-    "tests/registry/test_ledger_import.py",
     "tests/registry/test_portal_changes.py",
 }
 

@@ -14,8 +14,8 @@ from django.utils import timezone
 from articles.models import Article
 from articles.services import article_publish
 from complaints.models import Complaint, Notification
-from complaints.selectors import worker_ref
 from registry.models import RateLimitCounter
+from registry.selectors import worker_ref
 from registry.services.cards import card_issue
 from tests.complaints.test_pages import form_data
 from tests.factories.complaints import ComplaintFactory

@@ -2,17 +2,11 @@
 
 import datetime
 import io
-import re
 import zipfile
 
-import openpyxl
 import pytest
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import CommandError, call_command
 from django.db import connection, connections
-from django.urls import reverse
 from django.utils import timezone
 
 from core.personal_data import phone_plain
@@ -34,7 +28,6 @@ from registry.services.ledger import (
     ledger_import_confirm,
     ledger_import_create,
     ledger_import_submit,
-    ledger_import_validate,
 )
 from registry.services.ledger.columns import LEDGER_COLUMNS
 from registry.services.refresh import enterprises_refresh, workers_refresh
@@ -43,89 +36,21 @@ from tests.factories.registry import (
     BackgroundCheckFactory,
     EnterpriseFactory,
     WorkerFactory,
-    make_id_number,
     make_uscc,
 )
-from zhouqu_jiazheng import roles
+from tests.registry.ledger_files import (
+    fast_xlsx,
+    person,
+    plain_ids_in,
+    preview,
+    run,
+    upload,
+    worker_row,
+    xlsx,
+)
 
 Status = LedgerImport.Status
 WORKER_HEADERS = [column.header for column in LEDGER_COLUMNS["workers"]]
-
-
-# --- Helpers ------------------------------------------------------------------------------
-
-
-def xlsx(headers, rows, *, title_rows=()) -> bytes:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    for row in (*title_rows, headers, *rows):
-        sheet.append(list(row))
-    for column in sheet.iter_cols(min_row=1, max_row=sheet.max_row):
-        for cell in column:
-            if isinstance(cell.value, datetime.date):
-                cell.number_format = "yyyy-mm-dd"
-    output = io.BytesIO()
-    book.save(output)
-    return output.getvalue()
-
-
-def fast_xlsx(headers, rows) -> bytes:
-    book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet("台账")
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    output = io.BytesIO()
-    book.save(output)
-    return output.getvalue()
-
-
-def upload(data: bytes, name: str = "台账.xlsx") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, data)
-
-
-def person(index: int) -> str:
-    return make_id_number(datetime.date(1970, 1, 1) + datetime.timedelta(days=index), sequence=0)
-
-
-def worker_row(index: int, employer: str | None = None) -> list:
-    return [
-        f"卓玛{index}",
-        person(index),
-        "藏族",
-        f"138{index:08d}",
-        "城关镇",
-        "城关镇滨江路12号",
-        "初中",
-        employer,
-        "家政服务员" if employer else None,
-        datetime.date(2024, 3, 1) if employer else None,
-    ]
-
-
-def run(kind: str, data: bytes, actor=None) -> LedgerImport:
-    """Upload and import in this process (the command-line path): validate, then write."""
-    ledger_import = ledger_import_create(actor=actor, kind=kind, uploaded_file=upload(data))
-    return ledger_import_confirm(actor=actor, ledger_import=ledger_import, in_process=True)
-
-
-def preview(kind: str, data: bytes, actor=None) -> LedgerImport:
-    ledger_import = ledger_import_create(actor=actor, kind=kind, uploaded_file=upload(data))
-    return ledger_import_validate(ledger_import=ledger_import)
-
-
-def staff_in(django_user_model, client, role, username):
-    user = django_user_model.objects.create_user(username, password="pw-Test-123", is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    client.force_login(user)
-    return user
-
-
-ID_PATTERN = re.compile(r"\d{17}[\dX]")
-
-
-def plain_ids_in(text: str, ids: set[str]) -> set[str]:
-    return set(ID_PATTERN.findall(text)) & ids
 
 
 @pytest.fixture(scope="module")
@@ -525,145 +450,3 @@ def test_progress_is_visible_to_other_sessions_during_the_write_transaction():
         progress.close()
     finally:
         observer.close()
-
-
-# --- Admin --------------------------------------------------------------------------------
-
-
-@pytest.mark.django_db
-def test_admin_upload_preview_confirm(client, django_user_model):
-    user = staff_in(django_user_model, client, roles.CREDIT_OFFICER, "officer")
-    page = client.get(reverse("admin:registry_ledgerimport_add"))
-    assert page.status_code == 200
-    assert "上传台账" in page.content.decode()
-
-    data = xlsx(WORKER_HEADERS, [worker_row(index) for index in range(2)])
-    response = client.post(
-        reverse("admin:registry_ledgerimport_add"),
-        {"kind": "workers", "file": upload(data, "从业人员.xlsx")},
-    )
-    ledger_import = LedgerImport.objects.get()
-    assert response.status_code == 302
-    assert response["Location"] == reverse(
-        "admin:registry_ledgerimport_change", args=[ledger_import.pk]
-    )
-    html = client.get(response["Location"]).content.decode()
-    assert "预检通过，待确认" in html
-    assert "确认导入" in html
-    assert person(0)[:6] + "********" in html and person(0) not in html
-    assert not Worker.objects.exists()
-
-    confirm = reverse("admin:registry_ledgerimport_confirm", args=[ledger_import.pk])
-    assert client.get(confirm).status_code == 405
-    response = client.post(confirm, follow=True)
-    html = response.content.decode()
-    assert "导入完成" in html
-    assert Worker.objects.count() == 2
-    ledger_import.refresh_from_db()
-    assert ledger_import.uploaded_by == user
-    assert (
-        "导入完成" in client.get(reverse("admin:registry_ledgerimport_changelist")).content.decode()
-    )
-
-
-@pytest.mark.django_db
-def test_admin_shows_row_errors_and_refusals(staff_client):
-    rows = [worker_row(0), ["", person(1), "", "", "", "", "", "", "", ""]]
-    response = staff_client.post(
-        reverse("admin:registry_ledgerimport_add"),
-        {"kind": "workers", "file": upload(xlsx(WORKER_HEADERS, rows))},
-        follow=True,
-    )
-    html = response.content.decode()
-    assert "有错误，未导入" in html
-    assert "第3行" in html and "姓名" in html and "必填，不能为空。" in html
-    assert "确认导入" not in html
-
-    refused = staff_client.post(
-        reverse("admin:registry_ledgerimport_add"),
-        {"kind": "workers", "file": upload(b"not a workbook", "假的.xlsx")},
-    )
-    assert refused.status_code == 200
-    assert "不是Excel工作簿" in refused.content.decode()
-
-
-@pytest.mark.django_db
-def test_progress_page_refreshes_itself_while_running(staff_client, settings):
-    settings.LEDGER_IMPORT_SYNC_ROWS = 1
-    data = fast_xlsx(WORKER_HEADERS, [worker_row(index) for index in range(4)])
-    staff_client.post(
-        reverse("admin:registry_ledgerimport_add"), {"kind": "workers", "file": upload(data)}
-    )  # queued on commit, which never comes inside this test's transaction
-    ledger_import = LedgerImport.objects.get()
-    LedgerImport.objects.filter(pk=ledger_import.pk).update(processed_rows=2)
-    html = staff_client.get(
-        reverse("admin:registry_ledgerimport_change", args=[ledger_import.pk])
-    ).content.decode()
-    assert '<meta http-equiv="refresh" content="2">' in html
-    assert '<progress class="ledger-progress" value="50" max="100">' in html
-    assert "2 / 4 行" in html
-
-
-@pytest.mark.django_db
-def test_templates_download_as_xlsx_with_chinese_headers(staff_client):
-    for kind, columns in LEDGER_COLUMNS.items():
-        response = staff_client.get(reverse("admin:registry_ledger_template", args=[kind]))
-        assert response.status_code == 200
-        assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-        assert "attachment" in response["Content-Disposition"]
-        book = openpyxl.load_workbook(io.BytesIO(response.content))
-        headers = [cell.value for cell in book.worksheets[0][1]]
-        assert headers == [column.header for column in columns]
-        assert book.sheetnames[1] == "填写说明"
-
-    # A filled-in template imports.
-    response = staff_client.get(reverse("admin:registry_ledger_template", args=["workers"]))
-    book = openpyxl.load_workbook(io.BytesIO(response.content))
-    book.worksheets[0].append(worker_row(0))
-    output = io.BytesIO()
-    book.save(output)
-    assert run("workers", output.getvalue()).status == Status.DONE
-
-
-@pytest.mark.django_db
-def test_only_users_who_may_add_the_records_may_import(client, django_user_model):
-    staff_in(django_user_model, client, roles.LEADER, "leader")
-    assert client.get(reverse("admin:registry_ledgerimport_changelist")).status_code == 200
-    assert client.get(reverse("admin:registry_ledgerimport_add")).status_code == 403
-    template = reverse("admin:registry_ledger_template", args=["workers"])
-    assert client.get(template).status_code == 403
-
-    ledger_import = preview("workers", xlsx(WORKER_HEADERS, [worker_row(0)]))
-    confirm = reverse("admin:registry_ledgerimport_confirm", args=[ledger_import.pk])
-    assert client.post(confirm).status_code == 403
-    assert not Worker.objects.exists()
-
-    # The uploader alone confirms their import.
-    staff_in(django_user_model, client, roles.CREDIT_OFFICER, "another-officer")
-    assert client.post(confirm).status_code == 403
-    assert not Worker.objects.exists()
-
-
-# --- Command line -------------------------------------------------------------------------
-
-
-@pytest.mark.django_db
-def test_command_prints_row_errors_and_exits_non_zero(tmp_path, capsys):
-    path = tmp_path / "workers.xlsx"
-    path.write_bytes(xlsx(WORKER_HEADERS, [worker_row(0), ["扎西", "123", *[""] * 8]]))
-    with pytest.raises(CommandError):
-        call_command("import_ledger", "--kind", "workers", str(path))
-    assert "第3行「身份证号」：身份证号应为18位，当前为3位。" in capsys.readouterr().err
-    assert not Worker.objects.exists()
-
-
-@pytest.mark.django_db
-def test_command_dry_run_then_import(tmp_path, capsys):
-    path = tmp_path / "workers.xlsx"
-    path.write_bytes(xlsx(WORKER_HEADERS, [worker_row(index) for index in range(3)]))
-    call_command("import_ledger", "--kind", "workers", str(path), "--dry-run")
-    assert "预检通过" in capsys.readouterr().out
-    assert not Worker.objects.exists()
-    call_command("import_ledger", "--kind", "workers", str(path))
-    assert "导入完成" in capsys.readouterr().out
-    assert Worker.objects.count() == 3
