@@ -15,12 +15,13 @@ class ComplaintsConfig(AppConfig):
     def ready(self) -> None:
         from registry.views import MEDIA_PERMISSIONS
 
-        from . import dossier_sections, portal_cards
+        from . import dossier_sections, inbox_sources, portal_cards
 
         # Residents' attachments: the complaint officers (and readers of complaints) only.
         MEDIA_PERMISSIONS.register("complaints.view_complaint", key="complaints/")
 
         dossier_sections.register()
+        inbox_sources.register()
         portal_cards.register()
         for section in SECTIONS:
             PUBLIC_SECTIONS.register(section)

@@ -19,9 +19,10 @@ class CreditConfig(AppConfig):
     verbose_name = "信用评价"
 
     def ready(self) -> None:
-        from . import dossier_sections, portal_cards, verification
+        from . import dossier_sections, inbox_sources, portal_cards, verification
 
         dossier_sections.register()
+        inbox_sources.register()
         verification.register()
         portal_cards.register()
         for section in SECTIONS:

@@ -6,8 +6,9 @@ class RegistryConfig(AppConfig):
     verbose_name = "档案管理"
 
     def ready(self) -> None:
-        from . import dossier_sections, portal_cards, portal_pages
+        from . import dossier_sections, inbox_sources, portal_cards, portal_pages
 
         dossier_sections.register()
+        inbox_sources.register()
         portal_cards.register()
         portal_pages.register()

@@ -6,9 +6,8 @@ from django.contrib import admin
 from django.urls import path
 
 from core.admin_search import protected_search_results, protected_search_view
+from core.inbox import staff_inbox
 from reporting.admin_dashboard import dashboard_context
-
-from .inbox import staff_inbox
 
 
 class BureauAdminSite(admin.AdminSite):

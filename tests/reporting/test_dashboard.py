@@ -9,6 +9,7 @@ import time_machine
 from django.contrib.auth.models import Group
 
 from complaints.models import Status as ComplaintStatus
+from core import inbox
 from credit.models import EvaluationStandard, SupervisionTask
 from incentives.models import Redemption, RedemptionItem
 from reporting.dashboard import dashboard_figures
@@ -23,7 +24,7 @@ from tests.factories.registry import (
     WorkerFactory,
     township,
 )
-from zhouqu_jiazheng import inbox, roles
+from zhouqu_jiazheng import roles
 
 pytestmark = pytest.mark.django_db
 
@@ -200,7 +201,7 @@ def test_the_dashboard_page_has_a_bounded_number_of_queries(
     with django_assert_max_num_queries(40):
         admin_client.get("/admin/?year=2025")
     # The figures are cached for five minutes; the inbox is live, one query per row.
-    with django_assert_max_num_queries(8 + len(inbox.SOURCES)):
+    with django_assert_max_num_queries(8 + len(inbox.INBOX_SOURCES.entries())):
         admin_client.get("/admin/?year=2025")
 
 
