@@ -1,5 +1,16 @@
 from django.apps import AppConfig
 
+from core.public_sections import PUBLIC_SECTIONS, PublicSection
+
+SECTIONS = (
+    PublicSection(
+        "services:standards",
+        "服务标准与指导价",
+        "每项家政服务的标准流程、服务承诺和指导价格，可对照账单核对。",
+        order=13,
+    ),
+)
+
 
 class RegistryConfig(AppConfig):
     name = "registry"
@@ -10,5 +21,7 @@ class RegistryConfig(AppConfig):
 
         dossier_sections.register()
         inbox_sources.register()
+        for section in SECTIONS:
+            PUBLIC_SECTIONS.register(section)
         portal_cards.register()
         portal_pages.register()

@@ -14,6 +14,7 @@ from .models import (
     Enterprise,
     EnterpriseQualification,
     HealthCertificate,
+    ServiceCategory,
     ServiceOffering,
     Validity,
     Worker,
@@ -134,3 +135,9 @@ def worker_from_ref(ref: str) -> Worker | None:
     except signing.BadSignature:
         return None
     return Worker.objects.filter(pk=pk).first()
+
+
+def published_service_standards() -> QuerySet:
+    """The standard service items the bureau publishes (服务标准与指导价): what each includes
+    (its standard process), the commitments and the guide price range, in catalogue order."""
+    return ServiceCategory.objects.filter(is_active=True).order_by("sort_order", "name")

@@ -14,6 +14,7 @@ urlpatterns = [
     path("credit/", include("credit.urls")),
     path("credit/posters/", include("reporting.urls")),
     path("incentives/", include("incentives.urls")),
+    path("services/", include("registry.urls")),
     path("news/", include("articles.urls")),
     path("", include("complaints.urls")),
     path("", include("reviews.urls")),
