@@ -16,6 +16,7 @@ decimal, so every sum is exact, and a ratio is rounded half up to the tenth as P
 ROUND(numeric, 1) does (a tiny epsilon absorbs the binary error of a float like 0.85).
 """
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -88,22 +89,24 @@ def _describe(counts: dict[str, int]) -> str:
     return f"{total}条（{parts}）"
 
 
-class RuleKind:
+class RuleKind(ABC):
     """One kind of scoring rule. `weight` is in tenths of a point; `params` are the
     indicator's parameters; the SQL is an expression of the points (in tenths) over the
     inputs row `i`, producing exactly what the scorer produces."""
 
     rule: str
 
+    @abstractmethod
     def inputs(self, params: dict, subject_type: str) -> tuple[str, ...]:
         """The inputs the rule reads, by name: what a rating stores to be explained again."""
-        raise NotImplementedError
 
+    @abstractmethod
     def scorer(self, weight: int, params: dict) -> RuleFunction:
-        raise NotImplementedError
+        """The Python scorer: the points (in tenths) a subject's inputs earn."""
 
+    @abstractmethod
     def sql(self, weight: int, params: dict, subject_type: str) -> str:
-        raise NotImplementedError
+        """The SQL twin of the scorer, over the inputs row `i`."""
 
 
 # Each text is written out whole: a prefix glued to a label doubled words

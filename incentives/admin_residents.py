@@ -11,6 +11,7 @@ from core.admin_workflows import ServiceDeleteMixin
 from core.validators import clean_id_number
 from registry.admin_personal import (
     ProtectedMobileAdmin,
+    protected_id_number_clean,
     protected_mobile_clean,
     protected_mobile_form_field,
     protected_mobile_initial,
@@ -44,16 +45,10 @@ class ResidentAdminForm(forms.ModelForm):
         protected_mobile_initial(self, "mobile")
 
     def clean_id_number(self):
-        value = self.cleaned_data.get("id_number", "").strip()
-        if not value:
-            if self.instance.pk is None:
-                raise ValidationError("请填写身份证号。")
-            return ""
-        identity = clean_id_number(value)
-        digest = personal_data.lookup_hash(identity.number)
-        if Resident.objects.filter(id_number_hash=digest).exclude(pk=self.instance.pk).exists():
-            raise ValidationError("该身份证号已登记为居民，请勿重复登记。")
-        return identity.number
+        identity = protected_id_number_clean(
+            self, duplicate_message="该身份证号已登记为居民，请勿重复登记。"
+        )
+        return identity.number if identity else ""
 
     def clean_mobile(self):
         return protected_mobile_clean(self, "mobile", required=True)

@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 
 from core import personal_data
-from core.validators import clean_mobile
+from core.validators import IdentityNumber, clean_id_number, clean_mobile
 
 from . import services
 from .services.personal import REVEAL_MOBILE_PERMISSION
@@ -56,6 +56,25 @@ def protected_mobile_clean(
     number = clean(value)
     personal_data.phone_apply(instance, field, number)
     return number
+
+
+def protected_id_number_clean(
+    form: forms.ModelForm, *, duplicate_message: str
+) -> IdentityNumber | None:
+    """The ID number typed into the form's `id_number` box: required on a new record, left
+    empty to keep the stored one (None), refused when another record of the model holds it."""
+    value = (form.cleaned_data.get("id_number") or "").strip()
+    if not value:
+        if form.instance.pk is None:
+            raise ValidationError("请填写身份证号。")
+        return None
+    identity = clean_id_number(value)
+    holders = type(form.instance)._default_manager.filter(
+        id_number_hash=personal_data.lookup_hash(identity.number)
+    )
+    if holders.exclude(pk=form.instance.pk).exists():
+        raise ValidationError(duplicate_message)
+    return identity
 
 
 class RevealForm(forms.Form):

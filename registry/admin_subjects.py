@@ -22,6 +22,7 @@ from .admin_base import CompletenessFilter, RegistryAdmin, SensitiveAdminMixin, 
 from .admin_personal import (
     ProtectedMobileAdmin,
     RevealForm,
+    protected_id_number_clean,
     protected_mobile_clean,
     protected_mobile_form_field,
     protected_mobile_initial,
@@ -310,17 +311,11 @@ class WorkerAdminForm(forms.ModelForm):
         protected_mobile_initial(self, "phone")
 
     def clean_id_number(self):
-        value = self.cleaned_data.get("id_number", "").strip()
-        if not value:
-            if self.instance.pk is None:
-                raise ValidationError("请填写身份证号。")
+        identity = protected_id_number_clean(
+            self, duplicate_message="该身份证号已登记在档，请勿重复建档。"
+        )
+        if identity is None:
             return ""
-        identity = clean_id_number(value)
-        duplicate = Worker.objects.filter(
-            id_number_hash=personal_data.lookup_hash(identity.number)
-        ).exclude(pk=self.instance.pk)
-        if duplicate.exists():
-            raise ValidationError("该身份证号已登记在档，请勿重复建档。")
         services.worker_identity_apply(self.instance, identity)
         return identity.number
 

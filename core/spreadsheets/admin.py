@@ -9,6 +9,8 @@ and confirm: the confirm form asks for the file again and carries the preview's 
 so only the file that was previewed is written.
 """
 
+from abc import ABC, abstractmethod
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -34,7 +36,7 @@ def xlsx_file_field(help_text: str, *, accept: bool = True) -> forms.FileField:
     )
 
 
-class SpreadsheetImportPage:
+class SpreadsheetImportPage(ABC):
     """Upload and template download of one importer, mounted by its ModelAdmin."""
 
     title = ""
@@ -48,17 +50,18 @@ class SpreadsheetImportPage:
 
     # What an importer says ---------------------------------------------------------------
 
+    @abstractmethod
     def allowed(self, user) -> bool:
-        raise NotImplementedError
+        """Whether `user` may import (and download the template)."""
 
+    @abstractmethod
     def template_file(self, request, **kwargs) -> tuple[bytes, str]:
         """The import template's bytes and file name (`kwargs`: the URL's arguments)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def submit(self, request, form):
         """Run the import on a valid form: an HttpResponse, or a result to show. Raises
         ValidationError when the file itself cannot be imported."""
-        raise NotImplementedError
 
     def get_form(self, request) -> forms.Form:
         return self.form_class(request.POST or None, request.FILES or None)
@@ -103,11 +106,13 @@ class PreviewThenConfirmPage(SpreadsheetImportPage):
     The form has a hidden `import_id` field. `run` calls the importer's service, which
     returns a result with `ok`, `written`, `message` and `import_id`."""
 
+    @abstractmethod
     def run(self, request, form, *, dry_run: bool, previewed_import_id: str):
-        raise NotImplementedError
+        """Call the importer's service (a dry run, or the write of the previewed file)."""
 
+    @abstractmethod
     def done_url(self) -> str:
-        raise NotImplementedError
+        """Where to go once the file is written."""
 
     def submit(self, request, form):
         previewed = form.cleaned_data["import_id"]

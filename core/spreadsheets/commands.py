@@ -4,6 +4,7 @@ A command names its service call (`run_import`) and prints what came back (`repo
 base finds the user, opens the file and turns a refused file or a missing permission into
 a CommandError (a non-zero exit)."""
 
+from abc import ABC, abstractmethod
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -12,7 +13,7 @@ from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
 
-class ImportCommand(BaseCommand):
+class ImportCommand(BaseCommand, ABC):
     user_help = "以该用户的名义导入（检查其权限，记入历史）"
 
     def add_arguments(self, parser):
@@ -20,11 +21,13 @@ class ImportCommand(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="只校验并预览，不写入")
         parser.add_argument("--user", help=self.user_help)
 
+    @abstractmethod
     def run_import(self, *, actor, uploaded_file, dry_run: bool, **options):
-        raise NotImplementedError
+        """Call the importer's service; what it returns goes to `report`."""
 
+    @abstractmethod
     def report(self, outcome) -> None:
-        raise NotImplementedError
+        """Print what the service returned."""
 
     def handle(self, *args, file, dry_run, user, **options):
         actor = None

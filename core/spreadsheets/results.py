@@ -1,13 +1,14 @@
 """The result of an import that previews first and writes when the same file is confirmed
 (the credit records, the dishonesty list): what was found, what was written, the message."""
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
 from .errors import RowError, errors_summary
 
 
 @dataclass
-class ImportResult:
+class ImportResult(ABC):
     """`preview` holds the first rows as shown; `import_id` names the previewed file."""
 
     import_id: str
@@ -28,6 +29,6 @@ class ImportResult:
             return errors_summary(self.error_count, len(self.errors))
         return self.outcome()
 
+    @abstractmethod
     def outcome(self) -> str:
         """The message of a file without errors, checked or written."""
-        raise NotImplementedError
