@@ -90,6 +90,34 @@ def test_bad_id_number_in_the_admin_is_a_form_error_not_a_crash(client, django_u
 
 
 @pytest.mark.django_db
+def test_an_id_number_already_in_the_register_is_refused_and_a_blank_one_keeps_the_stored(
+    client, django_user_model
+):
+    staff_in(django_user_model, client, roles.CREDIT_OFFICER, "xy")
+    number = make_id_number(datetime.date(1990, 3, 8), sequence=41, female=True)
+    form = {
+        "name": "卓玛",
+        "ethnicity": "藏族",
+        **{f"{prefix}-TOTAL_FORMS": 0 for prefix in INLINE_PREFIXES},
+        **{f"{prefix}-INITIAL_FORMS": 0 for prefix in INLINE_PREFIXES},
+    }
+    add = reverse("admin:registry_worker_add")
+    assert client.post(add, {**form, "id_number": number}).status_code == 302
+    worker = Worker.objects.get()
+
+    again = client.post(add, {**form, "name": "卓玛二", "id_number": number})
+    assert again.status_code == 200
+    assert "该身份证号已登记在档，请勿重复建档。" in again.content.decode()
+    assert client.post(add, {**form, "name": "卓玛三"}).status_code == 200  # required when new
+    assert Worker.objects.count() == 1
+
+    change = reverse("admin:registry_worker_change", args=[worker.pk])
+    assert client.post(change, {**form, "name": "卓玛", "id_number": ""}).status_code == 302
+    worker.refresh_from_db()
+    assert (worker.gender, worker.birth_date) == ("F", datetime.date(1990, 3, 8))
+
+
+@pytest.mark.django_db
 def test_lists_and_dossiers_show_only_masked_numbers(client, django_user_model):
     enterprise = populated_enterprise(workers=2)
     worker = Worker.objects.first()
