@@ -63,3 +63,9 @@ def test_the_home_page_links_the_standards(client):
 
 def test_the_page_only_answers_reads(client):
     assert client.post(reverse("services:standards")).status_code == 405
+
+
+def test_the_standards_live_at_services_and_the_old_address_redirects(client):
+    assert reverse("services:standards") == "/services/"
+    response = client.get("/services/standards/")
+    assert response.status_code == 301 and response["Location"] == "/services/"
