@@ -14,8 +14,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core.form_errors import add_service_errors
+from core.personal_data import mask_person_name
 from core.portal import portal_object, portal_scope, portal_view
-from credit.selectors import mask_person_name
 
 from .models import ComplaintAttachment, Status
 from .portal_forms import AnswerForm

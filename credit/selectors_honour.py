@@ -10,10 +10,10 @@ from decimal import Decimal
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
+from core.personal_data import mask_person_name
 from registry.models import Employment, Enterprise
 
 from .models import Grade, KeyListEntry, Rating
-from .selectors import mask_person_name
 
 HONOR_ROLL_WORKERS = 50
 

@@ -16,8 +16,8 @@ import segno
 from django.urls import reverse
 from django.utils.html import mark_safe
 
+from core.personal_data import mask_person_name
 from credit.models import Rating
-from credit.selectors import mask_person_name
 from credit.selectors_honour import (
     current_employers,
     honoured_enterprise_ratings,

@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Avg, Count, Q, QuerySet
 
 from core.periods import period_filter
-from credit.selectors import mask_person_name
+from core.personal_data import mask_person_name
 from registry.models import Enterprise, Township, Worker
 
 from .models import ServiceReview

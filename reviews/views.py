@@ -12,9 +12,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core.form_errors import add_service_errors
-from core.personal_data import phone_hash
+from core.personal_data import mask_person_name, phone_hash
 from core.validators import clean_mobile
-from credit.selectors import mask_person_name
 from registry.models import Enterprise, Worker
 from registry.ratelimits import RateLimit, WhenCacheDown, limit_hit, limit_refund
 from registry.selectors import worker_from_ref

@@ -8,6 +8,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.personal_data import mask_person_name
 from credit import selectors, selectors_honour
 from credit.models import EvaluationStandard, Indicator, Rating
 from credit.services import rating_run_year
@@ -240,7 +241,7 @@ def test_enterprise_search_by_name_or_code():
      (" 欧阳娜娜 ", "欧**娜")],
 )  # fmt: skip
 def test_worker_names_are_masked_for_publicity(name, masked):
-    assert selectors.mask_person_name(name) == masked
+    assert mask_person_name(name) == masked
 
 
 def test_honor_roll_without_final_ratings_is_empty():
