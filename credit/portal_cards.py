@@ -1,10 +1,12 @@
-"""The credit card of the portal home: the current and the previous grade, a publicity
-period that is running (the time to object), and open objections and repair requests."""
+"""The credit cards of the portal home: the current and the previous grade, a publicity
+period that is running (the time to object), open objections and repair requests; and the
+credit pledge, prompting to sign a version not signed yet."""
 
 from django.utils import timezone
 
 from core.portal import PORTAL_CARDS, PORTAL_PAGES, PortalCard, PortalPage
 
+from . import selectors_pledges
 from .models import Objection, Rating, RepairRequest
 from .portal_views import VISIBLE
 from .services.objections import objection_window_open
@@ -40,11 +42,19 @@ def _credit(enterprise, request) -> dict:
     }
 
 
+def _pledge(enterprise, request) -> dict:
+    return {"status": selectors_pledges.pledge_status(enterprise)}
+
+
 def register() -> None:
     PORTAL_CARDS.register(
         PortalCard("credit", "信用评价", "credit/portal/card.html", _credit, order=20)
+    )
+    PORTAL_CARDS.register(
+        PortalCard("pledge", "信用承诺书", "credit/portal/pledge_card.html", _pledge, order=21)
     )
     PORTAL_PAGES.register(PortalPage("credit", "信用评价", "portal:credit_ratings", order=50))
     PORTAL_PAGES.register(
         PortalPage("credit_records", "信用记录与修复", "portal:credit_records", order=51)
     )
+    PORTAL_PAGES.register(PortalPage("pledge", "信用承诺书", "portal:credit_pledge", order=52))

@@ -44,3 +44,19 @@ class RepairForm(_EvidenceForm):
         error_messages={"required": "请填写整改情况及理由。"},
     )
     field_order = ["reasons", "evidence"]
+
+
+class PledgeSignForm(forms.Form):
+    """Signing the credit pledge: the version read, the signer's name and the tick."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    signer_name = forms.CharField(
+        label="签署人姓名",
+        max_length=50,
+        help_text="请填写企业负责人或经其授权的签署人的姓名。",
+        error_messages={"required": "请填写签署人姓名。"},
+    )
+    agreed = forms.BooleanField(
+        label="我已阅读并承诺",
+        error_messages={"required": "请勾选“我已阅读并承诺”。"},
+    )

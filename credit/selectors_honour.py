@@ -20,6 +20,7 @@ HONOR_ROLL_WORKERS = 50
 
 @dataclass(frozen=True)
 class HonorEnterprise:
+    enterprise_id: int
     name: str
     township: str
     total: Decimal
@@ -60,17 +61,35 @@ def _final_aaa(year: int) -> QuerySet[Rating]:
     return Rating.objects.filter(year=year, status=Rating.Status.FINAL, grade=Grade.AAA)
 
 
-def honoured_enterprise_ratings(year: int) -> QuerySet[Rating]:
-    """The enterprises' ratings on `year`'s honour roll, best first."""
+def _honoured_enterprises() -> QuerySet[Rating]:
+    """Enterprises' final AAA ratings of any year that put them on that year's roll."""
     return (
-        _final_aaa(year)
+        Rating.objects.filter(status=Rating.Status.FINAL, grade=Grade.AAA)
         .filter(
             enterprise__isnull=False,
             enterprise__business_status=Enterprise.BusinessStatus.OPERATING,
         )
         .filter(_not_on_key_list("enterprise", timezone.localdate()))
+    )
+
+
+def honoured_enterprise_ratings(year: int) -> QuerySet[Rating]:
+    """The enterprises' ratings on `year`'s honour roll, best first."""
+    return (
+        _honoured_enterprises()
+        .filter(year=year)
         .select_related("enterprise__township")
         .order_by("-total", "enterprise__name")
+    )
+
+
+def honour_roll_years(enterprise: Enterprise) -> list[int]:
+    """The years whose honour roll lists `enterprise`, latest first."""
+    return list(
+        _honoured_enterprises()
+        .filter(enterprise=enterprise)
+        .order_by("-year")
+        .values_list("year", flat=True)
     )
 
 
@@ -112,7 +131,7 @@ def honor_roll(year: int | None = None) -> HonorRoll:
     return HonorRoll(
         year=year,
         enterprises=[
-            HonorEnterprise(r.enterprise.name, r.enterprise.township.name, r.total)
+            HonorEnterprise(r.enterprise_id, r.enterprise.name, r.enterprise.township.name, r.total)
             for r in honoured_enterprise_ratings(year)
         ],
         workers=[

@@ -19,12 +19,13 @@ class IncentivesConfig(AppConfig):
     def ready(self) -> None:
         from registry.views import MEDIA_PERMISSIONS
 
-        from . import dossier_sections, portal_cards
+        from . import dossier_sections, portal_cards, profile_sections
 
         # Proof of special-group membership (disability, subsistence allowance…).
         MEDIA_PERMISSIONS.register("incentives.view_groupmembership", key="residents/")
 
         dossier_sections.register()
         portal_cards.register()
+        profile_sections.register()
         for section in SECTIONS:
             PUBLIC_SECTIONS.register(section)

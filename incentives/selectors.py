@@ -320,6 +320,27 @@ def coverage(date_from: date | None = None, date_to: date | None = None) -> Cove
     )
 
 
+# --- The public enterprise profile ----------------------------------------------------------
+
+
+def profile_measures(enterprise: Enterprise, day: date | None = None) -> list[IncentiveMeasure]:
+    """The resident measures in force that `enterprise` takes part in and qualifies for today,
+    the same rule as the public catalogue's participant lists."""
+    day = day or timezone.localdate()
+    measures = list(
+        IncentiveMeasure.objects.in_force(day)
+        .filter(
+            participations__enterprise=enterprise,
+            participations__status=Participation.Status.ACTIVE,
+        )
+        .order_by("sort_order", "title")
+    )
+    if not measures:
+        return []
+    standing = enterprise_standings([enterprise], day)[enterprise.pk]
+    return [m for m in measures if m.offered_by_enterprises and standing.meets(m.min_grade)]
+
+
 # --- Dossier section --------------------------------------------------------------------------
 
 

@@ -17,7 +17,7 @@ class RegistryConfig(AppConfig):
     verbose_name = "档案管理"
 
     def ready(self) -> None:
-        from . import dossier_sections, inbox_sources, portal_cards, portal_pages
+        from . import dossier_sections, inbox_sources, portal_cards, portal_pages, profile_sections
 
         dossier_sections.register()
         inbox_sources.register()
@@ -25,3 +25,4 @@ class RegistryConfig(AppConfig):
             PUBLIC_SECTIONS.register(section)
         portal_cards.register()
         portal_pages.register()
+        profile_sections.register()

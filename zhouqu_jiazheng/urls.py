@@ -15,6 +15,7 @@ urlpatterns = [
     path("credit/posters/", include("reporting.urls")),
     path("incentives/", include("incentives.urls")),
     path("services/", include("registry.urls")),
+    path("enterprises/", include("registry.profile_urls")),
     path("news/", include("articles.urls")),
     path("", include("complaints.urls")),
     path("", include("reviews.urls")),

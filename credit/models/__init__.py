@@ -6,6 +6,7 @@ referential integrity and the rating engine can aggregate each kind with plain j
 
 from .events import NEUTRAL_KINDS, POSITIVE_KINDS, CreditEvent, CreditEventQuerySet, EventKind
 from .management import KEY_LIST_ON_SQL, KeyListEntry, KeyListEntryQuerySet, SupervisionTask
+from .pledges import PledgeBreach, PledgeSignature, PledgeText, PledgeTextQuerySet
 from .ratings import Rating, RatingChunk, RatingRun
 from .requests import Objection, RepairRequest
 from .standards import EvaluationStandard, Indicator, VetoRule
@@ -35,6 +36,10 @@ __all__ = [
     "KeyListEntryQuerySet",
     "NEUTRAL_KINDS",
     "Objection",
+    "PledgeBreach",
+    "PledgeSignature",
+    "PledgeText",
+    "PledgeTextQuerySet",
     "POSITIVE_KINDS",
     "Rating",
     "RatingChunk",

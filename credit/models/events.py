@@ -140,3 +140,7 @@ class CreditEvent(SubjectMixin):
     @property
     def is_positive(self) -> bool:
         return self.kind in POSITIVE_KINDS
+
+    @property
+    def is_negative(self) -> bool:
+        return self.kind not in POSITIVE_KINDS and self.kind not in NEUTRAL_KINDS

@@ -7,6 +7,7 @@ from .events import (
     disclosure_until,
 )
 from .imports import credit_events_import
+from .pledges import pledge_breach_sync, pledge_publish, pledge_sign, pledge_sign_problems
 from .rating import (
     active_standard,
     rating_chunk_compute,
@@ -30,6 +31,10 @@ __all__ = [
     "credit_event_revoke",
     "credit_event_revoke_by_source",
     "disclosure_until",
+    "pledge_breach_sync",
+    "pledge_publish",
+    "pledge_sign",
+    "pledge_sign_problems",
     "rating_chunk_compute",
     "rating_inputs_tables_clean",
     "rating_run_can_cancel",

@@ -11,6 +11,7 @@ from core.transitions import StatusMachine, TransitionError
 from registry.models import Enterprise, Worker
 
 from ..models import CreditEvent, EventKind, Severity
+from .pledges import pledge_breach_sync
 
 # National disclosure tiers: 轻微 at most 3 months (or not disclosed), 一般 3 months to
 # 1 year, 严重 1 to 3 years. Disclosure — and counting — ends at the maximum at the latest.
@@ -56,8 +57,9 @@ EVENT_MACHINE = StatusMachine(
 
 def credit_event_transition(*, actor, event: CreditEvent, to: str, reason: str) -> CreditEvent:
     """Move a record to `to`, recorded with who and why. The caller holds the row lock
-    (select_for_update) inside its transaction."""
-    return EVENT_MACHINE.transition(
+    (select_for_update) inside its transaction. A breach of the credit pledge follows its
+    record (revoked with it, restored with it)."""
+    event = EVENT_MACHINE.transition(
         event,
         to,
         actor=actor,
@@ -65,6 +67,8 @@ def credit_event_transition(*, actor, event: CreditEvent, to: str, reason: str) 
         update_fields=["status_reason"],
         clean=False,
     )
+    pledge_breach_sync(actor=actor, event=event)
+    return event
 
 
 def _subject_kwargs(enterprise: Enterprise | None, worker: Worker | None) -> dict:
@@ -135,6 +139,7 @@ def credit_event_record(
     except IntegrityError:
         # A concurrent call recorded the same source fact first.
         return CreditEvent.objects.get(source_ref=source_ref, kind=kind, **subject)
+    pledge_breach_sync(actor=actor, event=event)
     return event
 
 

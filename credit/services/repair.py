@@ -18,7 +18,7 @@ from django.utils import timezone
 from core.audit import audited, history_user
 from core.transitions import StatusMachine, TransitionError
 
-from ..models import NEUTRAL_KINDS, POSITIVE_KINDS, CreditEvent, Rating, RepairRequest
+from ..models import CreditEvent, Rating, RepairRequest
 from .events import credit_event_transition
 from .publication import event_change, event_counted_in, rating_recompute_recorded
 
@@ -26,7 +26,7 @@ from .publication import event_change, event_counted_in, rating_recompute_record
 
 
 def is_negative(event: CreditEvent) -> bool:
-    return event.kind not in POSITIVE_KINDS and event.kind not in NEUTRAL_KINDS
+    return event.is_negative
 
 
 @transaction.atomic
