@@ -13,11 +13,11 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from core.validators import clean_uscc
-from registry.models import Enterprise, Worker
+from registry.models import Enterprise, ServiceOffering, Worker
 
 from .engine import explanation_from_inputs
 from .models import (
@@ -38,8 +38,16 @@ EXPLANATION_TOP_LOSSES = 3
 # --- Public credit look-up ---------------------------------------------------------------------
 
 
-def enterprise_search(query: str = "", township_id: int | None = None) -> QuerySet[Enterprise]:
-    """Enterprises whose name contains `query`, or whose 统一社会信用代码 is `query`.
+def enterprise_search(
+    query: str = "",
+    township_id: int | None = None,
+    *,
+    category_id: int | None = None,
+    grade: str = "",
+) -> QuerySet[Enterprise]:
+    """Enterprises whose name contains `query`, or whose 统一社会信用代码 is `query`; in a
+    township, offering a standard service item (`category_id`), and of a latest FINAL
+    grade (`grade`).
 
     An empty query lists every enterprise (residents browse by township too)."""
     enterprises = Enterprise.objects.select_related("township").order_by("name", "id")
@@ -51,6 +59,23 @@ def enterprise_search(query: str = "", township_id: int | None = None) -> QueryS
         enterprises = enterprises.filter(condition)
     if township_id:
         enterprises = enterprises.filter(township_id=township_id)
+    if category_id:
+        enterprises = enterprises.filter(
+            Exists(
+                ServiceOffering.objects.filter(
+                    enterprise=OuterRef("pk"), category_id=category_id, is_active=True
+                )
+            )
+        )
+    if grade:
+        latest_final = (
+            Rating.objects.filter(enterprise=OuterRef("pk"), status=Rating.Status.FINAL)
+            .order_by("-year")
+            .values("grade")[:1]
+        )
+        enterprises = enterprises.annotate(latest_grade=Subquery(latest_final)).filter(
+            latest_grade=grade
+        )
     return enterprises
 
 

@@ -9,9 +9,10 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from core.form_errors import ResidentFormMixin
-from registry.models import Township
+from registry.models import ServiceCategory, Township
 
 from . import selectors, selectors_honour
+from .models import GRADES
 
 LOOKUP_PAGE_SIZE = 20
 
@@ -30,16 +31,34 @@ class LookupForm(ResidentFormMixin, forms.Form):
         required=False,
         empty_label="全部乡镇",
     )
+    service = forms.ModelChoiceField(
+        label="服务项目",
+        queryset=ServiceCategory.objects.filter(is_active=True),
+        required=False,
+        empty_label="全部服务项目",
+    )
+    grade = forms.ChoiceField(
+        label="信用等级",
+        choices=[("", "全部等级"), *((g.value, g.label) for g in GRADES)],
+        required=False,
+    )
 
 
 @require_safe
 def lookup(request):
     form = LookupForm(request.GET or None)
-    query, township = "", None
+    query, township, service, grade = "", None, None, ""
     if form.is_bound and form.is_valid():
         query = form.cleaned_data["q"]
         township = form.cleaned_data["township"]
-    enterprises = selectors.enterprise_search(query, township.pk if township else None)
+        service = form.cleaned_data["service"]
+        grade = form.cleaned_data["grade"]
+    enterprises = selectors.enterprise_search(
+        query,
+        township.pk if township else None,
+        category_id=service.pk if service else None,
+        grade=grade,
+    )
     page = Paginator(enterprises, LOOKUP_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -48,7 +67,7 @@ def lookup(request):
             "form": form,
             "query": query,
             "township": township,
-            "searched": bool(query or township),
+            "searched": bool(query or township or service or grade),
             "page_obj": page,
             "results": selectors.lookup_results(page.object_list),
         },

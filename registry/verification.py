@@ -46,6 +46,7 @@ from .models import (
     validity_for,
 )
 from .selectors import worker_ref
+from .selectors_profile import has_public_profile
 
 GREEN = "green"
 YELLOW = "yellow"
@@ -123,6 +124,7 @@ class Verification:
     photo_url: str | None = None
     employer_name: str = ""
     employer_grade: str | None = None
+    employer_profile_id: int | None = None  # the employer's public profile, if it has one
     position: str = ""
     skills: list[str] = field(default_factory=list)
     trainings: list[str] = field(default_factory=list)
@@ -291,6 +293,7 @@ def verification_for_token(token: str, today: date | None = None) -> Verificatio
         photo_url=_photo_url(card),
         employer_name=employer.name,
         employer_grade=grade,
+        employer_profile_id=employer.pk if has_public_profile(employer) else None,
         position=employment.position,
         skills=[
             f"{skill.get_occupation_display()} · {skill.get_level_display()}"

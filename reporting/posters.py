@@ -38,6 +38,7 @@ class Poster:
     grade_label: str
     total: Decimal
     target_url: str  # absolute: what the QR code opens
+    profile_url: str = ""  # absolute: an enterprise's public profile, printed under it
 
     @property
     def qr_svg(self) -> str:
@@ -65,6 +66,7 @@ def _enterprise_poster(rating: Rating, build_url) -> Poster:
         grade_label=rating.get_grade_display(),
         total=rating.total,
         target_url=build_url(f"{reverse('credit:lookup')}?q={enterprise.uscc}"),
+        profile_url=build_url(reverse("enterprises:profile", args=[enterprise.pk])),
     )
 
 
