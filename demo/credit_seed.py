@@ -21,12 +21,14 @@ from credit.models import (
     EventKind,
     Grade,
     KeyListEntry,
+    PledgeSignature,
+    PledgeText,
     Rating,
     RatingRun,
     Severity,
     SupervisionTask,
 )
-from credit.services import credit_event_record, rating_run_year
+from credit.services import credit_event_record, pledge_publish, pledge_sign, rating_run_year
 from credit.services.management import (
     key_list_add,
     supervision_complete,
@@ -260,3 +262,51 @@ def credit_demo_state(story: DemoStory) -> list[str]:
         else:
             lines.append(f"{year}年度：{rated}，待审核公示（后台“评价批次”）")
     return lines
+
+
+# --- The credit pledge (信用承诺书) -------------------------------------------------------------
+
+PLEDGE_TITLE = "舟曲县家政服务企业信用承诺书"
+PLEDGE_BODY = """为营造诚实守信的家政服务环境，本企业自愿作出如下承诺：
+一、依法经营。遵守国家法律法规和家政服务行业规范，依法办理登记和许可，如实提供企业信息，不弄虚作假。
+二、明码标价。在经营场所和“信易+家政”平台公示服务项目和收费标准，不超出公示价格收费，不收取未告知的费用。
+三、签订服务约定。与客户签订书面服务合同或服务约定，写明服务内容、时间、价格和双方责任，按约提供服务。
+四、持证上岗。从业人员经过培训、持有效健康证和居家上门服务证上岗，上门服务主动出示证件、接受核验。
+五、保护客户隐私。不泄露、不买卖客户的个人信息和家庭情况，不擅自拍摄、传播客户家中情况。
+六、接受监督。接受行业主管部门的监督检查和群众监督，及时处理客户投诉，配合做好信用评价。
+七、违诺担责。如违背上述承诺，自愿接受主管部门依法依规采取的失信约束措施，承担相应法律责任，违诺情况记入企业信用档案并向社会公示。"""
+# Every fourth enterprise has not signed yet, nor has the portal's demo enterprise (the
+# first), so that a newcomer can sign it in the portal.
+PLEDGE_UNSIGNED_EVERY = 4
+
+
+@transaction.atomic
+def credit_demo_pledges_seed(story: DemoStory) -> int:
+    """The pledge published during last year's mobilisation and signed in March by most
+    operating enterprises (before any fact of the year is recorded, so that a serious
+    negative record of theirs is a breach). Returns the number of signatures made."""
+    pledge = PledgeText.objects.current()
+    if pledge is None:
+        pledge = pledge_publish(actor=None, title=PLEDGE_TITLE, body=PLEDGE_BODY)
+        PledgeText.objects.filter(pk=pledge.pk).update(
+            published_at=_at(date(story.last_year, 2, 1))
+        )
+    if PledgeSignature.objects.exists():
+        return 0
+    signed = 0
+    enterprises = Enterprise.objects.active().order_by("pk")
+    for index, enterprise in enumerate(enterprises):
+        if index == 0 or index % PLEDGE_UNSIGNED_EVERY == PLEDGE_UNSIGNED_EVERY - 1:
+            continue
+        signature = pledge_sign(
+            actor=None,
+            enterprise=enterprise,
+            pledge=pledge,
+            signer_name=enterprise.legal_representative,
+            agreed=True,
+        )
+        PledgeSignature.objects.filter(pk=signature.pk).update(
+            signed_at=_at(date(story.last_year, 3, 1) + timedelta(days=index % 28))
+        )
+        signed += 1
+    return signed

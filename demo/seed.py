@@ -16,7 +16,12 @@ from articles.models import Article
 from zhouqu_jiazheng import roles
 
 from .complaints_seed import complaints_demo_seed
-from .credit_seed import credit_demo_facts_seed, credit_demo_rate, credit_demo_state
+from .credit_seed import (
+    credit_demo_facts_seed,
+    credit_demo_pledges_seed,
+    credit_demo_rate,
+    credit_demo_state,
+)
 from .incentives_seed import (
     RESIDENTS,
     incentives_demo_residents_to_try,
@@ -69,8 +74,29 @@ def demo_logins() -> list[str]:
         *(f"  {mobile}  {who}" for mobile, who in incentives_demo_residents_to_try()),
         "信用评价：",
         *(f"  {line}" for line in credit_demo_state(story)),
+        *demo_profile_lines(),
     ]
     return lines
+
+
+def demo_profile_lines() -> list[str]:
+    """A filled public enterprise profile to open, and the pledge to sign in the portal."""
+    from credit.models import PledgeSignature
+
+    signed = (
+        PledgeSignature.objects.filter(enterprise__business_status="operating")
+        .order_by("enterprise_id")
+        .values_list("enterprise_id", flat=True)
+        .first()
+    )
+    if signed is None:
+        return []
+    return [
+        f"企业信息页（公开）：{SITE}/enterprises/{signed}/ "
+        f"（在 {SITE}/credit/ 的查询结果中点企业名称进入）",
+        "信用承诺书：演示企业尚未签署，登录企业服务平台后在“信用承诺书”页阅读并签署；"
+        "后台“信用评价 › 信用承诺书”发布新版本。",
+    ]
 
 
 @transaction.atomic
@@ -162,6 +188,7 @@ def demo_seed(
     accounts = demo_accounts_seed()
     story = demo_story()
     created = registry_demo_seed(enterprises=enterprises, workers=workers)
+    pledges = credit_demo_pledges_seed(story)
     rated = {}
     complaints = {"complaints": 0, "reviews": 0}
     milestones = [story.rating_day(story.last_year), story.rating_day(story.this_year)]
@@ -197,6 +224,7 @@ def demo_seed(
         )
         stdout.write(f"宣传文章：新增 {published} 篇。")
         stdout.write(f"居家上门服务证：新发 {cards} 张。")
+        stdout.write(f"信用承诺书：新增签署 {pledges} 家。")
     return accounts
 
 

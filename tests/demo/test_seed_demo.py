@@ -134,6 +134,7 @@ def test_the_seeded_demo_county_is_believable_and_tells_the_programmes_story(set
     check_grades_are_shaped_like_a_county(story)
     check_complaints_reviews_and_supervision_span_both_years(story)
     check_pages_follow_the_current_year(client, story)
+    check_pledges_are_signed_and_a_profile_is_filled(client)
 
 
 def check_documents_are_in_every_validity_state():
@@ -319,6 +320,23 @@ def check_pages_follow_the_current_year(client, story):
     assert re.search(rf'phase-current">\s*<h3>{current.name} ', dashboard)
     notice = client.get("/news/").content.decode()
     assert f"关于开展{story.this_year}年度家政行业信用评价的通知" in notice
+
+
+def check_pledges_are_signed_and_a_profile_is_filled(client):
+    from credit.models import PledgeSignature, PledgeText
+    from demo.seed import demo_profile_lines
+
+    assert PledgeText.objects.count() == 1
+    signed = set(PledgeSignature.objects.values_list("enterprise_id", flat=True))
+    operating = list(Enterprise.objects.active().order_by("pk").values_list("pk", flat=True))
+    assert operating[0] not in signed  # left for the newcomer to sign in the portal
+    assert len(operating) // 2 < len(signed) < len(operating)
+    line = next(line for line in demo_profile_lines() if "/enterprises/" in line)
+    path = re.search(r"(/enterprises/\d+/)", line).group(1)
+    client.logout()
+    page = client.get(path).content.decode()
+    assert "为现行版本" in page and "指导价" in page and "起持证" in page
+    assert re.search(r"\d{4}年度</span>", page)  # graded
 
 
 def test_the_demo_story_follows_the_plan_in_any_month():
