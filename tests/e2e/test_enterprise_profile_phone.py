@@ -83,7 +83,7 @@ def test_a_resident_reads_an_enterprise_profile_on_a_phone(phone_page, live_serv
     services = page.locator("#profile-services")
     assert "40 元/小时" in services.inner_text()
     assert "指导价：35–50 元/小时" in services.inner_text()
-    services.get_by_text("服务标准").click()
+    services.locator("summary", has_text="服务标准").click()
     assert services.get_by_text("客户验收签字").is_visible()
 
     assert "AAA 诚信示范" in page.locator("#profile-grades").inner_text()
