@@ -7,7 +7,13 @@ from .events import (
     disclosure_until,
 )
 from .imports import credit_events_import
-from .pledges import pledge_breach_sync, pledge_publish, pledge_sign, pledge_sign_problems
+from .pledges import (
+    pledge_breach_record,
+    pledge_breach_sync,
+    pledge_publish,
+    pledge_sign,
+    pledge_sign_problems,
+)
 from .rating import (
     active_standard,
     rating_chunk_compute,
@@ -31,6 +37,7 @@ __all__ = [
     "credit_event_revoke",
     "credit_event_revoke_by_source",
     "disclosure_until",
+    "pledge_breach_record",
     "pledge_breach_sync",
     "pledge_publish",
     "pledge_sign",

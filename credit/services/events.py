@@ -11,7 +11,7 @@ from core.transitions import StatusMachine, TransitionError
 from registry.models import Enterprise, Worker
 
 from ..models import CreditEvent, EventKind, Severity
-from .pledges import pledge_breach_sync
+from .pledges import pledge_breach_record, pledge_breach_sync
 
 # National disclosure tiers: 轻微 at most 3 months (or not disclosed), 一般 3 months to
 # 1 year, 严重 1 to 3 years. Disclosure — and counting — ends at the maximum at the latest.
@@ -139,7 +139,7 @@ def credit_event_record(
     except IntegrityError:
         # A concurrent call recorded the same source fact first.
         return CreditEvent.objects.get(source_ref=source_ref, kind=kind, **subject)
-    pledge_breach_sync(actor=actor, event=event)
+    pledge_breach_record(actor=actor, event=event)
     return event
 
 

@@ -108,16 +108,22 @@ def _signature_before(event: CreditEvent) -> PledgeSignature | None:
     )
 
 
+def pledge_breach_record(*, actor, event: CreditEvent) -> PledgeBreach | None:
+    """Record the breach of a new record, in the caller's transaction, when it is one: a
+    serious negative record of an enterprise dated on or after the enterprise signed."""
+    if not _is_breach(event) or (signature := _signature_before(event)) is None:
+        return None
+    breach = PledgeBreach(signature=signature, event=event, recorded_at=timezone.now())
+    return audited_save(breach, actor=actor, reason="严重失信记录，记入违背承诺")
+
+
 def pledge_breach_sync(*, actor, event: CreditEvent) -> PledgeBreach | None:
-    """Keep the breach of `event` in line with it, in the caller's transaction: a serious
-    negative record of an enterprise dated after it signed is a breach; when the record is
-    revoked the breach is marked revoked, and unmarked if the record comes back."""
+    """Keep the breach of `event` in line with it after a change of its status, in the
+    caller's transaction: when the record is revoked the breach is marked revoked, and
+    unmarked if the record comes back (a record that was none yet is checked afresh)."""
     breach = PledgeBreach.objects.select_for_update().filter(event=event).first()
     if breach is None:
-        if not _is_breach(event) or (signature := _signature_before(event)) is None:
-            return None
-        breach = PledgeBreach(signature=signature, event=event, recorded_at=timezone.now())
-        return audited_save(breach, actor=actor, reason="严重失信记录，记入违背承诺")
+        return pledge_breach_record(actor=actor, event=event)
     if event.status == CreditEvent.Status.REVOKED and breach.revoked_at is None:
         breach.revoked_at = timezone.now()
         audited_save(breach, actor=actor, update_fields=["revoked_at"], reason="信用记录已撤销")
