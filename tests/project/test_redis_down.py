@@ -44,6 +44,7 @@ def sample_urls(card, enterprise, worker, article) -> list[str]:
         "posters:year": {"year": year},
         "posters:enterprise": {"year": year, "pk": enterprise.pk},
         "posters:worker": {"year": year, "pk": worker.pk},
+        "enterprises:profile": {"pk": enterprise.pk},
         "news:detail": {"pk": article.pk},
         "news:cover": {"pk": article.pk},
         "verify": {"token": card.token},
