@@ -242,6 +242,17 @@ def test_the_enterprise_reads_and_signs_the_pledge_in_the_portal(first):
     assert "尚未签署" not in client.get(reverse("portal:home")).content.decode()
 
 
+def test_the_portal_home_asks_to_sign_again_after_a_new_version(staff, first):
+    client = portal_client()
+    sign(client.enterprise, first)
+    assert "已更新" not in client.get(reverse("portal:home")).content.decode()
+    pledge_publish(actor=staff, title="信用承诺书（第二版）", body=BODY)
+    home = client.get(reverse("portal:home")).content.decode()
+    assert "信用承诺书已更新为第2版" in home and reverse("portal:credit_pledge") in home
+    page = client.get(reverse("portal:credit_pledge")).content.decode()
+    assert "本企业签署的是第1版" in page and "签署承诺书" in page
+
+
 def test_a_version_published_while_reading_is_not_signed_blindly(staff, first):
     client = portal_client()
     pledge_publish(actor=staff, title="信用承诺书（第二版）", body=BODY)
