@@ -84,8 +84,8 @@ def penalties_disclosed(day: date, query: str = "") -> QuerySet[CreditEvent]:
 def key_list_disclosed(day: date, query: str = "") -> QuerySet[KeyListEntry]:
     """Key-management list entries in force on `day`, latest listed first."""
     entries = KeyListEntry.objects.on(day)
-    return _search(entries, query).select_related("enterprise", "worker").order_by(
-        "-starts_on", "-id"
+    return (
+        _search(entries, query).select_related("enterprise", "worker").order_by("-starts_on", "-id")
     )
 
 

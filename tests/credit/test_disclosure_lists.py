@@ -9,7 +9,6 @@ import time_machine
 from django.urls import reverse
 
 from core import personal_data
-
 from credit.models import EventKind, Severity
 from credit.services import credit_event_record, credit_event_revoke
 from credit.services.management import key_list_add, key_list_remove
@@ -31,7 +30,8 @@ def staff(django_user_model):
 
 def on(day: datetime.date):
     """The clock at noon (Asia/Shanghai) on `day`."""
-    return time_machine.travel(datetime.datetime(day.year, day.month, day.day, 4, tzinfo=datetime.UTC))
+    noon = datetime.datetime(day.year, day.month, day.day, 4, tzinfo=datetime.UTC)
+    return time_machine.travel(noon)
 
 
 def penalise(staff, subject, *, title="未公示收费标准", days=90, **fields):
