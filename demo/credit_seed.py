@@ -125,6 +125,7 @@ def _staff_facts(subject, index: int, year: int, first: date, last: date) -> Non
         if rng.random() < 0.05:
             record(EventKind.AWARD, "“最美家政服务员”", 0, source=CreditEvent.Source.MANUAL)
         return
+
     def penalty(title, n):
         record(
             EventKind.PENALTY,
