@@ -12,18 +12,15 @@ matches the enterprise's name or code — for a worker, their employer's — and
 worker's own name, so a list cannot be used to test whether a named person is on it.
 """
 
-from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
-from core.validators import clean_uscc
-from registry.models import Employment, Enterprise
+from registry.models import Employment
 
 from .models import CreditEvent, EventKind, KeyListEntry
-from .selectors import mask_person_name
+from .selectors import enterprise_search, mask_person_name
 from .selectors_honour import current_employers
 
 
@@ -60,13 +57,9 @@ class DisclosedKeyListEntry:
 def _search(records: QuerySet, query: str) -> QuerySet:
     """Records about an enterprise whose name contains `query` or whose code is `query`,
     or about a worker currently employed by one."""
-    query = (query or "").strip()
-    if not query:
+    if not (query or "").strip():
         return records
-    condition = Q(name__icontains=query)
-    with suppress(ValidationError):  # not a valid code: a name search only
-        condition |= Q(uscc=clean_uscc(query))
-    enterprises = Enterprise.objects.filter(condition).values("pk")
+    enterprises = enterprise_search(query).values("pk")
     employed = Employment.objects.current().filter(enterprise__in=enterprises).values("worker_id")
     return records.filter(Q(enterprise__in=enterprises) | Q(worker__in=employed))
 
