@@ -14,6 +14,7 @@ from credit.services import credit_event_record, credit_event_revoke
 from credit.services.management import key_list_add, key_list_remove
 from credit.services.repair import credit_event_mark_repaired
 from credit.views import DISCLOSURE_PAGE_SIZE
+from tests.credit.test_event_import import enterprise_row, run, subjects, xlsx  # noqa: F401
 from tests.factories.registry import EmploymentFactory, EnterpriseFactory, WorkerFactory
 
 pytestmark = pytest.mark.django_db
@@ -282,3 +283,32 @@ def test_a_listed_worker_is_shown_masked_with_the_employer(client, staff):
     assert "王芳" not in html
     assert worker.id_number_masked not in html and "13809415544" not in html
     assert "共1条" in found
+
+
+# --- Where the legal basis and the authority come from -------------------------------------------
+
+
+@pytest.mark.usefixtures("subjects")
+def test_the_legal_basis_and_authority_come_in_through_the_import(admin_user, client):
+    data = xlsx(
+        [
+            enterprise_row(
+                **{
+                    "发生日期": datetime.date(2025, 3, 1),
+                    "处罚依据": "《中华人民共和国反不正当竞争法》第八条、第二十条",
+                    "决定机关": "舟曲县市场监督管理局",
+                }
+            )
+        ]
+    )
+    assert run(data, admin_user).written
+    with on(datetime.date(2025, 4, 1)):
+        [entry] = entries(page(client, PENALTIES))
+    assert "《中华人民共和国反不正当竞争法》第八条、第二十条" in entry
+    assert "舟曲县市场监督管理局" in entry
+
+
+def test_the_admin_form_records_the_legal_basis_and_authority(admin_client):
+    html = admin_client.get(reverse("admin:credit_creditevent_add")).content.decode()
+    assert 'name="legal_basis"' in html and "处罚依据" in html
+    assert 'name="authority"' in html and "决定机关" in html
