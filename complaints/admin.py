@@ -22,7 +22,7 @@ from .admin_actions import ACTION_PAGES, ACTIONS
 from .admin_reports import report_urls
 from .limits import ACCEPTANCE_DAYS, MEDIATION_DAYS, NOTIFICATION_DAYS
 from .models import Complaint, ComplaintUpdate, DeadlineState, Notification, Status
-from .selectors import deadline_status
+from .selectors import charge_summary, deadline_status
 from .services import (
     COMPLAINT_MACHINE,
     complaint_reopen_problems,
@@ -95,6 +95,7 @@ class ComplaintAdmin(WorkflowAdmin):
         "status",
         DeadlineStateFilter,
         "category",
+        "price_finding",
         "substantiated",
         "township",
         ("officer", admin.RelatedOnlyFieldListFilter),
@@ -122,6 +123,7 @@ class ComplaintAdmin(WorkflowAdmin):
                     "service_date",
                     "service_category",
                     "category",
+                    "charge_column",
                     "description",
                     "desired_outcome",
                     "attachment_links",
@@ -162,6 +164,7 @@ class ComplaintAdmin(WorkflowAdmin):
         "service_date",
         "service_category",
         "category",
+        "charge_column",
         "description",
         "desired_outcome",
         "attachment_links",
@@ -268,6 +271,13 @@ class ComplaintAdmin(WorkflowAdmin):
     @admin.display(description="手机号码")
     def complainant_phone_full(self, obj: Complaint):
         return decrypt(obj.phone_encrypted)
+
+    @admin.display(description="收费情况")
+    def charge_column(self, obj: Complaint):
+        lines = charge_summary(obj)
+        if not lines:
+            return "—"
+        return format_html_join(mark_safe("<br>"), "{}：{}", lines)
 
     def get_fieldsets(self, request, obj=None):
         """Officers who handle cases call the complainant and act on the case: they see the

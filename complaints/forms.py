@@ -1,7 +1,9 @@
 """Public complaint and tracking forms. They check shape and give Chinese messages; the
 services enforce the rules. Every field works without JavaScript."""
 
+import unicodedata
 import uuid
+from dataclasses import dataclass, field
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -15,6 +17,7 @@ from registry.models import Enterprise, ServiceCategory, Township
 from .models import Category
 from .selectors import TRACKING_ALPHABET, enterprise_candidates, normalise_tracking_number
 from .services.intake import MAX_ATTACHMENTS, complainant_name_problem, service_date_problem
+from .services.pricing import charge_problems
 
 NONE_OF_THESE = "none"
 
@@ -50,6 +53,60 @@ class AttachmentsField(forms.FileField):
 
 def _mobile(value: str) -> str:
     return clean_mobile(value)
+
+
+class AmountField(forms.DecimalField):
+    """A number as residents type it: full-width digits, a trailing 元, thousands commas
+    and spaces are accepted (“３００元”, “1,200”). A text box: type="number" would refuse
+    “300元” in the browser without a word."""
+
+    widget = forms.TextInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.widget.attrs.update(inputmode="decimal", autocomplete="off")
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = unicodedata.normalize("NFKC", value)
+            value = value.replace(",", "").replace(" ", "").removesuffix("元")
+        return super().to_python(value)
+
+
+@dataclass
+class EnterpriseAnswer:
+    """What the resident's words for the enterprise point to."""
+
+    enterprise: Enterprise | None = None
+    text: str = ""
+    candidates: list[Enterprise] = field(default_factory=list)
+    problem: str = ""
+
+
+def enterprise_answer(query: str, choice: str) -> EnterpriseAnswer:
+    """A registered enterprise when the resident's words point to one, else free text.
+    Several candidates: the form asks which one, with “none of these” as an answer."""
+    query = (query or "").strip()
+    if choice and choice != NONE_OF_THESE:
+        enterprise = Enterprise.objects.filter(pk=choice if choice.isdecimal() else 0).first()
+        if enterprise is None:
+            return EnterpriseAnswer(problem="所选企业不存在，请重新填写。")
+        return EnterpriseAnswer(enterprise=enterprise)
+    if not query:
+        return EnterpriseAnswer()
+    if choice == NONE_OF_THESE:
+        return EnterpriseAnswer(text=query)
+    candidates = enterprise_candidates(query)
+    exact = [e for e in candidates if e.name == query or e.uscc == query.upper()]
+    if len(exact) == 1:
+        return EnterpriseAnswer(enterprise=exact[0])
+    if candidates:
+        return EnterpriseAnswer(
+            candidates=candidates,
+            problem="找到以下登记的企业，请选择您要投诉的是哪一家；都不是请选“以上都不是”。",
+        )
+    return EnterpriseAnswer(text=query)
 
 
 class ComplaintForm(ResidentFormMixin, forms.Form):
@@ -96,6 +153,30 @@ class ComplaintForm(ResidentFormMixin, forms.Form):
     )
     category = forms.ChoiceField(
         label="投诉类别", choices=Category.choices, widget=forms.RadioSelect
+    )
+    charged_amount = AmountField(
+        label="实际收费（元，可不填）",
+        max_digits=9,
+        decimal_places=2,
+        help_text="投诉乱收费时请填写：您实际支付或被要求支付的金额，如300。",
+        error_messages={
+            "invalid": "实际收费请只填写数字金额，如300或299.5。",
+            "max_digits": "实际收费金额过大，请核对后重新填写。",
+            "max_whole_digits": "实际收费金额过大，请核对后重新填写。",
+            "max_decimal_places": "实际收费最多填写到分（两位小数），如299.50。",
+        },
+    )
+    charged_quantity = AmountField(
+        label="服务数量（可不填）",
+        max_digits=7,
+        decimal_places=2,
+        help_text="按服务项目的计价单位填写，如3（小时）、2（次）；不填按1计，即把实际收费当作单价比对。",
+        error_messages={
+            "invalid": "服务数量请只填写数字，如3或2.5。",
+            "max_digits": "服务数量过大，请核对后重新填写。",
+            "max_whole_digits": "服务数量过大，请核对后重新填写。",
+            "max_decimal_places": "服务数量最多保留两位小数。",
+        },
     )
     description = forms.CharField(
         label="发生了什么",
@@ -149,39 +230,31 @@ class ComplaintForm(ResidentFormMixin, forms.Form):
         if data.get("homepage"):
             raise ValidationError("提交失败，请刷新页面后重试。", code="honeypot")
         self._clean_enterprise(data)
+        self._clean_charge(data)
         return data
 
     def _clean_enterprise(self, data) -> None:
-        """A registered enterprise when the resident's words point to one, else free text.
-        Several candidates: the form asks which one, with “none of these” as an answer."""
-        query = data.get("enterprise_query", "").strip()
-        choice = data.get("enterprise_choice", "")
-        data["enterprise"] = None
-        data["enterprise_text"] = ""
-        if choice and choice != NONE_OF_THESE:
-            enterprise = Enterprise.objects.filter(pk=choice if choice.isdecimal() else 0).first()
-            if enterprise is None:
-                self.add_error("enterprise_query", "所选企业不存在，请重新填写。")
-                return
-            data["enterprise"] = enterprise
+        answer = enterprise_answer(
+            data.get("enterprise_query", ""), data.get("enterprise_choice", "")
+        )
+        data["enterprise"] = answer.enterprise
+        data["enterprise_text"] = answer.text
+        self.candidates = answer.candidates
+        if answer.problem:
+            self.add_error("enterprise_query", answer.problem)
+
+    def _clean_charge(self, data) -> None:
+        if "charged_amount" not in data or "charged_quantity" not in data:
+            return  # a number the resident typed is already refused
+        if "service_category" not in data:
             return
-        if not query:
-            return
-        if choice == NONE_OF_THESE:
-            data["enterprise_text"] = query
-            return
-        candidates = enterprise_candidates(query)
-        exact = [e for e in candidates if e.name == query or e.uscc == query.upper()]
-        if len(exact) == 1:
-            data["enterprise"] = exact[0]
-        elif candidates:
-            self.candidates = candidates
-            self.add_error(
-                "enterprise_query",
-                "找到以下登记的企业，请选择您要投诉的是哪一家；都不是请选“以上都不是”。",
-            )
-        else:
-            data["enterprise_text"] = query
+        problems = charge_problems(
+            charged_amount=data["charged_amount"],
+            charged_quantity=data["charged_quantity"],
+            service_category=data["service_category"],
+        )
+        for name, problem in problems.items():
+            self.add_error(name, problem)
 
 
 class TrackingForm(ResidentFormMixin, forms.Form):

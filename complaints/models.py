@@ -6,6 +6,8 @@ The complainant's mobile number is personal data: it is stored encrypted, looked
 keyed hash and shown masked.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -26,6 +28,23 @@ class Category(models.TextChoices):
     PERSONAL_SAFETY = "personal_safety", "人身安全"
     ATTITUDE = "attitude", "服务态度"
     OTHER = "other", "其他"
+
+
+class PriceFinding(models.TextChoices):
+    """What the amount a resident was charged (per unit of the service item) is, set against
+    the enterprise's published price and the county's guide range of that item."""
+
+    ABOVE_BOTH = "above_both", "高于企业公示价格，且不在指导价区间内"
+    ABOVE_PUBLISHED = "above_published", "高于企业公示价格"
+    OUTSIDE_GUIDE = "outside_guide", "不在指导价区间内"
+    WITHIN = "within", "未超出企业公示价格，且在指导价区间内"
+    WITHIN_GUIDE_UNPUBLISHED = "within_guide", "在指导价区间内（未查到企业公示的该项价格）"
+
+
+def unit_price(amount: Decimal, quantity: Decimal | None) -> Decimal:
+    """What was charged per unit of a service item: the amount over the quantity (1 when
+    none is given), to the fen."""
+    return (amount / (quantity or 1)).quantize(Decimal("0.01"))
 
 
 class Status(models.TextChoices):
@@ -109,6 +128,57 @@ class Complaint(models.Model):
         related_name="+",
     )
     category = models.CharField("投诉类别", max_length=20, choices=Category.choices)
+    # 乱收费: what the resident says was charged, and the published price and guide range of
+    # the service item as they stood when the complaint came in (the price list may change).
+    charged_amount = models.DecimalField(
+        "实际收费（元）",
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    charged_quantity = models.DecimalField(
+        "服务数量",
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="按服务项目的计价单位，如3小时、2次；未填按1计。",
+        validators=[MinValueValidator(0)],
+    )
+    published_price = models.DecimalField(
+        "企业公示价格（投诉时）",
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    guide_price_min = models.DecimalField(
+        "指导价下限（投诉时）",
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    guide_price_max = models.DecimalField(
+        "指导价上限（投诉时）",
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    price_unit = models.CharField("计价单位", max_length=10, blank=True, editable=False)
+    price_finding = models.CharField(
+        "收费比对",
+        max_length=20,
+        choices=PriceFinding.choices,
+        blank=True,
+        editable=False,
+    )
     description = models.TextField("投诉事由")
     desired_outcome = models.TextField("诉求")
     consent_at = models.DateTimeField("同意个人信息告知时间", editable=False)
@@ -196,6 +266,13 @@ class Complaint(models.Model):
     @property
     def enterprise_label(self) -> str:
         return self.enterprise.name if self.enterprise_id else self.enterprise_text
+
+    @property
+    def charged_unit_price(self):
+        """What was charged per unit of the service item (the amount when no quantity)."""
+        if self.charged_amount is None:
+            return None
+        return unit_price(self.charged_amount, self.charged_quantity)
 
     @property
     def stage(self) -> str | None:

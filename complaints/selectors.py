@@ -117,6 +117,7 @@ class TrackingView:
     deadline: DeadlineStatus
     can_rate: bool
     answer_amended: bool
+    charge: list[tuple[str, str]]
 
 
 def tracking_view(complaint: Complaint) -> TrackingView:
@@ -129,7 +130,39 @@ def tracking_view(complaint: Complaint) -> TrackingView:
         answer_amended=any(u.event == "answer_amended" for u in updates),
         deadline=deadline_status(complaint, timezone.localdate()),
         can_rate=complaint.status == Status.CLOSED and complaint.satisfaction is None,
+        charge=charge_summary(complaint),
     )
+
+
+def _money(amount) -> str:
+    """300.00 → 300, 299.50 → 299.5."""
+    return format(amount.normalize(), "f")
+
+
+def charge_summary(complaint: Complaint) -> list[tuple[str, str]]:
+    """The charge a complainant gave (乱收费) and how it compares with the published price and
+    the guide range at the time, as label/value lines for the tracking page and the admin;
+    empty when no charge was given."""
+    if complaint.charged_amount is None:
+        return []
+    unit = complaint.price_unit
+    charged = f"{_money(complaint.charged_amount)}元"
+    if complaint.charged_quantity is not None:
+        per_unit = _money(complaint.charged_unit_price)
+        charged += f"（数量{_money(complaint.charged_quantity)}，折合{per_unit} {unit}）"
+    lines = [("实际收费", charged)]
+    if not complaint.price_finding:
+        return lines
+    published = complaint.published_price
+    lines += [
+        ("企业公示价格", f"{_money(published)} {unit}" if published is not None else "未公示"),
+        (
+            "县指导价",
+            f"{_money(complaint.guide_price_min)}–{_money(complaint.guide_price_max)} {unit}",
+        ),
+        ("收费比对", complaint.get_price_finding_display()),
+    ]
+    return lines
 
 
 def enterprise_candidates(query: str) -> list[Enterprise]:

@@ -11,6 +11,12 @@ SECTIONS = (
     ),
     PublicSection("credit:honor_roll", "诚信红榜", "AAA级诚信示范企业和优秀从业人员。", order=11),
     PublicSection("credit:standard", "评价标准", "家政行业信用评价标准与评分规则。", order=12),
+    PublicSection(
+        "credit:penalties", "行政处罚公示", "公示期内的家政企业和从业人员行政处罚信息。", order=14
+    ),
+    PublicSection(
+        "credit:key_list", "重点管理名单", "因严重失信列入重点管理的企业和从业人员。", order=15
+    ),
 )
 
 

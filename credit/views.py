@@ -1,4 +1,5 @@
-"""Public credit pages: the look-up, the honour roll (诚信红榜) and the published standard.
+"""Public credit pages: the look-up, the honour roll (诚信红榜), the published standard and
+the disclosure lists (行政处罚公示, 重点管理名单).
 
 Anyone may read them, without an account; they show final ratings only and no personal data.
 """
@@ -6,15 +7,17 @@ Anyone may read them, without an account; they show final ratings only and no pe
 from django import forms
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from core.form_errors import ResidentFormMixin
 from registry.models import ServiceCategory, Township
 
-from . import selectors, selectors_honour
+from . import selectors, selectors_disclosure, selectors_honour
 from .models import GRADES
 
 LOOKUP_PAGE_SIZE = 20
+DISCLOSURE_PAGE_SIZE = 20
 
 
 class LookupForm(ResidentFormMixin, forms.Form):
@@ -82,3 +85,55 @@ def honor_roll(request):
 @require_safe
 def standard(request):
     return render(request, "credit/standard.html", {"standards": selectors.published_standards()})
+
+
+class DisclosureSearchForm(ResidentFormMixin, forms.Form):
+    q = forms.CharField(
+        label="企业名称或统一社会信用代码",
+        max_length=100,
+        required=False,
+        strip=True,
+        help_text="从业人员按其所在企业查询。",
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+
+
+def _disclosure_page(request, template: str, records, to_rows):
+    """One disclosure list: `records(day, query)` of today, searched, paginated."""
+    form = DisclosureSearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_bound and form.is_valid() else ""
+    today = timezone.localdate()
+    page = Paginator(records(today, query), DISCLOSURE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "query": query,
+            "today": today,
+            "page_obj": page,
+            "rows": to_rows(page.object_list),
+        },
+    )
+
+
+@require_safe
+def penalties(request):
+    """行政处罚公示: penalties within their disclosure period."""
+    return _disclosure_page(
+        request,
+        "credit/penalties.html",
+        selectors_disclosure.penalties_disclosed,
+        selectors_disclosure.penalty_rows,
+    )
+
+
+@require_safe
+def key_list(request):
+    """重点管理名单: subjects under key management today."""
+    return _disclosure_page(
+        request,
+        "credit/key_list.html",
+        selectors_disclosure.key_list_disclosed,
+        selectors_disclosure.key_list_rows,
+    )

@@ -30,6 +30,7 @@ from complaints.services import (
 from complaints.services.intake import complaint_submit
 from complaints.workdays import add_working_days
 from registry.models import Employment, Enterprise, ServiceCategory, Township
+from registry.selectors import published_price
 
 from .credit_seed import WARNED_ENTERPRISE, demo_events_backdate
 from .story import DemoStory, demo_rng
@@ -77,6 +78,16 @@ DESCRIPTIONS = {
     "property_loss": ("打扫时打碎了一个玉镯，服务人员没有主动告知。", "照价赔偿"),
     "personal_safety": ("护工照护时未按要求看护，老人在卫生间摔倒受伤。", "承担医疗费用并整改"),
 }
+
+
+def _charge(category: str, enterprise, service_category) -> dict:
+    """An overcharging case's bill: 200 yuan above the enterprise's published price for the
+    item (the guide range's top when it publishes none), as its description says."""
+    if category != "overcharging" or service_category is None:
+        return {}
+    offering = published_price(enterprise, service_category)
+    base = offering.price if offering else service_category.guide_price_max
+    return {"charged_amount": base + 200}
 
 
 def _officer():
@@ -209,19 +220,22 @@ def complaints_demo_seed(story: DemoStory, *, until: date) -> dict[str, int]:
             .first()
         )
         description, outcome = DESCRIPTIONS[category]
+        service_category = categories[index % len(categories)] if categories else None
+        named = enterprise if index % 5 else None
         result = complaint_submit(
             submission_token=f"demo-complaint-{index:03d}",
             complainant_name=complainant,
             phone=f"1399410{index:04d}",
             township=enterprise.township if enterprise.township_id else townships[0],
-            enterprise=enterprise if index % 5 else None,
+            enterprise=named,
             enterprise_text="" if index % 5 else f"{enterprise.township.name}一家家政公司",
             worker=worker_employment.worker if worker_employment and index % 3 == 0 else None,
             service_date=timezone.localdate() - timedelta(days=2),
-            service_category=categories[index % len(categories)] if categories else None,
+            service_category=service_category,
             category=category,
             description=description,
             desired_outcome=outcome,
+            **_charge(category, named, service_category),
         )
         if not result.created:
             continue

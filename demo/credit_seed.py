@@ -41,6 +41,13 @@ from registry.models import Enterprise, Worker
 from .story import DemoStory, demo_rng
 
 PENALTY_TITLES = ["未公示收费标准", "虚假宣传服务资质"]
+# What the 行政处罚公示 page shows beside each demo penalty (双公示).
+PENALTY_BASES = {
+    "未公示收费标准": "《中华人民共和国价格法》第十三条、第四十二条",
+    "虚假宣传服务资质": "《中华人民共和国反不正当竞争法》第八条、第二十条",
+    "超出公示价格收费": "《中华人民共和国价格法》第十三条、第四十二条",
+}
+PENALTY_AUTHORITY = "舟曲县市场监督管理局"
 # The enterprise that the demo shows under differentiated management (B, 诚信警示): a
 # lagging one, fined twice and failing a spot check in each year.
 WARNED_ENTERPRISE = 19
@@ -120,11 +127,22 @@ def _staff_facts(subject, index: int, year: int, first: date, last: date) -> Non
         if rng.random() < 0.05:
             record(EventKind.AWARD, "“最美家政服务员”", 0, source=CreditEvent.Source.MANUAL)
         return
+
+    def penalty(title, n):
+        record(
+            EventKind.PENALTY,
+            title,
+            n,
+            severity=Severity.GENERAL,
+            legal_basis=PENALTY_BASES[title],
+            authority=PENALTY_AUTHORITY,
+        )
+
     warned = index == WARNED_ENTERPRISE
     if warned or rng.random() < 0.08:
-        record(EventKind.PENALTY, rng.choice(PENALTY_TITLES), 0, severity=Severity.GENERAL)
+        penalty(rng.choice(PENALTY_TITLES), 0)
     if warned:
-        record(EventKind.PENALTY, "超出公示价格收费", 1, severity=Severity.GENERAL)
+        penalty("超出公示价格收费", 1)
         record(EventKind.SPOT_CHECK_FAILED, "监督抽查发现服务合同不规范", 0)
     elif rng.random() < 0.3:
         record(EventKind.SPOT_CHECK_PASSED, "年度监督抽查合格", 0)

@@ -141,3 +141,26 @@ def published_service_standards() -> QuerySet:
     """The standard service items the bureau publishes (服务标准与指导价): what each includes
     (its standard process), the commitments and the guide price range, in catalogue order."""
     return ServiceCategory.objects.filter(is_active=True).order_by("sort_order", "name")
+
+
+def published_prices(enterprise: Enterprise) -> list[ServiceOffering]:
+    """The prices `enterprise` publishes (服务项目及价格) for the active standard items, with
+    each item's guide range, in catalogue order."""
+    return list(
+        ServiceOffering.objects.filter(
+            enterprise=enterprise, is_active=True, category__is_active=True
+        )
+        .select_related("category")
+        .order_by("category__sort_order", "category__name")
+    )
+
+
+def published_price(
+    enterprise: Enterprise | None, category: ServiceCategory
+) -> ServiceOffering | None:
+    """The price `enterprise` publishes for `category`, if it offers it."""
+    if enterprise is None:
+        return None
+    return ServiceOffering.objects.filter(
+        enterprise=enterprise, category=category, is_active=True
+    ).first()

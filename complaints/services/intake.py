@@ -5,6 +5,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -21,6 +22,7 @@ from ..selectors import TRACKING_ALPHABET
 from ..timeline import update_fields
 from ..workdays import add_working_days
 from .notify import notification_queue
+from .pricing import charge_fields, charge_problems
 
 TRACKING_RANDOM_LENGTH = 6
 DUPLICATE_WINDOW = timedelta(minutes=10)
@@ -106,16 +108,28 @@ def complaint_submit(
     service_category: ServiceCategory | None = None,
     email: str = "",
     attachments=(),
+    charged_amount: Decimal | None = None,
+    charged_quantity: Decimal | None = None,
 ) -> SubmitResult:
     """Store a resident's complaint. A reloaded POST (same form token) or the same phone,
     enterprise and text within ten minutes returns the complaint already stored.
 
     Everything — the case, its files, its first timeline line and its outbox rows — is
     written in one transaction; delivery of the acknowledgement is enqueued after commit
-    and retried from the outbox, so neither Redis nor a worker needs to be up."""
+    and retried from the outbox, so neither Redis nor a worker needs to be up.
+
+    A charge (乱收费) is stored with the service item's published price and guide range of
+    the moment and how the charge compares with them (complaints.services.pricing)."""
     now = timezone.now()
     problems = complaint_submit_problems(
         complainant_name=complainant_name, service_date=service_date, today=timezone.localdate(now)
+    )
+    problems.update(
+        charge_problems(
+            charged_amount=charged_amount,
+            charged_quantity=charged_quantity,
+            service_category=service_category,
+        )
     )
     if len(attachments) > MAX_ATTACHMENTS:
         problems["attachments"] = f"最多上传{MAX_ATTACHMENTS}个附件。"
@@ -147,6 +161,12 @@ def complaint_submit(
                 service_category=service_category,
                 email=email.strip(),
                 attachments=attachments,
+                **charge_fields(
+                    enterprise=enterprise,
+                    service_category=service_category,
+                    charged_amount=charged_amount,
+                    charged_quantity=charged_quantity,
+                ),
             )
     except IntegrityError:
         # Two identical POSTs raced past the check above (a double tap): the form token is

@@ -17,9 +17,15 @@ from core.form_errors import add_service_errors
 from core.validators import clean_mobile
 from registry.models import Enterprise
 from registry.ratelimits import RateLimit, WhenCacheDown, limit_hit, limit_refund
-from registry.selectors import worker_from_ref
+from registry.selectors import published_prices, worker_from_ref
 
-from ..forms import NONE_OF_THESE, ComplaintForm, SatisfactionForm, TrackingForm
+from ..forms import (
+    NONE_OF_THESE,
+    ComplaintForm,
+    SatisfactionForm,
+    TrackingForm,
+    enterprise_answer,
+)
 from ..models import Complaint
 from ..selectors import complaint_for_tracking, current_employer, tracking_view
 from ..services import complaint_satisfaction_rate, complaint_submit
@@ -27,6 +33,8 @@ from ..services import complaint_satisfaction_rate, complaint_submit
 logger = logging.getLogger(__name__)
 
 SESSION_KEY = "complaints_tracked"
+# The form's second button: show the named enterprise's published prices (no JavaScript).
+SHOW_PRICES = "prices"
 RATE_LIMITED = (
     "提交次数过多，请稍后再试。如情况紧急，请直接拨打舟曲县工业和信息化和商务局投诉电话，"
     "或到所在乡镇便民服务中心求助。"
@@ -86,26 +94,14 @@ TRACK_FAILURES = RateLimit(
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def complaint_new(request):
-    enterprise = None
-    worker = None
-    ref = request.GET.get("worker", "") if request.method != "POST" else ""
     if request.method != "POST":
-        if ref:
-            worker = worker_from_ref(ref)
-            enterprise = current_employer(worker) if worker else None
-        if enterprise is None and request.GET.get("enterprise", "").isdecimal():
-            enterprise = Enterprise.objects.filter(pk=request.GET["enterprise"]).first()
-        initial = {}
-        if enterprise is not None:
-            initial.update(enterprise_query=enterprise.name, enterprise_choice=str(enterprise.pk))
-        if worker is not None:
-            initial["worker_ref"] = ref
-        form = ComplaintForm(initial=initial)
-        return _form_page(request, form, worker=worker)
-
+        return _blank_form_page(request)
+    worker = None
     form = ComplaintForm(request.POST, request.FILES)
     if form.data.get("worker_ref"):
         worker = worker_from_ref(form.data["worker_ref"])
+    if request.POST.get("action") == SHOW_PRICES:
+        return _prices_page(request, worker)
     if limit_hit(request, SUBMIT_PER_ADDRESS):
         form.add_error(None, RATE_LIMITED)
         return _form_page(request, form, worker=worker, status=429)
@@ -132,6 +128,8 @@ def complaint_new(request):
             description=data["description"],
             desired_outcome=data["desired_outcome"],
             attachments=data["attachments"],
+            charged_amount=data["charged_amount"],
+            charged_quantity=data["charged_quantity"],
         )
     except ValidationError as error:
         limit_refund(request, SUBMIT_PER_PHONE)
@@ -144,7 +142,54 @@ def complaint_new(request):
     return redirect("complaints:submitted")
 
 
-def _form_page(request, form: ComplaintForm, *, worker=None, status: int = 200):
+def _blank_form_page(request):
+    """The empty form; from a worker's card or an enterprise's page, with them filled in."""
+    enterprise = worker = None
+    ref = request.GET.get("worker", "")
+    if ref:
+        worker = worker_from_ref(ref)
+        enterprise = current_employer(worker) if worker else None
+    if enterprise is None and request.GET.get("enterprise", "").isdecimal():
+        enterprise = Enterprise.objects.filter(pk=request.GET["enterprise"]).first()
+    initial = {}
+    if enterprise is not None:
+        initial.update(enterprise_query=enterprise.name, enterprise_choice=str(enterprise.pk))
+    if worker is not None:
+        initial["worker_ref"] = ref
+    form = ComplaintForm(initial=initial)
+    return _form_page(request, form, worker=worker, enterprise=enterprise)
+
+
+def _prices_page(request, worker):
+    """查看该企业公示价格, without JavaScript: the form again as the resident typed it, with
+    the published prices of the enterprise they named. Nothing is checked or stored, and the
+    submission is not counted against the rate limits."""
+    answer = enterprise_answer(
+        request.POST.get("enterprise_query", ""), request.POST.get("enterprise_choice", "")
+    )
+    typed = {
+        name: value
+        for name, value in request.POST.dict().items()
+        if name in ComplaintForm.base_fields and name != "attachments"
+    }
+    if answer.enterprise is not None:
+        typed["enterprise_choice"] = str(answer.enterprise.pk)
+    form = ComplaintForm(initial=typed)
+    form.candidates = answer.candidates
+    return _form_page(request, form, worker=worker, enterprise=answer.enterprise, prices_asked=True)
+
+
+def _form_page(
+    request,
+    form: ComplaintForm,
+    *,
+    worker=None,
+    enterprise=None,
+    prices_asked: bool = False,
+    status: int = 200,
+):
+    if enterprise is None and form.is_bound and hasattr(form, "cleaned_data"):
+        enterprise = form.cleaned_data.get("enterprise")
     return render(
         request,
         "complaints/new.html",
@@ -154,6 +199,11 @@ def _form_page(request, form: ComplaintForm, *, worker=None, status: int = 200):
             "employer": current_employer(worker) if worker else None,
             "candidates": form.candidates,
             "none_of_these": NONE_OF_THESE,
+            "price_enterprise": enterprise,
+            "prices": published_prices(enterprise) if enterprise is not None else [],
+            "prices_asked": prices_asked,
+            "chosen_category": str(form["service_category"].value() or ""),
+            "show_prices": SHOW_PRICES,
         },
         status=status,
     )

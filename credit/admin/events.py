@@ -37,6 +37,8 @@ class CreditEventForm(forms.ModelForm):
             "description",
             "tag",
             "value",
+            "legal_basis",
+            "authority",
             "evidence",
         ]
 
@@ -127,6 +129,8 @@ class CreditEventAdmin(SubjectColumnsMixin, HistoryAdmin):
             value=data.get("value"),
             evidence=data.get("evidence") or None,
             disclosure_days=data.get("disclosure_days"),
+            legal_basis=data.get("legal_basis", ""),
+            authority=data.get("authority", ""),
         )
         obj.pk = event.pk
 

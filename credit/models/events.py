@@ -46,6 +46,12 @@ class CreditEventQuerySet(models.QuerySet):
             Q(disclosure_until__isnull=True) | Q(disclosure_until__gte=day)
         )
 
+    def disclosed_on(self, day: date):
+        """Records on public disclosure on `day`: counting, and already decided by then. The
+        last day of the period (`disclosure_until`) is still shown; a repaired or revoked
+        record is not."""
+        return self.counting_on(day).filter(occurred_on__lte=day)
+
 
 class CreditEvent(SubjectMixin):
     class Source(models.TextChoices):
@@ -94,6 +100,16 @@ class CreditEvent(SubjectMixin):
         "证明材料", upload_to="credit/evidence/%Y/", blank=True, validators=[validate_upload]
     )
     disclosure_until = models.DateField("公示截止日期", null=True, blank=True)
+    # What the 行政处罚 disclosure (双公示) publishes beside 事由 and the decision date.
+    legal_basis = models.CharField(
+        "处罚依据",
+        max_length=500,
+        blank=True,
+        help_text="作出处罚所依据的法律法规条款，如《中华人民共和国价格法》第四十二条。",
+    )
+    authority = models.CharField(
+        "决定机关", max_length=100, blank=True, help_text="作出处罚决定的机关。"
+    )
     status = models.CharField(
         "状态", max_length=10, choices=Status.choices, default=Status.ACTIVE, db_index=True
     )

@@ -94,6 +94,8 @@ def credit_event_record(
     source_ref: str = "",
     evidence=None,
     disclosure_days: int | None = None,
+    legal_basis: str = "",
+    authority: str = "",
 ) -> CreditEvent:
     """Record one fact about a subject. With a `source_ref` the call is idempotent: the same
     source fact recorded twice (a retried task, a double click) yields the same record, and
@@ -123,6 +125,8 @@ def credit_event_record(
         source=source,
         source_ref=source_ref,
         disclosure_until=disclosure_until(severity, occurred_on, disclosure_days),
+        legal_basis=legal_basis.strip(),
+        authority=authority.strip(),
         recorded_by=history_user(actor),
         **subject,
     )

@@ -72,6 +72,13 @@ COLUMNS: tuple[Column, ...] = (
         help="服务评价必填，为1–5分；培训可填学时；最多两位小数",
     ),
     Column(
+        "legal_basis",
+        "处罚依据",
+        max_length=500,
+        help="行政处罚填写所依据的法律法规条款，将随处罚一并公示",
+    ),
+    Column("authority", "决定机关", max_length=100, help="行政处罚填写作出决定的机关"),
+    Column(
         "disclosure_days",
         "公示期（天）",
         "integer",
@@ -109,6 +116,8 @@ FIELD_HEADERS = {
     "tag": HEADERS["tag"],
     "value": HEADERS["value"],
     "source_ref": HEADERS["source_ref"],
+    "legal_basis": HEADERS["legal_basis"],
+    "authority": HEADERS["authority"],
     "disclosure_until": HEADERS["disclosure_days"],
 }
 

@@ -79,6 +79,7 @@ FACT_FIELDS = ("occurred_on", "severity", "title")
 FIELD_HEADERS = {
     **{name: HEADERS[name] for name in ("kind", "severity", "occurred_on", "title")},
     **{name: HEADERS[name] for name in ("description", "tag", "value", "source_ref")},
+    **{name: HEADERS[name] for name in ("legal_basis", "authority")},
     "disclosure_until": HEADERS["disclosure_days"],
 }
 SUBJECT_KEYS = frozenset({"subject_type", "uscc", "id_number", "subject_name"})
@@ -412,6 +413,8 @@ def _write(check: _Check, actor) -> int:
                         source=CreditEvent.Source.IMPORT,
                         source_ref=record["source_ref"],
                         disclosure_days=record["disclosure_days"],
+                        legal_basis=record["legal_basis"] or "",
+                        authority=record["authority"] or "",
                     )
                 except ValidationError as error:
                     raise _RowFailed(_row_error(record["row"], error)) from None

@@ -56,6 +56,8 @@ def test_the_apps_fill_the_registries_at_start_up():
         "credit:honor_roll",
         "credit:standard",
         "services:standards",
+        "credit:penalties",
+        "credit:key_list",
         "incentives:catalogue",
         "complaints:new",
         "complaints:track",

@@ -133,6 +133,7 @@ def test_the_seeded_demo_county_is_believable_and_tells_the_programmes_story(set
     check_ratings_follow_the_calendar(story)
     check_grades_are_shaped_like_a_county(story)
     check_complaints_reviews_and_supervision_span_both_years(story)
+    check_disclosure_lists_and_charges_are_filled(client)
     check_pages_follow_the_current_year(client, story)
     check_pledges_are_signed_and_a_profile_is_filled(client)
 
@@ -305,6 +306,15 @@ def check_complaints_reviews_and_supervision_span_both_years(story):
     assert SupervisionTask.objects.filter(
         rating__year=story.last_year, status=SupervisionTask.Status.DONE
     ).exists()
+
+
+def check_disclosure_lists_and_charges_are_filled(client):
+    penalties = client.get("/credit/penalties/").content.decode()
+    assert "舟曲县市场监督管理局" in penalties and "《中华人民共和国价格法》" in penalties
+    assert "冒用他人健康证上岗" in client.get("/credit/key-list/").content.decode()
+    charged = Complaint.objects.filter(category="overcharging", charged_amount__isnull=False)
+    assert charged.exists()
+    assert all(complaint.price_finding for complaint in charged)
 
 
 def check_pages_follow_the_current_year(client, story):
