@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_publicity
 
 app_name = "credit"
 
@@ -8,4 +8,15 @@ urlpatterns = [
     path("", views.lookup, name="lookup"),
     path("honor-roll/", views.honor_roll, name="honor_roll"),
     path("standard/", views.standard, name="standard"),
+    path("publicity/", views_publicity.publicity, name="publicity"),
+    path(
+        "publicity/<int:rating_id>/opinion/",
+        views_publicity.opinion,
+        name="publicity_opinion",
+    ),
+    path(
+        "publicity/opinion/received/",
+        views_publicity.opinion_received,
+        name="publicity_opinion_received",
+    ),
 ]
