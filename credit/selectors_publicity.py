@@ -149,9 +149,8 @@ def publicity_rows(ratings) -> list[PublicityRow]:
     return rows
 
 
-def publicity_rating(rating_id: int, today: date) -> Rating | None:
-    """A rating the public may send an opinion on or read about: publicised or final,
-    never a draft (None)."""
+def publicity_rating(rating_id: int) -> Rating | None:
+    """A rating an opinion may be asked about: publicised or final, never a draft (None)."""
     return (
         Rating.objects.exclude(status=Rating.Status.DRAFT)
         .select_related("enterprise__township", "worker")
@@ -159,6 +158,14 @@ def publicity_rating(rating_id: int, today: date) -> Rating | None:
         .filter(pk=rating_id)
         .first()
     )
+
+
+def publicity_visible(rating: Rating, today: date) -> bool:
+    """Whether the public may see `rating` on `today`: final, or inside its publicity
+    period (a publicised rating whose period is over waits unseen to become final)."""
+    if rating.status == Rating.Status.FINAL:
+        return True
+    return Rating.objects.under_publicity(today).filter(pk=rating.pk).exists()
 
 
 def publicity_subject(rating: Rating) -> PublicityRow:

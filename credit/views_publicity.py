@@ -185,12 +185,16 @@ def _send_code(request, rating):
 @require_http_methods(["GET", "POST"])
 def opinion(request, rating_id: int):
     today = timezone.localdate()
-    rating = selectors_publicity.publicity_rating(rating_id, today)
+    rating = selectors_publicity.publicity_rating(rating_id)
     if rating is None:
         raise Http404
-    subject = selectors_publicity.publicity_subject(rating)
+    visible = selectors_publicity.publicity_visible(rating, today)
     problem = opinions.opinion_window_problem(rating, today)
-    context = {"rating": rating, "subject": subject, "closed": problem is not None}
+    context = {
+        "rating": rating,
+        "subject": selectors_publicity.publicity_subject(rating) if visible else None,
+        "closed": problem is not None,
+    }
     if problem is not None:
         return render(request, "credit/publicity_opinion.html", context)
     mobile_form, opinion_form, message = MobileForm(), None, ""
@@ -218,7 +222,7 @@ def opinion(request, rating_id: int):
                 request.session[RECEIPT_SESSION_KEY] = {
                     "reference": created.reference,
                     "due_on": created.due_on.isoformat(),
-                    "subject": subject.name,
+                    "subject": context["subject"].name,
                     "year": rating.year,
                 }
                 return redirect("credit:publicity_opinion_received")

@@ -109,7 +109,7 @@ def _create(
     return audited_save(opinion, actor=actor)
 
 
-def _clean(*, rating, name, mobile, facts, evidence) -> str:
+def _clean(*, name, mobile, facts, evidence) -> str:
     errors = opinion_problems(name=name, facts=facts)
     try:
         mobile = clean_mobile(mobile)
@@ -130,7 +130,7 @@ def publicity_opinion_submit(
 ) -> PublicityOpinion:
     """Record an opinion sent online, after the SMS code sent to `mobile` for `rating`."""
     _check_window(rating, timezone.localdate())
-    mobile = _clean(rating=rating, name=name, mobile=mobile, facts=facts, evidence=evidence)
+    mobile = _clean(name=name, mobile=mobile, facts=facts, evidence=evidence)
     # Checked outside the writing transaction: a wrong guess is counted even then.
     try:
         checked = code_check(purpose=OPINION, mobile=mobile, code=code, scope=rating_scope(rating))
@@ -165,7 +165,7 @@ def publicity_opinion_register(
     if received_on > today:
         raise ValidationError({"received_on": "收到日期不能晚于今天。"})
     _check_window(rating, received_on)
-    mobile = _clean(rating=rating, name=name, mobile=mobile, facts=facts, evidence=evidence)
+    mobile = _clean(name=name, mobile=mobile, facts=facts, evidence=evidence)
     now = timezone.localtime()
     received_at = now.replace(year=received_on.year, month=received_on.month, day=received_on.day)
     return _create(

@@ -360,6 +360,12 @@ def test_the_form_after_the_period_says_so_and_a_draft_is_not_found(client, cont
     clock.move_to(datetime.datetime(2025, 11, 27, 10, tzinfo=datetime.UTC))
     page = client.get(opinion_url(contested["rating"])).content.decode()
     assert "已不在公示期内" in page and "获取短信验证码" not in page
+    # Publicised still (awaiting finalisation) but outside its period: not shown.
+    assert contested["enterprise"].name not in page and "57.0" not in page
+    Rating.objects.filter(pk=contested["rating"].pk).update(status=Rating.Status.FINAL)
+    page = client.get(opinion_url(contested["rating"])).content.decode()
+    assert "已不在公示期内" in page and contested["enterprise"].name in page
+    Rating.objects.filter(pk=contested["rating"].pk).update(status=Rating.Status.PUBLICISED)
     response = client.post(opinion_url(contested["rating"]), {"action": "send", "mobile": MOBILE})
     assert "获取短信验证码" not in response.content.decode()
     assert client.get(opinion_url(RatingFactory(status=Rating.Status.DRAFT))).status_code == 404
