@@ -435,3 +435,26 @@ def test_read_only_roles_cannot_handle_opinions(client, contested, staff, django
     assert client.post(review, {}).status_code == 403
     opinion.refresh_from_db()
     assert opinion.status == PublicityOpinion.Status.SUBMITTED
+
+
+def test_staff_enter_a_letter_on_the_admin_add_page(admin_client, contested):
+    use_workflow_admin()
+    add = reverse("admin:credit_publicityopinion_add")
+    assert "代为登记社会监督意见" in admin_client.get(add).content.decode()
+    data = {
+        "rating": contested["rating"].pk,
+        "name": "王建国",
+        "mobile": MOBILE,
+        "facts": FACTS,
+        "received_on": "2025-11-19",
+    }
+    refused = admin_client.post(add, data)
+    assert "已不在异议受理期限内" in refused.content.decode()  # before the period
+    refused = admin_client.post(add, {**data, "received_on": "2025-11-21"})
+    assert "收到日期不能晚于今天" in refused.content.decode()
+    response = admin_client.post(add, {**data, "received_on": "2025-11-20"})
+    assert response.status_code == 302
+    opinion = PublicityOpinion.objects.get()
+    assert opinion.registered_by.username == "admin" and opinion.mobile_masked == "139****6601"
+    page = admin_client.get(response["Location"]).content.decode()
+    assert opinion.reference in page and MOBILE not in page
