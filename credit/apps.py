@@ -12,6 +12,12 @@ SECTIONS = (
     PublicSection("credit:honor_roll", "诚信红榜", "AAA级诚信示范企业和优秀从业人员。", order=11),
     PublicSection("credit:standard", "评价标准", "家政行业信用评价标准与评分规则。", order=12),
     PublicSection(
+        "credit:publicity",
+        "结果公示",
+        "年度信用评价结果公示名单，任何人都可以对公示结果提出意见。",
+        order=13,
+    ),
+    PublicSection(
         "credit:penalties", "行政处罚公示", "公示期内的家政企业和从业人员行政处罚信息。", order=14
     ),
     PublicSection(
@@ -25,8 +31,20 @@ class CreditConfig(AppConfig):
     verbose_name = "信用评价"
 
     def ready(self) -> None:
-        from . import dossier_sections, inbox_sources, portal_cards, profile_sections, verification
+        from registry.views import MEDIA_PERMISSIONS
 
+        from . import (
+            code_purposes,
+            dossier_sections,
+            inbox_sources,
+            portal_cards,
+            profile_sections,
+            verification,
+        )
+
+        # Evidence sent with opinions from the public: personal data of their senders.
+        MEDIA_PERMISSIONS.register("credit.view_publicityopinion", key="credit/opinions/")
+        code_purposes.register()
         dossier_sections.register()
         inbox_sources.register()
         verification.register()

@@ -1,11 +1,12 @@
-"""Credit's waiting work on the dashboard's inbox (core.inbox): objections and repairs."""
+"""Credit's waiting work on the dashboard's inbox (core.inbox): objections, opinions from
+the public on publicised ratings, and repairs."""
 
 from django.conf import settings
 from django.db.models import Q
 
 from core.inbox import INBOX_SOURCES, InboxSource
 
-from .models import Objection, RepairRequest
+from .models import Objection, PublicityOpinion, RepairRequest
 
 
 def register() -> None:
@@ -17,6 +18,19 @@ def register() -> None:
             "信用异议待处理",
             lambda today: Q(status=Objection.Status.SUBMITTED),
             {"status__exact": Objection.Status.SUBMITTED},
+            due_field="due_on",
+            overdue_filters={"deadline": "overdue"},
+            note=lambda: f"收到后{settings.CREDIT_OBJECTION_DECISION_DAYS}日内处理",
+        )
+    )
+    INBOX_SOURCES.register(
+        InboxSource(
+            "publicity_opinions",
+            25,
+            PublicityOpinion,
+            "社会监督意见待处理",
+            lambda today: Q(status__in=PublicityOpinion.OPEN),
+            {"status__in": ",".join(PublicityOpinion.OPEN)},
             due_field="due_on",
             overdue_filters={"deadline": "overdue"},
             note=lambda: f"收到后{settings.CREDIT_OBJECTION_DECISION_DAYS}日内处理",

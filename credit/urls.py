@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_publicity
 
 app_name = "credit"
 
@@ -10,4 +10,15 @@ urlpatterns = [
     path("standard/", views.standard, name="standard"),
     path("penalties/", views.penalties, name="penalties"),
     path("key-list/", views.key_list, name="key_list"),
+    path("publicity/", views_publicity.publicity, name="publicity"),
+    path(
+        "publicity/<int:rating_id>/opinion/",
+        views_publicity.opinion,
+        name="publicity_opinion",
+    ),
+    path(
+        "publicity/opinion/received/",
+        views_publicity.opinion_received,
+        name="publicity_opinion_received",
+    ),
 ]

@@ -23,6 +23,7 @@ from credit.models import (
     KeyListEntry,
     PledgeSignature,
     PledgeText,
+    PublicityOpinion,
     Rating,
     RatingRun,
     Severity,
@@ -34,11 +35,16 @@ from credit.services.management import (
     supervision_complete,
     supervision_tasks_for_ratings,
 )
+from credit.services.opinions import (
+    publicity_opinion_decide,
+    publicity_opinion_register,
+    publicity_opinion_review,
+)
 from credit.services.publication import rating_transition
 from credit.services.standards import standard_activate, standard_new_version
 from registry.models import Enterprise, Worker
 
-from .story import DemoStory, demo_rng
+from .story import DemoStory, demo_person_name, demo_rng
 
 PENALTY_TITLES = ["未公示收费标准", "虚假宣传服务资质"]
 # What the 行政处罚公示 page shows beside each demo penalty (双公示).
@@ -248,6 +254,7 @@ def credit_demo_rate(story: DemoStory, year: int) -> int:
         )
         _supervise(story, tasks, published)
         final = story.final_on(year)
+        credit_demo_opinions_seed(story, year, decided=story.today >= final)
         if story.today >= final:
             rating_transition(
                 actor=None,
@@ -257,6 +264,66 @@ def credit_demo_rate(story: DemoStory, year: int) -> int:
                 reason="公示期满，评价结果确定",
             )
     return run.subjects_done
+
+
+# Opinions from the public during a year's publicity: (whose rating, what was said,
+# the staff's finding, upheld).
+DEMO_OPINIONS = (
+    (
+        "best",
+        "我家去年请该公司做月嫂服务，实际收费比公示价格高出300元，评为最高等级不妥。",
+        "经核查，多收费用系双方另行约定的夜间加班费，有书面约定，收费符合公示价格，意见不成立。",
+        False,
+    ),
+    (
+        "warned",
+        "该企业被处罚的收费公示问题今年已经整改，门店和网上都公示了收费标准。",
+        "经现场核实，整改情况属实；处罚记录本身无误，已告知企业按规定申请信用修复。",
+        True,
+    ),
+)
+
+
+def _opinion_ratings(year: int) -> dict[str, Rating]:
+    ratings = Rating.objects.filter(year=year, enterprise__isnull=False).select_related(
+        "enterprise"
+    )
+    best = ratings.filter(grade=Grade.AAA).order_by("-total", "enterprise_id").first()
+    warned = ratings.filter(grade=Grade.B).order_by("enterprise_id").first()
+    return {key: rating for key, rating in (("best", best), ("warned", warned)) if rating}
+
+
+def credit_demo_opinions_seed(story: DemoStory, year: int, *, decided: bool) -> int:
+    """Opinions from the public on `year`'s publicised ratings, received by letter and
+    telephone in the first days of publicity; decided before the year became final, or
+    still waiting while it is publicised. Returns how many were created."""
+    published = story.published_on(year)
+    ratings = _opinion_ratings(year)
+    created = 0
+    for index, (key, facts, finding, upheld) in enumerate(DEMO_OPINIONS):
+        rating = ratings.get(key)
+        if rating is None or PublicityOpinion.objects.filter(rating=rating).exists():
+            continue
+        received = min(published + timedelta(days=1 + index), story.today)
+        name, _ = demo_person_name(demo_rng(f"opinion-{year}-{index}"))
+        opinion = publicity_opinion_register(
+            actor=None,
+            rating=rating,
+            name=name,
+            mobile=f"139941200{index:02d}",
+            facts=facts,
+            received_on=received,
+        )
+        created += 1
+        if not decided and index == 0:
+            continue  # still waiting to be taken up
+        opinion = publicity_opinion_review(actor=None, opinion=opinion)
+        if decided:
+            publicity_opinion_decide(actor=None, opinion=opinion, upheld=upheld, decision=finding)
+            PublicityOpinion.objects.filter(pk=opinion.pk).update(
+                decided_at=_at(received + timedelta(days=3), 16)
+            )
+    return created
 
 
 def _md(day: date) -> str:
@@ -276,7 +343,9 @@ def credit_demo_state(story: DemoStory) -> list[str]:
                 f"{year}年度：{rated}，{_md(story.published_on(year))}起公示，已确定（可在诚信红榜、信用查询中看到）"
             )
         elif Rating.Status.PUBLICISED in statuses:
-            lines.append(f"{year}年度：{rated}，正在公示期内（企业可提出异议）")
+            lines.append(
+                f"{year}年度：{rated}，正在公示期内（企业可提出异议，公众可在“结果公示”页提出意见）"
+            )
         else:
             lines.append(f"{year}年度：{rated}，待审核公示（后台“评价批次”）")
     return lines

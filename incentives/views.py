@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from core import personal_data
 from core.validators import clean_mobile
+from registry.code_forms import CODE_NOT_SENT, code_sent_message
 from registry.models import Enterprise
 from registry.ratelimits import RateLimit, WhenCacheDown, limit_hit
 from registry.services.codes import code_check, code_consume, code_delivery_failed, code_send
@@ -35,8 +36,6 @@ SEND_LIMIT = RateLimit(
 VERIFY_LIMIT = RateLimit(
     group="incentives:check-verify", rate="30/h", when_cache_down=WhenCacheDown.DATABASE
 )
-CODE_SENT = "验证码已发送到{masked}，10分钟内有效，请注意查收短信。"
-CODE_NOT_SENT = "短信暂时没有发出去，请过一两分钟再点“获取短信验证码”重试。"
 
 
 @require_safe
@@ -52,10 +51,6 @@ def catalogue(request):
             "page": selectors.catalogue(township_id=township.pk if township else None),
         },
     )
-
-
-def _masked(mobile: str) -> str:
-    return f"{mobile[:3]}****{mobile[-4:]}"
 
 
 @require_http_methods(["GET", "POST"])
@@ -83,7 +78,7 @@ def check(request):
                     message = CODE_NOT_SENT
                 else:
                     code_form = CodeForm(initial={"mobile": mobile})
-                    message = CODE_SENT.format(masked=_masked(mobile))
+                    message = code_sent_message(mobile)
     elif request.method == "POST" and action == "verify":
         code_form = CodeForm(request.POST)
         if limit_hit(request, VERIFY_LIMIT):

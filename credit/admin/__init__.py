@@ -4,4 +4,13 @@ workflows of objections, repair, the key-management list and supervision.
 Admin classes arrange the interface; every write goes through `credit.services`. Importing
 the modules registers their admin classes."""
 
-from . import events, management, objections, pledges, ratings, runs, standards  # noqa: F401
+from . import (  # noqa: F401
+    events,
+    management,
+    objections,
+    opinions,
+    pledges,
+    ratings,
+    runs,
+    standards,
+)

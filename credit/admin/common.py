@@ -14,7 +14,7 @@ from ..models import SubjectType
 DUE_SOON_DAYS = 3
 
 
-def deadline_filter(open_status: str) -> type[admin.SimpleListFilter]:
+def deadline_filter(*open_statuses: str) -> type[admin.SimpleListFilter]:
     class DeadlineFilter(admin.SimpleListFilter):
         title = "办理期限"
         parameter_name = "deadline"
@@ -25,10 +25,10 @@ def deadline_filter(open_status: str) -> type[admin.SimpleListFilter]:
         def queryset(self, request, queryset):
             today = timezone.localdate()
             if self.value() == "overdue":
-                return queryset.filter(status=open_status, due_on__lt=today)
+                return queryset.filter(status__in=open_statuses, due_on__lt=today)
             if self.value() == "soon":
                 return queryset.filter(
-                    status=open_status,
+                    status__in=open_statuses,
                     due_on__gte=today,
                     due_on__lte=today + timedelta(days=DUE_SOON_DAYS),
                 )

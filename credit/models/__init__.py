@@ -7,6 +7,7 @@ referential integrity and the rating engine can aggregate each kind with plain j
 from .events import NEUTRAL_KINDS, POSITIVE_KINDS, CreditEvent, CreditEventQuerySet, EventKind
 from .management import KEY_LIST_ON_SQL, KeyListEntry, KeyListEntryQuerySet, SupervisionTask
 from .pledges import PledgeBreach, PledgeSignature, PledgeText, PledgeTextQuerySet
+from .publicity import PublicityOpinion
 from .ratings import Rating, RatingChunk, RatingRun
 from .requests import Objection, RepairRequest
 from .standards import EvaluationStandard, Indicator, VetoRule
@@ -41,6 +42,7 @@ __all__ = [
     "PledgeText",
     "PledgeTextQuerySet",
     "POSITIVE_KINDS",
+    "PublicityOpinion",
     "Rating",
     "RatingChunk",
     "RatingRun",

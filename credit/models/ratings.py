@@ -127,6 +127,17 @@ class RatingChunk(models.Model):
         return f"{self.run_id}:{self.subject_type}:{self.low}-{self.high}"
 
 
+class RatingQuerySet(models.QuerySet):
+    def under_publicity(self, day):
+        """Ratings publicised with `day` inside their publicity period (公示期): the
+        public sees them and may send opinions or objections on them."""
+        return self.filter(
+            status=Rating.Status.PUBLICISED,
+            publicity_starts_on__lte=day,
+            publicity_ends_on__gte=day,
+        )
+
+
 class Rating(SubjectMixin):
     class Status(models.TextChoices):
         DRAFT = "draft", "待审核"
@@ -200,6 +211,8 @@ class Rating(SubjectMixin):
     publicity_ends_on = models.DateField("公示截止", null=True, blank=True)
     finalised_at = models.DateTimeField("确定时间", null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["explanation", "inputs"])
+
+    objects = RatingQuerySet.as_manager()
 
     class Meta:
         verbose_name = "信用评价结果"

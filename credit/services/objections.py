@@ -90,12 +90,20 @@ def objection_window_open(rating: Rating, today: date) -> bool:
 
 
 @transaction.atomic
-def objection_submit(*, actor, rating: Rating, reasons: str, evidence=None) -> Objection:
+def objection_submit(
+    *, actor, rating: Rating, reasons: str, evidence=None, received_on: date | None = None
+) -> Objection:
     """Lodge an objection to a publicised rating, within its publicity period; a rating has
-    at most one open objection at a time."""
+    at most one open objection at a time. `received_on` is the day the objection reached
+    the bureau when staff lodge it later from an opinion from the public received then
+    (its window and deadline count from that day); by default today."""
     # Lock the rating: it serialises objections to it, and finalisation waits for this one.
     rating = Rating.objects.select_for_update().defer("explanation").get(pk=rating.pk)
     today = timezone.localdate()
+    if received_on is not None:
+        if received_on > today:
+            raise ValidationError("收到异议的日期不能晚于今天。")
+        today = received_on
     problem = objection_window_problem(rating, today)
     if problem is not None:
         raise problem

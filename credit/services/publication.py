@@ -26,7 +26,16 @@ from core.audit import audited_save, history_user
 from core.transitions import StatusMachine, TransitionError
 
 from .. import engine, engine_inputs
-from ..models import CreditEvent, Grade, Objection, Rating, RatingRun, SubjectType, VetoRule
+from ..models import (
+    CreditEvent,
+    Grade,
+    Objection,
+    PublicityOpinion,
+    Rating,
+    RatingRun,
+    SubjectType,
+    VetoRule,
+)
 from .management import supervision_sync_for_rating, supervision_tasks_for_ratings
 from .rating import rating_subject_recompute
 
@@ -306,11 +315,15 @@ def _apply_result(rating: Rating, result: engine.Result) -> None:
 
 
 def _open_objection_rating_ids(rating_ids) -> set[int]:
-    return set(
-        Objection.objects.filter(
-            rating_id__in=rating_ids, status=Objection.Status.SUBMITTED
-        ).values_list("rating_id", flat=True)
-    )
+    """Ratings with an open objection or an open opinion from the public: an opinion may
+    still be lodged as an objection dated the day it arrived."""
+    objections = Objection.objects.filter(
+        rating_id__in=rating_ids, status=Objection.Status.SUBMITTED
+    ).values_list("rating_id", flat=True)
+    opinions = PublicityOpinion.objects.filter(
+        rating_id__in=rating_ids, status__in=PublicityOpinion.OPEN
+    ).values_list("rating_id", flat=True)
+    return set(objections) | set(opinions)
 
 
 @transaction.atomic
@@ -328,7 +341,8 @@ def rating_finalise(*, actor, rating: Rating, today: date | None = None) -> Rati
         )
     if _open_objection_rating_ids([rating.pk]):
         raise RatingTransitionError(
-            "该评价结果有待处理的信用异议，异议处理完毕后方可确定。", code="open_objection"
+            "该评价结果有待处理的信用异议或社会监督意见，处理完毕后方可确定。",
+            code="open_objection",
         )
     rating_transition(actor=actor, ratings=[rating], to=Rating.Status.FINAL, today=today)
     return rating

@@ -55,6 +55,7 @@ def test_the_apps_fill_the_registries_at_start_up():
         "credit:lookup",
         "credit:honor_roll",
         "credit:standard",
+        "credit:publicity",
         "services:standards",
         "credit:penalties",
         "credit:key_list",

@@ -14,7 +14,14 @@ from complaints.models import Complaint
 from core import personal_data
 from core.validators import clean_uscc
 from credit.engine import explanation_from_inputs
-from credit.models import CreditEvent, EventKind, Rating, RatingRun, SupervisionTask
+from credit.models import (
+    CreditEvent,
+    EventKind,
+    PublicityOpinion,
+    Rating,
+    RatingRun,
+    SupervisionTask,
+)
 from demo.credit_seed import WARNED_ENTERPRISE
 from demo.incentives_seed import RESIDENTS
 from demo.registry_seed import ENTERPRISE_NAMES, LAGGING_ENTERPRISES, worker_plan
@@ -134,6 +141,7 @@ def test_the_seeded_demo_county_is_believable_and_tells_the_programmes_story(set
     check_grades_are_shaped_like_a_county(story)
     check_complaints_reviews_and_supervision_span_both_years(story)
     check_disclosure_lists_and_charges_are_filled(client)
+    check_publicity_page_and_opinions(client, story)
     check_pages_follow_the_current_year(client, story)
     check_pledges_are_signed_and_a_profile_is_filled(client)
 
@@ -315,6 +323,28 @@ def check_disclosure_lists_and_charges_are_filled(client):
     charged = Complaint.objects.filter(category="overcharging", charged_amount__isnull=False)
     assert charged.exists()
     assert all(complaint.price_finding for complaint in charged)
+
+
+def check_publicity_page_and_opinions(client, story):
+    """Every year's publicity had opinions from the public, decided before it became
+    final; the 公示 page is filled whatever the day: the year under publicity, else the
+    final lists by year."""
+    for year in (story.last_year, story.this_year):
+        opinions = PublicityOpinion.objects.filter(rating__year=year)
+        if not story.today >= story.published_on(year):
+            assert not opinions.exists()
+            continue
+        assert opinions.count() == 2
+        for opinion in opinions:
+            starts, ends = opinion.rating.publicity_starts_on, opinion.rating.publicity_ends_on
+            assert starts <= timezone.localdate(opinion.submitted_at) <= ends
+        if story.today >= story.final_on(year):
+            assert not opinions.filter(status__in=PublicityOpinion.OPEN).exists()
+            assert set(opinions.values_list("status", flat=True)) == {"upheld", "not_upheld"}
+    page = client.get("/credit/publicity/").content.decode()
+    assert page.count('class="result publicity-row"') >= 10
+    shown = story.this_year if story.today >= story.published_on(story.this_year) else None
+    assert f"{shown or story.last_year}年度" in page
 
 
 def check_pages_follow_the_current_year(client, story):

@@ -50,6 +50,7 @@ def sample_urls(card, enterprise, worker, article) -> list[str]:
         "verify": {"token": card.token},
         "verify_photo": {"token": card.token},
         "protected_media": {"path": "complaints/none.pdf"},
+        "credit:publicity_opinion": {"rating_id": 1},
     }
     urls = []
     for route, name in public_patterns():
