@@ -48,3 +48,6 @@ def register() -> None:
     PORTAL_PAGES.register(
         PortalPage("credit_records", "信用记录与修复", "portal:credit_records", order=51)
     )
+    PORTAL_PAGES.register(
+        PortalPage("credit_reports", "信用报告", "portal:credit_reports", order=52)
+    )

@@ -4,6 +4,7 @@ namespace by the project's URL conf."""
 from django.urls import path
 
 from . import portal_views as views
+from . import portal_views_reports as reports
 
 urlpatterns = [
     path("", views.rating_list, name="credit_ratings"),
@@ -14,4 +15,6 @@ urlpatterns = [
     path("records/<int:pk>/repair/", views.repair_new, name="credit_repair_new"),
     path("repairs/<int:pk>/", views.repair_detail, name="credit_repair"),
     path("requests/", views.request_list, name="credit_requests"),
+    path("reports/", reports.report_list, name="credit_reports"),
+    path("reports/<int:pk>/", reports.report_detail, name="credit_report"),
 ]

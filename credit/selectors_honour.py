@@ -60,17 +60,33 @@ def _final_aaa(year: int) -> QuerySet[Rating]:
     return Rating.objects.filter(year=year, status=Rating.Status.FINAL, grade=Grade.AAA)
 
 
+def _honoured_enterprises() -> QuerySet[Rating]:
+    """Final AAA ratings of enterprises still operating and not under key management."""
+    return Rating.objects.filter(
+        status=Rating.Status.FINAL,
+        grade=Grade.AAA,
+        enterprise__isnull=False,
+        enterprise__business_status=Enterprise.BusinessStatus.OPERATING,
+    ).filter(_not_on_key_list("enterprise", timezone.localdate()))
+
+
 def honoured_enterprise_ratings(year: int) -> QuerySet[Rating]:
     """The enterprises' ratings on `year`'s honour roll, best first."""
     return (
-        _final_aaa(year)
-        .filter(
-            enterprise__isnull=False,
-            enterprise__business_status=Enterprise.BusinessStatus.OPERATING,
-        )
-        .filter(_not_on_key_list("enterprise", timezone.localdate()))
+        _honoured_enterprises()
+        .filter(year=year)
         .select_related("enterprise__township")
         .order_by("-total", "enterprise__name")
+    )
+
+
+def enterprise_honour_years(enterprise: Enterprise) -> list[int]:
+    """The years `enterprise` is on the honour roll, latest first (one query)."""
+    return list(
+        _honoured_enterprises()
+        .filter(enterprise=enterprise)
+        .order_by("-year")
+        .values_list("year", flat=True)
     )
 
 

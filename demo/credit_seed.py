@@ -10,6 +10,7 @@ rating service when the facts dated before the rating day are in, then dated to 
 
 from datetime import date, datetime, timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +18,7 @@ from django.utils import timezone
 from core.audit import audited_save
 from credit.models import (
     CreditEvent,
+    CreditReport,
     EvaluationStandard,
     EventKind,
     Grade,
@@ -26,7 +28,7 @@ from credit.models import (
     Severity,
     SupervisionTask,
 )
-from credit.services import credit_event_record, rating_run_year
+from credit.services import credit_event_record, credit_report_issue, rating_run_year
 from credit.services.management import (
     key_list_add,
     supervision_complete,
@@ -260,3 +262,21 @@ def credit_demo_state(story: DemoStory) -> list[str]:
         else:
             lines.append(f"{year}年度：{rated}，待审核公示（后台“评价批次”）")
     return lines
+
+
+@transaction.atomic
+def credit_demo_reports_seed(portal_username: str) -> int:
+    """One credit report of the first demo enterprise, issued through the portal by its
+    account (so the portal's list, the dossier and /credit/reports/verify/ have one to
+    show). Returns the number issued; a second run issues none."""
+    enterprise = Enterprise.objects.order_by("pk").first()
+    if enterprise is None or CreditReport.objects.filter(enterprise=enterprise).exists():
+        return 0
+    account = get_user_model().objects.filter(username=portal_username).first()
+    credit_report_issue(actor=account, enterprise=enterprise, channel=CreditReport.Channel.PORTAL)
+    return 1
+
+
+def credit_demo_report_number() -> str | None:
+    """The number of the demo's latest credit report, for the seed's closing lines."""
+    return CreditReport.objects.order_by("-issued_at").values_list("number", flat=True).first()

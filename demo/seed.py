@@ -16,7 +16,13 @@ from articles.models import Article
 from zhouqu_jiazheng import roles
 
 from .complaints_seed import complaints_demo_seed
-from .credit_seed import credit_demo_facts_seed, credit_demo_rate, credit_demo_state
+from .credit_seed import (
+    credit_demo_facts_seed,
+    credit_demo_rate,
+    credit_demo_report_number,
+    credit_demo_reports_seed,
+    credit_demo_state,
+)
 from .incentives_seed import (
     RESIDENTS,
     incentives_demo_residents_to_try,
@@ -70,6 +76,8 @@ def demo_logins() -> list[str]:
         "信用评价：",
         *(f"  {line}" for line in credit_demo_state(story)),
     ]
+    if number := credit_demo_report_number():
+        lines.append(f"信用报告核验 {SITE}/credit/reports/verify/?number={number}")
     return lines
 
 
@@ -181,6 +189,7 @@ def demo_seed(
     incentives = incentives_demo_seed(residents=residents)
     published = articles_demo_seed(story)
     cards = portal_demo_seed()
+    reports = credit_demo_reports_seed(DEMO_PORTAL_USERNAME)
     if stdout is not None:
         stdout.write(
             f"档案：新增企业 {created['enterprises']} 家、从业人员 {created['workers']} 人。"
@@ -197,6 +206,7 @@ def demo_seed(
         )
         stdout.write(f"宣传文章：新增 {published} 篇。")
         stdout.write(f"居家上门服务证：新发 {cards} 张。")
+        stdout.write(f"信用报告：新出具 {reports} 份。")
     return accounts
 
 

@@ -4,4 +4,4 @@ workflows of objections, repair, the key-management list and supervision.
 Admin classes arrange the interface; every write goes through `credit.services`. Importing
 the modules registers their admin classes."""
 
-from . import events, management, objections, ratings, runs, standards  # noqa: F401
+from . import events, management, objections, ratings, reports, runs, standards  # noqa: F401

@@ -7,6 +7,7 @@ referential integrity and the rating engine can aggregate each kind with plain j
 from .events import NEUTRAL_KINDS, POSITIVE_KINDS, CreditEvent, CreditEventQuerySet, EventKind
 from .management import KEY_LIST_ON_SQL, KeyListEntry, KeyListEntryQuerySet, SupervisionTask
 from .ratings import Rating, RatingChunk, RatingRun
+from .reports import REPORT_NUMBER_PREFIX, REPORT_NUMBER_RANDOM_LENGTH, CreditReport
 from .requests import Objection, RepairRequest
 from .standards import EvaluationStandard, Indicator, VetoRule
 from .subjects import (
@@ -22,6 +23,7 @@ from .subjects import (
 
 __all__ = [
     "CreditEvent",
+    "CreditReport",
     "CreditEventQuerySet",
     "Dimension",
     "EvaluationStandard",
@@ -39,6 +41,8 @@ __all__ = [
     "Rating",
     "RatingChunk",
     "RatingRun",
+    "REPORT_NUMBER_PREFIX",
+    "REPORT_NUMBER_RANDOM_LENGTH",
     "RepairRequest",
     "Severity",
     "SubjectMixin",

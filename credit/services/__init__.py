@@ -22,6 +22,7 @@ from .rating import (
     standard_lock,
     standard_problems,
 )
+from .reports import credit_report_issue
 
 __all__ = [
     "active_standard",
@@ -29,6 +30,7 @@ __all__ = [
     "credit_event_record",
     "credit_event_revoke",
     "credit_event_revoke_by_source",
+    "credit_report_issue",
     "disclosure_until",
     "rating_chunk_compute",
     "rating_inputs_tables_clean",
