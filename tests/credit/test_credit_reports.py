@@ -347,6 +347,17 @@ def test_a_credit_officer_issues_a_report_from_the_dossier(django_user_model):
     listing = officer.get(reverse("admin:credit_creditreport_changelist")).content.decode()
     assert report.number in listing
 
+    # The dossier lists the latest ten; the rest are one link away.
+    others = [issue(EnterpriseFactory()) for _ in range(2)]
+    for _ in range(10):
+        issue(enterprise)
+    html = officer.get(dossier).content.decode()
+    link = re.search(r'<a href="([^"]+)">查看全部信用报告</a>', html).group(1)
+    listing = officer.get(link.replace("&amp;", "&"))
+    assert listing.status_code == 200
+    text = listing.content.decode()
+    assert report.number in text and others[0].number not in text
+
 
 def test_a_leader_reads_reports_but_cannot_issue_one(django_user_model):
     leader = staff(django_user_model, roles.LEADER)
