@@ -164,9 +164,9 @@ def report_content(enterprise: Enterprise, day: date) -> dict:
 def report_number_problem(value: str) -> str | None:
     """Why `value` cannot be a report number, or None (a normalised number may still be
     unknown)."""
-    number = normalise_number(value)
-    if not number:
+    if not (value or "").strip():
         return "请填写报告编号。"
+    number = normalise_number(value)
     if not is_dated_number(number, REPORT_NUMBER_PREFIX, REPORT_NUMBER_RANDOM_LENGTH):
         return (
             "报告编号应为XY开头的18位编号（XY、8位日期和8位字母数字），"

@@ -265,18 +265,33 @@ def credit_demo_state(story: DemoStory) -> list[str]:
 
 
 @transaction.atomic
-def credit_demo_reports_seed(portal_username: str) -> int:
-    """One credit report of the first demo enterprise, issued through the portal by its
-    account (so the portal's list, the dossier and /credit/reports/verify/ have one to
-    show). Returns the number issued; a second run issues none."""
-    enterprise = Enterprise.objects.order_by("pk").first()
-    if enterprise is None or CreditReport.objects.filter(enterprise=enterprise).exists():
-        return 0
-    account = get_user_model().objects.filter(username=portal_username).first()
-    credit_report_issue(actor=account, enterprise=enterprise, channel=CreditReport.Channel.PORTAL)
-    return 1
+def credit_demo_reports_seed(portal_username: str, officer_username: str) -> int:
+    """Credit reports for the portal's list, the dossier and /credit/reports/verify/: one of
+    the first demo enterprise, issued through the portal by its account, and one of the
+    enterprise under differentiated management (its penalties listed), issued by the credit
+    officer from its dossier. Returns the number issued; a second run issues none."""
+    users = get_user_model().objects
+    enterprises = list(Enterprise.objects.order_by("pk"))
+    wanted = [(0, portal_username, CreditReport.Channel.PORTAL)]
+    wanted.append((WARNED_ENTERPRISE, officer_username, CreditReport.Channel.ADMIN))
+    issued = 0
+    for index, username, channel in wanted:
+        if index >= len(enterprises):
+            continue
+        enterprise = enterprises[index]
+        if CreditReport.objects.filter(enterprise=enterprise).exists():
+            continue
+        actor = users.filter(username=username).first()
+        credit_report_issue(actor=actor, enterprise=enterprise, channel=channel)
+        issued += 1
+    return issued
 
 
 def credit_demo_report_number() -> str | None:
-    """The number of the demo's latest credit report, for the seed's closing lines."""
-    return CreditReport.objects.order_by("-issued_at").values_list("number", flat=True).first()
+    """The number of the first demo enterprise's report, for the seed's closing lines."""
+    return (
+        CreditReport.objects.filter(channel=CreditReport.Channel.PORTAL)
+        .order_by("issued_at")
+        .values_list("number", flat=True)
+        .first()
+    )

@@ -44,9 +44,10 @@ class DemoAccount:
     superuser: bool = False
 
 
+CREDIT_OFFICER_USERNAME = "xinyong"
 DEMO_ACCOUNTS = (
     DemoAccount("admin", "系统管理员", roles.SYSTEM_ADMIN, superuser=True),
-    DemoAccount("xinyong", "信用股 杨卓玛", roles.CREDIT_OFFICER),
+    DemoAccount(CREDIT_OFFICER_USERNAME, "信用股 杨卓玛", roles.CREDIT_OFFICER),
     DemoAccount("tousu", "投诉受理 王建国", roles.COMPLAINT_OFFICER),
     DemoAccount("lingdao", "分管领导 扎西", roles.LEADER),
 )
@@ -189,7 +190,7 @@ def demo_seed(
     incentives = incentives_demo_seed(residents=residents)
     published = articles_demo_seed(story)
     cards = portal_demo_seed()
-    reports = credit_demo_reports_seed(DEMO_PORTAL_USERNAME)
+    reports = credit_demo_reports_seed(DEMO_PORTAL_USERNAME, CREDIT_OFFICER_USERNAME)
     if stdout is not None:
         stdout.write(
             f"档案：新增企业 {created['enterprises']} 家、从业人员 {created['workers']} 人。"

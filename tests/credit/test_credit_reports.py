@@ -234,7 +234,7 @@ def test_a_number_is_found_however_it_is_typed(client):
         ("TS20251120K7Q4XP", "报告编号应为XY开头的18位编号"),
         ("XY2025112", "报告编号应为XY开头的18位编号"),
         ("XY20251120K7Q4XP0O", "报告编号应为XY开头的18位编号"),
-        ("信用报告", "请填写报告编号。"),
+        ("信用报告", "报告编号应为XY开头的18位编号"),
     ],
 )
 def test_a_malformed_number_gets_a_clear_chinese_message(client, typed, message):
