@@ -1,7 +1,6 @@
 """Reads about complaints shared by the public pages, the admin and (later) the portal."""
 
 import hmac
-import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -9,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from core.numbers import READABLE_ALPHABET, normalise_number
 from core.validators import clean_mobile
 from credit.selectors import enterprise_search
 from registry.models import Enterprise, Worker
@@ -20,14 +20,13 @@ from .timeline import Audience, TimelineLine, timeline_for
 from .workdays import working_days_between
 
 ENTERPRISE_CANDIDATES = 8
-# No I, O, 0 or 1: the number is read aloud over the phone by elderly residents.
-TRACKING_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+TRACKING_ALPHABET = READABLE_ALPHABET
 WARN_AT = 0.7  # share of a stage's limit used when the officer is warned
 
 
 def normalise_tracking_number(value: str) -> str:
     """What residents type: any case, with spaces or dashes."""
-    return re.sub(r"[^0-9A-Z]", "", (value or "").upper())
+    return normalise_number(value)
 
 
 # --- Statutory deadlines of an open case -----------------------------------------------------

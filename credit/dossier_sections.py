@@ -1,4 +1,5 @@
-"""The credit app's sections of the dossier (档案) page: the credit file and the ratings.
+"""The credit app's sections of the dossier (档案) page: the credit file, the ratings and an
+enterprise's credit reports (with the button that issues one).
 
 Registered from CreditConfig.ready() through registry's extension point, so `registry`
 never imports `credit`.
@@ -7,6 +8,9 @@ never imports `credit`.
 from registry.dossier import ENTERPRISE, WORKER, DossierSection, register_section
 
 from . import selectors
+from .models import CreditReport
+
+DOSSIER_REPORTS = 10
 
 
 def _credit_file(subject, user) -> dict:
@@ -24,6 +28,16 @@ def _ratings(subject, user) -> dict:
     return {
         "ratings": ratings,
         "latest_explanation": selectors.rating_explanation(latest) if latest else None,
+    }
+
+
+def _reports(subject, user) -> dict:
+    reports = CreditReport.objects.filter(enterprise=subject).defer("content")
+    return {
+        "reports": list(reports.select_related("issued_by")[:DOSSIER_REPORTS]),
+        "more_reports": reports.count() > DOSSIER_REPORTS,
+        "enterprise": subject,
+        "can_issue": user.has_perm("credit.add_creditreport"),
     }
 
 
@@ -52,3 +66,14 @@ def register() -> None:
                 permission="credit.view_rating",
             )
         )
+    register_section(
+        DossierSection(
+            "credit_reports",
+            "信用报告",
+            ENTERPRISE,
+            base + "credit_reports.html",
+            _reports,
+            order=85,
+            permission="credit.view_creditreport",
+        )
+    )

@@ -58,3 +58,6 @@ def register() -> None:
         PortalPage("credit_records", "信用记录与修复", "portal:credit_records", order=51)
     )
     PORTAL_PAGES.register(PortalPage("pledge", "信用承诺书", "portal:credit_pledge", order=52))
+    PORTAL_PAGES.register(
+        PortalPage("credit_reports", "信用报告", "portal:credit_reports", order=53)
+    )

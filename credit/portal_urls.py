@@ -5,6 +5,7 @@ from django.urls import path
 
 from . import portal_views as views
 from . import portal_views_pledge
+from . import portal_views_reports as reports
 
 urlpatterns = [
     path("", views.rating_list, name="credit_ratings"),
@@ -16,4 +17,6 @@ urlpatterns = [
     path("repairs/<int:pk>/", views.repair_detail, name="credit_repair"),
     path("requests/", views.request_list, name="credit_requests"),
     path("pledge/", portal_views_pledge.pledge, name="credit_pledge"),
+    path("reports/", reports.report_list, name="credit_reports"),
+    path("reports/<int:pk>/", reports.report_detail, name="credit_report"),
 ]

@@ -14,7 +14,7 @@ def _grades(enterprise) -> dict:
 def _honours(enterprise) -> dict:
     return {
         "awards": selectors_profile.awards(enterprise),
-        "honour_years": selectors_honour.honour_roll_years(enterprise),
+        "honour_years": selectors_honour.enterprise_honour_years(enterprise),
     }
 
 

@@ -62,15 +62,13 @@ def _final_aaa(year: int) -> QuerySet[Rating]:
 
 
 def _honoured_enterprises() -> QuerySet[Rating]:
-    """Enterprises' final AAA ratings of any year that put them on that year's roll."""
-    return (
-        Rating.objects.filter(status=Rating.Status.FINAL, grade=Grade.AAA)
-        .filter(
-            enterprise__isnull=False,
-            enterprise__business_status=Enterprise.BusinessStatus.OPERATING,
-        )
-        .filter(_not_on_key_list("enterprise", timezone.localdate()))
-    )
+    """Final AAA ratings of enterprises still operating and not under key management."""
+    return Rating.objects.filter(
+        status=Rating.Status.FINAL,
+        grade=Grade.AAA,
+        enterprise__isnull=False,
+        enterprise__business_status=Enterprise.BusinessStatus.OPERATING,
+    ).filter(_not_on_key_list("enterprise", timezone.localdate()))
 
 
 def honoured_enterprise_ratings(year: int) -> QuerySet[Rating]:
@@ -83,8 +81,8 @@ def honoured_enterprise_ratings(year: int) -> QuerySet[Rating]:
     )
 
 
-def honour_roll_years(enterprise: Enterprise) -> list[int]:
-    """The years whose honour roll lists `enterprise`, latest first."""
+def enterprise_honour_years(enterprise: Enterprise) -> list[int]:
+    """The years `enterprise` is on the honour roll, latest first (one query)."""
     return list(
         _honoured_enterprises()
         .filter(enterprise=enterprise)

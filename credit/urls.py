@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_publicity
+from . import report_views, views, views_publicity
 
 app_name = "credit"
 
@@ -21,4 +21,5 @@ urlpatterns = [
         views_publicity.opinion_received,
         name="publicity_opinion_received",
     ),
+    path("reports/verify/", report_views.report_verify, name="report_verify"),
 ]

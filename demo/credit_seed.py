@@ -10,6 +10,7 @@ rating service when the facts dated before the rating day are in, then dated to 
 
 from datetime import date, datetime, timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +18,7 @@ from django.utils import timezone
 from core.audit import audited_save
 from credit.models import (
     CreditEvent,
+    CreditReport,
     EvaluationStandard,
     EventKind,
     Grade,
@@ -29,7 +31,13 @@ from credit.models import (
     Severity,
     SupervisionTask,
 )
-from credit.services import credit_event_record, pledge_publish, pledge_sign, rating_run_year
+from credit.services import (
+    credit_event_record,
+    credit_report_issue,
+    pledge_publish,
+    pledge_sign,
+    rating_run_year,
+)
 from credit.services.management import (
     key_list_add,
     supervision_complete,
@@ -397,3 +405,36 @@ def credit_demo_pledges_seed(story: DemoStory) -> int:
         )
         signed += 1
     return signed
+
+
+@transaction.atomic
+def credit_demo_reports_seed(portal_username: str, officer_username: str) -> int:
+    """Credit reports for the portal's list, the dossier and /credit/reports/verify/: one of
+    the first demo enterprise, issued through the portal by its account, and one of the
+    enterprise under differentiated management (its penalties listed), issued by the credit
+    officer from its dossier. Returns the number issued; a second run issues none."""
+    users = get_user_model().objects
+    enterprises = list(Enterprise.objects.order_by("pk"))
+    wanted = [(0, portal_username, CreditReport.Channel.PORTAL)]
+    wanted.append((WARNED_ENTERPRISE, officer_username, CreditReport.Channel.ADMIN))
+    issued = 0
+    for index, username, channel in wanted:
+        if index >= len(enterprises):
+            continue
+        enterprise = enterprises[index]
+        if CreditReport.objects.filter(enterprise=enterprise).exists():
+            continue
+        actor = users.filter(username=username).first()
+        credit_report_issue(actor=actor, enterprise=enterprise, channel=channel)
+        issued += 1
+    return issued
+
+
+def credit_demo_report_number() -> str | None:
+    """The number of the first demo enterprise's report, for the seed's closing lines."""
+    return (
+        CreditReport.objects.filter(channel=CreditReport.Channel.PORTAL)
+        .order_by("issued_at")
+        .values_list("number", flat=True)
+        .first()
+    )

@@ -20,6 +20,8 @@ from .credit_seed import (
     credit_demo_facts_seed,
     credit_demo_pledges_seed,
     credit_demo_rate,
+    credit_demo_report_number,
+    credit_demo_reports_seed,
     credit_demo_state,
 )
 from .incentives_seed import (
@@ -43,9 +45,10 @@ class DemoAccount:
     superuser: bool = False
 
 
+CREDIT_OFFICER_USERNAME = "xinyong"
 DEMO_ACCOUNTS = (
     DemoAccount("admin", "系统管理员", roles.SYSTEM_ADMIN, superuser=True),
-    DemoAccount("xinyong", "信用股 杨卓玛", roles.CREDIT_OFFICER),
+    DemoAccount(CREDIT_OFFICER_USERNAME, "信用股 杨卓玛", roles.CREDIT_OFFICER),
     DemoAccount("tousu", "投诉受理 王建国", roles.COMPLAINT_OFFICER),
     DemoAccount("lingdao", "分管领导 扎西", roles.LEADER),
 )
@@ -76,6 +79,8 @@ def demo_logins() -> list[str]:
         *(f"  {line}" for line in credit_demo_state(story)),
         *demo_profile_lines(),
     ]
+    if number := credit_demo_report_number():
+        lines.append(f"信用报告核验 {SITE}/credit/reports/verify/?number={number}")
     return lines
 
 
@@ -208,6 +213,7 @@ def demo_seed(
     incentives = incentives_demo_seed(residents=residents)
     published = articles_demo_seed(story)
     cards = portal_demo_seed()
+    reports = credit_demo_reports_seed(DEMO_PORTAL_USERNAME, CREDIT_OFFICER_USERNAME)
     if stdout is not None:
         stdout.write(
             f"档案：新增企业 {created['enterprises']} 家、从业人员 {created['workers']} 人。"
@@ -225,6 +231,7 @@ def demo_seed(
         stdout.write(f"宣传文章：新增 {published} 篇。")
         stdout.write(f"居家上门服务证：新发 {cards} 张。")
         stdout.write(f"信用承诺书：新增签署 {pledges} 家。")
+        stdout.write(f"信用报告：新出具 {reports} 份。")
     return accounts
 
 

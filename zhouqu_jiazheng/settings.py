@@ -323,6 +323,11 @@ CREDIT_RATING_CHUNK_SIZE = env.int("CREDIT_RATING_CHUNK_SIZE", default=10_000)
 # An unfinished run without a chunk done for this long has lost tasks (a worker killed
 # mid-chunk): its missing chunks are queued again. A chunk takes seconds, not minutes.
 CREDIT_RATING_STALL_SECONDS = env.int("CREDIT_RATING_STALL_SECONDS", default=600)
+# A credit report (信用报告) is valid for this many days after it is issued; afterwards the
+# verification page still shows it, marked expired.
+CREDIT_REPORT_VALID_DAYS = env.int("CREDIT_REPORT_VALID_DAYS", default=30)
+# Failed look-ups of the public credit-report verification page per client address.
+REPORT_VERIFY_RATE_PER_IP = env.str("REPORT_VERIFY_RATE_PER_IP", default="30/h")
 
 # --- Complaints -----------------------------------------------------------------------
 # Substantiated complaints of these categories are recorded as serious (严重) credit events;

@@ -2,7 +2,6 @@
 else happens, never twice, and acknowledged with a tracking number by SMS (and e-mail)."""
 
 import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -12,13 +11,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.files import sanitised_upload
+from core.numbers import dated_number
 from core.validators import clean_mobile
 from registry.models import Enterprise, ServiceCategory, Township, Worker
 
 from ..contact import phone_hash, phone_protect
 from ..limits import ACCEPTANCE_DAYS, OLDEST_SERVICE, OLDEST_SERVICE_YEARS
 from ..models import Complaint, ComplaintAttachment, ComplaintUpdate, Status
-from ..selectors import TRACKING_ALPHABET
 from ..timeline import update_fields
 from ..workdays import add_working_days
 from .notify import notification_queue
@@ -32,8 +31,7 @@ MAX_ATTACHMENTS = 5
 def tracking_number_new(day: date) -> str:
     """`TS` + YYYYMMDD + 6 characters drawn by the OS's CSPRNG: 32^6 ≈ 1.07 billion numbers
     a day, so a number cannot be guessed or counted through."""
-    suffix = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_RANDOM_LENGTH))
-    return f"TS{day:%Y%m%d}{suffix}"
+    return dated_number("TS", day, TRACKING_RANDOM_LENGTH)
 
 
 def content_digest(phone: str, enterprise_id: int | None, enterprise_text: str, text: str) -> str:

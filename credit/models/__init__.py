@@ -9,6 +9,7 @@ from .management import KEY_LIST_ON_SQL, KeyListEntry, KeyListEntryQuerySet, Sup
 from .pledges import PledgeBreach, PledgeSignature, PledgeText, PledgeTextQuerySet
 from .publicity import PublicityOpinion
 from .ratings import Rating, RatingChunk, RatingRun
+from .reports import REPORT_NUMBER_PREFIX, REPORT_NUMBER_RANDOM_LENGTH, CreditReport
 from .requests import Objection, RepairRequest
 from .standards import EvaluationStandard, Indicator, VetoRule
 from .subjects import (
@@ -24,6 +25,7 @@ from .subjects import (
 
 __all__ = [
     "CreditEvent",
+    "CreditReport",
     "CreditEventQuerySet",
     "Dimension",
     "EvaluationStandard",
@@ -46,6 +48,8 @@ __all__ = [
     "Rating",
     "RatingChunk",
     "RatingRun",
+    "REPORT_NUMBER_PREFIX",
+    "REPORT_NUMBER_RANDOM_LENGTH",
     "RepairRequest",
     "Severity",
     "SubjectMixin",

@@ -29,6 +29,7 @@ from .rating import (
     standard_lock,
     standard_problems,
 )
+from .reports import credit_report_issue
 
 __all__ = [
     "active_standard",
@@ -36,6 +37,7 @@ __all__ = [
     "credit_event_record",
     "credit_event_revoke",
     "credit_event_revoke_by_source",
+    "credit_report_issue",
     "disclosure_until",
     "pledge_breach_record",
     "pledge_breach_sync",

@@ -15,6 +15,7 @@ from PIL import Image
 
 from credit.models import (
     CreditEvent,
+    CreditReport,
     EvaluationStandard,
     EventKind,
     Indicator,
@@ -27,6 +28,7 @@ from credit.portal_urls import urlpatterns as credit_portal_urls
 from credit.services.objections import objection_decide, objection_submit
 from credit.services.publication import ratings_publish
 from credit.services.repair import repair_decide, repair_submit
+from credit.services.reports import credit_report_issue
 from credit.standards_default import create_default_standards
 from tests.factories.credit import CreditEventFactory
 from tests.factories.credit_workflows import (
@@ -101,6 +103,7 @@ def state() -> tuple:
         list(RepairRequest.objects.values_list("pk", "status", "reasons")),
         list(Rating.objects.values_list("pk", "status", "total", "grade")),
         list(CreditEvent.objects.values_list("pk", "status")),
+        list(CreditReport.objects.values_list("pk", "enterprise_id")),
     )
 
 
@@ -259,12 +262,16 @@ def test_another_enterprises_ids_answer_404_to_get_and_post_and_change_nothing(c
     client = county["client"]
     objection = objection_submit(actor=staff, rating=county["other_rating"], reasons="别家的异议")
     repair = repair_submit(actor=staff, event=county["other_penalty"], reasons="别家的修复")
+    report = credit_report_issue(
+        actor=staff, enterprise=county["other"], channel=CreditReport.Channel.ADMIN
+    )
     foreign = {
         "credit_rating": county["other_rating"].pk,
         "credit_objection_new": county["other_rating"].pk,
         "credit_objection": objection.pk,
         "credit_repair_new": county["other_penalty"].pk,
         "credit_repair": repair.pk,
+        "credit_report": report.pk,
     }
     with_ids = {p.name for p in credit_portal_urls if "<int:pk>" in str(p.pattern)}
     assert with_ids == set(foreign)  # every page that takes an id is tried
@@ -275,7 +282,7 @@ def test_another_enterprises_ids_answer_404_to_get_and_post_and_change_nothing(c
         assert response.status_code == 404, name
         assert state() == before
     assert client.post(url("credit_rating", county["rating"].pk)).status_code == 405
-    for name in ("credit_ratings", "credit_records", "credit_requests"):
+    for name in ("credit_ratings", "credit_records", "credit_requests", "credit_reports"):
         text = page(client, name)
         assert county["other"].name not in text
         assert "别家的" not in text

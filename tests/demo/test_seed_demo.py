@@ -99,6 +99,7 @@ def check_the_logins_come_last(output: str):
         DEMO_PORTAL_MOBILE,
         "SMS to",
         "/incentives/check/",
+        "/credit/reports/verify/?number=XY",
     ):
         assert text in logins, text  # fmt: skip
     mobiles = re.findall(r"^  (1\d{10})  ", logins, flags=re.M)
@@ -142,6 +143,7 @@ def test_the_seeded_demo_county_is_believable_and_tells_the_programmes_story(set
     check_complaints_reviews_and_supervision_span_both_years(story)
     check_disclosure_lists_and_charges_are_filled(client)
     check_publicity_page_and_opinions(client, story)
+    check_credit_reports_are_issued(client)
     check_pages_follow_the_current_year(client, story)
     check_pledges_are_signed_and_a_profile_is_filled(client)
 
@@ -345,6 +347,22 @@ def check_publicity_page_and_opinions(client, story):
     assert page.count('class="result publicity-row"') >= 10
     shown = story.this_year if story.today >= story.published_on(story.this_year) else None
     assert f"{shown or story.last_year}年度" in page
+
+
+def check_credit_reports_are_issued(client):
+    """One report issued in the portal, one from a dossier (with its penalties), both
+    verifiable."""
+    from credit.models import CreditReport
+
+    reports = {r.channel: r for r in CreditReport.objects.select_related("issued_by")}
+    assert set(reports) == {"portal", "admin"}
+    assert reports["portal"].issued_by.username == "qiye"
+    assert reports["portal"].enterprise == Enterprise.objects.order_by("pk").first()
+    assert reports["admin"].issued_by.username == "xinyong"
+    assert reports["admin"].content["negative_events"]
+    for report in reports.values():
+        html = client.get("/credit/reports/verify/", {"number": report.number}).content.decode()
+        assert "本报告真实有效" in html and report.enterprise.name in html
 
 
 def check_pages_follow_the_current_year(client, story):

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from complaints.services import complaint_accept
+from credit.models import CreditReport
+from credit.services.reports import credit_report_issue
 from registry.models import Township
 from registry.services.cards import card_issue
 from tests.factories.complaints import ComplaintFactory
@@ -97,6 +99,9 @@ def enterprise_on_a_phone(phone_page, live_server):
     complaint = complaint_accept(
         actor=officer, complaint=ComplaintFactory(enterprise=enterprise, township=township)
     )
+    report = credit_report_issue(
+        actor=user.user, enterprise=enterprise, channel=CreditReport.Channel.PORTAL
+    )
     session = user.client.cookies[settings.SESSION_COOKIE_NAME].value
     phone_page.context.add_cookies(
         [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
@@ -109,6 +114,7 @@ def enterprise_on_a_phone(phone_page, live_server):
         "card_reissue": cards[0].pk,
         "card_revoke": cards[0].pk,
         "complaints_detail": complaint.pk,
+        "credit_report": report.pk,
     }
     return phone_page, args
 

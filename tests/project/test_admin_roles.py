@@ -27,6 +27,7 @@ READING_VIEWS = {
     "registry_ledger_export",
     "credit_creditevent_import_template",
     "credit_ratingrun_progress",
+    "credit_creditreport_report",
     "complaints_complaint_report",
     "incentives_dishonesty_template",
     "incentives_redemption_coverage",
