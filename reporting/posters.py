@@ -12,10 +12,9 @@ the same ratings the honour roll page prints.
 from dataclasses import dataclass
 from decimal import Decimal
 
-import segno
 from django.urls import reverse
-from django.utils.html import mark_safe
 
+from core.qr import qr_svg
 from credit.models import Rating
 from credit.selectors import mask_person_name
 from credit.selectors_honour import (
@@ -41,11 +40,7 @@ class Poster:
 
     @property
     def qr_svg(self) -> str:
-        # Inline SVG: printed sharp at any size, and nothing fetched from elsewhere.
-        code = segno.make(self.target_url, error="m")
-        return mark_safe(  # noqa: S308 - segno writes the SVG; the URL is ours, escaped by it
-            code.svg_inline(scale=6, border=2, dark="#000", light="#fff", omitsize=True)
-        )
+        return qr_svg(self.target_url, scale=6, dark="#000", light="#fff")
 
     @property
     def url(self) -> str:

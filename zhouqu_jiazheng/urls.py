@@ -16,6 +16,7 @@ urlpatterns = [
     path("incentives/", include("incentives.urls")),
     path("services/", include("registry.urls")),
     path("news/", include("articles.urls")),
+    path("agreements/", include("agreements.urls")),
     path("", include("complaints.urls")),
     path("", include("reviews.urls")),
     # The enterprise portal: each app owns its pages; they share the "portal" namespace.
