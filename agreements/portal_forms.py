@@ -53,8 +53,12 @@ class AgreementForm(forms.Form):
 
 
 class OfferingChoiceField(forms.ModelChoiceField):
+    """A service item of the enterprise's list, labelled with its published price."""
+
+    prices: dict = {}
+
     def label_from_instance(self, obj: ServiceCategory) -> str:
-        return f"{obj.name}（公示价{obj.published_price}{obj.get_unit_display()}）"
+        return f"{obj.name}（公示价{self.prices.get(obj.pk)}{obj.get_unit_display()}）"
 
 
 class ItemForm(forms.Form):
@@ -89,23 +93,13 @@ class ItemForm(forms.Form):
         prices = {o.category_id: o.price for o in offerings}
         field = self.fields["category"]
         field.queryset = categories.order_by("sort_order", "name")
-        # The label shows the published price: the queryset is evaluated per choice.
-        field.iterator = _priced_iterator(prices)
+        field.prices = prices
 
     def clean(self):
         data = super().clean()
         if data.get("category") and not data.get("quantity"):
             self.add_error("quantity", "请填写数量。")
         return data
-
-
-def _priced_iterator(prices: dict):
-    class PricedIterator(forms.models.ModelChoiceIterator):
-        def choice(self, obj):
-            obj.published_price = prices.get(obj.pk)
-            return super().choice(obj)
-
-    return PricedIterator
 
 
 class BaseItemFormSet(forms.BaseFormSet):

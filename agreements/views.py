@@ -97,12 +97,10 @@ def agreement_page(request):
     agreement = _verified(request)
     if agreement is None:
         return redirect("agreements:verify")
-    code_form, message = ConfirmCodeForm(), ""
+    code_form, message, error = ConfirmCodeForm(), "", ""
     action = request.POST.get("action") if request.method == "POST" else None
     if action == "send":
         message, error = _send(request, agreement)
-        if error:
-            code_form.add_error(None, error)
     elif action == "confirm":
         code_form = ConfirmCodeForm(request.POST)
         if limit_hit(request, CONFIRM_LIMIT):
@@ -128,6 +126,7 @@ def agreement_page(request):
             ),
             "code_form": code_form,
             "message": message,
+            "error": error,
             "law": LAW,
         },
     )
