@@ -135,7 +135,7 @@ def test_the_customer_gets_the_number_and_confirms_once_with_the_code(shop, sms)
 
 
 def test_a_code_of_another_agreement_does_not_confirm(shop, sms):
-    first = shop.issue()
+    shop.issue()
     first_code = last_code(sms)
     second = shop.issue(mobile="13899418888")
     with pytest.raises(ValidationError):
