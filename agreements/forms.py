@@ -7,7 +7,12 @@ from django.core.exceptions import ValidationError
 from core.form_errors import ResidentFormMixin
 from core.validators import clean_mobile
 
-from .selectors import agreement_number_problem, normalise_agreement_number
+from .selectors import (
+    CASE_MISMATCH,
+    agreement_by_number_and_mobile,
+    agreement_number_problem,
+    normalise_agreement_number,
+)
 
 
 def clean_agreement_number(value: str) -> str:
@@ -52,3 +57,40 @@ class ConfirmCodeForm(ResidentFormMixin, forms.Form):
             }
         ),
     )
+
+
+class AgreementNumberField(forms.CharField):
+    """The optional agreement number of the complaint and review forms; the form looks the
+    agreement up with the mobile it already asks for (`tie_agreement`)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "服务约定编号（可不填）")
+        kwargs.setdefault(
+            "help_text",
+            "企业出具的标准化服务约定上FW开头的16位编号。填写后，企业、服务人员和服务项目"
+            "按约定自动对应；请同时填写约定上登记的手机号码。",
+        )
+        kwargs.setdefault("max_length", 30)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        return clean_agreement_number(value) if value.strip() else ""
+
+
+def tie_agreement(form: forms.Form, *, number_field: str, mobile: str | None):
+    """The agreement a complaint or review form names, found by its number and the form's
+    mobile; a pair that does not match puts the refusal on the number's field (nothing the
+    resident typed is lost) and answers None."""
+    number = form.cleaned_data.get(number_field)
+    if not number or not mobile:
+        return None
+    agreement = agreement_by_number_and_mobile(number, mobile)
+    if agreement is None:
+        form.add_error(number_field, CASE_MISMATCH)
+    return agreement

@@ -135,3 +135,17 @@ def agreement_with_items(pk) -> ServiceAgreement | None:
     if not isinstance(pk, int):
         return None
     return _with_items(ServiceAgreement.objects.filter(pk=pk)).first()
+
+
+CASE_MISMATCH = (
+    "服务约定编号与您填写的手机号码对不上。请核对编号，并填写约定上登记的客户手机号码；"
+    "记不清编号可以不填。"
+)
+
+
+def agreement_case_problem(agreement: ServiceAgreement, mobile: str) -> str | None:
+    """Why a complaint or review from `mobile` (normalised) cannot name `agreement`: only
+    the customer it was issued to may tie a case to it."""
+    if not mobile or agreement.customer_mobile_hash != phone_hash(mobile):
+        return CASE_MISMATCH
+    return None

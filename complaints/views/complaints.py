@@ -100,6 +100,8 @@ def complaint_new(request):
             initial.update(enterprise_query=enterprise.name, enterprise_choice=str(enterprise.pk))
         if worker is not None:
             initial["worker_ref"] = ref
+        if number := request.GET.get("agreement", "")[:30]:
+            initial["agreement_number"] = number
         form = ComplaintForm(initial=initial)
         return _form_page(request, form, worker=worker)
 
@@ -116,6 +118,8 @@ def complaint_new(request):
         form.add_error(None, RATE_LIMITED)
         return _form_page(request, form, worker=worker, status=429)
     data = form.cleaned_data
+    if form.agreement is not None:
+        worker = form.worker
     try:
         result = complaint_submit(
             submission_token=data["submission_token"],
@@ -128,6 +132,7 @@ def complaint_new(request):
             worker=worker,
             service_date=data["service_date"],
             service_category=data["service_category"],
+            service_agreement=form.agreement,
             category=data["category"],
             description=data["description"],
             desired_outcome=data["desired_outcome"],
