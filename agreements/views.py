@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from credit.selectors import mask_person_name
+from core.personal_data import mask_person_name
 from registry.ratelimits import RateLimit, WhenCacheDown, limit_hit, limit_refund
 from registry.services.codes import code_delivery_failed
 

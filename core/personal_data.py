@@ -57,6 +57,19 @@ def phone_mask(number: str) -> str:
     return number[:3] + "*" * (len(number) - 7) + number[-4:]
 
 
+def mask_person_name(name: str) -> str:
+    """A worker's name as the honour roll prints it: the first and the last character stay,
+    the ones between become "*" (卓玛草 → 卓*草, 扎西卓玛 → 扎**玛); a two-character name
+    keeps its surname only (王芳 → 王*). Enough for colleagues and customers to recognise
+    a worker they know, not enough to identify a stranger — the usual form of a 公示."""
+    name = (name or "").strip()
+    if len(name) <= 1:
+        return "*" * len(name)
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
 def phone_protect(number: str, field: str) -> dict[str, str]:
     """The stored columns of a normalised phone number; an empty number empties them."""
     if not number:

@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
+# The masked name lives in the shared kit; pages import it from here as they always have.
+from core.personal_data import mask_person_name as mask_person_name
 from core.validators import clean_uscc
 from registry.models import Enterprise, Worker
 
@@ -138,22 +140,6 @@ def lookup_results(enterprises) -> list[LookupResult]:
     enterprises = list(enterprises)
     ratings = latest_final_ratings(e.pk for e in enterprises) if enterprises else {}
     return [LookupResult(e, ratings.get(e.pk)) for e in enterprises]
-
-
-# --- Honour roll (诚信红榜) ------------------------------------------------------------------
-
-
-def mask_person_name(name: str) -> str:
-    """A worker's name as the honour roll prints it: the first and the last character stay,
-    the ones between become "*" (卓玛草 → 卓*草, 扎西卓玛 → 扎**玛); a two-character name
-    keeps its surname only (王芳 → 王*). Enough for colleagues and customers to recognise
-    a worker they know, not enough to identify a stranger — the usual form of a 公示."""
-    name = (name or "").strip()
-    if len(name) <= 1:
-        return "*" * len(name)
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
 # --- The published standard ----------------------------------------------------------------

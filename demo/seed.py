@@ -15,6 +15,7 @@ from articles import services as articles
 from articles.models import Article
 from zhouqu_jiazheng import roles
 
+from .agreements_seed import agreements_demo_seed, agreements_demo_to_try
 from .complaints_seed import complaints_demo_seed
 from .credit_seed import credit_demo_facts_seed, credit_demo_rate, credit_demo_state
 from .incentives_seed import (
@@ -67,6 +68,8 @@ def demo_logins() -> list[str]:
         "（日志行“SMS to 138****0001: …”）。",
         f"居民优惠查询 {SITE}/incentives/check/ 可用以下演示居民手机号：",
         *(f"  {mobile}  {who}" for mobile, who in incentives_demo_residents_to_try()),
+        f"服务约定查验 {SITE}/agreements/verify/ ：",
+        *(f"  {line}" for line in agreements_demo_to_try()),
         "信用评价：",
         *(f"  {line}" for line in credit_demo_state(story)),
     ]
@@ -181,6 +184,7 @@ def demo_seed(
     incentives = incentives_demo_seed(residents=residents)
     published = articles_demo_seed(story)
     cards = portal_demo_seed()
+    agreements = agreements_demo_seed()
     if stdout is not None:
         stdout.write(
             f"档案：新增企业 {created['enterprises']} 家、从业人员 {created['workers']} 人。"
@@ -197,6 +201,7 @@ def demo_seed(
         )
         stdout.write(f"宣传文章：新增 {published} 篇。")
         stdout.write(f"居家上门服务证：新发 {cards} 张。")
+        stdout.write(f"标准化服务约定：新出具 {agreements} 份。")
     return accounts
 
 

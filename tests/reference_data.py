@@ -1,7 +1,8 @@
 """The reference data that data migrations seed (townships, the service catalogue, the default
-standards, the incentive catalogue, the general agreement template). A transactional test ends by flushing every table, which
-removes it; the suite puts it back through the migrations' own functions, so the tests that
-follow see the database a migrated deployment has, whatever order they run in."""
+standards, the incentive catalogue, the general agreement template). A transactional test
+ends by flushing every table, which removes it; the suite puts it back through the
+migrations' own functions, so the tests that follow see the database a migrated deployment
+has, whatever order they run in."""
 
 import importlib
 

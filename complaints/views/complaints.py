@@ -86,25 +86,9 @@ TRACK_FAILURES = RateLimit(
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def complaint_new(request):
-    enterprise = None
-    worker = None
-    ref = request.GET.get("worker", "") if request.method != "POST" else ""
     if request.method != "POST":
-        if ref:
-            worker = worker_from_ref(ref)
-            enterprise = current_employer(worker) if worker else None
-        if enterprise is None and request.GET.get("enterprise", "").isdecimal():
-            enterprise = Enterprise.objects.filter(pk=request.GET["enterprise"]).first()
-        initial = {}
-        if enterprise is not None:
-            initial.update(enterprise_query=enterprise.name, enterprise_choice=str(enterprise.pk))
-        if worker is not None:
-            initial["worker_ref"] = ref
-        if number := request.GET.get("agreement", "")[:30]:
-            initial["agreement_number"] = number
-        form = ComplaintForm(initial=initial)
-        return _form_page(request, form, worker=worker)
-
+        return _blank_form_page(request)
+    worker = None
     form = ComplaintForm(request.POST, request.FILES)
     if form.data.get("worker_ref"):
         worker = worker_from_ref(form.data["worker_ref"])
@@ -147,6 +131,26 @@ def complaint_new(request):
     _remember(request, result.complaint)
     request.session["complaints_submitted"] = result.complaint.pk
     return redirect("complaints:submitted")
+
+
+def _blank_form_page(request):
+    """The form, pre-filled from ?worker=<signed ref> (a worker's card), ?enterprise=<id> or
+    ?agreement=<number> (a standard service agreement's page)."""
+    enterprise = worker = None
+    ref = request.GET.get("worker", "")
+    if ref:
+        worker = worker_from_ref(ref)
+        enterprise = current_employer(worker) if worker else None
+    if enterprise is None and request.GET.get("enterprise", "").isdecimal():
+        enterprise = Enterprise.objects.filter(pk=request.GET["enterprise"]).first()
+    initial = {}
+    if enterprise is not None:
+        initial.update(enterprise_query=enterprise.name, enterprise_choice=str(enterprise.pk))
+    if worker is not None:
+        initial["worker_ref"] = ref
+    if number := request.GET.get("agreement", "")[:30]:
+        initial["agreement_number"] = number
+    return _form_page(request, ComplaintForm(initial=initial), worker=worker)
 
 
 def _form_page(request, form: ComplaintForm, *, worker=None, status: int = 200):

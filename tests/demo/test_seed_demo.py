@@ -92,6 +92,7 @@ def check_the_logins_come_last(output: str):
         DEMO_PORTAL_MOBILE,
         "SMS to",
         "/incentives/check/",
+        "/agreements/verify/",
     ):
         assert text in logins, text  # fmt: skip
     mobiles = re.findall(r"^  (1\d{10})  ", logins, flags=re.M)
