@@ -29,7 +29,7 @@ def agreement(settings):
     settings.SMS_BACKEND = "core.notifications.MemorySmsBackend"
     township, _ = Township.objects.get_or_create(name="城关镇", defaults={"kind": "town"})
     enterprise = EnterpriseFactory(name="舟曲县格桑花家政服务有限公司", township=township)
-    cleaning = ServiceCategoryFactory(code="e2e-clean", name="日常保洁")
+    cleaning = ServiceCategoryFactory(code="e2e-clean", name="日常保洁（测试）")
     ServiceOfferingFactory(enterprise=enterprise, category=cleaning, price=45)
     worker = EmploymentFactory(
         enterprise=enterprise, worker=WorkerFactory(name="阿卜杜热合曼·买买提")
