@@ -55,8 +55,14 @@ class AgreementTemplate(models.Model):
             models.UniqueConstraint(
                 fields=["category", "version"],
                 name="agreements_one_version_per_category",
-                nulls_distinct=False,
                 violation_error_message="该服务项目已有此版本号的范本。",
+            ),
+            # NULLs are distinct in a unique constraint: the general template has its own.
+            models.UniqueConstraint(
+                fields=["version"],
+                condition=Q(category__isnull=True),
+                name="agreements_one_general_version",
+                violation_error_message="通用范本已有此版本号。",
             ),
         ]
 

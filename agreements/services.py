@@ -68,10 +68,16 @@ def template_publish(
         raise ValidationError("范本至少要有一条条款。")
     if not title.strip():
         raise ValidationError({"title": "请填写范本名称。"})
-    # Serialise publishers of one category so two never draw the same version number.
+    # Serialise publishers of one category so two rarely draw the same version number; the
+    # unique constraints refuse the rest.
     if category is not None:
         ServiceCategory.objects.select_for_update().get(pk=category.pk)
-    latest = AgreementTemplate.objects.filter(category=category).order_by("-version").first()
+    latest = (
+        AgreementTemplate.objects.select_for_update()
+        .filter(category=category)
+        .order_by("-version")
+        .first()
+    )
     template = AgreementTemplate(
         category=category,
         version=(latest.version + 1) if latest else 1,
@@ -145,7 +151,10 @@ def agreement_issue_problems(
 ) -> dict[str, str]:
     """The agreement's own rules, by field: the form shows them, the service enforces them."""
     problems = {}
-    if worker is not None and not selectors.agreement_workers(enterprise).filter(pk=worker.pk):
+    if (
+        worker is not None
+        and not selectors.agreement_workers(enterprise).filter(pk=worker.pk).exists()
+    ):
         problems["worker"] = "所选服务人员不是本企业在职人员。"
     if starts_on < today - timedelta(days=30):
         problems["starts_on"] = "服务开始日期不能早于30天前。"

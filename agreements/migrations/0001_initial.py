@@ -161,7 +161,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='agreementtemplate',
-            constraint=models.UniqueConstraint(fields=('category', 'version'), name='agreements_one_version_per_category', nulls_distinct=False, violation_error_message='该服务项目已有此版本号的范本。'),
+            constraint=models.UniqueConstraint(fields=('category', 'version'), name='agreements_one_version_per_category', violation_error_message='该服务项目已有此版本号的范本。'),
+        ),
+        migrations.AddConstraint(
+            model_name='agreementtemplate',
+            constraint=models.UniqueConstraint(condition=models.Q(('category__isnull', True)), fields=('version',), name='agreements_one_general_version', violation_error_message='通用范本已有此版本号。'),
         ),
         migrations.AddIndex(
             model_name='serviceagreement',
