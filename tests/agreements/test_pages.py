@@ -119,6 +119,8 @@ def test_the_public_page_verifies_and_confirms_with_the_code(
     assert CUSTOMER_MOBILE not in page
     assert shop.worker.name not in page  # masked
     assert shop.worker.id_number_masked not in page
+    assert shop.worker.phone_masked and shop.worker.phone_masked not in page  # no worker mobile
+    assert "13809410002" not in page
     too_soon = client.post(response.url, {"action": "send"}).content.decode()
     assert "验证码已发送，请" in too_soon  # the code of the issue SMS is still fresh
     with (
