@@ -70,9 +70,12 @@ class AgreementTemplateAdmin(WorkflowAdmin):
     def category_display(self, obj: AgreementTemplate) -> str:
         return obj.category.name if obj.category else "通用范本"
 
+    def get_queryset(self, request):
+        return selectors.templates_with_latest(super().get_queryset(request))
+
     @admin.display(description="现行版本", boolean=True)
     def in_force(self, obj: AgreementTemplate) -> bool:
-        return obj.pk in {t.pk for t in selectors.latest_templates()}
+        return obj.pk == obj.latest_pk
 
     @admin.display(description="条款")
     def clauses_display(self, obj: AgreementTemplate):

@@ -4,7 +4,7 @@ prices, the public look-up by number and mobile, and the staff's counts."""
 import datetime
 import re
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Case, Count, OuterRef, Prefetch, Q, Subquery, When
 from django.utils import timezone
 
 from core.personal_data import phone_hash
@@ -48,16 +48,20 @@ def template_in_force(category: ServiceCategory | None) -> AgreementTemplate | N
     return templates.filter(category__isnull=True).first()
 
 
-def latest_templates() -> list[AgreementTemplate]:
-    """The version in force of each template (general first, then by service item)."""
-    seen, latest = set(), []
-    for template in AgreementTemplate.objects.select_related("category").order_by(
-        "category__sort_order", "category_id", "-version"
-    ):
-        if template.category_id not in seen:
-            seen.add(template.category_id)
-            latest.append(template)
-    return sorted(latest, key=lambda t: t.category_id is not None)
+def templates_with_latest(queryset):
+    """`queryset` of templates with `latest_pk`: the version in force of each one's item."""
+
+    def newest(**where):
+        return Subquery(
+            AgreementTemplate.objects.filter(**where).order_by("-version").values("pk")[:1]
+        )
+
+    return queryset.annotate(
+        latest_pk=Case(
+            When(category__isnull=True, then=newest(category__isnull=True)),
+            default=newest(category=OuterRef("category")),
+        )
+    )
 
 
 def published_offerings(enterprise) -> list[ServiceOffering]:

@@ -36,6 +36,9 @@ def test_staff_publish_a_template_and_then_a_new_version(staff_client, shop):
     assert "一版服务内容和标准" in staff_client.get(new_version).content.decode()
     staff_client.post(new_version, {"title": "日常保洁服务约定", **_clauses("二版")})
     assert template_in_force(shop.cleaning).version == 2
+    listing = staff_client.get(reverse("admin:agreements_agreementtemplate_changelist"))
+    in_force = listing.content.decode().count('alt="True"')
+    assert in_force == 2  # the general template and the cleaning template's version 2
     first.refresh_from_db()
     assert first.clauses[0]["text"].startswith("一版")
 
