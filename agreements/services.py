@@ -9,6 +9,7 @@ force, so a later version never changes an agreement already issued.
 """
 
 import secrets
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -287,7 +288,10 @@ def agreement_issue(
         )
         row.full_clean(exclude=["agreement"])
         row.save()
-    _send_code(agreement, mobile)
+    # A mobile texted a code a moment ago (a second agreement for the same customer) is not
+    # texted again now: the customer asks for a code on the public page.
+    with suppress(ValidationError):
+        _send_code(agreement, mobile)
     return agreement
 
 

@@ -181,3 +181,10 @@ def test_counts_by_month_and_year(shop, sms):
     assert counts["issued_month"] == counts["issued_year"] == 2
     assert counts["confirmed_month"] == counts["confirmed_year"] == 1
     assert counts["awaiting"] == 1
+
+
+def test_a_second_agreement_for_the_same_customer_at_once_is_issued_without_a_new_sms(shop, sms):
+    shop.issue()
+    second = shop.issue()
+    assert second.status == ServiceAgreement.Status.ISSUED
+    assert len(sms) == 1
