@@ -9,6 +9,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from agreements.forms import AgreementNumberField, tie_agreement
+from agreements.selectors import agreement_service_category
 from core.files import validate_upload
 from core.form_errors import ResidentFormMixin
 from core.validators import clean_mobile
@@ -132,9 +134,11 @@ class ComplaintForm(ResidentFormMixin, forms.Form):
         empty_label="请选择乡镇",
         error_messages={"invalid_choice": "所选的乡镇不在列表中，请重新选择。"},
     )
+    agreement_number = AgreementNumberField()
     enterprise_query = forms.CharField(
         label="被投诉的家政企业",
         max_length=100,
+        required=False,
         help_text="填写企业名称（记得几个字也可以）或统一社会信用代码；不知道名称时请简单描述，如“城关镇某保洁公司”。",
     )
     enterprise_choice = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -204,6 +208,7 @@ class ComplaintForm(ResidentFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.candidates: list[Enterprise] = []
         self.worker = None
+        self.agreement = None
         self.fields["category"].error_messages["required"] = "请选择投诉类别。"
         if not self.is_bound:
             self.initial.setdefault("submission_token", uuid.uuid4().hex)
@@ -229,14 +234,32 @@ class ComplaintForm(ResidentFormMixin, forms.Form):
         data = super().clean()
         if data.get("homepage"):
             raise ValidationError("提交失败，请刷新页面后重试。", code="honeypot")
-        self._clean_enterprise(data)
+        if data.get("agreement_number"):
+            self._tie_agreement(data)
+        else:
+            self._clean_enterprise(data)
         self._clean_charge(data)
         return data
 
-    def _clean_enterprise(self, data) -> None:
-        answer = enterprise_answer(
-            data.get("enterprise_query", ""), data.get("enterprise_choice", "")
+    def _tie_agreement(self, data) -> None:
+        """A standard service agreement names the enterprise, the worker and the service."""
+        data["enterprise"], data["enterprise_text"] = None, ""
+        self.agreement = tie_agreement(
+            self, number_field="agreement_number", mobile=data.get("phone")
         )
+        if self.agreement is None:
+            return
+        data["enterprise"] = self.agreement.enterprise
+        self.worker = self.agreement.worker
+        if not data.get("service_category"):
+            data["service_category"] = agreement_service_category(self.agreement)
+
+    def _clean_enterprise(self, data) -> None:
+        query, choice = data.get("enterprise_query", ""), data.get("enterprise_choice", "")
+        if not query and not choice:
+            self.add_error("enterprise_query", "请填写被投诉的家政企业，或填写服务约定编号。")
+            return
+        answer = enterprise_answer(query, choice)
         data["enterprise"] = answer.enterprise
         data["enterprise_text"] = answer.text
         self.candidates = answer.candidates

@@ -118,6 +118,16 @@ class Complaint(models.Model):
         blank=True,
         related_name="complaints",
     )
+    # The standard service agreement the complainant named: ties the case to the exact
+    # service, enterprise and worker.
+    service_agreement = models.ForeignKey(
+        "agreements.ServiceAgreement",
+        verbose_name="服务约定",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
+    )
     service_date = models.DateField("服务日期")
     service_category = models.ForeignKey(
         ServiceCategory,

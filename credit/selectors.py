@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
+# The masked name lives in the shared kit; pages import it from here as they always have.
+from core.personal_data import mask_person_name as mask_person_name
 from core.validators import clean_uscc
 from registry.models import Enterprise, ServiceOffering, Worker
 

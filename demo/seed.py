@@ -15,6 +15,7 @@ from articles import services as articles
 from articles.models import Article
 from zhouqu_jiazheng import roles
 
+from .agreements_seed import agreements_demo_seed, agreements_demo_to_try
 from .complaints_seed import complaints_demo_seed
 from .credit_seed import (
     credit_demo_facts_seed,
@@ -75,6 +76,8 @@ def demo_logins() -> list[str]:
         "（日志行“SMS to 138****0001: …”）。",
         f"居民优惠查询 {SITE}/incentives/check/ 可用以下演示居民手机号：",
         *(f"  {mobile}  {who}" for mobile, who in incentives_demo_residents_to_try()),
+        f"服务约定查验 {SITE}/agreements/verify/ ：",
+        *(f"  {line}" for line in agreements_demo_to_try()),
         "信用评价：",
         *(f"  {line}" for line in credit_demo_state(story)),
         *demo_profile_lines(),
@@ -214,6 +217,7 @@ def demo_seed(
     published = articles_demo_seed(story)
     cards = portal_demo_seed()
     reports = credit_demo_reports_seed(DEMO_PORTAL_USERNAME, CREDIT_OFFICER_USERNAME)
+    agreements = agreements_demo_seed()
     if stdout is not None:
         stdout.write(
             f"档案：新增企业 {created['enterprises']} 家、从业人员 {created['workers']} 人。"
@@ -232,6 +236,7 @@ def demo_seed(
         stdout.write(f"居家上门服务证：新发 {cards} 张。")
         stdout.write(f"信用承诺书：新增签署 {pledges} 家。")
         stdout.write(f"信用报告：新出具 {reports} 份。")
+        stdout.write(f"标准化服务约定：新出具 {agreements} 份。")
     return accounts
 
 

@@ -3,6 +3,7 @@ logout, password, home), then the pages each app owns (`<app>/portal_urls.py`)."
 
 from django.urls import include, path
 
+from agreements import portal_urls as agreements_portal
 from complaints import portal_urls as complaints_portal
 from credit import portal_urls as credit_portal
 from incentives import portal_urls as incentives_portal
@@ -26,4 +27,5 @@ urlpatterns = [
     path("complaints/", include(complaints_portal.urlpatterns)),
     path("credit/", include(credit_portal.urlpatterns)),
     path("incentives/", include(incentives_portal.urlpatterns)),
+    path("agreements/", include(agreements_portal.urlpatterns)),
 ]

@@ -4,7 +4,7 @@ A4 sheet of cards.
 
 Cards are reached only through the enterprise's own employments (`portal_object`), so
 another enterprise's card or employment id answers 404 and changes nothing. The QR code is
-drawn by segno (core.qr) as inline SVG and points to the absolute /verify/<token>/ address.
+drawn by core.qr as inline SVG and points to the absolute /verify/<token>/ address.
 """
 
 from django import forms

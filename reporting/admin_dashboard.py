@@ -62,6 +62,7 @@ def dashboard_context(request) -> dict:
         "years": range(timezone.localdate().year, FIRST_YEAR - 1, -1),
         "show_credit": user.has_perm("credit.view_rating"),
         "show_complaints": user.has_perm("complaints.view_complaint"),
+        "show_agreements": user.has_perm("agreements.view_serviceagreement"),
         "show_incentives": user.has_perm("incentives.view_redemption"),
         "show_registers": user.has_perm("registry.view_enterprise"),
     }

@@ -13,6 +13,8 @@ from decimal import Decimal
 from django.urls import reverse
 from django.utils import timezone
 
+from agreements.models import ServiceAgreement
+from agreements.selectors import agreement_counts
 from complaints.limits import ACCEPTANCE_DAYS, MEDIATION_DAYS
 from complaints.statistics import ComplaintStatistics, complaint_statistics
 from core.cache import cached
@@ -81,6 +83,7 @@ class DashboardFigures:
     complaint_figures: list[Figure]
     coverage: Coverage
     supervision: list[Figure]
+    agreements: list[Figure]
     phases: list[Phase]
 
     @property
@@ -204,6 +207,25 @@ def _supervision(year: int) -> list[Figure]:
     ]  # fmt: skip
 
 
+def _agreements(year: int, today: date) -> list[Figure]:
+    """Standard service agreements issued and confirmed in the month (the year's last month
+    for a past year) and in the year."""
+    day = today if today.year == year else date(year, 12, 31)
+    counts = agreement_counts(today=day)
+    name, confirmed = "agreements_serviceagreement", ServiceAgreement.Status.CONFIRMED
+    month = {"issued_on__year": year, "issued_on__month": day.month}
+    return [
+        Figure(f"{day.month}月出具服务约定", counts["issued_month"], _admin(name, **month)),
+        Figure(f"{day.month}月客户已确认", counts["confirmed_month"],
+               _admin(name, status=confirmed, **month)),
+        Figure(f"{year}年出具服务约定", counts["issued_year"],
+               _admin(name, issued_on__year=year)),
+        Figure(f"{year}年客户已确认", counts["confirmed_year"],
+               _admin(name, status=confirmed, issued_on__year=year),
+               _share(counts["confirmed_year"], counts["issued_year"])),
+    ]  # fmt: skip
+
+
 def _phases(year: int, today: date, registers: list[Figure], statuses: dict) -> list[Phase]:
     """The programme's timeline (the plan's phases: 动员部署 Jan–Mar, 全面推进 Apr–Oct, 总结提升
     Nov–Dec) with where the year stands against its milestones."""
@@ -261,11 +283,12 @@ def dashboard_figures(*, year: int | None = None, today: date | None = None) -> 
         complaint_figures=_complaint_figures(complaints),
         coverage=coverage(date(year, 1, 1), date(year, 12, 31)),
         supervision=_supervision(year),
+        agreements=_agreements(year, today),
         phases=_phases(year, today, registers, statuses),
     )
 
 
 def dashboard_figures_cached(*, year: int) -> DashboardFigures:
     # The version names the module the cached figures are pickled from (reporting.dashboard).
-    key = f"dashboard:v2:{year}:{timezone.localdate():%Y%m%d}"
+    key = f"dashboard:v3:{year}:{timezone.localdate():%Y%m%d}"
     return cached(key, CACHE_SECONDS, lambda: dashboard_figures(year=year))

@@ -12,11 +12,10 @@ the same ratings the honour roll page prints.
 from dataclasses import dataclass
 from decimal import Decimal
 
-import segno
 from django.urls import reverse
-from django.utils.html import mark_safe
 
 from core.personal_data import mask_person_name
+from core.qr import qr_svg
 from credit.models import Rating
 from credit.selectors_honour import (
     current_employers,
@@ -42,11 +41,7 @@ class Poster:
 
     @property
     def qr_svg(self) -> str:
-        # Inline SVG: printed sharp at any size, and nothing fetched from elsewhere.
-        code = segno.make(self.target_url, error="m")
-        return mark_safe(  # noqa: S308 - segno writes the SVG; the URL is ours, escaped by it
-            code.svg_inline(scale=6, border=2, dark="#000", light="#fff", omitsize=True)
-        )
+        return qr_svg(self.target_url, scale=6, dark="#000", light="#fff")
 
     @property
     def url(self) -> str:

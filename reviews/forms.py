@@ -5,6 +5,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from agreements.forms import AgreementNumberField, tie_agreement
+from agreements.selectors import agreement_service_category
 from core.form_errors import ResidentFormMixin
 from core.validators import clean_mobile
 from registry.models import Enterprise, ServiceCategory
@@ -54,6 +56,7 @@ class ReviewForm(ResidentFormMixin, forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "name", "placeholder": "如：王阿姨"}),
     )
+    agreement_number = AgreementNumberField()
     enterprise = EnterpriseChoiceField(
         label="家政企业",
         queryset=Enterprise.objects.order_by("name", "id"),
@@ -114,6 +117,10 @@ class ReviewForm(ResidentFormMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        cleaned["service_agreement"] = None
+        if cleaned.get("agreement_number"):
+            self._tie_agreement(cleaned)
+            return cleaned
         if (
             not self.has_error("enterprise")
             and not self.has_error("worker")
@@ -125,6 +132,20 @@ class ReviewForm(ResidentFormMixin, forms.Form):
                 code="no_subject",
             )
         return cleaned
+
+    def _tie_agreement(self, cleaned) -> None:
+        """A standard service agreement names the enterprise, the worker and the service."""
+        agreement = tie_agreement(
+            self, number_field="agreement_number", mobile=cleaned.get("phone")
+        )
+        if agreement is None:
+            return
+        cleaned["service_agreement"] = agreement
+        cleaned["enterprise"] = agreement.enterprise
+        cleaned["worker"] = agreement.worker
+        cleaned["service_category"] = cleaned.get("service_category") or (
+            agreement_service_category(agreement)
+        )
 
     @property
     def is_spam(self) -> bool:

@@ -37,6 +37,15 @@ class ServiceReview(models.Model):
         blank=True,
         related_name="reviews",
     )
+    # The standard service agreement the reviewer named (the exact service reviewed).
+    service_agreement = models.ForeignKey(
+        "agreements.ServiceAgreement",
+        verbose_name="服务约定",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviews",
+    )
     service_date = models.DateField("服务日期")
     service_category = models.ForeignKey(
         ServiceCategory,

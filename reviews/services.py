@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from agreements.models import ServiceAgreement
+from agreements.selectors import agreement_case_problem, agreement_service_category
 from core.audit import audited_save
 from core.personal_data import phone_hash, phone_mask
 from core.transitions import StatusMachine, TransitionError
@@ -151,15 +153,24 @@ def review_submit(
     enterprise: Enterprise | None = None,
     worker: Worker | None = None,
     service_category: ServiceCategory | None = None,
+    service_agreement: ServiceAgreement | None = None,
     comment: str = "",
     reviewer_name: str = "",
     actor=None,
 ) -> ServiceReview:
     """Record a resident's review and its credit records. `actor` is None for the public
-    form. Raises ValidationError (Chinese, keyed by field where one applies)."""
+    form. A standard service agreement, named by the customer it was issued to, ties the
+    review to its enterprise, worker and service item. Raises ValidationError (Chinese,
+    keyed by field where one applies)."""
+    number = clean_mobile(phone)
+    if service_agreement is not None:
+        if problem := agreement_case_problem(service_agreement, number):
+            raise ValidationError({"agreement_number": problem})
+        enterprise = service_agreement.enterprise
+        worker = service_agreement.worker or worker
+        service_category = service_category or agreement_service_category(service_agreement)
     if enterprise is None and worker is None:
         raise ValidationError("请选择被评价的企业或从业人员。", code="no_subject")
-    number = clean_mobile(phone)
     _check_service_date(service_date)
     # Lock the row of the subject the limit is counted on. Race: the same resident taps
     # submit twice, or submits from two tabs; both requests would pass the 30-day check
@@ -178,6 +189,7 @@ def review_submit(
         worker=worker,
         service_date=service_date,
         service_category=service_category,
+        service_agreement=service_agreement,
         quality=quality,
         punctuality=punctuality,
         attitude=attitude,

@@ -68,6 +68,8 @@ def _initial(request) -> dict:
         employers = list(Enterprise.objects.employing(worker).values_list("pk", flat=True)[:2])
         if len(employers) == 1:
             initial["enterprise"] = employers[0]
+    if number := request.GET.get("agreement", "")[:30]:
+        initial["agreement_number"] = number
     enterprise_id = _int_param(request, "enterprise")
     if enterprise_id and Enterprise.objects.filter(pk=enterprise_id).exists():
         initial["enterprise"] = enterprise_id
@@ -112,6 +114,7 @@ def review_new(request):
                     worker=data["worker"],
                     service_date=data["service_date"],
                     service_category=data["service_category"],
+                    service_agreement=data["service_agreement"],
                     quality=data["quality"],
                     punctuality=data["punctuality"],
                     attitude=data["attitude"],

@@ -1,7 +1,8 @@
 """The reference data that data migrations seed (townships, the service catalogue, the default
-standards, the incentive catalogue). A transactional test ends by flushing every table, which
-removes it; the suite puts it back through the migrations' own functions, so the tests that
-follow see the database a migrated deployment has, whatever order they run in."""
+standards, the incentive catalogue, the general agreement template). A transactional test
+ends by flushing every table, which removes it; the suite puts it back through the
+migrations' own functions, so the tests that follow see the database a migrated deployment
+has, whatever order they run in."""
 
 import importlib
 
@@ -16,6 +17,7 @@ SEEDING_MIGRATIONS = [
     ("registry.migrations.0003_service_catalogue", "create_catalogue"),
     ("credit.migrations.0002_default_standards", "create"),
     ("incentives.migrations.0002_default_catalogue", "seed"),
+    ("agreements.migrations.0002_default_template", "create"),
 ]
 # The roles (auth groups and their permissions) need nothing here: the flush emits
 # post_migrate, whose handler (`zhouqu_jiazheng.roles`) creates them again.

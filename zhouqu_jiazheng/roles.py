@@ -30,6 +30,7 @@ PROJECT_APPS = (
     "complaints",
     "reviews",
     "incentives",
+    "agreements",
     "portal",
     "reporting",
 )
@@ -45,6 +46,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...] | dict[str, tuple[str, ...
         "portal": ALL,
         "credit": ALL,
         "incentives": ALL,
+        "agreements": ALL,
         "complaints": READ,
         "reviews": READ,
         # Publicity articles, and the annual report: starting one is "add".
@@ -57,6 +59,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...] | dict[str, tuple[str, ...
         "registry": READ,
         "portal": READ,
         "credit": READ,
+        # Complaints name agreements: the case officer reads the agreement.
+        "agreements": READ,
     },
     # Leaders read everything the programme holds and change nothing.
     LEADER: dict.fromkeys(PROJECT_APPS, READ),

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "articles",
     "registry",
     "credit",
+    "agreements",
     "complaints",
     "incentives",
     "reviews",

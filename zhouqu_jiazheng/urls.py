@@ -17,6 +17,7 @@ urlpatterns = [
     path("services/", include("registry.urls")),
     path("enterprises/", include("registry.profile_urls")),
     path("news/", include("articles.urls")),
+    path("agreements/", include("agreements.urls")),
     path("", include("complaints.urls")),
     path("", include("reviews.urls")),
     # The enterprise portal: each app owns its pages; they share the "portal" namespace.

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from agreements.models import ServiceAgreement
+from agreements.selectors import agreement_case_problem, agreement_service_category
 from core.files import sanitised_upload
 from core.numbers import dated_number
 from core.validators import clean_mobile
@@ -104,6 +106,7 @@ def complaint_submit(
     enterprise_text: str = "",
     worker: Worker | None = None,
     service_category: ServiceCategory | None = None,
+    service_agreement: ServiceAgreement | None = None,
     email: str = "",
     attachments=(),
     charged_amount: Decimal | None = None,
@@ -111,6 +114,9 @@ def complaint_submit(
 ) -> SubmitResult:
     """Store a resident's complaint. A reloaded POST (same form token) or the same phone,
     enterprise and text within ten minutes returns the complaint already stored.
+
+    A standard service agreement, named by the customer it was issued to, ties the case to
+    its enterprise, worker and service item.
 
     Everything — the case, its files, its first timeline line and its outbox rows — is
     written in one transaction; delivery of the acknowledgement is enqueued after commit
@@ -131,9 +137,15 @@ def complaint_submit(
     )
     if len(attachments) > MAX_ATTACHMENTS:
         problems["attachments"] = f"最多上传{MAX_ATTACHMENTS}个附件。"
+    number = clean_mobile(phone)
+    if service_agreement is not None:
+        if problem := agreement_case_problem(service_agreement, number):
+            problems["agreement_number"] = problem
+        enterprise, enterprise_text = service_agreement.enterprise, ""
+        worker = service_agreement.worker or worker
+        service_category = service_category or agreement_service_category(service_agreement)
     if problems:
         raise ValidationError(problems)
-    number = clean_mobile(phone)
     digest = content_digest(
         phone_hash(number), enterprise.pk if enterprise else None, enterprise_text, description
     )
@@ -157,6 +169,7 @@ def complaint_submit(
                 enterprise_text=enterprise_text.strip(),
                 worker=worker,
                 service_category=service_category,
+                service_agreement=service_agreement,
                 email=email.strip(),
                 attachments=attachments,
                 **charge_fields(

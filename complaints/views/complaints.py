@@ -112,6 +112,8 @@ def complaint_new(request):
         form.add_error(None, RATE_LIMITED)
         return _form_page(request, form, worker=worker, status=429)
     data = form.cleaned_data
+    if form.agreement is not None:
+        worker = form.worker
     try:
         result = complaint_submit(
             submission_token=data["submission_token"],
@@ -124,6 +126,7 @@ def complaint_new(request):
             worker=worker,
             service_date=data["service_date"],
             service_category=data["service_category"],
+            service_agreement=form.agreement,
             category=data["category"],
             description=data["description"],
             desired_outcome=data["desired_outcome"],
@@ -143,7 +146,8 @@ def complaint_new(request):
 
 
 def _blank_form_page(request):
-    """The empty form; from a worker's card or an enterprise's page, with them filled in."""
+    """The form, pre-filled from ?worker=<signed ref> (a worker's card), ?enterprise=<id> or
+    ?agreement=<number> (a standard service agreement's page)."""
     enterprise = worker = None
     ref = request.GET.get("worker", "")
     if ref:
@@ -156,6 +160,8 @@ def _blank_form_page(request):
         initial.update(enterprise_query=enterprise.name, enterprise_choice=str(enterprise.pk))
     if worker is not None:
         initial["worker_ref"] = ref
+    if number := request.GET.get("agreement", "")[:30]:
+        initial["agreement_number"] = number
     form = ComplaintForm(initial=initial)
     return _form_page(request, form, worker=worker, enterprise=enterprise)
 

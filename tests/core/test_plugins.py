@@ -63,6 +63,7 @@ def test_the_apps_fill_the_registries_at_start_up():
         "complaints:new",
         "complaints:track",
         "reviews:new",
+        "agreements:verify",
         "news:list",
         "portal:login",
     ]

@@ -101,6 +101,7 @@ def test_no_text_formats_a_stored_moment_without_local_time():
             "credit",
             "complaints",
             "reviews",
+            "agreements",
             "incentives",
             "portal",
             "zhouqu_jiazheng",

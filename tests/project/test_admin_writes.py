@@ -13,6 +13,7 @@ APPS = (
     "incentives",
     "reviews",
     "articles",
+    "agreements",
     "portal",
     "reporting",
     "zhouqu_jiazheng",

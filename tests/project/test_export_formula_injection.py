@@ -43,6 +43,7 @@ APPS = (
     "credit",
     "complaints",
     "reviews",
+    "agreements",
     "incentives",
     "portal",
     "zhouqu_jiazheng",

@@ -18,7 +18,15 @@ from core.form_errors import ResidentFormMixin
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = ["registry", "credit", "complaints", "reviews", "incentives", "zhouqu_jiazheng"]
+PROJECT_APPS = [
+    "registry",
+    "credit",
+    "complaints",
+    "reviews",
+    "incentives",
+    "agreements",
+    "zhouqu_jiazheng",
+]
 # Modules of the back office and the enterprise portal: not filled in by residents.
 NOT_PUBLIC = re.compile(r"admin|portal|management|migrations|demo")
 # Pieces of Django's own zh-hans messages (e.g. "确保该变量至少包含 10 字符").
