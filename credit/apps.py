@@ -19,12 +19,20 @@ class CreditConfig(AppConfig):
     verbose_name = "信用评价"
 
     def ready(self) -> None:
-        from . import dossier_sections, inbox_sources, portal_cards, profile_sections, verification
+        from . import (
+            dossier_sections,
+            inbox_sources,
+            portal_cards,
+            profile_sections,
+            verification,
+            worker_auth,
+        )
 
         dossier_sections.register()
         inbox_sources.register()
         verification.register()
         portal_cards.register()
         profile_sections.register()
+        worker_auth.register()
         for section in SECTIONS:
             PUBLIC_SECTIONS.register(section)

@@ -455,6 +455,14 @@ def credit_file_for(subject, *, limit: int = DOSSIER_EVENTS) -> CreditFile:
     return CreditFile(rows=rows, truncated=len(events) > limit)
 
 
+def visible_ratings() -> QuerySet[Rating]:
+    """Ratings a subject may see of itself (an enterprise in the portal, a worker on their
+    own record): publicised and final, never drafts (staff have not reviewed them yet)."""
+    return Rating.objects.filter(
+        status__in=[Rating.Status.PUBLICISED, Rating.Status.FINAL]
+    ).select_related("standard")
+
+
 def ratings_for(subject) -> list[Rating]:
     """Every rating of the subject, latest year first, whatever its status (staff view)."""
     return list(

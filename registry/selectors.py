@@ -14,6 +14,7 @@ from .models import (
     Enterprise,
     EnterpriseQualification,
     HealthCertificate,
+    PublicNameConsent,
     ServiceCategory,
     ServiceOffering,
     Validity,
@@ -141,3 +142,13 @@ def published_service_standards() -> QuerySet:
     """The standard service items the bureau publishes (服务标准与指导价): what each includes
     (its standard process), the commitments and the guide price range, in catalogue order."""
     return ServiceCategory.objects.filter(is_active=True).order_by("sort_order", "name")
+
+
+def public_name_consenting(worker_ids) -> set[int]:
+    """Of `worker_ids`, those who currently agree that the honour roll and posters show
+    their full name and photo (one query)."""
+    return set(
+        PublicNameConsent.objects.current()
+        .filter(worker_id__in=list(worker_ids))
+        .values_list("worker_id", flat=True)
+    )
