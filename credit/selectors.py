@@ -152,6 +152,16 @@ def latest_final_ratings(enterprise_ids) -> dict[int, PublicRating]:
     return {pk: _public_rating(rating, weights) for pk, rating in latest.items()}
 
 
+def latest_final_worker_rating(worker: Worker) -> Rating | None:
+    """The worker's latest FINAL rating (a draft or publicised one may still change)."""
+    return (
+        Rating.objects.filter(worker=worker, status=Rating.Status.FINAL)
+        .only("year", "grade", "total")
+        .order_by("-year")
+        .first()
+    )
+
+
 @dataclass(frozen=True)
 class LookupResult:
     enterprise: Enterprise
