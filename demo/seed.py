@@ -17,10 +17,12 @@ from zhouqu_jiazheng import roles
 
 from .complaints_seed import complaints_demo_seed
 from .credit_seed import (
+    credit_demo_consents_seed,
     credit_demo_facts_seed,
     credit_demo_pledges_seed,
     credit_demo_rate,
     credit_demo_state,
+    credit_demo_worker_to_try,
 )
 from .incentives_seed import (
     RESIDENTS,
@@ -75,6 +77,7 @@ def demo_logins() -> list[str]:
         "信用评价：",
         *(f"  {line}" for line in credit_demo_state(story)),
         *demo_profile_lines(),
+        *(line.format(site=SITE) for line in credit_demo_worker_to_try()),
     ]
     return lines
 
@@ -205,6 +208,7 @@ def demo_seed(
     for key, count in complaints_demo_seed(story, until=story.today).items():
         complaints[key] += count
     complaints["reviews"] += reviews_demo_seed(story, until=story.today)
+    credit_demo_consents_seed()
     incentives = incentives_demo_seed(residents=residents)
     published = articles_demo_seed(story)
     cards = portal_demo_seed()
