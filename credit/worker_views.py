@@ -12,6 +12,7 @@ answers 404 whatever the method. No page is cached.
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -30,6 +31,10 @@ from .services.objections import objection_submit, objection_window_open
 from .services.repair import is_negative, repair_submit
 from .worker_auth import worker_view
 from .worker_forms import ConsentForm, WorkerObjectionForm, WorkerRepairForm
+
+# A page of one object looks it up before it checks the method, so another worker's id
+# answers 404 whatever the method.
+ANY_METHOD = ["GET", "HEAD", "POST"]
 
 
 def _step_one(request):
@@ -87,8 +92,8 @@ def sign_out(request):
 
 
 @never_cache
-@require_safe
 @worker_view
+@require_safe
 def record(request):
     today = timezone.localdate()
     data = selectors_worker.worker_record(request.worker)
@@ -117,10 +122,12 @@ def record(request):
 
 
 @never_cache
-@require_http_methods(["GET", "HEAD"])
 @worker_view
+@require_http_methods(ANY_METHOD)
 def rating_detail(request, pk: int):
     rating = get_object_or_404(selectors.visible_ratings().filter(worker=request.worker), pk=pk)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     return render(
         request,
         "credit/worker/rating.html",
@@ -133,8 +140,8 @@ def rating_detail(request, pk: int):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
 @worker_view
+@require_http_methods(["GET", "POST"])
 def objection_new(request, pk: int):
     rating = get_object_or_404(selectors_worker.worker_ratings(request.worker), pk=pk)
     form = WorkerObjectionForm(request.POST or None, request.FILES or None)
@@ -168,8 +175,8 @@ def objection_new(request, pk: int):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
 @worker_view
+@require_http_methods(["GET", "POST"])
 def repair_new(request, pk: int):
     event = get_object_or_404(selectors_worker.worker_events(request.worker), pk=pk)
     form = WorkerRepairForm(request.POST or None, request.FILES or None)
@@ -203,8 +210,8 @@ def repair_new(request, pk: int):
     )
 
 
-@require_POST
 @worker_view
+@require_POST
 def consent(request):
     form = ConsentForm(request.POST)
     if not form.is_valid():
