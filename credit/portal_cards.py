@@ -15,6 +15,7 @@ def _credit(enterprise, request) -> dict:
     today = timezone.localdate()
     ratings = list(
         selectors.visible_ratings()
+        .select_related(None)  # the card reads the grade only, not the standard
         .filter(enterprise=enterprise)
         .only(
             "year",
