@@ -11,6 +11,12 @@ SECTIONS = (
     ),
     PublicSection("credit:honor_roll", "诚信红榜", "AAA级诚信示范企业和优秀从业人员。", order=11),
     PublicSection("credit:standard", "评价标准", "家政行业信用评价标准与评分规则。", order=12),
+    PublicSection(
+        "workers:sign_in",
+        "从业人员查档",
+        "家政从业人员用手机号和短信验证码查看本人的信用档案。",
+        order=49,
+    ),
 )
 
 

@@ -61,5 +61,6 @@ def test_the_apps_fill_the_registries_at_start_up():
         "complaints:track",
         "reviews:new",
         "news:list",
+        "workers:sign_in",
         "portal:login",
     ]
