@@ -23,6 +23,12 @@ SECTIONS = (
     PublicSection(
         "credit:key_list", "重点管理名单", "因严重失信列入重点管理的企业和从业人员。", order=15
     ),
+    PublicSection(
+        "workers:sign_in",
+        "从业人员查档",
+        "家政从业人员用手机号和短信验证码查看本人的信用档案。",
+        order=49,
+    ),
 )
 
 

@@ -6,16 +6,17 @@ from django.utils import timezone
 
 from core.portal import PORTAL_CARDS, PORTAL_PAGES, PortalCard, PortalPage
 
-from . import selectors_pledges
-from .models import Objection, Rating, RepairRequest
-from .portal_views import VISIBLE
+from . import selectors, selectors_pledges
+from .models import Objection, RepairRequest
 from .services.objections import objection_window_open
 
 
 def _credit(enterprise, request) -> dict:
     today = timezone.localdate()
     ratings = list(
-        Rating.objects.filter(enterprise=enterprise, status__in=VISIBLE)
+        selectors.visible_ratings()
+        .select_related(None)  # the card reads the grade only, not the standard
+        .filter(enterprise=enterprise)
         .only(
             "year",
             "grade",

@@ -20,12 +20,11 @@ from core.form_errors import add_service_errors
 from core.portal import portal_object, portal_scope, portal_view
 
 from . import selectors
-from .models import CreditEvent, Dimension, Objection, Rating, RepairRequest
+from .models import CreditEvent, Dimension, Objection, RepairRequest
 from .portal_forms import ObjectionForm, RepairForm
 from .services.objections import objection_submit, objection_window_open
 from .services.repair import is_negative, repair_submit
 
-VISIBLE = (Rating.Status.PUBLICISED, Rating.Status.FINAL)
 # Pages of one object look the object up before they check the method, so another
 # enterprise's id answers 404 whatever the method.
 ANY_METHOD = ["GET", "HEAD", "POST"]
@@ -35,11 +34,6 @@ def read_only(request) -> HttpResponseNotAllowed | None:
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
     return None
-
-
-def visible_ratings():
-    """Ratings an enterprise may see of itself: publicised and final, never drafts."""
-    return Rating.objects.filter(status__in=VISIBLE).select_related("standard")
 
 
 OBJECTION_OWNER = "rating__enterprise"
@@ -59,7 +53,7 @@ def _repairs(request):
 @portal_view
 def rating_list(request):
     today = timezone.localdate()
-    ratings = portal_scope(request, visible_ratings()).order_by("-year")
+    ratings = portal_scope(request, selectors.visible_ratings()).order_by("-year")
     rows = [
         {
             "rating": rating,
@@ -75,7 +69,7 @@ def rating_list(request):
 @require_http_methods(ANY_METHOD)
 @portal_view
 def rating_detail(request, pk: int):
-    rating = portal_object(request, visible_ratings(), pk)
+    rating = portal_object(request, selectors.visible_ratings(), pk)
     if refused := read_only(request):
         return refused
     return render(
@@ -94,7 +88,7 @@ def rating_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @portal_view
 def objection_new(request, pk: int):
-    rating = portal_object(request, visible_ratings(), pk)
+    rating = portal_object(request, selectors.visible_ratings(), pk)
     form = ObjectionForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -154,6 +154,16 @@ def latest_final_ratings(enterprise_ids) -> dict[int, PublicRating]:
     return {pk: _public_rating(rating, weights) for pk, rating in latest.items()}
 
 
+def latest_final_worker_rating(worker: Worker) -> Rating | None:
+    """The worker's latest FINAL rating (a draft or publicised one may still change)."""
+    return (
+        Rating.objects.filter(worker=worker, status=Rating.Status.FINAL)
+        .only("year", "grade", "total")
+        .order_by("-year")
+        .first()
+    )
+
+
 @dataclass(frozen=True)
 class LookupResult:
     enterprise: Enterprise
@@ -455,6 +465,14 @@ def credit_file_for(subject, *, limit: int = DOSSIER_EVENTS) -> CreditFile:
         for event in events[:limit]
     ]
     return CreditFile(rows=rows, truncated=len(events) > limit)
+
+
+def visible_ratings() -> QuerySet[Rating]:
+    """Ratings a subject may see of itself (an enterprise in the portal, a worker on their
+    own record): publicised and final, never drafts (staff have not reviewed them yet)."""
+    return Rating.objects.filter(
+        status__in=[Rating.Status.PUBLICISED, Rating.Status.FINAL]
+    ).select_related("standard")
 
 
 def ratings_for(subject) -> list[Rating]:

@@ -2,16 +2,20 @@
 honour roll page and for the printable posters.
 
 The rules: a FINAL AAA rating of the year; an enterprise still operating; nobody on the
-key-management list today; the best HONOR_ROLL_WORKERS workers."""
+key-management list today; the best HONOR_ROLL_WORKERS workers. A worker is named in full,
+with their photo, only while they consent (registry.PublicNameConsent, read on every
+request, so a withdrawal takes effect at once); otherwise by the masked name, no photo."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from core.personal_data import mask_person_name
-from registry.models import Employment, Enterprise
+from registry.models import Employment, Enterprise, Worker
+from registry.selectors import public_name_consenting
 
 from .models import Grade, KeyListEntry, Rating
 
@@ -32,6 +36,44 @@ class HonorWorker:
     employer: str
     grade: str
     grade_label: str
+    name: str = ""  # as the honour roll prints it: in full with consent, else masked
+    photo_url: str = ""  # only with consent and a photo on file
+
+
+@dataclass(frozen=True)
+class PublicName:
+    """How the honour roll and its posters name a worker."""
+
+    name: str
+    photo_url: str
+    full: bool  # named in full (with the worker's consent)
+
+
+def public_names(ratings: list[Rating]) -> dict[int, PublicName]:
+    """{worker id: public name} for honour-roll ratings (their worker loaded; one query)."""
+    consenting = public_name_consenting(r.worker_id for r in ratings)
+    names = {}
+    for rating in ratings:
+        worker = rating.worker
+        if worker.pk in consenting:
+            photo = (
+                reverse("credit:honor_roll_photo", args=[rating.year, worker.pk])
+                if worker.photo
+                else ""
+            )
+            names[worker.pk] = PublicName(worker.name, photo, True)
+        else:
+            names[worker.pk] = PublicName(mask_person_name(worker.name), "", False)
+    return names
+
+
+def honoured_worker_photo(year: int, worker_id: int) -> Worker | None:
+    """The worker whose photo `year`'s honour roll shows: honoured that year, consenting and
+    with a photo on file; else None."""
+    rating = next((r for r in honoured_worker_ratings(year) if r.worker_id == worker_id), None)
+    if rating is None or not public_names([rating])[worker_id].photo_url:
+        return None
+    return rating.worker
 
 
 @dataclass(frozen=True)
@@ -98,7 +140,7 @@ def honoured_worker_ratings(year: int) -> list[Rating]:
         .filter(worker__isnull=False)
         .filter(_not_on_key_list("worker", timezone.localdate()))
         .select_related("worker")
-        .only("year", "total", "grade", "worker__name")
+        .only("year", "total", "grade", "worker__name", "worker__photo")
         .order_by("-total", "worker__name", "worker_id")[:HONOR_ROLL_WORKERS]
     )
 
@@ -120,12 +162,13 @@ def current_employers(worker_ids: list[int]) -> dict[int, str]:
 
 def honor_roll(year: int | None = None) -> HonorRoll:
     """AAA enterprises (still operating) of the latest year with final ratings, and the
-    best AAA workers of that year (at most HONOR_ROLL_WORKERS), with masked names."""
+    best AAA workers of that year (at most HONOR_ROLL_WORKERS), named as they consented."""
     year = year or latest_final_year()
     if year is None:
         return HonorRoll(year=None)
     worker_ratings = honoured_worker_ratings(year)
     employers = current_employers([r.worker_id for r in worker_ratings])
+    names = public_names(worker_ratings)
     return HonorRoll(
         year=year,
         enterprises=[
@@ -138,6 +181,8 @@ def honor_roll(year: int | None = None) -> HonorRoll:
                 employer=employers.get(r.worker_id, ""),
                 grade=r.grade,
                 grade_label=r.get_grade_display(),
+                name=names[r.worker_id].name,
+                photo_url=names[r.worker_id].photo_url,
             )
             for r in worker_ratings
         ],

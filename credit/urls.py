@@ -7,6 +7,11 @@ app_name = "credit"
 urlpatterns = [
     path("", views.lookup, name="lookup"),
     path("honor-roll/", views.honor_roll, name="honor_roll"),
+    path(
+        "honor-roll/<int:year>/workers/<int:pk>/photo/",
+        views.honor_roll_photo,
+        name="honor_roll_photo",
+    ),
     path("standard/", views.standard, name="standard"),
     path("penalties/", views.penalties, name="penalties"),
     path("key-list/", views.key_list, name="key_list"),

@@ -1,17 +1,21 @@
 """Public credit pages: the look-up, the honour roll (诚信红榜), the published standard and
 the disclosure lists (行政处罚公示, 重点管理名单).
 
-Anyone may read them, without an account; they show final ratings only and no personal data.
+Anyone may read them, without an account; they show final ratings only and no personal data
+(an honoured worker's full name and photo only with their consent).
 """
 
 from django import forms
 from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 
 from core.form_errors import ResidentFormMixin
 from registry.models import ServiceCategory, Township
+from registry.verification import photo_thumbnail
 
 from . import selectors, selectors_disclosure, selectors_honour
 from .models import GRADES
@@ -80,6 +84,20 @@ def lookup(request):
 @require_safe
 def honor_roll(request):
     return render(request, "credit/honor_roll.html", {"roll": selectors_honour.honor_roll()})
+
+
+@require_safe
+def honor_roll_photo(request, year: int, pk: int):
+    """An honoured worker's photo, only while they consent to it being shown (worker photos
+    are otherwise staff-only media); never cached, so a withdrawal takes effect at once."""
+    worker = selectors_honour.honoured_worker_photo(year, pk)
+    data = photo_thumbnail(worker.photo) if worker else None
+    if data is None:
+        raise Http404
+    response = HttpResponse(data, content_type="image/jpeg")
+    response["X-Content-Type-Options"] = "nosniff"
+    add_never_cache_headers(response)
+    return response
 
 
 @require_safe

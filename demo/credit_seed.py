@@ -438,3 +438,42 @@ def credit_demo_report_number() -> str | None:
         .values_list("number", flat=True)
         .first()
     )
+
+
+def credit_demo_worker_to_try() -> list[str]:
+    """A demo worker to sign in as at /workers/ (their mobile, and what their record holds):
+    the first worker with a publicised or final rating and a number nobody else has."""
+    from core import personal_data
+
+    rated = (
+        Rating.objects.filter(
+            status__in=[Rating.Status.PUBLICISED, Rating.Status.FINAL], worker__isnull=False
+        )
+        .order_by("worker_id")
+        .values_list("worker_id", flat=True)
+        .distinct()
+    )
+    workers = Worker.objects.filter(pk__in=list(rated[:50])).exclude(phone_hash="").order_by("pk")
+    for worker in workers:
+        if not Worker.objects.filter(phone_hash=worker.phone_hash).exclude(pk=worker.pk).exists():
+            return [
+                f"从业人员本人信用档案 {{site}}/workers/ ：演示从业人员{worker.name}，"
+                f"手机号 {personal_data.phone_plain(worker, 'phone')}，"
+                "获取短信验证码后登录（验证码在日志里）。"
+            ]
+    return []
+
+
+def credit_demo_consents_seed() -> int:
+    """The best worker on the latest honour roll agreed to be named in full with their photo
+    (the others stay masked). Returns the number of consents recorded."""
+    from credit.selectors_honour import honoured_worker_ratings, latest_final_year
+    from registry.models import PublicNameConsent
+    from registry.services.consents import public_name_consent_give
+
+    year = latest_final_year()
+    honoured = honoured_worker_ratings(year) if year else []
+    if not honoured or PublicNameConsent.objects.exists():
+        return 0
+    public_name_consent_give(worker=honoured[0].worker)
+    return 1

@@ -18,12 +18,14 @@ from zhouqu_jiazheng import roles
 from .agreements_seed import agreements_demo_seed, agreements_demo_to_try
 from .complaints_seed import complaints_demo_seed
 from .credit_seed import (
+    credit_demo_consents_seed,
     credit_demo_facts_seed,
     credit_demo_pledges_seed,
     credit_demo_rate,
     credit_demo_report_number,
     credit_demo_reports_seed,
     credit_demo_state,
+    credit_demo_worker_to_try,
 )
 from .incentives_seed import (
     RESIDENTS,
@@ -81,6 +83,7 @@ def demo_logins() -> list[str]:
         "信用评价：",
         *(f"  {line}" for line in credit_demo_state(story)),
         *demo_profile_lines(),
+        *(line.format(site=SITE) for line in credit_demo_worker_to_try()),
     ]
     if number := credit_demo_report_number():
         lines.append(f"信用报告核验 {SITE}/credit/reports/verify/?number={number}")
@@ -213,6 +216,7 @@ def demo_seed(
     for key, count in complaints_demo_seed(story, until=story.today).items():
         complaints[key] += count
     complaints["reviews"] += reviews_demo_seed(story, until=story.today)
+    credit_demo_consents_seed()
     incentives = incentives_demo_seed(residents=residents)
     published = articles_demo_seed(story)
     cards = portal_demo_seed()

@@ -18,14 +18,14 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from core import personal_data
 from core.validators import clean_mobile
-from registry.code_forms import CODE_NOT_SENT, code_sent_message
+from registry.code_forms import CODE_NOT_SENT, CodeForm, MobileForm, code_sent_message
 from registry.models import Enterprise
 from registry.ratelimits import RateLimit, WhenCacheDown, limit_hit
 from registry.services.codes import code_check, code_consume, code_delivery_failed, code_send
 
 from . import selectors
 from .code_purposes import CHECK
-from .forms import CatalogueFilterForm, CodeForm, MobileForm
+from .forms import CatalogueFilterForm
 from .services import eligibility
 
 CHECK_SESSION_KEY = "incentives_check"

@@ -14,6 +14,7 @@ from .models import (
     Enterprise,
     EnterpriseQualification,
     HealthCertificate,
+    PublicNameConsent,
     ServiceCategory,
     ServiceOffering,
     Validity,
@@ -164,3 +165,13 @@ def published_price(
     return ServiceOffering.objects.filter(
         enterprise=enterprise, category=category, is_active=True
     ).first()
+
+
+def public_name_consenting(worker_ids) -> set[int]:
+    """Of `worker_ids`, those who currently agree that the honour roll and posters show
+    their full name and photo (one query)."""
+    return set(
+        PublicNameConsent.objects.current()
+        .filter(worker_id__in=list(worker_ids))
+        .values_list("worker_id", flat=True)
+    )

@@ -1,8 +1,8 @@
 """What a resident sees after scanning a home-service card (/verify/<token>/).
 
 `verification_for_token` answers with a status light and every reason for it, in plain
-words, plus what a resident may know about the worker: name, photo, employer and its grade,
-skills and training — never the ID number, phone or address.
+words, plus what a resident may know about the worker: name, photo, their own final grade,
+employer and its grade, skills and training — never the ID number, phone or address.
 
 The light:
 - red: the worker's health certificate has expired, the background check (无犯罪记录核查)
@@ -101,9 +101,11 @@ class Finding:
 
 @dataclass(frozen=True)
 class CheckResult:
-    """What a registered check adds: the employer's grade to show, and findings."""
+    """What a registered check adds: the employer's and the worker's grades to show, and
+    findings."""
 
     employer_grade: str | None = None
+    worker_grade: str | None = None
     findings: tuple[Finding, ...] = ()
 
 
@@ -124,6 +126,7 @@ class Verification:
     photo_url: str | None = None
     employer_name: str = ""
     employer_grade: str | None = None
+    worker_grade: str | None = None  # the worker's own latest final grade
     employer_profile_id: int | None = None  # the employer's public profile, if it has one
     position: str = ""
     skills: list[str] = field(default_factory=list)
@@ -214,25 +217,32 @@ def _plausible(token: str) -> bool:
     return bool(token) and len(token) <= 64
 
 
+@dataclass(frozen=True)
+class Grades:
+    employer: str | None = None
+    worker: str | None = None
+
+
 def _worker_findings(
     worker: Worker, employer: Enterprise, today: date
-) -> tuple[list[Finding], str | None]:
+) -> tuple[list[Finding], Grades]:
     """Every finding about `worker` employed by `employer`, the worst first, and the
-    employer's grade from the registered checks. The worker's health certificates and
-    background checks should be prefetched."""
+    employer's and the worker's grades from the registered checks. The worker's health
+    certificates and background checks should be prefetched."""
     findings = [Finding(GREEN, "身份信息已登记核验")]
     findings += _employer_findings(employer)
     findings += _health_findings(list(worker.health_certificates.all()), today)
     findings += _background_findings(list(worker.background_checks.all()))
-    grade = None
+    employer_grade = worker_grade = None
     for check in VERIFICATION_CHECKS:
         result = check(worker, employer, today)
-        grade = grade or result.employer_grade
+        employer_grade = employer_grade or result.employer_grade
+        worker_grade = worker_grade or result.worker_grade
         findings += result.findings
     # Problems first, the worst on top; facts in the worker's favour after them.
     order = {RED: 0, YELLOW: 1, GREEN: 2}
     findings.sort(key=lambda f: order[f.level])
-    return findings, grade
+    return findings, Grades(employer_grade, worker_grade)
 
 
 def card_issue_warnings(employment, today: date | None = None) -> list[str]:
@@ -242,7 +252,7 @@ def card_issue_warnings(employment, today: date | None = None) -> list[str]:
     today = today or timezone.localdate()
     worker = employment.worker
     prefetch_related_objects([worker], "health_certificates", "background_checks")
-    findings, _grade = _worker_findings(worker, employment.enterprise, today)
+    findings, _grades = _worker_findings(worker, employment.enterprise, today)
     warnings = [f.text for f in findings if f.level == RED]
     certificates = list(worker.health_certificates.all())
     if not any(c.verified and c.valid_from <= today for c in certificates):
@@ -280,7 +290,7 @@ def verification_for_token(token: str, today: date | None = None) -> Verificatio
     )
     employment = card.employment
     employer = employment.enterprise
-    findings, grade = _worker_findings(worker, employer, today)
+    findings, grades = _worker_findings(worker, employer, today)
 
     trainings = list(worker.trainings.all())
     return Verification(
@@ -292,7 +302,8 @@ def verification_for_token(token: str, today: date | None = None) -> Verificatio
         worker_name=worker.name,
         photo_url=_photo_url(card),
         employer_name=employer.name,
-        employer_grade=grade,
+        employer_grade=grades.employer,
+        worker_grade=grades.worker,
         employer_profile_id=employer.pk if has_public_profile(employer) else None,
         position=employment.position,
         skills=[

@@ -3,7 +3,8 @@
 One A4 poster per AAA enterprise and per excellent worker of a year, with a QR code that
 township offices' visitors scan: an enterprise's code opens the public credit look-up
 filtered to its 统一社会信用代码, a worker's the honour roll. Only subjects on that year's
-honour roll have a poster, with the same masked names the honour roll prints.
+honour roll have a poster, with the names the honour roll prints: a worker in full with
+their photo only while they consent, else masked.
 
 Who is on the honour roll is decided once, in `credit.selectors_honour`; the posters read
 the same ratings the honour roll page prints.
@@ -14,13 +15,14 @@ from decimal import Decimal
 
 from django.urls import reverse
 
-from core.personal_data import mask_person_name
 from core.qr import qr_svg
 from credit.models import Rating
 from credit.selectors_honour import (
+    PublicName,
     current_employers,
     honoured_enterprise_ratings,
     honoured_worker_ratings,
+    public_names,
 )
 from credit.statistics import final_rating_years
 
@@ -38,6 +40,7 @@ class Poster:
     total: Decimal
     target_url: str  # absolute: what the QR code opens
     profile_url: str = ""  # absolute: an enterprise's public profile, printed under it
+    photo_url: str = ""  # a consenting worker's photo
 
     @property
     def qr_svg(self) -> str:
@@ -65,13 +68,14 @@ def _enterprise_poster(rating: Rating, build_url) -> Poster:
     )
 
 
-def _worker_poster(rating: Rating, employer: str, build_url) -> Poster:
+def _worker_poster(rating: Rating, employer: str, name: PublicName, build_url) -> Poster:
     return Poster(
         kind="worker",
         subject_id=rating.worker_id,
         year=rating.year,
         title="优秀家政从业人员",
-        name=mask_person_name(rating.worker.name),
+        name=name.name,
+        photo_url=name.photo_url,
         detail=employer,
         grade=rating.grade,
         grade_label=rating.get_grade_display(),
@@ -88,8 +92,10 @@ def posters_for_year(year: int, build_url) -> list[Poster]:
     enterprises = [_enterprise_poster(r, build_url) for r in honoured_enterprise_ratings(year)]
     workers = honoured_worker_ratings(year)
     employers = current_employers([r.worker_id for r in workers])
+    names = public_names(workers)
     return enterprises + [
-        _worker_poster(r, employers.get(r.worker_id, ""), build_url) for r in workers
+        _worker_poster(r, employers.get(r.worker_id, ""), names[r.worker_id], build_url)
+        for r in workers
     ]
 
 
@@ -103,7 +109,12 @@ def worker_poster(year: int, worker_id: int, build_url) -> Poster | None:
     rating = next((r for r in honoured_worker_ratings(year) if r.worker_id == worker_id), None)
     if rating is None:
         return None
-    return _worker_poster(rating, current_employers([worker_id]).get(worker_id, ""), build_url)
+    return _worker_poster(
+        rating,
+        current_employers([worker_id]).get(worker_id, ""),
+        public_names([rating])[worker_id],
+        build_url,
+    )
 
 
 def poster_years() -> list[int]:

@@ -14,7 +14,7 @@ from registry.statistics import subject_totals
 HOME_HONOR_ENTERPRISES = 6
 HOME_HONOR_WORKERS = 6
 PROGRAMME_CACHE_SECONDS = 300
-PROGRAMME_CACHE_KEY = "publicity:programme:v2"  # v2: pickled from reporting.publicity
+PROGRAMME_CACHE_KEY = "publicity:programme:v3"  # v3: HonorWorker gained the shown name
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("incentives/", include("incentives.urls")),
     path("services/", include("registry.urls")),
     path("enterprises/", include("registry.profile_urls")),
+    path("workers/", include("credit.worker_urls")),
     path("news/", include("articles.urls")),
     path("agreements/", include("agreements.urls")),
     path("", include("complaints.urls")),

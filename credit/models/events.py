@@ -40,11 +40,14 @@ NEUTRAL_KINDS = {EventKind.SERVICE_REVIEW}
 
 
 class CreditEventQuerySet(models.QuerySet):
+    def within_disclosure(self, day: date):
+        """Events still within their disclosure period (公示期限) on `day`, whatever their
+        status."""
+        return self.filter(Q(disclosure_until__isnull=True) | Q(disclosure_until__gte=day))
+
     def counting_on(self, day: date):
         """Events that count on `day`: active and still within their disclosure period."""
-        return self.filter(status=CreditEvent.Status.ACTIVE).filter(
-            Q(disclosure_until__isnull=True) | Q(disclosure_until__gte=day)
-        )
+        return self.filter(status=CreditEvent.Status.ACTIVE).within_disclosure(day)
 
     def disclosed_on(self, day: date):
         """Records on public disclosure on `day`: counting, and already decided by then. The

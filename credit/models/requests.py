@@ -34,6 +34,15 @@ class Objection(models.Model):
         blank=True,
         related_name="+",
     )
+    # Lodged by the worker on their own record (/workers/) rather than from the portal.
+    submitted_by_worker = models.ForeignKey(
+        "registry.Worker",
+        verbose_name="提出人（从业人员本人）",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     submitted_at = models.DateTimeField("提出时间", auto_now_add=True)
     due_on = models.DateField("办理期限")
     status = models.CharField(
@@ -91,6 +100,15 @@ class RepairRequest(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="申请人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Asked for by the worker on their own record (/workers/) rather than from the portal.
+    submitted_by_worker = models.ForeignKey(
+        "registry.Worker",
+        verbose_name="申请人（从业人员本人）",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

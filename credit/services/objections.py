@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from core.audit import audited_save, history_user
 from core.transitions import StatusMachine, TransitionError
+from registry.models import Worker
 
 from ..engine import EventChange
 from ..models import (
@@ -59,6 +60,10 @@ OBJECTION_MACHINE = StatusMachine(
 )
 
 
+# The history's reason when the worker lodged it on their own record.
+BY_WORKER = "从业人员本人提交"
+
+
 def objection_due_on(submitted_on: date) -> date:
     return submitted_on + timedelta(days=settings.CREDIT_OBJECTION_DECISION_DAYS)
 
@@ -91,14 +96,24 @@ def objection_window_open(rating: Rating, today: date) -> bool:
 
 @transaction.atomic
 def objection_submit(
-    *, actor, rating: Rating, reasons: str, evidence=None, received_on: date | None = None
+    *,
+    actor,
+    rating: Rating,
+    reasons: str,
+    evidence=None,
+    received_on: date | None = None,
+    worker: Worker | None = None,
 ) -> Objection:
     """Lodge an objection to a publicised rating, within its publicity period; a rating has
     at most one open objection at a time. `received_on` is the day the objection reached
     the bureau when staff lodge it later from an opinion from the public received then
-    (its window and deadline count from that day); by default today."""
+    (its window and deadline count from that day); by default today. `worker`: the rated
+    worker lodges it on their own record (signed in with an SMS code, no account: `actor`
+    is None)."""
     # Lock the rating: it serialises objections to it, and finalisation waits for this one.
     rating = Rating.objects.select_for_update().defer("explanation").get(pk=rating.pk)
+    if worker is not None and rating.worker_id != worker.pk:
+        raise ObjectionTransitionError("只能对本人的评价结果提出异议。", code="not_own")
     today = timezone.localdate()
     if received_on is not None:
         if received_on > today:
@@ -118,6 +133,7 @@ def objection_submit(
         rating=rating,
         reasons=reasons,
         submitted_by=history_user(actor),
+        submitted_by_worker=worker,
         due_on=objection_due_on(today),
     )
     if evidence is not None:
@@ -126,7 +142,7 @@ def objection_submit(
     from registry.services.documents import uploads_sanitise
 
     uploads_sanitise(objection)
-    return audited_save(objection, actor=actor)
+    return audited_save(objection, actor=actor, reason=BY_WORKER if worker else None)
 
 
 @dataclass(frozen=True)

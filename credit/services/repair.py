@@ -17,9 +17,11 @@ from django.utils import timezone
 
 from core.audit import audited, history_user
 from core.transitions import StatusMachine, TransitionError
+from registry.models import Worker
 
 from ..models import CreditEvent, Rating, RepairRequest
 from .events import credit_event_transition
+from .objections import BY_WORKER
 from .publication import event_change, event_counted_in, rating_recompute_recorded
 
 # --- The record's status -------------------------------------------------------------------
@@ -73,10 +75,16 @@ def repair_can_decide(request: RepairRequest) -> bool:
 
 
 @transaction.atomic
-def repair_submit(*, actor, event: CreditEvent, reasons: str, evidence=None) -> RepairRequest:
-    """Apply for the repair of a negative, active record; one open request per record."""
+def repair_submit(
+    *, actor, event: CreditEvent, reasons: str, evidence=None, worker: Worker | None = None
+) -> RepairRequest:
+    """Apply for the repair of a negative, active record; one open request per record.
+    `worker`: the worker asks on their own record (signed in with an SMS code, no account:
+    `actor` is None)."""
     # Lock the record: two applications at once must not both pass the checks.
     event = CreditEvent.objects.select_for_update().get(pk=event.pk)
+    if worker is not None and event.worker_id != worker.pk:
+        raise RepairTransitionError("只能对本人的信用记录申请修复。", code="not_own")
     if not is_negative(event):
         raise RepairTransitionError("只有失信记录可以申请信用修复。", code="not_negative")
     if event.status != CreditEvent.Status.ACTIVE:
@@ -94,6 +102,7 @@ def repair_submit(*, actor, event: CreditEvent, reasons: str, evidence=None) -> 
         event=event,
         reasons=reasons,
         submitted_by=history_user(actor),
+        submitted_by_worker=worker,
         due_on=repair_due_on(timezone.localdate()),
     )
     if evidence is not None:
@@ -102,7 +111,7 @@ def repair_submit(*, actor, event: CreditEvent, reasons: str, evidence=None) -> 
     from registry.services.documents import uploads_sanitise
 
     uploads_sanitise(request)
-    audited(request, actor=actor)
+    audited(request, actor=actor, reason=BY_WORKER if worker else None)
     try:
         with transaction.atomic():
             request.save()

@@ -6,6 +6,7 @@ flags) are recomputed set-based by `registry.services.refresh` and after every w
 """
 
 from .codes import VerificationCode
+from .consents import PublicNameConsent
 from .operations import (
     ChangeRequest,
     DocumentNotice,
@@ -61,6 +62,7 @@ __all__ = [
     "HealthCertificate",
     "LedgerImport",
     "PersonalDataAccess",
+    "PublicNameConsent",
     "RateLimitCounter",
     "ServiceCategory",
     "ServiceOffering",

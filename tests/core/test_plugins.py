@@ -65,5 +65,6 @@ def test_the_apps_fill_the_registries_at_start_up():
         "reviews:new",
         "agreements:verify",
         "news:list",
+        "workers:sign_in",
         "portal:login",
     ]

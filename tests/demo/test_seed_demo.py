@@ -127,7 +127,9 @@ def demo_counts() -> dict[str, int]:
 
 
 @pytest.mark.django_db
-def test_the_seeded_demo_county_is_believable_and_tells_the_programmes_story(settings, client):
+def test_the_seeded_demo_county_is_believable_and_tells_the_programmes_story(
+    settings, client, django_capture_on_commit_callbacks
+):
     """One light seed, every property checked on it (the full county takes minutes; the
     light one goes through the same code paths)."""
     settings.DEBUG = True
@@ -147,6 +149,7 @@ def test_the_seeded_demo_county_is_believable_and_tells_the_programmes_story(set
     check_credit_reports_are_issued(client)
     check_pages_follow_the_current_year(client, story)
     check_pledges_are_signed_and_a_profile_is_filled(client)
+    check_the_printed_worker_signs_in(client, settings, django_capture_on_commit_callbacks)
 
 
 def check_documents_are_in_every_validity_state():
@@ -396,6 +399,32 @@ def check_pledges_are_signed_and_a_profile_is_filled(client):
     page = client.get(path).content.decode()
     assert "为现行版本" in page and "指导价" in page and "起持证" in page
     assert re.search(r"\d{4}年度</span>", page)  # graded
+
+
+def check_the_printed_worker_signs_in(client, settings, capture):
+    """The worker the seed names signs in at /workers/ with the code from the SMS; the best
+    honoured worker is named in full on the honour roll, the others are masked."""
+    from core.notifications import MemorySmsBackend
+    from credit.selectors_honour import honor_roll
+    from demo.seed import demo_logins
+
+    line = next(line for line in demo_logins() if "/workers/" in line)
+    mobile = re.search(r"手机号 (1\d{10})", line).group(1)
+    settings.SMS_BACKEND = "core.notifications.MemorySmsBackend"
+    MemorySmsBackend.outbox.clear()
+    client.logout()
+    with capture(execute=True):
+        client.post("/workers/sign-in/", {"action": "send", "mobile": mobile})
+    code = re.search(r"验证码(\d{6})", MemorySmsBackend.outbox[-1][1]).group(1)
+    response = client.post(
+        "/workers/sign-in/", {"action": "verify", "mobile": mobile, "code": code}, follow=True
+    )
+    assert "的信用档案" in response.content.decode() and "信用评价" in response.content.decode()
+    MemorySmsBackend.outbox.clear()
+    workers = honor_roll().workers
+    if workers:
+        assert "*" not in workers[0].name
+        assert all("*" in w.name or len(w.name) == 1 for w in workers[1:])
 
 
 def test_the_demo_story_follows_the_plan_in_any_month():

@@ -44,6 +44,11 @@ def sample_urls(card, enterprise, worker, article) -> list[str]:
         "posters:year": {"year": year},
         "posters:enterprise": {"year": year, "pk": enterprise.pk},
         "posters:worker": {"year": year, "pk": worker.pk},
+        "credit:honor_roll_photo": {"year": year, "pk": worker.pk},
+        # The worker's own record: an anonymous visitor is sent to the worker's sign-in.
+        "workers:rating": {"pk": 1},
+        "workers:objection_new": {"pk": 1},
+        "workers:repair_new": {"pk": 1},
         "enterprises:profile": {"pk": enterprise.pk},
         "news:detail": {"pk": article.pk},
         "news:cover": {"pk": article.pk},

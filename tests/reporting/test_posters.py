@@ -112,7 +112,7 @@ def test_posters_follow_the_honour_roll(roll):
     items = posters.posters_for_year(YEAR, lambda p: p)
     listed = honor_roll(YEAR)
     assert [p.name for p in items if p.kind == "enterprise"] == [e.name for e in listed.enterprises]
-    assert [p.name for p in items if p.kind == "worker"] == [w.masked_name for w in listed.workers]
+    assert [p.name for p in items if p.kind == "worker"] == [w.name for w in listed.workers]
 
 
 def test_print_all_sheet_has_one_page_per_poster(client, roll, django_assert_max_num_queries):

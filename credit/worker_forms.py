@@ -1,0 +1,26 @@
+"""The forms of the worker's own record: an objection, a repair request and the consent to
+be named in full on the honour roll. Shape only; the services decide the rest."""
+
+from django import forms
+
+from core.form_errors import ResidentFormMixin
+
+from .portal_forms import ObjectionForm, RepairForm
+
+
+class WorkerObjectionForm(ResidentFormMixin, ObjectionForm):
+    pass
+
+
+class WorkerRepairForm(ResidentFormMixin, RepairForm):
+    pass
+
+
+class ConsentForm(ResidentFormMixin, forms.Form):
+    GIVE = "give"
+    WITHDRAW = "withdraw"
+
+    decision = forms.ChoiceField(
+        label="是否同意公开",
+        choices=[(GIVE, "同意公开全名和照片"), (WITHDRAW, "不同意（撤回同意）")],
+    )
