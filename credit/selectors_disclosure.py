@@ -17,10 +17,11 @@ from datetime import date
 
 from django.db.models import Q, QuerySet
 
+from core.personal_data import mask_person_name
 from registry.models import Employment
 
 from .models import CreditEvent, EventKind, KeyListEntry
-from .selectors import enterprise_search, mask_person_name
+from .selectors import enterprise_search
 from .selectors_honour import current_employers
 
 

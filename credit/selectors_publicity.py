@@ -17,10 +17,10 @@ from decimal import Decimal
 
 from django.db.models import Case, Exists, IntegerField, Max, Min, OuterRef, QuerySet, Value, When
 
+from core.personal_data import mask_person_name
 from registry.models import Employment
 
 from .models import GRADE_ORDER, Grade, Rating, SubjectType
-from .selectors import mask_person_name
 from .selectors_honour import current_employers
 
 GRADE_CHOICES = [(grade.value, grade.label) for grade in (*GRADE_ORDER, Grade.NOT_GRADED)]
