@@ -73,7 +73,7 @@ def demo_logins() -> list[str]:
         f"居民优惠查询 {SITE}/incentives/check/ 可用以下演示居民手机号：",
         *(f"  {mobile}  {who}" for mobile, who in incentives_demo_residents_to_try()),
         "信用评价：",
-        *(f"  {line}" for line in credit_demo_state(story)),
+        *(f"  {line}" for line in credit_demo_state(story, site=SITE)),
         *demo_profile_lines(),
     ]
     return lines
