@@ -4,7 +4,8 @@ Facts staff record themselves (penalties, spot checks, awards) go through
 `credit_event_record`; reviews and complaints reach the credit file through the complaints
 app's services. Last year was rated on its rating day, publicised and final before the year
 ended, with its B-rated subjects spot-checked; this year stands where today falls in the
-plan (not yet rated, draft, under publicity or final). Ratings are computed through the
+plan (not yet rated, draft, or under publicity on the seeding day, see
+`DemoStory.published_on`). Ratings are computed through the
 rating service when the facts dated before the rating day are in, then dated to that day.
 """
 
@@ -13,6 +14,7 @@ from datetime import date, datetime, timedelta
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from core.audit import audited_save
@@ -241,7 +243,8 @@ def _supervise(story: DemoStory, tasks: list, published: date) -> None:
 @transaction.atomic
 def credit_demo_rate(story: DemoStory, year: int) -> int:
     """Rate `year` as of its rating day and take it as far as the story has come:
-    publicised five days later, final after the publicity period. Returns the number of
+    publicised on `story.published_on`, final after the publicity period (last year
+    only: this year's publicity is still running on the seeding day). Returns the number of
     subjects rated now (0 when seeded before)."""
     if not story.rated(year) or Rating.objects.filter(year=year).exists():
         return 0
@@ -338,24 +341,46 @@ def _md(day: date) -> str:
     return f"{day.month}月{day.day}日"
 
 
-def credit_demo_state(story: DemoStory) -> list[str]:
-    """Where each demo year's ratings stand, in words, for the seed's closing lines."""
+def credit_demo_state(story: DemoStory, site: str = "") -> list[str]:
+    """Where each demo year's ratings stand, in words, for the seed's closing lines; the
+    year under publicity with its 公示 page and an opinion form to try. Dates are read
+    from the ratings, so a seed run again on a later day tells the same story."""
     lines = []
     for year in (story.last_year, story.this_year):
-        statuses = set(Rating.objects.filter(year=year).values_list("status", flat=True))
+        ratings = Rating.objects.filter(year=year)
+        statuses = set(ratings.values_list("status", flat=True))
         rated = f"{_md(story.rating_day(year))}评价"
         if not statuses:
             lines.append(f"{year}年度：尚未评价（按工作安排于{rated}）")
-        elif statuses == {Rating.Status.FINAL}:
+            continue
+        period = ratings.exclude(publicity_starts_on=None).order_by("publicity_starts_on")
+        period = period.values_list("publicity_starts_on", "publicity_ends_on").first()
+        if statuses == {Rating.Status.FINAL}:
             lines.append(
-                f"{year}年度：{rated}，{_md(story.published_on(year))}起公示，已确定（可在诚信红榜、信用查询中看到）"
+                f"{year}年度：{rated}，{_md(period[0])}起公示，已确定（可在诚信红榜、信用查询中看到）"
             )
         elif Rating.Status.PUBLICISED in statuses:
             lines.append(
-                f"{year}年度：{rated}，正在公示期内（企业可提出异议，公众可在“结果公示”页提出意见）"
+                f"{year}年度：{rated}，{_md(period[0])}至{_md(period[1])}公示中"
+                "（企业可提出异议，公众可提出意见）"
             )
+            lines.extend(_publicity_lines(year, site))
         else:
             lines.append(f"{year}年度：{rated}，待审核公示（后台“评价批次”）")
+    return lines
+
+
+def _publicity_lines(year: int, site: str) -> list[str]:
+    """The 公示 page and the opinion form of one publicised enterprise rating."""
+    lines = [f"  结果公示 {site}{reverse('credit:publicity')}"]
+    rating = (
+        Rating.objects.filter(year=year, status=Rating.Status.PUBLICISED, enterprise__isnull=False)
+        .order_by("enterprise_id")
+        .first()
+    )
+    if rating is not None:
+        path = reverse("credit:publicity_opinion", args=[rating.pk])
+        lines.append(f"  提出意见（{rating.enterprise.name}）{site}{path}")
     return lines
 
 

@@ -81,7 +81,7 @@ def demo_logins() -> list[str]:
         f"服务约定查验 {SITE}/agreements/verify/ ：",
         *(f"  {line}" for line in agreements_demo_to_try()),
         "信用评价：",
-        *(f"  {line}" for line in credit_demo_state(story)),
+        *(f"  {line}" for line in credit_demo_state(story, site=SITE)),
         *demo_profile_lines(),
         *(line.format(site=SITE) for line in credit_demo_worker_to_try()),
     ]

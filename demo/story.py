@@ -117,7 +117,8 @@ class DemoStory:
     yearly grading on the rating day (`CREDIT_RATING_MONTH`/`CREDIT_RATING_DAY`), review
     November–December. The programme started last year: registers built during last
     year's mobilisation, last year rated in October and final before the year ended; this
-    year stands wherever today falls in its own plan."""
+    year stands wherever today falls in its own plan: not rated before its rating day, a
+    draft for five days, then under publicity on the seeding day (never final)."""
 
     today: date
 
@@ -137,8 +138,15 @@ class DemoStory:
         return date(year, settings.CREDIT_RATING_MONTH, settings.CREDIT_RATING_DAY)
 
     def published_on(self, year: int) -> date:
-        """Staff review the distribution for a few days, then publish."""
-        return self.rating_day(year) + timedelta(days=5)
+        """Staff review the distribution for a few days, then publish. This year's review
+        took as long as it needed for its publicity to be running on the day the demo is
+        seeded (published two days before, at the earliest five days after the rating
+        day), so that a newcomer finds a year under publicity from then to the year's end;
+        last year was published five days after its rating day."""
+        published = self.rating_day(year) + timedelta(days=5)
+        if year == self.this_year:
+            return max(published, self.today - timedelta(days=2))
+        return published
 
     def final_on(self, year: int) -> date:
         """The day after the publicity period ends."""

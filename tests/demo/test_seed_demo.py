@@ -112,6 +112,9 @@ def check_the_logins_come_last(output: str):
     story = demo_story()
     assert f"{story.last_year}年度：" in logins and "已确定" in logins
     assert f"{story.this_year}年度：" in logins
+    if story.today >= story.published_on(story.this_year):
+        assert "公示中" in logins and "/credit/publicity/" in logins
+        assert re.search(r"/credit/publicity/\d+/opinion/", logins)
 
 
 def demo_counts() -> dict[str, int]:
@@ -429,19 +432,26 @@ def check_the_printed_worker_signs_in(client, settings, capture):
 
 def test_the_demo_story_follows_the_plan_in_any_month():
     """Last year is always rated and final before its year ends; this year is rated on
-    the rating day, publicised a few days later and final after the publicity period."""
-    for month, rated, published, final in (
-        (2, False, False, False),
-        (7, False, False, False),
-        (10, True, True, True),
-        (12, True, True, True),
-    ):
-        story = demo_story(date(2031, month, 28))
-        assert story.this_year == 2031 and story.last_year == 2030
-        last_final = story.final_on(2030)
-        assert story.rating_day(2030) < story.published_on(2030) < last_final < date(2030, 12, 31)
-        assert (story.rated(2031), story.today >= story.published_on(2031)) == (rated, published)
-        assert (story.today >= story.final_on(2031)) == final
+    the rating day, a draft for five days, then under publicity on the seeding day (its
+    period runs from two days before to a few days after), never final."""
+    for month, rated, published in ((2, False, False), (7, False, False), (10, True, True)):
+        for day in (28, 31) if month != 2 else (28,):
+            story = demo_story(date(2031, month, day))
+            assert story.this_year == 2031 and story.last_year == 2030
+            last_final = story.final_on(2030)
+            assert story.rating_day(2030) < story.published_on(2030) < last_final
+            assert last_final < date(2030, 12, 31)
+            assert story.rated(2031) == rated
+            assert (story.today >= story.published_on(2031)) == published
+            assert story.today < story.final_on(2031)
+    for today in (date(2031, 10, 20), date(2031, 10, 22), date(2031, 12, 10), date(2031, 12, 31)):
+        story = demo_story(today)
+        published = story.published_on(2031)
+        assert story.rating_day(2031) + timedelta(days=5) <= published <= today
+        assert today - published <= timedelta(days=2)
+        assert story.final_on(2031) > today + timedelta(days=3)
+        # Last year keeps its own calendar whatever the day.
+        assert story.published_on(2030) == story.rating_day(2030) + timedelta(days=5)
     story = demo_story(date(2031, 10, 17))
     assert story.rated(2031) and story.today < story.published_on(2031)
 
