@@ -50,6 +50,10 @@ class Registry(Generic[T]):
     def ordered_keys(self) -> list[Any]:
         return [key for key, _entry in self.items()]
 
+    def get(self, key: Hashable, default: T | None = None) -> T | None:
+        found = self._entries.get(key)
+        return found[1] if found is not None else default
+
     def __contains__(self, key: Hashable) -> bool:
         return key in self._entries
 

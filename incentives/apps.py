@@ -19,11 +19,12 @@ class IncentivesConfig(AppConfig):
     def ready(self) -> None:
         from registry.views import MEDIA_PERMISSIONS
 
-        from . import dossier_sections, portal_cards, profile_sections
+        from . import code_purposes, dossier_sections, portal_cards, profile_sections
 
         # Proof of special-group membership (disability, subsistence allowance…).
         MEDIA_PERMISSIONS.register("incentives.view_groupmembership", key="residents/")
 
+        code_purposes.register()
         dossier_sections.register()
         portal_cards.register()
         profile_sections.register()

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from core import personal_data
 from core.portal import portal_object, portal_scope, portal_view
+from registry.services.codes import code_delivery_failed
 
 from .models import (
     Audience,
@@ -39,7 +40,6 @@ from .resources import redemptions_export
 from .services import (
     application_submit,
     application_transition,
-    code_delivery_failed,
     eligibility,
     participation_opt_in,
     participation_problems,

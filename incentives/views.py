@@ -20,11 +20,12 @@ from core import personal_data
 from core.validators import clean_mobile
 from registry.models import Enterprise
 from registry.ratelimits import RateLimit, WhenCacheDown, limit_hit
+from registry.services.codes import code_check, code_consume, code_delivery_failed, code_send
 
 from . import selectors
+from .code_purposes import CHECK
 from .forms import CatalogueFilterForm, CodeForm, MobileForm
-from .models import VerificationCode
-from .services import code_check, code_consume, code_delivery_failed, code_send, eligibility
+from .services import eligibility
 
 CHECK_SESSION_KEY = "incentives_check"
 CHECK_SESSION_MINUTES = 15
@@ -70,7 +71,7 @@ def check(request):
             try:
                 mobile = clean_mobile(mobile_form.cleaned_data["mobile"])
                 record = code_send(
-                    purpose=VerificationCode.Purpose.CHECK,
+                    purpose=CHECK,
                     mobile=mobile,
                     message="您正在查询可享受的守信激励优惠，验证码{code}，"
                     "{minutes}分钟内有效。请勿告诉他人。",
@@ -91,7 +92,7 @@ def check(request):
             try:
                 mobile = clean_mobile(code_form.cleaned_data["mobile"])
                 checked = code_check(
-                    purpose=VerificationCode.Purpose.CHECK,
+                    purpose=CHECK,
                     mobile=mobile,
                     code=code_form.cleaned_data["code"],
                 )

@@ -5,7 +5,6 @@ Who qualifies for what is decided in one place, `incentives.services.eligibility
 models hold data and the constraints the database can keep."""
 
 from .catalogue import IncentiveMeasure, IncentiveMeasureQuerySet, Participation
-from .codes import VerificationCode
 from .dishonesty import DishonestyEntry, DishonestyListImport
 from .redemptions import Redemption, RedemptionItem, RedemptionQuerySet
 from .residents import (
@@ -38,5 +37,4 @@ __all__ = [
     "SpecialGroup",
     "SupportApplication",
     "SupportProgramme",
-    "VerificationCode",
 ]

@@ -1,7 +1,6 @@
 """Every write of the incentives app goes through these functions; `eligibility` is the one
 decision of who gets what, shared by every caller."""
 
-from .codes import code_check, code_consume, code_delivery_failed, code_send
 from .dishonesty import (
     dishonesty_entry_remove,
     dishonesty_list_import,
@@ -36,10 +35,6 @@ __all__ = [
     "application_submit",
     "application_transition",
     "application_update",
-    "code_check",
-    "code_consume",
-    "code_delivery_failed",
-    "code_send",
     "dishonesty_entry_remove",
     "dishonesty_list_import",
     "eligibility",

@@ -17,10 +17,11 @@ from django.utils import timezone
 
 from core.audit import audited_save, history_user
 from core.transitions import StatusMachine, TransitionError
-from registry.models import Employment, Enterprise, ServiceCategory, Worker
+from registry.models import Employment, Enterprise, ServiceCategory, VerificationCode, Worker
+from registry.services.codes import code_check, code_consume, code_send
 
-from ..models import IncentiveMeasure, Redemption, RedemptionItem, Resident, VerificationCode
-from .codes import code_check, code_consume, code_send
+from ..code_purposes import REDEMPTION, resident_scope
+from ..models import IncentiveMeasure, Redemption, RedemptionItem, Resident
 from .eligibility import compose, day_text, eligibility, percent_text
 from .residents import resident_find
 
@@ -49,9 +50,9 @@ def redemption_code_send(*, enterprise: Enterprise, mobile: str, id_last4: str) 
     """Send the resident the code that confirms a redemption at `enterprise`."""
     resident = resident_find(mobile=mobile, id_last4=id_last4)
     return code_send(
-        purpose=VerificationCode.Purpose.REDEMPTION,
+        purpose=REDEMPTION,
         mobile=mobile,
-        resident=resident,
+        scope=resident_scope(resident),
         enterprise=enterprise,
         message=f"您正在{enterprise.name}使用守信激励优惠，验证码{{code}}，{{minutes}}分钟内有效。"
         "请在服务完成后再告诉服务人员；如非本人操作，请忽略。",
@@ -108,10 +109,10 @@ def redemption_record(
     amount = _clean_order(enterprise, category, order_amount, served_on, worker)
     resident = resident_find(mobile=mobile, id_last4=id_last4)
     checked = code_check(
-        purpose=VerificationCode.Purpose.REDEMPTION,
+        purpose=REDEMPTION,
         mobile=mobile,
         code=code,
-        resident=resident,
+        scope=resident_scope(resident),
         enterprise=enterprise,
     )
     return _record(

@@ -5,6 +5,7 @@ in `registry.services`. Derived columns (document validity, dossier completeness
 flags) are recomputed set-based by `registry.services.refresh` and after every write.
 """
 
+from .codes import VerificationCode
 from .operations import (
     ChangeRequest,
     DocumentNotice,
@@ -67,6 +68,7 @@ __all__ = [
     "Township",
     "TrainingRecord",
     "Validity",
+    "VerificationCode",
     "Worker",
     "WorkerCard",
     "WorkerQuerySet",

@@ -8,7 +8,7 @@ def test_every_outbox_is_drained_by_the_one_periodic_task():
     assert {outbox.label for outbox in outboxes()} == {
         "complaints.Notification",
         "registry.DocumentNotice",
-        "incentives.VerificationCode",
+        "registry.VerificationCode",
     }
     assert all(issubclass(outbox.model, OutboxMessage) for outbox in outboxes())
     drains = [spec for spec in PERIODIC_TASKS if "drain" in spec.task]

@@ -13,9 +13,8 @@ from incentives.models import (
     Redemption,
     RedemptionItem,
     Resident,
-    VerificationCode,
 )
-from registry.models import ServiceCategory
+from registry.models import ServiceCategory, VerificationCode
 from tests.factories.incentives import (
     MembershipFactory,
     ProgrammeFactory,

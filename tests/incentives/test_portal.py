@@ -18,9 +18,9 @@ from incentives.models import (
     Participation,
     Redemption,
     SupportApplication,
-    VerificationCode,
 )
 from incentives.portal_urls import urlpatterns as incentives_portal_urls
+from registry.models import VerificationCode
 from tests.factories.incentives import (
     ProgrammeFactory,
     ResidentFactory,

@@ -10,14 +10,15 @@ from django.db import connection
 from django.test import TestCase
 
 from core.personal_data import phone_plain
-from incentives.models import Redemption, RedemptionItem, VerificationCode
+from incentives.models import Redemption, RedemptionItem
 from incentives.services import (
     redemption_cancel,
     redemption_code_send,
     redemption_record,
     redemptions,
 )
-from incentives.services.codes import MAX_ATTEMPTS
+from registry.models import VerificationCode
+from registry.services.codes import MAX_ATTEMPTS
 from tests.factories.incentives import (
     MembershipFactory,
     ResidentFactory,

@@ -14,15 +14,15 @@ from core.notifications import SmsBackend
 from core.outbox import outbox_deliver
 from core.personal_data import phone_hash
 from core.tasks import deliver_outbox
-from incentives.models import VerificationCode
-from incentives.services import code_check, code_send
+from registry.models import VerificationCode
+from registry.services.codes import code_check, code_send
 from tests.factories.incentives import ResidentFactory, default_catalogue, grade, join
 from tests.factories.registry import EmploymentFactory, EnterpriseFactory, ServiceCategoryFactory
 from tests.portal_clients import portal_client
 
 from .conftest import TODAY, last_code
 
-CODES = "incentives.VerificationCode"
+CODES = "registry.VerificationCode"
 
 CHECK = "/incentives/check/"
 

@@ -1,7 +1,11 @@
-"""One-time SMS codes (短信验证码) through registry's pluggable SMS backend.
+"""One-time SMS codes (短信验证码) through the pluggable SMS backend.
 
-A resident confirms a redemption at an enterprise with a code sent to their mobile, and
-checks their own benefits on the public page the same way. Only a keyed hash of a code is
+A public form that must know its sender holds a mobile sends a code to it and checks the
+code the sender types back: a resident confirming a redemption at an enterprise or checking
+their benefits, an opinion on a publicised rating, a customer confirming a service
+agreement. Each app declares its purposes with `code_purpose` (the label is what staff and
+the SMS say the code is for) and narrows a code with `scope` (a resident, an agreement...)
+and `enterprise`. Only a keyed hash of a code is
 stored; a code lasts CODE_TTL, allows MAX_ATTEMPTS wrong guesses and is used once; a new
 code for the same purpose replaces the previous one. Sending is throttled per mobile here
 (the public views add a limit per IP address).
@@ -16,19 +20,20 @@ expired while it waited is not sent at all.
 """
 
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from core import personal_data
 from core.notifications import send_sms
 from core.outbox import Undeliverable, outbox_enqueue, outbox_register
+from core.plugins import Registry
 from core.validators import clean_mobile
-from registry.models import Enterprise
 
-from ..models import Resident, VerificationCode
+from ..models import Enterprise, VerificationCode
 
 CODE_TTL = timedelta(minutes=10)
 RESEND_AFTER = timedelta(seconds=60)
@@ -36,8 +41,32 @@ MAX_PER_HOUR = 5
 MAX_ATTEMPTS = 5
 SMS_SIGNATURE = "【舟曲信易+家政】"
 
-Purpose = VerificationCode.Purpose
 Status = VerificationCode.Status
+
+
+@dataclass(frozen=True)
+class CodePurpose:
+    key: str
+    label: str
+
+
+CODE_PURPOSES: Registry[CodePurpose] = Registry("SMS code purposes")
+
+
+def code_purpose(key: str, label: str) -> CodePurpose:
+    """Declare what codes of `key` are for (from the declaring app's ready())."""
+    return CODE_PURPOSES.register(CodePurpose(key, label))
+
+
+def code_purpose_label(key: str) -> str:
+    entry = CODE_PURPOSES.get(key)
+    return entry.label if entry else key
+
+
+def _known(purpose: str) -> str:
+    if purpose not in CODE_PURPOSES:
+        raise ImproperlyConfigured(f"SMS code purpose {purpose!r} is not declared.")
+    return purpose
 
 
 def _code_send_sms(record: VerificationCode) -> None:
@@ -91,18 +120,19 @@ def code_send(
     purpose: str,
     mobile: str,
     message: str,
-    resident: Resident | None = None,
+    scope: str = "",
     enterprise: Enterprise | None = None,
 ) -> VerificationCode:
     """Create a code and send `message` (with "{code}" in it) once the transaction commits.
-    Earlier unused codes for the same purpose, mobile, resident and enterprise expire."""
+    Earlier unused codes for the same purpose, mobile, scope and enterprise expire."""
+    purpose = _known(purpose)
     mobile = clean_mobile(mobile)
     now = timezone.now()
     _throttle(mobile, now)
     VerificationCode.objects.filter(
         purpose=purpose,
         mobile_hash=personal_data.phone_hash(mobile),
-        resident=resident,
+        scope=scope,
         enterprise=enterprise,
         used_at=None,
     ).filter(expires_at__gt=now).update(expires_at=now)
@@ -111,7 +141,7 @@ def code_send(
         purpose=purpose,
         mobile_hash=personal_data.phone_hash(mobile),
         mobile_masked=personal_data.phone_mask(mobile),
-        resident=resident,
+        scope=scope,
         enterprise=enterprise,
         code_hash="",
         created_at=now,
@@ -139,7 +169,7 @@ def code_check(
     purpose: str,
     mobile: str,
     code: str,
-    resident: Resident | None = None,
+    scope: str = "",
     enterprise: Enterprise | None = None,
 ) -> VerificationCode:
     """The valid code matching `code`, not yet used (the caller marks it used with
@@ -155,7 +185,7 @@ def code_check(
             .filter(
                 purpose=purpose,
                 mobile_hash=personal_data.phone_hash(mobile),
-                resident=resident,
+                scope=scope,
                 enterprise=enterprise,
                 used_at=None,
                 expires_at__gt=now,

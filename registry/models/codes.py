@@ -1,33 +1,30 @@
-"""SMS verification codes sent to residents."""
+"""One-time SMS codes (短信验证码) that confirm a mobile number on the public pages."""
 
 from django.db import models
 from django.utils import timezone
 
 from core.outbox import OutboxMessage
-from registry.models import Enterprise
 
-from .residents import Resident
+from .subjects import Enterprise
 
 
 class VerificationCode(OutboxMessage):
-    """A one-time SMS code: a resident confirming a redemption at an enterprise, or checking
-    their own benefits on the public page. Only a keyed hash of the code is stored; the
-    message is also the outbox row (core.outbox), kept encrypted until it is delivered and
-    then erased."""
+    """A one-time SMS code confirming that whoever fills a form holds a mobile: a resident
+    confirming a redemption at an enterprise or checking their own benefits, someone sending
+    an opinion on a publicised rating, a customer confirming a service agreement. The
+    `purpose` says what the code is for (apps declare theirs with
+    `registry.services.codes.code_purpose`); `scope` narrows it to one thing (a resident, an
+    agreement, ...) and `enterprise` to one enterprise. Only a keyed hash of the code is
+    stored; the message is also the outbox row (core.outbox), kept encrypted until it is
+    delivered and then erased."""
 
-    class Purpose(models.TextChoices):
-        REDEMPTION = "redemption", "确认使用优惠"
-        CHECK = "check", "查询可享优惠"
-
-    purpose = models.CharField("用途", max_length=12, choices=Purpose.choices)
+    purpose = models.CharField("用途", max_length=20, db_index=True)
+    scope = models.CharField("对象", max_length=60, blank=True, default="")
     # The hash (throttling, look-up) and the masked number are kept; the full number is kept
     # encrypted only until the message is delivered, then erased like the message.
     mobile_hash = models.CharField("手机号码索引", max_length=64, db_index=True, editable=False)
     mobile_masked = models.CharField("手机号码", max_length=11, editable=False)
     mobile_encrypted = models.TextField("手机号码（加密，发送后清除）", blank=True, editable=False)
-    resident = models.ForeignKey(
-        Resident, verbose_name="居民", on_delete=models.CASCADE, null=True, related_name="+"
-    )
     enterprise = models.ForeignKey(
         Enterprise, verbose_name="企业", on_delete=models.CASCADE, null=True, related_name="+"
     )
@@ -54,4 +51,4 @@ class VerificationCode(OutboxMessage):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.get_purpose_display()} {self.mobile_masked}"
+        return f"{self.purpose} {self.mobile_masked}"

@@ -1,0 +1,15 @@
+"""The SMS codes incentives sends (registry.services.codes)."""
+
+from registry.services.codes import code_purpose
+
+REDEMPTION = "redemption"
+CHECK = "check"
+
+
+def resident_scope(resident) -> str:
+    return f"resident:{resident.pk}"
+
+
+def register() -> None:
+    code_purpose(REDEMPTION, "确认使用优惠")
+    code_purpose(CHECK, "查询可享优惠")
