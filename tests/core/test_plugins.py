@@ -57,6 +57,7 @@ def test_the_apps_fill_the_registries_at_start_up():
         "credit:standard",
         "services:standards",
         "incentives:catalogue",
+        "residents:register",
         "complaints:new",
         "complaints:track",
         "reviews:new",
