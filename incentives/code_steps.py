@@ -112,18 +112,24 @@ class MobileSteps:
         }
 
 
+def send_action(request, step: CodeStep, next_form: type[Form]) -> MobileSteps:
+    """Step 1 posted: send the code; once it is on its way, step 2 is `next_form` (a form
+    with the mobile in a hidden field and a `code` field)."""
+    steps = MobileSteps(MobileForm(request.POST))
+    sent = send_step(request, step, steps.mobile_form)
+    if sent is not None:
+        steps.message = sent.notice
+        if sent.delivered:
+            steps.code_form = next_form(initial={"mobile": sent.mobile})
+    return steps
+
+
 def mobile_steps(request, step: CodeStep) -> MobileSteps:
     """Step 1 (action "send"): the mobile gets a code; step 2 (action "verify"): the code
     is checked and used up, and `proven` holds the mobile."""
     action = request.POST.get("action") if request.method == "POST" else None
     if action == "send":
-        steps = MobileSteps(MobileForm(request.POST))
-        sent = send_step(request, step, steps.mobile_form)
-        if sent is not None:
-            steps.message = sent.notice
-            if sent.delivered:
-                steps.code_form = CodeForm(initial={"mobile": sent.mobile})
-        return steps
+        return send_action(request, step, CodeForm)
     if action == "verify":
         steps = MobileSteps(MobileForm(), CodeForm(request.POST))
         checked = check_step(request, step, steps.code_form)

@@ -26,7 +26,7 @@ from .code_steps import (
     resident_session,
     resident_session_end,
     resident_session_start,
-    send_step,
+    send_action,
 )
 from .forms import MobileForm, ResidentRegisterForm
 from .services import resident_register_online
@@ -46,12 +46,8 @@ def register(request):
     mobile_form, form, message = MobileForm(), None, ""
     action = request.POST.get("action")
     if request.method == "POST" and action == "send":
-        mobile_form = MobileForm(request.POST)
-        sent = send_step(request, REGISTER_STEP, mobile_form)
-        if sent is not None:
-            message = sent.notice
-            if sent.delivered:
-                form = ResidentRegisterForm(initial={"mobile": sent.mobile})
+        steps = send_action(request, REGISTER_STEP, ResidentRegisterForm)
+        mobile_form, form, message = steps.mobile_form, steps.code_form, steps.message
     elif request.method == "POST" and action == "register":
         form = ResidentRegisterForm(request.POST, request.FILES)
         if form.is_spam:
