@@ -2,12 +2,16 @@
 groups (one on the court's dishonesty list), a year of redemptions and two open support
 programmes with applications. Idempotent: a second run adds nothing."""
 
+import io
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image, ImageDraw
 from stdnum.cn import ric
 
 from core import personal_data
@@ -25,8 +29,10 @@ from incentives.models import (
 )
 from incentives.services import (
     application_submit,
+    membership_save,
     participation_opt_in,
     resident_register,
+    resident_verify,
     residents_credit_refresh,
 )
 from incentives.services.redemptions import redemption_record_from_paper
@@ -94,16 +100,87 @@ def _residents(today: date, count: int) -> list[Resident]:
             continue
         for code, share in (("disabled", 0.12), ("dibao", 0.15), ("tekun", 0.05), ("youfu", 0.06)):
             if rng.random() < share:
+                verified = rng.random() < 0.9
                 GroupMembership.objects.create(
                     resident=resident,
                     group=groups[code],
                     proof_number=f"DEMO{index:03d}{code[:2].upper()}",
                     valid_from=date(today.year - 1, 1, 1),
                     valid_to=date(today.year + 2, 12, 31),
-                    verified_at=timezone.now() if rng.random() < 0.9 else None,
+                    verified_at=timezone.now() if verified else None,
+                    status=(
+                        GroupMembership.Status.VERIFIED
+                        if verified
+                        else GroupMembership.Status.PENDING
+                    ),
                 )
         residents.append(resident)
     return residents
+
+
+ONLINE_RESIDENTS = (
+    # (name, age, verified, special group applied for)
+    ("扎西卓玛", 41, True, None),
+    ("马玉兰", 56, True, None),
+    ("杨建国", 38, False, None),
+    ("才让草", 67, False, "disabled"),
+)
+
+
+def demo_online_mobile(index: int) -> str:
+    return f"1389942{index:04d}"
+
+
+def _proof_photo(label: str) -> ContentFile:
+    """A small picture standing in for the photo of a certificate."""
+    image = Image.new("RGB", (480, 300), "#f4efe1")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((12, 12, 468, 288), outline="#8a1c1c", width=6)
+    draw.text((40, 130), f"DEMO {label}", fill="#8a1c1c")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return ContentFile(buffer.getvalue(), name=f"proof-{label}.png")
+
+
+@transaction.atomic
+def incentives_online_demo_seed() -> int:
+    """Residents who registered themselves online: two verified by staff, two waiting, one
+    of them with a special-group application and the photo of the certificate. Idempotent."""
+    if Resident.objects.filter(source=Resident.Source.ONLINE).exists():
+        return 0
+    today = timezone.localdate()
+    township = Township.objects.order_by("sort_order").first()
+    groups = {g.code: g for g in SpecialGroup.objects.all()}
+    staff = get_user_model().objects.filter(username="xinyong").first()
+    registered = []
+    for index, (name, age, verified, group) in enumerate(ONLINE_RESIDENTS):
+        rng = demo_rng(f"incentives-online-{index}")
+        birth = today - timedelta(days=age * 365 + rng.randrange(0, 300))
+        try:
+            resident = resident_register(
+                actor=None,
+                resident=Resident(name=name, township=township),
+                id_number=_id_number(rng, birth),
+                mobile=demo_online_mobile(index),
+                online=True,
+            )
+        except ValidationError:
+            continue
+        if verified:
+            resident = resident_verify(actor=staff, resident=resident)
+        if group and group in groups:
+            membership_save(
+                actor=None,
+                membership=GroupMembership(
+                    resident=resident,
+                    group=groups[group],
+                    proof=_proof_photo(f"{index:02d}{group}"),
+                    proof_number=f"DEMO-ONLINE-{index:02d}",
+                    valid_from=today,
+                ),
+            )
+        registered.append(resident)
+    return len(registered)
 
 
 def _dishonesty_list(residents: list[Resident], today: date) -> None:
@@ -237,9 +314,13 @@ def incentives_demo_seed(*, residents: int = RESIDENTS) -> dict[str, int]:
 
 def incentives_demo_residents_to_try() -> list[tuple[str, str]]:
     """(mobile, who) of demo residents worth trying on the public benefit check: an elderly
-    resident in special groups, a resident with no special group, and the one on the
-    court's dishonesty list."""
-    residents = Resident.objects.order_by("pk").prefetch_related("memberships__group")
+    resident in special groups, a resident with no special group, the one on the court's
+    dishonesty list, and one who registered online and waits for staff."""
+    residents = (
+        Resident.objects.exclude(source=Resident.Source.ONLINE)
+        .order_by("pk")
+        .prefetch_related("memberships__group")
+    )
     today = timezone.localdate()
     elderly = plain = dishonest = None
     for resident in residents:
@@ -252,7 +333,14 @@ def incentives_demo_residents_to_try() -> list[tuple[str, str]]:
             elderly = (resident, f"{age}岁，{note}，可享受特殊群体优惠")
         elif not groups and age < 60 and plain is None:
             plain = (resident, "信用良好，无特殊群体身份")
-    chosen = [pair for pair in (elderly, plain, dishonest) if pair]
+    applicant = (
+        Resident.objects.filter(source=Resident.Source.ONLINE, memberships__isnull=False)
+        .order_by("pk")
+        .first()
+    )
+    if applicant is not None:
+        applicant = (applicant, "网上登记，待核实，申请了特殊群体认定（/residents/status/）")
+    chosen = [pair for pair in (elderly, plain, dishonest, applicant) if pair]
     return [
         (personal_data.phone_plain(r, "mobile"), f"{r.name}（{r.township}）：{note}")
         for r, note in chosen

@@ -31,6 +31,7 @@ from .incentives_seed import (
     RESIDENTS,
     incentives_demo_residents_to_try,
     incentives_demo_seed,
+    incentives_online_demo_seed,
 )
 from .registry_seed import registry_demo_seed
 from .reviews_seed import reviews_demo_seed
@@ -218,6 +219,7 @@ def demo_seed(
     complaints["reviews"] += reviews_demo_seed(story, until=story.today)
     credit_demo_consents_seed()
     incentives = incentives_demo_seed(residents=residents)
+    online = incentives_online_demo_seed()
     published = articles_demo_seed(story)
     cards = portal_demo_seed()
     reports = credit_demo_reports_seed(DEMO_PORTAL_USERNAME, CREDIT_OFFICER_USERNAME)
@@ -232,6 +234,7 @@ def demo_seed(
             f"守信激励：企业参与 {incentives['participations']} 项次、登记居民 "
             f"{incentives['residents']} 人、优惠核销 {incentives['redemptions']} 次。"
         )
+        stdout.write(f"居民网上登记：新增 {online} 人（部分待核实）。")
         stdout.write(
             f"投诉与评价：新增投诉 {complaints['complaints']} 件、"
             f"服务评价 {complaints['reviews']} 条。"

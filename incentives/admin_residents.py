@@ -7,7 +7,7 @@ from django.utils.html import format_html
 
 from core import personal_data
 from core.admin_history import HistoryAdmin
-from core.admin_workflows import ServiceDeleteMixin
+from core.admin_workflows import ServiceDeleteMixin, reason_action_page
 from core.validators import clean_id_number
 from registry.admin_personal import (
     ProtectedMobileAdmin,
@@ -57,8 +57,8 @@ class ResidentAdminForm(forms.ModelForm):
 class MembershipInline(admin.TabularInline):
     model = GroupMembership
     extra = 0
-    fields = ["group", "proof_number", "proof", "valid_from", "valid_to", "verified_at"]
-    readonly_fields = ["verified_at"]
+    fields = ["group", "proof_number", "proof", "valid_from", "valid_to", "status", "verified_at"]
+    readonly_fields = ["status", "verified_at"]
     autocomplete_fields = ["group"]
 
 
@@ -77,7 +77,13 @@ class ResidentAdmin(ServiceDeleteMixin, ProtectedMobileAdmin, HistoryAdmin):
         "groups_display",
         "verified_display",
     ]
-    list_filter = ["credit_status", "township", "source", "memberships__group"]
+    list_filter = [
+        "credit_status",
+        "township",
+        "source",
+        ("verified_at", admin.EmptyFieldListFilter),
+        "memberships__group",
+    ]
     list_select_related = ["township"]
     search_fields = ["name", "mobile_masked", "=id_last4"]
     protected_search_fields = {"id": ("id_number_hash",), "mobile": ("mobile_hash",)}
@@ -160,7 +166,7 @@ class ResidentAdmin(ServiceDeleteMixin, ProtectedMobileAdmin, HistoryAdmin):
             # Staff enter memberships after checking the proof: they count at once.
             services.membership_save(actor=request.user, membership=membership, verified=True)
 
-    @admin.action(description="核实所选居民（企业代为登记的）", permissions=["change"])
+    @admin.action(description="核实所选居民（企业代为登记或网上登记的）", permissions=["change"])
     def verify(self, request, queryset):
         for resident in queryset:
             services.resident_verify(actor=request.user, resident=resident)
@@ -170,14 +176,22 @@ class ResidentAdmin(ServiceDeleteMixin, ProtectedMobileAdmin, HistoryAdmin):
 @admin.register(GroupMembership)
 class GroupMembershipAdmin(ServiceDeleteMixin, HistoryAdmin):
     delete_service = staticmethod(services.record_delete)
-    list_display = ["resident", "group", "proof_number", "valid_from", "valid_to", "verified_at"]
-    list_filter = ["group", ("verified_at", admin.EmptyFieldListFilter)]
+    list_display = [
+        "resident",
+        "group",
+        "proof_number",
+        "valid_from",
+        "valid_to",
+        "status",
+        "verified_at",
+    ]
+    list_filter = ["status", "group", ("verified_at", admin.EmptyFieldListFilter)]
     list_select_related = ["resident", "group"]
-    search_fields = ["resident__name", "resident__mobile", "proof_number"]
+    search_fields = ["resident__name", "resident__mobile_masked", "proof_number"]
     protected_search_fields = {"id": ("resident__id_number_hash",)}
     autocomplete_fields = ["resident", "group"]
-    readonly_fields = ["verified_at", "verified_by"]
-    actions = ["verify"]
+    readonly_fields = ["status", "rejection_reason", "verified_at", "verified_by"]
+    actions = ["verify", "reject"]
 
     def save_model(self, request, obj, form, change):
         services.membership_save(actor=request.user, membership=obj, verified=True)
@@ -187,3 +201,16 @@ class GroupMembershipAdmin(ServiceDeleteMixin, HistoryAdmin):
         for membership in queryset:
             services.membership_verify(actor=request.user, membership=membership)
         self.message_user(request, f"已核实{queryset.count()}条认定。", messages.SUCCESS)
+
+    @admin.action(description="退回所选认定（证明材料不符，须填写原因）", permissions=["change"])
+    def reject(self, request, queryset):
+        return reason_action_page(
+            self,
+            request,
+            queryset,
+            title="退回特殊群体认定",
+            action="reject",
+            apply=lambda membership, reason: services.membership_reject(
+                actor=request.user, membership=membership, reason=reason
+            ),
+        )

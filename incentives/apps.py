@@ -9,6 +9,12 @@ SECTIONS = (
         "信用良好的居民和企业可以享受的优惠与便利。",
         order=20,
     ),
+    PublicSection(
+        "residents:register",
+        "居民登记",
+        "居民在网上登记享受守信激励，可同时申请特殊群体认定；凭手机号查询登记进度。",
+        order=21,
+    ),
 )
 
 
@@ -19,13 +25,20 @@ class IncentivesConfig(AppConfig):
     def ready(self) -> None:
         from registry.views import MEDIA_PERMISSIONS
 
-        from . import code_purposes, dossier_sections, portal_cards, profile_sections
+        from . import (
+            code_purposes,
+            dossier_sections,
+            inbox_sources,
+            portal_cards,
+            profile_sections,
+        )
 
         # Proof of special-group membership (disability, subsistence allowance…).
         MEDIA_PERMISSIONS.register("incentives.view_groupmembership", key="residents/")
 
         code_purposes.register()
         dossier_sections.register()
+        inbox_sources.register()
         portal_cards.register()
         profile_sections.register()
         for section in SECTIONS:

@@ -4,6 +4,8 @@ from registry.services.codes import code_purpose
 
 REDEMPTION = "redemption"
 CHECK = "check"
+REGISTER = "register"
+STATUS = "status"
 
 
 def resident_scope(resident) -> str:
@@ -13,3 +15,5 @@ def resident_scope(resident) -> str:
 def register() -> None:
     code_purpose(REDEMPTION, "确认使用优惠")
     code_purpose(CHECK, "查询可享优惠")
+    code_purpose(REGISTER, "居民网上登记")
+    code_purpose(STATUS, "查询居民登记进度")

@@ -399,3 +399,12 @@ def residents_with_mobile_hash(digest: str) -> list[Resident]:
 def special_groups() -> list[SpecialGroup]:
     """The active special groups in their public order, with what proves membership."""
     return list(SpecialGroup.objects.filter(is_active=True).order_by("sort_order", "name"))
+
+
+def resident_registrations(mobile_hash: str) -> list[Resident]:
+    """The residents registered with this mobile (by its hash), with their special-group
+    memberships and applications, for the resident's own status page."""
+    if not mobile_hash:
+        return []
+    residents = Resident.objects.filter(mobile_hash=mobile_hash).select_related("township")
+    return list(residents.prefetch_related("memberships__group").order_by("pk"))

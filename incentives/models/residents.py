@@ -82,6 +82,7 @@ class Resident(models.Model):
     class Source(models.TextChoices):
         STAFF = "staff", "工作人员登记"
         ENTERPRISE = "enterprise", "企业首次核销时登记"
+        ONLINE = "online", "居民网上登记"
 
     name = models.CharField("姓名", max_length=50, db_index=True)
     # The mobile number is protected (core.personal_data.phone_protect); residents are
@@ -171,7 +172,14 @@ class Resident(models.Model):
 
 
 class GroupMembership(models.Model):
-    """A resident's membership of a special group, with its proof and validity."""
+    """A resident's membership of a special group, with its proof and validity. Staff enter
+    verified ones; an enterprise's entry and a resident's online application wait for staff
+    to look at the proof, who verify or reject it (`MEMBERSHIP_MACHINE`)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待核实"
+        VERIFIED = "verified", "已核实"
+        REJECTED = "rejected", "未通过"
 
     resident = models.ForeignKey(
         Resident, verbose_name="居民", on_delete=models.CASCADE, related_name="memberships"
@@ -187,6 +195,15 @@ class GroupMembership(models.Model):
     )
     valid_from = models.DateField("有效期起")
     valid_to = models.DateField("有效期止", null=True, blank=True, help_text="长期有效请留空。")
+    status = models.CharField(
+        "核实状态",
+        max_length=10,
+        choices=Status.choices,
+        default=Status.PENDING,
+        db_index=True,
+        editable=False,
+    )
+    rejection_reason = models.CharField("未通过原因", max_length=200, blank=True, editable=False)
     verified_at = models.DateTimeField("核实时间", null=True, blank=True, editable=False)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -222,7 +239,7 @@ class GroupMembership(models.Model):
 
     @property
     def is_verified(self) -> bool:
-        return self.verified_at is not None
+        return self.status == self.Status.VERIFIED
 
     def valid_on(self, day) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)

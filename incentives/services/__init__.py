@@ -7,6 +7,7 @@ from .dishonesty import (
     residents_credit_refresh,
 )
 from .eligibility import eligibility
+from .online import resident_register_online
 from .participation import (
     measure_save,
     participation_note_change,
@@ -18,6 +19,7 @@ from .participation import (
 from .records import record_delete
 from .redemptions import redemption_cancel, redemption_code_send, redemption_record
 from .residents import (
+    membership_reject,
     membership_save,
     membership_verify,
     resident_find,
@@ -40,6 +42,7 @@ __all__ = [
     "eligibility",
     "measure_save",
     "record_delete",
+    "membership_reject",
     "membership_save",
     "membership_verify",
     "participation_note_change",
@@ -52,6 +55,7 @@ __all__ = [
     "redemption_record",
     "resident_find",
     "resident_register",
+    "resident_register_online",
     "resident_verify",
     "residents_credit_refresh",
     "special_group_save",

@@ -34,6 +34,7 @@ from registry.models import Enterprise, ServiceCategory, Worker
 
 from ..models import (
     Audience,
+    GroupMembership,
     IncentiveMeasure,
     LimitPeriod,
     Participation,
@@ -189,6 +190,9 @@ def _validity_check(measure: IncentiveMeasure, day: date) -> Check:
 
 
 def _credit_check(resident: Resident) -> Check:
+    if resident.source == Resident.Source.ONLINE and not resident.is_verified:
+        # Nobody has seen the ID card of a resident registered online yet.
+        return Check(False, "网上登记的信息正等待工作人员核实，核实后即可享受守信激励。")
     checked = (
         f"（{day_text(resident.credit_checked_on)}核查）" if resident.credit_checked_on else ""
     )
@@ -210,6 +214,8 @@ def resident_groups(resident: Resident, day: date) -> tuple[list[SpecialGroup], 
                 continue
             if not membership.valid_on(day):
                 pending.append(f"“{group.name}”认定不在有效期内。")
+            elif membership.status == GroupMembership.Status.REJECTED:
+                pending.append(f"“{group.name}”认定未通过工作人员核实。")
             elif not membership.is_verified:
                 pending.append(f"“{group.name}”认定正等待工作人员核实。")
             else:

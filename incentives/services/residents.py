@@ -1,10 +1,11 @@
 """Residents (居民) and their special-group memberships.
 
 Staff register residents in the admin; an enterprise may register one at the first
-redemption (the portal calls `resident_register` with `enterprise`), and staff verify it
-afterwards. The ID number is stored like a worker's: encrypted, with a keyed hash for
-look-ups and the dishonesty-list match, a masked copy and the last four characters, which
-the resident gives at the enterprise together with their mobile number.
+redemption (the portal calls `resident_register` with `enterprise`) and a resident may
+register online (`incentives.services.online`); staff verify both afterwards. The ID
+number is stored like a worker's: encrypted, with a keyed hash for look-ups and the
+dishonesty-list match, a masked copy and the last four characters, which the resident
+gives at the enterprise together with their mobile number.
 """
 
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from core import personal_data
 from core.audit import audited_save
+from core.transitions import StatusMachine
 from core.validators import IdentityNumber, clean_id_number, clean_mobile
 from registry.models import Enterprise
 from registry.services.documents import uploads_sanitise
@@ -58,10 +60,11 @@ def resident_register(
     id_number: str | None = None,
     mobile: str | None = None,
     enterprise: Enterprise | None = None,
+    online: bool = False,
 ) -> Resident:
     """Create or update a resident; `id_number` and `mobile` are required for a new one
-    (the mobile is stored protected). Registered by an enterprise (`enterprise`), the
-    resident stays unverified until staff check them."""
+    (the mobile is stored protected). Registered by an enterprise (`enterprise`) or by the
+    resident online (`online`), the resident stays unverified until staff check them."""
     if mobile is not None:
         try:
             personal_data.phone_apply(resident, "mobile", clean_mobile(mobile))
@@ -83,6 +86,8 @@ def resident_register(
         if enterprise is not None:
             resident.source = Resident.Source.ENTERPRISE
             resident.registered_by_enterprise = enterprise
+        elif online:
+            resident.source = Resident.Source.ONLINE
         else:
             resident.source = Resident.Source.STAFF
             resident.verified_at = timezone.now()
@@ -101,7 +106,7 @@ def resident_register(
 
 @transaction.atomic
 def resident_verify(*, actor, resident: Resident) -> Resident:
-    """Staff confirm a resident registered by an enterprise (identity checked)."""
+    """Staff confirm a resident registered by an enterprise or online (identity checked)."""
     resident = Resident.objects.select_for_update().get(pk=resident.pk)
     if resident.verified_at is None:
         resident.verified_at = timezone.now()
@@ -132,27 +137,55 @@ def resident_find(*, mobile: str, id_last4: str) -> Resident:
 
 # --- Special groups ----------------------------------------------------------------------
 
+MembershipStatus = GroupMembership.Status
+MEMBERSHIP_MACHINE = StatusMachine(
+    GroupMembership,
+    {
+        MembershipStatus.PENDING: {MembershipStatus.VERIFIED, MembershipStatus.REJECTED},
+        # Changed dates or group: the proof is looked at again; staff may withdraw it.
+        MembershipStatus.VERIFIED: {MembershipStatus.PENDING, MembershipStatus.REJECTED},
+        MembershipStatus.REJECTED: {MembershipStatus.PENDING, MembershipStatus.VERIFIED},
+    },
+    message="该特殊群体认定当前为“%(current)s”，不能改为“%(target)s”。",
+)
+
+
+def _membership_target(membership: GroupMembership, *, verified: bool) -> str:
+    """The status a membership saved by `membership_save` takes."""
+    if verified:
+        return MembershipStatus.VERIFIED
+    if membership.pk is None:
+        return MembershipStatus.PENDING
+    previous = GroupMembership.objects.filter(pk=membership.pk).values(
+        "valid_from", "valid_to", "group_id", "proof_number"
+    )[0]
+    if any(getattr(membership, key) != value for key, value in previous.items()):
+        # New dates or another group: the proof has to be looked at again.
+        return MembershipStatus.PENDING
+    return membership.status
+
 
 @transaction.atomic
 def membership_save(*, actor, membership: GroupMembership, verified: bool = False):
     """Record a special-group membership. Staff entries with `verified` count at once; an
-    enterprise's entry waits for staff to check the proof (`membership_verify`)."""
+    enterprise's entry or a resident's online application waits for staff to check the
+    proof (`membership_verify`, `membership_reject`)."""
     if membership.group_id and membership.group.min_age:
         raise ValidationError(
             {"group": f"“{membership.group.name}”按身份证上的出生日期自动认定，无需登记。"}
         )
-    if membership.pk:
-        previous = GroupMembership.objects.filter(pk=membership.pk).values(
-            "valid_from", "valid_to", "group_id", "proof_number"
-        )[0]
-        changed = any(getattr(membership, key) != value for key, value in previous.items())
-        if changed and not verified:
-            # New dates or another group: the proof has to be looked at again.
-            membership.verified_at = None
-            membership.verified_by = None
-    if verified and membership.verified_at is None:
-        membership.verified_at = timezone.now()
-        membership.verified_by = actor
+    target = _membership_target(membership, verified=verified)
+    if membership.pk is not None and target != membership.status:
+        MEMBERSHIP_MACHINE.check(membership, target)
+    membership.status = target
+    if target == MembershipStatus.VERIFIED:
+        membership.rejection_reason = ""
+        if membership.verified_at is None:
+            membership.verified_at = timezone.now()
+            membership.verified_by = actor if getattr(actor, "pk", None) else None
+    else:
+        membership.verified_at = None
+        membership.verified_by = None
     membership.full_clean()
     uploads_sanitise(membership)
     audited_save(membership, actor=actor)
@@ -161,9 +194,35 @@ def membership_save(*, actor, membership: GroupMembership, verified: bool = Fals
 
 @transaction.atomic
 def membership_verify(*, actor, membership: GroupMembership) -> GroupMembership:
+    """Staff looked at the proof and confirm the membership."""
     membership = GroupMembership.objects.select_for_update().get(pk=membership.pk)
-    if membership.verified_at is None:
-        membership.verified_at = timezone.now()
-        membership.verified_by = actor
-        audited_save(membership, actor=actor, update_fields=["verified_at", "verified_by"])
+    if membership.status != MembershipStatus.VERIFIED:
+        MEMBERSHIP_MACHINE.transition(
+            membership,
+            MembershipStatus.VERIFIED,
+            actor=actor,
+            changes={"verified_at": timezone.now(), "verified_by": actor, "rejection_reason": ""},
+            update_fields=["verified_at", "verified_by", "rejection_reason"],
+            clean=False,
+        )
+    return membership
+
+
+@transaction.atomic
+def membership_reject(*, actor, membership: GroupMembership, reason: str) -> GroupMembership:
+    """Staff looked at the proof and do not accept it; the resident sees `reason` on the
+    status page."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "请填写未通过的原因，居民查询时会看到。"})
+    membership = GroupMembership.objects.select_for_update().get(pk=membership.pk)
+    MEMBERSHIP_MACHINE.transition(
+        membership,
+        MembershipStatus.REJECTED,
+        actor=actor,
+        changes={"verified_at": None, "verified_by": None, "rejection_reason": reason[:200]},
+        update_fields=["verified_at", "verified_by", "rejection_reason"],
+        reason=reason,
+        clean=False,
+    )
     return membership

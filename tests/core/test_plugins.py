@@ -60,6 +60,7 @@ def test_the_apps_fill_the_registries_at_start_up():
         "credit:penalties",
         "credit:key_list",
         "incentives:catalogue",
+        "residents:register",
         "complaints:new",
         "complaints:track",
         "reviews:new",

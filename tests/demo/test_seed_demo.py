@@ -104,11 +104,16 @@ def check_the_logins_come_last(output: str):
     ):
         assert text in logins, text  # fmt: skip
     mobiles = re.findall(r"^  (1\d{10})  ", logins, flags=re.M)
-    assert len(mobiles) == 3
+    assert len(mobiles) == 4
     hashes = [personal_data.phone_hash(m) for m in mobiles]
     residents = Resident.objects.filter(mobile_hash__in=hashes)
-    assert residents.count() == 3
+    assert residents.count() == 4
     assert residents.filter(credit_status=Resident.CreditStatus.DISHONEST).count() == 1
+    # The last is a resident registered online, waiting for staff, with an application.
+    online = residents.get(source=Resident.Source.ONLINE)
+    assert not online.is_verified and online.memberships.get().status == "pending"
+    assert "/residents/status/" in logins
+    assert Resident.objects.filter(source=Resident.Source.ONLINE, verified_at__isnull=False)
     story = demo_story()
     assert f"{story.last_year}年度：" in logins and "已确定" in logins
     assert f"{story.this_year}年度：" in logins

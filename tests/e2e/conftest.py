@@ -30,10 +30,15 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
-def recording_page(browser, live_server, *, width: int, height: int):
+def recording_page(browser, live_server, *, width: int, height: int, javascript: bool = True):
     """A browser page that records every request leaving the machine (`outside_requests`) and
-    every console error or uncaught script error (`console_errors`)."""
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    every console error or uncaught script error (`console_errors`); `javascript=False`
+    switches the page's scripts off."""
+    context = browser.new_context(
+        viewport={"width": width, "height": height},
+        locale="zh-CN",
+        java_script_enabled=javascript,
+    )
     page = context.new_page()
     page.outside_requests = []
     page.console_errors = []
@@ -56,6 +61,14 @@ def recording_page(browser, live_server, *, width: int, height: int):
 def phone_page(browser, live_server):
     """A 360-pixel-wide phone."""
     context, page = recording_page(browser, live_server, width=360, height=740)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page_without_javascript(browser, live_server):
+    """A 360-pixel-wide phone whose browser runs no script."""
+    context, page = recording_page(browser, live_server, width=360, height=740, javascript=False)
     yield page
     context.close()
 

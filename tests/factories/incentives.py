@@ -72,6 +72,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     proof_number = factory.Sequence(lambda n: f"62302319{n:06d}")
     valid_from = datetime.date(2024, 1, 1)
     verified_at = factory.LazyFunction(timezone.now)
+    status = factory.LazyAttribute(lambda o: "verified" if o.verified_at else "pending")
 
 
 class ProgrammeFactory(factory.django.DjangoModelFactory):
