@@ -17,15 +17,17 @@ from zhouqu_jiazheng import roles
 
 from .agreements_seed import agreements_demo_seed, agreements_demo_to_try
 from .complaints_seed import complaints_demo_seed
-from .credit_seed import (
+from .credit_public_seed import (
     credit_demo_consents_seed,
-    credit_demo_facts_seed,
     credit_demo_pledges_seed,
-    credit_demo_rate,
     credit_demo_report_number,
     credit_demo_reports_seed,
-    credit_demo_state,
     credit_demo_worker_to_try,
+)
+from .credit_seed import (
+    credit_demo_facts_seed,
+    credit_demo_rate,
+    credit_demo_state,
 )
 from .incentives_seed import (
     RESIDENTS,

@@ -13,21 +13,21 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='creditevent',
             name='authority',
-            field=models.CharField(blank=True, help_text='作出处罚决定的机关。', max_length=100, verbose_name='决定机关'),
+            field=models.CharField(blank=True, db_default='', help_text='作出处罚决定的机关。', max_length=100, verbose_name='决定机关'),
         ),
         migrations.AddField(
             model_name='creditevent',
             name='legal_basis',
-            field=models.CharField(blank=True, help_text='作出处罚所依据的法律法规条款，如《中华人民共和国价格法》第四十二条。', max_length=500, verbose_name='处罚依据'),
+            field=models.CharField(blank=True, db_default='', help_text='作出处罚所依据的法律法规条款，如《中华人民共和国价格法》第四十二条。', max_length=500, verbose_name='处罚依据'),
         ),
         migrations.AddField(
             model_name='historicalcreditevent',
             name='authority',
-            field=models.CharField(blank=True, help_text='作出处罚决定的机关。', max_length=100, verbose_name='决定机关'),
+            field=models.CharField(blank=True, db_default='', help_text='作出处罚决定的机关。', max_length=100, verbose_name='决定机关'),
         ),
         migrations.AddField(
             model_name='historicalcreditevent',
             name='legal_basis',
-            field=models.CharField(blank=True, help_text='作出处罚所依据的法律法规条款，如《中华人民共和国价格法》第四十二条。', max_length=500, verbose_name='处罚依据'),
+            field=models.CharField(blank=True, db_default='', help_text='作出处罚所依据的法律法规条款，如《中华人民共和国价格法》第四十二条。', max_length=500, verbose_name='处罚依据'),
         ),
     ]

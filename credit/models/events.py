@@ -108,10 +108,11 @@ class CreditEvent(SubjectMixin):
         "处罚依据",
         max_length=500,
         blank=True,
+        db_default="",  # bulk writers (imports, the synthetic generator) may leave it out
         help_text="作出处罚所依据的法律法规条款，如《中华人民共和国价格法》第四十二条。",
     )
     authority = models.CharField(
-        "决定机关", max_length=100, blank=True, help_text="作出处罚决定的机关。"
+        "决定机关", max_length=100, blank=True, db_default="", help_text="作出处罚决定的机关。"
     )
     status = models.CharField(
         "状态", max_length=10, choices=Status.choices, default=Status.ACTIVE, db_index=True
