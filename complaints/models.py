@@ -47,6 +47,25 @@ def unit_price(amount: Decimal, quantity: Decimal | None) -> Decimal:
     return (amount / (quantity or 1)).quantize(Decimal("0.01"))
 
 
+class Channel(models.TextChoices):
+    """How a case reached the bureau. Web cases are filed by residents themselves; the others
+    are entered by staff through the same intake service."""
+
+    WEB = "web", "网上投诉"
+    PHONE = "phone", "电话"
+    VISIT = "visit", "来访"
+    LETTER = "letter", "来信"
+    HOTLINE_12345 = "12345", "12345热线转来"
+    HOTLINE_12315 = "12315", "12315平台转来"
+
+
+class CaseType(models.TextChoices):
+    """投诉: a resident's own loss; 举报: a violation reported without a personal loss."""
+
+    COMPLAINT = "complaint", "投诉"
+    REPORT = "report", "举报"
+
+
 class Status(models.TextChoices):
     SUBMITTED = "submitted", "已提交，待受理"
     ACCEPTED = "accepted", "已受理"
@@ -87,6 +106,17 @@ class Complaint(models.Model):
         "状态", max_length=20, choices=Status.choices, default=Status.SUBMITTED, editable=False
     )
 
+    channel = models.CharField(
+        "受理渠道", max_length=10, choices=Channel.choices, default=Channel.WEB, editable=False
+    )
+    case_type = models.CharField(
+        "案件类型",
+        max_length=10,
+        choices=CaseType.choices,
+        default=CaseType.COMPLAINT,
+        editable=False,
+        db_index=True,
+    )
     complainant_name = models.CharField("投诉人姓名", max_length=50)
     phone_encrypted = models.TextField("手机号码（密文）", editable=False)
     phone_hash = models.CharField("手机号码索引", max_length=64, editable=False, db_index=True)
