@@ -69,13 +69,13 @@ class OpenFilter(admin.SimpleListFilter):
     parameter_name = "open"
 
     def lookups(self, request, model_admin):
-        return [("1", "办理中"), ("0", "已办结")]
+        return [("1", "办理中"), ("0", "已办结或转办")]
 
     def queryset(self, request, queryset):
         if self.value() == "1":
             return queryset.open()
         if self.value() == "0":
-            return queryset.filter(status=Status.CLOSED)
+            return queryset.filter(status__in=[Status.CLOSED, Status.REFERRED])
         return queryset
 
 
@@ -156,6 +156,7 @@ class ComplaintAdmin(WorkflowAdmin):
             {
                 "fields": [
                     "not_accepted_reason",
+                    "referral",
                     "agreement",
                     "outcome",
                     "substantiated",
@@ -191,6 +192,7 @@ class ComplaintAdmin(WorkflowAdmin):
         "enterprise_response",
         "responded_at",
         "not_accepted_reason",
+        "referral",
         "agreement",
         "outcome",
         "substantiated",
@@ -299,6 +301,12 @@ class ComplaintAdmin(WorkflowAdmin):
                 f"个工作日（{DeadlineState(status.state).label}）"
             )
         return format_html("<ul>{}</ul><p><strong>{}</strong></p>", lines, current)
+
+    @admin.display(description="转办")
+    def referral(self, obj: Complaint):
+        if not obj.referred_to:
+            return "—"
+        return f"{obj.referred_on:%Y-%m-%d} 转{obj.referred_to_label}。{obj.referral_note}"
 
     @admin.display(description="手机号码")
     def complainant_phone(self, obj: Complaint):

@@ -46,9 +46,9 @@ class ComplaintTransitionError(TransitionError):
 COMPLAINT_MACHINE = StatusMachine(
     Complaint,
     {
-        Status.SUBMITTED: {Status.ACCEPTED, Status.NOT_ACCEPTED},
-        Status.ACCEPTED: {Status.MEDIATING},
-        Status.MEDIATING: {Status.MEDIATED, Status.MEDIATION_FAILED},
+        Status.SUBMITTED: {Status.ACCEPTED, Status.NOT_ACCEPTED, Status.REFERRED},
+        Status.ACCEPTED: {Status.MEDIATING, Status.REFERRED},
+        Status.MEDIATING: {Status.MEDIATED, Status.MEDIATION_FAILED, Status.REFERRED},
         Status.NOT_ACCEPTED: {Status.CLOSED},
         Status.MEDIATED: {Status.CLOSED},
         Status.MEDIATION_FAILED: {Status.CLOSED},
