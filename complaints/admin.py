@@ -26,8 +26,8 @@ from .models import Complaint, ComplaintUpdate, DeadlineState, Notification, Sta
 from .selectors import charge_summary, deadline_status
 from .services import (
     COMPLAINT_MACHINE,
-    complaint_submit,
     complaint_reopen_problems,
+    complaint_submit,
     complaint_substantiation_problems,
 )
 from .timeline import Audience, line_text

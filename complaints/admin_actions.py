@@ -84,9 +84,7 @@ class ReferForm(forms.Form):
     referred_to_other = forms.CharField(
         label="其他单位名称", max_length=100, required=False, help_text="选择“其他单位”时填写。"
     )
-    referred_on = forms.DateField(
-        label="转办日期", required=False, help_text="格式：2025-03-01"
-    )
+    referred_on = forms.DateField(label="转办日期", required=False, help_text="格式：2025-03-01")
     note = forms.CharField(label="转办说明（可不填）", required=False, widget=TEXTAREA)
 
 

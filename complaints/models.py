@@ -269,9 +269,7 @@ class Complaint(models.Model):
     referred_to = models.CharField(
         "转办单位", max_length=20, choices=ReferralBody.choices, blank=True, editable=False
     )
-    referred_to_other = models.CharField(
-        "转办单位名称", max_length=100, blank=True, editable=False
-    )
+    referred_to_other = models.CharField("转办单位名称", max_length=100, blank=True, editable=False)
     referred_on = models.DateField("转办日期", null=True, blank=True, editable=False)
     referral_note = models.TextField("转办说明", blank=True, editable=False)
 

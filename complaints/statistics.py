@@ -1,10 +1,10 @@
 """Complaint statistics (投诉统计) for the admin report and the bureau's dashboard.
 
 `complaint_statistics()` counts the complaints received in a period (by the local date of
-`received_at`, Asia/Shanghai) by channel, case type (投诉/举报), category, enterprise, township, month and status, measures
-how many stages were finished within their statutory deadlines, and sums up residents'
-satisfaction. Everything is aggregated in the database: a fixed number of queries (seven)
-whatever the number of complaints.
+`received_at`, Asia/Shanghai) by channel, case type (投诉/举报), category, enterprise,
+township, month and status, measures how many stages were finished within their statutory
+deadlines, and sums up residents' satisfaction. Everything is aggregated in the database:
+a fixed number of queries (seven) whatever the number of complaints.
 """
 
 import datetime

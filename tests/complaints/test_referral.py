@@ -90,7 +90,11 @@ def test_another_body_is_named_in_the_referral(officer_client):
     complaint = ComplaintFactory()
     officer_client.post(
         refer_url(complaint),
-        {"referred_to": "other", "referred_to_other": "县住房和城乡建设局", "referred_on": "2025-10-09"},
+        {
+            "referred_to": "other",
+            "referred_to_other": "县住房和城乡建设局",
+            "referred_on": "2025-10-09",
+        },
     )
     complaint.refresh_from_db()
     assert complaint.referred_to_label == "县住房和城乡建设局"
