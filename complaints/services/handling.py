@@ -53,6 +53,7 @@ COMPLAINT_MACHINE = StatusMachine(
         Status.MEDIATED: {Status.CLOSED},
         Status.MEDIATION_FAILED: {Status.CLOSED},
         Status.CLOSED: {Status.MEDIATING},  # reopened
+        Status.REFERRED: set(),  # in the receiving body's hands (转办)
     },
     message="该投诉当前为“%(current)s”，不能改为“%(target)s”。",
     error=ComplaintTransitionError,
