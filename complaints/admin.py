@@ -19,6 +19,7 @@ from core.admin_workflows import WorkflowAdmin
 from core.personal_data import decrypt
 
 from .admin_actions import ACTION_PAGES, ACTIONS
+from .admin_forms import StaffComplaintForm
 from .admin_reports import report_urls
 from .limits import ACCEPTANCE_DAYS, MEDIATION_DAYS, NOTIFICATION_DAYS
 from .models import Complaint, ComplaintUpdate, DeadlineState, Notification, Status
@@ -26,6 +27,7 @@ from .selectors import charge_summary, deadline_status
 from .services import (
     COMPLAINT_MACHINE,
     complaint_reopen_problems,
+    complaint_submit,
     complaint_substantiation_problems,
 )
 from .timeline import Audience, line_text
@@ -67,13 +69,13 @@ class OpenFilter(admin.SimpleListFilter):
     parameter_name = "open"
 
     def lookups(self, request, model_admin):
-        return [("1", "办理中"), ("0", "已办结")]
+        return [("1", "办理中"), ("0", "已办结或转办")]
 
     def queryset(self, request, queryset):
         if self.value() == "1":
             return queryset.open()
         if self.value() == "0":
-            return queryset.filter(status=Status.CLOSED)
+            return queryset.filter(status__in=[Status.CLOSED, Status.REFERRED])
         return queryset
 
 
@@ -82,6 +84,8 @@ class ComplaintAdmin(WorkflowAdmin):
     list_display = [
         "tracking_number",
         "received",
+        "channel",
+        "case_type",
         "category",
         "enterprise_column",
         "township",
@@ -94,6 +98,8 @@ class ComplaintAdmin(WorkflowAdmin):
         OpenFilter,
         "status",
         DeadlineStateFilter,
+        "case_type",
+        "channel",
         "category",
         "price_finding",
         "substantiated",
@@ -108,7 +114,17 @@ class ComplaintAdmin(WorkflowAdmin):
     fieldsets = [
         (
             "办理",
-            {"fields": ["tracking_number", "status", "deadlines", "officer", "handling_links"]},
+            {
+                "fields": [
+                    "tracking_number",
+                    "case_type",
+                    "channel",
+                    "status",
+                    "deadlines",
+                    "officer",
+                    "handling_links",
+                ]
+            },
         ),
         (
             "投诉人",
@@ -140,6 +156,7 @@ class ComplaintAdmin(WorkflowAdmin):
             {
                 "fields": [
                     "not_accepted_reason",
+                    "referral",
                     "agreement",
                     "outcome",
                     "substantiated",
@@ -151,6 +168,8 @@ class ComplaintAdmin(WorkflowAdmin):
     ]
     readonly_fields = [
         "tracking_number",
+        "case_type",
+        "channel",
         "status",
         "deadlines",
         "officer",
@@ -173,6 +192,7 @@ class ComplaintAdmin(WorkflowAdmin):
         "enterprise_response",
         "responded_at",
         "not_accepted_reason",
+        "referral",
         "agreement",
         "outcome",
         "substantiated",
@@ -193,9 +213,27 @@ class ComplaintAdmin(WorkflowAdmin):
         ]
         return [*report_urls(self.admin_site), *actions, *super().get_urls()]
 
-    def has_add_permission(self, request) -> bool:
-        # Complaints come in through the public form (staff taking one by phone use it too).
-        return False
+    # Cases received by phone, in person, by letter or from 12345/12315 are entered here
+    # (complaints.add_complaint) and go through the same intake service as the public form.
+    add_fields = ("channel",)
+    add_title = "登记电话、来访、来信或转来的投诉"
+    add_submit_label = "登记并发送投诉编号"
+
+    def add_form_class(self, request):
+        return StaffComplaintForm
+
+    def add_perform(self, request, data: dict):
+        fields = {k: v for k, v in data.items() if k not in ("enterprise", "enterprise_text")}
+        result = complaint_submit(
+            **fields,
+            enterprise=data["enterprise"],
+            enterprise_text="" if data["enterprise"] else data["enterprise_text"],
+            actor=request.user,
+        )
+        complaint = result.complaint
+        if not result.created:
+            return complaint, f"该投诉已登记过，投诉编号{complaint.tracking_number}。"
+        return complaint, f"已登记，投诉编号{complaint.tracking_number}，已短信告知投诉人。"
 
     def get_queryset(self, request):
         return (
@@ -263,6 +301,12 @@ class ComplaintAdmin(WorkflowAdmin):
                 f"个工作日（{DeadlineState(status.state).label}）"
             )
         return format_html("<ul>{}</ul><p><strong>{}</strong></p>", lines, current)
+
+    @admin.display(description="转办")
+    def referral(self, obj: Complaint):
+        if not obj.referred_to:
+            return "—"
+        return f"{obj.referred_on:%Y-%m-%d} 转{obj.referred_to_label}。{obj.referral_note}"
 
     @admin.display(description="手机号码")
     def complainant_phone(self, obj: Complaint):

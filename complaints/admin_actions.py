@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 
 from registry.models import Enterprise
 
-from .models import Status
+from .models import ReferralBody, Status
 from .selectors import officers
 from .services import (
     complaint_accept,
@@ -19,6 +19,7 @@ from .services import (
     complaint_mediation_start,
     complaint_not_accept,
     complaint_note_add,
+    complaint_refer,
     complaint_reopen,
     complaint_substantiation_change,
 )
@@ -76,6 +77,17 @@ class SubstantiationForm(forms.Form):
     reason = forms.CharField(label="变更原因", widget=TEXTAREA)
 
 
+class ReferForm(forms.Form):
+    referred_to = forms.ChoiceField(
+        label="转办单位", choices=[("", "请选择"), *ReferralBody.choices], required=False
+    )
+    referred_to_other = forms.CharField(
+        label="其他单位名称", max_length=100, required=False, help_text="选择“其他单位”时填写。"
+    )
+    referred_on = forms.DateField(label="转办日期", required=False, help_text="格式：2025-03-01")
+    note = forms.CharField(label="转办说明（可不填）", required=False, widget=TEXTAREA)
+
+
 class AssignForm(forms.Form):
     officer = forms.ModelChoiceField(label="承办人", queryset=get_user_model().objects.none())
 
@@ -102,6 +114,7 @@ ACTIONS = (
     ("mediate", "开始调解", Status.MEDIATING),
     ("end-mediation", "结束调解", Status.MEDIATED),
     ("close", "办结", Status.CLOSED),
+    ("refer", "转办", Status.REFERRED),
 )
 
 
@@ -131,6 +144,9 @@ ACTION_PAGES: dict[str, ActionPage] = {
         complaint_mediation_end(actor=a, complaint=c, agreed=d["agreed"], summary=d["summary"]))),
     "close": ActionPage("办结投诉", CloseForm, "办结", lambda a, c, d: complaint_close(
         actor=a, complaint=c, outcome=d["outcome"], substantiated=d["substantiated"])),
+    "refer": ActionPage("转办其他单位", ReferForm, "转办", lambda a, c, d: complaint_refer(
+        actor=a, complaint=c, referred_to=d["referred_to"], referred_on=d["referred_on"],
+        referred_to_other=d["referred_to_other"], note=d["note"])),
     "reopen": ActionPage("重新办理", ReasonForm, "重新办理", lambda a, c, d: (
         complaint_reopen(actor=a, complaint=c, reason=d["reason"]))),
     "substantiation": ActionPage("变更属实认定", SubstantiationForm, "保存变更",

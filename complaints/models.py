@@ -47,6 +47,25 @@ def unit_price(amount: Decimal, quantity: Decimal | None) -> Decimal:
     return (amount / (quantity or 1)).quantize(Decimal("0.01"))
 
 
+class Channel(models.TextChoices):
+    """How a case reached the bureau. Web cases are filed by residents themselves; the others
+    are entered by staff through the same intake service."""
+
+    WEB = "web", "网上投诉"
+    PHONE = "phone", "电话"
+    VISIT = "visit", "来访"
+    LETTER = "letter", "来信"
+    HOTLINE_12345 = "12345", "12345热线转来"
+    HOTLINE_12315 = "12315", "12315平台转来"
+
+
+class CaseType(models.TextChoices):
+    """投诉: a resident's own loss; 举报: a violation reported without a personal loss."""
+
+    COMPLAINT = "complaint", "投诉"
+    REPORT = "report", "举报"
+
+
 class Status(models.TextChoices):
     SUBMITTED = "submitted", "已提交，待受理"
     ACCEPTED = "accepted", "已受理"
@@ -55,6 +74,17 @@ class Status(models.TextChoices):
     MEDIATED = "mediated", "调解成功"
     MEDIATION_FAILED = "mediation_failed", "调解终止（未达成协议）"
     CLOSED = "closed", "已办结"
+    REFERRED = "referred", "已转办"
+
+
+class ReferralBody(models.TextChoices):
+    """Where a case outside the bureau's remit is referred (转办)."""
+
+    MARKET_REGULATION = "market_regulation", "县市场监督管理局（12315）"
+    HOTLINE_12345 = "12345", "12345政务服务便民热线"
+    POLICE = "police", "公安机关"
+    HUMAN_RESOURCES = "human_resources", "县人力资源和社会保障局"
+    OTHER = "other", "其他单位"
 
 
 class Stage(models.TextChoices):
@@ -74,7 +104,8 @@ class DeadlineState(models.TextChoices):
 
 class ComplaintQuerySet(models.QuerySet):
     def open(self):
-        return self.exclude(status=Status.CLOSED)
+        """Cases still in the bureau's hands: neither closed nor referred elsewhere."""
+        return self.exclude(status__in=[Status.CLOSED, Status.REFERRED])
 
     def against(self, enterprise: Enterprise):
         """Complaints about the enterprise or one of the workers named with it."""
@@ -87,6 +118,17 @@ class Complaint(models.Model):
         "状态", max_length=20, choices=Status.choices, default=Status.SUBMITTED, editable=False
     )
 
+    channel = models.CharField(
+        "受理渠道", max_length=10, choices=Channel.choices, default=Channel.WEB, editable=False
+    )
+    case_type = models.CharField(
+        "案件类型",
+        max_length=10,
+        choices=CaseType.choices,
+        default=CaseType.COMPLAINT,
+        editable=False,
+        db_index=True,
+    )
     complainant_name = models.CharField("投诉人姓名", max_length=50)
     phone_encrypted = models.TextField("手机号码（密文）", editable=False)
     phone_hash = models.CharField("手机号码索引", max_length=64, editable=False, db_index=True)
@@ -222,6 +264,14 @@ class Complaint(models.Model):
     agreement = models.TextField("调解协议内容", blank=True, editable=False)
     outcome = models.TextField("处理结果", blank=True, editable=False)
     substantiated = models.BooleanField("投诉属实", null=True, blank=True, editable=False)
+    # 转办: a case outside the bureau's remit handed to the competent body; its statutory
+    # deadlines stop there.
+    referred_to = models.CharField(
+        "转办单位", max_length=20, choices=ReferralBody.choices, blank=True, editable=False
+    )
+    referred_to_other = models.CharField("转办单位名称", max_length=100, blank=True, editable=False)
+    referred_on = models.DateField("转办日期", null=True, blank=True, editable=False)
+    referral_note = models.TextField("转办说明", blank=True, editable=False)
 
     response_due = models.DateField("企业答复期限", null=True, blank=True, editable=False)
     enterprise_response = models.TextField("企业答复", blank=True, editable=False)
@@ -276,6 +326,12 @@ class Complaint(models.Model):
     @property
     def enterprise_label(self) -> str:
         return self.enterprise.name if self.enterprise_id else self.enterprise_text
+
+    @property
+    def referred_to_label(self) -> str:
+        if self.referred_to == ReferralBody.OTHER:
+            return self.referred_to_other
+        return self.get_referred_to_display() if self.referred_to else ""
 
     @property
     def charged_unit_price(self):

@@ -1,10 +1,10 @@
 """Complaint statistics (投诉统计) for the admin report and the bureau's dashboard.
 
 `complaint_statistics()` counts the complaints received in a period (by the local date of
-`received_at`, Asia/Shanghai) by category, enterprise, township, month and status, measures
-how many stages were finished within their statutory deadlines, and sums up residents'
-satisfaction. Everything is aggregated in the database: a fixed number of queries (seven)
-whatever the number of complaints.
+`received_at`, Asia/Shanghai) by channel, case type (投诉/举报), category, enterprise,
+township, month and status, measures how many stages were finished within their statutory
+deadlines, and sums up residents' satisfaction. Everything is aggregated in the database:
+a fixed number of queries (seven) whatever the number of complaints.
 """
 
 import datetime
@@ -17,7 +17,7 @@ from django.db.models.functions import TruncDate, TruncMonth
 from core.periods import local_tz, period_filter
 from registry.models import Township
 
-from .models import Category, Complaint, DeadlineState, Status
+from .models import CaseType, Category, Channel, Complaint, DeadlineState, Status
 
 TOP_ENTERPRISES = 10
 UNLINKED_LABEL = "未关联企业"
@@ -64,6 +64,8 @@ class ComplaintStatistics:
     date_to: datetime.date | None
     township: Township | None
     total: int
+    by_channel: list[CountRow]  # web, phone, visit, letter, 12345, 12315
+    by_case_type: list[CountRow]  # 投诉, 举报
     by_category: list[CountRow]
     by_enterprise: list[CountRow]  # the top N, then 其他企业 and 未关联企业 when not empty
     by_township: list[CountRow]
@@ -183,6 +185,8 @@ def complaint_statistics(
         overdue_open=Count(
             "id", filter=Q(deadline_state=DeadlineState.OVERDUE) & ~Q(status=Status.CLOSED)
         ),
+        **{f"channel_{c.value}": Count("id", filter=Q(channel=c.value)) for c in Channel},
+        **{f"case_type_{t.value}": Count("id", filter=Q(case_type=t.value)) for t in CaseType},
         satisfaction_average=Avg("satisfaction"),
         satisfaction_count=Count("satisfaction"),
         first=Min("received_at"),
@@ -224,6 +228,10 @@ def complaint_statistics(
         date_to=date_to,
         township=township,
         total=total,
+        by_channel=[CountRow(c.value, c.label, overview[f"channel_{c.value}"]) for c in Channel],
+        by_case_type=[
+            CountRow(t.value, t.label, overview[f"case_type_{t.value}"]) for t in CaseType
+        ],
         by_category=[CountRow(c.value, c.label, categories.get(c.value, 0)) for c in Category],
         by_enterprise=by_enterprise,
         by_township=township_rows,

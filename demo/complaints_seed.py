@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from complaints.limits import STAGE_DAYS, response_days
-from complaints.models import Complaint, Status
+from complaints.models import CaseType, Channel, Complaint, ReferralBody, Status
 from complaints.services import (
     complaint_accept,
     complaint_assign,
@@ -24,6 +24,7 @@ from complaints.services import (
     complaint_mediation_end,
     complaint_mediation_start,
     complaint_not_accept,
+    complaint_refer,
     complaint_satisfaction_rate,
     complaints_check_deadlines,
 )
@@ -60,7 +61,20 @@ CASES = (
     ((9, 5), "property_loss", Status.CLOSED, True, 2, None),
     ((11, 14), "overcharging", Status.CLOSED, True, 4, None),
     ((12, 3), "other", "rejected_closed", False, 3, None),
+    (6, "false_advertising", Status.ACCEPTED, None, None, None),  # a 举报 from 12315
+    (11, "overcharging", Status.REFERRED, None, None, None),  # referred to 市场监管
+    ((8, 16), "substandard", Status.CLOSED, True, 4, None),  # a letter
 )
+# How the cases that did not come in through the web form reached the bureau (by position
+# in CASES): entered by the complaint officer with their channel and case type.
+CHANNELS = {
+    1: (Channel.PHONE, CaseType.COMPLAINT),
+    8: (Channel.VISIT, CaseType.COMPLAINT),
+    12: (Channel.HOTLINE_12345, CaseType.COMPLAINT),
+    22: (Channel.HOTLINE_12315, CaseType.REPORT),
+    23: (Channel.PHONE, CaseType.COMPLAINT),
+    24: (Channel.LETTER, CaseType.COMPLAINT),
+}
 
 
 def _received(when, story: DemoStory) -> date:
@@ -134,10 +148,24 @@ def _backdate(complaint: Complaint, days: int) -> None:
 
 
 def _walk(
-    complaint: Complaint, officer, target: str, substantiated, satisfaction, enterprise
+    complaint: Complaint,
+    officer,
+    target: str,
+    substantiated,
+    satisfaction,
+    enterprise,
+    received: date | None = None,
 ) -> Complaint:
     if target == Status.SUBMITTED:
         return complaint
+    if target == Status.REFERRED:
+        return complaint_refer(
+            actor=officer,
+            complaint=complaint,
+            referred_to=ReferralBody.MARKET_REGULATION,
+            referred_on=(received or timezone.localdate()) + timedelta(days=1),
+            note="涉及明码标价违法行为，属市场监管部门职责。",
+        )
     if target in (Status.NOT_ACCEPTED, "rejected_closed"):
         complaint = complaint_not_accept(
             actor=officer,
@@ -222,7 +250,13 @@ def complaints_demo_seed(story: DemoStory, *, until: date) -> dict[str, int]:
         description, outcome = DESCRIPTIONS[category]
         service_category = categories[index % len(categories)] if categories else None
         named = enterprise if index % 5 else None
+        channel, case_type = CHANNELS.get(index, (Channel.WEB, CaseType.COMPLAINT))
+        if officer is None:
+            channel = Channel.WEB
         result = complaint_submit(
+            channel=channel,
+            case_type=case_type,
+            actor=officer if channel != Channel.WEB else None,
             submission_token=f"demo-complaint-{index:03d}",
             complainant_name=complainant,
             phone=f"1399410{index:04d}",
@@ -242,7 +276,9 @@ def complaints_demo_seed(story: DemoStory, *, until: date) -> dict[str, int]:
         complaint = result.complaint
         if officer is not None:
             complaint = complaint_assign(actor=officer, complaint=complaint, officer=officer)
-        complaint = _walk(complaint, officer, target, substantiated, satisfaction, enterprise)
+        complaint = _walk(
+            complaint, officer, target, substantiated, satisfaction, enterprise, received
+        )
         _backdate(Complaint.objects.get(pk=complaint.pk), (story.today - received).days)
         created += 1
     complaints_check_deadlines()

@@ -156,6 +156,8 @@ def complaint_rows(figures: AnnualFigures) -> list[list]:
         ["满意度", "平均满意度（5分制）", satisfaction, f"{s.satisfaction_count}人评价"],
         ["服务评价", "服务评价（条）", figures.dashboard.reviews.summary.count, ""],
     ]
+    rows += [["按渠道", r.label, r.count, ""] for r in s.by_channel]
+    rows += [["按案件类型", r.label, r.count, ""] for r in s.by_case_type]
     rows += [["按类别", r.label, r.count, ""] for r in s.by_category]
     rows += [["按状态", r.label, r.count, ""] for r in s.by_status]
     rows += [["按乡镇", r.label, r.count, ""] for r in s.by_township]

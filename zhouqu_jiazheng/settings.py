@@ -343,6 +343,13 @@ COMPLAINT_RESPONSE_DAYS = env.int("COMPLAINT_RESPONSE_DAYS", default=5)
 COMPLAINT_RATE_PER_IP = env.str("COMPLAINT_RATE_PER_IP", default="20/h")
 COMPLAINT_RATE_PER_PHONE = env.str("COMPLAINT_RATE_PER_PHONE", default="5/d")
 TRACKING_RATE_PER_IP = env.str("TRACKING_RATE_PER_IP", default="30/h")
+# The bureau's complaint line and office, shown in the footer of every public page and on
+# the tracking page: residents may also complain by phone, in person or by letter.
+COMPLAINT_PHONE = env.str("COMPLAINT_PHONE", default="0941-5121234")
+BUREAU_OFFICE_ADDRESS = env.str(
+    "BUREAU_OFFICE_ADDRESS", default="舟曲县城关镇舟曲县工业和信息化和商务局"
+)
+BUREAU_OFFICE_HOURS = env.str("BUREAU_OFFICE_HOURS", default="工作日 8:30—12:00，14:30—18:00")
 # Look-ups of the public worker verification page (a card's QR code) per client address.
 VERIFY_RATE_PER_IP = env.str("VERIFY_RATE_PER_IP", default="60/m")
 # Where the client address is read from; behind a reverse proxy set e.g. HTTP_X_REAL_IP.

@@ -20,6 +20,7 @@ from .handling import (
     complaint_substantiation_problems,
 )
 from .intake import SubmitResult, complaint_submit
+from .referral import complaint_refer, complaint_referral_problems
 
 __all__ = [
     "COMPLAINT_MACHINE",
@@ -33,6 +34,8 @@ __all__ = [
     "complaint_mediation_start",
     "complaint_not_accept",
     "complaint_note_add",
+    "complaint_refer",
+    "complaint_referral_problems",
     "complaint_reopen",
     "complaint_reopen_problems",
     "complaint_satisfaction_rate",

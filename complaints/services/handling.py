@@ -46,13 +46,14 @@ class ComplaintTransitionError(TransitionError):
 COMPLAINT_MACHINE = StatusMachine(
     Complaint,
     {
-        Status.SUBMITTED: {Status.ACCEPTED, Status.NOT_ACCEPTED},
-        Status.ACCEPTED: {Status.MEDIATING},
-        Status.MEDIATING: {Status.MEDIATED, Status.MEDIATION_FAILED},
+        Status.SUBMITTED: {Status.ACCEPTED, Status.NOT_ACCEPTED, Status.REFERRED},
+        Status.ACCEPTED: {Status.MEDIATING, Status.REFERRED},
+        Status.MEDIATING: {Status.MEDIATED, Status.MEDIATION_FAILED, Status.REFERRED},
         Status.NOT_ACCEPTED: {Status.CLOSED},
         Status.MEDIATED: {Status.CLOSED},
         Status.MEDIATION_FAILED: {Status.CLOSED},
         Status.CLOSED: {Status.MEDIATING},  # reopened
+        Status.REFERRED: set(),  # in the receiving body's hands (转办)
     },
     message="该投诉当前为“%(current)s”，不能改为“%(target)s”。",
     error=ComplaintTransitionError,

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from agreements.models import ServiceAgreement
 from agreements.selectors import agreement_case_problem, agreement_service_category
+from core.audit import audited_save
 from core.files import sanitised_upload
 from core.numbers import dated_number
 from core.validators import clean_mobile
@@ -19,7 +20,7 @@ from registry.models import Enterprise, ServiceCategory, Township, Worker
 
 from ..contact import phone_hash, phone_protect
 from ..limits import ACCEPTANCE_DAYS, OLDEST_SERVICE, OLDEST_SERVICE_YEARS
-from ..models import Complaint, ComplaintAttachment, ComplaintUpdate, Status
+from ..models import CaseType, Channel, Complaint, ComplaintAttachment, ComplaintUpdate, Status
 from ..timeline import update_fields
 from ..workdays import add_working_days
 from .notify import notification_queue
@@ -111,6 +112,9 @@ def complaint_submit(
     attachments=(),
     charged_amount: Decimal | None = None,
     charged_quantity: Decimal | None = None,
+    channel: str = Channel.WEB,
+    case_type: str = CaseType.COMPLAINT,
+    actor=None,
 ) -> SubmitResult:
     """Store a resident's complaint. A reloaded POST (same form token) or the same phone,
     enterprise and text within ten minutes returns the complaint already stored.
@@ -123,8 +127,14 @@ def complaint_submit(
     and retried from the outbox, so neither Redis nor a worker needs to be up.
 
     A charge (乱收费) is stored with the service item's published price and guide range of
-    the moment and how the charge compares with them (complaints.services.pricing)."""
+    the moment and how the charge compares with them (complaints.services.pricing).
+
+    A case received by phone, in person, by letter or transferred from the 12345/12315 lines
+    is entered by an officer (`actor`, who becomes its 承办人) with its `channel`; it gets the
+    same tracking number, deadlines and acknowledgement SMS as a web complaint."""
     now = timezone.now()
+    if channel != Channel.WEB and actor is None:
+        raise ValueError("a case received outside the web form is entered by an officer")
     problems = complaint_submit_problems(
         complainant_name=complainant_name, service_date=service_date, today=timezone.localdate(now)
     )
@@ -172,6 +182,9 @@ def complaint_submit(
                 service_agreement=service_agreement,
                 email=email.strip(),
                 attachments=attachments,
+                channel=channel,
+                case_type=case_type,
+                officer=actor,
                 **charge_fields(
                     enterprise=enterprise,
                     service_category=service_category,
@@ -210,7 +223,9 @@ def _create(*, submission_token, digest, now, phone, attachments, **fields) -> C
         complaint.tracking_number = tracking_number_new(received_on)
         try:
             with transaction.atomic():
-                complaint.save()
+                # An officer entering a case received by phone, visit or letter is its
+                # 承办人 and the author of its first history row.
+                audited_save(complaint, actor=complaint.officer)
             break
         except IntegrityError:
             if Complaint.objects.filter(submission_token=submission_token).exists():
@@ -227,6 +242,7 @@ def _create(*, submission_token, digest, now, phone, attachments, **fields) -> C
         )
     ComplaintUpdate.objects.create(
         complaint=complaint,
+        author=complaint.officer,
         visibility=ComplaintUpdate.Visibility.PUBLIC,
         **update_fields("received"),
         status_to=Status.SUBMITTED,

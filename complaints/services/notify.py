@@ -38,6 +38,10 @@ MESSAGES: dict[str, tuple[tuple[str, str, str], ...]] = {
         (R.COMPLAINANT, "【{site}】您的投诉{number}不予受理，理由：{reason}。{track}",
          "投诉不予受理"),
     ),
+    "referred": (
+        (R.COMPLAINANT, "【{site}】您的投诉{number}不属本局职责，已于{day}转{body}办理。{track}",
+         "投诉已转办"),
+    ),
     "mediation_ended": (
         (R.COMPLAINANT, "【{site}】您的投诉{number}调解已结束：{result}。{track}",
          "投诉调解结束"),

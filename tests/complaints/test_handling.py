@@ -27,6 +27,7 @@ from complaints.services import (
     complaint_mediation_start,
     complaint_not_accept,
     complaint_note_add,
+    complaint_refer,
     complaint_reopen,
     complaint_satisfaction_rate,
     complaint_substantiation_change,
@@ -90,6 +91,9 @@ ACTIONS = {
     ),
     Status.CLOSED: lambda a, c: complaint_close(
         actor=a, complaint=c, outcome="办结", substantiated=False
+    ),
+    Status.REFERRED: lambda a, c: complaint_refer(
+        actor=a, complaint=c, referred_to="police", referred_on=date(2025, 10, 9)
     ),
 }
 

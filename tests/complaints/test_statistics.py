@@ -190,6 +190,7 @@ def test_the_year_2025_figure_by_figure(data, django_assert_max_num_queries):
         "调解成功": 0,
         "调解终止（未达成协议）": 1,
         "已办结": 3,
+        "已转办": 0,
     }
     assert stats.substantiated == 2
     assert stats.substantiated_percent == Decimal("33.3")

@@ -22,6 +22,11 @@ def check_disclosure_lists_and_charges_are_filled(client):
     charged = Complaint.objects.filter(category="overcharging", charged_amount__isnull=False)
     assert charged.exists()
     assert all(complaint.price_finding for complaint in charged)
+    # Complaints came in by several channels; one is a 举报, one was referred to 市场监管.
+    channels = set(Complaint.objects.values_list("channel", flat=True))
+    assert {"web", "phone", "visit", "letter"} <= channels
+    assert Complaint.objects.filter(case_type="report", channel="12315").exists()
+    assert Complaint.objects.filter(status="referred", referred_to="market_regulation").exists()
 
 
 def check_publicity_page_and_opinions(client, story):
