@@ -41,7 +41,9 @@ def _complaints(enterprise, request) -> dict:
         "to_answer": to_answer,
         "today": today,
         "open_count": open_cases.count() if len(rows) > CARD_ROWS else len(rows),
-        "closed_count": Complaint.objects.against(enterprise).filter(status=Status.CLOSED).count(),
+        "closed_count": Complaint.objects.against(enterprise)
+        .filter(status__in=[Status.CLOSED, Status.REFERRED])
+        .count(),
     }
 
 

@@ -17,7 +17,7 @@ from core.form_errors import add_service_errors
 from core.personal_data import mask_person_name
 from core.portal import portal_object, portal_scope, portal_view
 
-from .models import ComplaintAttachment, Status
+from .models import ComplaintAttachment
 from .portal_forms import AnswerForm
 from .selectors import complaints_for_enterprise, public_timeline
 from .services import complaint_enterprise_respond
@@ -49,9 +49,9 @@ def complaint_list(request):
     status = request.GET.get("status", "")
     cases = portal_scope(request, _cases(request))
     if status == "open":
-        cases = cases.exclude(status=Status.CLOSED)
+        cases = cases.open()
     elif status == "closed":
-        cases = cases.filter(status=Status.CLOSED)
+        cases = cases.exclude(pk__in=cases.open().values("pk"))
     total = cases.count()
     rows = [
         {
