@@ -19,7 +19,13 @@ class IncentivesConfig(AppConfig):
     def ready(self) -> None:
         from registry.views import MEDIA_PERMISSIONS
 
-        from . import code_purposes, dossier_sections, portal_cards, profile_sections
+        from . import (
+            code_purposes,
+            dossier_sections,
+            portal_cards,
+            profile_sections,
+            service_proofs,
+        )
 
         # Proof of special-group membership (disability, subsistence allowance…).
         MEDIA_PERMISSIONS.register("incentives.view_groupmembership", key="residents/")
@@ -28,5 +34,6 @@ class IncentivesConfig(AppConfig):
         dossier_sections.register()
         portal_cards.register()
         profile_sections.register()
+        service_proofs.register()
         for section in SECTIONS:
             PUBLIC_SECTIONS.register(section)

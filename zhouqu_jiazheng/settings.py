@@ -345,6 +345,9 @@ COMPLAINT_RATE_PER_PHONE = env.str("COMPLAINT_RATE_PER_PHONE", default="5/d")
 TRACKING_RATE_PER_IP = env.str("TRACKING_RATE_PER_IP", default="30/h")
 # Look-ups of the public worker verification page (a card's QR code) per client address.
 VERIFY_RATE_PER_IP = env.str("VERIFY_RATE_PER_IP", default="60/m")
+# A review naming a worker whose card was verified in the same browser within this many
+# days counts as a review of a real service (已核实服务).
+REVIEW_SCAN_DAYS = env.int("REVIEW_SCAN_DAYS", default=3)
 # Where the client address is read from; behind a reverse proxy set e.g. HTTP_X_REAL_IP.
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
 
