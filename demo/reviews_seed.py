@@ -9,9 +9,12 @@ second run finds everything already there and changes nothing.
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
-from core.personal_data import phone_hash
-from registry.models import Employment
+from agreements.models import ServiceAgreement
+from core.personal_data import phone_hash, phone_plain
+from incentives.models import Redemption
+from registry.models import Employment, Enterprise
 from reviews.models import ServiceReview
 from reviews.services import review_source_ref, review_submit
 
@@ -57,6 +60,8 @@ def reviews_demo_seed(story: DemoStory, *, until: date) -> int:
                 worker=employment.worker,
                 enterprise=employment.enterprise,
                 comment=comment,
+                # The resident verified the worker's card at the door: 已核实服务.
+                scanned_worker_ids=frozenset({employment.worker_id}),
             )
             days = (story.today - day).days
             ServiceReview.objects.filter(pk=review.pk).update(
@@ -64,4 +69,53 @@ def reviews_demo_seed(story: DemoStory, *, until: date) -> int:
             )
             demo_events_backdate(review_source_ref(review), days)
             created += 1
+    return created
+
+
+PROVEN_SHOWN = 2
+UNVERIFIED_PHONES = ("13609410001", "13609410002", "13609410003")
+
+
+def _review_once(phone: str, **fields) -> bool:
+    if ServiceReview.objects.filter(phone_hash=phone_hash(phone)).exists():
+        return False
+    review_submit(phone=phone, quality=5, punctuality=5, attitude=4, **fields)
+    return True
+
+
+@transaction.atomic
+def reviews_demo_proof_seed() -> int:
+    """After agreements and redemptions exist: reviews proven by a standard service
+    agreement and by a redemption (已核实服务), and a few nobody can verify (未核实, shown
+    to staff only). Returns the number created; a second run creates none."""
+    today = timezone.localdate()
+    created = 0
+    agreements = ServiceAgreement.objects.filter(starts_on__lte=today).order_by("pk")
+    for agreement in agreements[:PROVEN_SHOWN]:
+        created += _review_once(
+            phone_plain(agreement, "customer_mobile"),
+            service_agreement=agreement,
+            service_date=agreement.starts_on,
+            comment="按约定的时间和内容服务，价格和约定一致。",
+        )
+    redemptions = Redemption.objects.filter(
+        status=Redemption.Status.RECORDED,
+        served_on__lte=today,
+        served_on__gt=today - timedelta(days=300),
+    ).select_related("resident", "enterprise")
+    for redemption in redemptions.order_by("pk")[:PROVEN_SHOWN]:
+        created += _review_once(
+            phone_plain(redemption.resident, "mobile"),
+            enterprise=redemption.enterprise,
+            service_date=redemption.served_on,
+            comment="享受了老年人优惠，服务也很周到。",
+        )
+    enterprises = Enterprise.objects.active().order_by("pk")[: len(UNVERIFIED_PHONES)]
+    for phone, enterprise in zip(UNVERIFIED_PHONES, enterprises, strict=False):
+        created += _review_once(
+            phone,
+            enterprise=enterprise,
+            service_date=today - timedelta(days=3),
+            comment="朋友推荐的，还不错。",
+        )
     return created

@@ -36,7 +36,7 @@ from .incentives_seed import (
     incentives_online_demo_seed,
 )
 from .registry_seed import registry_demo_seed
-from .reviews_seed import reviews_demo_seed
+from .reviews_seed import reviews_demo_proof_seed, reviews_demo_seed
 from .story import DemoStory, demo_story
 
 # Printed by seed_demo, which refuses to run in production without --force.
@@ -226,6 +226,7 @@ def demo_seed(
     cards = portal_demo_seed()
     reports = credit_demo_reports_seed(DEMO_PORTAL_USERNAME, CREDIT_OFFICER_USERNAME)
     agreements = agreements_demo_seed()
+    complaints["reviews"] += reviews_demo_proof_seed()
     if stdout is not None:
         stdout.write(
             f"档案：新增企业 {created['enterprises']} 家、从业人员 {created['workers']} 人。"

@@ -31,6 +31,7 @@ class IncentivesConfig(AppConfig):
             inbox_sources,
             portal_cards,
             profile_sections,
+            service_proofs,
         )
 
         # Proof of special-group membership (disability, subsistence allowance…).
@@ -41,5 +42,6 @@ class IncentivesConfig(AppConfig):
         inbox_sources.register()
         portal_cards.register()
         profile_sections.register()
+        service_proofs.register()
         for section in SECTIONS:
             PUBLIC_SECTIONS.register(section)

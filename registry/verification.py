@@ -132,6 +132,7 @@ class Verification:
     skills: list[str] = field(default_factory=list)
     trainings: list[str] = field(default_factory=list)
     worker_reference: str = ""  # signed, for the review and complaint links
+    worker_id: int | None = None  # remembered in the session as a scan (reviews)
 
     @property
     def light_label(self) -> str:
@@ -315,6 +316,7 @@ def verification_for_token(token: str, today: date | None = None) -> Verificatio
             for t in trainings[:TRAININGS_SHOWN]
         ],
         worker_reference=worker_ref(worker),
+        worker_id=worker.pk,
     )
 
 
@@ -346,3 +348,28 @@ def _thumbnail(photo) -> bytes | None:
     except (OSError, ValueError, UnidentifiedImageError, Image.DecompressionBombError):
         return None
     return buffer.getvalue()
+
+
+# --- Scans remembered in the session (proof of a service for reviews) ----------------------
+
+SCANS_SESSION_KEY = "registry_scanned_workers"
+SCANS_KEPT = 20
+
+
+def scan_remember(session, worker_id: int, now) -> None:
+    """Remember that this browser verified the worker's card at `now` (newest kept)."""
+    scans = dict(session.get(SCANS_SESSION_KEY) or {})
+    scans[str(worker_id)] = now.timestamp()
+    newest = sorted(scans.items(), key=lambda item: item[1], reverse=True)[:SCANS_KEPT]
+    session[SCANS_SESSION_KEY] = dict(newest)
+
+
+def scans_recent(session, now, days: int) -> frozenset[int]:
+    """Workers whose cards this browser verified within the last `days` days."""
+    since = now.timestamp() - days * 86400
+    scans = session.get(SCANS_SESSION_KEY) or {}
+    return frozenset(
+        int(key)
+        for key, at in scans.items()
+        if key.isdecimal() and isinstance(at, int | float) and at >= since
+    )

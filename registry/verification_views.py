@@ -22,6 +22,7 @@ from .verification import (
     REVOKED,
     UNKNOWN,
     photo_thumbnail,
+    scan_remember,
     valid_card,
     verification_for_token,
 )
@@ -71,6 +72,8 @@ def verify(request, token: str):
         return _warning(request, kind=UNKNOWN, status=404)
     if verification.state == REVOKED:
         return _warning(request, kind=REVOKED, status=410, verification=verification)
+    if verification.worker_id is not None and verification.light != RED:
+        scan_remember(request.session, verification.worker_id, timezone.now())
     context = {
         "v": verification,
         "checked_at": timezone.localtime(),

@@ -1,4 +1,6 @@
 """Back office of service reviews (服务评价): staff read reviews and hide abusive ones.
+Unverified reviews (未核实: no proof of a real service) are listed too, filtered apart by
+已核实服务; they never reach the credit file.
 
 Scores and text are never edited. Hiding (with a reason) and restoring go through
 `reviews.services`, which also revokes or re-records the reviews' credit records;
@@ -14,6 +16,7 @@ from django.utils.text import Truncator
 from core.admin_workflows import WorkflowAdmin
 
 from .models import ServiceReview
+from .proofs import proof_label
 from .services import review_hide, review_restore
 
 PUBLISHED, HIDDEN = ServiceReview.Status.PUBLISHED, ServiceReview.Status.HIDDEN
@@ -58,6 +61,19 @@ class AverageFilter(admin.SimpleListFilter):
         )
 
 
+class VerifiedFilter(admin.SimpleListFilter):
+    title = "已核实服务"
+    parameter_name = "verified"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "已核实服务（计入信用）"), ("no", "未核实（不计入信用）")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(verified=self.value() == "yes")
+        return queryset
+
+
 @admin.register(ServiceReview)
 class ServiceReviewAdmin(WorkflowAdmin):
     workflows = (("hide", "hide_view"), ("restore", "restore_view"))
@@ -71,10 +87,12 @@ class ServiceReviewAdmin(WorkflowAdmin):
         "average_score",
         "comment_excerpt",
         "reviewer",
+        "verified_service",
         "status",
         "moderation",
     ]
     list_filter = [
+        VerifiedFilter,
         "status",
         AverageFilter,
         "quality",
@@ -93,6 +111,8 @@ class ServiceReviewAdmin(WorkflowAdmin):
     fields = [
         "status",
         "hidden_reason",
+        "verified",
+        "proof",
         "enterprise",
         "worker",
         "service_date",
@@ -122,6 +142,17 @@ class ServiceReviewAdmin(WorkflowAdmin):
         if obj.enterprise_id:
             names.append(obj.enterprise.name)
         return " / ".join(names)
+
+    @admin.display(description="已核实服务", boolean=True, ordering="verified")
+    def verified_service(self, obj: ServiceReview) -> bool:
+        return obj.verified
+
+    @admin.display(description="核实依据")
+    def proof(self, obj: ServiceReview) -> str:
+        if not obj.verified:
+            return "未核实：不计入信用评价"
+        label = proof_label(obj.proof_kind)
+        return f"{label}（{obj.proof_ref}）" if obj.proof_ref else label
 
     @admin.display(description="平均分")
     def average_score(self, obj: ServiceReview):
@@ -153,6 +184,7 @@ class ServiceReviewAdmin(WorkflowAdmin):
                 f"服务态度{review.attitude}分（平均{review.average}分）",
             ),
             ("评价内容", review.comment or "—"),
+            ("核实依据", self.proof(review)),
             ("状态", review.get_status_display()),
         ]
 

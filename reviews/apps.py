@@ -10,7 +10,13 @@ class ReviewsConfig(AppConfig):
     verbose_name = "服务评价"
 
     def ready(self) -> None:
-        from . import dossier_sections, report_sections
+        from registry.services.codes import code_purpose
+
+        from . import dossier_sections, proofs, report_sections
+        from .services import REVIEW_CODE_PURPOSE
+
+        code_purpose(REVIEW_CODE_PURPOSE, "确认服务评价")
+        proofs.register()
 
         dossier_sections.register()
         report_sections.register()

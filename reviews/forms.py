@@ -9,6 +9,7 @@ from agreements.forms import AgreementNumberField, tie_agreement
 from agreements.selectors import agreement_service_category
 from core.form_errors import ResidentFormMixin
 from core.validators import clean_mobile
+from registry.code_forms import CodeForm
 from registry.models import Enterprise, ServiceCategory
 from registry.selectors import worker_from_ref
 
@@ -44,12 +45,14 @@ class ReviewForm(ResidentFormMixin, forms.Form):
     phone = forms.CharField(
         label="您的手机号码",
         max_length=20,
-        help_text="只用于防止重复评价，不会公开，也不会显示给企业。",
+        help_text="用于接收短信验证码和防止重复评价，不会公开，也不会显示给企业。",
         widget=forms.TextInput(
             attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "tel"}
         ),
         error_messages={"required": "请填写手机号码。"},
     )
+    # The SMS code sent to the phone above ("获取短信验证码" on the same form).
+    code = CodeForm.base_fields["code"]
     reviewer_name = forms.CharField(
         label="您的称呼（可不填）",
         max_length=50,
@@ -146,6 +149,13 @@ class ReviewForm(ResidentFormMixin, forms.Form):
         cleaned["service_category"] = cleaned.get("service_category") or (
             agreement_service_category(agreement)
         )
+
+    @classmethod
+    def retyped(cls, data) -> "ReviewForm":
+        """An unbound form showing what was typed (after "获取短信验证码"), without errors."""
+        keep = [name for name in cls.base_fields if name not in ("code", "website")]
+        initial = {name: data.get(name, "") for name in keep if data.get(name, "")}
+        return cls(initial=initial)
 
     @property
     def is_spam(self) -> bool:

@@ -76,6 +76,12 @@ class ServiceReview(models.Model):
         editable=False,
         db_index=True,
     )
+    # A review of a real service (已核实服务) is what counts in the credit file; the proof is
+    # found by `core.service_proofs` when the review is submitted. Reviews from before the
+    # check existed keep their records and are marked "legacy".
+    verified = models.BooleanField("已核实服务", default=False, editable=False, db_index=True)
+    proof_kind = models.CharField("核实依据", max_length=20, blank=True, editable=False)
+    proof_ref = models.CharField("核实凭据", max_length=100, blank=True, editable=False)
     hidden_reason = models.CharField("屏蔽原因", max_length=200, blank=True, editable=False)
     created_at = models.DateTimeField("评价时间", auto_now_add=True, db_index=True)
 
@@ -110,6 +116,10 @@ class ServiceReview(models.Model):
     def __str__(self) -> str:
         subject = self.worker or self.enterprise
         return f"{subject} {self.service_date:%Y-%m-%d}"
+
+    @property
+    def counts_in_credit(self) -> bool:
+        return self.verified and self.status == self.Status.PUBLISHED
 
     @property
     def average(self):

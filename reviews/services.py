@@ -1,6 +1,9 @@
 """Service reviews (服务评价): a resident rates a completed service by a worker and/or an
-enterprise. A published review is recorded into the credit file of each subject it names
-(客户口碑); hiding it revokes those records and restoring it records them again.
+enterprise. A review proven to be about a real service (已核实服务, `core.service_proofs`)
+is recorded into the credit file of each subject it names (客户口碑); hiding it revokes
+those records and restoring it records them again. An unverified review is kept for staff
+and never reaches the credit file. The public form confirms the reviewer's mobile with an
+SMS code (`review_code_send`, `review_submit_with_code`).
 """
 
 from datetime import date, timedelta
@@ -13,11 +16,13 @@ from agreements.models import ServiceAgreement
 from agreements.selectors import agreement_case_problem, agreement_service_category
 from core.audit import audited_save
 from core.personal_data import phone_hash, phone_mask
+from core.service_proofs import ServiceClaim, service_proof
 from core.transitions import StatusMachine, TransitionError
 from core.validators import clean_mobile
 from credit.models import CreditEvent, EventKind, Severity
 from credit.services.events import credit_event_record, credit_event_revoke_by_source
 from registry.models import Employment, Enterprise, ServiceCategory, Worker
+from registry.services.codes import code_check, code_consume, code_send
 
 from .models import ServiceReview
 
@@ -34,6 +39,10 @@ REVIEW_SEVERITY = Severity.GENERAL
 REVIEW_DISCLOSURE_DAYS = 365
 
 SCORE_FIELDS = ("quality", "punctuality", "attitude")
+REVIEW_CODE_PURPOSE = "review"
+REVIEW_CODE_MESSAGE = (
+    "您正在提交家政服务评价，验证码{code}，{minutes}分钟内有效。如非本人操作，请忽略。"
+)
 
 
 class ReviewTransitionError(TransitionError):
@@ -156,12 +165,14 @@ def review_submit(
     service_agreement: ServiceAgreement | None = None,
     comment: str = "",
     reviewer_name: str = "",
+    scanned_worker_ids: frozenset[int] = frozenset(),
     actor=None,
 ) -> ServiceReview:
-    """Record a resident's review and its credit records. `actor` is None for the public
-    form. A standard service agreement, named by the customer it was issued to, ties the
-    review to its enterprise, worker and service item. Raises ValidationError (Chinese,
-    keyed by field where one applies)."""
+    """Record a resident's review and, when it is proven to be about a real service, its
+    credit records. `actor` is None for the public form. A standard service agreement,
+    named by the customer it was issued to, ties the review to its enterprise, worker and
+    service item. `scanned_worker_ids`: workers whose cards the reviewer's browser verified
+    lately. Raises ValidationError (Chinese, keyed by field where one applies)."""
     number = clean_mobile(phone)
     if service_agreement is not None:
         if problem := agreement_case_problem(service_agreement, number):
@@ -183,6 +194,16 @@ def review_submit(
         _check_employment(worker, enterprise, service_date)
     digest = phone_hash(number)
     _check_repeat(digest, worker, enterprise)
+    proof = service_proof(
+        ServiceClaim(
+            mobile=number,
+            service_date=service_date,
+            enterprise_id=enterprise.pk if enterprise else None,
+            worker_id=worker.pk if worker else None,
+            agreement_id=service_agreement.pk if service_agreement else None,
+            scanned_worker_ids=frozenset(scanned_worker_ids),
+        )
+    )
 
     review = ServiceReview(
         enterprise=enterprise,
@@ -197,11 +218,35 @@ def review_submit(
         reviewer_name=reviewer_name.strip(),
         phone_hash=digest,
         phone_masked=phone_mask(number),
+        verified=proof is not None,
+        proof_kind=proof.kind if proof else "",
+        proof_ref=proof.reference if proof else "",
     )
     review.full_clean()
     audited_save(review, actor=actor)
-    _record_credit(actor=actor, review=review)
+    if review.verified:
+        _record_credit(actor=actor, review=review)
     return review
+
+
+def review_code_send(*, phone: str):
+    """Send the SMS code that confirms the reviewer holds `phone` (throttled per mobile)."""
+    return code_send(
+        purpose=REVIEW_CODE_PURPOSE, mobile=clean_mobile(phone), message=REVIEW_CODE_MESSAGE
+    )
+
+
+def review_submit_with_code(*, phone: str, code: str, **review) -> ServiceReview:
+    """The public form: the code sent to `phone` must match (and is then used up) before
+    the review is recorded with `review_submit`. A wrong guess is counted outside the
+    review's transaction; a review refused leaves its code usable for the corrected form."""
+    try:
+        record = code_check(purpose=REVIEW_CODE_PURPOSE, mobile=phone, code=code)
+    except ValidationError as error:
+        raise ValidationError({"code": error.messages[0]}) from error
+    with transaction.atomic():
+        code_consume(record)
+        return review_submit(phone=phone, **review)
 
 
 @transaction.atomic
@@ -229,5 +274,6 @@ def review_restore(*, actor, review: ServiceReview) -> ServiceReview:
         .get(pk=review.pk)
     )
     _transition(actor=actor, review=review, to=ServiceReview.Status.PUBLISHED, reason="恢复显示")
-    _record_credit(actor=actor, review=review)
+    if review.verified:
+        _record_credit(actor=actor, review=review)
     return review

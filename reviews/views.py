@@ -1,28 +1,40 @@
 """The public review pages: the form at /reviews/new/ and the thank-you page.
 
-No account is needed. The form is limited per client address (every submission) and per
-phone number (reviews stored) with `COMPLAINT_RATE_PER_IP` and `COMPLAINT_RATE_PER_PHONE`,
-counted in the database while the cache is down; over the limit it is shown again with a
-message instead of an error page. A bot that fills the hidden honeypot field is thanked
-and nothing is saved.
+No account is needed, but the mobile is confirmed: "获取短信验证码" sends a code to the
+number typed (limited per client address here and per mobile by the code service) and the
+review is accepted only with that code. A review is 已核实服务 when a real service is
+proven (an agreement, a redemption, or the worker's card verified in this browser within
+REVIEW_SCAN_DAYS); only those count in the credit file.
+
+The form is limited per client address (every submission) and per phone number (reviews
+stored) with `COMPLAINT_RATE_PER_IP` and `COMPLAINT_RATE_PER_PHONE`, counted in the
+database while the cache is down; over the limit it is shown again with a message instead
+of an error page. A bot that fills the hidden honeypot field is thanked and nothing is
+saved or sent.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core.form_errors import add_service_errors
 from core.personal_data import mask_person_name, phone_hash
 from core.validators import clean_mobile
+from registry.code_forms import CODE_NOT_SENT, code_sent_message
 from registry.models import Enterprise, Worker
 from registry.ratelimits import RateLimit, WhenCacheDown, limit_hit, limit_refund
 from registry.selectors import worker_from_ref
+from registry.services.codes import code_delivery_failed
+from registry.verification import scans_recent
 
 from .forms import ReviewForm
 from .selectors import review_worker_card
-from .services import review_submit
+from .services import review_code_send, review_submit_with_code
 
 RATE_LIMITED = "提交过于频繁，请稍后再试。如需帮助，请拨打县工信商务局电话咨询。"
+SEND_LIMITED = "获取验证码的次数过多，请1小时后再试。"
 # The session key and the limits' groups keep the names they had in `complaints`, so
 # sessions and counters in flight carry over.
 THANKS_SESSION_KEY = "complaints_review_thanks"
@@ -49,6 +61,11 @@ REVIEW_PER_PHONE = RateLimit(
     rate="COMPLAINT_RATE_PER_PHONE",
     when_cache_down=WhenCacheDown.DATABASE,
     key=phone_key,
+)
+# Codes cost an SMS each: one address may ask for a few only (the code service also
+# throttles each mobile).
+CODE_PER_ADDRESS = RateLimit(
+    group="reviews.code.ip", rate="10/h", when_cache_down=WhenCacheDown.DATABASE
 )
 
 
@@ -94,10 +111,30 @@ def _phone_limited(request) -> bool:
     return False
 
 
+def _send_code(request) -> tuple[ReviewForm, str, str, int]:
+    """ "获取短信验证码": (the form as typed, message, error, status)."""
+    form = ReviewForm.retyped(request.POST)
+    if limit_hit(request, CODE_PER_ADDRESS):
+        return form, "", SEND_LIMITED, 429
+    try:
+        phone = clean_mobile(request.POST.get("phone", ""))
+        record = review_code_send(phone=phone)
+    except ValidationError as error:
+        return form, "", error.messages[0], 200
+    if code_delivery_failed(record):
+        return form, "", CODE_NOT_SENT, 200
+    return form, code_sent_message(phone), "", 200
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def review_new(request):
     status = 200
-    if request.method == "POST":
+    code_message = code_error = ""
+    if request.method == "POST" and request.POST.get("action") == "send":
+        if request.POST.get("website"):
+            return redirect("reviews:thanks")
+        form, code_message, code_error, status = _send_code(request)
+    elif request.method == "POST":
         form = ReviewForm(request.POST)
         if form.is_spam:
             return redirect("reviews:thanks")
@@ -108,8 +145,12 @@ def review_new(request):
         elif valid:
             data = form.cleaned_data
             try:
-                review = review_submit(
+                review = review_submit_with_code(
                     phone=data["phone"],
+                    code=data["code"],
+                    scanned_worker_ids=scans_recent(
+                        request.session, timezone.now(), settings.REVIEW_SCAN_DAYS
+                    ),
                     enterprise=data["enterprise"],
                     worker=data["worker"],
                     service_date=data["service_date"],
@@ -130,7 +171,10 @@ def review_new(request):
                     subjects.append(f"从业人员{mask_person_name(review.worker.name)}")
                 if review.enterprise_id:
                     subjects.append(f"“{review.enterprise.name}”")
-                request.session[THANKS_SESSION_KEY] = subjects
+                request.session[THANKS_SESSION_KEY] = {
+                    "subjects": subjects,
+                    "verified": review.verified,
+                }
                 return redirect("reviews:thanks")
     else:
         form = ReviewForm(initial=_initial(request))
@@ -138,6 +182,8 @@ def review_new(request):
     context = {
         "form": form,
         "worker": review_worker_card(worker) if worker else None,
+        "code_message": code_message,
+        "code_error": code_error,
     }
     return render(request, "reviews/new.html", context, status=status)
 
@@ -145,4 +191,6 @@ def review_new(request):
 @require_safe
 def review_thanks(request):
     submitted = request.session.pop(THANKS_SESSION_KEY, None)
+    if not isinstance(submitted, dict):  # a session from before verified reviews
+        submitted = {"subjects": submitted, "verified": True} if submitted else None
     return render(request, "reviews/thanks.html", {"submitted": submitted})

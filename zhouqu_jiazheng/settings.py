@@ -352,6 +352,9 @@ BUREAU_OFFICE_ADDRESS = env.str(
 BUREAU_OFFICE_HOURS = env.str("BUREAU_OFFICE_HOURS", default="工作日 8:30—12:00，14:30—18:00")
 # Look-ups of the public worker verification page (a card's QR code) per client address.
 VERIFY_RATE_PER_IP = env.str("VERIFY_RATE_PER_IP", default="60/m")
+# A review naming a worker whose card was verified in the same browser within this many
+# days counts as a review of a real service (已核实服务).
+REVIEW_SCAN_DAYS = env.int("REVIEW_SCAN_DAYS", default=3)
 # Where the client address is read from; behind a reverse proxy set e.g. HTTP_X_REAL_IP.
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
 

@@ -5,15 +5,17 @@ message and nothing typed is lost."""
 import datetime
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 
 from agreements.selectors import CASE_MISMATCH
 from complaints.models import Complaint
 from complaints.services import complaint_submit
+from credit.models import CreditEvent
 from registry.models import Township
 from reviews.models import ServiceReview
 
-from .conftest import CUSTOMER_MOBILE
+from .conftest import CUSTOMER_MOBILE, last_code
 
 pytestmark = pytest.mark.django_db
 
@@ -110,16 +112,24 @@ def test_the_complaint_service_refuses_an_agreement_of_another_mobile(shop, sms)
     assert refused.value.message_dict["agreement_number"] == [CASE_MISMATCH]
 
 
-def test_a_review_with_the_agreement_number_is_tied_to_it(client, shop, sms):
+def test_a_review_with_the_agreement_number_is_tied_to_it_and_verified(client, shop, sms):
     agreement = shop.issue()
     page = client.get(f"{REVIEW_URL}?agreement={agreement.number}").content.decode()
     assert agreement.number in page
-    response = client.post(REVIEW_URL, review_data(agreement_number=agreement.number))
+    data = review_data(agreement_number=agreement.number)
+    # The review comes after the service, not within the minute of the agreement's code.
+    with time_machine.travel(datetime.timedelta(minutes=2)):
+        with shop.capture(execute=True):
+            client.post(REVIEW_URL, {**data, "action": "send"})
+        response = client.post(REVIEW_URL, {**data, "code": last_code(sms)})
     assert response.status_code == 302, response.context["form"].errors
     review = ServiceReview.objects.get()
     assert review.service_agreement == agreement
     assert (review.enterprise, review.worker) == (shop.enterprise, shop.worker)
     assert review.service_category == shop.cleaning
+    assert (review.verified, review.proof_kind) == (True, "agreement")
+    assert agreement.number in review.proof_ref
+    assert CreditEvent.objects.filter(source_ref=f"review:{review.pk}").count() == 2
 
 
 def test_a_review_whose_number_does_not_match_the_mobile_is_refused(client, shop, sms):

@@ -325,9 +325,16 @@ def check_complaints_reviews_and_supervision_span_both_years(story):
     assert {
         day.year for day in ServiceReview.objects.values_list("service_date", flat=True)
     } == years
-    for review in ServiceReview.objects.all()[:100]:
+    for review in ServiceReview.objects.filter(verified=True)[:100]:
         event = CreditEvent.objects.filter(source_ref=f"review:{review.pk}").first()
         assert event.occurred_on == review.service_date
+    # Verified reviews by each proof, and unverified ones, which never reach the credit file.
+    kinds = set(ServiceReview.objects.values_list("proof_kind", flat=True))
+    assert {"card_scan", "agreement", "redemption", ""} <= kinds
+    unverified = ServiceReview.objects.filter(verified=False)
+    assert unverified.exists()
+    refs = [f"review:{pk}" for pk in unverified.values_list("pk", flat=True)]
+    assert not CreditEvent.objects.filter(source_ref__in=refs).exists()
     supervised = set(SupervisionTask.objects.values_list("rating__year", flat=True))
     assert story.last_year in supervised
     if story.today >= story.published_on(story.this_year):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core.notifications import MemorySmsBackend
 from credit.models import CreditEvent
 from registry.selectors import worker_ref
 from reviews.models import ServiceReview
@@ -18,6 +19,7 @@ from tests.factories.registry import (
     ServiceCategoryFactory,
     WorkerFactory,
 )
+from tests.reviews.conftest import last_code, scannable_card
 
 pytestmark = pytest.mark.django_db
 
@@ -26,10 +28,28 @@ URL = "/reviews/new/"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
+CLOCK = []
+
+
 @pytest.fixture(autouse=True)
-def _october_2025():
-    with time_machine.travel(NOW, tick=False):
+def _october_2025(sms, django_capture_on_commit_callbacks):
+    with time_machine.travel(NOW, tick=False) as traveller:
+        CLOCK[:] = [traveller, django_capture_on_commit_callbacks]
         yield
+    CLOCK.clear()
+
+
+def with_code(client, data: dict) -> dict:
+    """Ask for the SMS code of data's phone (a minute after the last one, as a resident
+    would) and return the data to submit with it."""
+    CLOCK[0].shift(61)
+    with CLOCK[1](execute=True):  # the SMS leaves once the transaction has committed
+        client.post(URL, {**data, "action": "send"})
+    return {**data, "action": "submit", "code": last_code(MemorySmsBackend.outbox)}
+
+
+def post_review(client, data: dict):
+    return client.post(URL, with_code(client, data))
 
 
 def form_data(**overrides) -> dict:
@@ -99,7 +119,9 @@ def test_a_review_is_submitted_then_thanked_post_redirect_get(client):
     category = ServiceCategoryFactory(name="测试保洁项目")
     data = form_data(worker=worker_ref(employment.worker), enterprise=employment.enterprise.pk,
                      service_category=category.pk, reviewer_name="王阿姨")  # fmt: skip
-    response = client.post(URL, data)
+    # The resident verified the worker's card on this phone first: a real service.
+    assert client.get(f"/verify/{scannable_card(employment).token}/").status_code == 200
+    response = post_review(client, data)
     assert response.status_code == 302
     assert response.url == reverse("reviews:thanks")
 
@@ -132,12 +154,12 @@ def test_missing_answers_are_explained_in_chinese(client):
 
 def test_a_service_refusal_is_shown_on_the_form(client):
     enterprise = EnterpriseFactory()
-    assert client.post(URL, form_data(enterprise=enterprise.pk)).status_code == 302
-    response = client.post(URL, form_data(enterprise=enterprise.pk))
+    assert post_review(client, form_data(enterprise=enterprise.pk)).status_code == 302
+    response = post_review(client, form_data(enterprise=enterprise.pk))
     assert response.status_code == 200
     assert "30天内已经评价过这家企业" in response.content.decode()
 
-    response = client.post(URL, form_data(enterprise=enterprise.pk, service_date="2025-10-21"))
+    response = post_review(client, form_data(enterprise=enterprise.pk, service_date="2025-10-21"))
     assert "服务日期不能晚于今天" in response.content.decode()
     assert ServiceReview.objects.count() == 1
 
@@ -152,27 +174,28 @@ def test_the_honeypot_thanks_a_bot_and_saves_nothing(client):
 def test_the_phone_limit_shows_a_message_instead_of_an_error_page(client, settings):
     settings.COMPLAINT_RATE_PER_PHONE = "2/d"
     for _ in range(2):
-        client.post(URL, form_data(enterprise=EnterpriseFactory().pk))
+        post_review(client, form_data(enterprise=EnterpriseFactory().pk))
     assert ServiceReview.objects.count() == 2
     # The same number written differently shares the limit.
-    response = client.post(URL, form_data(enterprise=EnterpriseFactory().pk,
-                                          phone="139 0941 7777"))  # fmt: skip
+    response = post_review(client, form_data(enterprise=EnterpriseFactory().pk,
+                                             phone="139 0941 7777"))  # fmt: skip
     assert response.status_code == 429
     html = response.content.decode()
     assert "提交过于频繁，请稍后再试" in html
     assert "准时上门，做事细致。" in html  # what was typed is kept
     assert ServiceReview.objects.count() == 2
     # Another phone is not limited.
-    response = client.post(URL, form_data(enterprise=EnterpriseFactory().pk,
-                                          phone="13909418888"))  # fmt: skip
+    response = post_review(client, form_data(enterprise=EnterpriseFactory().pk,
+                                             phone="13909418888"))  # fmt: skip
     assert response.status_code == 302
 
 
 def test_the_address_limit(client, settings):
     settings.COMPLAINT_RATE_PER_IP = "2/h"
     for n in range(2):
-        client.post(URL, form_data(enterprise=EnterpriseFactory().pk, phone=f"1390941000{n}"))
-    response = client.post(URL, form_data(enterprise=EnterpriseFactory().pk, phone="13909410009"))
+        post_review(client, form_data(enterprise=EnterpriseFactory().pk, phone=f"1390941000{n}"))
+    response = post_review(client, form_data(enterprise=EnterpriseFactory().pk,
+                                             phone="13909410009"))  # fmt: skip
     assert response.status_code == 429
     assert ServiceReview.objects.count() == 2
 

@@ -52,6 +52,10 @@ def submit(**overrides) -> ServiceReview:
         "reviewer_name": "王阿姨",
         **overrides,
     }
+    # Most tests are about a real service: by default the reviewer scanned the worker's
+    # card (tests of unverified reviews pass scanned_worker_ids=frozenset()).
+    if "scanned_worker_ids" not in data and data.get("worker") is not None:
+        data["scanned_worker_ids"] = frozenset({data["worker"].pk})
     return review_submit(**data)
 
 
@@ -91,6 +95,7 @@ def test_a_review_of_a_worker_and_enterprise_records_one_credit_event_for_each(e
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("any_service_proven")
 def test_a_review_of_an_enterprise_alone_records_one_event():
     enterprise = EnterpriseFactory()
     review = submit(enterprise=enterprise)
@@ -98,6 +103,7 @@ def test_a_review_of_an_enterprise_alone_records_one_event():
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("any_service_proven")
 def test_a_january_review_still_counts_in_an_october_rating():
     """Recorded as GENERAL for 365 days: a MINOR record (90 days) would have stopped
     counting before the rating's evaluation date."""
@@ -341,6 +347,7 @@ def test_staff_cannot_edit_a_review(staff_client):
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("any_service_proven")
 def test_staff_hide_a_review_with_a_reason_and_restore_it(staff_client):
     review = submit(enterprise=EnterpriseFactory())
     hide_url = reverse("admin:reviews_servicereview_hide", args=[review.pk])
@@ -364,6 +371,7 @@ def test_staff_hide_a_review_with_a_reason_and_restore_it(staff_client):
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("any_service_proven")
 def test_the_bulk_hide_action_asks_for_a_reason(staff_client):
     first = submit(enterprise=EnterpriseFactory())
     second = submit(enterprise=EnterpriseFactory())
