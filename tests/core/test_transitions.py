@@ -14,7 +14,7 @@ def test_a_machine_is_found_from_its_model():
     assert transitions.machine_for(complaint) is COMPLAINT_MACHINE
     assert transitions.can(complaint, Status.ACCEPTED)
     assert not transitions.can(complaint, Status.CLOSED)
-    assert transitions.allowed(complaint) == {Status.ACCEPTED, Status.NOT_ACCEPTED}
+    assert transitions.allowed(complaint) == {Status.ACCEPTED, Status.NOT_ACCEPTED, Status.REFERRED}
 
 
 def test_the_refusal_names_both_statuses_with_the_shared_code():

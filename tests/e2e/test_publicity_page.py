@@ -59,7 +59,7 @@ def test_a_resident_reads_the_publicity_list_and_sends_an_opinion_on_a_phone(
     row = page.locator("li.publicity-row")
     assert row.count() == 1 and "95.0" in row.inner_text() and "城关镇" in row.inner_text()
 
-    page.get_by_role("link", name="从业人员").click()
+    page.get_by_role("link", name="从业人员", exact=True).click()
     page.wait_for_url("**kind=worker")
     worker_row = page.locator("li.publicity-row")
     assert "扎**玛" in worker_row.inner_text() and "AA 诚信良好" in worker_row.inner_text()
@@ -68,7 +68,7 @@ def test_a_resident_reads_the_publicity_list_and_sends_an_opinion_on_a_phone(
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, "the publicity page scrolls sideways on a 360 px phone"
 
-    page.get_by_role("link", name="家政企业").click()
+    page.get_by_role("link", name="家政企业", exact=True).click()
     page.get_by_role("link", name="提出意见").click()
     page.wait_for_url(f"**/credit/publicity/{rating.pk}/opinion/")
     page.get_by_label("手机号码").fill("13909416601")
