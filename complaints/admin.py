@@ -25,11 +25,11 @@ from .limits import ACCEPTANCE_DAYS, MEDIATION_DAYS, NOTIFICATION_DAYS
 from .models import Complaint, ComplaintUpdate, DeadlineState, Notification, Status
 from .selectors import charge_summary, deadline_status
 from .services import (
-    COMPLAINT_MACHINE,
     complaint_reopen_problems,
     complaint_submit,
     complaint_substantiation_problems,
 )
+from .services.handling import complaint_allowed
 from .timeline import Audience, line_text
 
 STATE_COLOURS = {
@@ -86,7 +86,7 @@ class ComplaintAdmin(WorkflowAdmin):
         "received",
         "channel",
         "case_type",
-        "category",
+        "category_column",
         "enterprise_column",
         "township",
         "status",
@@ -101,6 +101,7 @@ class ComplaintAdmin(WorkflowAdmin):
         "case_type",
         "channel",
         "category",
+        "report_category",
         "price_finding",
         "substantiated",
         "township",
@@ -135,10 +136,12 @@ class ComplaintAdmin(WorkflowAdmin):
             {
                 "fields": [
                     "enterprise_column",
+                    "subject_address",
                     "worker",
+                    "reported_card",
                     "service_date",
                     "service_category",
-                    "category",
+                    "category_column",
                     "charge_column",
                     "description",
                     "desired_outcome",
@@ -179,10 +182,12 @@ class ComplaintAdmin(WorkflowAdmin):
         "email",
         "township",
         "enterprise_column",
+        "subject_address",
         "worker",
+        "reported_card",
         "service_date",
         "service_category",
-        "category",
+        "category_column",
         "charge_column",
         "description",
         "desired_outcome",
@@ -216,14 +221,15 @@ class ComplaintAdmin(WorkflowAdmin):
     # Cases received by phone, in person, by letter or from 12345/12315 are entered here
     # (complaints.add_complaint) and go through the same intake service as the public form.
     add_fields = ("channel",)
-    add_title = "登记电话、来访、来信或转来的投诉"
+    add_title = "登记电话、来访、来信或转来的投诉/举报"
     add_submit_label = "登记并发送投诉编号"
 
     def add_form_class(self, request):
         return StaffComplaintForm
 
     def add_perform(self, request, data: dict):
-        fields = {k: v for k, v in data.items() if k not in ("enterprise", "enterprise_text")}
+        skip = ("enterprise", "enterprise_text", "agreement_number")
+        fields = {k: v for k, v in data.items() if k not in skip}
         result = complaint_submit(
             **fields,
             enterprise=data["enterprise"],
@@ -231,9 +237,10 @@ class ComplaintAdmin(WorkflowAdmin):
             actor=request.user,
         )
         complaint = result.complaint
+        word = complaint.case_word
         if not result.created:
-            return complaint, f"该投诉已登记过，投诉编号{complaint.tracking_number}。"
-        return complaint, f"已登记，投诉编号{complaint.tracking_number}，已短信告知投诉人。"
+            return complaint, f"该{word}已登记过，编号{complaint.tracking_number}。"
+        return complaint, f"已登记，{word}编号{complaint.tracking_number}，已短信告知{word}人。"
 
     def get_queryset(self, request):
         return (
@@ -255,6 +262,10 @@ class ComplaintAdmin(WorkflowAdmin):
         return format_html(
             "{}<br><small>（投诉人填写，未关联登记企业）</small>", obj.enterprise_text
         )
+
+    @admin.display(description="类别")
+    def category_column(self, obj: Complaint):
+        return obj.category_label
 
     @admin.display(description="当前期限", ordering="deadline_state")
     def due_column(self, obj: Complaint):
@@ -414,7 +425,7 @@ class ComplaintAdmin(WorkflowAdmin):
 
     @admin.display(description="办理操作")
     def handling_links(self, obj: Complaint):
-        allowed = COMPLAINT_MACHINE.allowed(obj)
+        allowed = complaint_allowed(obj)
         links = [(suffix, label) for suffix, label, to in ACTIONS if to in allowed]
         if not complaint_reopen_problems(obj):
             links.append(("reopen", "重新办理"))
@@ -430,7 +441,7 @@ class ComplaintAdmin(WorkflowAdmin):
             ("投诉编号", complaint.tracking_number),
             ("状态", complaint.get_status_display()),
             ("被投诉企业", complaint.enterprise_label),
-            ("投诉类别", complaint.get_category_display()),
+            ("类别", complaint.category_label),
             ("投诉事由", complaint.description),
             ("诉求", complaint.desired_outcome),
         ]

@@ -15,6 +15,7 @@ from .services import (
     complaint_accept,
     complaint_assign,
     complaint_close,
+    complaint_investigation_start,
     complaint_mediation_end,
     complaint_mediation_start,
     complaint_not_accept,
@@ -60,8 +61,8 @@ class MediationEndForm(forms.Form):
 class CloseForm(forms.Form):
     outcome = forms.CharField(label="处理结果", widget=TEXTAREA, help_text="将告知投诉人。")
     substantiated = forms.TypedChoiceField(
-        label="投诉是否属实",
-        choices=[("1", "属实（计入被投诉企业和人员的信用记录）"), ("0", "不属实")],
+        label="是否属实",
+        choices=[("1", "属实（计入被投诉或被举报企业和人员的信用记录）"), ("0", "不属实")],
         coerce=lambda value: value == "1",
         widget=forms.RadioSelect,
     )
@@ -112,6 +113,7 @@ ACTIONS = (
     ("accept", "受理", Status.ACCEPTED),
     ("not-accept", "不予受理", Status.NOT_ACCEPTED),
     ("mediate", "开始调解", Status.MEDIATING),
+    ("investigate", "开始调查核实", Status.INVESTIGATING),
     ("end-mediation", "结束调解", Status.MEDIATED),
     ("close", "办结", Status.CLOSED),
     ("refer", "转办", Status.REFERRED),
@@ -140,6 +142,8 @@ ACTION_PAGES: dict[str, ActionPage] = {
         complaint_not_accept(actor=a, complaint=c, reason=d["reason"]))),
     "mediate": ActionPage("开始调解", NoteForm, "开始调解", lambda a, c, d: (
         complaint_mediation_start(actor=a, complaint=c, note=d["note"]))),
+    "investigate": ActionPage("开始调查核实", NoteForm, "开始调查核实", lambda a, c, d: (
+        complaint_investigation_start(actor=a, complaint=c, note=d["note"]))),
     "end-mediation": ActionPage("结束调解", MediationEndForm, "结束调解", lambda a, c, d: (
         complaint_mediation_end(actor=a, complaint=c, agreed=d["agreed"], summary=d["summary"]))),
     "close": ActionPage("办结投诉", CloseForm, "办结", lambda a, c, d: complaint_close(

@@ -21,6 +21,8 @@ def _complaints(subject, user) -> dict:
                 "tracking_number",
                 "received_at",
                 "category",
+                "case_type",
+                "report_category",
                 "status",
                 "substantiated",
                 "deadline_state",

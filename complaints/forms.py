@@ -111,7 +111,10 @@ def enterprise_answer(query: str, choice: str) -> EnterpriseAnswer:
     return EnterpriseAnswer(text=query)
 
 
-class ComplaintForm(ResidentFormMixin, forms.Form):
+class IntakeForm(ResidentFormMixin, forms.Form):
+    """What the complaint and the 举报 forms share: the one-time token, the honeypot, the
+    contact details, attachments with the file checks and the consent."""
+
     submission_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
     # A field people never see: bots fill it, residents cannot.
     homepage = forms.CharField(
@@ -134,7 +137,14 @@ class ComplaintForm(ResidentFormMixin, forms.Form):
         empty_label="请选择乡镇",
         error_messages={"invalid_choice": "所选的乡镇不在列表中，请重新选择。"},
     )
-    agreement_number = AgreementNumberField()
+    attachments = AttachmentsField(
+        label="照片或材料（可不传）",
+        help_text=f"最多{MAX_ATTACHMENTS}个，支持JPG、PNG、PDF，每个不超过10MB。",
+    )
+    consent = forms.BooleanField(
+        label="我已阅读并同意上述个人信息告知",
+        error_messages={"required": "请阅读个人信息告知并勾选同意，否则无法受理投诉。"},
+    )
     enterprise_query = forms.CharField(
         label="被投诉的家政企业",
         max_length=100,
@@ -142,13 +152,66 @@ class ComplaintForm(ResidentFormMixin, forms.Form):
         help_text="填写企业名称（记得几个字也可以）或统一社会信用代码；不知道名称时请简单描述，如“城关镇某保洁公司”。",
     )
     enterprise_choice = forms.CharField(required=False, widget=forms.HiddenInput)
-    worker_ref = forms.CharField(required=False, widget=forms.HiddenInput)
-    service_date = forms.DateField(
-        label="服务日期",
+    # The words of the enterprise question for this form's case type.
+    enterprise_missing = "请填写被投诉的家政企业，或填写服务约定编号。"
+    case_word = "投诉"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates: list[Enterprise] = []
+        self.worker = None
+        if not self.is_bound:
+            self.initial.setdefault("submission_token", uuid.uuid4().hex)
+
+    def clean_complainant_name(self):
+        name = self.cleaned_data["complainant_name"].strip()
+        problem = complainant_name_problem(name)
+        if problem:
+            raise ValidationError(problem)
+        return name
+
+    def clean_phone(self):
+        return _mobile(self.cleaned_data["phone"])
+
+    def clean_service_date(self):
+        day = self.cleaned_data["service_date"]
+        problem = service_date_problem(day, timezone.localdate())
+        if problem:
+            raise ValidationError(problem)
+        return day
+
+    def clean(self):
+        data = super().clean()
+        if data.get("homepage"):
+            raise ValidationError("提交失败，请刷新页面后重试。", code="honeypot")
+        return data
+
+    def _clean_enterprise(self, data) -> None:
+        query, choice = data.get("enterprise_query", ""), data.get("enterprise_choice", "")
+        if not query and not choice:
+            self.add_error("enterprise_query", self.enterprise_missing)
+            return
+        answer = enterprise_answer(query, choice)
+        data["enterprise"] = answer.enterprise
+        data["enterprise_text"] = answer.text
+        self.candidates = answer.candidates
+        if answer.problem:
+            self.add_error("enterprise_query", answer.problem.replace("投诉", self.case_word))
+
+
+def service_date_field(label: str) -> forms.DateField:
+    return forms.DateField(
+        label=label,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"],
         error_messages={"invalid": "请填写正确的日期，例如2025-10-08。"},
     )
+
+
+class ComplaintForm(IntakeForm):
+    agreement_number = AgreementNumberField()
+    worker_ref = forms.CharField(required=False, widget=forms.HiddenInput)
+    service_date = service_date_field("服务日期")
     service_category = forms.ModelChoiceField(
         label="服务类别（可不选）",
         queryset=ServiceCategory.objects.all(),
@@ -195,45 +258,35 @@ class ComplaintForm(ResidentFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="例如：退还多收的费用、重新服务、赔偿损失。",
     )
-    attachments = AttachmentsField(
-        label="照片或材料（可不传）",
-        help_text=f"最多{MAX_ATTACHMENTS}个，支持JPG、PNG、PDF，每个不超过10MB。",
-    )
-    consent = forms.BooleanField(
-        label="我已阅读并同意上述个人信息告知",
-        error_messages={"required": "请阅读个人信息告知并勾选同意，否则无法受理投诉。"},
-    )
+    field_order = [
+        "submission_token",
+        "homepage",
+        "complainant_name",
+        "phone",
+        "email",
+        "township",
+        "agreement_number",
+        "enterprise_query",
+        "enterprise_choice",
+        "worker_ref",
+        "service_date",
+        "service_category",
+        "category",
+        "charged_amount",
+        "charged_quantity",
+        "description",
+        "desired_outcome",
+        "attachments",
+        "consent",
+    ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.candidates: list[Enterprise] = []
-        self.worker = None
         self.agreement = None
         self.fields["category"].error_messages["required"] = "请选择投诉类别。"
-        if not self.is_bound:
-            self.initial.setdefault("submission_token", uuid.uuid4().hex)
-
-    def clean_complainant_name(self):
-        name = self.cleaned_data["complainant_name"].strip()
-        problem = complainant_name_problem(name)
-        if problem:
-            raise ValidationError(problem)
-        return name
-
-    def clean_phone(self):
-        return _mobile(self.cleaned_data["phone"])
-
-    def clean_service_date(self):
-        day = self.cleaned_data["service_date"]
-        problem = service_date_problem(day, timezone.localdate())
-        if problem:
-            raise ValidationError(problem)
-        return day
 
     def clean(self):
         data = super().clean()
-        if data.get("homepage"):
-            raise ValidationError("提交失败，请刷新页面后重试。", code="honeypot")
         if data.get("agreement_number"):
             self._tie_agreement(data)
         else:
@@ -254,18 +307,6 @@ class ComplaintForm(ResidentFormMixin, forms.Form):
         if not data.get("service_category"):
             data["service_category"] = agreement_service_category(self.agreement)
 
-    def _clean_enterprise(self, data) -> None:
-        query, choice = data.get("enterprise_query", ""), data.get("enterprise_choice", "")
-        if not query and not choice:
-            self.add_error("enterprise_query", "请填写被投诉的家政企业，或填写服务约定编号。")
-            return
-        answer = enterprise_answer(query, choice)
-        data["enterprise"] = answer.enterprise
-        data["enterprise_text"] = answer.text
-        self.candidates = answer.candidates
-        if answer.problem:
-            self.add_error("enterprise_query", answer.problem)
-
     def _clean_charge(self, data) -> None:
         if "charged_amount" not in data or "charged_quantity" not in data:
             return  # a number the resident typed is already refused
@@ -284,7 +325,7 @@ class TrackingForm(ResidentFormMixin, forms.Form):
     tracking_number = forms.CharField(
         label="投诉编号",
         max_length=30,
-        help_text="以TS开头，共16位，在提交成功页面和短信中。",
+        help_text="以TS开头，共16位，在提交成功页面和短信中；举报编号也在这里查询。",
         widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
     )
     phone = forms.CharField(

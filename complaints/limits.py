@@ -12,6 +12,9 @@ from django.conf import settings
 ACCEPTANCE_DAYS = 7  # decide whether to accept, from the day of receipt
 MEDIATION_DAYS = 45  # mediate, from acceptance
 NOTIFICATION_DAYS = 7  # notify the parties of the outcome, from the end of mediation
+# 举报: verify the report, from acceptance (市场监督管理行政处罚程序规定 第十八条: 核查 within
+# fifteen working days).
+INVESTIGATION_DAYS = 15
 OLDEST_SERVICE_YEARS = 3  # a complaint about a service older than this is not accepted
 OLDEST_SERVICE = timedelta(days=OLDEST_SERVICE_YEARS * 365)
 
@@ -20,6 +23,7 @@ STAGE_DAYS = {
     "acceptance": ACCEPTANCE_DAYS,
     "mediation": MEDIATION_DAYS,
     "notification": NOTIFICATION_DAYS,
+    "investigation": INVESTIGATION_DAYS,
 }
 
 

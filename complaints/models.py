@@ -19,87 +19,24 @@ from core.files import validate_upload
 from core.outbox import OutboxMessage
 from registry.models import Enterprise, ServiceCategory, Township, Worker
 
-
-class Category(models.TextChoices):
-    FALSE_ADVERTISING = "false_advertising", "虚假宣传"
-    OVERCHARGING = "overcharging", "乱收费"
-    SUBSTANDARD = "substandard", "服务不达标"
-    PROPERTY_LOSS = "property_loss", "财物损失"
-    PERSONAL_SAFETY = "personal_safety", "人身安全"
-    ATTITUDE = "attitude", "服务态度"
-    OTHER = "other", "其他"
-
-
-class PriceFinding(models.TextChoices):
-    """What the amount a resident was charged (per unit of the service item) is, set against
-    the enterprise's published price and the county's guide range of that item."""
-
-    ABOVE_BOTH = "above_both", "高于企业公示价格，且不在指导价区间内"
-    ABOVE_PUBLISHED = "above_published", "高于企业公示价格"
-    OUTSIDE_GUIDE = "outside_guide", "不在指导价区间内"
-    WITHIN = "within", "未超出企业公示价格，且在指导价区间内"
-    WITHIN_GUIDE_UNPUBLISHED = "within_guide", "在指导价区间内（未查到企业公示的该项价格）"
+# The choices are part of the models' interface (`from complaints.models import Status`).
+from .choices import (
+    CaseType,
+    Category,
+    Channel,
+    DeadlineState,
+    PriceFinding,
+    ReferralBody,
+    ReportCategory,
+    Stage,
+    Status,
+)
 
 
 def unit_price(amount: Decimal, quantity: Decimal | None) -> Decimal:
     """What was charged per unit of a service item: the amount over the quantity (1 when
     none is given), to the fen."""
     return (amount / (quantity or 1)).quantize(Decimal("0.01"))
-
-
-class Channel(models.TextChoices):
-    """How a case reached the bureau. Web cases are filed by residents themselves; the others
-    are entered by staff through the same intake service."""
-
-    WEB = "web", "网上投诉"
-    PHONE = "phone", "电话"
-    VISIT = "visit", "来访"
-    LETTER = "letter", "来信"
-    HOTLINE_12345 = "12345", "12345热线转来"
-    HOTLINE_12315 = "12315", "12315平台转来"
-
-
-class CaseType(models.TextChoices):
-    """投诉: a resident's own loss; 举报: a violation reported without a personal loss."""
-
-    COMPLAINT = "complaint", "投诉"
-    REPORT = "report", "举报"
-
-
-class Status(models.TextChoices):
-    SUBMITTED = "submitted", "已提交，待受理"
-    ACCEPTED = "accepted", "已受理"
-    NOT_ACCEPTED = "not_accepted", "不予受理"
-    MEDIATING = "mediating", "调解中"
-    MEDIATED = "mediated", "调解成功"
-    MEDIATION_FAILED = "mediation_failed", "调解终止（未达成协议）"
-    CLOSED = "closed", "已办结"
-    REFERRED = "referred", "已转办"
-
-
-class ReferralBody(models.TextChoices):
-    """Where a case outside the bureau's remit is referred (转办)."""
-
-    MARKET_REGULATION = "market_regulation", "县市场监督管理局（12315）"
-    HOTLINE_12345 = "12345", "12345政务服务便民热线"
-    POLICE = "police", "公安机关"
-    HUMAN_RESOURCES = "human_resources", "县人力资源和社会保障局"
-    OTHER = "other", "其他单位"
-
-
-class Stage(models.TextChoices):
-    """The statutory period a case is in; each has its own limit in working days."""
-
-    ACCEPTANCE = "acceptance", "受理决定"
-    MEDIATION = "mediation", "调解"
-    NOTIFICATION = "notification", "告知办结"
-
-
-class DeadlineState(models.TextChoices):
-    ON_TIME = "on_time", "正常"
-    DUE_SOON = "due_soon", "即将到期"
-    OVERDUE = "overdue", "已超期"
-    DONE = "done", "已办结"
 
 
 class ComplaintQuerySet(models.QuerySet):
@@ -179,7 +116,16 @@ class Complaint(models.Model):
         blank=True,
         related_name="+",
     )
-    category = models.CharField("投诉类别", max_length=20, choices=Category.choices)
+    # A 投诉 has a complaint category, a 举报 a report category (never both: statistics
+    # count them apart).
+    category = models.CharField("投诉类别", max_length=20, choices=Category.choices, blank=True)
+    report_category = models.CharField(
+        "举报类别", max_length=20, choices=ReportCategory.choices, blank=True, db_index=True
+    )
+    # 举报: where the reported business operates (an unlicensed one is in no register), and
+    # the number or QR token of the home-service card the reporter saw, if any.
+    subject_address = models.CharField("经营地点", max_length=200, blank=True)
+    reported_card = models.CharField("服务证编号", max_length=100, blank=True)
     # 乱收费: what the resident says was charged, and the published price and guide range of
     # the service item as they stood when the complaint came in (the price list may change).
     charged_amount = models.DecimalField(
@@ -250,6 +196,7 @@ class Complaint(models.Model):
     mediation_due = models.DateField("调解期限", null=True, blank=True, editable=False)
     mediation_ended_at = models.DateTimeField("调解结束时间", null=True, blank=True, editable=False)
     notification_due = models.DateField("告知期限", null=True, blank=True, editable=False)
+    investigation_due = models.DateField("调查核实期限", null=True, blank=True, editable=False)
     closed_at = models.DateTimeField("办结时间", null=True, blank=True, editable=False)
     deadline_state = models.CharField(
         "期限状态",
@@ -314,6 +261,12 @@ class Complaint(models.Model):
                 violation_error_message="请选择被投诉的企业，或填写企业名称。",
             ),
             models.CheckConstraint(
+                condition=Q(case_type=CaseType.COMPLAINT, report_category="") & ~Q(category="")
+                | Q(case_type=CaseType.REPORT, category="") & ~Q(report_category=""),
+                name="complaint_category_of_its_case_type",
+                violation_error_message="投诉请选择投诉类别，举报请选择举报类别。",
+            ),
+            models.CheckConstraint(
                 condition=Q(satisfaction__isnull=True)
                 | Q(satisfaction__gte=1, satisfaction__lte=5),
                 name="complaint_satisfaction_1_to_5",
@@ -326,6 +279,21 @@ class Complaint(models.Model):
     @property
     def enterprise_label(self) -> str:
         return self.enterprise.name if self.enterprise_id else self.enterprise_text
+
+    @property
+    def is_report(self) -> bool:
+        return self.case_type == CaseType.REPORT
+
+    @property
+    def case_word(self) -> str:
+        """投诉 or 举报, for the sentences that name the case."""
+        return CaseType(self.case_type).label
+
+    @property
+    def category_label(self) -> str:
+        if self.is_report:
+            return self.get_report_category_display()
+        return self.get_category_display()
 
     @property
     def referred_to_label(self) -> str:
@@ -344,6 +312,8 @@ class Complaint(models.Model):
     def stage(self) -> str | None:
         if self.status == Status.SUBMITTED:
             return Stage.ACCEPTANCE
+        if self.status in (Status.ACCEPTED, Status.INVESTIGATING) and self.is_report:
+            return Stage.INVESTIGATION
         if self.status in (Status.ACCEPTED, Status.MEDIATING):
             return Stage.MEDIATION
         if self.status in (Status.NOT_ACCEPTED, Status.MEDIATED, Status.MEDIATION_FAILED):
@@ -356,6 +326,7 @@ class Complaint(models.Model):
             Stage.ACCEPTANCE: self.acceptance_due,
             Stage.MEDIATION: self.mediation_due,
             Stage.NOTIFICATION: self.notification_due,
+            Stage.INVESTIGATION: self.investigation_due,
         }.get(self.stage)
 
 

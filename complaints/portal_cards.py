@@ -20,6 +20,8 @@ def _complaints(enterprise, request) -> dict:
             "tracking_number",
             "status",
             "category",
+            "case_type",
+            "report_category",
             "received_at",
             "response_due",
             "responded_at",

@@ -41,6 +41,14 @@ def answer_state(complaint, today) -> str:
     return "overdue" if today > complaint.response_due else "due"
 
 
+def _complainant(complaint) -> str:
+    """Who filed the case, as the enterprise may see it: a complainant's masked name; a
+    reporter (举报) is never identified to the enterprise concerned."""
+    if complaint.is_report:
+        return "举报人信息不公开"
+    return mask_person_name(complaint.complainant_name)
+
+
 @never_cache
 @require_safe
 @portal_view
@@ -56,7 +64,7 @@ def complaint_list(request):
     rows = [
         {
             "complaint": complaint,
-            "complainant": mask_person_name(complaint.complainant_name),
+            "complainant": _complainant(complaint),
             "answer": answer_state(complaint, today),
         }
         for complaint in cases[:PAGE_SIZE]
@@ -105,7 +113,7 @@ def complaint_detail(request, pk: int):
         "complaints/portal/detail.html",
         {
             "complaint": complaint,
-            "complainant": mask_person_name(complaint.complainant_name),
+            "complainant": _complainant(complaint),
             "timeline": public_timeline(complaint, Audience.ENTERPRISE),
             "answer": answer_state(complaint, timezone.localdate()),
             "our_attachments": list(

@@ -11,7 +11,7 @@ from django.utils import timezone
 from core.numbers import READABLE_ALPHABET, normalise_number
 from core.validators import clean_mobile
 from credit.selectors import enterprise_search
-from registry.models import Enterprise, Worker
+from registry.models import Enterprise, Worker, WorkerCard
 
 from .contact import phone_hash
 from .limits import STAGE_DAYS
@@ -37,6 +37,7 @@ def stage_started_on(complaint: Complaint) -> date | None:
         Stage.ACCEPTANCE: complaint.received_at,
         Stage.MEDIATION: complaint.decided_at,
         Stage.NOTIFICATION: complaint.mediation_ended_at or complaint.decided_at,
+        Stage.INVESTIGATION: complaint.decided_at,
     }
     moment = moments.get(complaint.stage)
     return timezone.localdate(moment) if moment else None
@@ -169,6 +170,21 @@ def enterprise_candidates(query: str) -> list[Enterprise]:
     if len((query or "").strip()) < 2:
         return []
     return list(enterprise_search(query)[:ENTERPRISE_CANDIDATES])
+
+
+def card_named(text: str) -> WorkerCard | None:
+    """The home-service card a reporter names: its number, its QR token, or the address the
+    QR code opens (…/verify/<token>/), revoked or not (a revoked card shown at a door is
+    exactly what is reported)."""
+    text = (text or "").strip().rstrip("/")
+    if not text or len(text) > 100:
+        return None
+    token = text.rsplit("/", 1)[-1]
+    return (
+        WorkerCard.objects.filter(Q(number=text.upper()) | Q(token=token))
+        .select_related("worker", "employment__enterprise")
+        .first()
+    )
 
 
 def current_employer(worker: Worker) -> Enterprise | None:

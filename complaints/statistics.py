@@ -4,7 +4,8 @@
 `received_at`, Asia/Shanghai) by channel, case type (投诉/举报), category, enterprise,
 township, month and status, measures how many stages were finished within their statutory
 deadlines, and sums up residents' satisfaction. Everything is aggregated in the database:
-a fixed number of queries (seven) whatever the number of complaints.
+a fixed number of queries (seven) whatever the number of complaints. 举报 are counted by
+their own categories (`by_report_category`), apart from the complaint categories.
 """
 
 import datetime
@@ -17,7 +18,7 @@ from django.db.models.functions import TruncDate, TruncMonth
 from core.periods import local_tz, period_filter
 from registry.models import Township
 
-from .models import CaseType, Category, Channel, Complaint, DeadlineState, Status
+from .models import CaseType, Category, Channel, Complaint, DeadlineState, ReportCategory, Status
 
 TOP_ENTERPRISES = 10
 UNLINKED_LABEL = "未关联企业"
@@ -66,7 +67,8 @@ class ComplaintStatistics:
     total: int
     by_channel: list[CountRow]  # web, phone, visit, letter, 12345, 12315
     by_case_type: list[CountRow]  # 投诉, 举报
-    by_category: list[CountRow]
+    by_category: list[CountRow]  # 投诉 only
+    by_report_category: list[CountRow]  # 举报 only
     by_enterprise: list[CountRow]  # the top N, then 其他企业 and 未关联企业 when not empty
     by_township: list[CountRow]
     by_month: list[MonthRow]
@@ -196,7 +198,12 @@ def complaint_statistics(
     total = overview["total"]
 
     # 2–4. Category, status, township.
-    categories = _counts(complaints, "category")
+    # A 投诉 has only a category, a 举报 only a report category: one query counts both.
+    categories, report_categories = {}, {}
+    for row in complaints.values("category", "report_category").annotate(n=Count("id")).order_by():
+        categories[row["category"]] = categories.get(row["category"], 0) + row["n"]
+        key = row["report_category"]
+        report_categories[key] = report_categories.get(key, 0) + row["n"]
     statuses = _counts(complaints, "status")
     townships = _counts(complaints, "township_id")
     # 5. All townships, so the table lists the ones without complaints too.
@@ -233,6 +240,9 @@ def complaint_statistics(
             CountRow(t.value, t.label, overview[f"case_type_{t.value}"]) for t in CaseType
         ],
         by_category=[CountRow(c.value, c.label, categories.get(c.value, 0)) for c in Category],
+        by_report_category=[
+            CountRow(c.value, c.label, report_categories.get(c.value, 0)) for c in ReportCategory
+        ],
         by_enterprise=by_enterprise,
         by_township=township_rows,
         by_month=by_month,
@@ -277,7 +287,7 @@ def substantiated_by_enterprise(year: int) -> list[SubstantiatedRow]:
     most first, then those naming no registered enterprise."""
     rows = (
         complaints_in_period(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
-        .filter(substantiated=True)
+        .filter(substantiated=True, case_type=CaseType.COMPLAINT)
         .values(
             "enterprise_id",
             "enterprise__name",

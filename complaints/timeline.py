@@ -12,7 +12,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from .limits import ACCEPTANCE_DAYS
-from .models import ComplaintUpdate
+from .models import CaseType, Channel, ComplaintUpdate
 
 
 class Audience(StrEnum):
@@ -25,7 +25,32 @@ def _day(value: str | None) -> str:
     return f"{date.fromisoformat(value):%Y年%m月%d日}" if value else ""
 
 
+def _case_word(params: dict) -> str:
+    return CaseType(params.get("case_type") or CaseType.COMPLAINT).label
+
+
+def _received(audience: Audience, params: dict) -> str:
+    """How the case arrived: web, or entered by an officer with its channel (the officer is
+    named to staff only)."""
+    word = _case_word(params)
+    channel = params.get("channel") or Channel.WEB
+    how = "" if channel == Channel.WEB else f"（{Channel(channel).label}）"
+    if audience == Audience.STAFF and params.get("entered_by"):
+        how = f"（{Channel(channel).label}，{params['entered_by']}登记）"
+    if audience == Audience.RESIDENT:
+        return f"已收到您的{word}{how}，将在{ACCEPTANCE_DAYS}个工作日内决定是否受理。"
+    if audience == Audience.ENTERPRISE:
+        who = "举报人" if word == "举报" else "投诉人"
+        return f"{who}提交了{word}{how}，工作人员将在{ACCEPTANCE_DAYS}个工作日内决定是否受理。"
+    return f"收到{word}{how}，{ACCEPTANCE_DAYS}个工作日内决定是否受理。"
+
+
 def _accepted(audience: Audience, params: dict) -> str:
+    if params.get("case_type") == CaseType.REPORT:
+        text = f"举报已受理，将调查核实，调查核实期限至{_day(params.get('due'))}。"
+        if audience == Audience.ENTERPRISE and params.get("response_due"):
+            text += f"请于{_day(params['response_due'])}前在本平台说明情况。"
+        return text
     text = f"投诉已受理，将组织调解，调解期限至{_day(params.get('due'))}。"
     if audience == Audience.ENTERPRISE and params.get("response_due"):
         text += f"请于{_day(params['response_due'])}前在本平台答复。"
@@ -34,14 +59,13 @@ def _accepted(audience: Audience, params: dict) -> str:
 
 # event -> audience -> wording (a str, or a function of the audience and the params)
 WORDING = {
-    "received": {
-        Audience.RESIDENT: f"已收到您的投诉，将在{ACCEPTANCE_DAYS}个工作日内决定是否受理。",
-        Audience.ENTERPRISE: (
-            f"投诉人提交了投诉，工作人员将在{ACCEPTANCE_DAYS}个工作日内决定是否受理。"
-        ),
-        Audience.STAFF: f"收到投诉，{ACCEPTANCE_DAYS}个工作日内决定是否受理。",
-    },
+    "received": _received,
     "accepted": _accepted,
+    "investigation_started": {
+        Audience.RESIDENT: "已开始调查核实您举报的情况。",
+        Audience.ENTERPRISE: "工作人员已开始调查核实举报的情况，可能联系贵企业了解情况。",
+        Audience.STAFF: "开始调查核实。",
+    },
     "mediation_started": {
         Audience.RESIDENT: "已开始调解，工作人员将联系您和被投诉企业。",
         Audience.ENTERPRISE: "已开始调解，工作人员将联系投诉人和贵企业。",

@@ -96,8 +96,8 @@ ENTERPRISE_2025 = {
             "无合同纠纷及其他失信行为",
             7,
             "event_deduction",
-            {"kinds": ["dispute", "other_negative"], "points": EVENT_POINTS},
-            "经认定的合同纠纷或其他失信行为，按严重程度扣2/5/10分。",
+            {"kinds": ["dispute", "other_negative", "report"], "points": EVENT_POINTS},
+            "经认定的合同纠纷、属实举报或其他失信行为，按严重程度扣2/5/10分。",
         ),
         (
             "commitment",
@@ -184,8 +184,8 @@ WORKER_2025 = {
             "无合同纠纷及其他失信行为",
             10,
             "event_deduction",
-            {"kinds": ["dispute", "other_negative"], "points": EVENT_POINTS},
-            "经认定的合同纠纷或其他失信行为，按严重程度扣2/5/10分。",
+            {"kinds": ["dispute", "other_negative", "report"], "points": EVENT_POINTS},
+            "经认定的合同纠纷、属实举报或其他失信行为，按严重程度扣2/5/10分。",
         ),
         (
             "commitment",

@@ -61,7 +61,7 @@ CASES = (
     ((9, 5), "property_loss", Status.CLOSED, True, 2, None),
     ((11, 14), "overcharging", Status.CLOSED, True, 4, None),
     ((12, 3), "other", "rejected_closed", False, 3, None),
-    (6, "false_advertising", Status.ACCEPTED, None, None, None),  # a 举报 from 12315
+    (6, "false_advertising", Status.ACCEPTED, None, None, None),  # from 12315
     (11, "overcharging", Status.REFERRED, None, None, None),  # referred to 市场监管
     ((8, 16), "substandard", Status.CLOSED, True, 4, None),  # a letter
 )
@@ -71,7 +71,7 @@ CHANNELS = {
     1: (Channel.PHONE, CaseType.COMPLAINT),
     8: (Channel.VISIT, CaseType.COMPLAINT),
     12: (Channel.HOTLINE_12345, CaseType.COMPLAINT),
-    22: (Channel.HOTLINE_12315, CaseType.REPORT),
+    22: (Channel.HOTLINE_12315, CaseType.COMPLAINT),  # 举报: demo/reports_seed.py
     23: (Channel.PHONE, CaseType.COMPLAINT),
     24: (Channel.LETTER, CaseType.COMPLAINT),
 }
@@ -104,7 +104,7 @@ def _charge(category: str, enterprise, service_category) -> dict:
     return {"charged_amount": base + 200}
 
 
-def _officer():
+def complaint_officer():
     User = get_user_model()
     return (
         User.objects.filter(username="tousu").first()
@@ -112,7 +112,7 @@ def _officer():
     )
 
 
-def _backdate(complaint: Complaint, days: int) -> None:
+def complaint_backdate(complaint: Complaint, days: int) -> None:
     """Move a case `days` into the past, keeping its deadlines on the working-day calendar
     and its credit records on the day it was closed."""
     shift = timedelta(days=days)
@@ -136,6 +136,9 @@ def _backdate(complaint: Complaint, days: int) -> None:
         fields["mediation_due"] = add_working_days(decided, STAGE_DAYS["mediation"])
         if complaint.response_due:
             fields["response_due"] = add_working_days(decided, response_days())
+    if complaint.investigation_due and fields.get("decided_at"):
+        decided = timezone.localdate(fields["decided_at"])
+        fields["investigation_due"] = add_working_days(decided, STAGE_DAYS["investigation"])
     if complaint.notification_due:
         ended = fields.get("mediation_ended_at") or fields.get("decided_at")
         fields["notification_due"] = add_working_days(
@@ -224,7 +227,7 @@ def _walk(
 def complaints_demo_seed(story: DemoStory, *, until: date) -> dict[str, int]:
     """The cases received by `until`."""
     rng = demo_rng("complaints")
-    officer = _officer()
+    officer = complaint_officer()
     enterprises = list(Enterprise.objects.order_by("pk"))
     townships = list(Township.objects.order_by("pk"))
     categories = list(ServiceCategory.objects.order_by("pk"))
@@ -279,7 +282,7 @@ def complaints_demo_seed(story: DemoStory, *, until: date) -> dict[str, int]:
         complaint = _walk(
             complaint, officer, target, substantiated, satisfaction, enterprise, received
         )
-        _backdate(Complaint.objects.get(pk=complaint.pk), (story.today - received).days)
+        complaint_backdate(Complaint.objects.get(pk=complaint.pk), (story.today - received).days)
         created += 1
     complaints_check_deadlines()
     return {"complaints": created}

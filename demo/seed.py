@@ -36,6 +36,7 @@ from .incentives_seed import (
     incentives_online_demo_seed,
 )
 from .registry_seed import registry_demo_seed
+from .reports_seed import reports_demo_seed
 from .reviews_seed import reviews_demo_proof_seed, reviews_demo_seed
 from .story import DemoStory, demo_story
 
@@ -218,6 +219,7 @@ def demo_seed(
     credit_demo_facts_seed(story, until=story.today)
     for key, count in complaints_demo_seed(story, until=story.today).items():
         complaints[key] += count
+    complaints["reports"] = reports_demo_seed(story)
     complaints["reviews"] += reviews_demo_seed(story, until=story.today)
     credit_demo_consents_seed()
     incentives = incentives_demo_seed(residents=residents)
@@ -239,7 +241,7 @@ def demo_seed(
         )
         stdout.write(f"居民网上登记：新增 {online} 人（部分待核实）。")
         stdout.write(
-            f"投诉与评价：新增投诉 {complaints['complaints']} 件、"
+            f"投诉与评价：新增投诉 {complaints['complaints']} 件、举报 {complaints['reports']} 件、"
             f"服务评价 {complaints['reviews']} 条。"
         )
         stdout.write(f"宣传文章：新增 {published} 篇。")

@@ -9,6 +9,8 @@ onto PostgreSQL.
 Responses are never cached and never indexed, so a revoked card stops working at once.
 """
 
+from urllib.parse import urlencode
+
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -52,13 +54,21 @@ def _link(url_name: str, reference: str = "") -> str | None:
     return f"{url}?worker={reference}" if reference else url
 
 
+def _report_link(token: str) -> str | None:
+    """The 举报 form for a card that looks fake or borrowed, with the card filled in."""
+    url = _link("complaints:report")
+    return f"{url}?{urlencode({'card': token[:100]})}" if url else None
+
+
 def _private(response: HttpResponse) -> HttpResponse:
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
 
-def _warning(request, *, kind: str, status: int, **context) -> HttpResponse:
+def _warning(request, *, kind: str, status: int, token: str = "", **context) -> HttpResponse:
     context.update(kind=kind, complaint_url=_link("complaints:new"))
+    if token:
+        context["report_url"] = _report_link(token)
     return _private(render(request, "registry/verify_warning.html", context, status=status))
 
 
@@ -69,9 +79,9 @@ def verify(request, token: str):
         return _warning(request, kind="limited", status=429, message=RATE_LIMITED)
     verification = verification_for_token(token)
     if verification.state == UNKNOWN:
-        return _warning(request, kind=UNKNOWN, status=404)
+        return _warning(request, kind=UNKNOWN, status=404, token=token)
     if verification.state == REVOKED:
-        return _warning(request, kind=REVOKED, status=410, verification=verification)
+        return _warning(request, kind=REVOKED, status=410, token=token, verification=verification)
     if verification.worker_id is not None and verification.light != RED:
         scan_remember(request.session, verification.worker_id, timezone.now())
     context = {
@@ -85,6 +95,7 @@ def verify(request, token: str):
             else _link("reviews:new", verification.worker_reference)
         ),
         "complaint_url": _link("complaints:new", verification.worker_reference),
+        "report_url": _report_link(token) if verification.light == RED else None,
     }
     return _private(render(request, "registry/verify.html", context))
 

@@ -8,19 +8,20 @@ from .handling import (
     complaint_assign,
     complaint_close,
     complaint_enterprise_respond,
+    complaint_investigation_start,
     complaint_mediation_end,
     complaint_mediation_start,
     complaint_not_accept,
     complaint_note_add,
     complaint_reopen,
     complaint_reopen_problems,
-    complaint_satisfaction_rate,
     complaint_severity,
     complaint_substantiation_change,
     complaint_substantiation_problems,
 )
 from .intake import SubmitResult, complaint_submit
 from .referral import complaint_refer, complaint_referral_problems
+from .satisfaction import complaint_satisfaction_rate
 
 __all__ = [
     "COMPLAINT_MACHINE",
@@ -30,6 +31,7 @@ __all__ = [
     "complaint_assign",
     "complaint_close",
     "complaint_enterprise_respond",
+    "complaint_investigation_start",
     "complaint_mediation_end",
     "complaint_mediation_start",
     "complaint_not_accept",

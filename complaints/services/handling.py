@@ -1,7 +1,9 @@
 """Handling a complaint: one status machine, statutory deadlines, and the credit file.
 
 submitted → accepted / not accepted → (accepted) in mediation → mediated / mediation ended
-without agreement → closed; a closed case can be reopened into mediation. Every change goes
+without agreement → closed; a closed case can be reopened into mediation. A 举报 has no
+personal loss to mediate: accepted → under investigation (调查核实, 15 working days) → closed
+with its finding (属实/不属实), and is reopened into investigation. Every change goes
 through `_transition`, which checks COMPLAINT_MACHINE, writes the timeline line and the audit
 row (simple-history, with the acting user) in the same transaction, and queues the
 messages. Deadlines (市场监督管理投诉举报处理暂行办法) are in working days on China's
@@ -25,12 +27,14 @@ from credit.models import CreditEvent, EventKind, Severity
 from credit.services.events import credit_event_record, credit_event_revoke_by_source
 from registry.models import Enterprise
 
-from ..limits import MEDIATION_DAYS, NOTIFICATION_DAYS, response_days
+from ..limits import INVESTIGATION_DAYS, MEDIATION_DAYS, NOTIFICATION_DAYS, response_days
 from ..models import (
+    CaseType,
     Category,
     Complaint,
     ComplaintAttachment,
     ComplaintUpdate,
+    ReportCategory,
     Status,
 )
 from ..selectors import deadline_state_for
@@ -47,17 +51,36 @@ COMPLAINT_MACHINE = StatusMachine(
     Complaint,
     {
         Status.SUBMITTED: {Status.ACCEPTED, Status.NOT_ACCEPTED, Status.REFERRED},
-        Status.ACCEPTED: {Status.MEDIATING, Status.REFERRED},
+        Status.ACCEPTED: {Status.MEDIATING, Status.INVESTIGATING, Status.REFERRED},
         Status.MEDIATING: {Status.MEDIATED, Status.MEDIATION_FAILED, Status.REFERRED},
+        Status.INVESTIGATING: {Status.CLOSED, Status.REFERRED},
         Status.NOT_ACCEPTED: {Status.CLOSED},
         Status.MEDIATED: {Status.CLOSED},
         Status.MEDIATION_FAILED: {Status.CLOSED},
-        Status.CLOSED: {Status.MEDIATING},  # reopened
+        Status.CLOSED: {Status.MEDIATING, Status.INVESTIGATING},  # reopened
         Status.REFERRED: set(),  # in the receiving body's hands (转办)
     },
-    message="该投诉当前为“%(current)s”，不能改为“%(target)s”。",
+    message="该案件当前为“%(current)s”，不能改为“%(target)s”。",
     error=ComplaintTransitionError,
 )
+# The statuses only one case type passes through: a 投诉 is mediated, a 举报 investigated.
+CASE_TYPE_STATUSES = {
+    CaseType.COMPLAINT: frozenset({Status.MEDIATING, Status.MEDIATED, Status.MEDIATION_FAILED}),
+    CaseType.REPORT: frozenset({Status.INVESTIGATING}),
+}
+
+
+def complaint_allowed(complaint: Complaint) -> frozenset[str]:
+    """The statuses the case may move to: the machine's moves that fit its case type."""
+    others = set().union(
+        *(statuses for kind, statuses in CASE_TYPE_STATUSES.items() if kind != complaint.case_type)
+    )
+    return COMPLAINT_MACHINE.allowed(complaint) - others
+
+
+def _check(complaint: Complaint, to: str) -> None:
+    if to not in complaint_allowed(complaint):
+        raise COMPLAINT_MACHINE.refusal(complaint, to)
 
 
 def _locked(complaint: Complaint) -> Complaint:
@@ -77,7 +100,7 @@ def _transition(
 ) -> Complaint:
     """`public_text` is a timeline line worded the same for everyone; `event` (from
     `timeline.update_fields`) one worded for each reader."""
-    COMPLAINT_MACHINE.check(complaint, to)
+    _check(complaint, to)
     previous = complaint.status
     complaint.status = to
     # The deadline state follows from the new status.
@@ -107,15 +130,18 @@ def _required(value: str, field: str, message: str) -> str:
 def complaint_accept(
     *, actor, complaint: Complaint, enterprise: Enterprise | None = None, note: str = ""
 ) -> Complaint:
-    """Accept the case; the mediation period (45 working days) and the enterprise's time to
-    answer start today. A resident who did not know the enterprise's name is linked to the
-    registered enterprise here."""
+    """Accept the case; the mediation period (45 working days; for a 举报 the investigation,
+    15) and the enterprise's time to answer start today. A resident who did not know the
+    enterprise's name is linked to the registered enterprise here."""
     complaint = _locked(complaint)
     if enterprise is not None:
         complaint.enterprise = enterprise
     today = timezone.localdate()
     complaint.decided_at = timezone.now()
-    complaint.mediation_due = add_working_days(today, MEDIATION_DAYS)
+    if complaint.is_report:
+        complaint.investigation_due = due = add_working_days(today, INVESTIGATION_DAYS)
+    else:
+        complaint.mediation_due = due = add_working_days(today, MEDIATION_DAYS)
     if complaint.enterprise_id:
         complaint.response_due = add_working_days(today, response_days())
     _transition(
@@ -123,14 +149,17 @@ def complaint_accept(
         complaint=complaint,
         to=Status.ACCEPTED,
         event=update_fields(
-            "accepted", due=complaint.mediation_due, response_due=complaint.response_due
+            "accepted",
+            due=due,
+            response_due=complaint.response_due,
+            case_type=complaint.case_type,
         ),
         internal_text=note,
     )
     notification_queue(
         complaint=complaint,
         event="accepted",
-        context={"due": complaint.mediation_due, "response_due": complaint.response_due},
+        context={"due": due, "response_due": complaint.response_due},
     )
     return complaint
 
@@ -146,7 +175,7 @@ def complaint_not_accept(*, actor, complaint: Complaint, reason: str) -> Complai
         actor=actor,
         complaint=complaint,
         to=Status.NOT_ACCEPTED,
-        public_text=f"投诉不予受理。理由：{reason}",
+        public_text=f"{complaint.case_word}不予受理。理由：{reason}",
     )
     notification_queue(complaint=complaint, event="not_accepted", context={"reason": reason})
     return complaint
@@ -160,6 +189,19 @@ def complaint_mediation_start(*, actor, complaint: Complaint, note: str = "") ->
         complaint=complaint,
         to=Status.MEDIATING,
         event=update_fields("mediation_started"),
+        internal_text=note,
+    )
+
+
+@transaction.atomic
+def complaint_investigation_start(*, actor, complaint: Complaint, note: str = "") -> Complaint:
+    """A 举报: the officer starts verifying it (调查核实) — on site, with the register."""
+    complaint = _locked(complaint)
+    return _transition(
+        actor=actor,
+        complaint=complaint,
+        to=Status.INVESTIGATING,
+        event=update_fields("investigation_started"),
         internal_text=note,
     )
 
@@ -209,19 +251,23 @@ def _credit_record(*, actor, complaint: Complaint) -> list[CreditEvent]:
     """The credit events of a closed case: a substantiated complaint against the enterprise
     and the worker named, and an enterprise answer given late or never given."""
     day = timezone.localdate(complaint.closed_at)
-    category = Category(complaint.category)
+    if complaint.is_report:
+        kind = EventKind.SUBSTANTIATED_REPORT
+        label = ReportCategory(complaint.report_category).label
+    else:
+        kind, label = EventKind.SUBSTANTIATED_COMPLAINT, Category(complaint.category).label
     events = []
     if complaint.substantiated:
         for subject in _subjects(complaint):
             events.append(
                 credit_event_record(
                     actor=actor,
-                    kind=EventKind.SUBSTANTIATED_COMPLAINT,
+                    kind=kind,
                     occurred_on=day,
-                    title=f"{category.label}（{complaint.tracking_number}）",
+                    title=f"{label}（{complaint.tracking_number}）",
                     description=complaint.outcome,
-                    severity=complaint_severity(complaint.category),
-                    tag=category.label,
+                    severity=complaint_severity(complaint.category or complaint.report_category),
+                    tag=label,
                     source=CreditEvent.Source.COMPLAINT,
                     source_ref=_credit_source(complaint),
                     **subject,
@@ -256,7 +302,7 @@ def complaint_close(*, actor, complaint: Complaint, outcome: str, substantiated:
     outcome = _required(outcome, "outcome", "请填写处理结果。")
     complaint = _locked(complaint)
     if complaint.status == Status.NOT_ACCEPTED and substantiated:
-        raise ValidationError({"substantiated": "不予受理的投诉不能认定为属实。"})
+        raise ValidationError({"substantiated": f"不予受理的{complaint.case_word}不能认定为属实。"})
     complaint.outcome = outcome
     complaint.substantiated = substantiated
     complaint.closed_at = timezone.now()
@@ -264,7 +310,7 @@ def complaint_close(*, actor, complaint: Complaint, outcome: str, substantiated:
         actor=actor,
         complaint=complaint,
         to=Status.CLOSED,
-        public_text=f"投诉已办结。处理结果：{outcome}",
+        public_text=f"{complaint.case_word}已办结。处理结果：{outcome}",
     )
     _credit_record(actor=actor, complaint=complaint)
     notification_queue(complaint=complaint, event="closed")
@@ -304,13 +350,13 @@ def complaint_reopen(*, actor, complaint: Complaint, reason: str) -> Complaint:
     complaint.substantiated = None
     complaint.mediation_ended_at = None
     complaint.notification_due = None
-    complaint.mediation_due = add_working_days(timezone.localdate(), MEDIATION_DAYS)
-    _transition(
-        actor=actor,
-        complaint=complaint,
-        to=Status.MEDIATING,
-        public_text=f"投诉重新办理，继续调解。原因：{reason}",
-    )
+    if complaint.is_report:
+        complaint.investigation_due = add_working_days(timezone.localdate(), INVESTIGATION_DAYS)
+        to, text = Status.INVESTIGATING, f"举报重新办理，继续调查核实。原因：{reason}"
+    else:
+        complaint.mediation_due = add_working_days(timezone.localdate(), MEDIATION_DAYS)
+        to, text = Status.MEDIATING, f"投诉重新办理，继续调解。原因：{reason}"
+    _transition(actor=actor, complaint=complaint, to=to, public_text=text)
     notification_queue(complaint=complaint, event="reopened")
     return complaint
 
@@ -387,7 +433,7 @@ def complaint_note_add(
     return update
 
 
-RESPONDABLE = frozenset({Status.ACCEPTED, Status.MEDIATING})
+RESPONDABLE = frozenset({Status.ACCEPTED, Status.MEDIATING, Status.INVESTIGATING})
 
 
 @transaction.atomic
@@ -428,26 +474,5 @@ def complaint_enterprise_respond(
         author=actor if getattr(actor, "pk", None) else None,
         visibility=ComplaintUpdate.Visibility.PUBLIC,
         **update_fields("answered" if first_answer else "answer_amended"),
-    )
-    return complaint
-
-
-@transaction.atomic
-def complaint_satisfaction_rate(
-    *, complaint: Complaint, score: int, comment: str = ""
-) -> Complaint:
-    """The resident's rating (1–5) of how the case was handled; once, after it is closed."""
-    complaint = _locked(complaint)
-    if complaint.status != Status.CLOSED:
-        raise ValidationError("投诉办结后才能评价。")
-    if complaint.satisfaction is not None:
-        raise ValidationError("您已经评价过了，感谢您的反馈。")
-    if score not in range(1, 6):
-        raise ValidationError({"satisfaction": "请选择1到5分。"})
-    complaint.satisfaction = score
-    complaint.satisfaction_comment = comment.strip()[:1000]
-    complaint.satisfaction_at = timezone.now()
-    complaint.save(
-        update_fields=["satisfaction", "satisfaction_comment", "satisfaction_at", "updated_at"]
     )
     return complaint

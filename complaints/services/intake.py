@@ -20,7 +20,16 @@ from registry.models import Enterprise, ServiceCategory, Township, Worker
 
 from ..contact import phone_hash, phone_protect
 from ..limits import ACCEPTANCE_DAYS, OLDEST_SERVICE, OLDEST_SERVICE_YEARS
-from ..models import CaseType, Channel, Complaint, ComplaintAttachment, ComplaintUpdate, Status
+from ..models import (
+    CaseType,
+    Category,
+    Channel,
+    Complaint,
+    ComplaintAttachment,
+    ComplaintUpdate,
+    ReportCategory,
+    Status,
+)
 from ..timeline import update_fields
 from ..workdays import add_working_days
 from .notify import notification_queue
@@ -65,6 +74,23 @@ def service_date_problem(day: date, today: date) -> str | None:
     return None
 
 
+def case_category_problems(case_type: str, category: str, report_category: str) -> dict[str, str]:
+    """A 投诉 takes a complaint category, a 举报 a report category, never the other."""
+    if case_type == CaseType.REPORT:
+        if report_category not in ReportCategory.values:
+            return {"report_category": "请选择举报类别。"}
+        if category:
+            return {"category": "举报不填写投诉类别，请只选择举报类别。"}
+    elif case_type == CaseType.COMPLAINT:
+        if category not in Category.values:
+            return {"category": "请选择投诉类别。"}
+        if report_category:
+            return {"report_category": "投诉不填写举报类别，请只选择投诉类别。"}
+    else:
+        return {"case_type": "请选择案件类型。"}
+    return {}
+
+
 def complaint_submit_problems(
     *, complainant_name: str, service_date: date, today: date
 ) -> dict[str, str]:
@@ -74,6 +100,15 @@ def complaint_submit_problems(
         "service_date": service_date_problem(service_date, today),
     }
     return {name: problem for name, problem in problems.items() if problem}
+
+
+def _received_params(channel: str, case_type: str, actor) -> dict:
+    """How the case arrived, for its first timeline line: the channel, and the officer who
+    entered it (named to staff only, see complaints.timeline)."""
+    params = {"channel": channel, "case_type": case_type}
+    if actor is not None:
+        params["entered_by"] = actor.get_full_name() or actor.get_username()
+    return params
 
 
 @dataclass(frozen=True)
@@ -114,6 +149,9 @@ def complaint_submit(
     charged_quantity: Decimal | None = None,
     channel: str = Channel.WEB,
     case_type: str = CaseType.COMPLAINT,
+    report_category: str = "",
+    subject_address: str = "",
+    reported_card: str = "",
     actor=None,
 ) -> SubmitResult:
     """Store a resident's complaint. A reloaded POST (same form token) or the same phone,
@@ -131,13 +169,18 @@ def complaint_submit(
 
     A case received by phone, in person, by letter or transferred from the 12345/12315 lines
     is entered by an officer (`actor`, who becomes its 承办人) with its `channel`; it gets the
-    same tracking number, deadlines and acknowledgement SMS as a web complaint."""
+    same tracking number, deadlines and acknowledgement SMS as a web complaint.
+
+    A 举报 (`case_type` report: a violation without a personal loss) takes a
+    `report_category` instead of a complaint category, and may name an unregistered business
+    by name and `subject_address`, and the home-service card (`reported_card`) it saw."""
     now = timezone.now()
     if channel != Channel.WEB and actor is None:
         raise ValueError("a case received outside the web form is entered by an officer")
     problems = complaint_submit_problems(
         complainant_name=complainant_name, service_date=service_date, today=timezone.localdate(now)
     )
+    problems.update(case_category_problems(case_type, category, report_category))
     problems.update(
         charge_problems(
             charged_amount=charged_amount,
@@ -184,6 +227,9 @@ def complaint_submit(
                 attachments=attachments,
                 channel=channel,
                 case_type=case_type,
+                report_category=report_category,
+                subject_address=subject_address.strip(),
+                reported_card=reported_card.strip(),
                 officer=actor,
                 **charge_fields(
                     enterprise=enterprise,
@@ -244,7 +290,10 @@ def _create(*, submission_token, digest, now, phone, attachments, **fields) -> C
         complaint=complaint,
         author=complaint.officer,
         visibility=ComplaintUpdate.Visibility.PUBLIC,
-        **update_fields("received"),
+        **update_fields(
+            "received",
+            **_received_params(complaint.channel, complaint.case_type, complaint.officer),
+        ),
         status_to=Status.SUBMITTED,
     )
     notification_queue(

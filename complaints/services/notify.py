@@ -65,6 +65,25 @@ MESSAGES: dict[str, tuple[tuple[str, str, str], ...]] = {
         (R.OFFICER, "投诉{number}的{stage}期限{due}已超期，请尽快办理。", "投诉已超期"),
     ),
 }  # fmt: skip
+# A 举报 has no mediation: its own words where they differ; elsewhere 投诉 reads 举报.
+REPORT_MESSAGES: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "accepted": (
+        (R.COMPLAINANT, "【{site}】您的举报{number}已受理，将调查核实，期限至{due}。{track}",
+         "举报已受理"),
+        (R.ENTERPRISE,
+         "【{site}】贵单位被举报（{number}），请于{response_due}前登录企业服务平台说明情况。",
+         "收到举报，请及时说明情况"),
+    ),
+}  # fmt: skip
+
+
+def _messages(complaint: Complaint, event: str):
+    if not complaint.is_report:
+        return MESSAGES[event]
+    return REPORT_MESSAGES.get(event) or tuple(
+        (recipient, text.replace("投诉", "举报"), subject.replace("投诉", "举报"))
+        for recipient, text, subject in MESSAGES[event]
+    )
 
 
 def _format(template: str, complaint: Complaint, context: dict) -> str:
@@ -82,7 +101,7 @@ def notification_queue(*, complaint: Complaint, event: str, context: dict | None
     mobile number) are skipped: the case's pages show the same information."""
     context = context or {}
     rows = []
-    for recipient, text, subject in MESSAGES[event]:
+    for recipient, text, subject in _messages(complaint, event):
         body = _format(text, complaint, context)
         for channel in _channels(complaint, recipient):
             rows.append(

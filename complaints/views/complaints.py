@@ -102,20 +102,9 @@ def complaint_new(request):
         worker = worker_from_ref(form.data["worker_ref"])
     if request.POST.get("action") == SHOW_PRICES:
         return _prices_page(request, worker)
-    if limit_hit(request, SUBMIT_PER_ADDRESS):
-        form.add_error(None, RATE_LIMITED)
-        return _form_page(request, form, worker=worker, status=429)
-    if not form.is_valid():
-        return _form_page(request, form, worker=worker)
-    if limit_hit(request, SUBMIT_PER_PHONE):
-        limit_refund(request, SUBMIT_PER_PHONE)
-        form.add_error(None, RATE_LIMITED)
-        return _form_page(request, form, worker=worker, status=429)
-    data = form.cleaned_data
-    if form.agreement is not None:
-        worker = form.worker
-    try:
-        result = complaint_submit(
+
+    def submit(data):
+        return complaint_submit(
             submission_token=data["submission_token"],
             complainant_name=data["complainant_name"],
             phone=data["phone"],
@@ -123,7 +112,7 @@ def complaint_new(request):
             township=data["township"],
             enterprise=data["enterprise"],
             enterprise_text=data["enterprise_text"],
-            worker=worker,
+            worker=form.worker if form.agreement is not None else worker,
             service_date=data["service_date"],
             service_category=data["service_category"],
             service_agreement=form.agreement,
@@ -134,11 +123,35 @@ def complaint_new(request):
             charged_amount=data["charged_amount"],
             charged_quantity=data["charged_quantity"],
         )
+
+    return intake_post(
+        request,
+        form,
+        submit=submit,
+        page=lambda form, status: _form_page(request, form, worker=worker, status=status),
+    )
+
+
+def intake_post(request, form, *, submit, page):
+    """The guarded submission of a complaint or 举报 form: the per-address limit counts every
+    attempt, the per-phone limit only stored cases; `submit(cleaned_data)` calls the intake
+    service, whose refusals are shown on the form; `page(form, status)` renders it."""
+    if limit_hit(request, SUBMIT_PER_ADDRESS):
+        form.add_error(None, RATE_LIMITED)
+        return page(form, 429)
+    if not form.is_valid():
+        return page(form, 200)
+    if limit_hit(request, SUBMIT_PER_PHONE):
+        limit_refund(request, SUBMIT_PER_PHONE)
+        form.add_error(None, RATE_LIMITED)
+        return page(form, 429)
+    try:
+        result = submit(form.cleaned_data)
     except ValidationError as error:
         limit_refund(request, SUBMIT_PER_PHONE)
         add_service_errors(form, error)
-        return _form_page(request, form, worker=worker)
-    if not result.created:  # a reloaded page: the complaint stored before is shown again
+        return page(form, 200)
+    if not result.created:  # a reloaded page: the case stored before is shown again
         limit_refund(request, SUBMIT_PER_PHONE)
     _remember(request, result.complaint)
     request.session["complaints_submitted"] = result.complaint.pk

@@ -18,6 +18,7 @@ from .subjects import (
 
 class EventKind(models.TextChoices):
     SUBSTANTIATED_COMPLAINT = "complaint", "投诉属实"
+    SUBSTANTIATED_REPORT = "report", "举报属实"  # a violation reported without personal loss
     COMPLAINT_LATE = "complaint_late", "投诉未按时处理"
     SERVICE_REVIEW = "review", "服务评价"
     PENALTY = "penalty", "行政处罚"

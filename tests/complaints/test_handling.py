@@ -23,6 +23,7 @@ from complaints.services import (
     complaint_assign,
     complaint_close,
     complaint_enterprise_respond,
+    complaint_investigation_start,
     complaint_mediation_end,
     complaint_mediation_start,
     complaint_not_accept,
@@ -83,6 +84,7 @@ ACTIONS = {
         actor=a, complaint=c, reason="不属于家政服务。"
     ),
     Status.MEDIATING: lambda a, c: complaint_mediation_start(actor=a, complaint=c),
+    Status.INVESTIGATING: lambda a, c: complaint_investigation_start(actor=a, complaint=c),
     Status.MEDIATED: lambda a, c: complaint_mediation_end(
         actor=a, complaint=c, agreed=True, summary="协议"
     ),

@@ -189,6 +189,7 @@ def test_the_year_2025_figure_by_figure(data, django_assert_max_num_queries):
         "调解中": 0,
         "调解成功": 0,
         "调解终止（未达成协议）": 1,
+        "调查核实中": 0,
         "已办结": 3,
         "已转办": 0,
     }

@@ -62,6 +62,7 @@ def test_the_apps_fill_the_registries_at_start_up():
         "incentives:catalogue",
         "residents:register",
         "complaints:new",
+        "complaints:report",
         "complaints:track",
         "reviews:new",
         "agreements:verify",

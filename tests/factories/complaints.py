@@ -9,7 +9,7 @@ import factory
 from django.utils import timezone
 
 from complaints.contact import phone_protect
-from complaints.models import Category, Complaint
+from complaints.models import CaseType, Category, Complaint, ReportCategory
 from complaints.workdays import add_working_days
 from tests.factories.registry import EnterpriseFactory, township
 
@@ -46,7 +46,14 @@ class ComplaintFactory(factory.django.DjangoModelFactory):
     township = factory.LazyFunction(township)
     enterprise = factory.SubFactory(EnterpriseFactory)
     service_date = factory.LazyAttribute(lambda o: local_day(o.received_at) - datetime.timedelta(3))
-    category = Category.SUBSTANDARD
+    case_type = CaseType.COMPLAINT
+    # A 举报 takes a report category instead of a complaint category.
+    category = factory.LazyAttribute(
+        lambda o: "" if o.case_type == CaseType.REPORT else Category.SUBSTANDARD
+    )
+    report_category = factory.LazyAttribute(
+        lambda o: ReportCategory.UNLICENSED if o.case_type == CaseType.REPORT else ""
+    )
     description = "约定的厨房保洁没有做完，油烟机没有清洗。"
     desired_outcome = "退还部分服务费。"
     received_at = datetime.datetime(2025, 10, 8, 10, 0, tzinfo=SHANGHAI)
