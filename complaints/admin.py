@@ -21,7 +21,7 @@ from core.personal_data import decrypt
 from .admin_actions import ACTION_PAGES, ACTIONS
 from .admin_forms import StaffComplaintForm
 from .admin_reports import report_urls
-from .limits import ACCEPTANCE_DAYS, MEDIATION_DAYS, NOTIFICATION_DAYS
+from .limits import ACCEPTANCE_DAYS, INVESTIGATION_DAYS, MEDIATION_DAYS, NOTIFICATION_DAYS
 from .models import Complaint, ComplaintUpdate, DeadlineState, Notification, Status
 from .selectors import charge_summary, deadline_status
 from .services import (
@@ -287,6 +287,10 @@ class ComplaintAdmin(WorkflowAdmin):
         if obj.mediation_due:
             rows.append(
                 (f"调解（{MEDIATION_DAYS}个工作日）", obj.mediation_due, obj.mediation_ended_at)
+            )
+        if obj.investigation_due:
+            rows.append(
+                (f"调查核实（{INVESTIGATION_DAYS}个工作日）", obj.investigation_due, obj.closed_at)
             )
         if obj.notification_due:
             rows.append(

@@ -28,6 +28,7 @@ def _complaints(enterprise, request) -> dict:
             "acceptance_due",
             "mediation_due",
             "notification_due",
+            "investigation_due",
         )
         .order_by("response_due", "received_at")
     )

@@ -65,6 +65,7 @@ def test_the_public_forms_are_found():
     names = {c.__name__ for c in public_form_classes()}
     assert {
         "ComplaintForm",
+        "ReportForm",
         "TrackingForm",
         "SatisfactionForm",
         "ReviewForm",
@@ -184,6 +185,7 @@ def test_an_overlong_answer_is_counted_for_the_resident(client):
     ("url", "data"),
     [
         ("complaints:track", {"tracking_number": "", "phone": "12"}),
+        ("complaints:report", {"submission_token": "a" * 32, "description": "短"}),
         ("complaints:track", {"tracking_number": "TS" + "9" * 40, "phone": "1" * 30}),
         ("reviews:new", {"phone": "", "comment": "好" * 3000, "service_date": "x"}),
         ("incentives:check", {"action": "send", "mobile": ""}),
