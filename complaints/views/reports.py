@@ -6,8 +6,6 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from registry.selectors import worker_from_ref
-
 from ..forms import NONE_OF_THESE
 from ..models import CaseType, ReportCategory
 from ..report_forms import ReportForm
@@ -32,9 +30,6 @@ def report_new(request):
         # From the verification page of a card that looks wrong: the card and the category.
         if card := request.GET.get("card", "")[:100]:
             initial.update(reported_card=card, report_category=ReportCategory.FAKE_CARD)
-        elif (worker := worker_from_ref(request.GET.get("worker", ""))) is not None:
-            initial["report_category"] = ReportCategory.FAKE_CARD
-            initial["enterprise_query"] = worker.name
         return _page(request, ReportForm(initial=initial))
     form = ReportForm(request.POST, request.FILES)
 
