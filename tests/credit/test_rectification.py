@@ -263,6 +263,7 @@ def test_staff_accept_and_reject_in_the_admin(county, staff):
     notice_submit(actor=None, notice=notice, enterprise=county["ours"], report="已整改")
     changelist = client.get(reverse("admin:credit_rectificationnotice_changelist"))
     assert "验收通过" in changelist.content.decode()
+    assert "整改报告待验收" in client.get("/admin/").content.decode()  # the staff inbox
     reject = reverse("admin:credit_rectificationnotice_reject", args=[notice.pk])
     assert client.post(reject, {"reason": "材料不全"}).status_code == 302
     notice.refresh_from_db()

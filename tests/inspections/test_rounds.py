@@ -226,8 +226,9 @@ def test_the_public_page_shows_counts_per_grade_and_disclosed_results(client, in
     assert inspections[2].enterprise.name not in page  # not inspected yet
 
 
-def test_the_home_page_links_the_inspection_page(client):
+def test_the_home_page_and_credit_lookup_link_the_inspection_page(client):
     assert reverse("inspections:list") in client.get("/").content.decode()
+    assert reverse("inspections:list") in client.get(reverse("credit:lookup")).content.decode()
 
 
 # --- The back office --------------------------------------------------------------------------
