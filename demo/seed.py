@@ -82,6 +82,8 @@ def demo_logins() -> list[str]:
         "（日志行“SMS to 138****0001: …”）。",
         f"居民优惠查询 {SITE}/incentives/check/ 可用以下演示居民手机号：",
         *(f"  {mobile}  {who}" for mobile, who in incentives_demo_residents_to_try()),
+        f"双随机抽查公示 {SITE}/inspections/ ；演示企业在企业服务平台“整改通知”中有一份"
+        "待验收的整改报告，后台“信用评价 › 整改通知”验收或退回。",
         f"服务约定查验 {SITE}/agreements/verify/ ：",
         *(f"  {line}" for line in agreements_demo_to_try()),
         "信用评价：",
