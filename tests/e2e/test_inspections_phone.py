@@ -76,7 +76,7 @@ def test_the_enterprise_answers_its_notice_on_a_phone(phone_page, live_server, i
     assert page.get_by_text("店内未公示收费标准。").is_visible()
     assert no_sideways_scroll(page)
     page.fill("#id_report", "已在店内公示全部收费标准。")
-    page.click("button[type=submit]")
+    page.get_by_role("button", name="提交整改报告").click()
     page.wait_for_url("**/portal/credit/notices/*/")
     assert page.get_by_text("待验收").first.is_visible()
     assert Inspection.objects.get(enterprise=ours).notice.status == "submitted"
