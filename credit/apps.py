@@ -50,6 +50,7 @@ class CreditConfig(AppConfig):
 
         # Evidence sent with opinions from the public: personal data of their senders.
         MEDIA_PERMISSIONS.register("credit.view_publicityopinion", key="credit/opinions/")
+        MEDIA_PERMISSIONS.register("credit.view_rectificationnotice", key="credit/rectification/")
         code_purposes.register()
         dossier_sections.register()
         inbox_sources.register()

@@ -1,12 +1,12 @@
 """Credit's waiting work on the dashboard's inbox (core.inbox): objections, opinions from
-the public on publicised ratings, and repairs."""
+the public on publicised ratings, repairs, and rectification reports to accept."""
 
 from django.conf import settings
 from django.db.models import Q
 
 from core.inbox import INBOX_SOURCES, InboxSource
 
-from .models import Objection, PublicityOpinion, RepairRequest
+from .models import Objection, PublicityOpinion, RectificationNotice, RepairRequest
 
 
 def register() -> None:
@@ -47,5 +47,15 @@ def register() -> None:
             due_field="due_on",
             overdue_filters={"deadline": "overdue"},
             note=lambda: f"收到后{settings.CREDIT_REPAIR_DECISION_DAYS}日内审核",
+        )
+    )
+    INBOX_SOURCES.register(
+        InboxSource(
+            "rectification_reports",
+            35,
+            RectificationNotice,
+            "整改报告待验收",
+            lambda today: Q(status=RectificationNotice.Status.SUBMITTED),
+            {"status__exact": RectificationNotice.Status.SUBMITTED},
         )
     )

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from core.portal import PORTAL_CARDS, PORTAL_PAGES, PortalCard, PortalPage
 
-from . import selectors, selectors_pledges
+from . import selectors, selectors_pledges, selectors_rectification
 from .models import Objection, RepairRequest
 from .services.objections import objection_window_open
 
@@ -47,7 +47,18 @@ def _pledge(enterprise, request) -> dict:
     return {"status": selectors_pledges.pledge_status(enterprise)}
 
 
+def _notices(enterprise, request) -> dict:
+    return {
+        "notices": selectors_rectification.open_notices(enterprise),
+        "today": timezone.localdate(),
+    }
+
+
 def register() -> None:
+    # Open rectification notices come first on the portal home.
+    PORTAL_CARDS.register(
+        PortalCard("notices", "整改通知", "credit/portal/notice_card.html", _notices, order=1)
+    )
     PORTAL_CARDS.register(
         PortalCard("credit", "信用评价", "credit/portal/card.html", _credit, order=20)
     )
@@ -62,3 +73,4 @@ def register() -> None:
     PORTAL_PAGES.register(
         PortalPage("credit_reports", "信用报告", "portal:credit_reports", order=53)
     )
+    PORTAL_PAGES.register(PortalPage("notices", "整改通知", "portal:credit_notices", order=54))

@@ -60,3 +60,20 @@ class PledgeSignForm(forms.Form):
         label="我已阅读并承诺",
         error_messages={"required": "请勾选“我已阅读并承诺”。"},
     )
+
+
+class RectificationReportForm(_EvidenceForm):
+    report = forms.CharField(
+        label="整改报告",
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="请逐项写明针对整改要求采取的措施、完成情况和完成时间。",
+        error_messages={"required": "请填写整改报告。"},
+    )
+    field_order = ["report", "evidence"]
+
+    def clean_report(self):
+        report = self.cleaned_data["report"].strip()
+        if not report:
+            raise forms.ValidationError(self.fields["report"].error_messages["required"])
+        return report

@@ -5,6 +5,7 @@ from django.urls import path
 
 from . import portal_views as views
 from . import portal_views_pledge
+from . import portal_views_rectification as notices
 from . import portal_views_reports as reports
 
 urlpatterns = [
@@ -19,4 +20,6 @@ urlpatterns = [
     path("pledge/", portal_views_pledge.pledge, name="credit_pledge"),
     path("reports/", reports.report_list, name="credit_reports"),
     path("reports/<int:pk>/", reports.report_detail, name="credit_report"),
+    path("notices/", notices.notice_list, name="credit_notices"),
+    path("notices/<int:pk>/", notices.notice_detail, name="credit_notice"),
 ]

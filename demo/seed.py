@@ -35,6 +35,7 @@ from .incentives_seed import (
     incentives_demo_seed,
     incentives_online_demo_seed,
 )
+from .inspections_seed import inspections_demo_seed
 from .registry_seed import registry_demo_seed
 from .reports_seed import reports_demo_seed
 from .reviews_seed import reviews_demo_proof_seed, reviews_demo_seed
@@ -82,6 +83,8 @@ def demo_logins() -> list[str]:
         "（日志行“SMS to 138****0001: …”）。",
         f"居民优惠查询 {SITE}/incentives/check/ 可用以下演示居民手机号：",
         *(f"  {mobile}  {who}" for mobile, who in incentives_demo_residents_to_try()),
+        f"双随机抽查公示 {SITE}/inspections/ ；演示企业在企业服务平台“整改通知”中有一份"
+        "待验收的整改报告，后台“信用评价 › 整改通知”验收或退回。",
         f"服务约定查验 {SITE}/agreements/verify/ ：",
         *(f"  {line}" for line in agreements_demo_to_try()),
         "信用评价：",
@@ -229,6 +232,7 @@ def demo_seed(
     reports = credit_demo_reports_seed(DEMO_PORTAL_USERNAME, CREDIT_OFFICER_USERNAME)
     agreements = agreements_demo_seed()
     complaints["reviews"] += reviews_demo_proof_seed()
+    rounds = inspections_demo_seed()
     if stdout is not None:
         stdout.write(
             f"档案：新增企业 {created['enterprises']} 家、从业人员 {created['workers']} 人。"
@@ -249,6 +253,7 @@ def demo_seed(
         stdout.write(f"信用承诺书：新增签署 {pledges} 家。")
         stdout.write(f"信用报告：新出具 {reports} 份。")
         stdout.write(f"标准化服务约定：新出具 {agreements} 份。")
+        stdout.write(f"双随机抽查：新抽取 {rounds} 轮。")
     return accounts
 
 

@@ -31,6 +31,7 @@ PROJECT_APPS = (
     "reviews",
     "incentives",
     "agreements",
+    "inspections",
     "portal",
     "reporting",
 )
@@ -47,6 +48,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...] | dict[str, tuple[str, ...
         "credit": ALL,
         "incentives": ALL,
         "agreements": ALL,
+        "inspections": ALL,
         "complaints": READ,
         "reviews": READ,
         # Publicity articles, and the annual report: starting one is "add".

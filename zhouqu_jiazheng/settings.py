@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "registry",
     "credit",
     "agreements",
+    "inspections",
     "complaints",
     "incentives",
     "reviews",
@@ -316,6 +317,9 @@ CREDIT_PUBLICITY_DAYS = env.int("CREDIT_PUBLICITY_DAYS", default=7)
 CREDIT_OBJECTION_DECISION_DAYS = env.int("CREDIT_OBJECTION_DECISION_DAYS", default=10)
 CREDIT_REPAIR_DECISION_DAYS = env.int("CREDIT_REPAIR_DECISION_DAYS", default=15)
 CREDIT_SUPERVISION_DAYS = env.int("CREDIT_SUPERVISION_DAYS", default=30)
+CREDIT_RECTIFICATION_DAYS = env.int("CREDIT_RECTIFICATION_DAYS", default=30)
+# The staff group whose active members form the inspector pool of the random inspections.
+INSPECTION_STAFF_GROUP = env.str("INSPECTION_STAFF_GROUP", default="信用管理员")
 # The yearly rating run by beat on this month and day rates the current year (the plan
 # completes the grading during the April–October roll-out).
 CREDIT_RATING_MONTH = env.int("CREDIT_RATING_MONTH", default=10)

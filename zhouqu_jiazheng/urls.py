@@ -20,6 +20,7 @@ urlpatterns = [
     path("workers/", include("credit.worker_urls")),
     path("news/", include("articles.urls")),
     path("agreements/", include("agreements.urls")),
+    path("inspections/", include("inspections.urls")),
     path("", include("complaints.urls")),
     path("", include("reviews.urls")),
     # The enterprise portal: each app owns its pages; they share the "portal" namespace.

@@ -11,6 +11,7 @@ from . import (  # noqa: F401
     opinions,
     pledges,
     ratings,
+    rectification,
     reports,
     runs,
     standards,

@@ -9,6 +9,7 @@ from .management import KEY_LIST_ON_SQL, KeyListEntry, KeyListEntryQuerySet, Sup
 from .pledges import PledgeBreach, PledgeSignature, PledgeText, PledgeTextQuerySet
 from .publicity import PublicityOpinion
 from .ratings import Rating, RatingChunk, RatingRun
+from .rectification import RectificationNotice, RectificationNoticeQuerySet
 from .reports import REPORT_NUMBER_PREFIX, REPORT_NUMBER_RANDOM_LENGTH, CreditReport
 from .requests import Objection, RepairRequest
 from .standards import EvaluationStandard, Indicator, VetoRule
@@ -50,6 +51,8 @@ __all__ = [
     "RatingRun",
     "REPORT_NUMBER_PREFIX",
     "REPORT_NUMBER_RANDOM_LENGTH",
+    "RectificationNotice",
+    "RectificationNoticeQuerySet",
     "RepairRequest",
     "Severity",
     "SubjectMixin",

@@ -232,7 +232,16 @@ def supervision_tasks_for_ratings(
         # is the database's to enforce: checking either row by row costs queries per task.
         task.clean_fields(exclude=["enterprise", "worker", "rating"])
         tasks.append(task)
-    return bulk_create_with_history(tasks, SupervisionTask, default_user=history_user(actor))
+    created = bulk_create_with_history(tasks, SupervisionTask, default_user=history_user(actor))
+    _notify(actor, created)
+    return created
+
+
+def _notify(actor, tasks) -> None:
+    """Each enterprise's task comes with its rectification notice in the portal."""
+    from .rectification import notices_for_supervision_tasks
+
+    notices_for_supervision_tasks(actor=actor, tasks=tasks)
 
 
 @transaction.atomic
@@ -270,6 +279,7 @@ def supervision_sync_for_rating(*, actor, rating: Rating, reason: str) -> Superv
         return created[0] if created else None
     if rating.grade != Grade.B and task is not None and task.status == SupervisionTask.Status.OPEN:
         note = f"未检查：评价等级调整为{rating.grade}，任务取消（{reason}）"
+        _close_notices(actor, task, note)
         return SUPERVISION_MACHINE.transition(
             task,
             SupervisionTask.Status.CANCELLED,
@@ -278,6 +288,12 @@ def supervision_sync_for_rating(*, actor, rating: Rating, reason: str) -> Superv
             reason=reason,
         )
     return task
+
+
+def _close_notices(actor, task: SupervisionTask, reason: str) -> None:
+    from .rectification import notices_close_for_task
+
+    notices_close_for_task(actor=actor, task=task, reason=reason)
 
 
 def _check_assignee(user) -> None:
@@ -323,6 +339,9 @@ def supervision_complete(
     if checked_on < timezone.localdate(task.created_at):
         raise ValidationError({"checked_on": "检查日期不能早于任务下达日期。"})
     passed = result == SupervisionTask.Result.PASSED
+    _close_notices(
+        actor, task, f"监管任务已办结（检查结果：{SupervisionTask.Result(result).label}）"
+    )
     event = credit_event_record(
         actor=actor,
         kind=EventKind.SPOT_CHECK_PASSED if passed else EventKind.SPOT_CHECK_FAILED,

@@ -59,6 +59,7 @@ def test_the_apps_fill_the_registries_at_start_up():
         "services:standards",
         "credit:penalties",
         "credit:key_list",
+        "inspections:list",
         "incentives:catalogue",
         "residents:register",
         "complaints:new",

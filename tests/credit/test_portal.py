@@ -21,6 +21,7 @@ from credit.models import (
     Indicator,
     Objection,
     Rating,
+    RectificationNotice,
     RepairRequest,
     VetoRule,
 )
@@ -104,6 +105,7 @@ def state() -> tuple:
         list(Rating.objects.values_list("pk", "status", "total", "grade")),
         list(CreditEvent.objects.values_list("pk", "status")),
         list(CreditReport.objects.values_list("pk", "enterprise_id")),
+        list(RectificationNotice.objects.values_list("pk", "status", "report")),
     )
 
 
@@ -272,6 +274,7 @@ def test_another_enterprises_ids_answer_404_to_get_and_post_and_change_nothing(c
         "credit_repair_new": county["other_penalty"].pk,
         "credit_repair": repair.pk,
         "credit_report": report.pk,
+        "credit_notice": RectificationNotice.objects.get(enterprise=county["other"]).pk,
     }
     with_ids = {p.name for p in credit_portal_urls if "<int:pk>" in str(p.pattern)}
     assert with_ids == set(foreign)  # every page that takes an id is tried

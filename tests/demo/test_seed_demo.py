@@ -19,6 +19,7 @@ from credit.models import (
     EventKind,
     Rating,
     RatingRun,
+    RectificationNotice,
     SupervisionTask,
 )
 from demo.credit_seed import WARNED_ENTERPRISE
@@ -26,6 +27,7 @@ from demo.incentives_seed import RESIDENTS
 from demo.registry_seed import ENTERPRISE_NAMES, LAGGING_ENTERPRISES, worker_plan
 from demo.seed import FULL, LIGHT
 from demo.story import TIBETAN_FEMALE, TIBETAN_MALE, demo_story
+from inspections.models import Inspection
 from registry.models import (
     Employment,
     Enterprise,
@@ -85,6 +87,22 @@ def test_seed_demo_twice_creates_no_duplicates(settings):
     assert counts["enterprises"] == LIGHT.enterprises and counts["workers"] == LIGHT.workers
     assert get_user_model().objects.get(username="admin").is_superuser
     check_the_logins_come_last(out.getvalue())
+    check_an_inspection_round_with_a_rectification_in_progress()
+
+
+def check_an_inspection_round_with_a_rectification_in_progress():
+    from inspections.models import InspectionRound
+    from inspections.selectors import round_matches_seed
+
+    rounds = list(InspectionRound.objects.all())
+    assert len(rounds) == 2 and all(round_matches_seed(r) for r in rounds)
+    assert InspectionRound.objects.filter(status=InspectionRound.Status.FINISHED).count() == 1
+    assert Inspection.objects.exclude(result="").filter(result_event__isnull=False).exists()
+    portal_enterprise = Enterprise.objects.order_by("pk").first()
+    notice = RectificationNotice.objects.get(
+        enterprise=portal_enterprise, source=RectificationNotice.Source.INSPECTION
+    )
+    assert notice.status == RectificationNotice.Status.SUBMITTED
 
 
 def check_the_logins_come_last(output: str):
@@ -108,6 +126,7 @@ def check_the_logins_come_last(output: str):
         "/incentives/check/",
         "/credit/reports/verify/?number=XY",
         "/agreements/verify/",
+        "/inspections/",
     ):
         assert text in logins, text  # fmt: skip
     mobiles = re.findall(r"^  (1\d{10})  ", logins, flags=re.M)
@@ -138,6 +157,8 @@ def demo_counts() -> dict[str, int]:
         "employments": Employment.objects.count(),
         "certificates": HealthCertificate.objects.count(),
         "offerings": ServiceOffering.objects.count(),
+        "inspections": Inspection.objects.count(),
+        "notices": RectificationNotice.objects.count(),
     }
 
 

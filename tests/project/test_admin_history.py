@@ -102,6 +102,7 @@ def test_no_text_formats_a_stored_moment_without_local_time():
             "complaints",
             "reviews",
             "agreements",
+            "inspections",
             "incentives",
             "portal",
             "zhouqu_jiazheng",

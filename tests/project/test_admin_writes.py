@@ -14,6 +14,7 @@ APPS = (
     "reviews",
     "articles",
     "agreements",
+    "inspections",
     "portal",
     "reporting",
     "zhouqu_jiazheng",

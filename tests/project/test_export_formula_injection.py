@@ -44,6 +44,7 @@ APPS = (
     "complaints",
     "reviews",
     "agreements",
+    "inspections",
     "incentives",
     "portal",
     "zhouqu_jiazheng",

@@ -25,6 +25,7 @@ PROJECT_APPS = [
     "reviews",
     "incentives",
     "agreements",
+    "inspections",
     "zhouqu_jiazheng",
 ]
 # Modules of the back office and the enterprise portal: not filled in by residents.

@@ -19,7 +19,15 @@ from tests.hostile import png_bomb
 from tests.portal_fixtures import portal_user
 from tests.registry.test_admin import INLINE_PREFIXES
 
-PROJECT_APPS = {"registry", "credit", "complaints", "reviews", "incentives", "zhouqu_jiazheng"}
+PROJECT_APPS = {
+    "registry",
+    "credit",
+    "complaints",
+    "reviews",
+    "incentives",
+    "zhouqu_jiazheng",
+    "inspections",
+}
 MESSAGE = "图片像素太多"
 
 # Files the product writes itself or that are spreadsheets read by the import kit.
