@@ -61,6 +61,7 @@ def test_the_apps_fill_the_registries_at_start_up():
         "credit:key_list",
         "incentives:catalogue",
         "residents:register",
+        "bookings:new",
         "complaints:new",
         "complaints:track",
         "reviews:new",
