@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from core import personal_data
 from core.portal import portal_object, portal_scope, portal_view
@@ -107,10 +107,13 @@ def booking_detail(request, pk: int):
     )
 
 
-@require_POST
+@require_http_methods(ANY_METHOD)
 @portal_view
 def booking_decline_view(request, pk: int):
+    """POST declines; the form itself is on the request's page."""
     offer = portal_object(request, _offers(request), pk)
+    if request.method != "POST":
+        return redirect("portal:incentives_booking", pk=offer.pk)
     form = DeclineForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请说明不能接单的原因。")

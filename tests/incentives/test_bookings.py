@@ -109,7 +109,9 @@ def test_a_registered_resident_in_good_credit_books_with_priority(
     booking = BookingRequest.objects.get()
     assert "预约已提交" in page and booking.number in page and "优先" in page
     assert booking.is_priority and booking.priority_measure.code == "resident-priority-booking"
-    assert booking.respond_by == booking.created_at + settings.BOOKING_PRIORITY_RESPONSE_HOURS * HOUR
+    assert (
+        booking.respond_by == booking.created_at + settings.BOOKING_PRIORITY_RESPONSE_HOURS * HOUR
+    )
     assert booking.mobile_hash == personal_data.phone_hash(MOBILE)
     assert MOBILE not in str(BookingRequest.objects.values().get())
     assert VerificationCode.objects.get().used_at is not None
@@ -277,9 +279,7 @@ def test_the_tick_tells_each_tier_once_and_closes_what_nobody_took(
         ({"township": "9999"}, "乡镇"),
     ],
 )
-def test_bad_input_is_refused_with_a_clear_message_and_keeps_the_code(
-    booked, extra, message
-):
+def test_bad_input_is_refused_with_a_clear_message_and_keeps_the_code(booked, extra, message):
     page = booked(**extra).content.decode()
     assert message in page and not BookingRequest.objects.exists()
     assert VerificationCode.objects.filter(used_at__isnull=True).count() == 1
