@@ -16,6 +16,7 @@ from articles.models import Article
 from zhouqu_jiazheng import roles
 
 from .agreements_seed import agreements_demo_seed, agreements_demo_to_try
+from .bookings_seed import bookings_demo_seed, bookings_demo_to_try
 from .complaints_seed import complaints_demo_seed
 from .credit_public_seed import (
     credit_demo_consents_seed,
@@ -81,6 +82,7 @@ def demo_logins() -> list[str]:
         "（日志行“SMS to 138****0001: …”）。",
         f"居民优惠查询 {SITE}/incentives/check/ 可用以下演示居民手机号：",
         *(f"  {mobile}  {who}" for mobile, who in incentives_demo_residents_to_try()),
+        *(line.format(site=SITE) for line in bookings_demo_to_try()),
         f"服务约定查验 {SITE}/agreements/verify/ ：",
         *(f"  {line}" for line in agreements_demo_to_try()),
         "信用评价：",
@@ -226,6 +228,7 @@ def demo_seed(
     cards = portal_demo_seed()
     reports = credit_demo_reports_seed(DEMO_PORTAL_USERNAME, CREDIT_OFFICER_USERNAME)
     agreements = agreements_demo_seed()
+    bookings = bookings_demo_seed()
     complaints["reviews"] += reviews_demo_proof_seed()
     if stdout is not None:
         stdout.write(
@@ -247,6 +250,7 @@ def demo_seed(
         stdout.write(f"信用承诺书：新增签署 {pledges} 家。")
         stdout.write(f"信用报告：新出具 {reports} 份。")
         stdout.write(f"标准化服务约定：新出具 {agreements} 份。")
+        stdout.write(f"预约派单：新增预约 {bookings} 个（各种状态）。")
     return accounts
 
 
