@@ -406,3 +406,12 @@ def test_the_figures_show_whether_priority_was_kept_and_consultations_given(
     assert figures.priority_kept is True
     [row] = figures.consultations
     assert (row.given, row.residents, row.residents_at_limit) == (1, 1, 1)
+
+
+def test_the_catalogue_leads_to_the_booking_page_and_the_consultation_is_preselected(
+    client, catalogue
+):
+    text = client.get(reverse("incentives:catalogue")).content.decode()
+    assert 'href="/bookings/new/"' in text and 'href="/bookings/new/?kind=consultation"' in text
+    page = client.get(NEW + "?kind=consultation").content.decode()
+    assert 'name="kind" value="consultation"' in page
