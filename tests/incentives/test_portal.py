@@ -5,6 +5,7 @@ support and training places; another enterprise's participations, redemptions an
 applications answer 404 to every request and nothing changes."""
 
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -469,6 +470,10 @@ def test_an_enterprise_sees_offers_reached_by_its_tier_and_the_contact_once_it_a
     assert "已接单" in text and "13909415151" in text and "王阿姨" in text
     offer.booking.refresh_from_db()
     assert offer.booking.status == "accepted" and offer.booking.enterprise == chengxin.enterprise
+    # The accepted booking leads to a service agreement with its township, day and number.
+    link = re.search(r'href="(/portal/agreements/new/\?[^"]+)"', text).group(1)
+    form = chengxin.get(link.replace("&amp;", "&")).content.decode()
+    assert f"预约编号{offer.booking.number}" in form and TODAY.isoformat() in form
 
 
 def test_declining_needs_a_reason_and_the_booking_area_is_kept(chengxin, catalogue):
