@@ -24,6 +24,7 @@ from .models import ServiceAgreement
 from .portal_forms import AgreementForm, CancelForm, ItemFormSet, PaperSignatureForm
 
 ANY_METHOD = ["GET", "HEAD", "POST"]
+PREFILLED = ("township", "starts_on", "ends_on", "note")
 
 
 def _agreements(request):
@@ -82,7 +83,10 @@ def _issue(request, form, items):
 def agreement_new(request):
     enterprise = request.enterprise
     posted = request.POST if request.method == "POST" else None
-    form = AgreementForm(posted, enterprise=enterprise)
+    # A page that leads here (an accepted booking) may fill in the township, the day and a
+    # note; nothing personal travels in the address.
+    initial = {key: request.GET[key] for key in PREFILLED if request.GET.get(key)}
+    form = AgreementForm(posted, enterprise=enterprise, initial=initial)
     items = ItemFormSet(posted, prefix="items", form_kwargs={"enterprise": enterprise})
     warnings = []
     if posted is not None and form.is_valid() and items.is_valid():

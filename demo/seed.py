@@ -16,6 +16,7 @@ from articles.models import Article
 from zhouqu_jiazheng import roles
 
 from .agreements_seed import agreements_demo_seed, agreements_demo_to_try
+from .bookings_seed import bookings_demo_seed, bookings_demo_to_try
 from .complaints_seed import complaints_demo_seed
 from .credit_public_seed import (
     credit_demo_consents_seed,
@@ -85,6 +86,7 @@ def demo_logins() -> list[str]:
         *(f"  {mobile}  {who}" for mobile, who in incentives_demo_residents_to_try()),
         f"双随机抽查公示 {SITE}/inspections/ ；演示企业在企业服务平台“整改通知”中有一份"
         "待验收的整改报告，后台“信用评价 › 整改通知”验收或退回。",
+        *(line.format(site=SITE) for line in bookings_demo_to_try()),
         f"服务约定查验 {SITE}/agreements/verify/ ：",
         *(f"  {line}" for line in agreements_demo_to_try()),
         "信用评价：",
@@ -231,6 +233,7 @@ def demo_seed(
     cards = portal_demo_seed()
     reports = credit_demo_reports_seed(DEMO_PORTAL_USERNAME, CREDIT_OFFICER_USERNAME)
     agreements = agreements_demo_seed()
+    bookings = bookings_demo_seed()
     complaints["reviews"] += reviews_demo_proof_seed()
     rounds = inspections_demo_seed()
     if stdout is not None:
@@ -254,6 +257,7 @@ def demo_seed(
         stdout.write(f"信用报告：新出具 {reports} 份。")
         stdout.write(f"标准化服务约定：新出具 {agreements} 份。")
         stdout.write(f"双随机抽查：新抽取 {rounds} 轮。")
+        stdout.write(f"预约派单：新增预约 {bookings} 个（各种状态）。")
     return accounts
 
 

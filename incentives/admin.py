@@ -11,6 +11,7 @@ from core.admin_workflows import reason_action_page
 
 # Importing the other back-office modules registers their admin classes.
 from . import (  # noqa: F401
+    admin_bookings,
     admin_catalogue,
     admin_redemptions,
     admin_residents,

@@ -98,7 +98,8 @@ class IncentiveMeasureAdmin(ServiceDeleteMixin, HistoryAdmin):
 class ParticipationForm(forms.ModelForm):
     class Meta:
         model = Participation
-        fields = ["measure", "enterprise", "note"]
+        fields = ["measure", "enterprise", "townships", "note"]
+        widgets = {"townships": forms.CheckboxSelectMultiple}
 
     def clean(self):
         cleaned = super().clean()
@@ -136,6 +137,15 @@ class ParticipationAdmin(ServiceDeleteMixin, HistoryAdmin):
                 actor=request.user, enterprise=obj.enterprise, measure=obj.measure, note=obj.note
             )
             obj.pk = saved.pk
+
+    def save_related(self, request, form, formsets, change):
+        services.participation_townships_set(
+            actor=request.user,
+            participation=form.instance,
+            townships=form.cleaned_data["townships"],
+        )
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     @admin.action(description="退出所选企业的参与", permissions=["change"])
     def withdraw(self, request, queryset):

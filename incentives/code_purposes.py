@@ -6,6 +6,8 @@ REDEMPTION = "redemption"
 CHECK = "check"
 REGISTER = "register"
 STATUS = "status"
+BOOKING = "booking"
+BOOKINGS_MINE = "bookings_mine"
 
 
 def resident_scope(resident) -> str:
@@ -17,3 +19,5 @@ def register() -> None:
     code_purpose(CHECK, "查询可享优惠")
     code_purpose(REGISTER, "居民网上登记")
     code_purpose(STATUS, "查询居民登记进度")
+    code_purpose(BOOKING, "提交预约")
+    code_purpose(BOOKINGS_MINE, "查询我的预约")

@@ -7,6 +7,7 @@ from core.portal import PORTAL_CARDS, PORTAL_PAGES, PortalCard, PortalPage
 
 from .models import Participation, SupportApplication
 from .portal_views import month_summary
+from .selectors_bookings import waiting_offers_count
 
 
 def _incentives(enterprise, request) -> dict:
@@ -18,6 +19,7 @@ def _incentives(enterprise, request) -> dict:
             .order_by("measure__sort_order")
         ),
         "month": month_summary(enterprise, today),
+        "waiting_bookings": waiting_offers_count(enterprise),
         "open_applications": SupportApplication.objects.filter(
             enterprise=enterprise, status=SupportApplication.Status.SUBMITTED
         ).count(),
@@ -33,6 +35,9 @@ def register() -> None:
     )
     PORTAL_PAGES.register(
         PortalPage("incentives_redemptions", "优惠核销", "portal:incentives_redemptions", order=61)
+    )
+    PORTAL_PAGES.register(
+        PortalPage("incentives_bookings", "预约派单", "portal:incentives_bookings", order=63)
     )
     PORTAL_PAGES.register(
         PortalPage("incentives_programmes", "扶持与培训", "portal:incentives_programmes", order=62)

@@ -3,6 +3,7 @@
 
 from django.urls import path
 
+from . import portal_booking_views as bookings
 from . import portal_views as views
 
 urlpatterns = [
@@ -17,6 +18,14 @@ urlpatterns = [
     path("redemptions/new/", views.redemption_new, name="incentives_redemption_new"),
     path("redemptions/export/", views.redemption_export, name="incentives_redemption_export"),
     path("redemptions/<int:pk>/", views.redemption_detail, name="incentives_redemption"),
+    path("bookings/", bookings.booking_list, name="incentives_bookings"),
+    path("bookings/<int:pk>/", bookings.booking_detail, name="incentives_booking"),
+    path(
+        "bookings/<int:pk>/decline/",
+        bookings.booking_decline_view,
+        name="incentives_booking_decline",
+    ),
+    path("bookings/areas/<int:pk>/", bookings.booking_area, name="incentives_booking_area"),
     path("programmes/", views.programme_list, name="incentives_programmes"),
     path("programmes/<int:pk>/apply/", views.application_new, name="incentives_apply"),
     path("applications/<int:pk>/", views.application_detail, name="incentives_application"),

@@ -21,6 +21,7 @@ from core.cache import cached
 from credit.models import GRADES, Grade, Rating, SupervisionTask
 from credit.statistics import grade_counts, rating_run_done, supervision_counts
 from incentives.selectors import Coverage, coverage
+from incentives.selectors_bookings import BookingFigures, booking_figures
 from registry.models import Validity
 from registry.statistics import document_validity_counts, register_counts
 from reviews.selectors import ReviewStatistics, review_statistics
@@ -84,6 +85,7 @@ class DashboardFigures:
     coverage: Coverage
     supervision: list[Figure]
     agreements: list[Figure]
+    bookings: BookingFigures
     phases: list[Phase]
 
     @property
@@ -284,11 +286,12 @@ def dashboard_figures(*, year: int | None = None, today: date | None = None) -> 
         coverage=coverage(date(year, 1, 1), date(year, 12, 31)),
         supervision=_supervision(year),
         agreements=_agreements(year, today),
+        bookings=booking_figures(year),
         phases=_phases(year, today, registers, statuses),
     )
 
 
 def dashboard_figures_cached(*, year: int) -> DashboardFigures:
     # The version names the module the cached figures are pickled from (reporting.dashboard).
-    key = f"dashboard:v3:{year}:{timezone.localdate():%Y%m%d}"
+    key = f"dashboard:v4:{year}:{timezone.localdate():%Y%m%d}"
     return cached(key, CACHE_SECONDS, lambda: dashboard_figures(year=year))

@@ -81,6 +81,12 @@ PERIODIC_TASKS: tuple[PeriodicTaskSpec, ...] = (
         minute="5",
     ),
     PeriodicTaskSpec(
+        name="zqjz:incentives-bookings",
+        task="incentives.tasks.bookings_tick",
+        description="每5分钟把预约推送给下一信用等级的企业（短信提醒），关闭超过预约日期仍无企业接单的预约并告知居民。",
+        minute="*/5",
+    ),
+    PeriodicTaskSpec(
         name="zqjz:outbox-drain",
         task="core.tasks.drain_outboxes",
         description=f"每{settings.OUTBOX_DRAIN_MINUTES}分钟补发因消息队列、任务进程或短信/邮件网关"

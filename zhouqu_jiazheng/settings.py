@@ -359,6 +359,10 @@ VERIFY_RATE_PER_IP = env.str("VERIFY_RATE_PER_IP", default="60/m")
 # A review naming a worker whose card was verified in the same browser within this many
 # days counts as a review of a real service (已核实服务).
 REVIEW_SCAN_DAYS = env.int("REVIEW_SCAN_DAYS", default=3)
+# Booking requests (/bookings/new/): hours within which an enterprise should accept a
+# request; a priority request (优先预约派单) has the shorter target.
+BOOKING_RESPONSE_HOURS = env.int("BOOKING_RESPONSE_HOURS", default=24)
+BOOKING_PRIORITY_RESPONSE_HOURS = env.int("BOOKING_PRIORITY_RESPONSE_HOURS", default=4)
 # Where the client address is read from; behind a reverse proxy set e.g. HTTP_X_REAL_IP.
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
 

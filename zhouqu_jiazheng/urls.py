@@ -15,6 +15,7 @@ urlpatterns = [
     path("credit/posters/", include("reporting.urls")),
     path("incentives/", include("incentives.urls")),
     path("residents/", include("incentives.resident_urls")),
+    path("bookings/", include("incentives.booking_urls")),
     path("services/", include("registry.urls")),
     path("enterprises/", include("registry.profile_urls")),
     path("workers/", include("credit.worker_urls")),

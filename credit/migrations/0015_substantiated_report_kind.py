@@ -18,7 +18,7 @@ def count_substantiated_reports(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("credit", "0013_worker_submitted_requests"),
+        ("credit", "0014_rectification_notices"),
     ]
 
     operations = [

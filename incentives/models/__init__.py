@@ -4,6 +4,7 @@ enterprises' participation, redemptions, and support and training applications.
 Who qualifies for what is decided in one place, `incentives.services.eligibility`; the
 models hold data and the constraints the database can keep."""
 
+from .bookings import BookingKind, BookingNotice, BookingOffer, BookingRequest, DayPart
 from .catalogue import IncentiveMeasure, IncentiveMeasureQuerySet, Participation
 from .dishonesty import DishonestyEntry, DishonestyListImport
 from .redemptions import Redemption, RedemptionItem, RedemptionQuerySet
@@ -19,6 +20,11 @@ from .residents import (
 from .support import ProgrammeKind, SupportApplication, SupportProgramme
 
 __all__ = [
+    "BookingKind",
+    "BookingNotice",
+    "BookingOffer",
+    "BookingRequest",
+    "DayPart",
     "Audience",
     "BenefitKind",
     "DishonestyEntry",

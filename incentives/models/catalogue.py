@@ -177,6 +177,13 @@ class Participation(models.Model):
     joined_at = models.DateTimeField("参与时间")
     withdrawn_at = models.DateTimeField("退出时间", null=True, blank=True)
     note = models.CharField("说明", max_length=200, blank=True)
+    townships = models.ManyToManyField(
+        "registry.Township",
+        verbose_name="接单乡镇",
+        blank=True,
+        related_name="+",
+        help_text="预约类措施：企业接受哪些乡镇的预约；留空表示全县。",
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -1,6 +1,13 @@
 """Every write of the incentives app goes through these functions; `eligibility` is the one
 decision of who gets what, shared by every caller."""
 
+from .bookings import (
+    booking_accept,
+    booking_cancel,
+    booking_decline,
+    booking_submit,
+    bookings_tick,
+)
 from .dishonesty import (
     dishonesty_entry_remove,
     dishonesty_list_import,
@@ -13,6 +20,7 @@ from .participation import (
     participation_note_change,
     participation_opt_in,
     participation_problems,
+    participation_townships_set,
     participation_withdraw,
     special_group_save,
 )
@@ -34,6 +42,11 @@ from .support import (
 )
 
 __all__ = [
+    "booking_accept",
+    "booking_cancel",
+    "booking_decline",
+    "booking_submit",
+    "bookings_tick",
     "application_submit",
     "application_transition",
     "application_update",
@@ -48,6 +61,7 @@ __all__ = [
     "participation_note_change",
     "participation_opt_in",
     "participation_problems",
+    "participation_townships_set",
     "participation_withdraw",
     "programme_save",
     "redemption_cancel",

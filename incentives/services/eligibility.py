@@ -27,13 +27,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import prefetch_related_objects
+from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 
 from registry.models import Enterprise, ServiceCategory, Worker
 
 from ..models import (
     Audience,
+    BookingRequest,
     GroupMembership,
     IncentiveMeasure,
     LimitPeriod,
@@ -167,11 +168,31 @@ def _usage(resident: Resident, measures, day: date, exclude_redemption=None) -> 
     if exclude_redemption is not None:
         rows = rows.exclude(redemption=exclude_redemption)
     used: dict[int, int] = defaultdict(int)
-    for measure_id, served_on in rows.values_list("measure_id", "redemption__served_on"):
+    uses = list(rows.values_list("measure_id", "redemption__served_on"))
+    uses += _booking_uses(resident, bounds)
+    for measure_id, served_on in uses:
         low, high = bounds[measure_id]
         if low <= served_on <= high:
             used[measure_id] += 1
     return used
+
+
+def _booking_uses(resident: Resident, bounds: dict) -> list[tuple[int, date]]:
+    """Bookings waiting or accepted count as uses of the priority-booking and
+    free-consultation measures they relied on, on the day they were made."""
+    bookings = BookingRequest.objects.filter(
+        resident=resident,
+        status__in=[BookingRequest.Status.OPEN, BookingRequest.Status.ACCEPTED],
+        created_at__date__gte=min(low for low, _ in bounds.values()),
+        created_at__date__lte=max(high for _, high in bounds.values()),
+    ).filter(Q(priority_measure_id__in=list(bounds)) | Q(consultation_measure_id__in=list(bounds)))
+    uses = []
+    for priority, consultation, created in bookings.values_list(
+        "priority_measure_id", "consultation_measure_id", "created_at"
+    ):
+        day = timezone.localdate(created)
+        uses += [(pk, day) for pk in (priority, consultation) if pk in bounds]
+    return uses
 
 
 # --- Conditions --------------------------------------------------------------------------------

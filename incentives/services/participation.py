@@ -90,3 +90,14 @@ def participation_note_change(*, actor, participation: Participation, note: str)
     participation.note = note[:200]
     audited_save(participation, actor=actor, update_fields=["note"])
     return participation
+
+
+@transaction.atomic
+def participation_townships_set(*, actor, participation: Participation, townships) -> Participation:
+    """The townships a booking participation takes requests from (none: the whole county).
+    The change is written into the participation's history with the names."""
+    participation = Participation.objects.select_for_update().get(pk=participation.pk)
+    participation.townships.set(townships)
+    names = "、".join(t.name for t in townships) or "全县"
+    audited_save(participation, actor=actor, reason=f"接单乡镇：{names}"[:200])
+    return participation

@@ -62,6 +62,7 @@ def test_the_apps_fill_the_registries_at_start_up():
         "inspections:list",
         "incentives:catalogue",
         "residents:register",
+        "bookings:new",
         "complaints:new",
         "complaints:report",
         "complaints:track",

@@ -127,6 +127,7 @@ def check_the_logins_come_last(output: str):
         "/credit/reports/verify/?number=XY",
         "/agreements/verify/",
         "/inspections/",
+        "/bookings/new/",
     ):
         assert text in logins, text  # fmt: skip
     mobiles = re.findall(r"^  (1\d{10})  ", logins, flags=re.M)
@@ -356,6 +357,23 @@ def check_complaints_reviews_and_supervision_span_both_years(story):
     assert unverified.exists()
     refs = [f"review:{pk}" for pk in unverified.values_list("pk", flat=True)]
     assert not CreditEvent.objects.filter(source_ref__in=refs).exists()
+    # Bookings in every state; priority ones answered faster; a free consultation given.
+    from incentives.models import BookingRequest
+    from incentives.selectors_bookings import booking_figures
+
+    assert set(BookingRequest.objects.values_list("status", flat=True)) == {
+        "open",
+        "accepted",
+        "unanswered",
+        "cancelled",
+    }
+    assert BookingRequest.objects.filter(
+        kind="consultation", status="accepted", consultation_measure__isnull=False
+    ).exists()
+    assert BookingRequest.objects.filter(is_priority=True, status="accepted").exists()
+    figures = booking_figures(story.this_year)
+    if figures.priority.accepted and figures.other.accepted:
+        assert figures.priority_kept
     supervised = set(SupervisionTask.objects.values_list("rating__year", flat=True))
     assert story.last_year in supervised
     if story.today >= story.published_on(story.this_year):

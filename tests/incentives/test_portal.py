@@ -5,16 +5,20 @@ support and training places; another enterprise's participations, redemptions an
 applications answer 404 to every request and nothing changes."""
 
 import io
+import re
 from decimal import Decimal
 
 import pytest
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from core.personal_data import phone_protect
 from incentives.models import (
+    BookingOffer,
+    BookingRequest,
     Participation,
     Redemption,
     SupportApplication,
@@ -34,6 +38,7 @@ from tests.factories.registry import (
     EnterpriseFactory,
     ServiceCategoryFactory,
     WorkerFactory,
+    township,
 )
 from tests.portal_clients import portal_client
 
@@ -334,6 +339,30 @@ def state() -> tuple:
         list(Participation.objects.values_list("pk", "status", "enterprise_id")),
         list(Redemption.objects.values_list("pk", "status")),
         list(SupportApplication.objects.values_list("pk", "status")),
+        list(BookingOffer.objects.values_list("pk", "status")),
+        list(BookingRequest.objects.values_list("pk", "status", "enterprise_id")),
+        list(Participation.townships.through.objects.values_list("pk")),
+    )
+
+
+def offer_to(enterprise, *, contact_name="别家的预约人", visible=True) -> BookingOffer:
+    """A waiting booking offered to `enterprise` (directly; the routing has its own tests)."""
+    now = timezone.now()
+    booking = BookingRequest.objects.create(
+        number=f"YY{BookingRequest.objects.count():012d}",
+        kind="service",
+        category=ServiceCategoryFactory(),
+        township=township(),
+        preferred_date=TODAY,
+        contact_name=contact_name,
+        respond_by=now + timezone.timedelta(hours=4),
+        **phone_protect("13909415151", "mobile"),
+    )
+    return BookingOffer.objects.create(
+        booking=booking,
+        enterprise=enterprise,
+        grade="AA",
+        visible_from=now if visible else now + timezone.timedelta(hours=1),
     )
 
 
@@ -341,7 +370,7 @@ def test_another_enterprises_ids_answer_404_to_get_and_post_and_change_nothing(c
     other = EnterpriseFactory(name="别家家政公司")
     grade(other, "AA")
     join(other, catalogue["resident-discount"])
-    participation = Participation.objects.get(enterprise=other)
+    participation = Participation.objects.get(enterprise=other, measure__code="resident-discount")
     redemption = Redemption.objects.create(
         resident=ResidentFactory(name="别家的居民"),
         enterprise=other,
@@ -359,7 +388,15 @@ def test_another_enterprises_ids_answer_404_to_get_and_post_and_change_nothing(c
         contact_person="王经理",
         **phone_protect("13909410002", "contact_phone"),
     )
+    join(other, catalogue["resident-priority-booking"])
+    booking_participation = Participation.objects.get(
+        enterprise=other, measure=catalogue["resident-priority-booking"]
+    )
+    offer = offer_to(other)
     foreign = {
+        "incentives_booking": offer.pk,
+        "incentives_booking_decline": offer.pk,
+        "incentives_booking_area": booking_participation.pk,
         "incentives_participation_withdraw": participation.pk,
         "incentives_redemption": redemption.pk,
         "incentives_application": application.pk,
@@ -374,9 +411,15 @@ def test_another_enterprises_ids_answer_404_to_get_and_post_and_change_nothing(c
         assert chengxin.get(url(name, pk)).status_code == 404, name
         assert chengxin.post(url(name, pk), {"note": "越权"}).status_code == 404, name
         assert state() == before
-    for name in ("incentives_measures", "incentives_redemptions", "incentives_programmes"):
+    for name in (
+        "incentives_measures",
+        "incentives_redemptions",
+        "incentives_programmes",
+        "incentives_bookings",
+    ):
         text = page(chengxin, name)
         assert "别家的居民" not in text and "别家的申报" not in text
+        assert offer.booking.number not in text
 
 
 def test_pages_need_a_portal_login(catalogue, admin_user):
@@ -409,3 +452,43 @@ def test_the_redemption_list_runs_a_bounded_number_of_queries(
         )
     with django_assert_max_num_queries(12):
         assert chengxin.get(url("incentives_redemptions")).status_code == 200
+
+
+def test_an_enterprise_sees_offers_reached_by_its_tier_and_the_contact_once_it_accepts(
+    chengxin, catalogue
+):
+    join(chengxin.enterprise, catalogue["resident-priority-booking"])
+    offer = offer_to(chengxin.enterprise, contact_name="王阿姨")
+    later = offer_to(chengxin.enterprise, visible=False)
+    listing = page(chengxin, "incentives_bookings")
+    assert offer.booking.number in listing and later.booking.number not in listing
+    assert chengxin.get(url("incentives_booking", later.pk)).status_code == 404
+    detail = page(chengxin, "incentives_booking", offer.pk)
+    assert "接单后显示" in detail and "13909415151" not in detail and "王阿姨" not in detail
+    response = chengxin.post(url("incentives_booking", offer.pk), follow=True)
+    text = response.content.decode()
+    assert "已接单" in text and "13909415151" in text and "王阿姨" in text
+    offer.booking.refresh_from_db()
+    assert offer.booking.status == "accepted" and offer.booking.enterprise == chengxin.enterprise
+    # The accepted booking leads to a service agreement with its township, day and number.
+    link = re.search(r'href="(/portal/agreements/new/\?[^"]+)"', text).group(1)
+    form = chengxin.get(link.replace("&amp;", "&")).content.decode()
+    assert f"预约编号{offer.booking.number}" in form and TODAY.isoformat() in form
+
+
+def test_declining_needs_a_reason_and_the_booking_area_is_kept(chengxin, catalogue):
+    join(chengxin.enterprise, catalogue["resident-priority-booking"])
+    offer = offer_to(chengxin.enterprise)
+    response = chengxin.post(
+        url("incentives_booking_decline", offer.pk), {"reason": ""}, follow=True
+    )
+    assert "请说明不能接单的原因" in response.content.decode()
+    chengxin.post(url("incentives_booking_decline", offer.pk), {"reason": "人手不足"})
+    offer.refresh_from_db()
+    assert offer.status == "declined" and offer.decline_reason == "人手不足"
+    participation = Participation.objects.get(
+        enterprise=chengxin.enterprise, measure__code="resident-priority-booking"
+    )
+    chengxin.post(url("incentives_booking_area", participation.pk), {"townships": [township().pk]})
+    assert list(participation.townships.all()) == [township()]
+    assert "城关镇" in page(chengxin, "incentives_bookings")

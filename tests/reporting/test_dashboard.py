@@ -181,6 +181,7 @@ def test_the_admin_index_shows_the_dashboard_with_links(county, admin_client):
     assert 'href="/admin/registry/enterprise/?completeness=full"' in html
     assert 'href="/admin/credit/rating/?year=2025&amp;grade=AAA"' in html
     assert 'href="/admin/complaints/complaint/?deadline=overdue"' in html
+    assert "预约派单与免费咨询" in html and "响应时间中位数" in html
     assert html.count('<svg class="chart" role="img"') == 4
     assert 'href="/admin/reporting/annualreport/"' in html
     assert "<script" not in html.split('id="dashboard"')[1].split("</div>")[0]
@@ -191,6 +192,7 @@ def test_the_admin_index_shows_the_dashboard_with_links(county, admin_client):
         "/admin/complaints/complaint/?deadline=overdue",
         "/admin/registry/healthcertificate/?validity=expired",
         "/admin/credit/supervisiontask/?status=open&deadline=overdue",
+        "/admin/incentives/bookingrequest/?status__exact=open",
     ):
         assert admin_client.get(url).status_code == 200, url
 
