@@ -117,7 +117,7 @@ def bookings_demo_seed() -> int:
                     actor=None, enterprise=offer.enterprise, offer=offer, reason="人手已排满"
                 )
             _move_back(booking, rng.randrange(3, 20), None)
-        elif state == "cancelled":
+        elif state == "cancelled" and booking.status == BookingRequest.Status.OPEN:
             booking_cancel(booking=booking, mobile_hash=booking.mobile_hash)
             _move_back(booking, rng.randrange(1, 10), None)
     return made

@@ -56,6 +56,7 @@ def sample_urls(card, enterprise, worker, article) -> list[str]:
         "verify_photo": {"token": card.token},
         "protected_media": {"path": "complaints/none.pdf"},
         "credit:publicity_opinion": {"rating_id": 1},
+        "bookings:cancel": {"pk": 1},
     }
     urls = []
     for route, name in public_patterns():
