@@ -35,6 +35,7 @@ from .incentives_seed import (
     incentives_demo_seed,
     incentives_online_demo_seed,
 )
+from .programme_seed import programme_demo_seed
 from .registry_seed import registry_demo_seed
 from .reviews_seed import reviews_demo_proof_seed, reviews_demo_seed
 from .story import DemoStory, demo_story
@@ -227,6 +228,7 @@ def demo_seed(
     reports = credit_demo_reports_seed(DEMO_PORTAL_USERNAME, CREDIT_OFFICER_USERNAME)
     agreements = agreements_demo_seed()
     complaints["reviews"] += reviews_demo_proof_seed()
+    plan = programme_demo_seed(story)
     if stdout is not None:
         stdout.write(
             f"档案：新增企业 {created['enterprises']} 家、从业人员 {created['workers']} 人。"
@@ -247,6 +249,10 @@ def demo_seed(
         stdout.write(f"信用承诺书：新增签署 {pledges} 家。")
         stdout.write(f"信用报告：新出具 {reports} 份。")
         stdout.write(f"标准化服务约定：新出具 {agreements} 份。")
+        stdout.write(
+            f"工作计划：{story.this_year}年度任务 {plan['tasks']} 项已分配责任人、"
+            f"工作自查 {plan['inspections']} 次、任务提醒 {plan['reminders']} 条。"
+        )
     return accounts
 
 

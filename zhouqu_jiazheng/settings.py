@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "complaints",
     "incentives",
     "reviews",
+    "programme",
     "portal",
     "reporting",
     "demo",
@@ -355,6 +356,8 @@ VERIFY_RATE_PER_IP = env.str("VERIFY_RATE_PER_IP", default="60/m")
 # A review naming a worker whose card was verified in the same browser within this many
 # days counts as a review of a real service (已核实服务).
 REVIEW_SCAN_DAYS = env.int("REVIEW_SCAN_DAYS", default=3)
+# Work-plan task owners are reminded this many days before a task's due date (and on it).
+PROGRAMME_REMINDER_DAYS = env.int("PROGRAMME_REMINDER_DAYS", default=7)
 # Where the client address is read from; behind a reverse proxy set e.g. HTTP_X_REAL_IP.
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
 
