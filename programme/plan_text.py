@@ -63,7 +63,7 @@ PLAN_PHASES = (
         tasks=(
             PlanTaskText("评价结果确定", 11, milestone=True),
             PlanTaskText("完善评价标准", 12),
-            PlanTaskText("形成年度总结报告", 12, milestone=True),
+            PlanTaskText("年度总结报告", 12, milestone=True),
         ),
         checklist=(
             "评价结果是否已确定并应用",

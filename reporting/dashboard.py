@@ -271,15 +271,26 @@ def _phases(
     """The programme's timeline: the year's phases (a past year's all finished) with where
     the year stands against its milestones and the progress of each phase's tasks."""
     milestones = _milestones(year, registers, statuses)
+    shown = {m.label for _month, m in milestones}
     progress = {row.label: row for row in tasks.by_phase}
     phases = []
     for plan in year_plan(today, year).phases:
         first, last = plan.first_month, plan.last_month
         row = progress.get(plan.name)
+        # The milestone tasks staff set in the plan, besides those the figures decide.
+        own = [
+            Milestone(
+                t.title,
+                t.status == "done",
+                f"{t.status_label}，{t.due_on.month}月{t.due_on.day}日到期",
+            )
+            for t in sorted(tasks.tasks, key=lambda t: t.due_on)
+            if t.milestone and t.phase == plan.name and t.title not in shown
+        ]
         phases.append(
             Phase(
                 plan.name, f"{first}–{last}月", first, last, plan.state,
-                [m for month, m in milestones if first <= month <= last],
+                [m for month, m in milestones if first <= month <= last] + own,
                 row.total if row else 0, row.done if row else 0, row.overdue if row else 0,
             )
         )  # fmt: skip

@@ -72,6 +72,10 @@ def test_a_past_years_dashboard_shows_the_year_finished(client, admin_user):
     assert all(phase.finished and not phase.current for phase in figures.phases)
     assert "当前阶段" not in html.split("2030年工作进度")[1].split("</section>")[0]
     assert "2030年度工作已结束" in html
+    # The plan's own milestone tasks join the milestones the figures decide.
+    mobilisation = {m.label: m for m in figures.phases[0].milestones}
+    assert "建立企业和从业人员档案" in mobilisation
+    assert mobilisation["召开动员部署会，明确专人负责"].detail == "未开始，1月31日到期"
     # This year's dashboard marks the phase of today.
     with travel("2031-03-01"):
         this_year = dashboard_figures(year=2031)
