@@ -37,6 +37,7 @@ from .incentives_seed import (
     incentives_online_demo_seed,
 )
 from .inspections_seed import inspections_demo_seed
+from .programme_seed import programme_demo_seed
 from .registry_seed import registry_demo_seed
 from .reports_seed import reports_demo_seed
 from .reviews_seed import reviews_demo_proof_seed, reviews_demo_seed
@@ -236,6 +237,7 @@ def demo_seed(
     bookings = bookings_demo_seed()
     complaints["reviews"] += reviews_demo_proof_seed()
     rounds = inspections_demo_seed()
+    plan = programme_demo_seed(story)
     if stdout is not None:
         stdout.write(
             f"档案：新增企业 {created['enterprises']} 家、从业人员 {created['workers']} 人。"
@@ -258,6 +260,10 @@ def demo_seed(
         stdout.write(f"标准化服务约定：新出具 {agreements} 份。")
         stdout.write(f"双随机抽查：新抽取 {rounds} 轮。")
         stdout.write(f"预约派单：新增预约 {bookings} 个（各种状态）。")
+        stdout.write(
+            f"工作计划：{story.this_year}年度任务 {plan['tasks']} 项已分配责任人、"
+            f"工作自查 {plan['inspections']} 次、任务提醒 {plan['reminders']} 条。"
+        )
     return accounts
 
 

@@ -65,4 +65,5 @@ def dashboard_context(request) -> dict:
         "show_agreements": user.has_perm("agreements.view_serviceagreement"),
         "show_incentives": user.has_perm("incentives.view_redemption"),
         "show_registers": user.has_perm("registry.view_enterprise"),
+        "show_plan": user.has_perm("programme.view_plantask"),
     }

@@ -16,6 +16,7 @@ from credit.statistics import (
     standard_changes,
     supervision_of_year,
 )
+from programme.selectors import InspectionSummary, inspection_summary
 
 from .dashboard import DashboardFigures, dashboard_figures
 
@@ -29,6 +30,7 @@ class AnnualFigures:
     supervision: list[SupervisionRow]
     supervision_summary: SupervisionSummary
     standard_changes: list[StandardChange] = field(default_factory=list)
+    inspection: InspectionSummary | None = None  # self-inspection findings and the summary
 
     @property
     def ratings_listed(self) -> int:
@@ -57,4 +59,5 @@ def annual_report_figures(*, year: int) -> AnnualFigures:
         supervision=supervision,
         supervision_summary=summary,
         standard_changes=standard_changes(year),
+        inspection=inspection_summary(year, timezone.localdate()),
     )

@@ -29,6 +29,7 @@ SHEET_COMPLAINTS = "投诉办理"
 SHEET_INCENTIVES = "信用惠民"
 SHEET_SUPERVISION = "监管任务"
 SHEET_STANDARD = "评价标准变更"
+SHEET_INSPECTION = "工作自查与总结"
 
 HEADERS: dict[str, list[str]] = {
     SHEET_OVERVIEW: ["项目", "数值", "说明"],
@@ -44,6 +45,8 @@ HEADERS: dict[str, list[str]] = {
     SHEET_SUPERVISION: ["序号", "对象类型", "名称/姓名", "乡镇", "监管原因", "检查期限", "状态",
                         "检查结果", "检查日期", "检查情况"],
     SHEET_STANDARD: ["变更时间", "变更对象", "所属标准", "变更类型", "修改人", "变更内容"],
+    SHEET_INSPECTION: ["阶段", "自查日期", "自查内容", "发现的问题", "整改措施", "整改时限",
+                       "整改情况", "负责人", "复核人"],
 }  # fmt: skip
 WIDTHS: dict[str, list[int]] = {
     SHEET_OVERVIEW: [28, 14, 30],
@@ -54,6 +57,7 @@ WIDTHS: dict[str, list[int]] = {
     SHEET_INCENTIVES: [12, 30, 14, 12, 16],
     SHEET_SUPERVISION: [8, 10, 30, 12, 30, 12, 10, 14, 12, 40],
     SHEET_STANDARD: [18, 12, 40, 10, 14, 80],
+    SHEET_INSPECTION: [12, 12, 30, 40, 40, 12, 10, 14, 14],
 }
 
 TOTAL_LABEL = "合计"
@@ -267,5 +271,37 @@ def write_workbook(
     if not figures.standard_changes:
         sheet.append([f"{year}年内评价标准没有变更。"])
 
+    _inspection_sheet(workbook.create_sheet(SHEET_INSPECTION), figures)
+
     workbook.save(out)
     return done
+
+
+def _inspection_sheet(sheet, figures: AnnualFigures) -> None:
+    """The year's self-inspection findings with their rectification, then the written
+    summary (成效、短板与不足、下一步)."""
+    _header(sheet, SHEET_INSPECTION)
+    summary = figures.inspection
+    if summary is None:
+        return
+    for r in summary.findings:
+        status = f"{r.rectification_status}（已超期）" if r.overdue else r.rectification_status
+        sheet.append([r.phase, r.inspected_on, r.text, r.finding, r.rectification,
+                      r.rectification_due_on, status, r.owner, r.reviewer])  # fmt: skip
+    _bold_row(
+        sheet,
+        [TOTAL_LABEL, f"自查{summary.inspections}次", f"已复核{summary.reviewed}次",
+         f"发现问题{len(summary.findings)}个", f"已整改{summary.rectified}个"],
+    )  # fmt: skip
+    sheet.append([])
+    for label, text in summary_paragraphs(summary):
+        _bold_row(sheet, [label])
+        sheet.append([text or "（尚未填写）"])
+
+
+def summary_paragraphs(summary) -> list[tuple[str, str]]:
+    return [
+        ("一、成效", summary.achievements),
+        ("二、短板与不足", summary.shortcomings),
+        ("三、下一步", summary.next_steps),
+    ]

@@ -22,12 +22,18 @@ from credit.models import GRADES, Grade, Rating, SupervisionTask
 from credit.statistics import grade_counts, rating_run_done, supervision_counts
 from incentives.selectors import Coverage, coverage
 from incentives.selectors_bookings import BookingFigures, booking_figures
+from programme.selectors import (
+    SurveyRow,
+    TaskProgress,
+    survey_by_township,
+    task_progress,
+    year_plan,
+)
 from registry.models import Validity
 from registry.statistics import document_validity_counts, register_counts
 from reviews.selectors import ReviewStatistics, review_statistics
 
 from .models import AnnualReport
-from .plan import PLAN_PHASES, PlanPhase
 
 CACHE_SECONDS = 300
 
@@ -64,8 +70,19 @@ class Phase:
     months: str
     first_month: int
     last_month: int
-    current: bool
+    state: str  # "done", "current" or "coming" (programme.selectors.phase_state)
     milestones: list[Milestone] = field(default_factory=list)
+    tasks_total: int = 0
+    tasks_done: int = 0
+    tasks_overdue: int = 0
+
+    @property
+    def current(self) -> bool:
+        return self.state == "current"
+
+    @property
+    def finished(self) -> bool:
+        return self.state == "done"
 
 
 @dataclass(frozen=True)
@@ -87,6 +104,8 @@ class DashboardFigures:
     agreements: list[Figure]
     bookings: BookingFigures
     phases: list[Phase]
+    tasks: TaskProgress
+    survey: list[SurveyRow]  # 摸排 by township
 
     @property
     def max_grade_count(self) -> int:
@@ -228,40 +247,56 @@ def _agreements(year: int, today: date) -> list[Figure]:
     ]  # fmt: skip
 
 
-def _phases(year: int, today: date, registers: list[Figure], statuses: dict) -> list[Phase]:
-    """The programme's timeline (the plan's phases: 动员部署 Jan–Mar, 全面推进 Apr–Oct, 总结提升
-    Nov–Dec) with where the year stands against its milestones."""
+def _milestones(year: int, registers: list[Figure], statuses: dict) -> list[tuple[int, Milestone]]:
+    """The milestones the figures show, each with the month of the plan it belongs to."""
     enterprises, complete = registers[0].value, registers[1].value
     dossier_share = (complete * 100 // enterprises) if enterprises else 0
     run_done = rating_run_done(year)
     report_done = AnnualReport.objects.filter(year=year, status=AnnualReport.Status.DONE).exists()
     published = statuses[Rating.Status.PUBLICISED] + statuses[Rating.Status.FINAL]
-    month = today.month if today.year == year else (12 if today.year > year else 0)
-    mobilisation, roll_out, review = PLAN_PHASES
-
-    def phase(plan: PlanPhase, milestones: list[Milestone]) -> Phase:
-        first, last = plan.first_month, plan.last_month
-        return Phase(
-            plan.name, f"{first}–{last}月", first, last, plan.covers_month(month), milestones
-        )
-
+    final = statuses[Rating.Status.FINAL]
     return [
-        phase(mobilisation, [
-            Milestone("建立企业和从业人员档案", enterprises > 0, f"已登记企业{enterprises}家"),
-        ]),
-        phase(roll_out, [
-            Milestone("企业档案齐全率达到90%", dossier_share >= 90, f"当前{dossier_share}%"),
-            Milestone("完成年度信用评价", run_done, "已完成" if run_done else "尚未完成"),
-            Milestone("评价结果公示", published > 0,
-                      f"已公示或确定{published}个主体" if published else "尚未公示"),
-        ]),
-        phase(review, [
-            Milestone("评价结果确定", statuses[Rating.Status.FINAL] > 0,
-                      f"已确定{statuses[Rating.Status.FINAL]}个主体"),
-            Milestone("年度总结报告", report_done,
-                      "已生成" if report_done else "在“年度报告”中生成"),
-        ]),
+        (3, Milestone("建立企业和从业人员档案", enterprises > 0, f"已登记企业{enterprises}家")),
+        (6, Milestone("企业档案齐全率达到90%", dossier_share >= 90, f"当前{dossier_share}%")),
+        (9, Milestone("完成年度信用评价", run_done, "已完成" if run_done else "尚未完成")),
+        (10, Milestone("评价结果公示", published > 0,
+                       f"已公示或确定{published}个主体" if published else "尚未公示")),
+        (11, Milestone("评价结果确定", final > 0, f"已确定{final}个主体")),
+        (12, Milestone("年度总结报告", report_done,
+                       "已生成" if report_done else "在“年度报告”中生成")),
     ]  # fmt: skip
+
+
+def _phases(
+    year: int, today: date, registers: list[Figure], statuses: dict, tasks: TaskProgress
+) -> list[Phase]:
+    """The programme's timeline: the year's phases (a past year's all finished) with where
+    the year stands against its milestones and the progress of each phase's tasks."""
+    milestones = _milestones(year, registers, statuses)
+    shown = {m.label for _month, m in milestones}
+    progress = {row.label: row for row in tasks.by_phase}
+    phases = []
+    for plan in year_plan(today, year).phases:
+        first, last = plan.first_month, plan.last_month
+        row = progress.get(plan.name)
+        # The milestone tasks staff set in the plan, besides those the figures decide.
+        own = [
+            Milestone(
+                t.title,
+                t.status == "done",
+                f"{t.status_label}，{t.due_on.month}月{t.due_on.day}日到期",
+            )
+            for t in sorted(tasks.tasks, key=lambda t: t.due_on)
+            if t.milestone and t.phase == plan.name and t.title not in shown
+        ]
+        phases.append(
+            Phase(
+                plan.name, f"{first}–{last}月", first, last, plan.state,
+                [m for month, m in milestones if first <= month <= last] + own,
+                row.total if row else 0, row.done if row else 0, row.overdue if row else 0,
+            )
+        )  # fmt: skip
+    return phases
 
 
 def dashboard_figures(*, year: int | None = None, today: date | None = None) -> DashboardFigures:
@@ -270,6 +305,7 @@ def dashboard_figures(*, year: int | None = None, today: date | None = None) -> 
     registers = _registers()
     grades, not_graded, statuses = _grades(year)
     complaints = complaint_statistics(year=year)
+    tasks = task_progress(year, today)
     return DashboardFigures(
         year=year,
         today=today,
@@ -287,7 +323,9 @@ def dashboard_figures(*, year: int | None = None, today: date | None = None) -> 
         supervision=_supervision(year),
         agreements=_agreements(year, today),
         bookings=booking_figures(year),
-        phases=_phases(year, today, registers, statuses),
+        phases=_phases(year, today, registers, statuses, tasks),
+        tasks=tasks,
+        survey=survey_by_township(),
     )
 
 

@@ -32,6 +32,7 @@ PROJECT_APPS = (
     "incentives",
     "agreements",
     "inspections",
+    "programme",
     "portal",
     "reporting",
 )
@@ -54,6 +55,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...] | dict[str, tuple[str, ...
         # Publicity articles, and the annual report: starting one is "add".
         "articles": {"article": ALL},
         "reporting": {"annualreport": ("view", "add")},
+        # The year's work plan and self-inspections: the credit office keeps them.
+        "programme": ALL,
     },
     COMPLAINT_OFFICER: {
         "complaints": ALL,
@@ -63,6 +66,17 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...] | dict[str, tuple[str, ...
         "credit": READ,
         # Complaints name agreements: the case officer reads the agreement.
         "agreements": READ,
+        # Owners of plan tasks and self-inspections too: they note progress and fill them in.
+        "programme": {
+            "workplan": READ,
+            "planphase": READ,
+            "checklistitem": READ,
+            "taskreminder": READ,
+            "plantask": ("view", "change"),
+            "tasknote": ("view", "add"),
+            "selfinspection": ("view", "add", "change"),
+            "inspectionitem": ("view", "change"),
+        },
     },
     # Leaders read everything the programme holds and change nothing.
     LEADER: dict.fromkeys(PROJECT_APPS, READ),

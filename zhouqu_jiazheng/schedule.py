@@ -87,10 +87,17 @@ PERIODIC_TASKS: tuple[PeriodicTaskSpec, ...] = (
         minute="*/5",
     ),
     PeriodicTaskSpec(
+        name="zqjz:programme-task-reminders",
+        task="programme.tasks.remind_plan_tasks",
+        description="每日提醒工作任务责任人：完成时限前若干天和到期当天各提醒一次。",
+        minute="10",
+        hour="8",
+    ),
+    PeriodicTaskSpec(
         name="zqjz:outbox-drain",
         task="core.tasks.drain_outboxes",
         description=f"每{settings.OUTBOX_DRAIN_MINUTES}分钟补发因消息队列、任务进程或短信/邮件网关"
-        "故障而未发出的消息（投诉通知、证照到期提醒、短信验证码）。",
+        "故障而未发出的消息（投诉通知、证照到期提醒、任务提醒、短信验证码）。",
         minute=f"*/{settings.OUTBOX_DRAIN_MINUTES}",
     ),
 )

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "complaints",
     "incentives",
     "reviews",
+    "programme",
     "portal",
     "reporting",
     "demo",
@@ -363,6 +364,8 @@ REVIEW_SCAN_DAYS = env.int("REVIEW_SCAN_DAYS", default=3)
 # request; a priority request (优先预约派单) has the shorter target.
 BOOKING_RESPONSE_HOURS = env.int("BOOKING_RESPONSE_HOURS", default=24)
 BOOKING_PRIORITY_RESPONSE_HOURS = env.int("BOOKING_PRIORITY_RESPONSE_HOURS", default=4)
+# Work-plan task owners are reminded this many days before a task's due date (and on it).
+PROGRAMME_REMINDER_DAYS = env.int("PROGRAMME_REMINDER_DAYS", default=7)
 # Where the client address is read from; behind a reverse proxy set e.g. HTTP_X_REAL_IP.
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
 

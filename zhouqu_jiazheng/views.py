@@ -6,8 +6,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from articles.selectors import latest_articles
+from programme.selectors import year_plan
 from reporting import publicity
-from reporting.plan import year_plan
 
 from .health import health_report
 

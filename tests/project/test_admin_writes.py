@@ -13,6 +13,7 @@ APPS = (
     "incentives",
     "reviews",
     "articles",
+    "programme",
     "agreements",
     "inspections",
     "portal",

@@ -49,6 +49,7 @@ APPS = (
     "portal",
     "zhouqu_jiazheng",
     "articles",
+    "programme",
     "reporting",
 )
 # Field names that carry validated identifiers, codes or secrets rather than free text.

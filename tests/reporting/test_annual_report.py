@@ -32,7 +32,7 @@ pytestmark = pytest.mark.django_db
 YEAR = 2025
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 SHEETS = ["总体情况", "信用等级分布", "评价结果名单", "属实投诉",
-          "投诉办理", "信用惠民", "监管任务", "评价标准变更"]  # fmt: skip
+          "投诉办理", "信用惠民", "监管任务", "评价标准变更", "工作自查与总结"]  # fmt: skip
 
 
 def set_status(subject, status: str, year: int = YEAR) -> Rating:
