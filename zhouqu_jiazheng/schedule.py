@@ -97,7 +97,7 @@ PERIODIC_TASKS: tuple[PeriodicTaskSpec, ...] = (
         name="zqjz:outbox-drain",
         task="core.tasks.drain_outboxes",
         description=f"每{settings.OUTBOX_DRAIN_MINUTES}分钟补发因消息队列、任务进程或短信/邮件网关"
-        "故障而未发出的消息（投诉通知、证照到期提醒、任务提醒、短信验证码）。",
+        "故障而未发出的消息（投诉通知、证照到期提醒、任务提醒、预约短信、短信验证码）。",
         minute=f"*/{settings.OUTBOX_DRAIN_MINUTES}",
     ),
 )

@@ -7,6 +7,7 @@ from zhouqu_jiazheng.schedule import PERIODIC_TASKS
 def test_every_outbox_is_drained_by_the_one_periodic_task():
     assert {outbox.label for outbox in outboxes()} == {
         "complaints.Notification",
+        "incentives.BookingNotice",
         "programme.TaskReminder",
         "registry.DocumentNotice",
         "registry.VerificationCode",
