@@ -1,6 +1,6 @@
 """The statutory limits of complaint handling, in one place: the code that computes the
 deadlines and every text that states them (pages, timeline lines, admin labels) read them
-from here. 市场监督管理投诉举报处理暂行办法 counts them in working days (`workdays`).
+from here. 市场监督管理投诉举报处理暂行办法 counts them in working days (`core.workdays`).
 
 The enterprise's time to answer an accepted complaint is the bureau's own rule, set by
 COMPLAINT_RESPONSE_DAYS (default 5 working days)."""

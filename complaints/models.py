@@ -1,7 +1,7 @@
 """Complaints (投诉) from residents and their handling.
 
 A complaint moves through one status machine (`complaints.services.handling`); its
-deadlines are counted in working days on China's official calendar (`complaints.workdays`).
+deadlines are counted in working days on China's official calendar (`core.workdays`).
 The complainant's mobile number is personal data: it is stored encrypted, looked up by a
 keyed hash and shown masked.
 """
@@ -190,7 +190,7 @@ class Complaint(models.Model):
         blank=True,
         related_name="complaints",
     )
-    # Deadlines of each stage, set when the stage starts (working days, see workdays.py).
+    # Deadlines of each stage, set when the stage starts (working days, see core/workdays.py).
     acceptance_due = models.DateField("受理决定期限", editable=False)
     decided_at = models.DateTimeField("受理决定时间", null=True, blank=True, editable=False)
     mediation_due = models.DateField("调解期限", null=True, blank=True, editable=False)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from core.numbers import READABLE_ALPHABET, normalise_number
 from core.validators import clean_mobile
+from core.workdays import working_days_between
 from credit.selectors import enterprise_search
 from registry.models import Enterprise, Worker, WorkerCard
 
@@ -17,7 +18,6 @@ from .contact import phone_hash
 from .limits import STAGE_DAYS
 from .models import Complaint, ComplaintUpdate, DeadlineState, Stage, Status
 from .timeline import Audience, TimelineLine, timeline_for
-from .workdays import working_days_between
 
 ENTERPRISE_CANDIDATES = 8
 TRACKING_ALPHABET = READABLE_ALPHABET

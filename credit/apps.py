@@ -42,6 +42,7 @@ class CreditConfig(AppConfig):
         from . import (
             code_purposes,
             dossier_sections,
+            fast_track,
             inbox_sources,
             portal_cards,
             profile_sections,
@@ -53,6 +54,7 @@ class CreditConfig(AppConfig):
         MEDIA_PERMISSIONS.register("credit.view_rectificationnotice", key="credit/rectification/")
         code_purposes.register()
         dossier_sections.register()
+        fast_track.register()
         inbox_sources.register()
         verification.register()
         portal_cards.register()

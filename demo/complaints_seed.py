@@ -29,7 +29,7 @@ from complaints.services import (
     complaints_check_deadlines,
 )
 from complaints.services.intake import complaint_submit
-from complaints.workdays import add_working_days
+from core.workdays import add_working_days
 from registry.models import Employment, Enterprise, ServiceCategory, Township
 from registry.selectors import published_price
 

@@ -47,13 +47,30 @@ class QualificationAdmin(RegistryAdmin):
 
 @admin.register(HealthCertificate)
 class HealthCertificateAdmin(SensitiveAdminMixin, VerifyUploadsMixin, RegistryAdmin):
-    list_display = ["worker", "number", "issuer", "valid_from", "valid_to", "validity", "verified"]
-    list_filter = ["validity", "verified"]
+    list_display = [
+        "worker",
+        "number",
+        "issuer",
+        "valid_from",
+        "valid_to",
+        "validity",
+        "verified",
+        "fast_track",
+        "review_due_on",
+    ]
+    list_filter = ["validity", "verified", "fast_track"]
     list_select_related = ["worker"]
     search_fields = ["number", "worker__name", "=worker__id_last4"]
     protected_search_fields = {"id": ("worker__id_number_hash",)}
     autocomplete_fields = ["worker"]
-    readonly_fields = ["validity", "expiry_notified_at"]
+    readonly_fields = [
+        "validity",
+        "expiry_notified_at",
+        "fast_track",
+        "review_due_on",
+        "verified_at",
+    ]
+    ordering = ["verified", "-fast_track", "review_due_on", "-valid_to"]
 
 
 @admin.register(BackgroundCheck)
@@ -68,8 +85,19 @@ class BackgroundCheckAdmin(SensitiveAdminMixin, RegistryAdmin):
 
 @admin.register(TrainingRecord)
 class TrainingRecordAdmin(VerifyUploadsMixin, RegistryAdmin):
-    list_display = ["worker", "course", "provider", "hours", "completed_on", "verified"]
-    list_filter = ["verified", "provider"]
+    list_display = [
+        "worker",
+        "course",
+        "provider",
+        "hours",
+        "completed_on",
+        "verified",
+        "fast_track",
+        "review_due_on",
+    ]
+    list_filter = ["verified", "fast_track", "provider"]
+    readonly_fields = ["fast_track", "review_due_on", "verified_at"]
+    ordering = ["verified", "-fast_track", "review_due_on", "-completed_on"]
     list_select_related = ["worker"]
     search_fields = ["course", "provider", "worker__name"]
     protected_search_fields = {"id": ("worker__id_number_hash",)}

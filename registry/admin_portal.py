@@ -64,15 +64,24 @@ class ChangeRequestAdmin(WorkflowAdmin):
     list_display = [
         "enterprise",
         "kind",
+        "fast_track",
         "submitted_at",
+        "review_due_on",
         "submitted_by",
         "status",
         "decided_by",
         "decided_at",
         "handle",
     ]
-    list_filter = ["status", "kind", ("enterprise", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [
+        "status",
+        "fast_track",
+        "kind",
+        ("enterprise", admin.RelatedOnlyFieldListFilter),
+    ]
     list_select_related = ["enterprise", "submitted_by", "decided_by"]
+    # 绿色通道 first, then the earliest due.
+    ordering = ["-fast_track", "review_due_on", "-submitted_at"]
     search_fields = ["enterprise__name", "=enterprise__uscc"]
     search_help_text = "可按企业名称或统一社会信用代码查找。"
     date_hierarchy = "submitted_at"
@@ -82,6 +91,8 @@ class ChangeRequestAdmin(WorkflowAdmin):
         "status",
         "submitted_by",
         "submitted_at",
+        "fast_track",
+        "review_due_on",
         "diff",
         "attachment_link",
         "decided_by",

@@ -6,10 +6,22 @@ from core.inbox import INBOX_SOURCES, InboxSource
 
 from .models import ChangeRequest, HealthCertificate, TrainingRecord
 
-UPLOAD_NOTE = "企业上传，核验后才计入档案；可在列表中勾选后批量核验"
+UPLOAD_NOTE = "企业上传，核验后才计入档案；绿色通道优先，可在列表中勾选后批量核验"
 
 
 def register() -> None:
+    INBOX_SOURCES.register(
+        InboxSource(
+            "fast_track",
+            9,
+            ChangeRequest,
+            "绿色通道：守信企业变更申请待审核",
+            lambda today: Q(status=ChangeRequest.Status.PENDING, fast_track=True),
+            {"status__exact": ChangeRequest.Status.PENDING, "fast_track__exact": "1"},
+            due_field="review_due_on",
+            note="AA级及以上企业的申请，优先审核",
+        )
+    )
     INBOX_SOURCES.register(
         InboxSource(
             "change_requests",
@@ -18,7 +30,8 @@ def register() -> None:
             "企业信息变更申请待审核",
             lambda today: Q(status=ChangeRequest.Status.PENDING),
             {"status__exact": ChangeRequest.Status.PENDING},
-            note="按提交先后审核",
+            due_field="review_due_on",
+            note="绿色通道优先，其余按审核时限先后审核",
         )
     )
     for key, order, model, label in (
@@ -33,6 +46,7 @@ def register() -> None:
                 label,
                 lambda today: Q(verified=False),
                 {"verified__exact": "0"},
+                due_field="review_due_on",
                 note=UPLOAD_NOTE,
             )
         )

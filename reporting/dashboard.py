@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,7 +31,12 @@ from programme.selectors import (
     year_plan,
 )
 from registry.models import Validity
-from registry.statistics import document_validity_counts, register_counts
+from registry.statistics import (
+    ReviewTargetRow,
+    document_validity_counts,
+    register_counts,
+    review_targets,
+)
 from reviews.selectors import ReviewStatistics, review_statistics
 
 from .models import AnnualReport
@@ -103,6 +109,7 @@ class DashboardFigures:
     supervision: list[Figure]
     agreements: list[Figure]
     bookings: BookingFigures
+    review_targets: tuple[ReviewTargetRow, ReviewTargetRow]  # 绿色通道, others
     phases: list[Phase]
     tasks: TaskProgress
     survey: list[SurveyRow]  # 摸排 by township
@@ -323,6 +330,9 @@ def dashboard_figures(*, year: int | None = None, today: date | None = None) -> 
         supervision=_supervision(year),
         agreements=_agreements(year, today),
         bookings=booking_figures(year),
+        review_targets=review_targets(
+            year, today, settings.FAST_TRACK_REVIEW_DAYS, settings.REVIEW_TARGET_DAYS
+        ),
         phases=_phases(year, today, registers, statuses, tasks),
         tasks=tasks,
         survey=survey_by_township(),

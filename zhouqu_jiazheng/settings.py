@@ -360,6 +360,10 @@ VERIFY_RATE_PER_IP = env.str("VERIFY_RATE_PER_IP", default="60/m")
 # A review naming a worker whose card was verified in the same browser within this many
 # days counts as a review of a real service (已核实服务).
 REVIEW_SCAN_DAYS = env.int("REVIEW_SCAN_DAYS", default=3)
+# Review targets of enterprises' change requests and uploaded documents, in working days;
+# AA and AAA enterprises' requests (绿色通道) have the shorter one.
+REVIEW_TARGET_DAYS = env.int("REVIEW_TARGET_DAYS", default=5)
+FAST_TRACK_REVIEW_DAYS = env.int("FAST_TRACK_REVIEW_DAYS", default=2)
 # Booking requests (/bookings/new/): hours within which an enterprise should accept a
 # request; a priority request (优先预约派单) has the shorter target.
 BOOKING_RESPONSE_HOURS = env.int("BOOKING_RESPONSE_HOURS", default=24)

@@ -23,6 +23,7 @@ from django.utils import timezone
 from core.audit import audited_save
 from core.files import sanitised_upload
 from core.transitions import StatusMachine, TransitionError
+from core.workdays import add_working_days
 from credit.models import CreditEvent, EventKind, Severity
 from credit.services.events import credit_event_record, credit_event_revoke_by_source
 from registry.models import Enterprise
@@ -39,7 +40,6 @@ from ..models import (
 )
 from ..selectors import deadline_state_for
 from ..timeline import update_fields
-from ..workdays import add_working_days
 from .notify import notification_queue
 
 

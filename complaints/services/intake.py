@@ -16,6 +16,7 @@ from core.audit import audited_save
 from core.files import sanitised_upload
 from core.numbers import dated_number
 from core.validators import clean_mobile
+from core.workdays import add_working_days
 from registry.models import Enterprise, ServiceCategory, Township, Worker
 
 from ..contact import phone_hash, phone_protect
@@ -31,7 +32,6 @@ from ..models import (
     Status,
 )
 from ..timeline import update_fields
-from ..workdays import add_working_days
 from .notify import notification_queue
 from .pricing import charge_fields, charge_problems
 

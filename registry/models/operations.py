@@ -174,6 +174,13 @@ class ChangeRequest(models.Model):
         related_name="+",
     )
     submitted_at = models.DateTimeField("提交时间", auto_now_add=True)
+    fast_track = models.BooleanField(
+        "绿色通道",
+        default=False,
+        editable=False,
+        help_text="守信企业（AA级及以上）的申请优先审核。",
+    )
+    review_due_on = models.DateField("审核时限", null=True, blank=True, editable=False)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="审核人",

@@ -80,6 +80,14 @@ class HealthCertificate(Document):
     scan = models.FileField(
         "扫描件", upload_to="workers/health/%Y/", blank=True, validators=[validate_upload]
     )
+    fast_track = models.BooleanField(
+        "绿色通道",
+        default=False,
+        editable=False,
+        help_text="守信企业（AA级及以上）上传的优先核验。",
+    )
+    review_due_on = models.DateField("核验时限", null=True, blank=True, editable=False)
+    verified_at = models.DateTimeField("核验时间", null=True, blank=True, editable=False)
     history = HistoricalRecords(excluded_fields=["validity", "expiry_notified_at"])
 
     class Meta:
@@ -106,6 +114,14 @@ class TrainingRecord(models.Model):
     )
     verified = models.BooleanField("已核验", default=True)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    fast_track = models.BooleanField(
+        "绿色通道",
+        default=False,
+        editable=False,
+        help_text="守信企业（AA级及以上）上传的优先核验。",
+    )
+    review_due_on = models.DateField("核验时限", null=True, blank=True, editable=False)
+    verified_at = models.DateTimeField("核验时间", null=True, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -26,6 +26,7 @@ from core.audit import audited_save, history_user
 from core.portal import portal_account_for
 from core.transitions import StatusMachine, TransitionError
 
+from ..fast_track import review_target_apply
 from ..models import (
     ChangeRequest,
     Enterprise,
@@ -237,6 +238,7 @@ def _submit(*, actor, enterprise, kind, changes, attachment=None) -> ChangeReque
     )
     if attachment:
         change_request.attachment = attachment
+    review_target_apply(change_request, enterprise.pk)
     change_request.full_clean()
     uploads_sanitise(change_request)
     return audited_save(change_request, actor=actor)

@@ -1,6 +1,7 @@
 """Writes to the documents of a dossier: qualifications, certificates, checks, offerings."""
 
 from django.db import models, transaction
+from django.utils import timezone
 
 from core.audit import audited_delete, audited_save
 from core.files import sanitised_upload
@@ -61,8 +62,11 @@ def records_verify(*, actor, records) -> int:
     against the original (核验): from then on they count in the dossier and at the door.
     Each change is in the record's history under `actor`; returns how many were verified."""
     verified = 0
+    now = timezone.now()
     for record in records.select_for_update().filter(verified=False):
         record.verified = True
+        if hasattr(record, "verified_at"):
+            record.verified_at = now
         record_save(actor=actor, record=record)
         verified += 1
     return verified

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from core.validators import clean_id_number
 
+from ..fast_track import review_target_apply
 from ..models import Employment, Enterprise, HealthCertificate, TrainingRecord, Worker
 from .documents import record_save
 from .subjects import employment_start, worker_find_by_id_number, worker_save
@@ -105,6 +106,7 @@ def portal_health_certificate_add(
         scan=scan,
         verified=False,
     )
+    review_target_apply(certificate, employment.enterprise_id)
     return record_save(actor=actor, record=certificate)
 
 
@@ -133,4 +135,5 @@ def portal_training_add(
         certificate=certificate,
         verified=False,
     )
+    review_target_apply(record, employment.enterprise_id)
     return record_save(actor=actor, record=record)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from complaints.contact import phone_protect
 from complaints.models import CaseType, Category, Complaint, ReportCategory
-from complaints.workdays import add_working_days
+from core.workdays import add_working_days
 from tests.factories.registry import EnterpriseFactory, township
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")

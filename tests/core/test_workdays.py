@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from complaints.workdays import add_working_days, is_working_day, working_days_between
+from core.workdays import add_working_days, is_working_day, working_days_between
 
 
 @pytest.mark.parametrize(

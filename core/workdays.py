@@ -1,4 +1,5 @@
-"""Working days on China's official calendar, for the statutory complaint deadlines.
+"""Working days on China's official calendar, for every deadline counted in them: the
+statutory complaint deadlines and the review targets of enterprises' requests (绿色通道).
 
 The market-regulation complaint rules count in working days (工作日): weekends and public
 holidays do not count, and the make-up working days (调休, e.g. Sunday 2025-01-26 and
