@@ -23,7 +23,7 @@ def test_the_refusal_names_both_statuses_with_the_shared_code():
         transitions.check(complaint, Status.ACCEPTED)
     assert isinstance(error.value, TransitionError)
     assert error.value.code == INVALID_TRANSITION
-    assert error.value.messages == ["该投诉当前为“已办结”，不能改为“已受理”。"]
+    assert error.value.messages == ["该案件当前为“已办结”，不能改为“已受理”。"]
 
 
 def test_an_unknown_target_is_refused_by_its_value():

@@ -37,6 +37,7 @@ from tests.factories.registry import (
     EmploymentFactory,
     EnterpriseFactory,
     ServiceCategoryFactory,
+    ServiceOfferingFactory,
     WorkerFactory,
     township,
 )
@@ -472,6 +473,7 @@ def test_an_enterprise_sees_offers_reached_by_its_tier_and_the_contact_once_it_a
     assert offer.booking.status == "accepted" and offer.booking.enterprise == chengxin.enterprise
     # The accepted booking leads to a service agreement with its township, day and number.
     link = re.search(r'href="(/portal/agreements/new/\?[^"]+)"', text).group(1)
+    ServiceOfferingFactory(enterprise=chengxin.enterprise, category=offer.booking.category)
     form = chengxin.get(link.replace("&amp;", "&")).content.decode()
     assert f"预约编号{offer.booking.number}" in form and TODAY.isoformat() in form
 
