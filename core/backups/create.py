@@ -61,6 +61,8 @@ def create_backup(
     failed half way is never taken for a good one (nor counted by the retention).
     """
     now = now or dt.datetime.now(dt.UTC)
+    if destination.resolve().is_relative_to(Path(media_root).resolve()):
+        raise BackupError("备份目录不能位于媒体目录之内")
     destination.mkdir(parents=True, exist_ok=True)
     name = f"backup-{now:%Y%m%dT%H%M%SZ}"
     final = destination / name

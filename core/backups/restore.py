@@ -104,6 +104,7 @@ def _require_empty_folder(media_root: Path, force: bool) -> None:
 
 def _restore_postgres(dump: Path, database, force: bool) -> None:
     name = database["NAME"]
+    program = client_program("pg_restore")
     with psycopg.connect(**postgres_conninfo(database, "postgres"), autocommit=True) as admin:
         exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
@@ -116,7 +117,7 @@ def _restore_postgres(dump: Path, database, force: bool) -> None:
         if tables and not force:
             raise BackupError(f"数据库 {name} 不为空（{tables} 张表）；确认覆盖请加 --force")
     command = [
-        client_program("pg_restore"),
+        program,
         "--no-owner",
         "--no-privileges",
         "--exit-on-error",

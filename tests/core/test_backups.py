@@ -196,3 +196,70 @@ def test_sqlite_round_trip_and_retention(tmp_path):
 def test_keep_must_be_positive(tmp_path):
     with pytest.raises(CommandError, match="--keep"):
         call_command("backup", "--to", str(tmp_path), "--keep", "0")
+
+
+def test_a_backup_inside_the_media_folder_is_refused(settings):
+    with pytest.raises(CommandError, match="媒体目录之内"):
+        call_command("backup", "--to", str(Path(settings.MEDIA_ROOT) / "backups"))
+
+
+def test_the_password_goes_through_the_environment_only(tmp_path, monkeypatch):
+    import subprocess
+
+    from core.backups import create
+
+    calls = []
+
+    def fake_run(command, **kwargs):
+        calls.append((command, kwargs["env"]))
+        Path(next(a for a in command if a.startswith("--file="))[7:]).write_bytes(b"dump")
+        return subprocess.CompletedProcess(command, 0, "", "")
+
+    monkeypatch.setattr(create.subprocess, "run", fake_run)
+    database = {**settings.DATABASES["default"], "PASSWORD": "s3cret-pw"}
+    monkeypatch.setattr(
+        create, "postgres_conninfo", lambda db: postgres_conninfo({**db, "PASSWORD": ""})
+    )
+    create_backup(tmp_path / "b", database=database, media_root=tmp_path / "media")
+
+    command, env = next((c, e) for c, e in calls if "--format=custom" in c)
+    assert not any("s3cret-pw" in part for part in command)
+    assert env["PGPASSWORD"] == "s3cret-pw"
+    manifest = (only_backup(tmp_path / "b") / "manifest.json").read_text()
+    assert "s3cret-pw" not in manifest
+
+
+def test_force_restores_over_a_database_and_media_that_hold_data(seeded, tmp_path, target_db):
+    call_command("backup", "--to", str(tmp_path / "backups"))
+    backup = str(only_backup(tmp_path / "backups"))
+    media = tmp_path / "restored-media"
+    args = ["restore", backup, "--database-url", url_of(target_db), "--media-root", media]
+    call_command(*args)
+    (media / "stray.txt").write_text("left over")
+
+    with pytest.raises(CommandError, match="不为空"):
+        call_command(*args)
+    call_command(*args, "--force")
+
+    assert counts_of(target_db) == counts_of(settings.DATABASES["default"]["NAME"])
+    assert not (media / "stray.txt").exists()
+
+
+def test_restore_reports_rows_that_differ_from_the_manifest(tmp_path, capsys):
+    database = sqlite_database(tmp_path / "db.sqlite3")
+    result = create_backup(tmp_path / "b", database=database, media_root=tmp_path / "media")
+    manifest_path = result.folder / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["database"]["tables"]["worker"] = 5
+    manifest_path.write_text(json.dumps(manifest))
+
+    with pytest.raises(CommandError, match="不一致"):
+        call_command(
+            "restore",
+            str(result.folder),
+            "--database-url",
+            f"sqlite:///{tmp_path / 'new.sqlite3'}",
+            "--media-root",
+            tmp_path / "new-media",
+        )
+    assert "表 worker：备份 5 行，恢复后 2 行" in capsys.readouterr().err
