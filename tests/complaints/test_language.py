@@ -8,6 +8,7 @@ from django.utils import translation
 from complaints.models import Complaint, Notification
 from complaints.services.notify import notification_queue
 from tests.complaints.test_pages import NEW, form_data
+from tests.translations import fake_bo_catalogue
 
 pytestmark = pytest.mark.django_db
 
@@ -17,13 +18,7 @@ CLOSED = "【{site}】您的投诉{number}已办结。欢迎在投诉进度查�
 
 @pytest.fixture
 def bo_catalogue(monkeypatch):
-    """A test-only Tibetan catalogue for two SMS texts (the real one is empty until
-    a reviewed translation lands, so the Chinese source would show)."""
-    catalogue = translation.trans_real.translation("bo")
-    original = catalogue.gettext
-    fake = {RECEIVED: "BO-RECEIVED {number}", CLOSED: "BO-CLOSED {number}"}
-    monkeypatch.setattr(catalogue, "gettext", lambda message: fake.get(message, original(message)))
-    return fake
+    fake_bo_catalogue(monkeypatch, {RECEIVED: "BO-RECEIVED {number}", CLOSED: "BO-CLOSED {number}"})
 
 
 def switch_to_tibetan(client):
