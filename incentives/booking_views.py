@@ -142,7 +142,7 @@ def cancel(request, pk: int):
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:
-        messages.success(request, f"预约{booking.number}已取消。")
+        messages.success(request, _("预约{number}已取消。").format(number=booking.number))
     return redirect("bookings:mine")
 
 
