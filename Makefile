@@ -21,7 +21,7 @@ TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 	CELERY_BROKER_URL=$(TEST_BROKER_URL) CELERY_TASK_ALWAYS_EAGER=1 DEBUG=1
 PYTEST_WORKERS ?= 2
 
-.PHONY: help run test lint format bench sync browser migrate check-migrations check-deploy worker beat
+.PHONY: help run test lint messages format bench sync browser migrate check-migrations check-deploy worker beat
 
 help:
 	@echo "make run    - set up, migrate, load demo data, serve http://127.0.0.1:8000 (SQLite, in-process Celery)"
@@ -56,6 +56,12 @@ lint: sync
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	.venv/bin/lint-imports --no-cache
+
+# Refresh the catalogues from the marked strings, then compile them. The compiled .mo files
+# are committed (the image and `make run` need no gettext); a test checks they are current.
+messages: sync
+	$(PY) manage.py makemessages -l bo --no-location --no-obsolete -i ".venv/*" -i ".tools/*"
+	$(PY) manage.py compilemessages -l bo --ignore ".venv/*" --ignore ".tools/*"
 
 format: sync
 	$(PY) -m ruff check --fix .

@@ -3,6 +3,7 @@ They check shape; the look-up and the confirmation are agreements' selectors and
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from core.form_errors import ResidentFormMixin
 from core.validators import clean_mobile
@@ -25,15 +26,15 @@ def clean_agreement_number(value: str) -> str:
 
 class VerifyForm(ResidentFormMixin, forms.Form):
     number = forms.CharField(
-        label="约定编号",
+        label=_("约定编号"),
         max_length=30,
-        help_text="FW开头的16位编号，印在约定右上角，也在短信中。",
+        help_text=_("FW开头的16位编号，印在约定右上角，也在短信中。"),
         widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
     )
     mobile = forms.CharField(
-        label="您的手机号码",
+        label=_("您的手机号码"),
         max_length=20,
-        help_text="约定上登记的客户手机号码。",
+        help_text=_("约定上登记的客户手机号码。"),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "tel"}),
     )
 
@@ -46,7 +47,7 @@ class VerifyForm(ResidentFormMixin, forms.Form):
 
 class ConfirmCodeForm(ResidentFormMixin, forms.Form):
     code = forms.CharField(
-        label="短信验证码",
+        label=_("短信验证码"),
         max_length=6,
         min_length=6,
         widget=forms.TextInput(

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from agreements.forms import AgreementNumberField, tie_agreement
 from agreements.selectors import agreement_service_category
@@ -119,37 +120,39 @@ class IntakeForm(ResidentFormMixin, forms.Form):
     # A field people never see: bots fill it, residents cannot.
     homepage = forms.CharField(
         required=False,
-        label="请勿填写此项",
+        label=_("请勿填写此项"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
-    complainant_name = forms.CharField(label="您的姓名", max_length=50)
+    complainant_name = forms.CharField(label=_("您的姓名"), max_length=50)
     phone = forms.CharField(
-        label="手机号码",
+        label=_("手机号码"),
         max_length=20,
-        help_text="用于接收投诉编号和联系您，只有工作人员能看到。",
+        help_text=_("用于接收投诉编号和联系您，只有工作人员能看到。"),
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
-    email = forms.EmailField(label="电子邮箱（可不填）", required=False)
+    email = forms.EmailField(label=_("电子邮箱（可不填）"), required=False)
     township = forms.ModelChoiceField(
-        label="您所在的乡镇",
+        label=_("您所在的乡镇"),
         queryset=Township.objects.all(),
-        empty_label="请选择乡镇",
+        empty_label=_("请选择乡镇"),
         error_messages={"invalid_choice": "所选的乡镇不在列表中，请重新选择。"},
     )
     attachments = AttachmentsField(
-        label="照片或材料（可不传）",
+        label=_("照片或材料（可不传）"),
         help_text=f"最多{MAX_ATTACHMENTS}个，支持JPG、PNG、PDF，每个不超过10MB。",
     )
     consent = forms.BooleanField(
-        label="我已阅读并同意上述个人信息告知",
+        label=_("我已阅读并同意上述个人信息告知"),
         error_messages={"required": "请阅读个人信息告知并勾选同意，否则无法受理投诉。"},
     )
     enterprise_query = forms.CharField(
-        label="被投诉的家政企业",
+        label=_("被投诉的家政企业"),
         max_length=100,
         required=False,
-        help_text="填写企业名称（记得几个字也可以）或统一社会信用代码；不知道名称时请简单描述，如“城关镇某保洁公司”。",
+        help_text=_(
+            "填写企业名称（记得几个字也可以）或统一社会信用代码；不知道名称时请简单描述，如“城关镇某保洁公司”。"
+        ),
     )
     enterprise_choice = forms.CharField(required=False, widget=forms.HiddenInput)
     # The words of the enterprise question for this form's case type.
@@ -183,7 +186,7 @@ class IntakeForm(ResidentFormMixin, forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("homepage"):
-            raise ValidationError("提交失败，请刷新页面后重试。", code="honeypot")
+            raise ValidationError(_("提交失败，请刷新页面后重试。"), code="honeypot")
         return data
 
     def _clean_enterprise(self, data) -> None:
@@ -213,19 +216,19 @@ class ComplaintForm(IntakeForm):
     worker_ref = forms.CharField(required=False, widget=forms.HiddenInput)
     service_date = service_date_field("服务日期")
     service_category = forms.ModelChoiceField(
-        label="服务类别（可不选）",
+        label=_("服务类别（可不选）"),
         queryset=ServiceCategory.objects.all(),
         required=False,
-        empty_label="不确定",
+        empty_label=_("不确定"),
     )
     category = forms.ChoiceField(
-        label="投诉类别", choices=Category.choices, widget=forms.RadioSelect
+        label=_("投诉类别"), choices=Category.choices, widget=forms.RadioSelect
     )
     charged_amount = AmountField(
-        label="实际收费（元，可不填）",
+        label=_("实际收费（元，可不填）"),
         max_digits=9,
         decimal_places=2,
-        help_text="投诉乱收费时请填写：您实际支付或被要求支付的金额，如300。",
+        help_text=_("投诉乱收费时请填写：您实际支付或被要求支付的金额，如300。"),
         error_messages={
             "invalid": "实际收费请只填写数字金额，如300或299.5。",
             "max_digits": "实际收费金额过大，请核对后重新填写。",
@@ -234,10 +237,12 @@ class ComplaintForm(IntakeForm):
         },
     )
     charged_quantity = AmountField(
-        label="服务数量（可不填）",
+        label=_("服务数量（可不填）"),
         max_digits=7,
         decimal_places=2,
-        help_text="按服务项目的计价单位填写，如3（小时）、2（次）；不填按1计，即把实际收费当作单价比对。",
+        help_text=_(
+            "按服务项目的计价单位填写，如3（小时）、2（次）；不填按1计，即把实际收费当作单价比对。"
+        ),
         error_messages={
             "invalid": "服务数量请只填写数字，如3或2.5。",
             "max_digits": "服务数量过大，请核对后重新填写。",
@@ -246,17 +251,17 @@ class ComplaintForm(IntakeForm):
         },
     )
     description = forms.CharField(
-        label="发生了什么",
+        label=_("发生了什么"),
         max_length=3000,
         min_length=10,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="请写明时间、地点、经过；至少10个字。",
+        help_text=_("请写明时间、地点、经过；至少10个字。"),
     )
     desired_outcome = forms.CharField(
-        label="您的诉求",
+        label=_("您的诉求"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="例如：退还多收的费用、重新服务、赔偿损失。",
+        help_text=_("例如：退还多收的费用、重新服务、赔偿损失。"),
     )
     field_order = [
         "submission_token",
@@ -323,13 +328,13 @@ class ComplaintForm(IntakeForm):
 
 class TrackingForm(ResidentFormMixin, forms.Form):
     tracking_number = forms.CharField(
-        label="投诉编号",
+        label=_("投诉编号"),
         max_length=30,
-        help_text="以TS开头，共16位，在提交成功页面和短信中；举报编号也在这里查询。",
+        help_text=_("以TS开头，共16位，在提交成功页面和短信中；举报编号也在这里查询。"),
         widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
     )
     phone = forms.CharField(
-        label="投诉时填写的手机号码",
+        label=_("投诉时填写的手机号码"),
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
@@ -338,9 +343,9 @@ class TrackingForm(ResidentFormMixin, forms.Form):
         number = normalise_tracking_number(self.cleaned_data["tracking_number"])
         valid_tail = all(ch in TRACKING_ALPHABET for ch in number[10:])
         if len(number) != 16 or not number.startswith("TS") or not number[2:10].isdecimal():
-            raise ValidationError("投诉编号应为TS开头的16位编号，例如TS20251008K7Q4XP。")
+            raise ValidationError(_("投诉编号应为TS开头的16位编号，例如TS20251008K7Q4XP。"))
         if not valid_tail:
-            raise ValidationError("投诉编号的最后6位只含字母和数字2–9，不含字母I、O和数字0、1。")
+            raise ValidationError(_("投诉编号的最后6位只含字母和数字2–9，不含字母I、O和数字0、1。"))
         return number
 
     def clean_phone(self):
@@ -350,7 +355,7 @@ class TrackingForm(ResidentFormMixin, forms.Form):
 class SatisfactionForm(ResidentFormMixin, forms.Form):
     tracking_number = forms.CharField(widget=forms.HiddenInput, max_length=30)
     satisfaction = forms.TypedChoiceField(
-        label="您对投诉办理是否满意",
+        label=_("您对投诉办理是否满意"),
         coerce=int,
         choices=[
             (5, "5分 非常满意"),
@@ -363,7 +368,7 @@ class SatisfactionForm(ResidentFormMixin, forms.Form):
         error_messages={"required": "请选择满意程度。"},
     )
     comment = forms.CharField(
-        label="意见和建议（可不填）",
+        label=_("意见和建议（可不填）"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -66,6 +66,9 @@ class Complaint(models.Model):
         editable=False,
         db_index=True,
     )
+    # The language of the page the case was submitted on: the complainant's SMS and
+    # e-mails about the case are written in it.
+    language = models.CharField("使用语言", max_length=16, default="zh-hans", editable=False)
     complainant_name = models.CharField("投诉人姓名", max_length=50)
     phone_encrypted = models.TextField("手机号码（密文）", editable=False)
     phone_hash = models.CharField("手机号码索引", max_length=64, editable=False, db_index=True)

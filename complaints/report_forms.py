@@ -5,6 +5,7 @@ leave their name out, and the business may be an unregistered one (name and addr
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from registry.models import Township
 
@@ -19,57 +20,57 @@ DEFAULT_REQUEST = "请依法调查处理。"
 
 class ReportForm(IntakeForm):
     complainant_name = forms.CharField(
-        label="您的姓名（可不填）",
+        label=_("您的姓名（可不填）"),
         max_length=50,
         required=False,
-        help_text="可以不留姓名。无论是否留名，被举报方都看不到您的姓名和手机号码。",
+        help_text=_("可以不留姓名。无论是否留名，被举报方都看不到您的姓名和手机号码。"),
     )
     phone = forms.CharField(
-        label="手机号码",
+        label=_("手机号码"),
         max_length=20,
-        help_text="用于接收举报编号和办理结果，只有工作人员能看到，不会告诉被举报方。",
+        help_text=_("用于接收举报编号和办理结果，只有工作人员能看到，不会告诉被举报方。"),
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
     township = forms.ModelChoiceField(
-        label="违规行为发生在哪个乡镇",
+        label=_("违规行为发生在哪个乡镇"),
         queryset=Township.objects.all(),
-        empty_label="请选择乡镇",
+        empty_label=_("请选择乡镇"),
         error_messages={"invalid_choice": "所选的乡镇不在列表中，请重新选择。"},
     )
     report_category = forms.ChoiceField(
-        label="举报什么",
+        label=_("举报什么"),
         choices=ReportCategory.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "请选择举报类别。"},
     )
     enterprise_query = forms.CharField(
-        label="被举报的企业或经营者",
+        label=_("被举报的企业或经营者"),
         max_length=100,
         required=False,
-        help_text="填写名称或招牌；没有招牌的，请简单描述，如“城关镇某小区门口的保洁摊点”。",
+        help_text=_("填写名称或招牌；没有招牌的，请简单描述，如“城关镇某小区门口的保洁摊点”。"),
     )
     subject_address = forms.CharField(
-        label="经营地点（可不填）",
+        label=_("经营地点（可不填）"),
         max_length=200,
         required=False,
-        help_text="未登记的经营者请尽量写清楚地点，便于工作人员核查。",
+        help_text=_("未登记的经营者请尽量写清楚地点，便于工作人员核查。"),
     )
     reported_card = forms.CharField(
-        label="服务证编号或二维码（可不填）",
+        label=_("服务证编号或二维码（可不填）"),
         max_length=100,
         required=False,
-        help_text="举报假冒或借用家政服务证时填写：证上的编号，或扫码打开的网址。",
+        help_text=_("举报假冒或借用家政服务证时填写：证上的编号，或扫码打开的网址。"),
     )
     service_date = service_date_field("发现日期")
     description = forms.CharField(
-        label="违规情况",
+        label=_("违规情况"),
         max_length=3000,
         min_length=10,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="请写明时间、地点、看到或遇到的情况；至少10个字。",
+        help_text=_("请写明时间、地点、看到或遇到的情况；至少10个字。"),
     )
     desired_outcome = forms.CharField(
-        label="处理建议（可不填）",
+        label=_("处理建议（可不填）"),
         max_length=1000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -12,3 +12,14 @@ class CoreConfig(AppConfig):
         from .checks import personal_data_keys_check
 
         checks.register(personal_data_keys_check, "personal_data")
+        language_info_add()
+
+
+# Django knows no Tibetan: its name for the language switch and get_language_info.
+BO_LANG_INFO = {"bidi": False, "code": "bo", "name": "Tibetan", "name_local": "བོད་ཡིག"}
+
+
+def language_info_add() -> None:
+    from django.conf.locale import LANG_INFO
+
+    LANG_INFO.setdefault("bo", BO_LANG_INFO)

@@ -18,6 +18,7 @@ from functools import wraps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
 
 from core import personal_data
 from core.validators import clean_mobile
@@ -29,7 +30,7 @@ from .code_purposes import WORKER_SIGN_IN
 
 SESSION_KEY = "credit_worker"
 WORKER_SESSION_IDLE_SECONDS = 30 * 60
-SMS_TEXT = "您正在登录本人的家政从业信用档案，验证码{code}，{minutes}分钟内有效。请勿告诉他人。"
+SMS_TEXT = _("您正在登录本人的家政从业信用档案，验证码{code}，{minutes}分钟内有效。请勿告诉他人。")
 CODE_SENT = (
     "如果该号码是登记在册的家政从业人员本人手机号，验证码已发送到{masked}，"
     "10分钟内有效。没有收到短信的，请1分钟后重新获取。"

@@ -2,6 +2,7 @@
 be named in full on the honour roll. Shape only; the services decide the rest."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from core.form_errors import ResidentFormMixin
 
@@ -21,6 +22,6 @@ class ConsentForm(ResidentFormMixin, forms.Form):
     WITHDRAW = "withdraw"
 
     decision = forms.ChoiceField(
-        label="是否同意公开",
+        label=_("是否同意公开"),
         choices=[(GIVE, "同意公开全名和照片"), (WITHDRAW, "不同意（撤回同意）")],
     )

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -87,7 +88,7 @@ def sign_in(request):
 @require_POST
 def sign_out(request):
     worker_auth.sign_out(request)
-    messages.info(request, "您已退出本人信用档案。")
+    messages.info(request, gettext("您已退出本人信用档案。"))
     return redirect("workers:sign_in")
 
 
@@ -159,7 +160,9 @@ def objection_new(request, pk: int):
         else:
             messages.success(
                 request,
-                f"异议已提交，县商务局将于{objection.due_on:%Y年%m月%d日}前作出处理。",
+                gettext("异议已提交，县商务局将于{due}前作出处理。").format(
+                    due=f"{objection.due_on:%Y年%m月%d日}"
+                ),
             )
             return redirect("workers:record")
     return render(
@@ -194,7 +197,9 @@ def repair_new(request, pk: int):
         else:
             messages.success(
                 request,
-                f"修复申请已提交，县商务局将于{repair.due_on:%Y年%m月%d日}前作出审核决定。",
+                gettext("修复申请已提交，县商务局将于{due}前作出审核决定。").format(
+                    due=f"{repair.due_on:%Y年%m月%d日}"
+                ),
             )
             return redirect("workers:record")
     return render(
@@ -215,13 +220,15 @@ def repair_new(request, pk: int):
 def consent(request):
     form = ConsentForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请选择是否同意公开全名和照片。")
+        messages.error(request, gettext("请选择是否同意公开全名和照片。"))
     elif form.cleaned_data["decision"] == ConsentForm.GIVE:
         public_name_consent_give(worker=request.worker)
-        messages.success(request, "已记录您的同意：诚信红榜和宣传海报将显示您的全名和照片。")
+        messages.success(
+            request, gettext("已记录您的同意：诚信红榜和宣传海报将显示您的全名和照片。")
+        )
     else:
         public_name_consent_withdraw(worker=request.worker)
         messages.success(
-            request, "已撤回同意：诚信红榜和宣传海报只显示您姓名的首尾字，不显示照片。"
+            request, gettext("已撤回同意：诚信红榜和宣传海报只显示您姓名的首尾字，不显示照片。")
         )
     return redirect("workers:record")

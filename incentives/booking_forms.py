@@ -3,6 +3,7 @@ shape; `booking_submit` decides (dates, limits, who may take it, priority)."""
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.form_errors import ResidentFormMixin
 from registry.code_forms import CodeForm
@@ -14,40 +15,42 @@ from .models import BookingKind, DayPart
 class BookingForm(ResidentFormMixin, forms.Form):
     mobile = forms.CharField(max_length=20, widget=forms.HiddenInput)
     code = CodeForm.base_fields["code"]
-    kind = forms.ChoiceField(label="您需要", choices=BookingKind.choices, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(
+        label=_("您需要"), choices=BookingKind.choices, widget=forms.RadioSelect
+    )
     category = forms.ModelChoiceField(
-        label="服务项目",
+        label=_("服务项目"),
         queryset=ServiceCategory.objects.none(),
         required=False,
-        empty_label="请选择（免费咨询可不选）",
+        empty_label=_("请选择（免费咨询可不选）"),
     )
     township = forms.ModelChoiceField(
-        label="服务地点所在乡镇", queryset=Township.objects.all(), empty_label="请选择"
+        label=_("服务地点所在乡镇"), queryset=Township.objects.all(), empty_label=_("请选择")
     )
     preferred_date = forms.DateField(
-        label="希望哪天服务",
+        label=_("希望哪天服务"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="60天以内。格式：2026-12-08",
+        help_text=_("60天以内。格式：2026-12-08"),
     )
     preferred_part = forms.ChoiceField(
-        label="希望时段", choices=DayPart.choices, initial=DayPart.ANY, widget=forms.RadioSelect
+        label=_("希望时段"), choices=DayPart.choices, initial=DayPart.ANY, widget=forms.RadioSelect
     )
     contact_name = forms.CharField(
-        label="怎么称呼您",
+        label=_("怎么称呼您"),
         max_length=50,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
-        help_text="如“王阿姨”“李先生”，接单的企业联系您时使用。",
+        help_text=_("如“王阿姨”“李先生”，接单的企业联系您时使用。"),
     )
     note = forms.CharField(
-        label="需求说明（可不填）",
+        label=_("需求说明（可不填）"),
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="如房屋面积、老人情况、想咨询的问题。不要填写身份证号。",
+        help_text=_("如房屋面积、老人情况、想咨询的问题。不要填写身份证号。"),
     )
     # Honeypot: hidden from people, filled in by bots.
     website = forms.CharField(
-        label="网址（请留空）",
+        label=_("网址（请留空）"),
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )

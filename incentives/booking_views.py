@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -37,10 +38,10 @@ from .models import BookingKind, BookingRequest
 from .services.bookings import booking_cancel, booking_submit
 
 BOOKING_STEP = code_step(
-    BOOKING, "您正在提交家政服务预约，验证码{code}，{minutes}分钟内有效。请勿告诉他人。"
+    BOOKING, _("您正在提交家政服务预约，验证码{code}，{minutes}分钟内有效。请勿告诉他人。")
 )
 MINE_STEP = code_step(
-    BOOKINGS_MINE, "您正在查询家政服务预约，验证码{code}，{minutes}分钟内有效。请勿告诉他人。"
+    BOOKINGS_MINE, _("您正在查询家政服务预约，验证码{code}，{minutes}分钟内有效。请勿告诉他人。")
 )
 DONE_SESSION_KEY = "bookings_done"
 
@@ -141,7 +142,7 @@ def cancel(request, pk: int):
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:
-        messages.success(request, f"预约{booking.number}已取消。")
+        messages.success(request, _("预约{number}已取消。").format(number=booking.number))
     return redirect("bookings:mine")
 
 

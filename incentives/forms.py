@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from core.files import validate_upload
 from core.form_errors import ResidentFormMixin
@@ -14,10 +15,10 @@ __all__ = ["CatalogueFilterForm", "CodeForm", "MobileForm", "ResidentRegisterFor
 
 class CatalogueFilterForm(ResidentFormMixin, forms.Form):
     township = forms.ModelChoiceField(
-        label="按乡镇查看参与企业",
+        label=_("按乡镇查看参与企业"),
         queryset=Township.objects.all(),
         required=False,
-        empty_label="全部乡镇",
+        empty_label=_("全部乡镇"),
     )
 
 
@@ -28,48 +29,48 @@ class ResidentRegisterForm(ResidentFormMixin, forms.Form):
     mobile = forms.CharField(max_length=20, widget=forms.HiddenInput)
     code = CodeForm.base_fields["code"]
     name = forms.CharField(
-        label="姓名",
+        label=_("姓名"),
         max_length=50,
         min_length=2,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
-        help_text="与身份证上的姓名一致。",
+        help_text=_("与身份证上的姓名一致。"),
     )
     id_number = forms.CharField(
-        label="身份证号",
+        label=_("身份证号"),
         max_length=20,
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
-        help_text="18位，最后一位可能是X。加密保存，只有工作人员核实时使用。",
+        help_text=_("18位，最后一位可能是X。加密保存，只有工作人员核实时使用。"),
     )
     township = forms.ModelChoiceField(
-        label="居住乡镇", queryset=Township.objects.all(), empty_label="请选择"
+        label=_("居住乡镇"), queryset=Township.objects.all(), empty_label=_("请选择")
     )
     group = forms.ModelChoiceField(
-        label="申请特殊群体认定（可不选）",
+        label=_("申请特殊群体认定（可不选）"),
         queryset=SpecialGroup.objects.none(),
         required=False,
-        empty_label="不申请",
-        help_text="80岁以上老人按身份证自动认定，不用申请。",
+        empty_label=_("不申请"),
+        help_text=_("80岁以上老人按身份证自动认定，不用申请。"),
     )
     proof_number = forms.CharField(
-        label="证件编号（可不填）",
+        label=_("证件编号（可不填）"),
         max_length=60,
         required=False,
-        help_text="如残疾人证号、低保证号、优待证号。",
+        help_text=_("如残疾人证号、低保证号、优待证号。"),
     )
     proof = forms.FileField(
-        label="证件照片",
+        label=_("证件照片"),
         required=False,
         validators=[validate_upload],
-        help_text="申请特殊群体认定时必传：用手机拍下证件，JPG、PNG或PDF，不超过10MB。",
+        help_text=_("申请特殊群体认定时必传：用手机拍下证件，JPG、PNG或PDF，不超过10MB。"),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
     )
     consent = forms.BooleanField(
-        label="我已阅读并同意上述个人信息告知",
+        label=_("我已阅读并同意上述个人信息告知"),
         error_messages={"required": "请阅读个人信息告知并勾选同意，否则无法登记。"},
     )
     # Honeypot: hidden from people, filled in by bots.
     website = forms.CharField(
-        label="网址（请留空）",
+        label=_("网址（请留空）"),
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )

@@ -13,6 +13,7 @@ the same session as the benefit check, which it links to.
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core.form_errors import add_service_errors
@@ -33,10 +34,10 @@ from .services import resident_register_online
 from .services.online import Outcome, online_groups
 
 REGISTER_STEP = code_step(
-    REGISTER, "您正在登记守信激励居民信息，验证码{code}，{minutes}分钟内有效。请勿告诉他人。"
+    REGISTER, _("您正在登记守信激励居民信息，验证码{code}，{minutes}分钟内有效。请勿告诉他人。")
 )
 STATUS_STEP = code_step(
-    STATUS, "您正在查询居民登记进度，验证码{code}，{minutes}分钟内有效。请勿告诉他人。"
+    STATUS, _("您正在查询居民登记进度，验证码{code}，{minutes}分钟内有效。请勿告诉他人。")
 )
 DONE_SESSION_KEY = "residents_register_done"
 

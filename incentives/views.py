@@ -7,6 +7,7 @@ kept in the session for RESIDENT_SESSION_MINUTES.
 """
 
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from registry.models import Enterprise
@@ -24,7 +25,7 @@ from .forms import CatalogueFilterForm
 from .services import eligibility
 
 CHECK_STEP = code_step(
-    CHECK, "您正在查询可享受的守信激励优惠，验证码{code}，{minutes}分钟内有效。请勿告诉他人。"
+    CHECK, _("您正在查询可享受的守信激励优惠，验证码{code}，{minutes}分钟内有效。请勿告诉他人。")
 )
 
 

@@ -3,6 +3,7 @@
 and what the page says after sending."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from core.form_errors import ResidentFormMixin
 from core.personal_data import phone_mask
@@ -16,7 +17,7 @@ def code_sent_message(mobile: str) -> str:
 
 class MobileForm(ResidentFormMixin, forms.Form):
     mobile = forms.CharField(
-        label="手机号码",
+        label=_("手机号码"),
         max_length=20,
         widget=forms.TextInput(
             attrs={"inputmode": "numeric", "autocomplete": "tel", "placeholder": "11位手机号"}
@@ -27,7 +28,7 @@ class MobileForm(ResidentFormMixin, forms.Form):
 class CodeForm(ResidentFormMixin, forms.Form):
     mobile = forms.CharField(max_length=20, widget=forms.HiddenInput)
     code = forms.CharField(
-        label="短信验证码",
+        label=_("短信验证码"),
         max_length=6,
         min_length=6,
         widget=forms.TextInput(

@@ -4,6 +4,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from agreements.forms import AgreementNumberField, tie_agreement
 from agreements.selectors import agreement_service_category
@@ -43,9 +44,9 @@ def score_field(label: str, help_text: str) -> forms.TypedChoiceField:
 
 class ReviewForm(ResidentFormMixin, forms.Form):
     phone = forms.CharField(
-        label="您的手机号码",
+        label=_("您的手机号码"),
         max_length=20,
-        help_text="用于接收短信验证码和防止重复评价，不会公开，也不会显示给企业。",
+        help_text=_("用于接收短信验证码和防止重复评价，不会公开，也不会显示给企业。"),
         widget=forms.TextInput(
             attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "tel"}
         ),
@@ -54,25 +55,25 @@ class ReviewForm(ResidentFormMixin, forms.Form):
     # The SMS code sent to the phone above ("获取短信验证码" on the same form).
     code = CodeForm.base_fields["code"]
     reviewer_name = forms.CharField(
-        label="您的称呼（可不填）",
+        label=_("您的称呼（可不填）"),
         max_length=50,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "name", "placeholder": "如：王阿姨"}),
     )
     agreement_number = AgreementNumberField()
     enterprise = EnterpriseChoiceField(
-        label="家政企业",
+        label=_("家政企业"),
         queryset=Enterprise.objects.order_by("name", "id"),
         required=False,
-        empty_label="（不评价企业 / 不清楚）",
+        empty_label=_("（不评价企业 / 不清楚）"),
         error_messages={"invalid_choice": "所选企业不存在，请重新选择。"},
     )
     # Reached from a worker's card or verification page only: residents do not pick a
     # worker from a public list of names.
     worker = forms.CharField(required=False, widget=forms.HiddenInput, max_length=200)
     service_date = forms.DateField(
-        label="服务日期",
-        help_text="服务完成的日期，例如 2025-10-08。",
+        label=_("服务日期"),
+        help_text=_("服务完成的日期，例如 2025-10-08。"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={
             "required": "请填写服务日期。",
@@ -80,17 +81,17 @@ class ReviewForm(ResidentFormMixin, forms.Form):
         },
     )
     service_category = forms.ModelChoiceField(
-        label="服务项目（可不选）",
+        label=_("服务项目（可不选）"),
         queryset=ServiceCategory.objects.filter(is_active=True).order_by("sort_order", "name"),
         required=False,
-        empty_label="（不清楚 / 其他）",
+        empty_label=_("（不清楚 / 其他）"),
         error_messages={"invalid_choice": "所选服务项目不存在，请重新选择。"},
     )
     quality = score_field("服务质量", "活干得好不好、是否按标准完成。")
     punctuality = score_field("准时守约", "是否按约定时间上门、按约定内容服务。")
     attitude = score_field("服务态度", "是否礼貌耐心、尊重您和家人。")
     comment = forms.CharField(
-        label="评价内容（可不填）",
+        label=_("评价内容（可不填）"),
         max_length=COMMENT_MAX_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -99,7 +100,7 @@ class ReviewForm(ResidentFormMixin, forms.Form):
     )
     # Honeypot: hidden from people, filled in by bots.
     website = forms.CharField(
-        label="网址（请留空）",
+        label=_("网址（请留空）"),
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
@@ -115,7 +116,7 @@ class ReviewForm(ResidentFormMixin, forms.Form):
             return None
         worker = worker_from_ref(ref)
         if worker is None:
-            raise ValidationError("未找到该从业人员，请重新扫描服务证上的二维码。")
+            raise ValidationError(_("未找到该从业人员，请重新扫描服务证上的二维码。"))
         return worker
 
     def clean(self):
@@ -131,7 +132,7 @@ class ReviewForm(ResidentFormMixin, forms.Form):
             and not cleaned.get("worker")
         ):
             raise ValidationError(
-                "请选择被评价的家政企业。评价从业人员个人，请扫描其服务证上的二维码进入本页。",
+                _("请选择被评价的家政企业。评价从业人员个人，请扫描其服务证上的二维码进入本页。"),
                 code="no_subject",
             )
         return cleaned

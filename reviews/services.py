@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from agreements.models import ServiceAgreement
 from agreements.selectors import agreement_case_problem, agreement_service_category
@@ -40,7 +41,7 @@ REVIEW_DISCLOSURE_DAYS = 365
 
 SCORE_FIELDS = ("quality", "punctuality", "attitude")
 REVIEW_CODE_PURPOSE = "review"
-REVIEW_CODE_MESSAGE = (
+REVIEW_CODE_MESSAGE = _(
     "您正在提交家政服务评价，验证码{code}，{minutes}分钟内有效。如非本人操作，请忽略。"
 )
 

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils import translation
 
 from core.portal import portal_pages
 from core.public_sections import available_sections
@@ -16,4 +17,15 @@ def site(request):
         "public_sections": available_sections,
         # Lazily evaluated (a callable): only portal pages render the portal navigation.
         "portal_pages": portal_pages,
+        "html_lang": html_lang(translation.get_language()),
+        # The public pages' language switch: code, local name, BCP 47 tag, chosen.
+        "language_choices": [
+            (code, name, html_lang(code), code == translation.get_language())
+            for code, name in settings.LANGUAGES
+        ],
     }
+
+
+def html_lang(code: str | None) -> str:
+    """The BCP 47 tag of a Django language code for `<html lang>`: zh-hans → zh-Hans."""
+    return translation.to_locale(code or settings.LANGUAGE_CODE).replace("_", "-")

@@ -173,12 +173,19 @@ PORTAL_SESSION_IDLE_SECONDS = env.int("PORTAL_SESSION_IDLE_SECONDS", default=30 
 PASSWORD_RESET_TIMEOUT = env.int("PORTAL_PASSWORD_LINK_SECONDS", default=3 * 24 * 3600)
 
 # --- Internationalisation -------------------------------------------------------------
+# Chinese is the source language and the default; Tibetan (bo) is chosen with the switch on
+# every public page and kept in a cookie (no language prefix in URLs: they are printed on
+# paper). Django ships no bo locale: core.apps adds its LANG_INFO, the formats live in
+# zhouqu_jiazheng/formats/bo and the catalogue in locale/bo (empty until reviewed).
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文")]
+LANGUAGES = [("zh-hans", "中文"), ("bo", "བོད་ཡིག")]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["zhouqu_jiazheng.formats"]
 
 # --- Static and media files -----------------------------------------------------------
 STATIC_URL = "/static/"

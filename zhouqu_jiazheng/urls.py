@@ -11,6 +11,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon),
     path("admin/", admin.site.urls),
+    # set_language: the language switch posts here; the choice is kept in a cookie.
+    path("i18n/", include("django.conf.urls.i18n")),
     path("credit/", include("credit.urls")),
     path("credit/posters/", include("reporting.urls")),
     path("incentives/", include("incentives.urls")),

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -153,6 +154,7 @@ def complaint_submit(
     subject_address: str = "",
     reported_card: str = "",
     actor=None,
+    language: str = "",
 ) -> SubmitResult:
     """Store a resident's complaint. A reloaded POST (same form token) or the same phone,
     enterprise and text within ten minutes returns the complaint already stored.
@@ -173,7 +175,10 @@ def complaint_submit(
 
     A 举报 (`case_type` report: a violation without a personal loss) takes a
     `report_category` instead of a complaint category, and may name an unregistered business
-    by name and `subject_address`, and the home-service card (`reported_card`) it saw."""
+    by name and `subject_address`, and the home-service card (`reported_card`) it saw.
+
+    `language` is the language of the page the complainant used (request.LANGUAGE_CODE); it
+    is stored on the case and the complainant's SMS and e-mails are written in it."""
     now = timezone.now()
     if channel != Channel.WEB and actor is None:
         raise ValueError("a case received outside the web form is entered by an officer")
@@ -231,6 +236,9 @@ def complaint_submit(
                 subject_address=subject_address.strip(),
                 reported_card=reported_card.strip(),
                 officer=actor,
+                language=language
+                if language in dict(settings.LANGUAGES)
+                else settings.LANGUAGE_CODE,
                 **charge_fields(
                     enterprise=enterprise,
                     service_category=service_category,

@@ -6,6 +6,11 @@ the outbox drain (every few minutes, from beat) sends them when it is back; a ga
 failure is retried the same way up to MAX_DELIVERY_ATTEMPTS. Each row is sent at most once.
 """
 
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from core.notifications import send_email, send_sms
 from core.outbox import Undeliverable, outbox_enqueue, outbox_register
 from core.personal_data import decrypt
@@ -14,8 +19,8 @@ from core.validators import clean_mobile
 from ..models import Complaint, Notification
 
 MAX_DELIVERY_ATTEMPTS = 8
-SITE = "舟曲县信易+家政"
-TRACK_HINT = "可在“信易+家政”平台“投诉进度查询”输入投诉编号和手机号查看进度。"
+SITE = _("舟曲县信易+家政")
+TRACK_HINT = _("可在“信易+家政”平台“投诉进度查询”输入投诉编号和手机号查看进度。")
 
 R = Notification.Recipient
 # event → (recipient, SMS text, e-mail subject). Texts are formatted with the case's
@@ -23,71 +28,75 @@ R = Notification.Recipient
 MESSAGES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "received": (
         (R.COMPLAINANT,
-         "【{site}】您的投诉已收到，投诉编号{number}，"
-         "我们将在{due}前决定是否受理。{track}",
-         "投诉已收到"),
+         _("【{site}】您的投诉已收到，投诉编号{number}，"
+          "我们将在{due}前决定是否受理。{track}"),
+         _("投诉已收到")),
     ),
     "accepted": (
-        (R.COMPLAINANT, "【{site}】您的投诉{number}已受理，将组织调解，调解期限至{due}。{track}",
-         "投诉已受理"),
+        (R.COMPLAINANT, _("【{site}】您的投诉{number}已受理，将组织调解，调解期限至{due}。{track}"),
+         _("投诉已受理")),
         (R.ENTERPRISE,
-         "【{site}】贵单位收到投诉{number}，请于{response_due}前登录企业服务平台答复。",
-         "收到投诉，请及时答复"),
+         _("【{site}】贵单位收到投诉{number}，请于{response_due}前登录企业服务平台答复。"),
+         _("收到投诉，请及时答复")),
     ),
     "not_accepted": (
-        (R.COMPLAINANT, "【{site}】您的投诉{number}不予受理，理由：{reason}。{track}",
-         "投诉不予受理"),
+        (R.COMPLAINANT, _("【{site}】您的投诉{number}不予受理，理由：{reason}。{track}"),
+         _("投诉不予受理")),
     ),
     "referred": (
-        (R.COMPLAINANT, "【{site}】您的投诉{number}不属本局职责，已于{day}转{body}办理。{track}",
-         "投诉已转办"),
+        (R.COMPLAINANT, _("【{site}】您的投诉{number}不属本局职责，已于{day}转{body}办理。{track}"),
+         _("投诉已转办")),
     ),
     "mediation_ended": (
-        (R.COMPLAINANT, "【{site}】您的投诉{number}调解已结束：{result}。{track}",
-         "投诉调解结束"),
+        (R.COMPLAINANT, _("【{site}】您的投诉{number}调解已结束：{result}。{track}"),
+         _("投诉调解结束")),
     ),
     "closed": (
         (R.COMPLAINANT,
-         "【{site}】您的投诉{number}已办结。欢迎在投诉进度查询页面对办理情况进行评价。",
-         "投诉已办结"),
+         _("【{site}】您的投诉{number}已办结。欢迎在投诉进度查询页面对办理情况进行评价。"),
+         _("投诉已办结")),
     ),
     "reopened": (
-        (R.COMPLAINANT, "【{site}】您的投诉{number}已重新办理。{track}", "投诉重新办理"),
+        (R.COMPLAINANT, _("【{site}】您的投诉{number}已重新办理。{track}"), _("投诉重新办理")),
     ),
     "assigned": (
-        (R.OFFICER, "投诉{number}已分配给您承办，当前阶段期限{due}。", "新分配的投诉"),
+        (R.OFFICER, _("投诉{number}已分配给您承办，当前阶段期限{due}。"), _("新分配的投诉")),
     ),
     "due_soon": (
-        (R.OFFICER, "投诉{number}的{stage}期限{due}即将到期（已用时限70%），请抓紧办理。",
-         "投诉即将到期"),
+        (R.OFFICER, _("投诉{number}的{stage}期限{due}即将到期（已用时限70%），请抓紧办理。"),
+         _("投诉即将到期")),
     ),
     "overdue": (
-        (R.OFFICER, "投诉{number}的{stage}期限{due}已超期，请尽快办理。", "投诉已超期"),
+        (R.OFFICER, _("投诉{number}的{stage}期限{due}已超期，请尽快办理。"), _("投诉已超期")),
     ),
 }  # fmt: skip
 # A 举报 has no mediation: its own words where they differ; elsewhere 投诉 reads 举报.
 REPORT_MESSAGES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "accepted": (
-        (R.COMPLAINANT, "【{site}】您的举报{number}已受理，将调查核实，期限至{due}。{track}",
-         "举报已受理"),
+        (R.COMPLAINANT, _("【{site}】您的举报{number}已受理，将调查核实，期限至{due}。{track}"),
+         _("举报已受理")),
         (R.ENTERPRISE,
-         "【{site}】贵单位被举报（{number}），请于{response_due}前登录企业服务平台说明情况。",
-         "收到举报，请及时说明情况"),
+         _("【{site}】贵单位被举报（{number}），请于{response_due}前登录企业服务平台说明情况。"),
+         _("收到举报，请及时说明情况")),
     ),
 }  # fmt: skip
 
 
 def _messages(complaint: Complaint, event: str):
-    if not complaint.is_report:
-        return MESSAGES[event]
-    return REPORT_MESSAGES.get(event) or tuple(
-        (recipient, text.replace("投诉", "举报"), subject.replace("投诉", "举报"))
-        for recipient, text, subject in MESSAGES[event]
-    )
+    if complaint.is_report and event in REPORT_MESSAGES:
+        return REPORT_MESSAGES[event], False
+    return MESSAGES[event], complaint.is_report
+
+
+def _language(complaint: Complaint, recipient: str) -> str:
+    """The complainant reads the language of the page they used; everyone else Chinese."""
+    if recipient == R.COMPLAINANT and complaint.language:
+        return complaint.language
+    return settings.LANGUAGE_CODE
 
 
 def _format(template: str, complaint: Complaint, context: dict) -> str:
-    values = {key: (f"{value:%Y年%m月%d日}" if hasattr(value, "strftime") else value)
+    values = {key: (format(value, gettext("%Y年%m月%d日")) if hasattr(value, "strftime") else value)
               for key, value in context.items()}  # fmt: skip
     return template.format(
         site=SITE, number=complaint.tracking_number, track=TRACK_HINT,
@@ -98,11 +107,17 @@ def _format(template: str, complaint: Complaint, context: dict) -> str:
 def notification_queue(*, complaint: Complaint, event: str, context: dict | None = None) -> list:
     """Write the messages of `event` for `complaint` and deliver them after commit.
     Recipients without an address (an officer without e-mail, an enterprise without a
-    mobile number) are skipped: the case's pages show the same information."""
+    mobile number) are skipped: the case's pages show the same information.
+    Each text is written in its recipient's language (`_language`)."""
     context = context or {}
     rows = []
-    for recipient, text, subject in _messages(complaint, event):
-        body = _format(text, complaint, context)
+    messages, as_report = _messages(complaint, event)
+    for recipient, text, subject in messages:
+        with translation.override(_language(complaint, recipient)):
+            text, subject = str(text), str(subject)
+            if as_report:  # 举报 reads where the complaint's wording says 投诉
+                text, subject = text.replace("投诉", "举报"), subject.replace("投诉", "举报")
+            body = _format(text, complaint, context)
         for channel in _channels(complaint, recipient):
             rows.append(
                 Notification(

@@ -120,6 +120,7 @@ def complaint_new(request):
             description=data["description"],
             desired_outcome=data["desired_outcome"],
             attachments=data["attachments"],
+            language=request.LANGUAGE_CODE,
             charged_amount=data["charged_amount"],
             charged_quantity=data["charged_quantity"],
         )

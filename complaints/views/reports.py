@@ -52,6 +52,7 @@ def report_new(request):
             description=data["description"],
             desired_outcome=data["desired_outcome"],
             attachments=data["attachments"],
+            language=request.LANGUAGE_CODE,
         )
 
     return intake_post(

@@ -18,6 +18,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core import personal_data
 from core.audit import audited_save, history_user
@@ -80,8 +81,9 @@ def publicity_opinion_code_send(*, rating: Rating, mobile: str) -> VerificationC
         purpose=OPINION,
         mobile=mobile,
         scope=rating_scope(rating),
-        message="您正在对信用评价公示结果提出意见，验证码{code}，{minutes}分钟内有效。"
-        "请勿告诉他人。",
+        message=_(
+            "您正在对信用评价公示结果提出意见，验证码{code}，{minutes}分钟内有效。请勿告诉他人。"
+        ),
     )
 
 

@@ -26,6 +26,7 @@ from datetime import timedelta
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core import personal_data
 from core.notifications import send_sms
@@ -39,7 +40,7 @@ CODE_TTL = timedelta(minutes=10)
 RESEND_AFTER = timedelta(seconds=60)
 MAX_PER_HOUR = 5
 MAX_ATTEMPTS = 5
-SMS_SIGNATURE = "【舟曲信易+家政】"
+SMS_SIGNATURE = _("【舟曲信易+家政】")
 
 Status = VerificationCode.Status
 
