@@ -16,4 +16,6 @@ def site(request):
         "public_sections": available_sections,
         # Lazily evaluated (a callable): only portal pages render the portal navigation.
         "portal_pages": portal_pages,
+        # The 大字版 (elder-friendly large text), chosen with the switch on every public page.
+        "large_text": request.COOKIES.get("text_size") == "large",
     }

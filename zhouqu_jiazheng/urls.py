@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon),
+    path("text-size/", views.text_size, name="text_size"),
     path("admin/", admin.site.urls),
     path("credit/", include("credit.urls")),
     path("credit/posters/", include("reporting.urls")),
