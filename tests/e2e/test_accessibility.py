@@ -19,6 +19,12 @@ TEXT_SIZES = ("normal", "large")
 BLOCKING = {"serious", "critical"}
 # Not pages: JSON, images, files, the switch's form target.
 NOT_PAGES = ("/healthz", "/favicon.ico", "/text-size/")
+FORMS_WITH_ERRORS = [
+    ("/complaints/new/", "提交投诉"),
+    ("/complaints/track/", "查询"),
+    ("/incentives/check/", "获取短信验证码"),
+    ("/reviews/new/", "提交评价"),
+]
 
 
 def violations_on(page, axe: Axe) -> list[str]:
@@ -69,11 +75,32 @@ def test_every_public_page_has_no_serious_accessibility_violation(
                 ), page.url
                 for width_name, (width, height) in WIDTHS.items():
                     page.set_viewport_size({"width": width, "height": height})
+                    where = f"[{language} {size} {width_name}] {url}"
                     for line in violations_on(page, axe):
-                        found.append(f"[{language} {size} {width_name}] {url}: {line}")
+                        found.append(f"{where}: {line}")
+                    if page.evaluate("document.documentElement.scrollWidth") > width:
+                        found.append(f"{where}: scrolls sideways (reflow)")
                     checked += 1
             context.close()
     assert checked >= 4 * 25, checked
+    assert not found, "\n".join(found)
+
+
+def test_forms_in_their_error_state_have_no_serious_violation(browser, live_server):
+    """The error summary and the fields marked wrong, on a phone, in both text sizes."""
+    axe = Axe()
+    found = []
+    for size in TEXT_SIZES:
+        context = browser.new_context(viewport={"width": 360, "height": 740})
+        if size == "large":
+            context.add_cookies([{"name": "text_size", "value": "large", "url": live_server.url}])
+        page = context.new_page()
+        for url, button in FORMS_WITH_ERRORS:
+            page.goto(live_server.url + url)
+            page.get_by_role("button", name=button, exact=True).click()
+            assert page.locator("#error-summary").count() == 1, url
+            found.extend(f"[{size}] {url}: {line}" for line in violations_on(page, axe))
+        context.close()
     assert not found, "\n".join(found)
 
 
