@@ -23,6 +23,8 @@ def site(request):
             (code, name, html_lang(code), code == translation.get_language())
             for code, name in settings.LANGUAGES
         ],
+        # The 大字版 (elder-friendly large text), chosen with the switch on every public page.
+        "large_text": request.COOKIES.get("text_size") == "large",
     }
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon),
+    path("text-size/", views.text_size, name="text_size"),
     path("admin/", admin.site.urls),
     # set_language: the language switch posts here; the choice is kept in a cookie.
     path("i18n/", include("django.conf.urls.i18n")),
