@@ -177,6 +177,7 @@ class ChangeRequest(models.Model):
     fast_track = models.BooleanField(
         "绿色通道",
         default=False,
+        db_default=False,
         editable=False,
         help_text="守信企业（AA级及以上）的申请优先审核。",
     )

@@ -83,6 +83,7 @@ class HealthCertificate(Document):
     fast_track = models.BooleanField(
         "绿色通道",
         default=False,
+        db_default=False,
         editable=False,
         help_text="守信企业（AA级及以上）上传的优先核验。",
     )
@@ -117,6 +118,7 @@ class TrainingRecord(models.Model):
     fast_track = models.BooleanField(
         "绿色通道",
         default=False,
+        db_default=False,
         editable=False,
         help_text="守信企业（AA级及以上）上传的优先核验。",
     )
