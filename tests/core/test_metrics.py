@@ -1,5 +1,6 @@
 """`/metrics`: who may read it, and what each metric family says."""
 
+import re
 import time
 import uuid
 from datetime import timedelta
@@ -242,3 +243,19 @@ def test_a_scrape_costs_one_query_per_outbox_and_one_for_the_rating_runs(
     assert len(outboxes()) == 5
     with django_assert_num_queries(6):
         metrics_exposition()
+
+
+def test_every_metric_the_alert_rules_use_is_exposed():
+    from ruamel.yaml import YAML
+
+    rules = YAML(typ="safe").load((settings.BASE_DIR / "deploy" / "alerts.yml").read_text())
+    expressions = [rule["expr"] for group in rules["groups"] for rule in group["rules"]]
+    used = {name for expr in expressions for name in re.findall(r"zqjz_\w+", expr)}
+    suffixes = {"counter": ("_total",), "histogram": ("_bucket", "_sum", "_count")}
+    exposed = {
+        family.name + suffix
+        for family in text_string_to_metric_families(metrics_exposition()[0].decode())
+        for suffix in suffixes.get(family.type, ("",))
+    }
+    assert len(expressions) >= 6
+    assert used - exposed == set()
