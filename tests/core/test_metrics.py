@@ -71,6 +71,13 @@ def test_metrics_are_refused_with_a_404_without_an_allowed_address_or_the_token(
     assert client.get("/metrics", REMOTE_ADDR="::1").status_code == 200
 
 
+def test_prometheus_scrapes_over_plain_http_without_a_redirect(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/metrics", REMOTE_ADDR="127.0.0.1").status_code == 200
+    assert client.get("/metrics", REMOTE_ADDR="203.0.113.7").status_code == 404
+    assert client.get("/", REMOTE_ADDR="127.0.0.1").status_code == 301  # other pages redirect
+
+
 def test_allowed_networks_are_configurable_and_an_empty_token_opens_nothing(client, settings):
     settings.METRICS_ALLOWED_IPS = ["10.0.0.0/8", "not-an-address"]
     settings.METRICS_TOKEN = ""
