@@ -33,6 +33,10 @@ COPY --chown=app:app . .
 RUN mkdir -p /app/media /app/staticfiles /backups \
  && chown -R app:app /app/media /app/staticfiles /backups
 
+# prometheus_client's multiprocess mode: the request metrics of all gunicorn workers are
+# summed at every scrape (README, Metrics and alerts).
+ENV PROMETHEUS_MULTIPROC_DIR=/tmp/prometheus-multiproc
+
 USER app
 EXPOSE 8000
 CMD ["gunicorn", "zhouqu_jiazheng.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--access-logfile", "-"]

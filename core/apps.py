@@ -10,8 +10,10 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from .checks import personal_data_keys_check
+        from .metrics import task_signals
 
         checks.register(personal_data_keys_check, "personal_data")
+        task_signals.connect()
         language_info_add()
 
 

@@ -68,6 +68,9 @@ class Outbox:
     settle: Callable[[OutboxMessage, datetime], Sequence[str]] | None = None
     # Send from the commit hook when the broker cannot take the task (a code cannot wait).
     send_without_broker: bool = False
+    # Which rows are text messages, for the SMS failure metrics: True for every row, a Q
+    # for some of them (e.g. by channel), False for none.
+    sms: bool | models.Q = False
 
     @property
     def label(self) -> str:

@@ -44,6 +44,7 @@ class CreditConfig(AppConfig):
             dossier_sections,
             fast_track,
             inbox_sources,
+            metrics,
             portal_cards,
             profile_sections,
             verification,
@@ -56,6 +57,7 @@ class CreditConfig(AppConfig):
         dossier_sections.register()
         fast_track.register()
         inbox_sources.register()
+        metrics.register()
         verification.register()
         portal_cards.register()
         profile_sections.register()

@@ -9,6 +9,7 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", views.metrics, name="metrics"),
     path("favicon.ico", views.favicon),
     path("text-size/", views.text_size, name="text_size"),
     path("admin/", admin.site.urls),

@@ -1,4 +1,4 @@
-from django.http import JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils import timezone
@@ -7,6 +7,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from articles.selectors import latest_articles
+from core.metrics.access import metrics_allowed
+from core.metrics.exposition import metrics_exposition
 from programme.selectors import year_plan
 from reporting import publicity
 
@@ -35,6 +37,16 @@ def healthz(request):
         status=200 if healthy else 503,
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+@never_cache
+@require_safe
+def metrics(request):
+    """Prometheus's scrape: only for the configured addresses or token, else a 404."""
+    if not metrics_allowed(request):
+        raise Http404
+    body, content_type = metrics_exposition()
+    return HttpResponse(body, content_type=content_type)
 
 
 @require_safe

@@ -7,6 +7,7 @@ failure is retried the same way up to MAX_DELIVERY_ATTEMPTS. Each row is sent at
 """
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -187,4 +188,5 @@ NOTIFICATIONS = outbox_register(
     send=_notification_send,
     max_attempts=MAX_DELIVERY_ATTEMPTS,
     select_related=("complaint__officer", "complaint__enterprise"),
+    sms=Q(channel=Notification.Channel.SMS),
 )

@@ -182,7 +182,11 @@ def _notice_send(notice: BookingNotice) -> None:
 
 
 NOTICES = outbox_register(
-    BookingNotice, send=_notice_send, max_attempts=5, select_related=("booking", "enterprise")
+    BookingNotice,
+    send=_notice_send,
+    max_attempts=5,
+    select_related=("booking", "enterprise"),
+    sms=True,
 )
 
 

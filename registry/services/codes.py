@@ -94,6 +94,7 @@ CODES = outbox_register(
     max_attempts=1,  # a code lives ten minutes: the resident asks again instead
     settle=_code_settle,
     send_without_broker=True,
+    sms=True,
 )
 
 

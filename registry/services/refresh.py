@@ -230,7 +230,12 @@ def _notice_send(notice: DocumentNotice) -> None:
         send_sms(notice.recipient, notice.body)
 
 
-NOTICES = outbox_register(DocumentNotice, send=_notice_send, max_attempts=5)
+NOTICES = outbox_register(
+    DocumentNotice,
+    send=_notice_send,
+    max_attempts=5,
+    sms=Q(channel=DocumentNotice.Channel.SMS),
+)
 
 
 def records_refresh(*, today: date | None = None, chunk_size: int = CHUNK_SIZE) -> RefreshReport:

@@ -43,4 +43,6 @@ def test_an_undeliverable_row_fails_at_once_and_a_gateway_error_is_retried():
         later.refresh_from_db()
         assert later.attempts == 3 and later.last_error == "ConnectionError: gateway down"
     finally:
-        outbox_register(DocumentNotice, send=NOTICES.send, max_attempts=NOTICES.max_attempts)
+        outbox_register(
+            DocumentNotice, send=NOTICES.send, max_attempts=NOTICES.max_attempts, sms=NOTICES.sms
+        )
