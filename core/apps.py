@@ -9,9 +9,11 @@ class CoreConfig(AppConfig):
     verbose_name = "公共组件"
 
     def ready(self) -> None:
+        from . import audit_log
         from .checks import personal_data_keys_check
 
         checks.register(personal_data_keys_check, "personal_data")
+        audit_log.connect()
         language_info_add()
 
 
