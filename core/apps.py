@@ -10,9 +10,10 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import audit_log
-        from .checks import personal_data_keys_check
+        from .checks import personal_data_keys_check, retired_settings_check
 
         checks.register(personal_data_keys_check, "personal_data")
+        checks.register(retired_settings_check)
         audit_log.connect()
         language_info_add()
 

@@ -294,9 +294,10 @@ DJANGO_GUID = {
     "EXPOSE_HEADER": False,
 }
 _log_handlers = {
+    # Standard error: docker collects it like standard output, and the commands that write
+    # data to standard output (export_audit, export_ledger) keep it clean.
     "console": {
         "class": "logging.StreamHandler",
-        "stream": "ext://sys.stdout",
         "formatter": LOG_FORMAT,
         "filters": ["request_id", "redact"],
     }

@@ -78,3 +78,12 @@ def test_the_login_lockout_counts_per_forwarded_address(behind_proxy, settings):
     assert statuses == [200, 429, 429]
     other = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.2")
     assert login(other, "nobody", "wrong-password1").status_code == 200
+
+
+def test_a_deployment_still_naming_a_header_is_warned(monkeypatch):
+    from core.checks import retired_settings_check
+
+    assert retired_settings_check() == []
+    monkeypatch.setenv("RATELIMIT_IP_META_KEY", "HTTP_X_REAL_IP")
+    [warning] = retired_settings_check()
+    assert warning.id == "core.W001" and "TRUSTED_PROXIES" in warning.hint

@@ -132,7 +132,7 @@ def test_staff_actions_reach_the_audit_log_without_personal_values(
         assert number not in text
 
 
-def test_production_format_writes_json_lines_to_stdout_and_the_log_file(tmp_path):
+def test_production_format_writes_json_lines_to_stderr_and_the_log_file(tmp_path):
     log_file = tmp_path / "web.log"
     script = (
         "import django, logging; django.setup();"
@@ -144,7 +144,8 @@ def test_production_format_writes_json_lines_to_stdout_and_the_log_file(tmp_path
         [sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True,
         timeout=60, check=True,
     )  # fmt: skip
-    for output in (result.stdout, log_file.read_text()):
+    assert result.stdout == ""
+    for output in (result.stderr, log_file.read_text()):
         [line] = [json.loads(text) for text in output.splitlines() if "zhouqu.test" in text]
         assert line["message"] == "call [MOBILE]" and line["request_id"] == "-"
         assert line["level"] == "WARNING"
