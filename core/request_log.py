@@ -6,6 +6,8 @@ while the request is served (core.logs)."""
 import logging
 import time
 
+from django.utils.functional import empty
+
 from .client_ip import client_ip
 
 logger = logging.getLogger("zhouqu.request")
@@ -21,7 +23,6 @@ class RequestLogMiddleware:
     def __call__(self, request):
         started = time.monotonic()
         response = self.get_response(request)
-        user = getattr(request, "user", None)
         logger.log(
             logging.DEBUG if request.path in QUIET_PATHS else logging.INFO,
             "%s %s %s",
@@ -34,7 +35,17 @@ class RequestLogMiddleware:
                 "status": response.status_code,
                 "duration_ms": round((time.monotonic() - started) * 1000, 1),
                 "client_ip": client_ip(request),
-                "user_id": user.pk if getattr(user, "is_authenticated", False) else None,
+                "user_id": _user_id(request),
             },
         )
         return response
+
+
+def _user_id(request) -> int | None:
+    """The signed-in user's id, when the request has looked the user up already: the log
+    line never costs a session or user query of its own."""
+    user = getattr(request, "user", None)
+    user = getattr(user, "_wrapped", user)
+    if user is None or user is empty or not getattr(user, "is_authenticated", False):
+        return None
+    return user.pk

@@ -84,6 +84,29 @@ def test_a_request_line_carries_the_request_id_returned_to_the_client(client, js
 
 
 @pytest.mark.django_db
+def test_a_staff_request_line_names_the_user(admin_client, json_lines):
+    from django.contrib.auth import get_user_model
+
+    admin_client.get("/admin/")
+    [line] = [line for line in json_lines() if line["logger"] == "zhouqu.request"]
+    assert line["user_id"] == get_user_model().objects.get(username="admin").pk
+
+
+def test_the_request_line_never_looks_the_user_up_itself(json_lines):
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+    from django.utils.functional import SimpleLazyObject
+
+    from core.request_log import RequestLogMiddleware
+
+    looked_up = []
+    request = RequestFactory().get("/news/")
+    request.user = SimpleLazyObject(lambda: looked_up.append(True))
+    RequestLogMiddleware(lambda request: HttpResponse())(request)
+    assert looked_up == [] and json_lines()[-1]["user_id"] is None
+
+
+@pytest.mark.django_db
 def test_the_proxy_request_id_is_taken_and_a_bad_one_replaced(client):
     given = "4c1e0a3bd2f94e4f9c7d7c3e5b0b6a11"
     assert client.get("/", HTTP_X_REQUEST_ID=given)["X-Request-ID"] == given
