@@ -10,6 +10,7 @@ values, names or numbers; `manage.py export_audit` gives the full records for a 
 import logging
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import post_save
 
 from .client_ip import client_ip
@@ -18,6 +19,14 @@ logger = logging.getLogger("zhouqu.audit")
 
 HISTORY_ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
 ADMIN_ACTIONS = {1: "added", 2: "changed", 3: "deleted"}
+
+
+def _model(content_type_id: int | None) -> str | None:
+    """ "app_label.model" from ContentType's cache: a log line costs no query."""
+    if content_type_id is None:
+        return None
+    content_type = ContentType.objects.get_for_id(content_type_id)
+    return f"{content_type.app_label}.{content_type.model}"
 
 
 def _log(event: str, **fields) -> None:
@@ -40,7 +49,7 @@ def admin_entry_saved(sender, instance, created, **kwargs) -> None:
         _log(
             "admin",
             action=ADMIN_ACTIONS.get(instance.action_flag, instance.action_flag),
-            model=instance.content_type.model if instance.content_type_id else None,
+            model=_model(instance.content_type_id),
             object_id=instance.object_id,
             user_id=instance.user_id,
         )
@@ -50,7 +59,7 @@ def personal_data_revealed(sender, instance, created, **kwargs) -> None:
     if created:
         _log(
             "personal_data_reveal",
-            model=instance.content_type.model,
+            model=_model(instance.content_type_id),
             object_id=instance.object_id,
             field=instance.field,
             user_id=instance.user_id,
