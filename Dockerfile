@@ -19,7 +19,7 @@ RUN apt-get update \
  && echo "deb [signed-by=/usr/share/postgresql-common/pgdg/apt.postgresql.org.asc] https://apt.postgresql.org/pub/repos/apt bookworm-pgdg main" \
     > /etc/apt/sources.list.d/pgdg.list \
  && apt-get update \
- && apt-get install -y --no-install-recommends postgresql-client-16 \
+ && apt-get install -y --no-install-recommends postgresql-client-16 logrotate \
  && apt-get purge -y curl && apt-get autoremove -y && rm -rf /var/lib/apt/lists/*
 
 RUN pip install --no-cache-dir "uv>=0.13,<0.14" \
@@ -30,8 +30,8 @@ COPY pyproject.toml uv.lock ./
 RUN uv sync --frozen --no-dev --no-install-project
 
 COPY --chown=app:app . .
-RUN mkdir -p /app/media /app/staticfiles /backups \
- && chown -R app:app /app/media /app/staticfiles /backups
+RUN mkdir -p /app/media /app/staticfiles /app/logs /backups \
+ && chown -R app:app /app/media /app/staticfiles /app/logs /backups
 
 # prometheus_client's multiprocess mode: the request metrics of all gunicorn workers are
 # summed at every scrape (README, Metrics and alerts).
@@ -39,4 +39,5 @@ ENV PROMETHEUS_MULTIPROC_DIR=/tmp/prometheus-multiproc
 
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "zhouqu_jiazheng.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--access-logfile", "-"]
+# Requests are logged by the application (zhouqu.request), not by gunicorn's access log.
+CMD ["gunicorn", "zhouqu_jiazheng.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60"]

@@ -9,10 +9,13 @@ class CoreConfig(AppConfig):
     verbose_name = "公共组件"
 
     def ready(self) -> None:
-        from .checks import personal_data_keys_check
+        from . import audit_log
+        from .checks import personal_data_keys_check, retired_settings_check
         from .metrics import task_signals
 
         checks.register(personal_data_keys_check, "personal_data")
+        checks.register(retired_settings_check)
+        audit_log.connect()
         task_signals.connect()
         language_info_add()
 

@@ -8,6 +8,7 @@ points and the Celery worker refuse to start with them (`refuse_bad_personal_dat
 """
 
 import binascii
+import os
 
 from cryptography.fernet import Fernet
 from django.conf import settings
@@ -83,3 +84,18 @@ def refuse_bad_personal_data_keys() -> None:
         raise ImproperlyConfigured(
             "\n".join(f"{error.id}: {error.msg} HINT: {error.hint or ''}" for error in errors)
         )
+
+
+def retired_settings_check(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """A deployment still setting RATELIMIT_IP_META_KEY expects the header it names to be
+    read; it no longer is (core.client_ip reads X-Forwarded-For from TRUSTED_PROXIES)."""
+    if os.environ.get("RATELIMIT_IP_META_KEY", "REMOTE_ADDR") != "REMOTE_ADDR":
+        return [
+            checks.Warning(
+                "RATELIMIT_IP_META_KEY is no longer read: behind a proxy, rate limits and "
+                "the login lockout would count the proxy's address.",
+                hint="Remove it and set TRUSTED_PROXIES to the proxy's address or network.",
+                id="core.W001",
+            )
+        ]
+    return []

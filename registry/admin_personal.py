@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 
 from core import personal_data
+from core.client_ip import client_ip
 from core.validators import IdentityNumber, clean_id_number, clean_mobile
 
 from . import services
@@ -163,7 +164,7 @@ class ProtectedMobileAdmin:
                 subject=subject,
                 field=self.protected_mobile_field,
                 reason=form.cleaned_data["reason"],
-                ip_address=request.META.get("REMOTE_ADDR"),
+                ip_address=client_ip(request),
             )
         opts = self.model._meta
         context = {

@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 
 from core import personal_data
+from core.client_ip import client_ip
 from core.validators import clean_id_number
 
 from . import selectors, services
@@ -458,7 +459,7 @@ class WorkerAdmin(ProtectedMobileAdmin, DossierAdminMixin, RegistryAdmin):
                 actor=request.user,
                 worker=worker,
                 reason=form.cleaned_data["reason"],
-                ip_address=request.META.get("REMOTE_ADDR"),
+                ip_address=client_ip(request),
             )
         context = {
             **self.admin_site.each_context(request),

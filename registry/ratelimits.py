@@ -29,6 +29,7 @@ from django.db import connection
 from django.http import HttpRequest
 
 from core.cache import CACHE_ERRORS, cache_available, cache_failed
+from core.client_ip import client_ip
 
 from .models import RateLimitCounter
 
@@ -42,14 +43,9 @@ class WhenCacheDown(enum.Enum):
     SKIP = "skip"
 
 
-def client_ip(request) -> str | None:
-    """The client address, from the header the rate limits and the login lockout use
-    (RATELIMIT_IP_META_KEY, set when a proxy stands in front)."""
-    return request.META.get(settings.RATELIMIT_IP_META_KEY) or request.META.get("REMOTE_ADDR")
-
-
 def address_key(request: HttpRequest) -> str | None:
-    """The client's address (IPv6 by its /64 network, as one household's devices share it)."""
+    """The client's address (IPv6 by its /64 network, as one household's devices share it);
+    behind a trusted proxy the one it forwards (core.client_ip)."""
     address = client_ip(request)
     if not address:
         return None

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -51,3 +52,16 @@ class AnnualReport(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in (self.Status.PENDING, self.Status.RUNNING)
+
+
+class AuditTrail(LogEntry):
+    """Holds the permission to export the audit trail (reporting.audit_export); no table
+    and no admin list of its own. Superusers have it, and the system administrators' role;
+    an auditor's account is given it alone."""
+
+    class Meta:
+        proxy = True
+        default_permissions = ()
+        permissions = [("export_audit", "导出审计记录")]
+        verbose_name = "审计记录"
+        verbose_name_plural = "审计记录"

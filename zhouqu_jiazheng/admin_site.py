@@ -7,6 +7,7 @@ from django.urls import path
 
 from core.admin_search import protected_search_results, protected_search_view
 from core.inbox import staff_inbox
+from reporting.admin_audit import audit_export_view
 from reporting.admin_dashboard import dashboard_context
 
 
@@ -30,8 +31,12 @@ class BureauAdminSite(admin.AdminSite):
     def get_urls(self):
         return [
             path("search/", self.admin_view(protected_search_view), name="protected_search"),
+            path("audit-export/", self.admin_view(self.audit_export), name="audit_export"),
             *super().get_urls(),
         ]
+
+    def audit_export(self, request):
+        return audit_export_view(request, self.each_context(request))
 
     def index(self, request, extra_context=None):
         context = {

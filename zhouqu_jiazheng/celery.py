@@ -8,7 +8,13 @@ Settings come from Django's settings under the `CELERY_` namespace. Long jobs go
 import os
 
 from celery import Celery
-from celery.signals import task_postrun, task_prerun, worker_init
+from celery.signals import (
+    beat_init,
+    before_task_publish,
+    task_postrun,
+    task_prerun,
+    worker_init,
+)
 from kombu import Exchange, Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhouqu_jiazheng.settings")
@@ -54,3 +60,47 @@ def _refuse_bad_personal_data_keys(**kwargs) -> None:
     except ImproperlyConfigured as error:
         # Celery logs and ignores exceptions of signal handlers; an exit stops the worker.
         raise SystemExit(f"ImproperlyConfigured: {error}") from None
+
+
+# The request id of the request (or task) that queued a task is on its log lines too.
+@before_task_publish.connect
+def _publish_request_id(headers=None, **kwargs) -> None:
+    from core.request_id import task_published
+
+    task_published(headers)
+
+
+@task_prerun.connect
+def _start_request_id(task=None, **kwargs) -> None:
+    from core.request_id import task_started
+
+    task_started(task)
+
+
+@task_postrun.connect
+def _finish_request_id(task=None, **kwargs) -> None:
+    from core.request_id import task_finished
+
+    task_finished(task)
+
+
+@beat_init.connect
+def _hold_beat_lock(sender=None, **kwargs) -> None:
+    """A second beat waits here until the first stops (core.beat_lock)."""
+    import atexit
+
+    from django.conf import settings
+
+    from core.beat_lock import BeatLock
+
+    url = settings.CELERY_BROKER_URL
+    if not url.startswith(("redis://", "rediss://")):
+        return
+    lock = BeatLock(url, ttl=settings.CELERY_BEAT_LOCK_SECONDS)
+    if not lock.acquire(wait=False):
+        lock.acquire(wait=True)
+        # The schedule was read before the wait: read it afresh, with the runs the other
+        # beat recorded meanwhile, so nothing it already ran is run again.
+        sender.__dict__.pop("scheduler", None)
+    lock.keep()
+    atexit.register(lock.release)

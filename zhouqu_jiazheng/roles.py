@@ -89,6 +89,8 @@ ROLE_EXTRA_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "registry.view_sensitive_records",
         "registry.reveal_id_number",
         "registry.reveal_mobile",
+        # The audit trail for a period (README, Logs and audit); auditors get it alone.
+        "reporting.export_audit",
     ),
     CREDIT_OFFICER: ("registry.view_sensitive_records", "registry.reveal_mobile"),
 }

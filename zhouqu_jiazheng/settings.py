@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    "django_guid",
     "zhouqu_jiazheng",
     "core",
     "articles",
@@ -73,6 +74,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that the latency it records covers every other middleware.
     "core.metrics.requests.RequestMetricsMiddleware",
+    # First: the request id (django-guid) and the request's log line cover everything after.
+    "django_guid.middleware.guid_middleware",
+    "core.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before anything reads the path or the query string (a NUL there breaks PostgreSQL).
     "zhouqu_jiazheng.middleware.RefuseControlCharactersMiddleware",
@@ -166,7 +170,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "portal.auth.locked_out"
 # One lockout counter per account, whatever spelling of its username or mobile was typed.
 AXES_USERNAME_CALLABLE = "portal.auth.lockout_username"
-AXES_CLIENT_IP_CALLABLE = "registry.ratelimits.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
 AXES_VERBOSE = False
 # Portal sessions end after this many seconds without a request (staff sessions are not
 # affected); a password change ends the user's other sessions.
@@ -270,6 +274,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=25 
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Only one beat schedules (core.beat_lock): others wait for its Redis lock, which expires
+# this many seconds after the holder's last renewal.
+CELERY_BEAT_LOCK_SECONDS = env.int("CELERY_BEAT_LOCK_SECONDS", default=60)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- Metrics --------------------------------------------------------------------------
@@ -279,16 +286,58 @@ METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
 # --- Logging --------------------------------------------------------------------------
+# Every line carries the request id (django-guid; the proxy's X-Request-ID is taken, the
+# response returns it; Celery tasks inherit it through core.request_id) and has ID numbers,
+# mobiles and credit codes redacted (core.logs). JSON lines when LOG_FORMAT=json (the
+# default with DEBUG off), plain text otherwise; LOG_FILE also appends JSON lines to a file
+# (the compose stack rotates it daily and keeps LOG_RETENTION_DAYS days: README, Logs and
+# audit). Requests are logged on `zhouqu.request`, staff actions on `zhouqu.audit`.
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured("LOG_FORMAT must be plain or json.")
+LOG_FILE = env.str("LOG_FILE", default="")
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,
+    "EXPOSE_HEADER": False,
+}
+_log_handlers = {
+    # Standard error: docker collects it like standard output, and the commands that write
+    # data to standard output (export_audit, export_ledger) keep it clean.
+    "console": {
+        "class": "logging.StreamHandler",
+        "formatter": LOG_FORMAT,
+        "filters": ["request_id", "redact"],
+    }
+}
+if LOG_FILE:
+    # Reopened when the file is moved away; the logrotate service copies and truncates.
+    _log_handlers["file"] = {
+        "class": "logging.handlers.WatchedFileHandler",
+        "filename": LOG_FILE,
+        "encoding": "utf-8",
+        "formatter": "json",
+        "filters": ["request_id", "redact"],
+    }
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    "filters": {
+        "request_id": {"()": "core.logs.RequestIdFilter"},
+        "redact": {"()": "core.logs.RedactPersonalNumbers"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "core.logs.JsonFormatter"},
+    },
+    "handlers": _log_handlers,
+    "root": {"handlers": list(_log_handlers), "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": list(_log_handlers), "level": LOG_LEVEL, "propagate": False},
+        # Its INFO lines repeat the request id of every request.
+        "django_guid": {"level": "WARNING"},
+    },
 }
 
 
@@ -386,8 +435,10 @@ BOOKING_RESPONSE_HOURS = env.int("BOOKING_RESPONSE_HOURS", default=24)
 BOOKING_PRIORITY_RESPONSE_HOURS = env.int("BOOKING_PRIORITY_RESPONSE_HOURS", default=4)
 # Work-plan task owners are reminded this many days before a task's due date (and on it).
 PROGRAMME_REMINDER_DAYS = env.int("PROGRAMME_REMINDER_DAYS", default=7)
-# Where the client address is read from; behind a reverse proxy set e.g. HTTP_X_REAL_IP.
-RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
+# Addresses or networks of the reverse proxies in front of the application: only a request
+# from one of them has its X-Forwarded-For believed (core.client_ip), for the rate limits,
+# the login lockout, the logs and the audit records. Empty: the connecting address counts.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 # Public address of the site (e.g. https://jiazheng.zhouqu.gov.cn) used in QR codes on
 # printed cards and posters and in links handed to portal users; empty: the address the
