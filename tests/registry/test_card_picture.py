@@ -75,9 +75,7 @@ def test_the_card_picture_says_what_the_card_says(client_a, enterprise_a):
     assert r < 40 and g < 40 and b > 90
 
 
-def test_the_print_page_shows_the_picture_to_long_press_and_hints_in_wechat(
-    client_a, enterprise_a
-):
+def test_the_print_page_shows_the_picture_to_long_press_and_hints_in_wechat(client_a, enterprise_a):
     card = card_issue(
         actor=None, warnings_confirmed=True, employment=EmploymentFactory(enterprise=enterprise_a)
     )
