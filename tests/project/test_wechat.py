@@ -10,7 +10,7 @@ from django.conf import settings
 
 from tests.incentives.test_pages import county  # noqa: F401 (fixture)
 from tests.project.test_redis_down import county_objects, sample_urls  # noqa: F401 (fixture)
-from tests.reporting.test_poster_pictures import WECHAT
+from tests.user_agents import WECHAT
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from registry import card_picture
 from registry.services.cards import card_issue, card_revoke
 from tests.factories.registry import EmploymentFactory, EnterpriseFactory
 from tests.registry.test_portal_cards import portal_client
-from tests.reporting.test_poster_pictures import WECHAT
+from tests.user_agents import WECHAT
 
 pytestmark = pytest.mark.django_db
 

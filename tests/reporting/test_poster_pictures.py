@@ -16,16 +16,11 @@ from reporting import poster_picture, posters
 from tests.factories.credit_workflows import PUBLISHED_AT
 from tests.factories.incentives import grade
 from tests.factories.registry import EmploymentFactory, EnterpriseFactory, WorkerFactory
+from tests.user_agents import WECHAT
 
 pytestmark = pytest.mark.django_db
 
 YEAR = 2025
-WECHAT = (
-    "Mozilla/5.0 (Linux; Android 13; V2227A Build/TP1A.220624.014; wv) AppleWebKit/537.36 "
-    "(KHTML, like Gecko) Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160117 "
-    "MMWEBSDK/20240301 MMWEBID/1234 MicroMessenger/8.0.49.2600(0x28003133) WeChat/arm64 "
-    "Weixin NetType/WIFI Language/zh_CN ABI/arm64"
-)
 
 
 @pytest.fixture(autouse=True)
