@@ -65,13 +65,12 @@ messages: sync
 
 # Rebuild the committed Tibetan web font subset from Debian's DDC Uchen (README "Tibetan font").
 # fonttools is brought in for this run only; it is not a dependency of the project.
-FONT_BUILD := $(shell mktemp -d -u /tmp/zhouqu-fonts.XXXXXX)
 fonts: sync
-	mkdir -p $(FONT_BUILD)
-	cd $(FONT_BUILD) && apt-get download fonts-ddc-uchen=1.0-1.2 && dpkg-deb -x fonts-ddc-uchen_1.0-1.2_all.deb x
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	(cd "$$tmp" && apt-get download fonts-ddc-uchen=1.0-1.2 && \
+		dpkg-deb -x fonts-ddc-uchen_1.0-1.2_all.deb x) && \
 	$(UV) run --no-sync --with "fonttools[woff]==4.68.0" python tools/subset_tibetan_font.py \
-		$(FONT_BUILD)/x/usr/share/fonts/truetype/tibetan/DDC_Uchen.ttf static/fonts/zhouqu-tibetan.woff2
-	rm -rf $(FONT_BUILD)
+		"$$tmp/x/usr/share/fonts/truetype/tibetan/DDC_Uchen.ttf" static/fonts/zhouqu-tibetan.woff2
 
 format: sync
 	$(PY) -m ruff check --fix .

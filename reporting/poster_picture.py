@@ -16,6 +16,7 @@ BRAND, BRAND_DARK, GOLD = "#a61b1b", "#7d1212", "#d4a017"
 MARGIN = 110  # inside the frame
 QR_SIZE = 420
 PICTURE_CACHE_SECONDS = 3600
+PICTURE_VERSION = 1  # raise when the drawing changes, so cached pictures are not served
 PROGRAMME = "舟曲县“信易+家政”"
 FOOT = ("舟曲县工业和信息化和商务局", "守信者处处受益 · 失信者处处受限")
 
@@ -40,6 +41,7 @@ def poster_png(poster: Poster, photo: bytes | None) -> bytes:
     key = "|".join(
         str(value)
         for value in (
+            PICTURE_VERSION,
             poster.kind,
             poster.year,
             poster.title,
