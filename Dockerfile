@@ -11,6 +11,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 # pg_dump and pg_restore for `manage.py backup`/`restore`, the major version of the
 # postgres:16 server in docker-compose.yml (Debian bookworm ships 15, which refuses 16).
+# libfribidi0: Pillow's bundled libraqm loads it to shape Tibetan in the card and poster PNGs.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates curl \
  && install -d /usr/share/postgresql-common/pgdg \
@@ -19,7 +20,7 @@ RUN apt-get update \
  && echo "deb [signed-by=/usr/share/postgresql-common/pgdg/apt.postgresql.org.asc] https://apt.postgresql.org/pub/repos/apt bookworm-pgdg main" \
     > /etc/apt/sources.list.d/pgdg.list \
  && apt-get update \
- && apt-get install -y --no-install-recommends postgresql-client-16 logrotate \
+ && apt-get install -y --no-install-recommends postgresql-client-16 logrotate libfribidi0 \
  && apt-get purge -y curl && apt-get autoremove -y && rm -rf /var/lib/apt/lists/*
 
 RUN pip install --no-cache-dir "uv>=0.13,<0.14" \

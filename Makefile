@@ -21,7 +21,7 @@ TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 	CELERY_BROKER_URL=$(TEST_BROKER_URL) CELERY_TASK_ALWAYS_EAGER=1 DEBUG=1
 PYTEST_WORKERS ?= 2
 
-.PHONY: help run test lint messages format bench sync browser migrate check-migrations check-deploy worker beat
+.PHONY: help run test lint messages format bench sync browser migrate check-migrations check-deploy worker beat fonts
 
 help:
 	@echo "make run    - set up, migrate, load demo data, serve http://127.0.0.1:8000 (SQLite, in-process Celery)"
@@ -62,6 +62,15 @@ lint: sync
 messages: sync
 	$(PY) manage.py makemessages -l bo --no-location --no-obsolete -i ".venv/*" -i ".tools/*"
 	$(PY) manage.py compilemessages -l bo --ignore ".venv/*" --ignore ".tools/*"
+
+# Rebuild the committed Tibetan web font subset from Debian's DDC Uchen (README "Tibetan font").
+# fonttools is brought in for this run only; it is not a dependency of the project.
+fonts: sync
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	(cd "$$tmp" && apt-get download fonts-ddc-uchen=1.0-1.2 && \
+		dpkg-deb -x fonts-ddc-uchen_1.0-1.2_all.deb x) && \
+	$(UV) run --no-sync --with "fonttools[woff]==4.68.0" python tools/subset_tibetan_font.py \
+		"$$tmp/x/usr/share/fonts/truetype/tibetan/DDC_Uchen.ttf" static/fonts/zhouqu-tibetan.woff2
 
 format: sync
 	$(PY) -m ruff check --fix .

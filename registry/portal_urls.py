@@ -27,5 +27,6 @@ urlpatterns = [
     path("cards/<int:pk>/revoke/", cards.card_revoke, name="card_revoke"),
     path("cards/<int:pk>/print/", cards.card_print, name="card_print"),
     path("cards/<int:pk>/photo/", cards.card_photo, name="card_photo"),
+    path("cards/<int:pk>/card.png", cards.card_picture, name="card_picture"),
     path("cards/sheet/", cards.card_sheet, name="card_sheet"),
 ]

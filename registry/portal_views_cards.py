@@ -13,7 +13,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -21,6 +23,7 @@ from core.links import absolute_url
 from core.portal import portal_object, portal_scope, portal_view
 from core.qr import qr_svg
 
+from .card_picture import card_png
 from .models import Employment, WorkerCard
 from .services import cards as card_services
 from .verification import photo_thumbnail
@@ -173,6 +176,29 @@ def card_reissue(request, pk: int):
 def card_print(request, pk: int):
     card = portal_object(request, _valid_cards(request), pk, via="employment__enterprise")
     return render(request, "registry/portal/card_print.html", {"face": _card_face(request, card)})
+
+
+@never_cache
+@require_safe
+@portal_view
+def card_picture(request, pk: int):
+    """The card as a PNG (same access as its print page): shown on the print page for a
+    long press to save it, WeChat's in-app browser being unable to print or download."""
+    card = portal_object(request, _valid_cards(request), pk, via="employment__enterprise")
+    data = card_png(
+        worker_name=card.worker.name,
+        enterprise_name=card.employment.enterprise.name,
+        number=card.number,
+        issued=date_filter(card.issued_at, "Y-m-d"),
+        verify_url=absolute_url(request, reverse("verify", kwargs={"token": card.token})),
+        photo=photo_thumbnail(card.worker.photo) if card.worker.photo else None,
+    )
+    response = HttpResponse(data, content_type="image/png")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=False, filename=f"服务证{card.number}.png"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @never_cache

@@ -50,6 +50,11 @@ class Poster:
     def url(self) -> str:
         return reverse(f"posters:{self.kind}", args=[self.year, self.subject_id])
 
+    @property
+    def picture_url(self) -> str:
+        """The poster as a PNG, for phones (reporting.poster_picture)."""
+        return reverse(f"posters:{self.kind}_picture", args=[self.year, self.subject_id])
+
 
 def _enterprise_poster(rating: Rating, build_url) -> Poster:
     enterprise = rating.enterprise

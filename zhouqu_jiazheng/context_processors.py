@@ -3,6 +3,7 @@ from django.utils import translation
 
 from core.portal import portal_pages
 from core.public_sections import available_sections
+from core.wechat import in_wechat
 
 
 def site(request):
@@ -25,6 +26,8 @@ def site(request):
         ],
         # The 大字版 (elder-friendly large text), chosen with the switch on every public page.
         "large_text": request.COOKIES.get("text_size") == "large",
+        # WeChat's in-app browser: pages show hints for it (printing, saving pictures).
+        "in_wechat": in_wechat(request),
     }
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from tests.factories.incentives import grade
 from tests.factories.registry import EmploymentFactory, EnterpriseFactory, WorkerFactory
+from tests.user_agents import WECHAT
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -39,6 +40,26 @@ def test_enterprise_poster_prints_on_a4_with_its_qr_code(desktop_page, live_serv
 
     assert page.outside_requests == []
     assert page.console_errors == []
+
+
+def test_in_wechat_on_a_phone_the_poster_is_a_picture_to_long_press(browser, live_server):
+    enterprise = EnterpriseFactory(name="舟曲县格桑花家政服务有限公司")
+    grade(enterprise, "AAA")
+    context = browser.new_context(viewport={"width": 360, "height": 740}, user_agent=WECHAT)
+    page = context.new_page()
+
+    page.goto(f"{live_server.url}/credit/posters/{YEAR}/enterprise/{enterprise.pk}/")
+    assert page.locator(".wechat-hint").is_visible()
+    picture = page.locator(".picture-save img")
+    picture.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=picture.element_handle()
+    )
+    assert picture.evaluate("img => [img.naturalWidth, img.naturalHeight]") == [1240, 1754]
+    assert picture.bounding_box()["width"] <= 360
+    assert page.get_by_text("长按图片保存").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    context.close()
 
 
 def test_print_all_sheet_and_worker_poster_render_cleanly(desktop_page, live_server):

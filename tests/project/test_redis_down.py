@@ -44,6 +44,8 @@ def sample_urls(card, enterprise, worker, article) -> list[str]:
         "posters:year": {"year": year},
         "posters:enterprise": {"year": year, "pk": enterprise.pk},
         "posters:worker": {"year": year, "pk": worker.pk},
+        "posters:enterprise_picture": {"year": year, "pk": enterprise.pk},
+        "posters:worker_picture": {"year": year, "pk": worker.pk},
         "credit:honor_roll_photo": {"year": year, "pk": worker.pk},
         # The worker's own record: an anonymous visitor is sent to the worker's sign-in.
         "workers:rating": {"pk": 1},
