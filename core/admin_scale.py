@@ -79,9 +79,7 @@ def _object_with_relations(model_admin):
         field = model._meta.pk if from_field is None else model._meta.get_field(from_field)
         try:
             object_id = field.to_python(object_id)
-            return queryset.select_related(*forward_relations(model)).get(
-                **{field.name: object_id}
-            )
+            return queryset.select_related(*forward_relations(model)).get(**{field.name: object_id})
         except (model.DoesNotExist, ValidationError, ValueError):
             return None
 
