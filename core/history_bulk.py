@@ -28,8 +28,8 @@ def _refuse_protected(queryset) -> None:
             **{f"{relation.field.name}__in": queryset.values("pk")}
         )
         if referencing.exists():
-            names = (queryset.model._meta.verbose_name, relation.related_model._meta.verbose_name)
-            raise ProtectedError("%s仍被%s引用，不能删除。" % names, set(referencing[:10]))
+            rows, by = queryset.model._meta.verbose_name, relation.related_model._meta.verbose_name
+            raise ProtectedError(f"{rows}仍被{by}引用，不能删除。", set(referencing[:10]))
 
 
 def delete_with_history(queryset, *, reason: str = "", user=None) -> int:
