@@ -58,9 +58,14 @@ def _pages(objects) -> list[tuple[str, str]]:
         label = model._meta.label_lower
         changelist = reverse(f"{prefix}_changelist")
         pages.append((f"{label} list", changelist))
-        if model_admin.search_fields or hasattr(model_admin, "protected_search_fields"):
+        if model_admin.search_fields:
+            pages.append((f"{label} list q=name", f"{changelist}?q={NAME_TERM}"))
+        # The ID searches take their own path where an admin declares ID or mobile columns
+        # (keyed hashes) or searches in its own way; elsewhere they are text like a name.
+        if getattr(model_admin, "protected_search_fields", None) or (
+            "get_search_results" in type(model_admin).__dict__
+        ):
             pages += [
-                (f"{label} list q=name", f"{changelist}?q={NAME_TERM}"),
                 (f"{label} list q=tail", f"{changelist}?q={TAIL_TERM}"),
                 (f"{label} list q=full id", f"{changelist}?q={FULL_ID}"),
             ]
