@@ -49,8 +49,11 @@ class RedemptionAdmin(HistoryAdmin):
     ]
     list_filter = ["status", "served_on", "category", "items__measure", "special_groups"]
     list_select_related = ["resident", "enterprise", "category"]
-    search_fields = ["resident__name", "resident__mobile", "enterprise__name"]
-    protected_search_fields = {"id": ("resident__id_number_hash",)}
+    search_fields = ["resident__name", "resident__mobile_masked", "enterprise__name"]
+    protected_search_fields = {
+        "id": ("resident__id_number_hash",),
+        "mobile": ("resident__mobile_hash",),
+    }
     date_hierarchy = "served_on"
     inlines = [RedemptionItemInline]
     actions = ["export", "cancel"]

@@ -7,12 +7,13 @@ from types import SimpleNamespace
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 
 from core.admin_history import HistoryAdmin
 from core.admin_workflows import ServiceDeleteMixin, reason_action_page
 
 from . import services
-from .models import InspectionItem, SelfInspection
+from .models import InspectionItem, PlanPhase, SelfInspection
 
 ITEM_FIELDS = ["text", "result", "finding", "evidence", "rectification",
                "rectification_due_on", "rectification_status"]  # fmt: skip
@@ -83,9 +84,18 @@ class SelfInspectionAdmin(ServiceDeleteMixin, HistoryAdmin):
     inlines = [InspectionItemInline]
     actions = ["submit", "approve", "send_back"]
 
-    @admin.display(description="发现问题")
+    def get_queryset(self, request):
+        problem = Q(items__result=InspectionItem.Result.PROBLEM)
+        return super().get_queryset(request).annotate(problems_total=Count("items", problem))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "phase":  # a phase's label shows its plan's year
+            kwargs["queryset"] = PlanPhase.objects.select_related("plan")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description="发现问题", ordering="problems_total")
     def problems(self, obj) -> int:
-        return obj.items.filter(result=InspectionItem.Result.PROBLEM).count()
+        return obj.problems_total
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and services.inspection_edit_problem(obj):

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 
 from core import personal_data
 from core.client_ip import client_ip
+from core.admin_scale import LoadedAutocompleteInlineMixin
 from core.validators import clean_id_number
 
 from . import selectors, services
@@ -61,14 +62,17 @@ class QualificationInline(admin.TabularInline):
     readonly_fields = ["validity"]
 
 
-class OfferingInline(admin.TabularInline):
+class OfferingInline(LoadedAutocompleteInlineMixin, admin.TabularInline):
     model = ServiceOffering
     extra = 0
     fields = ["category", "price", "note", "is_active"]
     autocomplete_fields = ["category"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("category", "enterprise")
 
-class EnterpriseEmploymentInline(admin.TabularInline):
+
+class EnterpriseEmploymentInline(LoadedAutocompleteInlineMixin, admin.TabularInline):
     model = Employment
     extra = 0
     fields = ["worker", "position", "started_on", "ended_on", "end_reason"]
@@ -76,16 +80,14 @@ class EnterpriseEmploymentInline(admin.TabularInline):
     verbose_name_plural = "从业人员（在职与离职）"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("worker")
+        # The row's label names both the worker and the enterprise.
+        return super().get_queryset(request).select_related("worker", "enterprise")
 
 
 class WorkerEmploymentInline(EnterpriseEmploymentInline):
     fields = ["enterprise", "position", "started_on", "ended_on", "end_reason"]
     autocomplete_fields = ["enterprise"]
     verbose_name_plural = "从业经历"
-
-    def get_queryset(self, request):
-        return admin.TabularInline.get_queryset(self, request).select_related("enterprise")
 
 
 class HealthCertificateInline(SensitiveAdminMixin, admin.TabularInline):

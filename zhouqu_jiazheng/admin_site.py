@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import path
 
+from core.admin_scale import scale_defaults
 from core.admin_search import protected_search_results, protected_search_view
 from core.inbox import staff_inbox
 from reporting.admin_audit import audit_export_view
@@ -22,6 +23,8 @@ class BureauAdminSite(admin.AdminSite):
         # Every list searches a full ID or mobile number through its token (see
         # core.admin_search): the search box never puts the number in a URL.
         for model_admin in self._registry.values():
+            # Every list pages a big table by its estimated size (see core.admin_scale).
+            scale_defaults(model_admin)
             if not getattr(model_admin, "_protected_search", False):
                 model_admin.get_search_results = protected_search_results(
                     model_admin, model_admin.get_search_results

@@ -3,7 +3,7 @@ is never edited), the enterprises' signatures (read-only) and the breaches recor
 signed pledges (read-only; they follow their credit records)."""
 
 from django.contrib import admin
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, Func, OuterRef, Q, Subquery
 
 from core.admin_history import HistoryAdmin
 from registry.models import Enterprise
@@ -20,7 +20,22 @@ class PledgeTextAdmin(HistoryAdmin):
     list_select_related = ["published_by"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(signed_count=Count("signatures"))
+        # Both counts come with the rows: no query per row.
+        active = Enterprise.objects.active()
+        signed_active = Q(
+            signatures__enterprise__business_status=Enterprise.BusinessStatus.OPERATING
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                signed_count=Count("signatures", distinct=True),
+                signed_active_count=Count("signatures__enterprise", signed_active, distinct=True),
+                active_total=Subquery(
+                    active.order_by().annotate(n=Func("pk", function="COUNT")).values("n")[:1]
+                ),
+            )
+        )
 
     def get_fields(self, request, obj=None):
         return self.fields if obj is None else ["version", *self.fields, "published_at"]
@@ -34,11 +49,7 @@ class PledgeTextAdmin(HistoryAdmin):
 
     @admin.display(description="在业企业未签署")
     def unsigned(self, obj):
-        return (
-            Enterprise.objects.active()
-            .exclude(Exists(PledgeSignature.objects.filter(pledge=obj, enterprise=OuterRef("pk"))))
-            .count()
-        )
+        return (obj.active_total or 0) - obj.signed_active_count
 
     def get_changeform_initial_data(self, request):
         """A new version starts from the text in force."""

@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.audit import history_user
+from core.history_bulk import delete_with_history
 from core.sql import jit_off
 from core.transitions import StatusMachine
 from registry.models import Enterprise, Worker
@@ -264,7 +265,9 @@ def _finish_if_complete(run_id: int) -> None:
         return
     # Draft ratings of the year that this run did not produce belong to subjects no
     # longer active (deregistered, left the trade): they are withdrawn.
-    Rating.objects.filter(year=run.year, status=Rating.Status.DRAFT).exclude(run=run).delete()
+    # One INSERT … SELECT of their history rows and one DELETE, not one of each per rating.
+    stale = Rating.objects.filter(year=run.year, status=Rating.Status.DRAFT).exclude(run=run)
+    delete_with_history(stale, reason="评价时已不在评价范围，草稿撤回")
     _inputs_tables_drop(run.pk)
     RATING_RUN_MACHINE.transition(
         run,

@@ -57,7 +57,7 @@ def test_a_template_needs_every_required_clause(staff_client, shop):
 def test_staff_read_agreements_per_enterprise_with_counts(staff_client, shop, sms):
     agreement = shop.issue()
     changelist = reverse("admin:agreements_serviceagreement_changelist")
-    page = staff_client.get(f"{changelist}?enterprise__id__exact={shop.enterprise.pk}")
+    page = staff_client.get(f"{changelist}?enterprise__id__exact={shop.enterprise.pk}&_facets=1")
     content = page.content.decode()
     assert agreement.number in content and "138****7777" in content
     assert "待客户确认 (1)" in content or "待客户确认</a> (1)" in content or "(1)" in content

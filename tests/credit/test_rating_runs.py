@@ -333,3 +333,23 @@ def test_a_year_whose_ratings_are_all_final_is_not_run_again(county, client, dja
     ).update(status=Rating.Status.PUBLICISED)
     call_command("run_rating", year=YEAR, sync=True)
     assert RatingRun.objects.count() == 2
+
+
+def test_drafts_of_subjects_no_longer_rated_are_withdrawn_with_their_history(county):
+    from registry.models import Enterprise
+
+    rating_run_year(actor=None, year=YEAR, sync=True)
+    closed = list(Enterprise.objects.order_by("pk")[:2])
+    withdrawn = set(Rating.objects.filter(enterprise__in=closed).values_list("pk", flat=True))
+    assert len(withdrawn) == 2
+    Enterprise.objects.filter(pk__in=[e.pk for e in closed]).update(business_status="suspended")
+    kept = Rating.objects.count() - 2
+
+    second = rating_run_year(actor=None, year=YEAR, sync=True)
+
+    assert not Rating.objects.filter(pk__in=withdrawn).exists()
+    assert Rating.objects.filter(run=second).count() == kept == Rating.objects.count()
+    deletions = Rating.history.filter(id__in=withdrawn, history_type="-")
+    assert {row.id for row in deletions} == withdrawn
+    assert all(row.history_change_reason and row.year == YEAR for row in deletions)
+    assert {row.enterprise_id for row in deletions} == {e.pk for e in closed}

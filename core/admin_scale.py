@@ -1,0 +1,247 @@
+"""The admin at province scale: lists whose cost does not grow with the table.
+
+- `EstimatedCountPaginator`: an unfiltered list of a big table reads PostgreSQL's row
+  estimate (pg_class.reltuples, kept by ANALYZE/autovacuum) instead of COUNT(*) over a
+  million rows; a filtered or searched list, or a small table, is counted exactly.
+- `scale_defaults(model_admin)`: applied by the site to every registered ModelAdmin, also
+  to ones added later: that paginator; no second COUNT(*) of the whole table for the
+  "(N total)" link next to a filtered count; and the change page and the inline rows load
+  their forward relations (shown as read-only fields and row labels) in the same query.
+- `subquery_search`: the default search of an admin that does not search in its own way,
+  with a field across a foreign key (`enterprise__name`) searched as `enterprise_id IN
+  (SELECT id FROM enterprise WHERE …)`: the related table's index answers it, instead of
+  joining every rating to every enterprise and worker before filtering.
+- `MemoRelatedFilter`: a related-field filter that reads its choices once per request (with
+  facets Django instantiates every filter once more for each filter's counts).
+- `SelectedOnlyRelatedFilter`: a filter by a big table (enterprises) that lists only the
+  selected object, so that a link such as `?enterprise__id__exact=12` works without the
+  sidebar listing 100,000 enterprises.
+- `LoadedAutocompleteInlineMixin`: inline rows show their autocomplete selections from the
+  related rows already loaded with the inline's queryset, not one query per row.
+"""
+
+import time
+
+from django.contrib import admin
+from django.contrib.admin.utils import lookup_spawns_duplicates
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.paginator import Paginator
+from django.db import connections
+from django.db.models import Q
+from django.db.models.constants import LOOKUP_SEP
+from django.utils.functional import cached_property
+from django.utils.text import smart_split, unescape_string_literal
+
+# Below this many rows an exact COUNT(*) is cheap and the list shows the true figure.
+ESTIMATE_ABOVE = 50_000
+# The estimate is read at most this often per table and process.
+ESTIMATE_TTL_SECONDS = 300
+_estimates: dict[tuple[str, str], tuple[float, int]] = {}
+
+
+def table_estimate(using: str, table: str) -> int | None:
+    """PostgreSQL's estimate of the rows of `table` (None elsewhere or before ANALYZE)."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return None
+    key = (using, table)
+    now = time.monotonic()
+    cached = _estimates.get(key)
+    if cached and now - cached[0] < ESTIMATE_TTL_SECONDS:
+        return cached[1]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(%s)", [table]
+        )
+        row = cursor.fetchone()
+    estimate = int(row[0]) if row and row[0] is not None and row[0] >= 0 else None
+    _estimates[key] = (now, estimate)
+    return estimate
+
+
+def big_table(model, using: str = "default") -> bool:
+    """Whether `model`'s table holds more than ESTIMATE_ABOVE rows by the estimate."""
+    estimate = table_estimate(using, model._meta.db_table)
+    return estimate is not None and estimate > ESTIMATE_ABOVE
+
+
+def forget_estimates() -> None:
+    _estimates.clear()
+
+
+class EstimatedCountPaginator(Paginator):
+    @cached_property
+    def count(self):
+        queryset = self.object_list
+        query = getattr(queryset, "query", None)
+        if query is not None and not query.where and not query.distinct:
+            estimate = table_estimate(queryset.db, queryset.model._meta.db_table)
+            if estimate is not None and estimate > ESTIMATE_ABOVE:
+                return estimate
+        return super().count
+
+
+def forward_relations(model) -> list[str]:
+    return [field.name for field in model._meta.concrete_fields if field.many_to_one]
+
+
+def _object_with_relations(model_admin):
+    def get_object(request, object_id, from_field=None):
+        queryset = model_admin.get_queryset(request)
+        model = queryset.model
+        field = model._meta.pk if from_field is None else model._meta.get_field(from_field)
+        try:
+            object_id = field.to_python(object_id)
+            return queryset.select_related(*forward_relations(model)).get(**{field.name: object_id})
+        except (model.DoesNotExist, ValidationError, ValueError):
+            return None
+
+    return get_object
+
+
+def _inline_rows_with_relations(inline_class) -> None:
+    if inline_class.__dict__.get("_rows_with_relations"):
+        return
+    get_queryset = inline_class.get_queryset
+
+    def with_relations(self, request):
+        queryset = get_queryset(self, request)
+        return queryset.select_related(*forward_relations(queryset.model))
+
+    inline_class.get_queryset = with_relations
+    inline_class._rows_with_relations = True
+
+
+def _search_lookup(model, spec: str) -> str:
+    """The lookup Django's admin search uses for a `search_fields` entry."""
+    prefixes = {"^": "istartswith", "=": "iexact", "@": "search"}
+    if spec[:1] in prefixes:
+        return f"{spec[1:]}__{prefixes[spec[0]]}"
+    opts, parts = model._meta, spec.split(LOOKUP_SEP)
+    for part in parts:
+        try:
+            field = opts.get_field(opts.pk.name if part == "pk" else part)
+        except FieldDoesNotExist:
+            return spec  # ends with a lookup of its own
+        if field.is_relation and field.related_model is not None:
+            opts = field.related_model._meta
+    return f"{spec}__icontains"
+
+
+def _term_condition(model, lookup: str, term: str) -> Q:
+    """`lookup` = `term`, through a subquery when it crosses a forward foreign key."""
+    first, _, rest = lookup.partition(LOOKUP_SEP)
+    try:
+        field = model._meta.get_field(first)
+    except FieldDoesNotExist:
+        return Q(**{lookup: term})
+    if field.many_to_one and LOOKUP_SEP in rest:
+        related = field.related_model
+        inner = _term_condition(related, rest, term)
+        return Q(**{f"{first}__in": related._base_manager.filter(inner).values("pk")})
+    return Q(**{lookup: term})
+
+
+def subquery_search(model_admin):
+    def get_search_results(request, queryset, search_term):
+        fields = model_admin.get_search_fields(request)
+        lookups = [_search_lookup(queryset.model, str(spec)) for spec in fields]
+        if not lookups or not search_term or any("pk__exact" in item for item in lookups):
+            return admin.ModelAdmin.get_search_results(model_admin, request, queryset, search_term)
+        terms = []
+        for bit in smart_split(search_term):
+            if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
+                bit = unescape_string_literal(bit)
+            either = Q()
+            for lookup in lookups:
+                either |= _term_condition(queryset.model, lookup, bit)
+            terms.append(either)
+        duplicates = any(lookup_spawns_duplicates(model_admin.opts, item) for item in lookups)
+        return queryset.filter(*terms), duplicates
+
+    return get_search_results
+
+
+def scale_defaults(model_admin) -> None:
+    if getattr(model_admin, "_scale_defaults", False):
+        return
+    if model_admin.paginator is Paginator:
+        model_admin.paginator = EstimatedCountPaginator
+    model_admin.show_full_result_count = False
+    if type(model_admin).get_object is admin.ModelAdmin.get_object:
+        model_admin.get_object = _object_with_relations(model_admin)
+    for inline_class in model_admin.inlines:
+        _inline_rows_with_relations(inline_class)
+    if type(model_admin).get_search_results is admin.ModelAdmin.get_search_results:
+        model_admin.get_search_results = subquery_search(model_admin)
+    model_admin._scale_defaults = True
+
+
+class MemoRelatedFilter(admin.RelatedFieldListFilter):
+    def field_choices(self, field, request, model_admin):
+        memo = request.__dict__.setdefault("_related_filter_choices", {})
+        key = (model_admin.model, self.field_path)
+        if key not in memo:
+            memo[key] = super().field_choices(field, request, model_admin)
+        return memo[key]
+
+
+class SelectedOnlyRelatedFilter(admin.RelatedFieldListFilter):
+    def field_choices(self, field, request, model_admin):
+        if not self.lookup_val:
+            return []
+        related = field.remote_field.model._default_manager.filter(pk__in=self.lookup_val)
+        return [(obj.pk, str(obj)) for obj in related]
+
+    def has_output(self):
+        return bool(self.lookup_val)
+
+
+class LoadedAutocompleteSelect(AutocompleteSelect):
+    """Renders the selected option from `loaded` ({pk as text: object}) when it holds it."""
+
+    loaded: dict = {}
+
+    def optgroups(self, name, value, attr=None):
+        selected = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
+        if not selected or not selected <= self.loaded.keys():
+            return super().optgroups(name, value, attr)
+        default = (None, [], 0)
+        if not self.is_required and not self.allow_multiple_selected:
+            default[1].append(self.create_option(name, "", "", False, 0))
+        for key in sorted(selected):
+            label = self.choices.field.label_from_instance(self.loaded[key])
+            default[1].append(
+                self.create_option(name, self.loaded[key].pk, label, selected, len(default[1]))
+            )
+        return [default]
+
+
+class LoadedAutocompleteInlineMixin:
+    """For inlines whose queryset select_related()s their autocomplete fields."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = LoadedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        names = list(self.get_autocomplete_fields(request))
+
+        class LoadedFormSet(formset):
+            def _construct_form(self, i, **form_kwargs):
+                form = super()._construct_form(i, **form_kwargs)
+                cache = form.instance._state.fields_cache
+                for name in names:
+                    field = form.fields.get(name)
+                    widget = getattr(getattr(field, "widget", None), "widget", None)
+                    related = cache.get(name)
+                    if isinstance(widget, LoadedAutocompleteSelect) and related is not None:
+                        widget.loaded = {str(related.pk): related}
+                return form
+
+        return LoadedFormSet
