@@ -24,7 +24,7 @@ def test_demo_accounts_can_log_in(client, settings):
     from django.core.management import call_command
 
     settings.DEBUG = True
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", "--light", verbosity=0)
     login = client.post(
         "/admin/login/", {"username": "lingdao", "password": DEMO_PASSWORD, "next": "/admin/"}
     )
