@@ -29,7 +29,7 @@ def hidden(html: str, name: str) -> str:
     return found.group(1) if found else ""
 
 
-def login(user: HttpUser, path: str, username: str, password: str, name: str) -> None:
+def login(user: HttpUser, path: str, username: str, password: str, name: str, then: str):
     page = user.client.get(path, name=f"{name} (form)")
     user.client.post(
         path,
@@ -37,6 +37,7 @@ def login(user: HttpUser, path: str, username: str, password: str, name: str) ->
             "csrfmiddlewaretoken": hidden(page.text, "csrfmiddlewaretoken"),
             "username": username,
             "password": password,
+            "next": then,
         },
         headers={"Referer": user.host + path},
         name=name,
@@ -99,7 +100,7 @@ class Enterprise(HttpUser):
 
     def on_start(self):
         account = next(PORTAL_ACCOUNTS)
-        login(self, "/portal/login/", account, DATA["password"], "/portal/login/")
+        login(self, "/portal/login/", account, DATA["password"], "/portal/login/", "/portal/")
 
     @task(3)
     def home(self):
@@ -125,7 +126,7 @@ class Staff(HttpUser):
     wait_time = between(2, 5)
 
     def on_start(self):
-        login(self, "/admin/login/", DATA["staff"], DATA["password"], "/admin/login/")
+        login(self, "/admin/login/", DATA["staff"], DATA["password"], "/admin/login/", "/admin/")
 
     @task(3)
     def complaints(self):
