@@ -76,6 +76,9 @@ format: sync
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
 
+# Sizes scale with BENCH_SCALE (1 = the sizes the targets are set for); a quick whole run:
+#   make bench BENCH_SCALE=0.01 BENCH_LOCUST_SECONDS=20
+# Missed targets fail only at full size or with BENCH_STRICT=1 (README, Performance).
 bench: sync
 	$(TEST_ENV) $(PY) -m pytest -m bench -s -q $(or $(PYTEST_ARGS),tests/bench)
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.forms import AgreementNumberField, tie_agreement
 from agreements.selectors import agreement_service_category
+from core.choice_fields import ListedModelChoiceField
 from core.files import validate_upload
 from core.form_errors import ResidentFormMixin
 from core.validators import clean_mobile
@@ -132,7 +133,7 @@ class IntakeForm(ResidentFormMixin, forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
     email = forms.EmailField(label=_("电子邮箱（可不填）"), required=False)
-    township = forms.ModelChoiceField(
+    township = ListedModelChoiceField(
         label=_("您所在的乡镇"),
         queryset=Township.objects.all(),
         empty_label=_("请选择乡镇"),
@@ -215,7 +216,7 @@ class ComplaintForm(IntakeForm):
     agreement_number = AgreementNumberField()
     worker_ref = forms.CharField(required=False, widget=forms.HiddenInput)
     service_date = service_date_field("服务日期")
-    service_category = forms.ModelChoiceField(
+    service_category = ListedModelChoiceField(
         label=_("服务类别（可不选）"),
         queryset=ServiceCategory.objects.all(),
         required=False,

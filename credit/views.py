@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 
+from core.choice_fields import ListedModelChoiceField
 from core.form_errors import ResidentFormMixin
 from registry.models import ServiceCategory, Township
 from registry.verification import photo_thumbnail
@@ -32,13 +33,13 @@ class LookupForm(ResidentFormMixin, forms.Form):
         strip=True,
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
-    township = forms.ModelChoiceField(
+    township = ListedModelChoiceField(
         label="所在乡镇",
         queryset=Township.objects.all(),
         required=False,
         empty_label="全部乡镇",
     )
-    service = forms.ModelChoiceField(
+    service = ListedModelChoiceField(
         label="服务项目",
         queryset=ServiceCategory.objects.filter(is_active=True),
         required=False,

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -34,3 +35,6 @@ urlpatterns = [
     path("verify/<str:token>/photo/", verify_photo, name="verify_photo"),
     path("media/<path:path>", protected_media, name="protected_media"),
 ]
+
+if settings.BENCH_BASELINE_VIEW:  # `make bench` only: see README, Performance
+    urlpatterns.append(path("bench/baseline/", views.bench_baseline, name="bench_baseline"))

@@ -50,6 +50,13 @@ def metrics(request):
 
 
 @require_safe
+def bench_baseline(request):
+    """The benchmarks' baseline: the public pages' layout, through the same middleware, with
+    no query. Routed only when BENCH_BASELINE_VIEW is on (never in production)."""
+    return render(request, "public/base.html")
+
+
+@require_safe
 def favicon(request):
     # Resolved per request: the hashed name exists only after collectstatic.
     return redirect(static("img/favicon.svg"), permanent=True)

@@ -7,8 +7,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import BooleanField, Case, Q, Value, When
 from django.utils import timezone
 
 from agreements.models import ServiceAgreement
@@ -39,6 +40,16 @@ from .pricing import charge_fields, charge_problems
 TRACKING_RANDOM_LENGTH = 6
 DUPLICATE_WINDOW = timedelta(minutes=10)
 MAX_ATTACHMENTS = 5
+UNCHECKED_ON_CREATE = [
+    "tracking_number",
+    "submission_token",
+    "township",
+    "enterprise",
+    "worker",
+    "service_agreement",
+    "service_category",
+    "officer",
+]
 
 
 def tracking_number_new(day: date) -> str:
@@ -119,12 +130,21 @@ class SubmitResult:
 
 
 def _existing_duplicate(token: str, digest: str, now) -> Complaint | None:
-    existing = Complaint.objects.filter(submission_token=token).first()
-    if existing is not None:
-        return existing
+    """The complaint this submission repeats, in one query: the one its form token stored
+    first, else the latest with the same content within the window."""
     return (
-        Complaint.objects.filter(content_digest=digest, received_at__gte=now - DUPLICATE_WINDOW)
-        .order_by("-received_at")
+        Complaint.objects.filter(
+            Q(submission_token=token)
+            | Q(content_digest=digest, received_at__gte=now - DUPLICATE_WINDOW)
+        )
+        .annotate(
+            same_form=Case(
+                When(submission_token=token, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .order_by("-same_form", "-received_at")
         .first()
     )
 
@@ -193,6 +213,9 @@ def complaint_submit(
             service_category=service_category,
         )
     )
+    if enterprise is None and service_agreement is None and not enterprise_text.strip():
+        # The database's check (complaint_names_an_enterprise), said before the insert.
+        problems[NON_FIELD_ERRORS] = "请选择被投诉的企业，或填写企业名称。"
     if len(attachments) > MAX_ATTACHMENTS:
         problems["attachments"] = f"最多上传{MAX_ATTACHMENTS}个附件。"
     number = clean_mobile(phone)
@@ -271,7 +294,10 @@ def _create(*, submission_token, digest, now, phone, attachments, **fields) -> C
         complaint.enterprise_text = complaint.enterprise_text or ""
     # The database enforces both unique columns: a duplicate token means a double submit
     # that raced past the check in complaint_submit, answered there from the IntegrityError.
-    complaint.full_clean(exclude=["tracking_number", "submission_token"])
+    # The related rows were read by the caller (the form's choices, the agreement), and the
+    # check constraints are said by complaint_submit's problems and enforced by the
+    # database: validating them again here would cost a query each.
+    complaint.full_clean(exclude=UNCHECKED_ON_CREATE, validate_constraints=False)
     # The random part makes a collision a one-in-a-billion event; retry rather than fail.
     for _attempt in range(5):
         complaint.tracking_number = tracking_number_new(received_on)

@@ -5,12 +5,13 @@ current employer, imported end to end through the service (stored file → read 
 Baseline: the same 100,000 Worker objects built from already-parsed rows, *including* the
 protected-field work (Fernet encryption, keyed hash, mask, via worker_identity_apply), then
 `bulk_create(batch_size=1000)` in one transaction. The baseline creates no employment and
-recomputes no dossier; the import does both. Set BENCH_LEDGER_ROWS to change the size.
+recomputes no dossier; the import does both. Set BENCH_LEDGER_ROWS (default
+100,000 × BENCH_SCALE) to change the size.
 """
 
 import datetime
 import io
-import os
+import statistics
 import time
 
 import openpyxl
@@ -28,9 +29,10 @@ from registry.services.ledger import (
     ledger_import_create,
     ledger_import_validate,
 )
+from tests.bench.server import RUNS, scaled
 from tests.factories.registry import EnterpriseFactory
 
-ROWS = int(os.environ.get("BENCH_LEDGER_ROWS", "100000"))
+ROWS = scaled("BENCH_LEDGER_ROWS", 100_000, least=500)
 HEADERS = ["姓名", "身份证号", "民族", "手机号码", "居住乡镇", "现住址", "文化程度"]
 HEADERS += ["现工作单位统一社会信用代码", "岗位", "入职日期"]
 
@@ -113,7 +115,9 @@ def test_ledger_import_of_100k_workers_against_bulk_create(bench):
     bench.record("rows", ROWS)
     bench.record("file_mb", len(data) / 1024 / 1024, "MB")
 
-    baseline_s, bulk_create_s = min(baseline(rows, township_id) for _ in range(2))
+    runs = [baseline(rows, township_id) for _ in range(RUNS)]
+    baseline_s = statistics.median(run[0] for run in runs)
+    bulk_create_s = statistics.median(run[1] for run in runs)
     assert not Worker.objects.exists()
 
     started = time.perf_counter()
@@ -146,8 +150,7 @@ def test_ledger_import_of_100k_workers_against_bulk_create(bench):
     bench.record("dry_run_s", time.perf_counter() - started, "s")
     assert dry.status == LedgerImport.Status.PREVIEWED, dry.message
 
-    bench.record("meets_3000_rows_per_s", "yes" if ROWS / import_s >= 3000 else "no")
-    assert import_s / baseline_s <= 3, "the import should cost at most 3× a plain bulk_create"
-    # The target is 3,000 rows/s on an idle machine; this floor only catches regressions on a
+    bench.target("import_ratio_to_bulk_create vs target", import_s / baseline_s, at_most=3)
+    # The target is 3,000 rows/s on an idle machine; 2,000 only catches regressions on a
     # shared, busy one (the ratio above is the figure that does not depend on the machine).
-    assert ROWS / import_s >= 2000, "the import should write well over 2,000 rows/s"
+    bench.target("import_rows_per_s vs floor", ROWS / import_s, at_least=2000, unit="rows/s")

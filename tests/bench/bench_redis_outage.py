@@ -18,10 +18,10 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection
 
 from complaints.models import Complaint, Notification
-from tests.bench.bench_complaints import ROOT, Browser, field, free_port
+from tests.bench.bench_complaints import field
+from tests.bench.server import ROOT, Browser, free_port, server_environment
 from tests.conftest import RedisProcess
 from tests.factories.registry import township
 
@@ -34,18 +34,8 @@ PACE = 0.3  # seconds between one client's submissions, so the run spans the out
 
 
 def start_gunicorn(port: int, redis_url: str, broker_url: str) -> subprocess.Popen:
-    db = connection.settings_dict
-    environment = {
-        **os.environ,
-        "DATABASE_URL": (
-            f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-        ),
-        "DEBUG": "1",
-        "REDIS_URL": redis_url,
-        "CELERY_BROKER_URL": broker_url,
-        "CELERY_TASK_ALWAYS_EAGER": "0",
-        "COMPLAINT_RATE_PER_IP": "100000/h",
-    }
+    # Production settings (DEBUG off), with this benchmark's own Redis for cache and broker.
+    environment = server_environment(port, REDIS_URL=redis_url, CELERY_BROKER_URL=broker_url)
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "zhouqu_jiazheng.wsgi:application",
          "--bind", f"127.0.0.1:{port}", "--workers", "3", "--log-level", "warning"],

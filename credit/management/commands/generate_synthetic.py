@@ -5,8 +5,13 @@ hours. The rows are deterministic functions of their ids (no randomness), so two
 same size produce the same data and the same ratings.
 """
 
+import importlib
+
+from django.apps import apps as django_apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+
+from registry.models import Township
 
 ENTERPRISES_SQL = """
 INSERT INTO registry_enterprise (name, kind, uscc, legal_representative, registered_address,
@@ -14,11 +19,12 @@ INSERT INTO registry_enterprise (name, kind, uscc, legal_representative, registe
     business_scope, document_status, completeness, missing_mask, last_confirmed_at, is_stale,
     established_on, created_at, updated_at)
 SELECT '合成企业' || i, 'company', 'S' || lpad(i::text, 17, '0'), '法人' || i, '',
-    '地址' || i, (SELECT min(id) FROM registry_township) + i %% 19, '13909410000', '', '',
+    '地址' || i, t.ids[1 + i %% cardinality(t.ids)], '13909410000', '', '',
     CASE WHEN i %% 20 = 0 THEN 'suspended' ELSE 'operating' END, '', 'valid',
     (50 + i %% 51), 0, now() - (i %% 500) * interval '1 day', false,
     date '2015-01-01' + (i %% 3000), now(), now()
-FROM generate_series(1, %(enterprises)s::int) AS i
+FROM generate_series(1, %(enterprises)s::int) AS i,
+    (SELECT array_agg(id ORDER BY sort_order, id) AS ids FROM registry_township) AS t
 """
 
 QUALIFICATIONS_SQL = """
@@ -143,7 +149,17 @@ GENERATED_TABLES = (
 )
 
 
+def ensure_townships() -> None:
+    """The enterprises are spread over the county's townships, which a data migration seeds.
+    A database whose tables were emptied since (a flushed test database) gets them back
+    through that migration's own function, so no row is written with a NULL township."""
+    if not Township.objects.exists():
+        migration = importlib.import_module("registry.migrations.0002_townships")
+        migration.create_townships(django_apps, None)
+
+
 def generate(*, enterprises: int, workers: int, inputs: int, year: int) -> None:
+    ensure_townships()
     params = {
         "enterprises": enterprises,
         "workers": workers,
