@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.utils import translation
 
+from core.i18n.catalogue import is_trial
 from core.portal import portal_pages
 from core.public_sections import available_sections
 
@@ -23,6 +24,8 @@ def site(request):
             (code, name, html_lang(code), code == translation.get_language())
             for code, name in settings.LANGUAGES
         ],
+        # Pages in a language whose catalogue is not the reviewed version say so (base.html).
+        "translation_trial": is_trial(translation.get_language()),
         # The 大字版 (elder-friendly large text), chosen with the switch on every public page.
         "large_text": request.COOKIES.get("text_size") == "large",
     }
