@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 # The masked name lives in the shared kit; pages import it from here as they always have.
 from core.personal_data import mask_person_name as mask_person_name
@@ -215,10 +216,20 @@ def _points(value) -> str:
 def grade_bands(standard: EvaluationStandard) -> list[GradeBand]:
     aaa, aa, a = _points(standard.aaa_min), _points(standard.aa_min), _points(standard.a_min)
     return [
-        GradeBand(Grade.AAA, Grade.AAA.label, f"{aaa}分及以上"),
-        GradeBand(Grade.AA, Grade.AA.label, f"{aa}分及以上，不到{aaa}分"),
-        GradeBand(Grade.A, Grade.A.label, f"{a}分及以上，不到{aa}分"),
-        GradeBand(Grade.B, Grade.B.label, f"{a}分以下，或存在一票否决情形"),
+        GradeBand(Grade.AAA, Grade.AAA.label, gettext("%(min)s分及以上") % {"min": aaa}),
+        GradeBand(
+            Grade.AA,
+            Grade.AA.label,
+            gettext("%(min)s分及以上，不到%(max)s分") % {"min": aa, "max": aaa},
+        ),
+        GradeBand(
+            Grade.A,
+            Grade.A.label,
+            gettext("%(min)s分及以上，不到%(max)s分") % {"min": a, "max": aa},
+        ),
+        GradeBand(
+            Grade.B, Grade.B.label, gettext("%(min)s分以下，或存在一票否决情形") % {"min": a}
+        ),
     ]
 
 

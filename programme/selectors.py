@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext
 
 from registry.models import Enterprise, Worker
 
@@ -27,7 +28,10 @@ class PhaseView:
 
     @property
     def months(self) -> str:
-        return f"{self.first_month}月—{self.last_month}月"
+        return gettext("%(first)s月—%(last)s月") % {
+            "first": self.first_month,
+            "last": self.last_month,
+        }
 
     @property
     def current(self) -> bool:

@@ -1,19 +1,28 @@
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
 
 from core.i18n.catalogue import is_trial
 from core.portal import portal_pages
 from core.public_sections import available_sections
 
+# The default values of the configurable names and office details (settings), so that the
+# catalogue holds their translations; a value configured otherwise is shown as it is.
+CONFIGURED_TEXTS = (
+    gettext_noop("舟曲县信易+家政信用管理平台"),
+    gettext_noop("舟曲县城关镇舟曲县工业和信息化和商务局"),
+    gettext_noop("工作日 8:30—12:00，14:30—18:00"),
+)
+
 
 def site(request):
     return {
-        "site_name": settings.SITE_NAME,
+        "site_name": gettext(settings.SITE_NAME),
         # The bureau's complaint line and office: every public page offers them.
         "complaint_contact": {
             "phone": settings.COMPLAINT_PHONE,
-            "address": settings.BUREAU_OFFICE_ADDRESS,
-            "hours": settings.BUREAU_OFFICE_HOURS,
+            "address": gettext(settings.BUREAU_OFFICE_ADDRESS),
+            "hours": gettext(settings.BUREAU_OFFICE_HOURS),
         },
         "public_sections": available_sections,
         # Lazily evaluated (a callable): only portal pages render the portal navigation.

@@ -6,6 +6,7 @@ eligible for 优先预约派单 is marked priority, shown first and has a shorte
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.outbox import OutboxMessage
@@ -16,15 +17,15 @@ from .residents import Resident
 
 
 class BookingKind(models.TextChoices):
-    SERVICE = "service", "预约家政服务"
-    CONSULTATION = "consultation", "免费家政咨询"
+    SERVICE = "service", _("预约家政服务")
+    CONSULTATION = "consultation", _("免费家政咨询")
 
 
 class DayPart(models.TextChoices):
-    MORNING = "morning", "上午"
-    AFTERNOON = "afternoon", "下午"
-    EVENING = "evening", "晚上"
-    ANY = "any", "时间都可以"
+    MORNING = "morning", _("上午")
+    AFTERNOON = "afternoon", _("下午")
+    EVENING = "evening", _("晚上")
+    ANY = "any", _("时间都可以")
 
 
 class BookingQuerySet(models.QuerySet):
@@ -34,10 +35,10 @@ class BookingQuerySet(models.QuerySet):
 
 class BookingRequest(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", "等待企业接单"
-        ACCEPTED = "accepted", "已有企业接单"
-        UNANSWERED = "unanswered", "暂无企业接单"
-        CANCELLED = "cancelled", "已取消"
+        OPEN = "open", _("等待企业接单")
+        ACCEPTED = "accepted", _("已有企业接单")
+        UNANSWERED = "unanswered", _("暂无企业接单")
+        CANCELLED = "cancelled", _("已取消")
 
     number = models.CharField("预约编号", max_length=24, unique=True, editable=False)
     kind = models.CharField("类型", max_length=15, choices=BookingKind.choices)
@@ -160,10 +161,10 @@ class BookingOffer(models.Model):
     enterprise of the tiers before declined."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "待处理"
-        ACCEPTED = "accepted", "已接单"
-        DECLINED = "declined", "已谢绝"
-        CLOSED = "closed", "已结束"
+        PENDING = "pending", _("待处理")
+        ACCEPTED = "accepted", _("已接单")
+        DECLINED = "declined", _("已谢绝")
+        CLOSED = "closed", _("已结束")
 
     booking = models.ForeignKey(
         BookingRequest, verbose_name="预约申请", on_delete=models.CASCADE, related_name="offers"
@@ -208,8 +209,8 @@ class BookingNotice(OutboxMessage):
     """SMS about a booking, sent through the outbox; the number is read at sending time."""
 
     class Recipient(models.TextChoices):
-        RESIDENT = "resident", "居民"
-        ENTERPRISE = "enterprise", "企业"
+        RESIDENT = "resident", _("居民")
+        ENTERPRISE = "enterprise", _("企业")
 
     booking = models.ForeignKey(
         BookingRequest, verbose_name="预约申请", on_delete=models.CASCADE, related_name="notices"
