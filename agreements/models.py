@@ -13,7 +13,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registry.models import Enterprise, ServiceCategory, Township, Worker
@@ -82,13 +81,13 @@ class AgreementQuerySet(models.QuerySet):
 
 class ServiceAgreement(models.Model):
     class Status(models.TextChoices):
-        ISSUED = "issued", _("待客户确认")
-        CONFIRMED = "confirmed", _("已确认")
-        CANCELLED = "cancelled", _("已作废")
+        ISSUED = "issued", "待客户确认"
+        CONFIRMED = "confirmed", "已确认"
+        CANCELLED = "cancelled", "已作废"
 
     class Confirmation(models.TextChoices):
-        SMS = "sms", _("短信验证码确认")
-        PAPER = "paper", _("纸质签字")
+        SMS = "sms", "短信验证码确认"
+        PAPER = "paper", "纸质签字"
 
     number = models.CharField("约定编号", max_length=20, unique=True, editable=False)
     enterprise = models.ForeignKey(

@@ -26,8 +26,8 @@ class Article(models.Model):
         NOTICE = "notice", _("通知公告")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("草稿")
-        PUBLISHED = "published", _("已发布")
+        DRAFT = "draft", "草稿"
+        PUBLISHED = "published", "已发布"
 
     title = models.CharField("标题", max_length=120)
     kind = models.CharField("栏目", max_length=10, choices=Kind.choices, db_index=True)

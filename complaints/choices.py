@@ -86,7 +86,7 @@ class Stage(models.TextChoices):
 
 
 class DeadlineState(models.TextChoices):
-    ON_TIME = "on_time", _("正常")
-    DUE_SOON = "due_soon", _("即将到期")
-    OVERDUE = "overdue", _("已超期")
-    DONE = "done", _("已办结")
+    ON_TIME = "on_time", "正常"
+    DUE_SOON = "due_soon", "即将到期"
+    OVERDUE = "overdue", "已超期"
+    DONE = "done", "已办结"

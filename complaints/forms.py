@@ -99,7 +99,7 @@ def enterprise_answer(query: str, choice: str) -> EnterpriseAnswer:
     if choice and choice != NONE_OF_THESE:
         enterprise = Enterprise.objects.filter(pk=choice if choice.isdecimal() else 0).first()
         if enterprise is None:
-            return EnterpriseAnswer(problem="所选企业不存在，请重新填写。")
+            return EnterpriseAnswer(problem=gettext("所选企业不存在，请重新填写。"))
         return EnterpriseAnswer(enterprise=enterprise)
     if not query:
         return EnterpriseAnswer()
@@ -112,7 +112,9 @@ def enterprise_answer(query: str, choice: str) -> EnterpriseAnswer:
     if candidates:
         return EnterpriseAnswer(
             candidates=candidates,
-            problem="找到以下登记的企业，请选择您要投诉的是哪一家；都不是请选“以上都不是”。",
+            problem=gettext(
+                "找到以下登记的企业，请选择您要投诉的是哪一家；都不是请选“以上都不是”。"
+            ),
         )
     return EnterpriseAnswer(text=query)
 
@@ -163,7 +165,7 @@ class IntakeForm(ResidentFormMixin, forms.Form):
     )
     enterprise_choice = forms.CharField(required=False, widget=forms.HiddenInput)
     # The words of the enterprise question for this form's case type.
-    enterprise_missing = "请填写被投诉的家政企业，或填写服务约定编号。"
+    enterprise_missing = _("请填写被投诉的家政企业，或填写服务约定编号。")
     case_word = "投诉"
 
     def __init__(self, *args, **kwargs):
@@ -295,7 +297,7 @@ class ComplaintForm(IntakeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.agreement = None
-        self.fields["category"].error_messages["required"] = "请选择投诉类别。"
+        self.fields["category"].error_messages["required"] = gettext("请选择投诉类别。")
 
     def clean(self):
         data = super().clean()

@@ -13,7 +13,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.files import validate_upload
@@ -341,9 +340,9 @@ def attachment_path(instance: "ComplaintAttachment", filename: str) -> str:
 
 class ComplaintAttachment(models.Model):
     class Source(models.TextChoices):
-        COMPLAINANT = "complainant", _("投诉人")
-        ENTERPRISE = "enterprise", _("企业")
-        STAFF = "staff", _("工作人员")
+        COMPLAINANT = "complainant", "投诉人"
+        ENTERPRISE = "enterprise", "企业"
+        STAFF = "staff", "工作人员"
 
     complaint = models.ForeignKey(
         Complaint, verbose_name="投诉", on_delete=models.CASCADE, related_name="attachments"
@@ -369,8 +368,8 @@ class ComplaintUpdate(models.Model):
     tracking page (and to the enterprise); internal notes only to staff."""
 
     class Visibility(models.TextChoices):
-        PUBLIC = "public", _("公开进展")
-        INTERNAL = "internal", _("内部备注")
+        PUBLIC = "public", "公开进展"
+        INTERNAL = "internal", "内部备注"
 
     complaint = models.ForeignKey(
         Complaint, verbose_name="投诉", on_delete=models.CASCADE, related_name="updates"
@@ -407,8 +406,8 @@ class DeadlineAlert(models.Model):
     notifies the officer once per stage and level however often it runs."""
 
     class Level(models.TextChoices):
-        DUE_SOON = "due_soon", _("已用时限70%")
-        OVERDUE = "overdue", _("已超期")
+        DUE_SOON = "due_soon", "已用时限70%"
+        OVERDUE = "overdue", "已超期"
 
     complaint = models.ForeignKey(
         Complaint, verbose_name="投诉", on_delete=models.CASCADE, related_name="alerts"
@@ -437,13 +436,13 @@ class Notification(OutboxMessage):
     whatever is still pending, so a message survives a broker, worker or gateway outage."""
 
     class Channel(models.TextChoices):
-        SMS = "sms", _("短信")
-        EMAIL = "email", _("电子邮件")
+        SMS = "sms", "短信"
+        EMAIL = "email", "电子邮件"
 
     class Recipient(models.TextChoices):
-        COMPLAINANT = "complainant", _("投诉人")
-        OFFICER = "officer", _("承办人")
-        ENTERPRISE = "enterprise", _("企业")
+        COMPLAINANT = "complainant", "投诉人"
+        OFFICER = "officer", "承办人"
+        ENTERPRISE = "enterprise", "企业"
 
     complaint = models.ForeignKey(
         Complaint, verbose_name="投诉", on_delete=models.CASCADE, related_name="notifications"

@@ -93,7 +93,7 @@ class ReportForm(IntakeForm):
         "attachments",
         "consent",
     ]
-    enterprise_missing = "请填写被举报的企业或经营者；没有名称的请简单描述。"
+    enterprise_missing = _("请填写被举报的企业或经营者；没有名称的请简单描述。")
     case_word = "举报"
 
     def __init__(self, *args, **kwargs):

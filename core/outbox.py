@@ -26,7 +26,6 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
-from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
 
@@ -38,9 +37,9 @@ class OutboxMessage(models.Model):
     """The fields every outbox row has; the app's model adds what the message is about."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("待发送")
-        SENT = "sent", _("已发送")
-        FAILED = "failed", _("发送失败")
+        PENDING = "pending", "待发送"
+        SENT = "sent", "已发送"
+        FAILED = "failed", "发送失败"
 
     created_at = models.DateTimeField("生成时间", auto_now_add=True)
     status = models.CharField(

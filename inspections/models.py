@@ -6,7 +6,6 @@ the staff pool, all from one recorded seed, so the draw can be replayed and chec
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.files import validate_upload
@@ -16,12 +15,12 @@ class Stratum(models.TextChoices):
     """What decides how often an enterprise is inspected: the key-management list, else its
     current grade (unrated: no published grade, or 暂不评级)."""
 
-    KEY_LIST = "key", _("重点管理名单")
-    AAA = "AAA", _("AAA 诚信示范")
-    AA = "AA", _("AA 诚信良好")
-    A = "A", _("A 诚信合格")
-    B = "B", _("B 诚信警示")
-    UNRATED = "unrated", _("未评级")
+    KEY_LIST = "key", "重点管理名单"
+    AAA = "AAA", "AAA 诚信示范"
+    AA = "AA", "AA 诚信良好"
+    A = "A", "A 诚信合格"
+    B = "B", "B 诚信警示"
+    UNRATED = "unrated", "未评级"
 
 
 # Percent of each stratum drawn by default: trustworthy subjects are inspected least (优化服务
@@ -49,8 +48,8 @@ def _rate(stratum, label):
 
 class InspectionRound(models.Model):
     class Status(models.TextChoices):
-        DRAWN = "drawn", _("检查中")
-        FINISHED = "finished", _("已完成")
+        DRAWN = "drawn", "检查中"
+        FINISHED = "finished", "已完成"
 
     title = models.CharField("抽查名称", max_length=100)
     starts_on = models.DateField("检查开始日期")
@@ -103,9 +102,9 @@ class InspectionRound(models.Model):
 
 class Inspection(models.Model):
     class Result(models.TextChoices):
-        PASSED = "passed", _("合格")
-        FAILED = "failed", _("不合格")
-        RECTIFY = "rectify", _("责令整改")
+        PASSED = "passed", "合格"
+        FAILED = "failed", "不合格"
+        RECTIFY = "rectify", "责令整改"
 
     round = models.ForeignKey(
         InspectionRound,

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.portal import OWNER_ROLE
@@ -15,8 +14,8 @@ class PortalAccount(models.Model):
     Moved here from `registry`: the tables keep their names."""
 
     class Role(models.TextChoices):
-        OWNER = OWNER_ROLE, _("负责人")
-        STAFF = "staff", _("工作人员")
+        OWNER = OWNER_ROLE, "负责人"
+        STAFF = "staff", "工作人员"
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,

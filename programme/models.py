@@ -12,7 +12,6 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.files import validate_upload
@@ -81,10 +80,10 @@ class PlanPhase(models.Model):
 
 class PlanTask(models.Model):
     class Status(models.TextChoices):
-        NOT_STARTED = "not_started", _("未开始")
-        IN_PROGRESS = "in_progress", _("进行中")
-        DONE = "done", _("已完成")
-        POSTPONED = "postponed", _("已延期")
+        NOT_STARTED = "not_started", "未开始"
+        IN_PROGRESS = "in_progress", "进行中"
+        DONE = "done", "已完成"
+        POSTPONED = "postponed", "已延期"
 
     OPEN = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.POSTPONED)
 
@@ -162,8 +161,8 @@ class TaskReminder(OutboxMessage):
     daily run never sends a stage twice (a new due date reminds again)."""
 
     class Stage(models.TextChoices):
-        BEFORE = "before", _("临近完成时限")
-        DUE = "due", _("到达完成时限")
+        BEFORE = "before", "临近完成时限"
+        DUE = "due", "到达完成时限"
 
     task = models.ForeignKey(
         PlanTask, verbose_name="工作任务", on_delete=models.CASCADE, related_name="reminders"
@@ -206,9 +205,9 @@ class ChecklistItem(models.Model):
 
 class SelfInspection(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", _("填写中")
-        SUBMITTED = "submitted", _("待复核")
-        REVIEWED = "reviewed", _("已复核")
+        DRAFT = "draft", "填写中"
+        SUBMITTED = "submitted", "待复核"
+        REVIEWED = "reviewed", "已复核"
 
     phase = models.ForeignKey(
         PlanPhase, verbose_name="工作阶段", on_delete=models.PROTECT, related_name="inspections"
@@ -252,14 +251,14 @@ class SelfInspection(models.Model):
 
 class InspectionItem(models.Model):
     class Result(models.TextChoices):
-        PENDING = "pending", _("未检查")
-        MET = "met", _("符合要求")
-        PROBLEM = "problem", _("存在问题")
+        PENDING = "pending", "未检查"
+        MET = "met", "符合要求"
+        PROBLEM = "problem", "存在问题"
 
     class Rectification(models.TextChoices):
-        NONE = "none", _("无需整改")
-        OPEN = "open", _("整改中")
-        DONE = "done", _("已整改")
+        NONE = "none", "无需整改"
+        OPEN = "open", "整改中"
+        DONE = "done", "已整改"
 
     inspection = models.ForeignKey(
         SelfInspection, verbose_name="工作自查", on_delete=models.CASCADE, related_name="items"

@@ -2,7 +2,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 
 class AnnualReport(models.Model):
@@ -13,10 +12,10 @@ class AnnualReport(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("排队中")
-        RUNNING = "running", _("生成中")
-        DONE = "done", _("已完成")
-        FAILED = "failed", _("失败")
+        PENDING = "pending", "排队中"
+        RUNNING = "running", "生成中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
 
     year = models.PositiveSmallIntegerField("报告年度", db_index=True)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)

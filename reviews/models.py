@@ -8,7 +8,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registry.models import Enterprise, ServiceCategory, Worker
@@ -19,8 +18,8 @@ class ServiceReview(models.Model):
     in the credit file of the worker and/or enterprise (客户口碑); hiding it revokes that."""
 
     class Status(models.TextChoices):
-        PUBLISHED = "published", _("已采纳")
-        HIDDEN = "hidden", _("已屏蔽")
+        PUBLISHED = "published", "已采纳"
+        HIDDEN = "hidden", "已屏蔽"
 
     enterprise = models.ForeignKey(
         Enterprise,

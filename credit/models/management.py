@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .events import CreditEvent
@@ -25,8 +24,8 @@ class KeyListEntry(SubjectMixin):
     """重点管理名单: subjects found 严重失信, barred from incentives and support meanwhile."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("管理中")
-        REMOVED = "removed", _("已移出")
+        ACTIVE = "active", "管理中"
+        REMOVED = "removed", "已移出"
 
     reason = models.CharField("列入事由", max_length=200)
     basis = models.TextField("认定依据")
@@ -78,13 +77,13 @@ class SupervisionTask(SubjectMixin):
     """A spot check (抽查) of a B-graded subject, due within a configurable number of days."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("待检查")
-        DONE = "done", _("已完成")
-        CANCELLED = "cancelled", _("已取消")
+        OPEN = "open", "待检查"
+        DONE = "done", "已完成"
+        CANCELLED = "cancelled", "已取消"
 
     class Result(models.TextChoices):
-        PASSED = "passed", _("合格（已整改）")
-        FAILED = "failed", _("不合格")
+        PASSED = "passed", "合格（已整改）"
+        FAILED = "failed", "不合格"
 
     rating = models.ForeignKey(
         Rating,

@@ -7,7 +7,6 @@ mobile number is personal data: stored encrypted, with a keyed hash and masked."
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.files import validate_upload
@@ -18,10 +17,10 @@ from .requests import Objection
 
 class PublicityOpinion(models.Model):
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", _("待受理")
-        REVIEWING = "reviewing", _("核查中")
-        UPHELD = "upheld", _("意见成立")
-        NOT_UPHELD = "not_upheld", _("意见不成立")
+        SUBMITTED = "submitted", "待受理"
+        REVIEWING = "reviewing", "核查中"
+        UPHELD = "upheld", "意见成立"
+        NOT_UPHELD = "not_upheld", "意见不成立"
 
     OPEN = (Status.SUBMITTED, Status.REVIEWING)
 

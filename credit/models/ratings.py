@@ -4,7 +4,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registry.models import Enterprise, Worker
@@ -15,16 +14,16 @@ from .subjects import Grade, SubjectMixin, SubjectType, exactly_one_subject
 
 class RatingRun(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", _("排队中")
-        RUNNING = "running", _("计算中")
-        DONE = "done", _("已完成")
-        FAILED = "failed", _("失败")
-        CANCELLED = "cancelled", _("已取消")
+        PENDING = "pending", "排队中"
+        RUNNING = "running", "计算中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+        CANCELLED = "cancelled", "已取消"
 
     class Origin(models.TextChoices):
-        ADMIN = "admin", _("管理后台")
-        COMMAND = "command", _("命令行")
-        SCHEDULE = "schedule", _("年度定时任务")
+        ADMIN = "admin", "管理后台"
+        COMMAND = "command", "命令行"
+        SCHEDULE = "schedule", "年度定时任务"
 
     # A run still to be finished; at most one per year (see Meta.constraints).
     UNFINISHED = (Status.PENDING, Status.RUNNING)
@@ -141,9 +140,9 @@ class RatingQuerySet(models.QuerySet):
 
 class Rating(SubjectMixin):
     class Status(models.TextChoices):
-        DRAFT = "draft", _("待审核")
-        PUBLICISED = "publicised", _("公示中")
-        FINAL = "final", _("已确定")
+        DRAFT = "draft", "待审核"
+        PUBLICISED = "publicised", "公示中"
+        FINAL = "final", "已确定"
 
     # Few indexes on purpose: the engine writes a year's ratings in bulk. For the same
     # reason no foreign key of a rating is checked by the database row by row (PostgreSQL

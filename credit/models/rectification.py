@@ -9,7 +9,6 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.files import validate_upload
@@ -34,15 +33,15 @@ class RectificationNoticeQuerySet(models.QuerySet):
 
 class RectificationNotice(models.Model):
     class Status(models.TextChoices):
-        ISSUED = "issued", _("待整改")
-        SUBMITTED = "submitted", _("待验收")
-        REJECTED = "rejected", _("退回整改")
-        ACCEPTED = "accepted", _("整改通过")
-        CLOSED = "closed", _("已办结")
+        ISSUED = "issued", "待整改"
+        SUBMITTED = "submitted", "待验收"
+        REJECTED = "rejected", "退回整改"
+        ACCEPTED = "accepted", "整改通过"
+        CLOSED = "closed", "已办结"
 
     class Source(models.TextChoices):
-        SUPERVISION = "supervision", _("诚信警示监管")
-        INSPECTION = "inspection", _("双随机抽查")
+        SUPERVISION = "supervision", "诚信警示监管"
+        INSPECTION = "inspection", "双随机抽查"
 
     enterprise = models.ForeignKey(
         "registry.Enterprise",

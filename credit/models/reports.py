@@ -7,7 +7,6 @@ credit file afterwards."""
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registry.models import Enterprise
@@ -19,8 +18,8 @@ REPORT_NUMBER_RANDOM_LENGTH = 8
 
 class CreditReport(models.Model):
     class Channel(models.TextChoices):
-        PORTAL = "portal", _("企业服务平台")
-        ADMIN = "admin", _("管理后台")
+        PORTAL = "portal", "企业服务平台"
+        ADMIN = "admin", "管理后台"
 
     number = models.CharField("报告编号", max_length=24, unique=True, editable=False)
     enterprise = models.ForeignKey(

@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.files import validate_upload
@@ -16,9 +15,9 @@ class Objection(models.Model):
     """信用异议: lodged by the subject during the publicity period."""
 
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", _("待处理")
-        UPHELD = "upheld", _("异议成立")
-        REJECTED = "rejected", _("异议不成立")
+        SUBMITTED = "submitted", "待处理"
+        UPHELD = "upheld", "异议成立"
+        REJECTED = "rejected", "异议不成立"
 
     rating = models.ForeignKey(
         Rating, verbose_name="评价结果", on_delete=models.PROTECT, related_name="objections"
@@ -87,9 +86,9 @@ class RepairRequest(models.Model):
     stop counting."""
 
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", _("待审核")
-        APPROVED = "approved", _("准予修复")
-        REJECTED = "rejected", _("不予修复")
+        SUBMITTED = "submitted", "待审核"
+        APPROVED = "approved", "准予修复"
+        REJECTED = "rejected", "不予修复"
 
     event = models.ForeignKey(
         CreditEvent, verbose_name="信用记录", on_delete=models.PROTECT, related_name="repairs"

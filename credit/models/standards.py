@@ -2,7 +2,6 @@
 
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .subjects import Dimension, SubjectType
@@ -10,9 +9,9 @@ from .subjects import Dimension, SubjectType
 
 class EvaluationStandard(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", _("草稿")
-        ACTIVE = "active", _("现行")
-        RETIRED = "retired", _("已废止")
+        DRAFT = "draft", "草稿"
+        ACTIVE = "active", "现行"
+        RETIRED = "retired", "已废止"
 
     year = models.PositiveSmallIntegerField("评价年度")
     subject_type = models.CharField("适用对象", max_length=10, choices=SubjectType.choices)
@@ -75,14 +74,14 @@ class EvaluationStandard(models.Model):
 
 class Indicator(models.Model):
     class Rule(models.TextChoices):
-        DOCUMENT_VALIDITY = "document_validity", _("证照有效比例")
-        STAFF_HEALTH = "staff_health", _("在职人员健康证有效比例")
-        EVENT_DEDUCTION = "event_deduction", _("按事件扣分")
-        EVENT_BONUS = "event_bonus", _("按事件加分（封顶）")
-        REVIEW_AVERAGE = "review_average", _("服务评价平均分折算")
-        TRAINING_HOURS = "training_hours", _("培训学时达标比例")
-        RECORD_FRESHNESS = "record_freshness", _("档案按时核实")
-        COMPLETENESS = "completeness", _("档案完整度")
+        DOCUMENT_VALIDITY = "document_validity", "证照有效比例"
+        STAFF_HEALTH = "staff_health", "在职人员健康证有效比例"
+        EVENT_DEDUCTION = "event_deduction", "按事件扣分"
+        EVENT_BONUS = "event_bonus", "按事件加分（封顶）"
+        REVIEW_AVERAGE = "review_average", "服务评价平均分折算"
+        TRAINING_HOURS = "training_hours", "培训学时达标比例"
+        RECORD_FRESHNESS = "record_freshness", "档案按时核实"
+        COMPLETENESS = "completeness", "档案完整度"
 
     standard = models.ForeignKey(
         EvaluationStandard,
@@ -119,8 +118,8 @@ class Indicator(models.Model):
 
 class VetoRule(models.Model):
     class Kind(models.TextChoices):
-        KEY_LIST = "key_list", _("列入重点管理名单（严重失信）")
-        EVENT = "event", _("存在特定信用记录")
+        KEY_LIST = "key_list", "列入重点管理名单（严重失信）"
+        EVENT = "event", "存在特定信用记录"
 
     standard = models.ForeignKey(
         EvaluationStandard,

@@ -6,6 +6,7 @@ eligible for 优先预约派单 is marked priority, shown first and has a shorte
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -97,6 +98,8 @@ class BookingRequest(models.Model):
     )
     created_at = models.DateTimeField("提交时间", auto_now_add=True, db_index=True)
     respond_by = models.DateTimeField("响应时限")
+    # The language of the page the request was made on: the resident's SMS follow it.
+    language = models.CharField("使用语言", max_length=16, default="zh-hans", editable=False)
     accepted_at = models.DateTimeField("接单时间", null=True, blank=True, editable=False)
     enterprise = models.ForeignKey(
         Enterprise,
@@ -139,7 +142,7 @@ class BookingRequest(models.Model):
     def what(self) -> str:
         if self.kind == BookingKind.CONSULTATION:
             subject = f"（{self.category.name}）" if self.category_id else ""
-            return f"免费家政咨询{subject}"
+            return gettext("免费家政咨询") + subject
         return self.category.name
 
     @property
@@ -209,8 +212,8 @@ class BookingNotice(OutboxMessage):
     """SMS about a booking, sent through the outbox; the number is read at sending time."""
 
     class Recipient(models.TextChoices):
-        RESIDENT = "resident", _("居民")
-        ENTERPRISE = "enterprise", _("企业")
+        RESIDENT = "resident", "居民"
+        ENTERPRISE = "enterprise", "企业"
 
     booking = models.ForeignKey(
         BookingRequest, verbose_name="预约申请", on_delete=models.CASCADE, related_name="notices"

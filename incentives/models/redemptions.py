@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registry.models import Enterprise, ServiceCategory, Worker
@@ -21,8 +20,8 @@ class Redemption(models.Model):
     """A service order on which an enterprise gave a resident one or more benefits."""
 
     class Status(models.TextChoices):
-        RECORDED = "recorded", _("有效")
-        CANCELLED = "cancelled", _("已作废")
+        RECORDED = "recorded", "有效"
+        CANCELLED = "cancelled", "已作废"
 
     resident = models.ForeignKey(
         Resident, verbose_name="居民", on_delete=models.PROTECT, related_name="redemptions"

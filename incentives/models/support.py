@@ -4,7 +4,6 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registry.models import Enterprise, Worker
@@ -14,9 +13,9 @@ from .residents import Audience
 
 
 class ProgrammeKind(models.TextChoices):
-    SUPPORT = "support", _("扶持申报")
-    AWARD = "award", _("评优推荐")
-    TRAINING = "training", _("培训名额")
+    SUPPORT = "support", "扶持申报"
+    AWARD = "award", "评优推荐"
+    TRAINING = "training", "培训名额"
 
 
 class SupportProgramme(models.Model):
@@ -65,10 +64,10 @@ class SupportProgramme(models.Model):
 
 class SupportApplication(models.Model):
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", _("已提交")
-        APPROVED = "approved", _("已入选")
-        REJECTED = "rejected", _("未入选")
-        WITHDRAWN = "withdrawn", _("已撤回")
+        SUBMITTED = "submitted", "已提交"
+        APPROVED = "approved", "已入选"
+        REJECTED = "rejected", "未入选"
+        WITHDRAWN = "withdrawn", "已撤回"
 
     programme = models.ForeignKey(
         SupportProgramme,

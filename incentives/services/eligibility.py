@@ -29,6 +29,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from registry.models import Enterprise, ServiceCategory, Worker
 
@@ -56,7 +59,7 @@ def percent_text(value: Decimal) -> str:
 
 
 def day_text(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+    return date_format(day, "DATE_FORMAT")
 
 
 @dataclass(frozen=True)
@@ -144,11 +147,11 @@ def period_bounds(measure: IncentiveMeasure, day: date) -> tuple[date, date]:
 
 
 PERIOD_WORDS = {
-    LimitPeriod.DAY: ("当天", "明天"),
-    LimitPeriod.WEEK: ("本周", "下周"),
-    LimitPeriod.MONTH: ("本月", "下个月"),
-    LimitPeriod.YEAR: ("今年", "明年"),
-    LimitPeriod.VALIDITY: ("有效期内", ""),
+    LimitPeriod.DAY: (_("当天"), _("明天")),
+    LimitPeriod.WEEK: (_("本周"), _("下周")),
+    LimitPeriod.MONTH: (_("本月"), _("下个月")),
+    LimitPeriod.YEAR: (_("今年"), _("明年")),
+    LimitPeriod.VALIDITY: (_("有效期内"), ""),
 }
 
 
@@ -200,27 +203,50 @@ def _booking_uses(resident: Resident, bounds: dict) -> list[tuple[int, date]]:
 
 def _validity_check(measure: IncentiveMeasure, day: date) -> Check:
     if not measure.is_active:
-        return Check(False, "该措施已停用。")
+        return Check(False, gettext("该措施已停用。"))
     if day < measure.valid_from:
-        return Check(False, f"该措施自{day_text(measure.valid_from)}起实施，尚未开始。")
+        return Check(
+            False,
+            (
+                gettext("该措施自%(valid_from)s起实施，尚未开始。")
+                % {"valid_from": day_text(measure.valid_from)}
+            ),
+        )
     if measure.valid_to and day > measure.valid_to:
-        return Check(False, f"该措施已于{day_text(measure.valid_to)}结束。")
+        return Check(
+            False,
+            (gettext("该措施已于%(valid_to)s结束。") % {"valid_to": day_text(measure.valid_to)}),
+        )
     if measure.valid_to:
-        return Check(True, f"在有效期内（至{day_text(measure.valid_to)}）。")
-    return Check(True, "长期有效。")
+        return Check(
+            True,
+            (gettext("在有效期内（至%(valid_to)s）。") % {"valid_to": day_text(measure.valid_to)}),
+        )
+    return Check(True, gettext("长期有效。"))
 
 
 def _credit_check(resident: Resident) -> Check:
     if resident.source == Resident.Source.ONLINE and not resident.is_verified:
         # Nobody has seen the ID card of a resident registered online yet.
-        return Check(False, "网上登记的信息正等待工作人员核实，核实后即可享受守信激励。")
+        return Check(False, gettext("网上登记的信息正等待工作人员核实，核实后即可享受守信激励。"))
     checked = (
-        f"（{day_text(resident.credit_checked_on)}核查）" if resident.credit_checked_on else ""
+        (
+            gettext("（%(credit_checked_on)s核查）")
+            % {"credit_checked_on": day_text(resident.credit_checked_on)}
+        )
+        if resident.credit_checked_on
+        else ""
     )
     if resident.credit_status == Resident.CreditStatus.DISHONEST:
         note = f"：{resident.credit_note}" if resident.credit_note else ""
-        return Check(False, f"已被列入失信名单{note}{checked}，不能享受守信激励。")
-    return Check(True, f"信用状况良好{checked}。")
+        return Check(
+            False,
+            (
+                gettext("已被列入失信名单%(note)s%(checked)s，不能享受守信激励。")
+                % {"note": note, "checked": checked}
+            ),
+        )
+    return Check(True, (gettext("信用状况良好%(checked)s。") % {"checked": checked}))
 
 
 def resident_groups(resident: Resident, day: date) -> tuple[list[SpecialGroup], list[str]]:
@@ -234,11 +260,15 @@ def resident_groups(resident: Resident, day: date) -> tuple[list[SpecialGroup], 
             if not group.is_active:
                 continue
             if not membership.valid_on(day):
-                pending.append(f"“{group.name}”认定不在有效期内。")
+                pending.append(gettext("“%(group)s”认定不在有效期内。") % {"group": group.name})
             elif membership.status == GroupMembership.Status.REJECTED:
-                pending.append(f"“{group.name}”认定未通过工作人员核实。")
+                pending.append(
+                    gettext("“%(group)s”认定未通过工作人员核实。") % {"group": group.name}
+                )
             elif not membership.is_verified:
-                pending.append(f"“{group.name}”认定正等待工作人员核实。")
+                pending.append(
+                    gettext("“%(group)s”认定正等待工作人员核实。") % {"group": group.name}
+                )
             else:
                 groups.append(group)
     age = resident.age_on(day)
@@ -254,28 +284,42 @@ def _group_check(measure_groups: list[SpecialGroup], groups: list[SpecialGroup])
     names = "、".join(g.name for g in measure_groups)
     qualifying = [g for g in groups if g in measure_groups]
     if qualifying:
-        return Check(True, f"限{names}享受；您属于{'、'.join(g.name for g in qualifying)}。"), (
-            qualifying
-        )
-    return Check(False, f"限{names}享受，您没有有效的认定。"), []
+        return Check(
+            True,
+            (
+                gettext("限%(names)s享受；您属于%(qualifying)s。")
+                % {"names": names, "qualifying": "、".join(g.name for g in qualifying)}
+            ),
+        ), (qualifying)
+    return Check(False, (gettext("限%(names)s享受，您没有有效的认定。") % {"names": names})), []
 
 
 def _category_check(measure_categories, category: ServiceCategory | None) -> Check:
     names = "、".join(c.name for c in measure_categories)
     if category is None:
-        return Check(True, f"适用于：{names}。")
+        return Check(True, (gettext("适用于：%(names)s。") % {"names": names}))
     if category in measure_categories:
-        return Check(True, f"适用于{category.name}。")
-    return Check(False, f"只适用于{names}，不适用于{category.name}。")
+        return Check(True, (gettext("适用于%(category)s。") % {"category": category.name}))
+    return Check(
+        False,
+        (
+            gettext("只适用于%(names)s，不适用于%(category)s。")
+            % {"names": names, "category": category.name}
+        ),
+    )
 
 
 def _limit_check(measure: IncentiveMeasure, used: int) -> Check:
     this, next_ = PERIOD_WORDS[LimitPeriod(measure.limit_period)]
-    rule = f"{measure.limit_text}，{this}已用{used}次"
+    rule = gettext("%(limit_text)s，%(this)s已用%(used)s次") % {
+        "limit_text": measure.limit_text,
+        "this": this,
+        "used": used,
+    }
     if used < measure.limit_count:
         return Check(True, f"{rule}。")
-    later = f"，{next_}起可再次使用" if next_ else ""
-    return Check(False, f"{rule}，已达上限{later}。")
+    later = (gettext("，%(next_)s起可再次使用") % {"next_": next_}) if next_ else ""
+    return Check(False, (gettext("%(rule)s，已达上限%(later)s。") % {"rule": rule, "later": later}))
 
 
 def _discount_for(measure: IncentiveMeasure, qualifying: list[SpecialGroup]):
@@ -316,20 +360,32 @@ def compose(verdicts: list[MeasureVerdict]) -> Composition:
         best_alone.counted_percent = best_alone.discount_percent
         result.percent = result.uncapped_percent = best_alone.discount_percent
         result.lines.append(
-            f"“{best_alone.measure.title}”不与其他优惠同享，单独使用优惠"
-            f"{percent_text(best_alone.discount_percent)}，比其他优惠合计更多，按此计算。"
+            gettext(
+                "“%(title)s”不与其他优惠同享，单独使用优惠%(discount_percent)s，比其他优惠合计更多，按此计算。"
+            )
+            % {
+                "title": best_alone.measure.title,
+                "discount_percent": percent_text(best_alone.discount_percent),
+            }
         )
         for verdict in [*stack, *alone[1:]]:
-            verdict.note = f"本次不与“{best_alone.measure.title}”同享。"
+            verdict.note = gettext("本次不与“%(title)s”同享。") % {
+                "title": best_alone.measure.title
+            }
         return result
     result.uncapped_percent = uncapped
     result.percent = stacked
     terms = " + ".join(percent_text(v.discount_percent) for v in stack)
     if len(stack) > 1:
-        result.lines.append(f"可叠加的优惠：{terms} = {percent_text(uncapped)}。")
+        result.lines.append(
+            gettext("可叠加的优惠：%(terms)s = %(uncapped)s。")
+            % {"terms": terms, "uncapped": percent_text(uncapped)}
+        )
     if uncapped > cap:
         result.cap_percent = cap
-        result.lines.append(f"叠加后超过上限{percent_text(cap)}，按{percent_text(cap)}计算。")
+        result.lines.append(
+            gettext("叠加后超过上限%(cap)s，按%(cap)s计算。") % {"cap": percent_text(cap)}
+        )
     remaining = stacked
     for index, verdict in enumerate(stack):
         if index == len(stack) - 1:
@@ -339,7 +395,7 @@ def compose(verdicts: list[MeasureVerdict]) -> Composition:
         verdict.counted_percent = share
         remaining -= share
     for verdict in alone:
-        verdict.note = "不可与其他优惠叠加，本次按叠加后更优惠的方案计算。"
+        verdict.note = gettext("不可与其他优惠叠加，本次按叠加后更优惠的方案计算。")
     return result
 
 
@@ -377,7 +433,15 @@ def eligibility(
     for measure in measures:
         verdict = MeasureVerdict(measure, [_validity_check(measure, day)])
         if measure.audience != audience:
-            verdict.checks.append(Check(False, f"该措施面向{measure.get_audience_display()}。"))
+            verdict.checks.append(
+                Check(
+                    False,
+                    (
+                        gettext("该措施面向%(audience)s。")
+                        % {"audience": measure.get_audience_display()}
+                    ),
+                )
+            )
         verdict.checks.append(
             Check(standing.meets(measure.min_grade), standing.verdict(measure.min_grade))
         )
@@ -416,7 +480,15 @@ def _for_resident(resident, enterprise, category, day, measures, exclude_redempt
     for measure in measures:
         verdict = MeasureVerdict(measure, [_validity_check(measure, day)])
         if measure.audience != Audience.RESIDENT:
-            verdict.checks.append(Check(False, f"该措施面向{measure.get_audience_display()}。"))
+            verdict.checks.append(
+                Check(
+                    False,
+                    (
+                        gettext("该措施面向%(audience)s。")
+                        % {"audience": measure.get_audience_display()}
+                    ),
+                )
+            )
         verdict.checks.append(credit)
         measure_groups = list(measure.special_groups.all())
         qualifying: list[SpecialGroup] = []
@@ -428,16 +500,25 @@ def _for_resident(resident, enterprise, category, day, measures, exclude_redempt
             verdict.checks.append(_category_check(measure_categories, category))
         if enterprise is None:
             verdict.checks.append(
-                Check(True, f"须在参加此项措施、信用等级{measure.min_grade}级及以上的企业使用。")
+                Check(
+                    True,
+                    (
+                        gettext("须在参加此项措施、信用等级%(min_grade)s级及以上的企业使用。")
+                        % {"min_grade": measure.min_grade}
+                    ),
+                )
             )
         else:
             joined = measure.pk in participating
             verdict.checks.append(
                 Check(
                     joined,
-                    f"{enterprise.name}参加了此项措施。"
+                    (gettext("%(enterprise)s参加了此项措施。") % {"enterprise": enterprise.name})
                     if joined
-                    else f"{enterprise.name}没有参加此项措施。",
+                    else (
+                        gettext("%(enterprise)s没有参加此项措施。")
+                        % {"enterprise": enterprise.name}
+                    ),
                 )
             )
             verdict.checks.append(
@@ -449,7 +530,9 @@ def _for_resident(resident, enterprise, category, day, measures, exclude_redempt
         if measure.is_discount:
             rate, group = _discount_for(measure, qualifying)
             if rate is None and verdict.applies:
-                verdict.checks.append(Check(False, "您所属的特殊群体没有设定额外优惠比例。"))
+                verdict.checks.append(
+                    Check(False, gettext("您所属的特殊群体没有设定额外优惠比例。"))
+                )
             verdict.discount_percent, verdict.special_group = rate, group
         elif qualifying:
             verdict.special_group = qualifying[0]

@@ -7,7 +7,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.files import validate_upload
@@ -52,8 +51,8 @@ class DocumentNotice(OutboxMessage):
     reminder survives a broker or mail-server outage."""
 
     class Channel(models.TextChoices):
-        EMAIL = "email", _("电子邮件")
-        SMS = "sms", _("短信")
+        EMAIL = "email", "电子邮件"
+        SMS = "sms", "短信"
 
     enterprise = models.ForeignKey(
         Enterprise, verbose_name="企业", on_delete=models.CASCADE, related_name="notices"
@@ -76,22 +75,22 @@ class LedgerImport(models.Model):
     """One upload of a ledger (台账) workbook: its preview, its errors and its progress."""
 
     class Kind(models.TextChoices):
-        ENTERPRISES = "enterprises", _("企业台账")
-        WORKERS = "workers", _("从业人员台账")
-        QUALIFICATIONS = "qualifications", _("企业资质证照")
-        HEALTH_CERTIFICATES = "health", _("健康证")
-        TRAININGS = "trainings", _("培训记录")
-        BACKGROUND_CHECKS = "background", _("无犯罪记录核查")
-        SKILLS = "skills", _("职业技能等级证书")
+        ENTERPRISES = "enterprises", "企业台账"
+        WORKERS = "workers", "从业人员台账"
+        QUALIFICATIONS = "qualifications", "企业资质证照"
+        HEALTH_CERTIFICATES = "health", "健康证"
+        TRAININGS = "trainings", "培训记录"
+        BACKGROUND_CHECKS = "background", "无犯罪记录核查"
+        SKILLS = "skills", "职业技能等级证书"
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("排队中")
-        VALIDATING = "validating", _("校验中")
-        INVALID = "invalid", _("有错误，未导入")
-        PREVIEWED = "previewed", _("预检通过，待确认")
-        IMPORTING = "importing", _("导入中")
-        DONE = "done", _("导入完成")
-        FAILED = "failed", _("导入失败")
+        PENDING = "pending", "排队中"
+        VALIDATING = "validating", "校验中"
+        INVALID = "invalid", "有错误，未导入"
+        PREVIEWED = "previewed", "预检通过，待确认"
+        IMPORTING = "importing", "导入中"
+        DONE = "done", "导入完成"
+        FAILED = "failed", "导入失败"
 
     kind = models.CharField("台账类型", max_length=20, choices=Kind.choices)
     file = models.FileField("文件", upload_to="imports/%Y/%m/")
@@ -144,15 +143,15 @@ class ChangeRequest(models.Model):
     difference (old and new values) that staff review."""
 
     class Kind(models.TextChoices):
-        PROFILE = "profile", _("企业信息")
-        OFFERINGS = "offerings", _("服务项目和价格")
-        QUALIFICATION = "qualification", _("资质证照")
+        PROFILE = "profile", "企业信息"
+        OFFERINGS = "offerings", "服务项目和价格"
+        QUALIFICATION = "qualification", "资质证照"
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("待审核")
-        APPROVED = "approved", _("已通过")
-        REJECTED = "rejected", _("未通过")
-        WITHDRAWN = "withdrawn", _("已撤回")
+        PENDING = "pending", "待审核"
+        APPROVED = "approved", "已通过"
+        REJECTED = "rejected", "未通过"
+        WITHDRAWN = "withdrawn", "已撤回"
 
     enterprise = models.ForeignKey(
         Enterprise, verbose_name="企业", on_delete=models.CASCADE, related_name="change_requests"

@@ -145,9 +145,9 @@ class TrainingRecord(models.Model):
 
 class BackgroundCheck(models.Model):
     class Result(models.TextChoices):
-        PASSED = "passed", _("无违法犯罪记录")
-        FAILED = "failed", _("有违法犯罪记录")
-        PENDING = "pending", _("核查中")
+        PASSED = "passed", "无违法犯罪记录"
+        FAILED = "failed", "有违法犯罪记录"
+        PENDING = "pending", "核查中"
 
     worker = models.ForeignKey(
         Worker,

@@ -160,15 +160,15 @@ class WorkerQuerySet(models.QuerySet):
 
 class Worker(DossierFields):
     class Gender(models.TextChoices):
-        MALE = "M", _("男")
-        FEMALE = "F", _("女")
+        MALE = "M", "男"
+        FEMALE = "F", "女"
 
     class Education(models.TextChoices):
-        PRIMARY = "primary", _("小学及以下")
-        JUNIOR = "junior", _("初中")
-        SENIOR = "senior", _("高中/中专")
-        COLLEGE = "college", _("大专")
-        BACHELOR = "bachelor", _("本科及以上")
+        PRIMARY = "primary", "小学及以下"
+        JUNIOR = "junior", "初中"
+        SENIOR = "senior", "高中/中专"
+        COLLEGE = "college", "大专"
+        BACHELOR = "bachelor", "本科及以上"
 
     name = models.CharField("姓名", max_length=50, db_index=True)
     gender = models.CharField("性别", max_length=1, choices=Gender.choices, editable=False)
