@@ -15,7 +15,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
-from django.utils.translation import gettext
 
 # The masked name lives in the shared kit; pages import it from here as they always have.
 from core.personal_data import mask_person_name as mask_person_name
@@ -34,6 +33,8 @@ from .models import (
     RatingRun,
 )
 from .rules import grade_for, rounded
+from .selectors_grades import GradeBand, grade_bands
+from .selectors_grades import points_text as _points
 
 DOSSIER_EVENTS = 100
 EXPLANATION_TOP_LOSSES = 3
@@ -190,13 +191,6 @@ class DimensionIndicators:
 
 
 @dataclass(frozen=True)
-class GradeBand:
-    grade: str
-    label: str
-    rule: str  # e.g. "90分及以上", "80分及以上，不到90分"
-
-
-@dataclass(frozen=True)
 class PublishedStandard:
     standard: EvaluationStandard
     dimensions: list[DimensionIndicators]
@@ -206,31 +200,6 @@ class PublishedStandard:
     @property
     def total_weight(self) -> Decimal:
         return sum((d.weight for d in self.dimensions), Decimal(0))
-
-
-def _points(value) -> str:
-    """18 → "18", 82.5 → "82.5": the way a score is written in a sentence."""
-    return f"{Decimal(value).normalize():f}"
-
-
-def grade_bands(standard: EvaluationStandard) -> list[GradeBand]:
-    aaa, aa, a = _points(standard.aaa_min), _points(standard.aa_min), _points(standard.a_min)
-    return [
-        GradeBand(Grade.AAA, Grade.AAA.label, gettext("%(min)s分及以上") % {"min": aaa}),
-        GradeBand(
-            Grade.AA,
-            Grade.AA.label,
-            gettext("%(min)s分及以上，不到%(max)s分") % {"min": aa, "max": aaa},
-        ),
-        GradeBand(
-            Grade.A,
-            Grade.A.label,
-            gettext("%(min)s分及以上，不到%(max)s分") % {"min": a, "max": aa},
-        ),
-        GradeBand(
-            Grade.B, Grade.B.label, gettext("%(min)s分以下，或存在一票否决情形") % {"min": a}
-        ),
-    ]
 
 
 def published_standards(year: int | None = None) -> list[PublishedStandard]:

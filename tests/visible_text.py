@@ -145,3 +145,22 @@ def mark_every_bo_message(monkeypatch) -> set[str]:
     monkeypatch.setattr(catalogue, "gettext", marked_gettext)
     monkeypatch.setattr(catalogue, "ngettext", marked_ngettext)
     return asked
+
+
+def record_bo_messages(monkeypatch) -> set[str]:
+    """Leave the bo catalogue as it is, and collect every msgid looked up through it."""
+    catalogue = translation.trans_real.translation("bo")
+    gettext, ngettext = catalogue.gettext, catalogue.ngettext
+    asked: set[str] = set()
+
+    def recording_gettext(message):
+        asked.add(message)
+        return gettext(message)
+
+    def recording_ngettext(singular, plural, number):
+        asked.add(singular)
+        return ngettext(singular, plural, number)
+
+    monkeypatch.setattr(catalogue, "gettext", recording_gettext)
+    monkeypatch.setattr(catalogue, "ngettext", recording_ngettext)
+    return asked

@@ -29,16 +29,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from registry.models import Enterprise, ServiceCategory, Worker
 
 from ..models import (
     Audience,
     BookingRequest,
-    GroupMembership,
     IncentiveMeasure,
     LimitPeriod,
     Participation,
@@ -48,24 +45,21 @@ from ..models import (
     SpecialGroup,
 )
 from ..standing import Standing, enterprise_standing, worker_standing
+from .eligibility_checks import (  # noqa: F401 (day_text, percent_text: used by redemptions)
+    PERIOD_WORDS,
+    Check,
+    category_check,
+    credit_check,
+    day_text,
+    group_check,
+    limit_check,
+    percent_text,
+    resident_groups,
+    validity_check,
+)
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
-
-
-def percent_text(value: Decimal) -> str:
-    """Decimal("10.00") → "10%"."""
-    return f"{value.normalize():f}%"
-
-
-def day_text(day: date) -> str:
-    return date_format(day, "DATE_FORMAT")
-
-
-@dataclass(frozen=True)
-class Check:
-    ok: bool
-    text: str
 
 
 @dataclass
@@ -146,15 +140,6 @@ def period_bounds(measure: IncentiveMeasure, day: date) -> tuple[date, date]:
     return measure.valid_from, measure.valid_to or date.max
 
 
-PERIOD_WORDS = {
-    LimitPeriod.DAY: (_("当天"), _("明天")),
-    LimitPeriod.WEEK: (_("本周"), _("下周")),
-    LimitPeriod.MONTH: (_("本月"), _("下个月")),
-    LimitPeriod.YEAR: (_("今年"), _("明年")),
-    LimitPeriod.VALIDITY: (_("有效期内"), ""),
-}
-
-
 def _usage(resident: Resident, measures, day: date, exclude_redemption=None) -> dict[int, int]:
     """{measure id: uses in the limit period containing `day`} in one query."""
     limited = [m for m in measures if m.limit_count]
@@ -199,127 +184,6 @@ def _booking_uses(resident: Resident, bounds: dict) -> list[tuple[int, date]]:
 
 
 # --- Conditions --------------------------------------------------------------------------------
-
-
-def _validity_check(measure: IncentiveMeasure, day: date) -> Check:
-    if not measure.is_active:
-        return Check(False, gettext("该措施已停用。"))
-    if day < measure.valid_from:
-        return Check(
-            False,
-            (
-                gettext("该措施自%(valid_from)s起实施，尚未开始。")
-                % {"valid_from": day_text(measure.valid_from)}
-            ),
-        )
-    if measure.valid_to and day > measure.valid_to:
-        return Check(
-            False,
-            (gettext("该措施已于%(valid_to)s结束。") % {"valid_to": day_text(measure.valid_to)}),
-        )
-    if measure.valid_to:
-        return Check(
-            True,
-            (gettext("在有效期内（至%(valid_to)s）。") % {"valid_to": day_text(measure.valid_to)}),
-        )
-    return Check(True, gettext("长期有效。"))
-
-
-def _credit_check(resident: Resident) -> Check:
-    if resident.source == Resident.Source.ONLINE and not resident.is_verified:
-        # Nobody has seen the ID card of a resident registered online yet.
-        return Check(False, gettext("网上登记的信息正等待工作人员核实，核实后即可享受守信激励。"))
-    checked = (
-        (
-            gettext("（%(credit_checked_on)s核查）")
-            % {"credit_checked_on": day_text(resident.credit_checked_on)}
-        )
-        if resident.credit_checked_on
-        else ""
-    )
-    if resident.credit_status == Resident.CreditStatus.DISHONEST:
-        note = f"：{resident.credit_note}" if resident.credit_note else ""
-        return Check(
-            False,
-            (
-                gettext("已被列入失信名单%(note)s%(checked)s，不能享受守信激励。")
-                % {"note": note, "checked": checked}
-            ),
-        )
-    return Check(True, (gettext("信用状况良好%(checked)s。") % {"checked": checked}))
-
-
-def resident_groups(resident: Resident, day: date) -> tuple[list[SpecialGroup], list[str]]:
-    """The special groups the resident belongs to on `day` (verified memberships valid that
-    day, and groups recognised by age), and sentences about memberships that do not count."""
-    groups: list[SpecialGroup] = []
-    pending: list[str] = []
-    if resident.pk is not None:
-        for membership in resident.memberships.select_related("group"):
-            group = membership.group
-            if not group.is_active:
-                continue
-            if not membership.valid_on(day):
-                pending.append(gettext("“%(group)s”认定不在有效期内。") % {"group": group.name})
-            elif membership.status == GroupMembership.Status.REJECTED:
-                pending.append(
-                    gettext("“%(group)s”认定未通过工作人员核实。") % {"group": group.name}
-                )
-            elif not membership.is_verified:
-                pending.append(
-                    gettext("“%(group)s”认定正等待工作人员核实。") % {"group": group.name}
-                )
-            else:
-                groups.append(group)
-    age = resident.age_on(day)
-    for group in SpecialGroup.objects.filter(is_active=True, min_age__isnull=False):
-        if age >= group.min_age and group not in groups:
-            groups.append(group)
-    groups.sort(key=lambda g: (g.sort_order, g.name))
-    return groups, pending
-
-
-def _group_check(measure_groups: list[SpecialGroup], groups: list[SpecialGroup]):
-    """(Check, the qualifying groups) for a measure limited to special groups."""
-    names = "、".join(g.name for g in measure_groups)
-    qualifying = [g for g in groups if g in measure_groups]
-    if qualifying:
-        return Check(
-            True,
-            (
-                gettext("限%(names)s享受；您属于%(qualifying)s。")
-                % {"names": names, "qualifying": "、".join(g.name for g in qualifying)}
-            ),
-        ), (qualifying)
-    return Check(False, (gettext("限%(names)s享受，您没有有效的认定。") % {"names": names})), []
-
-
-def _category_check(measure_categories, category: ServiceCategory | None) -> Check:
-    names = "、".join(c.name for c in measure_categories)
-    if category is None:
-        return Check(True, (gettext("适用于：%(names)s。") % {"names": names}))
-    if category in measure_categories:
-        return Check(True, (gettext("适用于%(category)s。") % {"category": category.name}))
-    return Check(
-        False,
-        (
-            gettext("只适用于%(names)s，不适用于%(category)s。")
-            % {"names": names, "category": category.name}
-        ),
-    )
-
-
-def _limit_check(measure: IncentiveMeasure, used: int) -> Check:
-    this, next_ = PERIOD_WORDS[LimitPeriod(measure.limit_period)]
-    rule = gettext("%(limit_text)s，%(this)s已用%(used)s次") % {
-        "limit_text": measure.limit_text,
-        "this": this,
-        "used": used,
-    }
-    if used < measure.limit_count:
-        return Check(True, f"{rule}。")
-    later = (gettext("，%(next_)s起可再次使用") % {"next_": next_}) if next_ else ""
-    return Check(False, (gettext("%(rule)s，已达上限%(later)s。") % {"rule": rule, "later": later}))
 
 
 def _discount_for(measure: IncentiveMeasure, qualifying: list[SpecialGroup]):
@@ -431,15 +295,13 @@ def eligibility(
     )
     verdicts = []
     for measure in measures:
-        verdict = MeasureVerdict(measure, [_validity_check(measure, day)])
+        verdict = MeasureVerdict(measure, [validity_check(measure, day)])
         if measure.audience != audience:
             verdict.checks.append(
                 Check(
                     False,
-                    (
-                        gettext("该措施面向%(audience)s。")
-                        % {"audience": measure.get_audience_display()}
-                    ),
+                    gettext("该措施面向%(audience)s。")
+                    % {"audience": measure.get_audience_display()},
                 )
             )
         verdict.checks.append(
@@ -475,37 +337,33 @@ def _for_resident(resident, enterprise, category, day, measures, exclude_redempt
                 measure_id__in=[m.pk for m in measures],
             ).values_list("measure_id", flat=True)
         )
-    credit = _credit_check(resident)
+    credit = credit_check(resident)
     verdicts = []
     for measure in measures:
-        verdict = MeasureVerdict(measure, [_validity_check(measure, day)])
+        verdict = MeasureVerdict(measure, [validity_check(measure, day)])
         if measure.audience != Audience.RESIDENT:
             verdict.checks.append(
                 Check(
                     False,
-                    (
-                        gettext("该措施面向%(audience)s。")
-                        % {"audience": measure.get_audience_display()}
-                    ),
+                    gettext("该措施面向%(audience)s。")
+                    % {"audience": measure.get_audience_display()},
                 )
             )
         verdict.checks.append(credit)
         measure_groups = list(measure.special_groups.all())
         qualifying: list[SpecialGroup] = []
         if measure_groups:
-            check, qualifying = _group_check(measure_groups, groups)
+            check, qualifying = group_check(measure_groups, groups)
             verdict.checks.append(check)
         measure_categories = list(measure.categories.all())
         if measure_categories:
-            verdict.checks.append(_category_check(measure_categories, category))
+            verdict.checks.append(category_check(measure_categories, category))
         if enterprise is None:
             verdict.checks.append(
                 Check(
                     True,
-                    (
-                        gettext("须在参加此项措施、信用等级%(min_grade)s级及以上的企业使用。")
-                        % {"min_grade": measure.min_grade}
-                    ),
+                    gettext("须在参加此项措施、信用等级%(min_grade)s级及以上的企业使用。")
+                    % {"min_grade": measure.min_grade},
                 )
             )
         else:
@@ -513,12 +371,10 @@ def _for_resident(resident, enterprise, category, day, measures, exclude_redempt
             verdict.checks.append(
                 Check(
                     joined,
-                    (gettext("%(enterprise)s参加了此项措施。") % {"enterprise": enterprise.name})
+                    gettext("%(enterprise)s参加了此项措施。") % {"enterprise": enterprise.name}
                     if joined
-                    else (
-                        gettext("%(enterprise)s没有参加此项措施。")
-                        % {"enterprise": enterprise.name}
-                    ),
+                    else gettext("%(enterprise)s没有参加此项措施。")
+                    % {"enterprise": enterprise.name},
                 )
             )
             verdict.checks.append(
@@ -526,7 +382,7 @@ def _for_resident(resident, enterprise, category, day, measures, exclude_redempt
             )
         if measure.limit_count:
             verdict.used_in_period = used.get(measure.pk, 0)
-            verdict.checks.append(_limit_check(measure, verdict.used_in_period))
+            verdict.checks.append(limit_check(measure, verdict.used_in_period))
         if measure.is_discount:
             rate, group = _discount_for(measure, qualifying)
             if rate is None and verdict.applies:

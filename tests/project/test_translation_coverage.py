@@ -5,9 +5,15 @@ a page is a string not marked for translation."""
 import pytest
 from django.conf import settings
 
+from core.i18n.catalogue import catalogue_read
 from tests.incentives.test_pages import county  # noqa: F401 (fixture)
 from tests.project.test_redis_down import county_objects, sample_urls  # noqa: F401 (fixture)
-from tests.visible_text import Untranslated, data_texts, mark_every_bo_message
+from tests.visible_text import (
+    Untranslated,
+    data_texts,
+    mark_every_bo_message,
+    record_bo_messages,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +44,24 @@ def test_every_public_page_in_tibetan_has_no_unmarked_chinese(
         if "text/html" not in response.get("Content-Type", ""):
             continue
         found.extend(f"{url}: {line}" for line in untranslated(response.content.decode()))
-    with open("/tmp/i18n_found.txt", "w") as f:  # noqa: S108
-        f.write("\n".join(found))
     assert not found, "\n".join(found)
+
+
+@pytest.mark.xfail(
+    strict=False,
+    reason="the Tibetan msgstr are being filled in; strict once the translations are merged",
+)
+def test_every_string_of_the_public_pages_has_a_tibetan_translation(
+    client,
+    monkeypatch,
+    county_objects,  # noqa: F811
+):
+    """With the real catalogue: every project msgid a public page looks up in bo has a
+    msgstr (Django's own messages, not in the project's catalogue, fall back to Chinese)."""
+    asked = record_bo_messages(monkeypatch)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "bo"
+    for url in public_pages(county_objects):
+        client.get(url)
+    catalogue = catalogue_read("bo")
+    untranslated = sorted(asked & set(catalogue.untranslated))
+    assert not untranslated, f"{len(untranslated)} without a msgstr:\n" + "\n".join(untranslated)
