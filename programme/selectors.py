@@ -74,7 +74,10 @@ def year_plan(today: date, year: int | None = None) -> YearPlan:
     return YearPlan(
         year=year,
         phases=tuple(
-            PhaseView(name, first, last, work, phase_state(year, first, last, today))
+            # The plan's own words are translated when they are the county plan's (plan_text).
+            PhaseView(
+                gettext(name), first, last, gettext(work), phase_state(year, first, last, today)
+            )
             for name, first, last, work in rows
         ),
     )
