@@ -92,13 +92,18 @@ def data_texts() -> set[str]:
 class Untranslated:
     """Finds the runs of Han characters a reader of a bo page sees that are neither data nor
     allowed. A run left after taking out the data values is still data when it is the start
-    of one (a shortened title) or a whole line of one (a multi-line text)."""
+    of one cut short (followed by …), a whole line of one (a multi-line text) or a masked
+    name (卓*0)."""
 
     def __init__(self, data: set[str]):
         values = sorted(data | set(ALLOWED), key=len, reverse=True)
         self.known = re.compile("|".join(re.escape(value) for value in values)) if values else None
         self.starts = {value[:n] for value in data for n in range(2, min(len(value), 40) + 1)}
         self.lines = {line.strip() for value in data for line in value.splitlines()}
+
+    def _shortened(self, text: str, match: re.Match) -> bool:
+        after = text[match.end() : match.end() + 3]
+        return match.group() in self.starts and after.startswith(("…", "..."))
 
     def _masked(self, text: str, match: re.Match, part: str) -> bool:
         """A name shown masked (卓*0, 王**): its first character is a data value's."""
@@ -115,7 +120,7 @@ class Untranslated:
             found.extend(
                 f"{match.group()}  ←  {part[:120]}"
                 for match in HAN.finditer(text)
-                if match.group() not in self.starts and not self._masked(text, match, part)
+                if not self._shortened(text, match) and not self._masked(text, match, part)
             )
         return found
 

@@ -212,11 +212,13 @@ class BookingSubmitted:
 def _clean_request(kind, category, preferred_date: date, today: date) -> None:
     errors = {}
     if kind == BookingKind.SERVICE and category is None:
-        errors["category"] = "请选择需要的服务项目。"
+        errors["category"] = gettext("请选择需要的服务项目。")
     if preferred_date < today:
-        errors["preferred_date"] = "希望服务日期不能早于今天。"
+        errors["preferred_date"] = gettext("希望服务日期不能早于今天。")
     elif preferred_date > today + timedelta(days=BOOKING_DAYS_AHEAD):
-        errors["preferred_date"] = f"只能预约{BOOKING_DAYS_AHEAD}天以内的服务。"
+        errors["preferred_date"] = gettext("只能预约%(days)s天以内的服务。") % {
+            "days": BOOKING_DAYS_AHEAD
+        }
     if errors:
         raise ValidationError(errors)
 
@@ -440,6 +442,8 @@ def booking_cancel(*, booking: BookingRequest, mobile_hash: str) -> BookingReque
     if booking.mobile_hash != mobile_hash:
         raise ValidationError(_("只能取消本人的预约。"))
     if booking.status != S.OPEN:
-        raise ValidationError(f"该预约{booking.get_status_display()}，不能取消。")
+        raise ValidationError(
+            gettext("该预约%(status)s，不能取消。") % {"status": booking.get_status_display()}
+        )
     _close(booking, S.CANCELLED, "居民取消", timezone.now())
     return booking
