@@ -68,9 +68,9 @@ class CreditEvent(SubjectMixin):
         REGISTRY = "registry", "档案"
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "有效"
-        REPAIRED = "repaired", "已修复"
-        REVOKED = "revoked", "已撤销"
+        ACTIVE = "active", _("有效")
+        REPAIRED = "repaired", _("已修复")
+        REVOKED = "revoked", _("已撤销")
 
     kind = models.CharField("类型", max_length=20, choices=EventKind.choices, db_index=True)
     severity = models.CharField(

@@ -13,12 +13,6 @@ from tests.visible_text import Untranslated, data_texts, mark_every_bo_message
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="still Chinese on the worker's rating page: the rating explanation's sentences "
-    "(credit.selectors.rating_explanation), the indicators' input descriptions "
-    "(credit.rules)",
-)
 def test_the_workers_record_pages_are_in_tibetan(
     client, monkeypatch, rated_workers, sms, django_capture_on_commit_callbacks
 ):
