@@ -1,12 +1,13 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 from core.public_sections import PUBLIC_SECTIONS, PublicSection
 
 SECTIONS = (
     PublicSection(
         "agreements:verify",
-        "服务约定查验",
-        "输入家政企业出具的标准化服务约定编号和您的手机号码，核对并确认约定内容。",
+        _("服务约定查验"),
+        _("输入家政企业出具的标准化服务约定编号和您的手机号码，核对并确认约定内容。"),
         order=35,
     ),
 )

@@ -6,7 +6,10 @@ page fills in: none — every agreement-specific figure (items, prices, dates, a
 printed in its own table above the clauses, so the clauses stay the same for everyone.
 """
 
-LAW = (
+from django.utils.translation import gettext_lazy as _
+
+# The law the public pages quote: translated there (the clauses themselves are data).
+LAW = _(
     "《家庭服务业管理暂行办法》（商务部令2012年第11号）第十三条规定，"
     "家庭服务机构应当与消费者签订书面家庭服务合同。"
 )

@@ -54,7 +54,7 @@ class ConfirmCodeForm(ResidentFormMixin, forms.Form):
             attrs={
                 "inputmode": "numeric",
                 "autocomplete": "one-time-code",
-                "placeholder": "6位数字",
+                "placeholder": _("6位数字"),
             }
         ),
     )
@@ -65,11 +65,13 @@ class AgreementNumberField(forms.CharField):
     agreement up with the mobile it already asks for (`tie_agreement`)."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("label", "服务约定编号（可不填）")
+        kwargs.setdefault("label", _("服务约定编号（可不填）"))
         kwargs.setdefault(
             "help_text",
-            "企业出具的标准化服务约定上FW开头的16位编号。填写后，企业、服务人员和服务项目"
-            "按约定自动对应；请同时填写约定上登记的手机号码。",
+            _(
+                "企业出具的标准化服务约定上FW开头的16位编号。填写后，企业、服务人员和服务项目"
+                "按约定自动对应；请同时填写约定上登记的手机号码。"
+            ),
         )
         kwargs.setdefault("max_length", 30)
         kwargs.setdefault("required", False)

@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.audit import audited_save
 from core.personal_data import phone_apply, phone_plain
@@ -66,9 +67,9 @@ def template_publish(
         if c.get("heading", "").strip() and c.get("text", "").strip()
     ]
     if not clauses:
-        raise ValidationError("范本至少要有一条条款。")
+        raise ValidationError(_("范本至少要有一条条款。"))
     if not title.strip():
-        raise ValidationError({"title": "请填写范本名称。"})
+        raise ValidationError({"title": _("请填写范本名称。")})
     # Serialise publishers of one category so two rarely draw the same version number; the
     # unique constraints refuse the rest.
     if category is not None:
@@ -189,7 +190,7 @@ def _priced(enterprise: Enterprise, items: list[ItemInput]) -> list[PricedItem]:
 
 def _check_issue(*, enterprise, worker, starts_on, ends_on, items, warnings_confirmed) -> None:
     if not items:
-        raise ValidationError("请至少填写一个服务项目。", code="no_items")
+        raise ValidationError(_("请至少填写一个服务项目。"), code="no_items")
     problems = agreement_issue_problems(
         enterprise=enterprise,
         worker=worker,
@@ -245,7 +246,7 @@ def agreement_issue(
     priced = _priced(enterprise, items)
     template = selectors.template_in_force(items[0].category)
     if template is None:
-        raise ValidationError("县工信商务局尚未发布服务约定范本，暂不能出具约定。")
+        raise ValidationError(_("县工信商务局尚未发布服务约定范本，暂不能出具约定。"))
     now = timezone.now()
     agreement = ServiceAgreement(
         enterprise=enterprise,
@@ -376,9 +377,9 @@ def agreement_record_paper_signature(
     AGREEMENT_MACHINE.check(agreement, Status.CONFIRMED)
     today = timezone.localdate()
     if signed_on > today:
-        raise ValidationError({"signed_on": "签字日期不能晚于今天。"})
+        raise ValidationError({"signed_on": _("签字日期不能晚于今天。")})
     if signed_on < agreement.issued_on:
-        raise ValidationError({"signed_on": "签字日期不能早于约定出具日期。"})
+        raise ValidationError({"signed_on": _("签字日期不能早于约定出具日期。")})
     AGREEMENT_MACHINE.transition(
         agreement,
         Status.CONFIRMED,
@@ -400,7 +401,7 @@ def agreement_record_paper_signature(
 def agreement_cancel(*, actor, agreement: ServiceAgreement, reason: str) -> ServiceAgreement:
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "请填写作废原因。"})
+        raise ValidationError({"reason": _("请填写作废原因。")})
     agreement = _locked(agreement)
     AGREEMENT_MACHINE.transition(
         agreement,

@@ -1,8 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 from core.public_sections import PUBLIC_SECTIONS, PublicSection
 
-SECTIONS = (PublicSection("news:list", "政策与案例", "政策解读、典型案例和通知公告。", order=40),)
+SECTIONS = (
+    PublicSection("news:list", _("政策与案例"), _("政策解读、典型案例和通知公告。"), order=40),
+)
 
 
 class ArticlesConfig(AppConfig):

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.files import ImageUploadField, validate_image_upload
@@ -20,9 +21,9 @@ class Article(models.Model):
     """
 
     class Kind(models.TextChoices):
-        CASE = "case", "典型案例"
-        POLICY = "policy", "政策解读"
-        NOTICE = "notice", "通知公告"
+        CASE = "case", _("典型案例")
+        POLICY = "policy", _("政策解读")
+        NOTICE = "notice", _("通知公告")
 
     class Status(models.TextChoices):
         DRAFT = "draft", "草稿"

@@ -1,16 +1,19 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 from core.public_sections import PUBLIC_SECTIONS, PublicSection
 
 SECTIONS = (
-    PublicSection("complaints:new", "我要投诉", "对家政服务不满意，可以在线投诉。", order=30),
+    PublicSection("complaints:new", _("我要投诉"), _("对家政服务不满意，可以在线投诉。"), order=30),
     PublicSection(
         "complaints:report",
-        "我要举报",
-        "发现无证经营、虚假宣传、假冒服务证，可以在线举报。",
+        _("我要举报"),
+        _("发现无证经营、虚假宣传、假冒服务证，可以在线举报。"),
         order=30,
     ),
-    PublicSection("complaints:track", "投诉查询", "凭受理编号和手机号查询投诉办理进度。", order=31),
+    PublicSection(
+        "complaints:track", _("投诉查询"), _("凭受理编号和手机号查询投诉办理进度。"), order=31
+    ),
 )
 
 

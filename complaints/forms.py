@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from agreements.forms import AgreementNumberField, tie_agreement
@@ -40,7 +42,10 @@ class AttachmentsField(forms.FileField):
     def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else ([data] if data else [])
         if len(files) > MAX_ATTACHMENTS:
-            raise ValidationError(f"最多上传{MAX_ATTACHMENTS}个附件，您选择了{len(files)}个。")
+            raise ValidationError(
+                gettext("最多上传%(max)s个附件，您选择了%(n)s个。")
+                % {"max": MAX_ATTACHMENTS, "n": len(files)}
+            )
         cleaned, errors = [], []
         for upload in files:
             try:
@@ -95,7 +100,7 @@ def enterprise_answer(query: str, choice: str) -> EnterpriseAnswer:
     if choice and choice != NONE_OF_THESE:
         enterprise = Enterprise.objects.filter(pk=choice if choice.isdecimal() else 0).first()
         if enterprise is None:
-            return EnterpriseAnswer(problem="所选企业不存在，请重新填写。")
+            return EnterpriseAnswer(problem=gettext("所选企业不存在，请重新填写。"))
         return EnterpriseAnswer(enterprise=enterprise)
     if not query:
         return EnterpriseAnswer()
@@ -108,7 +113,9 @@ def enterprise_answer(query: str, choice: str) -> EnterpriseAnswer:
     if candidates:
         return EnterpriseAnswer(
             candidates=candidates,
-            problem="找到以下登记的企业，请选择您要投诉的是哪一家；都不是请选“以上都不是”。",
+            problem=gettext(
+                "找到以下登记的企业，请选择您要投诉的是哪一家；都不是请选“以上都不是”。"
+            ),
         )
     return EnterpriseAnswer(text=query)
 
@@ -137,15 +144,17 @@ class IntakeForm(ResidentFormMixin, forms.Form):
         label=_("您所在的乡镇"),
         queryset=Township.objects.all(),
         empty_label=_("请选择乡镇"),
-        error_messages={"invalid_choice": "所选的乡镇不在列表中，请重新选择。"},
+        error_messages={"invalid_choice": _("所选的乡镇不在列表中，请重新选择。")},
     )
     attachments = AttachmentsField(
         label=_("照片或材料（可不传）"),
-        help_text=f"最多{MAX_ATTACHMENTS}个，支持JPG、PNG、PDF，每个不超过10MB。",
+        help_text=format_lazy(
+            _("最多{n}个，支持JPG、PNG、PDF，每个不超过10MB。"), n=MAX_ATTACHMENTS
+        ),
     )
     consent = forms.BooleanField(
         label=_("我已阅读并同意上述个人信息告知"),
-        error_messages={"required": "请阅读个人信息告知并勾选同意，否则无法受理投诉。"},
+        error_messages={"required": _("请阅读个人信息告知并勾选同意，否则无法受理投诉。")},
     )
     enterprise_query = forms.CharField(
         label=_("被投诉的家政企业"),
@@ -157,7 +166,7 @@ class IntakeForm(ResidentFormMixin, forms.Form):
     )
     enterprise_choice = forms.CharField(required=False, widget=forms.HiddenInput)
     # The words of the enterprise question for this form's case type.
-    enterprise_missing = "请填写被投诉的家政企业，或填写服务约定编号。"
+    enterprise_missing = _("请填写被投诉的家政企业，或填写服务约定编号。")
     case_word = "投诉"
 
     def __init__(self, *args, **kwargs):
@@ -208,14 +217,14 @@ def service_date_field(label: str) -> forms.DateField:
         label=label,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"],
-        error_messages={"invalid": "请填写正确的日期，例如2025-10-08。"},
+        error_messages={"invalid": _("请填写正确的日期，例如2025-10-08。")},
     )
 
 
 class ComplaintForm(IntakeForm):
     agreement_number = AgreementNumberField()
     worker_ref = forms.CharField(required=False, widget=forms.HiddenInput)
-    service_date = service_date_field("服务日期")
+    service_date = service_date_field(_("服务日期"))
     service_category = ListedModelChoiceField(
         label=_("服务类别（可不选）"),
         queryset=ServiceCategory.objects.all(),
@@ -231,10 +240,10 @@ class ComplaintForm(IntakeForm):
         decimal_places=2,
         help_text=_("投诉乱收费时请填写：您实际支付或被要求支付的金额，如300。"),
         error_messages={
-            "invalid": "实际收费请只填写数字金额，如300或299.5。",
-            "max_digits": "实际收费金额过大，请核对后重新填写。",
-            "max_whole_digits": "实际收费金额过大，请核对后重新填写。",
-            "max_decimal_places": "实际收费最多填写到分（两位小数），如299.50。",
+            "invalid": _("实际收费请只填写数字金额，如300或299.5。"),
+            "max_digits": _("实际收费金额过大，请核对后重新填写。"),
+            "max_whole_digits": _("实际收费金额过大，请核对后重新填写。"),
+            "max_decimal_places": _("实际收费最多填写到分（两位小数），如299.50。"),
         },
     )
     charged_quantity = AmountField(
@@ -245,10 +254,10 @@ class ComplaintForm(IntakeForm):
             "按服务项目的计价单位填写，如3（小时）、2（次）；不填按1计，即把实际收费当作单价比对。"
         ),
         error_messages={
-            "invalid": "服务数量请只填写数字，如3或2.5。",
-            "max_digits": "服务数量过大，请核对后重新填写。",
-            "max_whole_digits": "服务数量过大，请核对后重新填写。",
-            "max_decimal_places": "服务数量最多保留两位小数。",
+            "invalid": _("服务数量请只填写数字，如3或2.5。"),
+            "max_digits": _("服务数量过大，请核对后重新填写。"),
+            "max_whole_digits": _("服务数量过大，请核对后重新填写。"),
+            "max_decimal_places": _("服务数量最多保留两位小数。"),
         },
     )
     description = forms.CharField(
@@ -289,7 +298,7 @@ class ComplaintForm(IntakeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.agreement = None
-        self.fields["category"].error_messages["required"] = "请选择投诉类别。"
+        self.fields["category"].error_messages["required"] = gettext("请选择投诉类别。")
 
     def clean(self):
         data = super().clean()
@@ -359,14 +368,14 @@ class SatisfactionForm(ResidentFormMixin, forms.Form):
         label=_("您对投诉办理是否满意"),
         coerce=int,
         choices=[
-            (5, "5分 非常满意"),
-            (4, "4分 满意"),
-            (3, "3分 一般"),
-            (2, "2分 不满意"),
-            (1, "1分 非常不满意"),
+            (5, _("5分 非常满意")),
+            (4, _("4分 满意")),
+            (3, _("3分 一般")),
+            (2, _("2分 不满意")),
+            (1, _("1分 非常不满意")),
         ],
         widget=forms.RadioSelect,
-        error_messages={"required": "请选择满意程度。"},
+        error_messages={"required": _("请选择满意程度。")},
     )
     comment = forms.CharField(
         label=_("意见和建议（可不填）"),

@@ -35,13 +35,13 @@ class ReportForm(IntakeForm):
         label=_("违规行为发生在哪个乡镇"),
         queryset=Township.objects.all(),
         empty_label=_("请选择乡镇"),
-        error_messages={"invalid_choice": "所选的乡镇不在列表中，请重新选择。"},
+        error_messages={"invalid_choice": _("所选的乡镇不在列表中，请重新选择。")},
     )
     report_category = forms.ChoiceField(
         label=_("举报什么"),
         choices=ReportCategory.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "请选择举报类别。"},
+        error_messages={"required": _("请选择举报类别。")},
     )
     enterprise_query = forms.CharField(
         label=_("被举报的企业或经营者"),
@@ -61,7 +61,7 @@ class ReportForm(IntakeForm):
         required=False,
         help_text=_("举报假冒或借用家政服务证时填写：证上的编号，或扫码打开的网址。"),
     )
-    service_date = service_date_field("发现日期")
+    service_date = service_date_field(_("发现日期"))
     description = forms.CharField(
         label=_("违规情况"),
         max_length=3000,
@@ -93,7 +93,7 @@ class ReportForm(IntakeForm):
         "attachments",
         "consent",
     ]
-    enterprise_missing = "请填写被举报的企业或经营者；没有名称的请简单描述。"
+    enterprise_missing = _("请填写被举报的企业或经营者；没有名称的请简单描述。")
     case_word = "举报"
 
     def __init__(self, *args, **kwargs):

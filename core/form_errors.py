@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext, gettext_noop
 
 
 def add_service_errors(
@@ -35,43 +36,60 @@ def _plain_label(field: forms.Field, name: str) -> str:
     return label.replace("%", "%%")  # the messages below are %-formatted with Django's params
 
 
+def _t(message: str, label: str) -> str:
+    """The message in the reader's language, with the field's name put in."""
+    return gettext(message).replace("{label}", label)
+
+
 def _resident_messages(field: forms.Field, label: str) -> dict[str, str]:
     if isinstance(field.widget, forms.HiddenInput):
-        expired = "页面已过期，请刷新页面后重新填写。"
+        expired = gettext("页面已过期，请刷新页面后重新填写。")
         return dict.fromkeys(
             ["required", "invalid", "invalid_choice", "max_length", "min_length"], expired
         )
     if isinstance(field, forms.BooleanField):
-        required = f"请勾选“{label}”。"
+        required = _t(gettext_noop("请勾选“{label}”。"), label)
     elif isinstance(field, forms.FileField):
-        required = f"请上传{label}。"
+        required = _t(gettext_noop("请上传{label}。"), label)
     elif isinstance(field, _CHOSEN):
-        required = f"请选择{label}。"
+        required = _t(gettext_noop("请选择{label}。"), label)
     else:
-        required = f"请填写{label}。"
-    invalid = f"{label}填写得不对，请检查后重新填写。"
+        required = _t(gettext_noop("请填写{label}。"), label)
+    invalid = _t(gettext_noop("{label}填写得不对，请检查后重新填写。"), label)
     if isinstance(field, forms.EmailField):
-        invalid = f"{label}的格式不对，应像 zhangsan@163.com 这样。"
+        invalid = _t(gettext_noop("{label}的格式不对，应像 zhangsan@163.com 这样。"), label)
     elif isinstance(field, forms.DateField):
-        invalid = f"{label}请按“年-月-日”填写，例如2025-10-08。"
+        invalid = _t(gettext_noop("{label}请按“年-月-日”填写，例如2025-10-08。"), label)
     elif isinstance(field, forms.IntegerField | forms.DecimalField | forms.FloatField):
-        invalid = f"{label}请只填写数字。"
+        invalid = _t(gettext_noop("{label}请只填写数字。"), label)
     return {
         "required": required,
         "invalid": invalid,
-        "invalid_choice": f"所选的{label}不在可选范围内，请重新选择。",
-        "invalid_pk_value": f"所选的{label}不在可选范围内，请重新选择。",
-        "invalid_list": f"所选的{label}不在可选范围内，请重新选择。",
-        "max_length": f"{label}最多写%(limit_value)d个字，现在有%(show_value)d个字，请删减一些。",
-        "min_length": (
-            f"{label}至少要写%(limit_value)d个字，现在只有%(show_value)d个字，请写得详细一些。"
+        "invalid_choice": _t(gettext_noop("所选的{label}不在可选范围内，请重新选择。"), label),
+        "invalid_pk_value": _t(gettext_noop("所选的{label}不在可选范围内，请重新选择。"), label),
+        "invalid_list": _t(gettext_noop("所选的{label}不在可选范围内，请重新选择。"), label),
+        "max_length": _t(
+            gettext_noop(
+                "{label}最多写%(limit_value)d个字，现在有%(show_value)d个字，请删减一些。"
+            ),
+            label,
         ),
-        "max_value": f"{label}不能超过%(limit_value)s。",
-        "min_value": f"{label}不能小于%(limit_value)s。",
-        "null_characters_not_allowed": f"{label}里有无法识别的字符，请删除后重新填写。",
-        "missing": f"没有收到{label}，请重新选择文件。",
-        "empty": f"上传的{label}是空文件，请换一个文件。",
-        "contradiction": f"请重新选择{label}。",
+        "min_length": (
+            _t(
+                gettext_noop(
+                    "{label}至少要写%(limit_value)d个字，现在只有%(show_value)d个字，请写得详细一些。"
+                ),
+                label,
+            )
+        ),
+        "max_value": _t(gettext_noop("{label}不能超过%(limit_value)s。"), label),
+        "min_value": _t(gettext_noop("{label}不能小于%(limit_value)s。"), label),
+        "null_characters_not_allowed": _t(
+            gettext_noop("{label}里有无法识别的字符，请删除后重新填写。"), label
+        ),
+        "missing": _t(gettext_noop("没有收到{label}，请重新选择文件。"), label),
+        "empty": _t(gettext_noop("上传的{label}是空文件，请换一个文件。"), label),
+        "contradiction": _t(gettext_noop("请重新选择{label}。"), label),
     }
 
 

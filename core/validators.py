@@ -11,6 +11,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric, uscc
 
@@ -26,26 +27,26 @@ COUNTRY_PREFIXES = ("+86", "0086", "86")
 def clean_uscc(value: str) -> str:
     number = uscc.compact(value or "")
     if not number:
-        raise ValidationError("请填写统一社会信用代码。", code="required")
+        raise ValidationError(_("请填写统一社会信用代码。"), code="required")
     try:
         return uscc.validate(number)
     except stdnum_errors.InvalidLength:
         raise ValidationError(
-            "统一社会信用代码应为18位，当前为%(length)d位。",
+            _("统一社会信用代码应为18位，当前为%(length)d位。"),
             code="length",
             params={"length": len(number)},
         ) from None
     except stdnum_errors.InvalidFormat:
         raise ValidationError(
-            "统一社会信用代码格式不正确：只能包含数字和大写字母（不含I、O、Z、S、V）。",
+            _("统一社会信用代码格式不正确：只能包含数字和大写字母（不含I、O、Z、S、V）。"),
             code="format",
         ) from None
     except stdnum_errors.InvalidChecksum:
         raise ValidationError(
-            "统一社会信用代码校验位不正确，请核对营业执照上的代码。", code="checksum"
+            _("统一社会信用代码校验位不正确，请核对营业执照上的代码。"), code="checksum"
         ) from None
     except stdnum_errors.ValidationError:
-        raise ValidationError("统一社会信用代码无效，请核对。", code="invalid") from None
+        raise ValidationError(_("统一社会信用代码无效，请核对。"), code="invalid") from None
 
 
 @dataclass(frozen=True)
@@ -73,27 +74,33 @@ def mask_id_number(number: str) -> str:
 def clean_id_number(value: str) -> IdentityNumber:
     number = ric.compact(value or "")
     if not number:
-        raise ValidationError("请填写身份证号。", code="required")
+        raise ValidationError(_("请填写身份证号。"), code="required")
     if len(number) != 18:
         raise ValidationError(
-            "身份证号应为18位，当前为%(length)d位。", code="length", params={"length": len(number)}
+            _("身份证号应为18位，当前为%(length)d位。"),
+            code="length",
+            params={"length": len(number)},
         )
     if not number[:17].isdecimal() or not (number[17].isdecimal() or number[17] == "X"):
         raise ValidationError(
-            "身份证号格式不正确：前17位应为数字，最后一位为数字或X。", code="format"
+            _("身份证号格式不正确：前17位应为数字，最后一位为数字或X。"), code="format"
         )
     try:
         birth_date = ric.get_birth_date(number)
     except stdnum_errors.ValidationError:
-        raise ValidationError("身份证号中的出生日期不存在，请核对。", code="birth_date") from None
+        raise ValidationError(
+            _("身份证号中的出生日期不存在，请核对。"), code="birth_date"
+        ) from None
     if birth_date > timezone.localdate():
-        raise ValidationError("身份证号中的出生日期晚于今天，请核对。", code="birth_date")
+        raise ValidationError(_("身份证号中的出生日期晚于今天，请核对。"), code="birth_date")
     try:
         ric.validate(number)
     except stdnum_errors.InvalidChecksum:
-        raise ValidationError("身份证号校验位不正确，请核对最后一位。", code="checksum") from None
+        raise ValidationError(
+            _("身份证号校验位不正确，请核对最后一位。"), code="checksum"
+        ) from None
     except stdnum_errors.ValidationError:
-        raise ValidationError("身份证号无效，请核对。", code="invalid") from None
+        raise ValidationError(_("身份证号无效，请核对。"), code="invalid") from None
     gender = "M" if int(number[16]) % 2 else "F"
     return IdentityNumber(number=number, birth_date=birth_date, gender=gender)
 
@@ -111,7 +118,7 @@ def compact_mobile(value: str) -> str:
 def clean_mobile(value: str) -> str:
     number = compact_mobile(value)
     if not MOBILE_RE.match(number):
-        raise ValidationError("手机号码应为11位数字，以1开头，例如13909410000。", code="mobile")
+        raise ValidationError(_("手机号码应为11位数字，以1开头，例如13909410000。"), code="mobile")
     return number
 
 
@@ -125,7 +132,7 @@ def clean_phone(value: str) -> str:
         return clean_mobile(compact)
     except ValidationError:
         raise ValidationError(
-            "联系电话应为11位手机号，或0941开头的固定电话（如0941-5123456）。", code="phone"
+            _("联系电话应为11位手机号，或0941开头的固定电话（如0941-5123456）。"), code="phone"
         ) from None
 
 

@@ -1,32 +1,43 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 from core.public_sections import PUBLIC_SECTIONS, PublicSection
 
 SECTIONS = (
     PublicSection(
         "credit:lookup",
-        "信用查询",
-        "按企业名称或统一社会信用代码查询家政企业的信用等级。",
+        _("信用查询"),
+        _("按企业名称或统一社会信用代码查询家政企业的信用等级。"),
         order=10,
     ),
-    PublicSection("credit:honor_roll", "诚信红榜", "AAA级诚信示范企业和优秀从业人员。", order=11),
-    PublicSection("credit:standard", "评价标准", "家政行业信用评价标准与评分规则。", order=12),
+    PublicSection(
+        "credit:honor_roll", _("诚信红榜"), _("AAA级诚信示范企业和优秀从业人员。"), order=11
+    ),
+    PublicSection(
+        "credit:standard", _("评价标准"), _("家政行业信用评价标准与评分规则。"), order=12
+    ),
     PublicSection(
         "credit:publicity",
-        "结果公示",
-        "年度信用评价结果公示名单，任何人都可以对公示结果提出意见。",
+        _("结果公示"),
+        _("年度信用评价结果公示名单，任何人都可以对公示结果提出意见。"),
         order=13,
     ),
     PublicSection(
-        "credit:penalties", "行政处罚公示", "公示期内的家政企业和从业人员行政处罚信息。", order=14
+        "credit:penalties",
+        _("行政处罚公示"),
+        _("公示期内的家政企业和从业人员行政处罚信息。"),
+        order=14,
     ),
     PublicSection(
-        "credit:key_list", "重点管理名单", "因严重失信列入重点管理的企业和从业人员。", order=15
+        "credit:key_list",
+        _("重点管理名单"),
+        _("因严重失信列入重点管理的企业和从业人员。"),
+        order=15,
     ),
     PublicSection(
         "workers:sign_in",
-        "从业人员查档",
-        "家政从业人员用手机号和短信验证码查看本人的信用档案。",
+        _("从业人员查档"),
+        _("家政从业人员用手机号和短信验证码查看本人的信用档案。"),
         order=49,
     ),
 )

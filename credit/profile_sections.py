@@ -2,6 +2,8 @@
 honours and the credit pledge. Registered from CreditConfig.ready() through registry's
 extension point, so `registry` never imports `credit`."""
 
+from django.utils.translation import gettext_lazy as _
+
 from registry.profile import ProfileSection, register_profile_section
 
 from . import selectors_honour, selectors_pledges, selectors_profile
@@ -25,11 +27,11 @@ def _pledge(enterprise) -> dict:
 def register() -> None:
     base = "credit/profile/"
     register_profile_section(
-        ProfileSection("grades", "信用等级", base + "grades.html", _grades, order=30)
+        ProfileSection("grades", _("信用等级"), base + "grades.html", _grades, order=30)
     )
     register_profile_section(
-        ProfileSection("honours", "荣誉与表彰", base + "honours.html", _honours, order=40)
+        ProfileSection("honours", _("荣誉与表彰"), base + "honours.html", _honours, order=40)
     )
     register_profile_section(
-        ProfileSection("pledge", "信用承诺", base + "pledge.html", _pledge, order=50)
+        ProfileSection("pledge", _("信用承诺"), base + "pledge.html", _pledge, order=50)
     )

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -64,9 +65,9 @@ def report_print(request, report: CreditReport, *, back_url: str, back_label: st
 
 class ReportVerifyForm(ResidentFormMixin, forms.Form):
     number = forms.CharField(
-        label="报告编号",
+        label=_("报告编号"),
         max_length=40,
-        help_text="印在报告右上角，以XY开头，共18位。",
+        help_text=_("印在报告右上角，以XY开头，共18位。"),
         widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
     )
 

@@ -20,6 +20,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext, gettext_noop
+
 from .models import EventKind, Grade, Indicator, Severity, SubjectType
 
 ONE_DECIMAL = Decimal("0.1")
@@ -84,9 +86,9 @@ def _event_sums(params: dict) -> tuple[dict[str, str], str]:
 def _describe(counts: dict[str, int]) -> str:
     total = sum(counts.values())
     if not total:
-        return "0条"
+        return gettext("0条")
     parts = "、".join(f"{Severity(s).label}{n}" for s, n in counts.items() if n)
-    return f"{total}条（{parts}）"
+    return gettext("%(total)s条（%(parts)s）") % {"total": total, "parts": parts}
 
 
 class RuleKind(ABC):
@@ -112,9 +114,13 @@ class RuleKind(ABC):
 # Each text is written out whole: a prefix glued to a label doubled words
 # ("无" + "无犯罪记录核查通过").
 DOCUMENTS = {
-    "health": ("health_valid", "持有效健康证", "无有效健康证"),
-    "background": ("background_passed", "无犯罪记录核查通过", "无犯罪记录核查未通过或未核查"),
-    "skills": ("has_skill", "持职业技能等级证书", "无职业技能等级证书"),
+    "health": ("health_valid", gettext_noop("持有效健康证"), gettext_noop("无有效健康证")),
+    "background": (
+        "background_passed",
+        gettext_noop("无犯罪记录核查通过"),
+        gettext_noop("无犯罪记录核查未通过或未核查"),
+    ),
+    "skills": ("has_skill", gettext_noop("持职业技能等级证书"), gettext_noop("无职业技能等级证书")),
 }
 
 
@@ -133,13 +139,15 @@ class DocumentValidity(RuleKind):
 
             def qualifications(f: dict) -> Scored:
                 if not f.get("licence_valid"):
-                    return 0, "无有效营业执照"
+                    return 0, gettext("无有效营业执照")
                 total, valid = f.get("quals_total") or 0, f.get("quals_valid") or 0
-                return _ratio(weight, valid / total if total else 0.0), f"有效证照{valid}/{total}"
+                return _ratio(weight, valid / total if total else 0.0), gettext(
+                    "有效证照%(valid)s/%(total)s"
+                ) % {"valid": valid, "total": total}
 
             return qualifications
         column, shown_present, shown_absent = DOCUMENTS[documents]
-        present, absent = (weight, shown_present), (0, shown_absent)
+        present, absent = (weight, gettext(shown_present)), (0, gettext(shown_absent))
 
         def document(f: dict) -> Scored:
             return present if f.get(column) else absent
@@ -169,8 +177,11 @@ class StaffHealth(RuleKind):
         def staff_health(f: dict) -> Scored:
             total, valid = f.get("staff_total") or 0, f.get("staff_health_valid") or 0
             if not total:
-                return empty, "无在职人员"
-            return _ratio(weight, valid / total), f"{valid}/{total}人持有效健康证"
+                return empty, gettext("无在职人员")
+            return _ratio(weight, valid / total), gettext("%(valid)s/%(total)s人持有效健康证") % {
+                "valid": valid,
+                "total": total,
+            }
 
         return staff_health
 
@@ -193,7 +204,7 @@ class EventDeduction(RuleKind):
     def scorer(self, weight, params):
         columns = _event_columns(params)
         per = self._per_severity(params)
-        nothing = (weight, "0条")
+        nothing = (weight, gettext("0条"))
 
         def event_deduction(f: dict) -> Scored:
             counts = dict.fromkeys(SEVERITIES, 0)
@@ -233,7 +244,7 @@ class EventBonus(RuleKind):
             count = 0
             for column in columns:
                 count += f.get(column) or 0
-            return min(weight, each * count), f"{count}项"
+            return min(weight, each * count), gettext("%(count)s项") % {"count": count}
 
         return event_bonus
 
@@ -256,9 +267,15 @@ class ReviewAverage(RuleKind):
         def review_average(f: dict) -> Scored:
             count = f.get("review_count") or 0
             if count < minimum:
-                return default, f"评价{count}条，不足{minimum}条按默认"
+                return default, gettext("评价%(count)s条，不足%(minimum)s条按默认") % {
+                    "count": count,
+                    "minimum": minimum,
+                }
             average = f.get("review_avg") or 0
-            shown = f"平均{_half_up(average, '0.01')}分（{count}条）"
+            shown = gettext("平均%(average)s分（%(count)s条）") % {
+                "average": _half_up(average, "0.01"),
+                "count": count,
+            }
             return _ratio(weight, (float(average) - 1) / 4), shown
 
         return review_average
@@ -294,10 +311,16 @@ class TrainingHours(RuleKind):
                 total = f.get("staff_training_hours") or 0
                 hours = float(total) / staff if staff else 0.0
                 per_head = Decimal(str(total)) / staff if staff else Decimal(0)
-                shown = f"人均{_half_up(per_head, '0.1')}学时（目标{target:g}）"
+                shown = gettext("人均%(per_head)s学时（目标%(target)s）") % {
+                    "per_head": _half_up(per_head, "0.1"),
+                    "target": format(target, "g"),
+                }
             else:
                 hours = float(f.get("training_hours") or 0)
-                shown = f"{_half_up(f.get('training_hours') or 0, '0.1')}学时（目标{target:g}）"
+                shown = gettext("%(hours)s学时（目标%(target)s）") % {
+                    "hours": _half_up(f.get("training_hours") or 0, "0.1"),
+                    "target": format(target, "g"),
+                }
             return _ratio(weight, hours / target), shown
 
         return training_hours
@@ -317,7 +340,7 @@ class RecordFreshness(RuleKind):
         return ("confirmed_recent",)
 
     def scorer(self, weight, params):
-        fresh, stale = (weight, "12个月内已核实"), (0, "超过12个月未核实")
+        fresh, stale = (weight, gettext("12个月内已核实")), (0, gettext("超过12个月未核实"))
 
         def record_freshness(f: dict) -> Scored:
             return fresh if f.get("confirmed_recent") else stale
@@ -337,7 +360,9 @@ class Completeness(RuleKind):
     def scorer(self, weight, params):
         def completeness(f: dict) -> Scored:
             percent = f.get("completeness") or 0
-            return _ratio(weight, percent / 100), f"完整度{percent}%"
+            return _ratio(weight, percent / 100), gettext("完整度%(percent)s%%") % {
+                "percent": percent
+            }
 
         return completeness
 

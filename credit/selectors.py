@@ -33,6 +33,13 @@ from .models import (
     RatingRun,
 )
 from .rules import grade_for, rounded
+from .selectors_grades import (
+    GradeBand,
+    explanation_sentences,
+    gettext_advice_deduction,
+    gettext_advice_gain,
+    grade_bands,
+)
 
 DOSSIER_EVENTS = 100
 EXPLANATION_TOP_LOSSES = 3
@@ -189,13 +196,6 @@ class DimensionIndicators:
 
 
 @dataclass(frozen=True)
-class GradeBand:
-    grade: str
-    label: str
-    rule: str  # e.g. "90分及以上", "80分及以上，不到90分"
-
-
-@dataclass(frozen=True)
 class PublishedStandard:
     standard: EvaluationStandard
     dimensions: list[DimensionIndicators]
@@ -205,21 +205,6 @@ class PublishedStandard:
     @property
     def total_weight(self) -> Decimal:
         return sum((d.weight for d in self.dimensions), Decimal(0))
-
-
-def _points(value) -> str:
-    """18 → "18", 82.5 → "82.5": the way a score is written in a sentence."""
-    return f"{Decimal(value).normalize():f}"
-
-
-def grade_bands(standard: EvaluationStandard) -> list[GradeBand]:
-    aaa, aa, a = _points(standard.aaa_min), _points(standard.aa_min), _points(standard.a_min)
-    return [
-        GradeBand(Grade.AAA, Grade.AAA.label, f"{aaa}分及以上"),
-        GradeBand(Grade.AA, Grade.AA.label, f"{aa}分及以上，不到{aaa}分"),
-        GradeBand(Grade.A, Grade.A.label, f"{a}分及以上，不到{aa}分"),
-        GradeBand(Grade.B, Grade.B.label, f"{a}分以下，或存在一票否决情形"),
-    ]
 
 
 def published_standards(year: int | None = None) -> list[PublishedStandard]:
@@ -275,12 +260,11 @@ class ExplanationRow:
     @property
     def advice(self) -> str:
         """One plain sentence about the points this indicator lost."""
+        values = {"code": self.code, "name": self.name, "lost": self.lost}
+        values["shown"] = _plain(self.shown)
         if self.rule == Indicator.Rule.EVENT_DEDUCTION:
-            return (
-                f"{self.code} {self.name}被扣{self.lost}分（{_plain(self.shown)}），"
-                "整改后可申请信用修复"
-            )
-        return f"{self.code} {self.name}还可得{self.lost}分（{_plain(self.shown)}）"
+            return gettext_advice_deduction(values)
+        return gettext_advice_gain(values)
 
 
 @dataclass(frozen=True)
@@ -384,34 +368,9 @@ def rating_explanation(rating: Rating, *, top: int = EXPLANATION_TOP_LOSSES) -> 
         key=lambda r: (-r.lost, order.get(r.code, (10_000, r.code))),
     )[:top]
 
-    sentences = []
-    if rating.grade == Grade.NOT_GRADED:
-        sentences.append(
-            f"{rating.not_graded_reason or '本年度暂不评级'}；本次得分{total}分仅供参考，"
-            "不评定等级。"
-        )
-    if rating.vetoed:
-        sentences.append(
-            f"因{rating.veto_reason or '存在一票否决情形'}，实行一票否决："
-            f"该情形存在期间，信用等级保持为B（诚信警示），得分再高也不能提升。"
-        )
-        sentences.append(f"该情形消除后，按本次得分{total}分可评为{Grade(score_grade).label}。")
-    elif next_grade is None:
-        sentences.append(f"总分{total}分，已达到最高等级{Grade.AAA.label}。")
-    else:
-        if losses:
-            sentences.append(
-                f"距{next_grade}还差{missing}分：" + "；".join(r.advice for r in losses) + "。"
-            )
-        else:
-            sentences.append(f"距{next_grade}还差{missing}分。")
-        sentences.append(
-            f"{next_grade}（{Grade(next_grade).label.split()[-1]}）需达到{_points(threshold)}分，"
-            f"当前总分{total}分。"
-        )
-    if (rating.vetoed or next_grade is None) and losses:
-        sentences.append("失分较多的指标：" + "；".join(r.advice for r in losses) + "。")
-
+    sentences = explanation_sentences(
+        rating, total, score_grade, next_grade, threshold, missing, [r.advice for r in losses]
+    )
     return RatingExplanation(
         rating=rating,
         rows=rows,

@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from core.choice_fields import ListedModelChoiceField
@@ -27,27 +28,27 @@ DISCLOSURE_PAGE_SIZE = 20
 
 class LookupForm(ResidentFormMixin, forms.Form):
     q = forms.CharField(
-        label="企业名称或统一社会信用代码",
+        label=_("企业名称或统一社会信用代码"),
         max_length=100,
         required=False,
         strip=True,
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
     township = ListedModelChoiceField(
-        label="所在乡镇",
+        label=_("所在乡镇"),
         queryset=Township.objects.all(),
         required=False,
-        empty_label="全部乡镇",
+        empty_label=_("全部乡镇"),
     )
     service = ListedModelChoiceField(
-        label="服务项目",
+        label=_("服务项目"),
         queryset=ServiceCategory.objects.filter(is_active=True),
         required=False,
-        empty_label="全部服务项目",
+        empty_label=_("全部服务项目"),
     )
     grade = forms.ChoiceField(
-        label="信用等级",
-        choices=[("", "全部等级"), *((g.value, g.label) for g in GRADES)],
+        label=_("信用等级"),
+        choices=[("", _("全部等级")), *((g.value, g.label) for g in GRADES)],
         required=False,
     )
 
@@ -108,11 +109,11 @@ def standard(request):
 
 class DisclosureSearchForm(ResidentFormMixin, forms.Form):
     q = forms.CharField(
-        label="企业名称或统一社会信用代码",
+        label=_("企业名称或统一社会信用代码"),
         max_length=100,
         required=False,
         strip=True,
-        help_text="从业人员按其所在企业查询。",
+        help_text=_("从业人员按其所在企业查询。"),
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
 

@@ -16,6 +16,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core.files import validate_upload
@@ -41,27 +42,27 @@ SUBMIT_LIMIT = RateLimit(
 
 
 class PublicityFilterForm(ResidentFormMixin, forms.Form):
-    year = forms.TypedChoiceField(label="年度", coerce=int, required=False, empty_value=None)
+    year = forms.TypedChoiceField(label=_("年度"), coerce=int, required=False, empty_value=None)
     kind = forms.ChoiceField(
-        label="对象",
-        choices=[(SubjectType.ENTERPRISE, "家政企业"), (SubjectType.WORKER, "从业人员")],
+        label=_("对象"),
+        choices=[(SubjectType.ENTERPRISE, _("家政企业")), (SubjectType.WORKER, _("从业人员"))],
         required=False,
     )
     q = forms.CharField(
-        label="企业名称",
+        label=_("企业名称"),
         max_length=100,
         required=False,
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
     township = forms.ModelChoiceField(
-        label="所在乡镇",
+        label=_("所在乡镇"),
         queryset=Township.objects.all(),
         required=False,
-        empty_label="全部乡镇",
+        empty_label=_("全部乡镇"),
     )
     grade = forms.ChoiceField(
-        label="信用等级",
-        choices=[("", "全部等级"), *selectors_publicity.GRADE_CHOICES],
+        label=_("信用等级"),
+        choices=[("", _("全部等级")), *selectors_publicity.GRADE_CHOICES],
         required=False,
     )
 
@@ -137,20 +138,20 @@ def publicity(request):
 
 
 class OpinionForm(ResidentFormMixin, forms.Form):
-    name = forms.CharField(label="您的姓名", max_length=50)
+    name = forms.CharField(label=_("您的姓名"), max_length=50)
     mobile = forms.CharField(max_length=20, widget=forms.HiddenInput)
     code = CodeForm.base_fields["code"]
     facts = forms.CharField(
-        label="反映的事实",
+        label=_("反映的事实"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="请写明您了解的情况：时间、地点、经过，以及您认为评价结果哪里不符合实际。",
+        help_text=_("请写明您了解的情况：时间、地点、经过，以及您认为评价结果哪里不符合实际。"),
     )
     evidence = forms.FileField(
-        label="证明材料（可不传）",
+        label=_("证明材料（可不传）"),
         required=False,
         validators=[validate_upload],
-        help_text="可上传照片或PDF文件（JPG、PNG、PDF，不超过10MB）。",
+        help_text=_("可上传照片或PDF文件（JPG、PNG、PDF，不超过10MB）。"),
     )
 
     def clean(self):

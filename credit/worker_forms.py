@@ -23,5 +23,5 @@ class ConsentForm(ResidentFormMixin, forms.Form):
 
     decision = forms.ChoiceField(
         label=_("是否同意公开"),
-        choices=[(GIVE, "同意公开全名和照片"), (WITHDRAW, "不同意（撤回同意）")],
+        choices=[(GIVE, _("同意公开全名和照片")), (WITHDRAW, _("不同意（撤回同意）"))],
     )

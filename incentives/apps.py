@@ -1,24 +1,25 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 from core.public_sections import PUBLIC_SECTIONS, PublicSection
 
 SECTIONS = (
     PublicSection(
         "incentives:catalogue",
-        "守信激励",
-        "信用良好的居民和企业可以享受的优惠与便利。",
+        _("守信激励"),
+        _("信用良好的居民和企业可以享受的优惠与便利。"),
         order=20,
     ),
     PublicSection(
         "residents:register",
-        "居民登记",
-        "居民在网上登记享受守信激励，可同时申请特殊群体认定；凭手机号查询登记进度。",
+        _("居民登记"),
+        _("居民在网上登记享受守信激励，可同时申请特殊群体认定；凭手机号查询登记进度。"),
         order=21,
     ),
     PublicSection(
         "bookings:new",
-        "预约家政服务",
-        "说出需要的服务或预约免费家政咨询，推送给信用良好的企业接单；守信居民优先派单。",
+        _("预约家政服务"),
+        _("说出需要的服务或预约免费家政咨询，推送给信用良好的企业接单；守信居民优先派单。"),
         order=22,
     ),
 )

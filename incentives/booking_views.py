@@ -82,6 +82,7 @@ def new(request):
                     preferred_part=data["preferred_part"],
                     contact_name=data["contact_name"],
                     note=data["note"],
+                    language=request.LANGUAGE_CODE,
                 )
             except ValidationError as error:
                 add_service_errors(form, error)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms import Form
+from django.utils.translation import gettext_lazy as _
 
 from core import personal_data
 from core.validators import clean_mobile
@@ -25,8 +26,8 @@ from registry.services.codes import code_check, code_consume, code_delivery_fail
 
 RESIDENT_SESSION_KEY = "incentives_check"
 RESIDENT_SESSION_MINUTES = 15
-TOO_MANY_SENDS = "获取验证码的次数过多，请1小时后再试。"
-TOO_MANY_TRIES = "尝试次数过多，请1小时后再试。"
+TOO_MANY_SENDS = _("获取验证码的次数过多，请1小时后再试。")
+TOO_MANY_TRIES = _("尝试次数过多，请1小时后再试。")
 
 
 @dataclass(frozen=True)

@@ -66,7 +66,7 @@ class ResidentRegisterForm(ResidentFormMixin, forms.Form):
     )
     consent = forms.BooleanField(
         label=_("我已阅读并同意上述个人信息告知"),
-        error_messages={"required": "请阅读个人信息告知并勾选同意，否则无法登记。"},
+        error_messages={"required": _("请阅读个人信息告知并勾选同意，否则无法登记。")},
     )
     # Honeypot: hidden from people, filled in by bots.
     website = forms.CharField(
@@ -92,5 +92,5 @@ class ResidentRegisterForm(ResidentFormMixin, forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("group") and not cleaned.get("proof") and not self.has_error("proof"):
-            self.add_error("proof", "申请特殊群体认定，请上传证件照片。")
+            self.add_error("proof", _("申请特殊群体认定，请上传证件照片。"))
         return cleaned

@@ -2,6 +2,8 @@
 enterprise gives (守信激励措施). Registered from IncentivesConfig.ready() through registry's
 extension point."""
 
+from django.utils.translation import gettext_lazy as _
+
 from registry.profile import ProfileSection, register_profile_section
 
 from . import selectors
@@ -14,6 +16,6 @@ def _measures(enterprise) -> dict:
 def register() -> None:
     register_profile_section(
         ProfileSection(
-            "incentives", "守信激励措施", "incentives/profile/measures.html", _measures, order=60
+            "incentives", _("守信激励措施"), "incentives/profile/measures.html", _measures, order=60
         )
     )

@@ -1,12 +1,13 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 from core.public_sections import PUBLIC_SECTIONS, PublicSection
 
 SECTIONS = (
     PublicSection(
         "inspections:list",
-        "双随机抽查公示",
-        "按信用等级随机抽取检查对象和检查人员，公示抽查结果。",
+        _("双随机抽查公示"),
+        _("按信用等级随机抽取检查对象和检查人员，公示抽查结果。"),
         order=16,
     ),
 )

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 from core.public_sections import PUBLIC_SECTIONS, PublicSection
 
@@ -12,5 +13,5 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         PUBLIC_SECTIONS.register(
-            PublicSection("portal:login", "企业登录", "家政企业维护本企业档案。", order=50)
+            PublicSection("portal:login", _("企业登录"), _("家政企业维护本企业档案。"), order=50)
         )

@@ -1,8 +1,11 @@
 """The county implementation plan's year (舟工信商字〔2025〕32号): its three phases and the
 tasks each asks for. `work_plan_seed` writes them as a year's work plan; the home page and
-the dashboard fall back on them for a year whose plan is not yet in the database."""
+the dashboard fall back on them for a year whose plan is not yet in the database. The
+phases' names and work are marked for translation: the public home page shows them."""
 
 from dataclasses import dataclass
+
+from django.utils.translation import gettext_noop
 
 
 @dataclass(frozen=True)
@@ -29,7 +32,7 @@ class PlanPhaseText:
 
 PLAN_PHASES = (
     PlanPhaseText(
-        "动员部署", 1, 3, "宣传政策，摸排企业和从业人员底数，开始建档",
+        gettext_noop("动员部署"), 1, 3, gettext_noop("宣传政策，摸排企业和从业人员底数，开始建档"),
         tasks=(
             PlanTaskText("召开动员部署会，明确专人负责", 1, milestone=True),
             PlanTaskText("宣传“信易+家政”政策", 2),
@@ -44,7 +47,7 @@ PLAN_PHASES = (
         ),
     ),
     PlanPhaseText(
-        "全面推进", 4, 10, "建档完成，开展年度信用评价",
+        gettext_noop("全面推进"), 4, 10, gettext_noop("建档完成，开展年度信用评价"),
         tasks=(
             PlanTaskText("企业档案齐全率达到90%", 6, milestone=True),
             PlanTaskText("完成年度信用评价", 9, milestone=True),
@@ -59,7 +62,10 @@ PLAN_PHASES = (
         ),
     ),
     PlanPhaseText(
-        "总结提升", 11, 12, "评价结果公示和确定，总结经验，完善评价标准",
+        gettext_noop("总结提升"),
+        11,
+        12,
+        gettext_noop("评价结果公示和确定，总结经验，完善评价标准"),
         tasks=(
             PlanTaskText("评价结果确定", 11, milestone=True),
             PlanTaskText("完善评价标准", 12),

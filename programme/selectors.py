@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext
 
 from registry.models import Enterprise, Worker
 
@@ -27,7 +28,10 @@ class PhaseView:
 
     @property
     def months(self) -> str:
-        return f"{self.first_month}月—{self.last_month}月"
+        return gettext("%(first)s月—%(last)s月") % {
+            "first": self.first_month,
+            "last": self.last_month,
+        }
 
     @property
     def current(self) -> bool:
@@ -70,7 +74,10 @@ def year_plan(today: date, year: int | None = None) -> YearPlan:
     return YearPlan(
         year=year,
         phases=tuple(
-            PhaseView(name, first, last, work, phase_state(year, first, last, today))
+            # The plan's own words are translated when they are the county plan's (plan_text).
+            PhaseView(
+                gettext(name), first, last, gettext(work), phase_state(year, first, last, today)
+            )
             for name, first, last, work in rows
         ),
     )

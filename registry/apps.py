@@ -1,12 +1,13 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 from core.public_sections import PUBLIC_SECTIONS, PublicSection
 
 SECTIONS = (
     PublicSection(
         "services:standards",
-        "服务标准与指导价",
-        "每项家政服务的标准流程、服务承诺和指导价格，可对照账单核对。",
+        _("服务标准与指导价"),
+        _("每项家政服务的标准流程、服务承诺和指导价格，可对照账单核对。"),
         order=13,
     ),
 )

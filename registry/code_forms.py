@@ -3,16 +3,19 @@
 and what the page says after sending."""
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.form_errors import ResidentFormMixin
 from core.personal_data import phone_mask
 
-CODE_NOT_SENT = "短信暂时没有发出去，请过一两分钟再点“获取短信验证码”重试。"
+CODE_NOT_SENT = _("短信暂时没有发出去，请过一两分钟再点“获取短信验证码”重试。")
 
 
 def code_sent_message(mobile: str) -> str:
-    return f"验证码已发送到{phone_mask(mobile)}，10分钟内有效，请注意查收短信。"
+    return gettext("验证码已发送到%(phone)s，10分钟内有效，请注意查收短信。") % {
+        "phone": phone_mask(mobile)
+    }
 
 
 class MobileForm(ResidentFormMixin, forms.Form):
@@ -20,7 +23,7 @@ class MobileForm(ResidentFormMixin, forms.Form):
         label=_("手机号码"),
         max_length=20,
         widget=forms.TextInput(
-            attrs={"inputmode": "numeric", "autocomplete": "tel", "placeholder": "11位手机号"}
+            attrs={"inputmode": "numeric", "autocomplete": "tel", "placeholder": _("11位手机号")}
         ),
     )
 
@@ -35,7 +38,7 @@ class CodeForm(ResidentFormMixin, forms.Form):
             attrs={
                 "inputmode": "numeric",
                 "autocomplete": "one-time-code",
-                "placeholder": "6位数字",
+                "placeholder": _("6位数字"),
             }
         ),
     )

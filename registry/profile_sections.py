@@ -1,5 +1,7 @@
 """Registry's own sections of the public enterprise profile (see registry.profile)."""
 
+from django.utils.translation import gettext_lazy as _
+
 from . import selectors_profile
 from .profile import ProfileSection, register_profile_section
 
@@ -19,11 +21,11 @@ def _workers(enterprise) -> dict:
 def register() -> None:
     base = "registry/profile/"
     register_profile_section(
-        ProfileSection("licences", "资质证照", base + "licences.html", _licences, order=10)
+        ProfileSection("licences", _("资质证照"), base + "licences.html", _licences, order=10)
     )
     register_profile_section(
-        ProfileSection("services", "服务项目与价格", base + "services.html", _services, order=20)
+        ProfileSection("services", _("服务项目与价格"), base + "services.html", _services, order=20)
     )
     register_profile_section(
-        ProfileSection("workers", "持证上岗人员", base + "workers.html", _workers, order=70)
+        ProfileSection("workers", _("持证上岗人员"), base + "workers.html", _workers, order=70)
     )

@@ -6,6 +6,7 @@ from datetime import date
 from django.core import signing
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .completeness import ENTERPRISE_ITEMS, WORKER_ITEMS, missing_labels
 from .models import (
@@ -90,7 +91,7 @@ def qualification_rows(enterprise: Enterprise, today: date | None = None) -> lis
         q.kind == EnterpriseQualification.Kind.BUSINESS_LICENCE
         for q in enterprise.qualifications.all()
     ):
-        rows.insert(0, DocumentRow("营业执照", None, Validity.MISSING))
+        rows.insert(0, DocumentRow(gettext("营业执照"), None, Validity.MISSING))
     return rows
 
 

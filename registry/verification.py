@@ -29,6 +29,9 @@ from datetime import date, datetime
 from django.db.models import Prefetch, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from core.cache import cached
@@ -52,18 +55,18 @@ GREEN = "green"
 YELLOW = "yellow"
 RED = "red"
 LIGHT_LABELS = {
-    GREEN: "核验通过",
-    YELLOW: "请注意",
-    RED: "核验未通过",
+    GREEN: _("核验通过"),
+    YELLOW: _("请注意"),
+    RED: _("核验未通过"),
 }
 LIGHT_ADVICE = {
-    GREEN: "此人为登记在册的家政服务人员，证件齐全有效。",
-    YELLOW: "此人登记在册，但有证件即将到期或缺失，请留意下列提示。",
-    RED: "请暂停接受上门服务，并向家政企业或县工信商务局核实。",
+    GREEN: _("此人为登记在册的家政服务人员，证件齐全有效。"),
+    YELLOW: _("此人登记在册，但有证件即将到期或缺失，请留意下列提示。"),
+    RED: _("请暂停接受上门服务，并向家政企业或县工信商务局核实。"),
 }
 # Each line carries a sign and a word as well as its colour (never colour alone).
 FINDING_MARKS = {GREEN: "✓", YELLOW: "!", RED: "✕"}
-FINDING_LABELS = {GREEN: "正常", YELLOW: "注意", RED: "不合格"}
+FINDING_LABELS = {GREEN: _("正常"), YELLOW: _("注意"), RED: _("不合格")}
 TRAININGS_SHOWN = 5
 
 # Card states.
@@ -77,9 +80,9 @@ def _local_date(moment: date | datetime) -> date:
 
 
 def long_date(day: date | datetime) -> str:
-    """2025年9月30日 — the way dates are read out to residents."""
+    """2025年9月30日 — the way dates are read out to residents (in bo: the bo DATE_FORMAT)."""
     day = _local_date(day)
-    return f"{day.year}年{day.month}月{day.day}日"
+    return date_format(day, "DATE_FORMAT")
 
 
 @dataclass(frozen=True)
@@ -165,19 +168,25 @@ def _health_findings(certificates: list[HealthCertificate], today: date) -> list
     verified = [c for c in certificates if c.verified and c.valid_from <= today]
     if not verified:
         if certificates:
-            return [Finding(YELLOW, "健康证尚未经核验")]
-        return [Finding(YELLOW, "未登记健康证")]
+            return [Finding(YELLOW, _("健康证尚未经核验"))]
+        return [Finding(YELLOW, _("未登记健康证"))]
     certificates = verified
     # The certificate that lasts longest decides; no end date means indefinitely.
     best = max(certificates, key=lambda c: c.valid_to or date.max)
     validity = validity_for(best.valid_to, today)
     if validity == Validity.EXPIRED:
-        return [Finding(RED, f"健康证已于{long_date(best.valid_to)}过期")]
+        return [
+            Finding(RED, gettext("健康证已于%(date)s过期") % {"date": long_date(best.valid_to)})
+        ]
     if validity == Validity.EXPIRING:
-        return [Finding(YELLOW, f"健康证将于{long_date(best.valid_to)}到期")]
+        return [
+            Finding(YELLOW, gettext("健康证将于%(date)s到期") % {"date": long_date(best.valid_to)})
+        ]
     if best.valid_to is None:
-        return [Finding(GREEN, "健康证有效")]
-    return [Finding(GREEN, f"健康证有效，有效期至{long_date(best.valid_to)}")]
+        return [Finding(GREEN, _("健康证有效"))]
+    return [
+        Finding(GREEN, gettext("健康证有效，有效期至%(date)s") % {"date": long_date(best.valid_to)})
+    ]
 
 
 def _background_findings(checks: list[BackgroundCheck]) -> list[Finding]:
@@ -186,17 +195,29 @@ def _background_findings(checks: list[BackgroundCheck]) -> list[Finding]:
     if decided:
         latest = max(decided, key=lambda c: (c.checked_on, c.pk))
         if latest.result == BackgroundCheck.Result.FAILED:
-            return [Finding(RED, "无犯罪记录核查未通过")]
-        return [Finding(GREEN, f"无犯罪记录核查已通过（{long_date(latest.checked_on)}）")]
+            return [Finding(RED, _("无犯罪记录核查未通过"))]
+        return [
+            Finding(
+                GREEN,
+                gettext("无犯罪记录核查已通过（%(date)s）")
+                % {"date": long_date(latest.checked_on)},
+            )
+        ]
     if checks:
-        return [Finding(RED, "无犯罪记录核查尚未完成")]
-    return [Finding(RED, "未进行无犯罪记录核查")]
+        return [Finding(RED, _("无犯罪记录核查尚未完成"))]
+    return [Finding(RED, _("未进行无犯罪记录核查"))]
 
 
 def _employer_findings(employer: Enterprise) -> list[Finding]:
     if employer.business_status != Enterprise.BusinessStatus.OPERATING:
-        return [Finding(RED, f"所在企业已{employer.get_business_status_display()}")]
-    return [Finding(GREEN, f"受雇于{employer.name}，在职")]
+        return [
+            Finding(
+                RED,
+                gettext("所在企业已%(status)s")
+                % {"status": employer.get_business_status_display()},
+            )
+        ]
+    return [Finding(GREEN, gettext("受雇于%(employer)s，在职") % {"employer": employer.name})]
 
 
 def _light(findings: list[Finding]) -> str:
@@ -230,7 +251,7 @@ def _worker_findings(
     """Every finding about `worker` employed by `employer`, the worst first, and the
     employer's and the worker's grades from the registered checks. The worker's health
     certificates and background checks should be prefetched."""
-    findings = [Finding(GREEN, "身份信息已登记核验")]
+    findings = [Finding(GREEN, _("身份信息已登记核验"))]
     findings += _employer_findings(employer)
     findings += _health_findings(list(worker.health_certificates.all()), today)
     findings += _background_findings(list(worker.background_checks.all()))
@@ -258,9 +279,12 @@ def card_issue_warnings(employment, today: date | None = None) -> list[str]:
     certificates = list(worker.health_certificates.all())
     if not any(c.verified and c.valid_from <= today for c in certificates):
         # Missing or unverified (yellow at the door); an expired one is among the red.
-        warnings.append(f"没有有效的健康证：{_health_findings(certificates, today)[0].text}")
+        warnings.append(
+            gettext("没有有效的健康证：%(reason)s")
+            % {"reason": _health_findings(certificates, today)[0].text}
+        )
     if not worker.photo:
-        warnings.append("未上传本人照片，居民扫码时无法核对是否本人")
+        warnings.append(_("未上传本人照片，居民扫码时无法核对是否本人"))
     return warnings
 
 
@@ -312,7 +336,12 @@ def verification_for_token(token: str, today: date | None = None) -> Verificatio
             for skill in worker.skills.all()
         ],
         trainings=[
-            f"{t.course}（{t.hours.normalize():f}学时，{t.completed_on.year}年{t.completed_on.month}月结业）"
+            gettext("%(course)s（%(hours)s学时，%(month)s结业）")
+            % {
+                "course": t.course,
+                "hours": f"{t.hours.normalize():f}",
+                "month": date_format(t.completed_on, "YEAR_MONTH_FORMAT"),
+            }
             for t in trainings[:TRAININGS_SHOWN]
         ],
         worker_reference=worker_ref(worker),

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.functional import Promise
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -78,7 +79,7 @@ def _header(sheet, title: str) -> None:
     sheet.freeze_panes = "A2"
     cells = []
     for text in HEADERS[title]:
-        cell = WriteOnlyCell(sheet, value=text)
+        cell = WriteOnlyCell(sheet, value=str(text))  # category labels are lazy
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -95,7 +96,7 @@ def _letter(index: int) -> str:
 def _bold_row(sheet, values: Iterable) -> None:
     cells = []
     for value in values:
-        cell = WriteOnlyCell(sheet, value=value)
+        cell = WriteOnlyCell(sheet, value=str(value) if isinstance(value, Promise) else value)
         cell.font = TOTAL_FONT
         cells.append(cell)
     sheet.append(cells)

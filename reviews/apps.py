@@ -1,8 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 from core.public_sections import PUBLIC_SECTIONS, PublicSection
 
-SECTIONS = (PublicSection("reviews:new", "服务评价", "为已完成的家政服务打分评价。", order=32),)
+SECTIONS = (
+    PublicSection("reviews:new", _("服务评价"), _("为已完成的家政服务打分评价。"), order=32),
+)
 
 
 class ReviewsConfig(AppConfig):

@@ -4,6 +4,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from agreements.forms import AgreementNumberField, tie_agreement
@@ -17,13 +18,13 @@ from registry.selectors import worker_from_ref
 from .services import COMMENT_MAX_LENGTH
 
 SCORE_CHOICES = [
-    (5, "5分 非常满意"),
-    (4, "4分 满意"),
-    (3, "3分 一般"),
-    (2, "2分 不满意"),
-    (1, "1分 很不满意"),
+    (5, _("5分 非常满意")),
+    (4, _("4分 满意")),
+    (3, _("3分 一般")),
+    (2, _("2分 不满意")),
+    (1, _("1分 很不满意")),
 ]
-SCORE_REQUIRED = "请为这一项打分（1至5分）。"
+SCORE_REQUIRED = _("请为这一项打分（1至5分）。")
 
 
 class EnterpriseChoiceField(forms.ModelChoiceField):
@@ -50,7 +51,7 @@ class ReviewForm(ResidentFormMixin, forms.Form):
         widget=forms.TextInput(
             attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "tel"}
         ),
-        error_messages={"required": "请填写手机号码。"},
+        error_messages={"required": _("请填写手机号码。")},
     )
     # The SMS code sent to the phone above ("获取短信验证码" on the same form).
     code = CodeForm.base_fields["code"]
@@ -58,7 +59,7 @@ class ReviewForm(ResidentFormMixin, forms.Form):
         label=_("您的称呼（可不填）"),
         max_length=50,
         required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "name", "placeholder": "如：王阿姨"}),
+        widget=forms.TextInput(attrs={"autocomplete": "name", "placeholder": _("如：王阿姨")}),
     )
     agreement_number = AgreementNumberField()
     enterprise = EnterpriseChoiceField(
@@ -66,7 +67,7 @@ class ReviewForm(ResidentFormMixin, forms.Form):
         queryset=Enterprise.objects.order_by("name", "id"),
         required=False,
         empty_label=_("（不评价企业 / 不清楚）"),
-        error_messages={"invalid_choice": "所选企业不存在，请重新选择。"},
+        error_messages={"invalid_choice": _("所选企业不存在，请重新选择。")},
     )
     # Reached from a worker's card or verification page only: residents do not pick a
     # worker from a public list of names.
@@ -76,8 +77,8 @@ class ReviewForm(ResidentFormMixin, forms.Form):
         help_text=_("服务完成的日期，例如 2025-10-08。"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={
-            "required": "请填写服务日期。",
-            "invalid": "请按“年-月-日”填写服务日期，例如 2025-10-08。",
+            "required": _("请填写服务日期。"),
+            "invalid": _("请按“年-月-日”填写服务日期，例如 2025-10-08。"),
         },
     )
     service_category = forms.ModelChoiceField(
@@ -85,18 +86,22 @@ class ReviewForm(ResidentFormMixin, forms.Form):
         queryset=ServiceCategory.objects.filter(is_active=True).order_by("sort_order", "name"),
         required=False,
         empty_label=_("（不清楚 / 其他）"),
-        error_messages={"invalid_choice": "所选服务项目不存在，请重新选择。"},
+        error_messages={"invalid_choice": _("所选服务项目不存在，请重新选择。")},
     )
-    quality = score_field("服务质量", "活干得好不好、是否按标准完成。")
-    punctuality = score_field("准时守约", "是否按约定时间上门、按约定内容服务。")
-    attitude = score_field("服务态度", "是否礼貌耐心、尊重您和家人。")
+    quality = score_field(_("服务质量"), _("活干得好不好、是否按标准完成。"))
+    punctuality = score_field(_("准时守约"), _("是否按约定时间上门、按约定内容服务。"))
+    attitude = score_field(_("服务态度"), _("是否礼貌耐心、尊重您和家人。"))
     comment = forms.CharField(
         label=_("评价内容（可不填）"),
         max_length=COMMENT_MAX_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=f"不超过{COMMENT_MAX_LENGTH}字。请勿填写身份证号、住址等个人信息。",
-        error_messages={"max_length": f"评价内容不能超过{COMMENT_MAX_LENGTH}字。"},
+        help_text=format_lazy(
+            _("不超过{n}字。请勿填写身份证号、住址等个人信息。"), n=COMMENT_MAX_LENGTH
+        ),
+        error_messages={
+            "max_length": format_lazy(_("评价内容不能超过{n}字。"), n=COMMENT_MAX_LENGTH)
+        },
     )
     # Honeypot: hidden from people, filled in by bots.
     website = forms.CharField(

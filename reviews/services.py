@@ -83,9 +83,9 @@ def _transition(*, actor, review: ServiceReview, to: str, reason: str = "") -> N
 def _check_service_date(service_date: date) -> None:
     today = timezone.localdate()
     if service_date > today:
-        raise ValidationError({"service_date": "服务日期不能晚于今天。"})
+        raise ValidationError({"service_date": _("服务日期不能晚于今天。")})
     if service_date < today - timedelta(days=REVIEW_MAX_AGE_DAYS):
-        raise ValidationError({"service_date": "只能评价一年以内完成的服务。"})
+        raise ValidationError({"service_date": _("只能评价一年以内完成的服务。")})
 
 
 def _check_employment(worker: Worker, enterprise: Enterprise, service_date: date) -> None:
@@ -98,7 +98,9 @@ def _check_employment(worker: Worker, enterprise: Enterprise, service_date: date
         raise ValidationError(
             {
                 "enterprise": (
-                    "服务日期当天该从业人员不在所选企业登记。请核对企业，或不选企业、只评价从业人员。"
+                    _(
+                        "服务日期当天该从业人员不在所选企业登记。请核对企业，或不选企业、只评价从业人员。"
+                    )
                 )
             }
         )
@@ -111,15 +113,15 @@ def _check_repeat(phone_digest: str, worker: Worker | None, enterprise: Enterpri
     if worker is not None:
         if earlier.filter(worker=worker).exists():
             raise ValidationError(
-                f"您在{REVIEW_REPEAT_DAYS}天内已经评价过这位从业人员，同一手机号"
-                f"{REVIEW_REPEAT_DAYS}天内只能评价一次。",
+                _("您在%(days)s天内已经评价过这位从业人员，同一手机号%(days)s天内只能评价一次。"),
                 code="repeat",
+                params={"days": REVIEW_REPEAT_DAYS},
             )
     elif earlier.filter(enterprise=enterprise).exists():
         raise ValidationError(
-            f"您在{REVIEW_REPEAT_DAYS}天内已经评价过这家企业，同一手机号"
-            f"{REVIEW_REPEAT_DAYS}天内只能评价一次。",
+            _("您在%(days)s天内已经评价过这家企业，同一手机号%(days)s天内只能评价一次。"),
             code="repeat",
+            params={"days": REVIEW_REPEAT_DAYS},
         )
 
 
@@ -182,7 +184,7 @@ def review_submit(
         worker = service_agreement.worker or worker
         service_category = service_category or agreement_service_category(service_agreement)
     if enterprise is None and worker is None:
-        raise ValidationError("请选择被评价的企业或从业人员。", code="no_subject")
+        raise ValidationError(_("请选择被评价的企业或从业人员。"), code="no_subject")
     _check_service_date(service_date)
     # Lock the row of the subject the limit is counted on. Race: the same resident taps
     # submit twice, or submits from two tabs; both requests would pass the 30-day check
@@ -254,7 +256,7 @@ def review_submit_with_code(*, phone: str, code: str, **review) -> ServiceReview
 def review_hide(*, actor, review: ServiceReview, reason: str) -> ServiceReview:
     """Hide an abusive or false review; its credit records are revoked."""
     if not (reason or "").strip():
-        raise ValidationError({"reason": "请填写屏蔽原因。"})
+        raise ValidationError({"reason": _("请填写屏蔽原因。")})
     review = ServiceReview.objects.select_for_update().get(pk=review.pk)
     _transition(actor=actor, review=review, to=ServiceReview.Status.HIDDEN, reason=reason)
     credit_event_revoke_by_source(

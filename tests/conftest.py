@@ -12,6 +12,7 @@ import pytest
 import redis
 from celery.result import allow_join_result
 from django.conf import settings as django_settings
+from django.utils import translation
 
 from tests.reference_data import flushes_the_database, reference_data_seed
 from zhouqu_jiazheng.celery import app as celery_app
@@ -78,6 +79,15 @@ def _isolated_cache(settings):
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     caches["default"]["KEY_PREFIX"] = f"test:{worker}:{uuid.uuid4().hex[:12]}"
     settings.CACHES = caches
+
+
+@pytest.fixture(autouse=True)
+def _source_language():
+    """Each test starts in the source language, as a task or a command does: a request made
+    in Tibetan by an earlier test leaves its language active in the process otherwise."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

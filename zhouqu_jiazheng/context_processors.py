@@ -1,19 +1,29 @@
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
 
+from core.i18n.catalogue import is_trial
 from core.portal import portal_pages
 from core.public_sections import available_sections
 from core.wechat import in_wechat
 
+# The default values of the configurable names and office details (settings), so that the
+# catalogue holds their translations; a value configured otherwise is shown as it is.
+CONFIGURED_TEXTS = (
+    gettext_noop("舟曲县信易+家政信用管理平台"),
+    gettext_noop("舟曲县城关镇舟曲县工业和信息化和商务局"),
+    gettext_noop("工作日 8:30—12:00，14:30—18:00"),
+)
+
 
 def site(request):
     return {
-        "site_name": settings.SITE_NAME,
+        "site_name": gettext(settings.SITE_NAME),
         # The bureau's complaint line and office: every public page offers them.
         "complaint_contact": {
             "phone": settings.COMPLAINT_PHONE,
-            "address": settings.BUREAU_OFFICE_ADDRESS,
-            "hours": settings.BUREAU_OFFICE_HOURS,
+            "address": gettext(settings.BUREAU_OFFICE_ADDRESS),
+            "hours": gettext(settings.BUREAU_OFFICE_HOURS),
         },
         "public_sections": available_sections,
         # Lazily evaluated (a callable): only portal pages render the portal navigation.
@@ -24,6 +34,8 @@ def site(request):
             (code, name, html_lang(code), code == translation.get_language())
             for code, name in settings.LANGUAGES
         ],
+        # Pages in a language whose catalogue is not the reviewed version say so (base.html).
+        "translation_trial": is_trial(translation.get_language()),
         # The 大字版 (elder-friendly large text), chosen with the switch on every public page.
         "large_text": request.COOKIES.get("text_size") == "large",
         # WeChat's in-app browser: pages show hints for it (printing, saving pictures).

@@ -18,3 +18,16 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.hostname
+
+
+class TranslationCatalogue(models.Model):
+    """No table: the entry of the 藏文译文 page in the admin (core.i18n) and its permission."""
+
+    class Meta:
+        managed = False
+        default_permissions = ("view",)
+        verbose_name = "藏文译文"
+        verbose_name_plural = "藏文译文"
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)

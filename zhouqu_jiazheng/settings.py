@@ -189,7 +189,7 @@ PASSWORD_RESET_TIMEOUT = env.int("PORTAL_PASSWORD_LINK_SECONDS", default=3 * 24 
 # Chinese is the source language and the default; Tibetan (bo) is chosen with the switch on
 # every public page and kept in a cookie (no language prefix in URLs: they are printed on
 # paper). Django ships no bo locale: core.apps adds its LANG_INFO, the formats live in
-# zhouqu_jiazheng/formats/bo and the catalogue in locale/bo (empty until reviewed).
+# zhouqu_jiazheng/formats/bo and the catalogue in locale/bo.
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "中文"), ("bo", "བོད་ཡིག")]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
@@ -199,6 +199,10 @@ USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["zhouqu_jiazheng.formats"]
+# The reviewed version of each translation: the hash `manage.py translation_review --record`
+# prints. Until a catalogue's current hash equals it, its pages carry the trial banner
+# (试译，以中文为准); staff see what changed since under 系统 → 藏文译文.
+TRANSLATION_REVIEWED_VERSIONS = {"bo": ""}
 
 # --- Static and media files -----------------------------------------------------------
 STATIC_URL = "/static/"

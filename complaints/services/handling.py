@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.audit import audited_save
 from core.files import sanitised_upload
@@ -396,7 +397,7 @@ def complaint_substantiation_change(
 @transaction.atomic
 def complaint_assign(*, actor, complaint: Complaint, officer) -> Complaint:
     if officer is not None and not (officer.is_active and officer.is_staff):
-        raise ValidationError({"officer": "承办人须为在职的工作人员。"})
+        raise ValidationError({"officer": _("承办人须为在职的工作人员。")})
     complaint = _locked(complaint)
     if complaint.officer_id == getattr(officer, "pk", None):
         return complaint
@@ -449,7 +450,7 @@ def complaint_enterprise_respond(
     if complaint.status not in RESPONDABLE:
         raise ComplaintTransitionError("该投诉当前不在办理中，不能答复。")
     if len(attachments) > 5:
-        raise ValidationError({"attachments": "最多上传5个附件。"})
+        raise ValidationError({"attachments": _("最多上传5个附件。")})
     # A later answer replaces the text (the history keeps every version) but not the time
     # of the first one: the deadline is about when the enterprise first answered, and
     # correcting an answer given on time must not turn it into a late one.

@@ -25,13 +25,17 @@ leading apostrophe, as OWASP recommends; numbers and dates are untouched.
 from collections.abc import Iterable
 
 import openpyxl
+from django.utils.functional import Promise
 from openpyxl.cell.cell import Cell
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value):
-    """The value to write into a cell: formula-like text gets a leading apostrophe."""
+    """The value to write into a cell: formula-like text gets a leading apostrophe; a lazily
+    translated label (a choice's) becomes its text."""
+    if isinstance(value, Promise):
+        value = str(value)
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value

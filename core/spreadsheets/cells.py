@@ -136,7 +136,7 @@ def read_choice(value, column, context) -> str:
     lookup = context.choice_lookup(column)
     if text in lookup:
         return lookup[text]
-    options = "、".join(label for _, label in column.choices)
+    options = "、".join(str(label) for _, label in column.choices)
     raise CellError(f"“{text}”不是可选的值，请填写：{options}。")
 
 

@@ -31,8 +31,8 @@ class TemplateSpec:
 
 def _options(spec: TemplateSpec, column: Column) -> list[str]:
     if column.key in spec.options:
-        return list(spec.options[column.key])
-    return [label for _, label in column.choices]
+        return [str(option) for option in spec.options[column.key]]
+    return [str(label) for _, label in column.choices]  # choice labels may be lazy
 
 
 def _header_cell(cell, column: Column) -> None:
@@ -81,7 +81,7 @@ def _guide_sheet(book, spec: TemplateSpec) -> None:
     guide = book.create_sheet("填写说明")
     guide.append(["列名", "是否必填", "填写要求"])
     for column in spec.columns:
-        options = "、".join(label for _, label in column.choices)
+        options = "、".join(str(label) for _, label in column.choices)
         note = "；".join(part for part in (column.help, options and f"可选：{options}") if part)
         guide.append([column.header, "必填" if column.required else "选填", note])
     guide.append([])

@@ -5,6 +5,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.files import validate_upload
@@ -17,18 +18,18 @@ from .subjects import (
 
 
 class EventKind(models.TextChoices):
-    SUBSTANTIATED_COMPLAINT = "complaint", "投诉属实"
-    SUBSTANTIATED_REPORT = "report", "举报属实"  # a violation reported without personal loss
-    COMPLAINT_LATE = "complaint_late", "投诉未按时处理"
-    SERVICE_REVIEW = "review", "服务评价"
-    PENALTY = "penalty", "行政处罚"
-    SPOT_CHECK_FAILED = "spot_failed", "抽查不合格"
-    SPOT_CHECK_PASSED = "spot_passed", "抽查合格"
-    AWARD = "award", "表彰奖励"
-    TRAINING = "training", "参加培训"
-    CONTRACT_DISPUTE = "dispute", "合同纠纷"
-    OTHER_NEGATIVE = "other_negative", "其他失信行为"
-    OTHER_POSITIVE = "other_positive", "其他守信表现"
+    SUBSTANTIATED_COMPLAINT = "complaint", _("投诉属实")
+    SUBSTANTIATED_REPORT = "report", _("举报属实")  # a violation reported without personal loss
+    COMPLAINT_LATE = "complaint_late", _("投诉未按时处理")
+    SERVICE_REVIEW = "review", _("服务评价")
+    PENALTY = "penalty", _("行政处罚")
+    SPOT_CHECK_FAILED = "spot_failed", _("抽查不合格")
+    SPOT_CHECK_PASSED = "spot_passed", _("抽查合格")
+    AWARD = "award", _("表彰奖励")
+    TRAINING = "training", _("参加培训")
+    CONTRACT_DISPUTE = "dispute", _("合同纠纷")
+    OTHER_NEGATIVE = "other_negative", _("其他失信行为")
+    OTHER_POSITIVE = "other_positive", _("其他守信表现")
 
 
 POSITIVE_KINDS = {
@@ -67,9 +68,9 @@ class CreditEvent(SubjectMixin):
         REGISTRY = "registry", "档案"
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "有效"
-        REPAIRED = "repaired", "已修复"
-        REVOKED = "revoked", "已撤销"
+        ACTIVE = "active", _("有效")
+        REPAIRED = "repaired", _("已修复")
+        REVOKED = "revoked", _("已撤销")
 
     kind = models.CharField("类型", max_length=20, choices=EventKind.choices, db_index=True)
     severity = models.CharField(

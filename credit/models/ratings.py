@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registry.models import Enterprise, Worker
@@ -140,9 +141,9 @@ class RatingQuerySet(models.QuerySet):
 
 class Rating(SubjectMixin):
     class Status(models.TextChoices):
-        DRAFT = "draft", "待审核"
-        PUBLICISED = "publicised", "公示中"
-        FINAL = "final", "已确定"
+        DRAFT = "draft", _("待审核")
+        PUBLICISED = "publicised", _("公示中")
+        FINAL = "final", _("已确定")
 
     # Few indexes on purpose: the engine writes a year's ratings in bulk. For the same
     # reason no foreign key of a rating is checked by the database row by row (PostgreSQL

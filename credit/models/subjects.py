@@ -2,30 +2,31 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from registry.models import Enterprise, Worker
 
 
 class SubjectType(models.TextChoices):
-    ENTERPRISE = "enterprise", "家政企业"
-    WORKER = "worker", "从业人员"
+    ENTERPRISE = "enterprise", _("家政企业")
+    WORKER = "worker", _("从业人员")
 
 
 class Dimension(models.TextChoices):
-    COMPLIANCE = "compliance", "经营合规"
-    QUALITY = "quality", "服务质量"
-    REPUTATION = "reputation", "客户口碑"
-    COMMITMENT = "commitment", "履约守信"
+    COMPLIANCE = "compliance", _("经营合规")
+    QUALITY = "quality", _("服务质量")
+    REPUTATION = "reputation", _("客户口碑")
+    COMMITMENT = "commitment", _("履约守信")
 
 
 class Grade(models.TextChoices):
-    AAA = "AAA", "AAA 诚信示范"
-    AA = "AA", "AA 诚信良好"
-    A = "A", "A 诚信合格"
-    B = "B", "B 诚信警示"
+    AAA = "AAA", _("AAA 诚信示范")
+    AA = "AA", _("AA 诚信良好")
+    A = "A", _("A 诚信合格")
+    B = "B", _("B 诚信警示")
     # Registered too recently to be judged (EvaluationStandard.min_registered_months): no
     # grade that year, counted apart from the grades, never supervised or rewarded for it.
-    NOT_GRADED = "N", "暂不评级"
+    NOT_GRADED = "N", _("暂不评级")
 
 
 # The grades proper, best first; GRADE_ORDER ranks them (a subject not graded has none).
@@ -34,9 +35,9 @@ GRADE_ORDER = {Grade.AAA: 4, Grade.AA: 3, Grade.A: 2, Grade.B: 1}
 
 
 class Severity(models.TextChoices):
-    MINOR = "minor", "轻微"
-    GENERAL = "general", "一般"
-    SERIOUS = "serious", "严重"
+    MINOR = "minor", _("轻微")
+    GENERAL = "general", _("一般")
+    SERIOUS = "serious", _("严重")
 
 
 def exactly_one_subject(name: str) -> models.CheckConstraint:

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.audit import audited_save, history_user
 from core.transitions import StatusMachine, TransitionError
@@ -117,7 +118,7 @@ def objection_submit(
     today = timezone.localdate()
     if received_on is not None:
         if received_on > today:
-            raise ValidationError("收到异议的日期不能晚于今天。")
+            raise ValidationError(_("收到异议的日期不能晚于今天。"))
         today = received_on
     problem = objection_window_problem(rating, today)
     if problem is not None:
@@ -128,7 +129,7 @@ def objection_submit(
         )
     reasons = (reasons or "").strip()
     if not reasons:
-        raise ValidationError({"reasons": "请填写异议理由。"})
+        raise ValidationError({"reasons": _("请填写异议理由。")})
     objection = Objection(
         rating=rating,
         reasons=reasons,
@@ -177,7 +178,7 @@ def _apply_corrections(
     changes = []
     for event in corrections.revoke:
         if (event.enterprise_id, event.worker_id) != (rating.enterprise_id, rating.worker_id):
-            raise ValidationError("要撤销的信用记录不属于该异议的主体。")
+            raise ValidationError(_("要撤销的信用记录不属于该异议的主体。"))
         event = CreditEvent.objects.select_for_update().get(pk=event.pk)
         counted = event.status == CreditEvent.Status.ACTIVE and event_counted_in(rating, event)
         credit_event_revoke(actor=actor, event=event, reason=reason)
@@ -185,7 +186,7 @@ def _apply_corrections(
             changes.append(event_change(event, -1))
     for index, missing in enumerate(corrections.record, start=1):
         if missing.kind not in POSITIVE_KINDS | NEUTRAL_KINDS:
-            raise ValidationError("依异议补录的只能是守信信息或服务评价。")
+            raise ValidationError(_("依异议补录的只能是守信信息或服务评价。"))
         event = credit_event_record(
             actor=actor,
             kind=missing.kind,
@@ -219,7 +220,7 @@ def objection_decide(
     OBJECTION_MACHINE.check(objection, to)
     decision = (decision or "").strip()
     if not decision:
-        raise ValidationError({"decision": "请填写处理意见（将作为评价结果变更的记录原因）。"})
+        raise ValidationError({"decision": _("请填写处理意见（将作为评价结果变更的记录原因）。")})
     corrections = corrections or Corrections()
     changes = {
         "decision": decision,
@@ -243,5 +244,5 @@ def objection_decide(
         )
         rating_recompute_recorded(actor=actor, rating=rating, reason=reason, changes=corrected)
     elif corrections:
-        raise ValidationError("异议不成立时不能更正信用记录。")
+        raise ValidationError(_("异议不成立时不能更正信用记录。"))
     return OBJECTION_MACHINE.transition(objection, to, actor=actor, changes=changes)

@@ -165,7 +165,7 @@ def publicity_opinion_register(
     today = timezone.localdate()
     received_on = received_on or today
     if received_on > today:
-        raise ValidationError({"received_on": "收到日期不能晚于今天。"})
+        raise ValidationError({"received_on": _("收到日期不能晚于今天。")})
     _check_window(rating, received_on)
     mobile = _clean(name=name, mobile=mobile, facts=facts, evidence=evidence)
     now = timezone.localtime()
@@ -221,9 +221,9 @@ def publicity_opinion_decide(
     OPINION_MACHINE.check(opinion, to)
     decision = (decision or "").strip()
     if not decision:
-        raise ValidationError({"decision": "请填写处理意见（将告知反映人）。"})
+        raise ValidationError({"decision": _("请填写处理意见（将告知反映人）。")})
     if lodge_objection and not upheld:
-        raise ValidationError("意见不成立时不能转为信用异议。")
+        raise ValidationError(_("意见不成立时不能转为信用异议。"))
     changes = {
         "decision": decision,
         "decided_by": history_user(actor),

@@ -1,11 +1,13 @@
 """Issuing an enterprise credit report (信用报告): a numbered snapshot of what the registers
 and the credit file say on the day, valid for CREDIT_REPORT_VALID_DAYS."""
 
+import json
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.audit import audited, history_user
 from core.numbers import dated_number
@@ -15,6 +17,13 @@ from ..models import REPORT_NUMBER_PREFIX, REPORT_NUMBER_RANDOM_LENGTH, CreditRe
 from ..selectors_report import report_content
 
 NUMBER_ATTEMPTS = 5
+
+
+def _snapshot(content: dict) -> dict:
+    """The report as stored: plain JSON, its labels in the source language (a report is
+    issued in Chinese whatever the page that asked for it)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return json.loads(json.dumps(content, cls=DjangoJSONEncoder))
 
 
 @transaction.atomic
@@ -29,7 +38,7 @@ def credit_report_issue(*, actor, enterprise: Enterprise, channel: str) -> Credi
         valid_until=today + timedelta(days=settings.CREDIT_REPORT_VALID_DAYS),
         issued_by=history_user(actor),
         channel=channel,
-        content=report_content(enterprise, today),
+        content=_snapshot(report_content(enterprise, today)),
     )
     report.full_clean(exclude=["number"])
     audited(report, actor=actor)

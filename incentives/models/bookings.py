@@ -6,6 +6,8 @@ eligible for 优先预约派单 is marked priority, shown first and has a shorte
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.outbox import OutboxMessage
@@ -16,15 +18,15 @@ from .residents import Resident
 
 
 class BookingKind(models.TextChoices):
-    SERVICE = "service", "预约家政服务"
-    CONSULTATION = "consultation", "免费家政咨询"
+    SERVICE = "service", _("预约家政服务")
+    CONSULTATION = "consultation", _("免费家政咨询")
 
 
 class DayPart(models.TextChoices):
-    MORNING = "morning", "上午"
-    AFTERNOON = "afternoon", "下午"
-    EVENING = "evening", "晚上"
-    ANY = "any", "时间都可以"
+    MORNING = "morning", _("上午")
+    AFTERNOON = "afternoon", _("下午")
+    EVENING = "evening", _("晚上")
+    ANY = "any", _("时间都可以")
 
 
 class BookingQuerySet(models.QuerySet):
@@ -34,10 +36,10 @@ class BookingQuerySet(models.QuerySet):
 
 class BookingRequest(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", "等待企业接单"
-        ACCEPTED = "accepted", "已有企业接单"
-        UNANSWERED = "unanswered", "暂无企业接单"
-        CANCELLED = "cancelled", "已取消"
+        OPEN = "open", _("等待企业接单")
+        ACCEPTED = "accepted", _("已有企业接单")
+        UNANSWERED = "unanswered", _("暂无企业接单")
+        CANCELLED = "cancelled", _("已取消")
 
     number = models.CharField("预约编号", max_length=24, unique=True, editable=False)
     kind = models.CharField("类型", max_length=15, choices=BookingKind.choices)
@@ -96,6 +98,8 @@ class BookingRequest(models.Model):
     )
     created_at = models.DateTimeField("提交时间", auto_now_add=True, db_index=True)
     respond_by = models.DateTimeField("响应时限")
+    # The language of the page the request was made on: the resident's SMS follow it.
+    language = models.CharField("使用语言", max_length=16, default="zh-hans", editable=False)
     accepted_at = models.DateTimeField("接单时间", null=True, blank=True, editable=False)
     enterprise = models.ForeignKey(
         Enterprise,
@@ -138,7 +142,7 @@ class BookingRequest(models.Model):
     def what(self) -> str:
         if self.kind == BookingKind.CONSULTATION:
             subject = f"（{self.category.name}）" if self.category_id else ""
-            return f"免费家政咨询{subject}"
+            return gettext("免费家政咨询") + subject
         return self.category.name
 
     @property
@@ -160,10 +164,10 @@ class BookingOffer(models.Model):
     enterprise of the tiers before declined."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "待处理"
-        ACCEPTED = "accepted", "已接单"
-        DECLINED = "declined", "已谢绝"
-        CLOSED = "closed", "已结束"
+        PENDING = "pending", _("待处理")
+        ACCEPTED = "accepted", _("已接单")
+        DECLINED = "declined", _("已谢绝")
+        CLOSED = "closed", _("已结束")
 
     booking = models.ForeignKey(
         BookingRequest, verbose_name="预约申请", on_delete=models.CASCADE, related_name="offers"

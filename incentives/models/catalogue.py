@@ -5,6 +5,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from credit.models import Grade
@@ -151,16 +153,19 @@ class IncentiveMeasure(models.Model):
     @property
     def limit_text(self) -> str:
         if not self.limit_count:
-            return "不限次数"
-        return f"{LimitPeriod(self.limit_period).label}限{self.limit_count}次"
+            return gettext("不限次数")
+        return gettext("%(period)s限%(n)s次") % {
+            "period": LimitPeriod(self.limit_period).label,
+            "n": self.limit_count,
+        }
 
 
 class Participation(models.Model):
     """An enterprise taking part in a resident measure (it gives the benefit)."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "参与中"
-        WITHDRAWN = "withdrawn", "已退出"
+        ACTIVE = "active", _("参与中")
+        WITHDRAWN = "withdrawn", _("已退出")
 
     measure = models.ForeignKey(
         IncentiveMeasure,

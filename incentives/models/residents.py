@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.files import validate_upload
@@ -15,26 +16,26 @@ PERCENT = [MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal(100))]
 
 
 class Audience(models.TextChoices):
-    RESIDENT = "resident", "居民"
-    ENTERPRISE = "enterprise", "家政企业"
-    WORKER = "worker", "从业人员"
+    RESIDENT = "resident", _("居民")
+    ENTERPRISE = "enterprise", _("家政企业")
+    WORKER = "worker", _("从业人员")
 
 
 class BenefitKind(models.TextChoices):
-    DISCOUNT = "discount", "家政服务优惠"
-    PRIORITY_BOOKING = "priority_booking", "优先预约、优先派单"
-    FREE_CONSULTATION = "free_consultation", "免费家政咨询"
-    TRAINING_PLACE = "training_place", "技能培训名额优先"
-    SUPPORT_PRIORITY = "support_priority", "扶持政策、评优推荐优先"
-    FREE_PUBLICITY = "free_publicity", "官方渠道免费宣传"
+    DISCOUNT = "discount", _("家政服务优惠")
+    PRIORITY_BOOKING = "priority_booking", _("优先预约、优先派单")
+    FREE_CONSULTATION = "free_consultation", _("免费家政咨询")
+    TRAINING_PLACE = "training_place", _("技能培训名额优先")
+    SUPPORT_PRIORITY = "support_priority", _("扶持政策、评优推荐优先")
+    FREE_PUBLICITY = "free_publicity", _("官方渠道免费宣传")
 
 
 class LimitPeriod(models.TextChoices):
-    DAY = "day", "每天"
-    WEEK = "week", "每周"
-    MONTH = "month", "每月"
-    YEAR = "year", "每年"
-    VALIDITY = "validity", "有效期内"
+    DAY = "day", _("每天")
+    WEEK = "week", _("每周")
+    MONTH = "month", _("每月")
+    YEAR = "year", _("每年")
+    VALIDITY = "validity", _("有效期内")
 
 
 class SpecialGroup(models.Model):
@@ -76,13 +77,13 @@ class SpecialGroup(models.Model):
 
 class Resident(models.Model):
     class CreditStatus(models.TextChoices):
-        GOOD = "good", "信用良好"
-        DISHONEST = "dishonest", "列入失信名单"
+        GOOD = "good", _("信用良好")
+        DISHONEST = "dishonest", _("列入失信名单")
 
     class Source(models.TextChoices):
-        STAFF = "staff", "工作人员登记"
-        ENTERPRISE = "enterprise", "企业首次核销时登记"
-        ONLINE = "online", "居民网上登记"
+        STAFF = "staff", _("工作人员登记")
+        ENTERPRISE = "enterprise", _("企业首次核销时登记")
+        ONLINE = "online", _("居民网上登记")
 
     name = models.CharField("姓名", max_length=50, db_index=True)
     # The mobile number is protected (core.personal_data.phone_protect); residents are
@@ -177,9 +178,9 @@ class GroupMembership(models.Model):
     to look at the proof, who verify or reject it (`MEMBERSHIP_MACHINE`)."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "待核实"
-        VERIFIED = "verified", "已核实"
-        REJECTED = "rejected", "未通过"
+        PENDING = "pending", _("待核实")
+        VERIFIED = "verified", _("已核实")
+        REJECTED = "rejected", _("未通过")
 
     resident = models.ForeignKey(
         Resident, verbose_name="居民", on_delete=models.CASCADE, related_name="memberships"

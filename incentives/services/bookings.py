@@ -28,7 +28,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from core import personal_data
 from core.audit import audited_save
@@ -213,11 +216,13 @@ class BookingSubmitted:
 def _clean_request(kind, category, preferred_date: date, today: date) -> None:
     errors = {}
     if kind == BookingKind.SERVICE and category is None:
-        errors["category"] = "请选择需要的服务项目。"
+        errors["category"] = gettext("请选择需要的服务项目。")
     if preferred_date < today:
-        errors["preferred_date"] = "希望服务日期不能早于今天。"
+        errors["preferred_date"] = gettext("希望服务日期不能早于今天。")
     elif preferred_date > today + timedelta(days=BOOKING_DAYS_AHEAD):
-        errors["preferred_date"] = f"只能预约{BOOKING_DAYS_AHEAD}天以内的服务。"
+        errors["preferred_date"] = gettext("只能预约%(days)s天以内的服务。") % {
+            "days": BOOKING_DAYS_AHEAD
+        }
     if errors:
         raise ValidationError(errors)
 
@@ -234,6 +239,7 @@ def booking_submit(
     preferred_part: str,
     contact_name: str,
     note: str = "",
+    language: str = "",
 ) -> BookingSubmitted:
     """Store the request of the mobile `code` (checked by the caller) proved and offer it to
     the enterprises that may take it. The code is used up only when the request is stored."""
@@ -247,7 +253,8 @@ def booking_submit(
         >= OPEN_PER_MOBILE
     ):
         raise ValidationError(
-            f"这个手机号码已有{OPEN_PER_MOBILE}个等待接单的预约，请等企业接单后再提交新的预约。"
+            gettext("这个手机号码已有%(n)s个等待接单的预约，请等企业接单后再提交新的预约。")
+            % {"n": OPEN_PER_MOBILE}
         )
     priority = booking_benefit(mobile_hash, BenefitKind.PRIORITY_BOOKING, category, today)
     consultation, resident, note_lines = None, priority.resident, []
@@ -255,7 +262,7 @@ def booking_submit(
         free = booking_benefit(mobile_hash, BenefitKind.FREE_CONSULTATION, category, today)
         if free.measure is None:
             raise ValidationError(
-                "免费家政咨询是守信激励居民的权益，这个手机号码目前不能享受："
+                gettext("免费家政咨询是守信激励居民的权益，这个手机号码目前不能享受：")
                 + "".join(free.reasons)
             )
         consultation, resident = free.measure, free.resident
@@ -280,6 +287,7 @@ def booking_submit(
         is_priority=priority.measure is not None,
         eligibility_note="".join(note_lines),
         respond_by=now + timedelta(hours=response_hours(priority.measure is not None)),
+        language=language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE,
         **personal_data.phone_protect(mobile, "mobile"),
     )
     booking.full_clean(exclude=["number"], validate_constraints=False)
@@ -288,14 +296,22 @@ def booking_submit(
     target = booking.respond_by.astimezone(timezone.get_current_timezone())
     if offers:
         _tell_enterprises([offer for offer in offers if offer.visible_from <= now])
-        _notify(
-            booking,
-            N.RESIDENT,
-            f"【信易+家政】您的{booking.what}预约已提交，编号{booking.number}。"
-            f"我们已推送给信用良好的家政企业，预计{target:%m月%d日%H:%M}前会有企业接单并与您联系。",
-        )
+        with translation.override(booking.language):
+            _notify(
+                booking,
+                N.RESIDENT,
+                gettext(
+                    "【信易+家政】您的%(what)s预约已提交，编号%(number)s。"
+                    "我们已推送给信用良好的家政企业，预计%(by)s前会有企业接单并与您联系。"
+                )
+                % {
+                    "what": booking.what,
+                    "number": booking.number,
+                    "by": date_format(target, "SHORT_DATETIME_FORMAT"),
+                },
+            )
     else:
-        _close(booking, S.UNANSWERED, "没有可以接单的企业", now)
+        _close(booking, S.UNANSWERED, gettext_noop("没有可以接单的企业"), now)
     return BookingSubmitted(booking, len(offers))
 
 
@@ -308,12 +324,16 @@ def _close(booking: BookingRequest, status: str, reason: str, now: datetime) -> 
         status=BookingOffer.Status.CLOSED
     )
     if status == S.UNANSWERED:
-        _notify(
-            booking,
-            N.RESIDENT,
-            f"【信易+家政】很抱歉，您的预约{booking.number}暂时没有企业接单。"
-            f"如需帮助，请拨打{settings.COMPLAINT_PHONE}。",
-        )
+        with translation.override(booking.language):
+            _notify(
+                booking,
+                N.RESIDENT,
+                gettext(
+                    "【信易+家政】很抱歉，您的预约%(number)s暂时没有企业接单。"
+                    "如需帮助，请拨打%(phone)s。"
+                )
+                % {"number": booking.number, "phone": settings.COMPLAINT_PHONE},
+            )
 
 
 def _locked(offer: BookingOffer, enterprise: Enterprise) -> tuple[BookingRequest, BookingOffer]:
@@ -321,13 +341,13 @@ def _locked(offer: BookingOffer, enterprise: Enterprise) -> tuple[BookingRequest
     offer = BookingOffer.objects.select_for_update().get(pk=offer.pk, enterprise=enterprise)
     now = timezone.now()
     if booking.status == S.ACCEPTED:
-        raise ValidationError("该预约已由其他企业接单。", code="taken")
+        raise ValidationError(_("该预约已由其他企业接单。"), code="taken")
     if booking.status != S.OPEN:
         raise ValidationError(f"该预约{booking.get_status_display()}，不能再处理。", code="closed")
     if offer.status != BookingOffer.Status.PENDING:
         raise ValidationError(f"本企业已{offer.get_status_display()}。", code="done")
     if offer.visible_from > now:
-        raise ValidationError("该预约还没有推送给本企业。", code="not_yet")
+        raise ValidationError(_("该预约还没有推送给本企业。"), code="not_yet")
     return booking, offer
 
 
@@ -344,12 +364,16 @@ def booking_accept(*, actor, enterprise: Enterprise, offer: BookingOffer) -> Boo
     )
     booking.status, booking.enterprise, booking.accepted_at = S.ACCEPTED, enterprise, now
     audited_save(booking, actor=actor, update_fields=["status", "enterprise", "accepted_at"])
-    _notify(
-        booking,
-        N.RESIDENT,
-        f"【信易+家政】您的预约{booking.number}已由{enterprise.name}接单"
-        f"（联系电话{enterprise.phone}），企业将很快与您联系确认服务时间。",
-    )
+    with translation.override(booking.language):
+        _notify(
+            booking,
+            N.RESIDENT,
+            gettext(
+                "【信易+家政】您的预约%(number)s已由%(enterprise)s接单"
+                "（联系电话%(phone)s），企业将很快与您联系确认服务时间。"
+            )
+            % {"number": booking.number, "enterprise": enterprise.name, "phone": enterprise.phone},
+        )
     return booking
 
 
@@ -361,7 +385,9 @@ def booking_decline(
     declined, the next grade sees it at once; when all declined, it closes."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "请说明不能接单的原因（如时间排不开、该乡镇人手不足）。"})
+        raise ValidationError(
+            {"reason": _("请说明不能接单的原因（如时间排不开、该乡镇人手不足）。")}
+        )
     booking, offer = _locked(offer, enterprise)
     now = timezone.now()
     offer.status = BookingOffer.Status.DECLINED
@@ -370,7 +396,7 @@ def booking_decline(
     audited_save(offer, actor=actor)
     pending = booking.offers.filter(status=BookingOffer.Status.PENDING)
     if not pending.exists():
-        _close(booking, S.UNANSWERED, "推送的企业都不能接单", now)
+        _close(booking, S.UNANSWERED, gettext_noop("推送的企业都不能接单"), now)
     elif not pending.filter(visible_from__lte=now).exists():
         following = min(pending.values_list("tier", flat=True))
         opened = list(pending.filter(tier=following).select_related("booking", "enterprise"))
@@ -408,7 +434,7 @@ def bookings_tick(*, now: datetime | None = None) -> dict[str, int]:
         status=S.OPEN, respond_by__lte=now
     ):
         if _give_up_at(booking) <= now:
-            _close(booking, S.UNANSWERED, "超过预约日期仍无企业接单", now)
+            _close(booking, S.UNANSWERED, gettext_noop("超过预约日期仍无企业接单"), now)
             closed += 1
     return {"notified": len(reached), "closed": closed}
 
@@ -418,8 +444,10 @@ def booking_cancel(*, booking: BookingRequest, mobile_hash: str) -> BookingReque
     """The resident (who proved the mobile) withdraws a request not yet accepted."""
     booking = BookingRequest.objects.select_for_update().get(pk=booking.pk)
     if booking.mobile_hash != mobile_hash:
-        raise ValidationError("只能取消本人的预约。")
+        raise ValidationError(_("只能取消本人的预约。"))
     if booking.status != S.OPEN:
-        raise ValidationError(f"该预约{booking.get_status_display()}，不能取消。")
+        raise ValidationError(
+            gettext("该预约%(status)s，不能取消。") % {"status": booking.get_status_display()}
+        )
     _close(booking, S.CANCELLED, "居民取消", timezone.now())
     return booking

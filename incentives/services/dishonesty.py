@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_update_with_history
 
 from core import personal_data
@@ -147,7 +148,7 @@ def _check(data: bytes, today: date) -> tuple[_Check, int]:
         total += 1
         check.clean(row_no, raw)
     if total == 0:
-        raise ValidationError("文件中没有名单数据：表头下面是空的。", code="empty")
+        raise ValidationError(_("文件中没有名单数据：表头下面是空的。"), code="empty")
     return check, total
 
 
@@ -177,10 +178,10 @@ def dishonesty_list_import(
         raise PermissionDenied("您没有导入失信名单的权限。")
     source = (source or "").strip()
     if not source:
-        raise ValidationError({"source": "请填写名单来源。"})
+        raise ValidationError({"source": _("请填写名单来源。")})
     today = timezone.localdate()
     if list_date > today:
-        raise ValidationError({"list_date": "名单日期不能晚于今天。"})
+        raise ValidationError({"list_date": _("名单日期不能晚于今天。")})
     data = read_upload(uploaded_file)  # too large, not an xlsx, zip bomb, DTD
     check, total = _check(data, today)
     hashes = {record["hash"] for record in check.records}
@@ -308,10 +309,10 @@ def dishonesty_entry_remove(*, actor, entry: DishonestyEntry, reason: str) -> Di
     the obligation was fulfilled); their resident record becomes good again."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"removal_reason": "请填写移除原因。"})
+        raise ValidationError({"removal_reason": _("请填写移除原因。")})
     entry = DishonestyEntry.objects.select_for_update().get(pk=entry.pk)
     if not entry.is_active:
-        raise ValidationError("该名单记录已移除。")
+        raise ValidationError(_("该名单记录已移除。"))
     entry.is_active = False
     entry.removed_at = timezone.now()
     entry.removal_reason = reason[:200]

@@ -29,13 +29,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from registry.models import Enterprise, ServiceCategory, Worker
 
 from ..models import (
     Audience,
     BookingRequest,
-    GroupMembership,
     IncentiveMeasure,
     LimitPeriod,
     Participation,
@@ -45,24 +45,21 @@ from ..models import (
     SpecialGroup,
 )
 from ..standing import Standing, enterprise_standing, worker_standing
+from .eligibility_checks import (  # noqa: F401 (day_text, percent_text: used by redemptions)
+    PERIOD_WORDS,
+    Check,
+    category_check,
+    credit_check,
+    day_text,
+    group_check,
+    limit_check,
+    percent_text,
+    resident_groups,
+    validity_check,
+)
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
-
-
-def percent_text(value: Decimal) -> str:
-    """Decimal("10.00") → "10%"."""
-    return f"{value.normalize():f}%"
-
-
-def day_text(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-@dataclass(frozen=True)
-class Check:
-    ok: bool
-    text: str
 
 
 @dataclass
@@ -143,15 +140,6 @@ def period_bounds(measure: IncentiveMeasure, day: date) -> tuple[date, date]:
     return measure.valid_from, measure.valid_to or date.max
 
 
-PERIOD_WORDS = {
-    LimitPeriod.DAY: ("当天", "明天"),
-    LimitPeriod.WEEK: ("本周", "下周"),
-    LimitPeriod.MONTH: ("本月", "下个月"),
-    LimitPeriod.YEAR: ("今年", "明年"),
-    LimitPeriod.VALIDITY: ("有效期内", ""),
-}
-
-
 def _usage(resident: Resident, measures, day: date, exclude_redemption=None) -> dict[int, int]:
     """{measure id: uses in the limit period containing `day`} in one query."""
     limited = [m for m in measures if m.limit_count]
@@ -198,86 +186,6 @@ def _booking_uses(resident: Resident, bounds: dict) -> list[tuple[int, date]]:
 # --- Conditions --------------------------------------------------------------------------------
 
 
-def _validity_check(measure: IncentiveMeasure, day: date) -> Check:
-    if not measure.is_active:
-        return Check(False, "该措施已停用。")
-    if day < measure.valid_from:
-        return Check(False, f"该措施自{day_text(measure.valid_from)}起实施，尚未开始。")
-    if measure.valid_to and day > measure.valid_to:
-        return Check(False, f"该措施已于{day_text(measure.valid_to)}结束。")
-    if measure.valid_to:
-        return Check(True, f"在有效期内（至{day_text(measure.valid_to)}）。")
-    return Check(True, "长期有效。")
-
-
-def _credit_check(resident: Resident) -> Check:
-    if resident.source == Resident.Source.ONLINE and not resident.is_verified:
-        # Nobody has seen the ID card of a resident registered online yet.
-        return Check(False, "网上登记的信息正等待工作人员核实，核实后即可享受守信激励。")
-    checked = (
-        f"（{day_text(resident.credit_checked_on)}核查）" if resident.credit_checked_on else ""
-    )
-    if resident.credit_status == Resident.CreditStatus.DISHONEST:
-        note = f"：{resident.credit_note}" if resident.credit_note else ""
-        return Check(False, f"已被列入失信名单{note}{checked}，不能享受守信激励。")
-    return Check(True, f"信用状况良好{checked}。")
-
-
-def resident_groups(resident: Resident, day: date) -> tuple[list[SpecialGroup], list[str]]:
-    """The special groups the resident belongs to on `day` (verified memberships valid that
-    day, and groups recognised by age), and sentences about memberships that do not count."""
-    groups: list[SpecialGroup] = []
-    pending: list[str] = []
-    if resident.pk is not None:
-        for membership in resident.memberships.select_related("group"):
-            group = membership.group
-            if not group.is_active:
-                continue
-            if not membership.valid_on(day):
-                pending.append(f"“{group.name}”认定不在有效期内。")
-            elif membership.status == GroupMembership.Status.REJECTED:
-                pending.append(f"“{group.name}”认定未通过工作人员核实。")
-            elif not membership.is_verified:
-                pending.append(f"“{group.name}”认定正等待工作人员核实。")
-            else:
-                groups.append(group)
-    age = resident.age_on(day)
-    for group in SpecialGroup.objects.filter(is_active=True, min_age__isnull=False):
-        if age >= group.min_age and group not in groups:
-            groups.append(group)
-    groups.sort(key=lambda g: (g.sort_order, g.name))
-    return groups, pending
-
-
-def _group_check(measure_groups: list[SpecialGroup], groups: list[SpecialGroup]):
-    """(Check, the qualifying groups) for a measure limited to special groups."""
-    names = "、".join(g.name for g in measure_groups)
-    qualifying = [g for g in groups if g in measure_groups]
-    if qualifying:
-        return Check(True, f"限{names}享受；您属于{'、'.join(g.name for g in qualifying)}。"), (
-            qualifying
-        )
-    return Check(False, f"限{names}享受，您没有有效的认定。"), []
-
-
-def _category_check(measure_categories, category: ServiceCategory | None) -> Check:
-    names = "、".join(c.name for c in measure_categories)
-    if category is None:
-        return Check(True, f"适用于：{names}。")
-    if category in measure_categories:
-        return Check(True, f"适用于{category.name}。")
-    return Check(False, f"只适用于{names}，不适用于{category.name}。")
-
-
-def _limit_check(measure: IncentiveMeasure, used: int) -> Check:
-    this, next_ = PERIOD_WORDS[LimitPeriod(measure.limit_period)]
-    rule = f"{measure.limit_text}，{this}已用{used}次"
-    if used < measure.limit_count:
-        return Check(True, f"{rule}。")
-    later = f"，{next_}起可再次使用" if next_ else ""
-    return Check(False, f"{rule}，已达上限{later}。")
-
-
 def _discount_for(measure: IncentiveMeasure, qualifying: list[SpecialGroup]):
     """(rate, group) of a discount measure for a resident in `qualifying` groups."""
     if measure.discount_percent is not None:
@@ -316,20 +224,32 @@ def compose(verdicts: list[MeasureVerdict]) -> Composition:
         best_alone.counted_percent = best_alone.discount_percent
         result.percent = result.uncapped_percent = best_alone.discount_percent
         result.lines.append(
-            f"“{best_alone.measure.title}”不与其他优惠同享，单独使用优惠"
-            f"{percent_text(best_alone.discount_percent)}，比其他优惠合计更多，按此计算。"
+            gettext(
+                "“%(title)s”不与其他优惠同享，单独使用优惠%(discount_percent)s，比其他优惠合计更多，按此计算。"
+            )
+            % {
+                "title": best_alone.measure.title,
+                "discount_percent": percent_text(best_alone.discount_percent),
+            }
         )
         for verdict in [*stack, *alone[1:]]:
-            verdict.note = f"本次不与“{best_alone.measure.title}”同享。"
+            verdict.note = gettext("本次不与“%(title)s”同享。") % {
+                "title": best_alone.measure.title
+            }
         return result
     result.uncapped_percent = uncapped
     result.percent = stacked
     terms = " + ".join(percent_text(v.discount_percent) for v in stack)
     if len(stack) > 1:
-        result.lines.append(f"可叠加的优惠：{terms} = {percent_text(uncapped)}。")
+        result.lines.append(
+            gettext("可叠加的优惠：%(terms)s = %(uncapped)s。")
+            % {"terms": terms, "uncapped": percent_text(uncapped)}
+        )
     if uncapped > cap:
         result.cap_percent = cap
-        result.lines.append(f"叠加后超过上限{percent_text(cap)}，按{percent_text(cap)}计算。")
+        result.lines.append(
+            gettext("叠加后超过上限%(cap)s，按%(cap)s计算。") % {"cap": percent_text(cap)}
+        )
     remaining = stacked
     for index, verdict in enumerate(stack):
         if index == len(stack) - 1:
@@ -339,7 +259,7 @@ def compose(verdicts: list[MeasureVerdict]) -> Composition:
         verdict.counted_percent = share
         remaining -= share
     for verdict in alone:
-        verdict.note = "不可与其他优惠叠加，本次按叠加后更优惠的方案计算。"
+        verdict.note = gettext("不可与其他优惠叠加，本次按叠加后更优惠的方案计算。")
     return result
 
 
@@ -375,9 +295,15 @@ def eligibility(
     )
     verdicts = []
     for measure in measures:
-        verdict = MeasureVerdict(measure, [_validity_check(measure, day)])
+        verdict = MeasureVerdict(measure, [validity_check(measure, day)])
         if measure.audience != audience:
-            verdict.checks.append(Check(False, f"该措施面向{measure.get_audience_display()}。"))
+            verdict.checks.append(
+                Check(
+                    False,
+                    gettext("该措施面向%(audience)s。")
+                    % {"audience": measure.get_audience_display()},
+                )
+            )
         verdict.checks.append(
             Check(standing.meets(measure.min_grade), standing.verdict(measure.min_grade))
         )
@@ -411,33 +337,44 @@ def _for_resident(resident, enterprise, category, day, measures, exclude_redempt
                 measure_id__in=[m.pk for m in measures],
             ).values_list("measure_id", flat=True)
         )
-    credit = _credit_check(resident)
+    credit = credit_check(resident)
     verdicts = []
     for measure in measures:
-        verdict = MeasureVerdict(measure, [_validity_check(measure, day)])
+        verdict = MeasureVerdict(measure, [validity_check(measure, day)])
         if measure.audience != Audience.RESIDENT:
-            verdict.checks.append(Check(False, f"该措施面向{measure.get_audience_display()}。"))
+            verdict.checks.append(
+                Check(
+                    False,
+                    gettext("该措施面向%(audience)s。")
+                    % {"audience": measure.get_audience_display()},
+                )
+            )
         verdict.checks.append(credit)
         measure_groups = list(measure.special_groups.all())
         qualifying: list[SpecialGroup] = []
         if measure_groups:
-            check, qualifying = _group_check(measure_groups, groups)
+            check, qualifying = group_check(measure_groups, groups)
             verdict.checks.append(check)
         measure_categories = list(measure.categories.all())
         if measure_categories:
-            verdict.checks.append(_category_check(measure_categories, category))
+            verdict.checks.append(category_check(measure_categories, category))
         if enterprise is None:
             verdict.checks.append(
-                Check(True, f"须在参加此项措施、信用等级{measure.min_grade}级及以上的企业使用。")
+                Check(
+                    True,
+                    gettext("须在参加此项措施、信用等级%(min_grade)s级及以上的企业使用。")
+                    % {"min_grade": measure.min_grade},
+                )
             )
         else:
             joined = measure.pk in participating
             verdict.checks.append(
                 Check(
                     joined,
-                    f"{enterprise.name}参加了此项措施。"
+                    gettext("%(enterprise)s参加了此项措施。") % {"enterprise": enterprise.name}
                     if joined
-                    else f"{enterprise.name}没有参加此项措施。",
+                    else gettext("%(enterprise)s没有参加此项措施。")
+                    % {"enterprise": enterprise.name},
                 )
             )
             verdict.checks.append(
@@ -445,11 +382,13 @@ def _for_resident(resident, enterprise, category, day, measures, exclude_redempt
             )
         if measure.limit_count:
             verdict.used_in_period = used.get(measure.pk, 0)
-            verdict.checks.append(_limit_check(measure, verdict.used_in_period))
+            verdict.checks.append(limit_check(measure, verdict.used_in_period))
         if measure.is_discount:
             rate, group = _discount_for(measure, qualifying)
             if rate is None and verdict.applies:
-                verdict.checks.append(Check(False, "您所属的特殊群体没有设定额外优惠比例。"))
+                verdict.checks.append(
+                    Check(False, gettext("您所属的特殊群体没有设定额外优惠比例。"))
+                )
             verdict.discount_percent, verdict.special_group = rate, group
         elif qualifying:
             verdict.special_group = qualifying[0]

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core import personal_data
 from core.validators import clean_id_number, clean_mobile
@@ -80,7 +81,7 @@ def resident_register_online(
     """Register the resident whose mobile `code` (checked by the caller) proved; the code is
     used up whatever the outcome."""
     if group is not None and not proof:
-        raise ValidationError({"proof": "申请特殊群体认定，请上传证件照片。"})
+        raise ValidationError({"proof": _("申请特殊群体认定，请上传证件照片。")})
     if group is not None and group.min_age:
         raise ValidationError({"group": f"“{group.name}”按身份证上的出生日期自动认定，无需申请。"})
     code_consume(code)

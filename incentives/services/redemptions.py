@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.audit import audited_save, history_user
 from core.transitions import StatusMachine, TransitionError
@@ -247,7 +248,7 @@ def redemption_cancel(*, actor, redemption: Redemption, reason: str) -> Redempti
     """作废: the record stays for the audit and stops counting (limits, statistics)."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"cancel_reason": "请填写作废原因。"})
+        raise ValidationError({"cancel_reason": _("请填写作废原因。")})
     redemption = Redemption.objects.select_for_update().get(pk=redemption.pk)
     return REDEMPTION_MACHINE.transition(
         redemption,
@@ -274,7 +275,7 @@ def redemption_record_from_paper(
     date; the record shows 短信验证码确认 = no."""
     amount = Decimal(str(order_amount)).quantize(CENT, ROUND_HALF_UP)
     if served_on > timezone.localdate():
-        raise ValidationError({"served_on": "服务日期不能晚于今天。"})
+        raise ValidationError({"served_on": _("服务日期不能晚于今天。")})
     return _record(
         actor=actor,
         enterprise=enterprise,

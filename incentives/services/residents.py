@@ -11,6 +11,7 @@ gives at the enterprise together with their mobile number.
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core import personal_data
 from core.audit import audited_save
@@ -71,17 +72,17 @@ def resident_register(
         except ValidationError as exc:
             raise ValidationError({"mobile": exc.messages}) from None
     if not resident.mobile_hash:
-        raise ValidationError({"mobile": "请填写手机号码。"})
+        raise ValidationError({"mobile": _("请填写手机号码。")})
     if id_number:
         identity = clean_id_number(id_number)
         digest = personal_data.lookup_hash(identity.number)
         if Resident.objects.filter(id_number_hash=digest).exclude(pk=resident.pk).exists():
             raise ValidationError(
-                {"id_number": "该身份证号已登记为居民，请勿重复登记，可在已有记录上更新。"}
+                {"id_number": _("该身份证号已登记为居民，请勿重复登记，可在已有记录上更新。")}
             )
         resident_identity_apply(resident, identity)
     elif resident.pk is None and not resident.id_number_hash:
-        raise ValidationError({"id_number": "请填写身份证号。"})
+        raise ValidationError({"id_number": _("请填写身份证号。")})
     if resident.pk is None:
         if enterprise is not None:
             resident.source = Resident.Source.ENTERPRISE
@@ -100,7 +101,7 @@ def resident_register(
             audited_save(resident, actor=actor)
     except IntegrityError:
         # Two registrations of the same person at once: the unique hash decides.
-        raise ValidationError({"id_number": "该身份证号已登记为居民。"}) from None
+        raise ValidationError({"id_number": _("该身份证号已登记为居民。")}) from None
     return resident
 
 
@@ -122,14 +123,14 @@ def resident_find(*, mobile: str, id_last4: str) -> Resident:
     try:
         mobile = clean_mobile(mobile)
     except ValidationError:
-        raise ValidationError({"mobile": "手机号码应为11位数字。"}) from None
+        raise ValidationError({"mobile": _("手机号码应为11位数字。")}) from None
     last4 = (id_last4 or "").strip().upper()
     resident = Resident.objects.filter(
         mobile_hash=personal_data.phone_hash(mobile), id_last4=last4
     ).first()
     if resident is None:
         raise ValidationError(
-            "没有找到与该手机号和身份证后四位相符的居民。请核对；首次使用的居民请先登记。",
+            _("没有找到与该手机号和身份证后四位相符的居民。请核对；首次使用的居民请先登记。"),
             code="not_found",
         )
     return resident
@@ -214,7 +215,7 @@ def membership_reject(*, actor, membership: GroupMembership, reason: str) -> Gro
     status page."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "请填写未通过的原因，居民查询时会看到。"})
+        raise ValidationError({"reason": _("请填写未通过的原因，居民查询时会看到。")})
     membership = GroupMembership.objects.select_for_update().get(pk=membership.pk)
     MEMBERSHIP_MACHINE.transition(
         membership,

@@ -8,6 +8,7 @@ key-managed applicants marked ineligible and the reason given, and decide each o
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core import personal_data
 from core.audit import audited_save, history_user
@@ -68,7 +69,7 @@ def application_submit(
     today = timezone.localdate()
     if not programme.open_on(today):
         raise ValidationError(
-            "该项目的申报时间为%(start)s至%(end)s，当前不在申报期内。",
+            _("该项目的申报时间为%(start)s至%(end)s，当前不在申报期内。"),
             code="closed",
             params={"start": programme.opens_on, "end": programme.closes_on},
         )
@@ -84,7 +85,7 @@ def application_submit(
             raise ValidationError({"trainees": f"{'、'.join(strangers)}不是本企业在职人员。"})
         places = len(trainees)
     elif trainees:
-        raise ValidationError({"trainees": "只有培训项目需要填写参训人员。"})
+        raise ValidationError({"trainees": _("只有培训项目需要填写参训人员。")})
     application = SupportApplication(
         programme=programme,
         enterprise=enterprise,
@@ -102,7 +103,7 @@ def application_submit(
         with transaction.atomic():
             audited_save(application, actor=actor)
     except IntegrityError:
-        raise ValidationError("该企业已申报此项目，请勿重复申报。", code="duplicate") from None
+        raise ValidationError(_("该企业已申报此项目，请勿重复申报。"), code="duplicate") from None
     if trainees:
         application.trainees.set(trainees)
     return application
@@ -130,7 +131,7 @@ def application_transition(
         if not standing.meets(min_grade):
             raise ValidationError(standing.verdict(min_grade), code="not_eligible")
     if to == Status.REJECTED and not note.strip():
-        raise ValidationError({"decision_note": "未入选须说明理由。"})
+        raise ValidationError({"decision_note": _("未入选须说明理由。")})
     changes = {}
     if to in (Status.APPROVED, Status.REJECTED):
         changes = {

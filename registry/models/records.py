@@ -3,6 +3,7 @@ checks, skill certificates, and the services and prices enterprises offer."""
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.files import validate_upload
@@ -41,11 +42,11 @@ class Document(models.Model):
 
 class EnterpriseQualification(Document):
     class Kind(models.TextChoices):
-        BUSINESS_LICENCE = "licence", "营业执照"
-        HR_SERVICE = "hr_service", "人力资源服务许可证"
-        FOOD = "food", "食品经营许可证"
-        FILING = "filing", "家政服务机构备案"
-        OTHER = "other", "其他资质"
+        BUSINESS_LICENCE = "licence", _("营业执照")
+        HR_SERVICE = "hr_service", _("人力资源服务许可证")
+        FOOD = "food", _("食品经营许可证")
+        FILING = "filing", _("家政服务机构备案")
+        OTHER = "other", _("其他资质")
 
     enterprise = models.ForeignKey(
         Enterprise, verbose_name="企业", on_delete=models.CASCADE, related_name="qualifications"
@@ -176,22 +177,22 @@ class BackgroundCheck(models.Model):
 
 class SkillCertificate(models.Model):
     class Occupation(models.TextChoices):
-        HOUSEKEEPER = "housekeeper", "家政服务员"
-        INFANT_CARE = "infant", "育婴员"
-        ELDER_CARE = "elder", "养老护理员"
-        MATERNITY = "maternity", "母婴护理员"
-        NURSERY = "nursery", "保育员"
-        CHEF = "chef", "中式烹调师"
-        PATIENT_CARE = "patient", "医疗护理员"
-        OTHER = "other", "其他"
+        HOUSEKEEPER = "housekeeper", _("家政服务员")
+        INFANT_CARE = "infant", _("育婴员")
+        ELDER_CARE = "elder", _("养老护理员")
+        MATERNITY = "maternity", _("母婴护理员")
+        NURSERY = "nursery", _("保育员")
+        CHEF = "chef", _("中式烹调师")
+        PATIENT_CARE = "patient", _("医疗护理员")
+        OTHER = "other", _("其他")
 
     class Level(models.TextChoices):
-        LEVEL5 = "5", "五级/初级工"
-        LEVEL4 = "4", "四级/中级工"
-        LEVEL3 = "3", "三级/高级工"
-        LEVEL2 = "2", "二级/技师"
-        LEVEL1 = "1", "一级/高级技师"
-        SPECIAL = "special", "专项能力证书"
+        LEVEL5 = "5", _("五级/初级工")
+        LEVEL4 = "4", _("四级/中级工")
+        LEVEL3 = "3", _("三级/高级工")
+        LEVEL2 = "2", _("二级/技师")
+        LEVEL1 = "1", _("一级/高级技师")
+        SPECIAL = "special", _("专项能力证书")
 
     worker = models.ForeignKey(
         Worker, verbose_name="从业人员", on_delete=models.CASCADE, related_name="skills"
@@ -219,13 +220,13 @@ class SkillCertificate(models.Model):
 
 class ServiceCategory(models.Model):
     class Unit(models.TextChoices):
-        HOUR = "hour", "元/小时"
-        VISIT = "visit", "元/次"
-        SQM = "sqm", "元/平方米"
-        DAY = "day", "元/天"
-        MONTH = "month", "元/月"
-        UNIT = "unit", "元/台"
-        ORDER = "order", "元/单"
+        HOUR = "hour", _("元/小时")
+        VISIT = "visit", _("元/次")
+        SQM = "sqm", _("元/平方米")
+        DAY = "day", _("元/天")
+        MONTH = "month", _("元/月")
+        UNIT = "unit", _("元/台")
+        ORDER = "order", _("元/单")
 
     code = models.SlugField("编码", max_length=30, unique=True)
     name = models.CharField("服务项目", max_length=50, unique=True)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.files import ImageUploadField, validate_image_upload
@@ -22,8 +23,8 @@ class Township(models.Model):
     """A township (乡镇) of 舟曲县; enterprises, residents and complaints are filed by it."""
 
     class Kind(models.TextChoices):
-        TOWN = "town", "镇"
-        TOWNSHIP = "township", "乡"
+        TOWN = "town", _("镇")
+        TOWNSHIP = "township", _("乡")
 
     name = models.CharField("名称", max_length=20, unique=True)
     kind = models.CharField("类别", max_length=10, choices=Kind.choices)
@@ -39,10 +40,10 @@ class Township(models.Model):
 
 
 class Validity(models.TextChoices):
-    VALID = "valid", "有效"
-    EXPIRING = "expiring", "即将到期"
-    EXPIRED = "expired", "已过期"
-    MISSING = "missing", "缺失"
+    VALID = "valid", _("有效")
+    EXPIRING = "expiring", _("即将到期")
+    EXPIRED = "expired", _("已过期")
+    MISSING = "missing", _("缺失")
 
 
 def validity_for(valid_to, today=None) -> str:
@@ -89,15 +90,15 @@ class EnterpriseQuerySet(models.QuerySet):
 
 class Enterprise(DossierFields):
     class Kind(models.TextChoices):
-        COMPANY = "company", "家政企业"
-        SOLE_TRADER = "sole", "个体工商户"
-        COOPERATIVE = "coop", "合作社/其他组织"
+        COMPANY = "company", _("家政企业")
+        SOLE_TRADER = "sole", _("个体工商户")
+        COOPERATIVE = "coop", _("合作社/其他组织")
 
     class BusinessStatus(models.TextChoices):
-        OPERATING = "operating", "在业"
-        SUSPENDED = "suspended", "歇业"
-        DEREGISTERED = "deregistered", "注销"
-        REVOKED = "revoked", "吊销"
+        OPERATING = "operating", _("在业")
+        SUSPENDED = "suspended", _("歇业")
+        DEREGISTERED = "deregistered", _("注销")
+        REVOKED = "revoked", _("吊销")
 
     name = models.CharField("名称", max_length=100, db_index=True)
     kind = models.CharField("主体类型", max_length=10, choices=Kind.choices, default=Kind.COMPANY)

@@ -110,10 +110,10 @@ def _throttle(mobile: str, now) -> None:
     if latest is not None and now - latest < RESEND_AFTER:
         wait = int((RESEND_AFTER - (now - latest)).total_seconds()) + 1
         raise ValidationError(
-            "验证码已发送，请%(wait)d秒后再重新获取。", code="too_soon", params={"wait": wait}
+            _("验证码已发送，请%(wait)d秒后再重新获取。"), code="too_soon", params={"wait": wait}
         )
     if recent.count() >= MAX_PER_HOUR:
-        raise ValidationError("该手机号获取验证码过于频繁，请1小时后再试。", code="too_many")
+        raise ValidationError(_("该手机号获取验证码过于频繁，请1小时后再试。"), code="too_many")
 
 
 @transaction.atomic
@@ -196,17 +196,17 @@ def code_check(
             .first()
         )
         if record is None:
-            failure = ValidationError("验证码已失效或未获取，请重新获取验证码。", code="expired")
+            failure = ValidationError(_("验证码已失效或未获取，请重新获取验证码。"), code="expired")
         elif record.guesses >= MAX_ATTEMPTS:
-            failure = ValidationError("验证码输错次数过多，请重新获取验证码。", code="locked")
+            failure = ValidationError(_("验证码输错次数过多，请重新获取验证码。"), code="locked")
         elif not secrets.compare_digest(record.code_hash, _digest(record.pk, mobile, code)):
             record.guesses += 1
             record.save(update_fields=["guesses"])
             left = MAX_ATTEMPTS - record.guesses
             failure = ValidationError(
-                "验证码不正确，还可以再试%(left)d次。"
+                _("验证码不正确，还可以再试%(left)d次。")
                 if left
-                else "验证码不正确，请重新获取验证码。",
+                else _("验证码不正确，请重新获取验证码。"),
                 code="wrong",
                 params={"left": left},
             )
@@ -220,6 +220,6 @@ def code_consume(record: VerificationCode) -> None:
     when two requests present it at the same moment (the row lock decides)."""
     locked = VerificationCode.objects.select_for_update().get(pk=record.pk)
     if locked.used_at is not None:
-        raise ValidationError("该验证码已使用过，请重新获取验证码。", code="used")
+        raise ValidationError(_("该验证码已使用过，请重新获取验证码。"), code="used")
     locked.used_at = timezone.now()
     locked.save(update_fields=["used_at"])
