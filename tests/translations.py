@@ -1,6 +1,6 @@
-"""A test-only Tibetan catalogue: the real one is empty until a reviewed translation lands
-(then Django shows the Chinese source), so tests that check a text is rendered in the
-reader's language give the bo catalogue a few marked entries of their own."""
+"""A test-only Tibetan catalogue: tests that check a text is rendered in the reader's
+language give the bo catalogue a few entries of their own, so they do not depend on the
+wording of the trial translation, which a reviewer may change."""
 
 from django.utils import translation
 
