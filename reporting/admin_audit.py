@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
+from core.spreadsheets import CSV_TYPE
 from core.spreadsheets.admin import XLSX_TYPE
 
 from .audit_export import audit_rows, csv_lines, write_xlsx
@@ -60,9 +61,7 @@ def audit_export_view(request, site_context: dict):
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
         name = f"审计记录-{start:%Y%m%d}-{end:%Y%m%d}"
         if form.cleaned_data["format"] == "csv":
-            response = StreamingHttpResponse(
-                _csv_chunks(start, end), content_type="text/csv; charset=utf-8"
-            )
+            response = StreamingHttpResponse(_csv_chunks(start, end), content_type=CSV_TYPE)
             response["Content-Disposition"] = content_disposition_header(True, f"{name}.csv")
         else:
             spool = tempfile.TemporaryFile()  # noqa: SIM115 (closed by the response)

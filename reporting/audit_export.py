@@ -13,7 +13,6 @@ the site's time zone); `write_csv` and `write_xlsx` write them. Rows come from d
 cursors chunk by chunk, so a year of history is written without holding it in memory.
 """
 
-import csv
 import heapq
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time, timedelta
@@ -24,7 +23,8 @@ from django.contrib.admin.models import LogEntry
 from django.utils import timezone
 from simple_history.models import registered_models
 
-from core.spreadsheets import ExportWorkbook, neutralise_row
+from core.spreadsheets import ExportWorkbook
+from core.spreadsheets import csv_lines as _csv_lines
 from registry.models import PersonalDataAccess
 
 COLUMNS = ["时间", "来源", "操作人", "操作", "对象类型", "对象编号", "对象", "说明", "IP地址"]
@@ -144,18 +144,10 @@ def audit_rows(start: date, end: date) -> Iterator[list]:
         yield [when, *("" if value is None else value for value in row[1:])]
 
 
-class _Echo:
-    def write(self, line: str) -> str:
-        return line
-
-
 def csv_lines(rows: Iterable[list]) -> Iterator[str]:
     """The header and `rows` as CSV lines (formula-like text neutralised, as in the
     workbooks)."""
-    writer = csv.writer(_Echo())
-    yield writer.writerow(COLUMNS)
-    for row in rows:
-        yield writer.writerow(neutralise_row([_text(value) for value in row]))
+    return _csv_lines(COLUMNS, ([_text(value) for value in row] for row in rows))
 
 
 def write_csv(rows: Iterable[list], stream: IO[str]) -> int:

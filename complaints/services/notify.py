@@ -20,7 +20,8 @@ from core.validators import clean_mobile
 from ..models import Complaint, Notification
 
 MAX_DELIVERY_ATTEMPTS = 8
-SITE = _("舟曲县信易+家政")
+# The signature registered with the SMS carrier: the same in every language.
+SITE = "舟曲县信易+家政"
 TRACK_HINT = _("可在“信易+家政”平台“投诉进度查询”输入投诉编号和手机号查看进度。")
 
 R = Notification.Recipient

@@ -22,13 +22,15 @@ leading apostrophe, as OWASP recommends; numbers and dates are untouched.
   write-only sheet, and in every cell of a normal workbook when it is saved.
 """
 
-from collections.abc import Iterable
+import csv
+from collections.abc import Iterable, Iterator
 
 import openpyxl
 from django.utils.functional import Promise
 from openpyxl.cell.cell import Cell
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+CSV_TYPE = "text/csv; charset=utf-8"
 
 
 def neutralise(value):
@@ -85,3 +87,17 @@ class ExportWorkbook(openpyxl.Workbook):
                         if isinstance(cell.value, str) and cell.value.startswith(FORMULA_TRIGGERS):
                             cell.value = neutralise(cell.value)
         super().save(filename)
+
+
+class _Echo:
+    def write(self, line: str) -> str:
+        return line
+
+
+def csv_lines(header: Iterable, rows: Iterable[Iterable]) -> Iterator[str]:
+    """The header and `rows` as CSV lines, one at a time (for streaming), with formula-like
+    text neutralised as in the workbooks."""
+    writer = csv.writer(_Echo())
+    yield writer.writerow(list(header))
+    for row in rows:
+        yield writer.writerow(neutralise_row(row))

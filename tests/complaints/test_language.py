@@ -55,10 +55,13 @@ def test_later_messages_use_the_stored_language_not_the_officers(client, bo_cata
     assert {row.body for row in rows} == {f"BO-CLOSED {complaint.tracking_number}"}
 
 
-def test_with_the_empty_catalogue_a_tibetan_complainant_reads_the_chinese_source(client):
+def test_a_tibetan_complainant_reads_the_sms_in_tibetan_under_the_registered_signature(client):
     switch_to_tibetan(client)
     client.post(NEW, form_data())
     complaint = Complaint.objects.get()
     assert complaint.language == "bo"
     sms = complaint.notifications.get(channel=Notification.Channel.SMS)
-    assert sms.body.startswith("【舟曲县信易+家政】您的投诉已收到")
+    # The signature is the one registered with the carrier; the text is the trial Tibetan.
+    assert sms.body.startswith("【舟曲县信易+家政】")
+    assert "您的投诉已收到" not in sms.body
+    assert complaint.tracking_number in sms.body
