@@ -15,8 +15,8 @@ from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 
 from core import personal_data
-from core.client_ip import client_ip
 from core.admin_scale import LoadedAutocompleteInlineMixin
+from core.client_ip import client_ip
 from core.validators import clean_id_number
 
 from . import selectors, services
