@@ -48,6 +48,3 @@ class WorkerHeartbeatAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
-
-
-from . import admin_translation  # noqa: E402, F401 (registers the 藏文译文 page)

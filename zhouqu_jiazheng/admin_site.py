@@ -11,6 +11,8 @@ from core.inbox import staff_inbox
 from reporting.admin_audit import audit_export_view
 from reporting.admin_dashboard import dashboard_context
 
+from .admin_translation import translation_review_view
+
 
 class BureauAdminSite(admin.AdminSite):
     site_header = settings.SITE_NAME
@@ -35,11 +37,19 @@ class BureauAdminSite(admin.AdminSite):
         return [
             path("search/", self.admin_view(protected_search_view), name="protected_search"),
             path("audit-export/", self.admin_view(self.audit_export), name="audit_export"),
+            path(
+                "translations/",
+                self.admin_view(self.translation_review),
+                name="translation_review",
+            ),
             *super().get_urls(),
         ]
 
     def audit_export(self, request):
         return audit_export_view(request, self.each_context(request))
+
+    def translation_review(self, request):
+        return translation_review_view(request, self.each_context(request))
 
     def index(self, request, extra_context=None):
         context = {

@@ -108,7 +108,7 @@ def test_the_admin_page_lists_untranslated_and_changed_strings_for_permitted_sta
     call_command("translation_review", "bo", "--record", stdout=io.StringIO())
     settings.TRANSLATION_REVIEWED_VERSIONS = {"bo": catalogue_read("bo").version}
     write_po(locale, [("投诉", "མི་མོས།"), ("查询", "འཚོལ་ཞིབ།"), ("未译的话", "")])
-    url = reverse("admin:zhouqu_jiazheng_translationcatalogue_changelist")
+    url = reverse("admin:translation_review")
 
     roles.roles_sync()
     officer = User.objects.create_user("officer", is_staff=True)
@@ -125,4 +125,3 @@ def test_the_admin_page_lists_untranslated_and_changed_strings_for_permitted_sta
     assert "bo：试译（未审定）" in page
     assert "审定后改动的译文（1）" in page and "མི་མོས་ཞུ་གཏུག" in page and "མི་མོས།" in page
     assert "未译的条目（1）" in page and "未译的话" in page
-    assert client.get(url + "add/").status_code == 403
