@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import sqlite3
+import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,8 @@ SQLITE_COPY = "database.sqlite3"
 MEDIA_ARCHIVE = "media.tar.gz"
 FORMAT_VERSION = 1
 CHUNK = 1024 * 1024
+# pg_dump and pg_restore of a province's database take long; a hung one must still end.
+CLIENT_TIMEOUT = 6 * 3600
 
 
 class BackupError(Exception):
@@ -96,6 +99,23 @@ def client_program(name: str) -> str:
     if path is None:
         raise BackupError(f"找不到 {name}：请安装与数据库服务器同版本的 PostgreSQL 客户端")
     return path
+
+
+def run_postgres_client(command: list[str], database: Mapping[str, Any]) -> None:
+    """Run pg_dump or pg_restore (`command[0]`, from `client_program`) against `database`,
+    the password given in the environment, never in argv; a failure raises BackupError with
+    the program's own message."""
+    result = subprocess.run(  # noqa: S603 - fixed program, no shell, no password in argv
+        command,
+        env=postgres_env(database),
+        capture_output=True,
+        text=True,
+        timeout=CLIENT_TIMEOUT,
+        check=False,
+    )
+    if result.returncode != 0:
+        name = Path(command[0]).name
+        raise BackupError(f"{name} 失败：{result.stderr.strip()}")
 
 
 def sha256_of(path: Path) -> str:

@@ -28,15 +28,14 @@ from .common import (
     client_program,
     engine_of,
     postgres_conninfo,
-    postgres_env,
     postgres_row_counts,
+    run_postgres_client,
     sha256_of,
     sqlite_row_counts,
     write_manifest,
 )
 
 FOLDER_PATTERN = re.compile(r"^backup-\d{8}T\d{6}Z$")
-PG_DUMP_TIMEOUT = 6 * 3600
 
 
 @dataclass(frozen=True)
@@ -124,17 +123,10 @@ def _dump_postgres(target: Path, database) -> tuple[Path, dict[str, int]]:
             f"--file={target}",
             "--no-password",
         ]
-        result = subprocess.run(  # noqa: S603 - fixed program, no shell, no password in argv
-            command,
-            env=postgres_env(database),
-            capture_output=True,
-            text=True,
-            timeout=PG_DUMP_TIMEOUT,
-            check=False,
-        )
-        connection.rollback()
-    if result.returncode != 0:
-        raise BackupError(f"pg_dump 失败：{result.stderr.strip()}")
+        try:
+            run_postgres_client(command, database)
+        finally:
+            connection.rollback()
     return target, counts
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-import subprocess
 import tarfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -20,14 +19,12 @@ from .common import (
     client_program,
     engine_of,
     postgres_conninfo,
-    postgres_env,
     postgres_row_counts,
     read_manifest,
+    run_postgres_client,
     sha256_of,
     sqlite_row_counts,
 )
-
-PG_RESTORE_TIMEOUT = 6 * 3600
 
 
 @dataclass
@@ -126,16 +123,7 @@ def _restore_postgres(dump: Path, database, force: bool) -> None:
     if exists:
         command += ["--clean", "--if-exists"]
     command += [f"--dbname={name}", str(dump)]
-    result = subprocess.run(  # noqa: S603 - fixed program, no shell, no password in argv
-        command,
-        env=postgres_env(database),
-        capture_output=True,
-        text=True,
-        timeout=PG_RESTORE_TIMEOUT,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise BackupError(f"pg_restore 失败：{result.stderr.strip()}")
+    run_postgres_client(command, database)
 
 
 def _restore_sqlite(copy: Path, database, force: bool) -> None:
