@@ -91,6 +91,16 @@ def _source_language():
 
 
 @pytest.fixture(autouse=True)
+def _cold_row_estimates():
+    """Each test starts without the admin's cached table estimates (core.admin_scale): one
+    left by an earlier test in the process would save a query depending on the order the
+    tests run in, and make query counts flaky."""
+    from core.admin_scale import forget_estimates
+
+    forget_estimates()
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     """Uploaded files of a test go to its own temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
