@@ -59,8 +59,9 @@ def _id_number(rng, birth: date) -> str:
 def _participate(today: date) -> int:
     measures = list(IncentiveMeasure.objects.in_force(today).filter(audience="resident"))
     joined = 0
-    for enterprise in Enterprise.objects.active().order_by("pk"):
-        rng = demo_rng(f"incentives-join-{enterprise.pk}")
+    for index, enterprise in enumerate(Enterprise.objects.active().order_by("pk")):
+        # Seeded by position, not by primary key: keys depend on what the database held before.
+        rng = demo_rng(f"incentives-join-{index}")
         for measure in measures:
             if rng.random() < 0.85:
                 try:
