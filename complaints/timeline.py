@@ -48,17 +48,17 @@ def _received(audience: Audience, params: dict) -> str:
         }
     if audience == Audience.RESIDENT:
         return gettext(
-            "已收到您的%(word)s%(how)s，将在%(ACCEPTANCE_DAYS)s个工作日内决定是否受理。"
-        ) % {"word": word, "how": how, "ACCEPTANCE_DAYS": ACCEPTANCE_DAYS}
+            "已收到您的%(word)s%(how)s，将在%(days)s个工作日内决定是否受理。"
+        ) % {"word": word, "how": how, "days": ACCEPTANCE_DAYS}
     if audience == Audience.ENTERPRISE:
         who = gettext("举报人") if params.get("case_type") == CaseType.REPORT else gettext("投诉人")
         return gettext(
-            "%(who)s提交了%(word)s%(how)s，工作人员将在%(ACCEPTANCE_DAYS)s个工作日内决定是否受理。"
-        ) % {"who": who, "word": word, "how": how, "ACCEPTANCE_DAYS": ACCEPTANCE_DAYS}
-    return gettext("收到%(word)s%(how)s，%(ACCEPTANCE_DAYS)s个工作日内决定是否受理。") % {
+            "%(who)s提交了%(word)s%(how)s，工作人员将在%(days)s个工作日内决定是否受理。"
+        ) % {"who": who, "word": word, "how": how, "days": ACCEPTANCE_DAYS}
+    return gettext("收到%(word)s%(how)s，%(days)s个工作日内决定是否受理。") % {
         "word": word,
         "how": how,
-        "ACCEPTANCE_DAYS": ACCEPTANCE_DAYS,
+        "days": ACCEPTANCE_DAYS,
     }
 
 
