@@ -47,9 +47,11 @@ def _received(audience: Audience, params: dict) -> str:
             "entered_by": params["entered_by"],
         }
     if audience == Audience.RESIDENT:
-        return gettext(
-            "已收到您的%(word)s%(how)s，将在%(days)s个工作日内决定是否受理。"
-        ) % {"word": word, "how": how, "days": ACCEPTANCE_DAYS}
+        return gettext("已收到您的%(word)s%(how)s，将在%(days)s个工作日内决定是否受理。") % {
+            "word": word,
+            "how": how,
+            "days": ACCEPTANCE_DAYS,
+        }
     if audience == Audience.ENTERPRISE:
         who = gettext("举报人") if params.get("case_type") == CaseType.REPORT else gettext("投诉人")
         return gettext(
