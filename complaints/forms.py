@@ -93,9 +93,10 @@ class EnterpriseAnswer:
     problem: str = ""
 
 
-def enterprise_answer(query: str, choice: str) -> EnterpriseAnswer:
+def enterprise_answer(query: str, choice: str, *, report: bool = False) -> EnterpriseAnswer:
     """A registered enterprise when the resident's words point to one, else free text.
-    Several candidates: the form asks which one, with “none of these” as an answer."""
+    Several candidates: the form asks which one, with “none of these” as an answer, in the
+    words of a 举报 when `report`."""
     query = (query or "").strip()
     if choice and choice != NONE_OF_THESE:
         enterprise = Enterprise.objects.filter(pk=choice if choice.isdecimal() else 0).first()
@@ -111,12 +112,15 @@ def enterprise_answer(query: str, choice: str) -> EnterpriseAnswer:
     if len(exact) == 1:
         return EnterpriseAnswer(enterprise=exact[0])
     if candidates:
-        return EnterpriseAnswer(
-            candidates=candidates,
-            problem=gettext(
+        if report:
+            problem = gettext(
+                "找到以下登记的企业，请选择您要举报的是哪一家；都不是请选“以上都不是”。"
+            )
+        else:
+            problem = gettext(
                 "找到以下登记的企业，请选择您要投诉的是哪一家；都不是请选“以上都不是”。"
-            ),
-        )
+            )
+        return EnterpriseAnswer(candidates=candidates, problem=problem)
     return EnterpriseAnswer(text=query)
 
 
@@ -167,7 +171,7 @@ class IntakeForm(ResidentFormMixin, forms.Form):
     enterprise_choice = forms.CharField(required=False, widget=forms.HiddenInput)
     # The words of the enterprise question for this form's case type.
     enterprise_missing = _("请填写被投诉的家政企业，或填写服务约定编号。")
-    case_word = "投诉"
+    is_report = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -204,12 +208,12 @@ class IntakeForm(ResidentFormMixin, forms.Form):
         if not query and not choice:
             self.add_error("enterprise_query", self.enterprise_missing)
             return
-        answer = enterprise_answer(query, choice)
+        answer = enterprise_answer(query, choice, report=self.is_report)
         data["enterprise"] = answer.enterprise
         data["enterprise_text"] = answer.text
         self.candidates = answer.candidates
         if answer.problem:
-            self.add_error("enterprise_query", answer.problem.replace("投诉", self.case_word))
+            self.add_error("enterprise_query", answer.problem)
 
 
 def service_date_field(label: str) -> forms.DateField:

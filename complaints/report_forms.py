@@ -94,11 +94,11 @@ class ReportForm(IntakeForm):
         "consent",
     ]
     enterprise_missing = _("请填写被举报的企业或经营者；没有名称的请简单描述。")
-    case_word = "举报"
+    is_report = True
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["consent"].error_messages["required"] = (
+        self.fields["consent"].error_messages["required"] = _(
             "请阅读个人信息告知并勾选同意，否则无法受理举报。"
         )
 

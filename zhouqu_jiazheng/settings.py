@@ -374,6 +374,9 @@ if not (PERSONAL_DATA_KEY and PERSONAL_DATA_HASH_KEY):
 # --- Notifications --------------------------------------------------------------------
 # A class with send(phone, message); the default writes to the log instead of sending.
 SMS_BACKEND = env.str("SMS_BACKEND", default="core.notifications.LoggingSmsBackend")
+# The signature registered with the SMS carrier, at the head of every text message, in every
+# language (core.notifications.send_sms adds it; message texts never carry one).
+SMS_SIGNATURE = env.str("SMS_SIGNATURE", default="【舟曲县信易+家政】")
 # The outbox drain (core.outbox): how often it runs, and how many rows of each outbox it
 # sends per run.
 OUTBOX_DRAIN_MINUTES = env.int("OUTBOX_DRAIN_MINUTES", default=5)

@@ -199,7 +199,7 @@ def _tell_enterprises(offers) -> None:
             _notify(
                 offer.booking,
                 N.ENTERPRISE,
-                f"【信易+家政】有居民预约{offer.booking.what}（{offer.booking.township.name}），"
+                f"有居民预约{offer.booking.what}（{offer.booking.township.name}），"
                 f"预约编号{offer.booking.number}，请登录企业服务平台“预约派单”及时处理。",
                 enterprise=offer.enterprise,
             )
@@ -301,7 +301,7 @@ def booking_submit(
                 booking,
                 N.RESIDENT,
                 gettext(
-                    "【信易+家政】您的%(what)s预约已提交，编号%(number)s。"
+                    "您的%(what)s预约已提交，编号%(number)s。"
                     "我们已推送给信用良好的家政企业，预计%(by)s前会有企业接单并与您联系。"
                 )
                 % {
@@ -328,10 +328,7 @@ def _close(booking: BookingRequest, status: str, reason: str, now: datetime) -> 
             _notify(
                 booking,
                 N.RESIDENT,
-                gettext(
-                    "【信易+家政】很抱歉，您的预约%(number)s暂时没有企业接单。"
-                    "如需帮助，请拨打%(phone)s。"
-                )
+                gettext("很抱歉，您的预约%(number)s暂时没有企业接单。如需帮助，请拨打%(phone)s。")
                 % {"number": booking.number, "phone": settings.COMPLAINT_PHONE},
             )
 
@@ -369,7 +366,7 @@ def booking_accept(*, actor, enterprise: Enterprise, offer: BookingOffer) -> Boo
             booking,
             N.RESIDENT,
             gettext(
-                "【信易+家政】您的预约%(number)s已由%(enterprise)s接单"
+                "您的预约%(number)s已由%(enterprise)s接单"
                 "（联系电话%(phone)s），企业将很快与您联系确认服务时间。"
             )
             % {"number": booking.number, "enterprise": enterprise.name, "phone": enterprise.phone},

@@ -40,7 +40,6 @@ CODE_TTL = timedelta(minutes=10)
 RESEND_AFTER = timedelta(seconds=60)
 MAX_PER_HOUR = 5
 MAX_ATTEMPTS = 5
-SMS_SIGNATURE = _("【舟曲信易+家政】")
 
 Status = VerificationCode.Status
 
@@ -150,7 +149,7 @@ def code_send(
         expires_at=now + CODE_TTL,
         status=Status.PENDING,
     )
-    text = SMS_SIGNATURE + message.format(code=code, minutes=int(CODE_TTL.total_seconds() // 60))
+    text = message.format(code=code, minutes=int(CODE_TTL.total_seconds() // 60))
     record.code_hash = _digest(record.pk, mobile, code)
     record.message_encrypted = personal_data.encrypt(text)
     record.mobile_encrypted = personal_data.encrypt(mobile)

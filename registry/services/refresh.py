@@ -206,7 +206,7 @@ def expiring_documents_notify(*, today: date) -> int:
                     enterprise=enterprise,
                     channel=DocumentNotice.Channel.SMS,
                     recipient=enterprise.phone,
-                    body=f"【信易+家政】{enterprise.name}有{len(lines)}项证件即将到期，"
+                    body=f"{enterprise.name}有{len(lines)}项证件即将到期，"
                     "请登录企业端查看并及时换证。",
                 )
             )

@@ -15,7 +15,7 @@ def test_the_benefit_check_code_comes_in_the_language_of_the_page(
 ):
     fake_bo_catalogue(
         monkeypatch,
-        {"【舟曲信易+家政】": "[BO] ", CHECK_TEXT: "BO {code}"},
+        {CHECK_TEXT: "BO {code}"},
     )
     url = reverse("incentives:check")
     client.post(reverse("set_language"), {"language": "bo", "next": url})
@@ -23,13 +23,14 @@ def test_the_benefit_check_code_comes_in_the_language_of_the_page(
         response = client.post(url, {"action": "send", "mobile": "13909417777"})
     assert '<html lang="bo">' in response.content.decode()
     assert sms[-1][0] == "13909417777"
-    assert sms[-1][1].startswith("[BO] BO ")
+    # The signature registered with the carrier is never translated.
+    assert sms[-1][1].startswith("【舟曲县信易+家政】BO ")
 
 
 def test_on_a_chinese_page_the_code_comes_in_chinese(
     client, sms, monkeypatch, django_capture_on_commit_callbacks
 ):
-    fake_bo_catalogue(monkeypatch, {"【舟曲信易+家政】": "[BO] "})
+    fake_bo_catalogue(monkeypatch, {CHECK_TEXT: "BO {code}"})
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("incentives:check"), {"action": "send", "mobile": "13909417777"})
-    assert sms[-1][1].startswith("【舟曲信易+家政】您正在查询可享受的守信激励优惠")
+    assert sms[-1][1].startswith("【舟曲县信易+家政】您正在查询可享受的守信激励优惠")

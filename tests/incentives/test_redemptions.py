@@ -75,7 +75,7 @@ def test_a_redemption_confirmed_by_sms_records_the_discount(setting, sms):
     code = send(enterprise, resident, sms)
     phone, text = sms[-1]
     assert phone == "13909411234"
-    assert text.startswith("【舟曲信易+家政】您正在舟曲县诚信家政服务有限公司使用守信激励优惠")
+    assert text.startswith("【舟曲县信易+家政】您正在舟曲县诚信家政服务有限公司使用守信激励优惠")
     assert code not in VerificationCode.objects.get().code_hash
 
     redemption = record(enterprise, resident, category, code, order_amount="199.99")
