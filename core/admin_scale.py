@@ -10,7 +10,9 @@
 - `subquery_search`: the default search of an admin that does not search in its own way,
   with a field across a foreign key (`enterprise__name`) searched as `enterprise_id IN
   (SELECT id FROM enterprise WHERE …)`: the related table's index answers it, instead of
-  joining every rating to every enterprise and worker before filtering.
+  joining every rating to every enterprise and worker before filtering. A term shorter
+  than three characters searches a model's `prefix_search_fields` (names) by prefix
+  (`core.search.short_term_lookup`): the trigram index cannot answer it, a prefix index can.
 - `MemoRelatedFilter`: a related-field filter that reads its choices once per request (with
   facets Django instantiates every filter once more for each filter's counts).
 - `SelectedOnlyRelatedFilter`: a filter by a big table (enterprises) that lists only the
@@ -32,6 +34,8 @@ from django.db.models import Q
 from django.db.models.constants import LOOKUP_SEP
 from django.utils.functional import cached_property
 from django.utils.text import smart_split, unescape_string_literal
+
+from .search import short_term_lookup
 
 # Below this many rows an exact COUNT(*) is cheap and the list shows the true figure.
 ESTIMATE_ABOVE = 50_000
@@ -140,7 +144,7 @@ def _term_condition(model, lookup: str, term: str) -> Q:
         related = field.related_model
         inner = _term_condition(related, rest, term)
         return Q(**{f"{first}__in": related._base_manager.filter(inner).values("pk")})
-    return Q(**{lookup: term})
+    return Q(**{short_term_lookup(model, lookup, term): term})
 
 
 def subquery_search(model_admin):

@@ -120,7 +120,7 @@ class ParticipationAdmin(ServiceDeleteMixin, HistoryAdmin):
     list_display = ["enterprise", "measure", "status", "joined_at", "withdrawn_at", "note"]
     list_filter = ["status", "measure"]
     list_select_related = ["enterprise", "measure"]
-    search_fields = ["enterprise__name", "enterprise__uscc"]
+    search_fields = ["enterprise__name", "=enterprise__uscc"]
     autocomplete_fields = ["enterprise"]
     actions = ["withdraw"]
 

@@ -108,7 +108,7 @@ class SupportApplicationAdmin(ServiceDeleteMixin, ProtectedMobileAdmin, HistoryA
     ]
     list_filter = ["programme", "status"]
     list_select_related = ["enterprise", "programme__measure"]
-    search_fields = ["enterprise__name", "enterprise__uscc"]
+    search_fields = ["enterprise__name", "=enterprise__uscc"]
     protected_search_fields = {"mobile": ("contact_phone_hash",)}
     autocomplete_fields = ["enterprise"]
     filter_horizontal = ["trainees"]

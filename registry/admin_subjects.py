@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 
 from core import personal_data
-from core.admin_scale import LoadedAutocompleteInlineMixin
+from core.admin_scale import LoadedAutocompleteInlineMixin, subquery_search
 from core.client_ip import client_ip
 from core.validators import clean_id_number
 
@@ -425,7 +425,8 @@ class WorkerAdmin(ProtectedMobileAdmin, DossierAdminMixin, RegistryAdmin):
             else:
                 digest = personal_data.lookup_hash(identity.number)
                 return queryset.filter(id_number_hash=digest), False
-        return super().get_search_results(request, queryset, search_term)
+        # The site's default search: a short name by prefix, with its index.
+        return subquery_search(self)(request, queryset, search_term)
 
     def get_urls(self):
         return [

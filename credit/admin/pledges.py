@@ -97,7 +97,7 @@ class SignedCurrentFilter(admin.SimpleListFilter):
 class PledgeSignatureAdmin(HistoryAdmin):
     list_display = ["enterprise", "version", "signer_name", "signed_at", "signed_by"]
     list_filter = ["pledge__version", SignedCurrentFilter]
-    search_fields = ["enterprise__name", "enterprise__uscc", "signer_name"]
+    search_fields = ["enterprise__name", "=enterprise__uscc", "signer_name"]
     list_select_related = ["enterprise", "pledge", "signed_by"]
     date_hierarchy = "signed_at"
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -127,10 +128,19 @@ class Enterprise(DossierFields):
 
     objects = EnterpriseQuerySet.as_manager()
 
+    # Terms of one or two characters search these by prefix (core.admin_scale, the public
+    # credit search): a trigram index needs three characters, a prefix index answers them.
+    prefix_search_fields = ("name", "legal_representative")
+
     class Meta:
         verbose_name = "家政企业"
         verbose_name_plural = "家政企业"
         ordering = ["name"]
+        constraints = [
+            # The admin's and the forms' case-insensitive look-ups of a code (UPPER(uscc))
+            # use this index; it also keeps "91…a" and "91…A" from being two enterprises.
+            models.UniqueConstraint(Upper("uscc"), name="registry_enterprise_uscc_upper_uniq"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -211,6 +221,9 @@ class Worker(DossierFields):
     )
 
     objects = WorkerQuerySet.as_manager()
+
+    # A name of one or two characters (王芳) is searched by prefix (see Enterprise).
+    prefix_search_fields = ("name",)
 
     class Meta:
         verbose_name = "从业人员"

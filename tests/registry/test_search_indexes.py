@@ -1,0 +1,111 @@
+"""Searches by 统一社会信用代码 and by a short name use an index on PostgreSQL.
+
+The admin's `=uscc` search and the forms' look-ups compare UPPER(uscc): the functional
+unique index on UPPER(uscc) answers them. A name of one or two characters (王芳) is too
+short for the trigram index: it is searched by prefix, which a prefix index answers."""
+
+import pytest
+from django.contrib import admin
+from django.db import IntegrityError, connection, transaction
+from django.test import RequestFactory
+
+from credit.selectors import enterprise_search
+from registry.models import Enterprise, Worker
+from tests.factories.registry import EnterpriseFactory, WorkerFactory, make_uscc
+
+pytestmark = pytest.mark.django_db
+
+
+def plan(queryset, *, whole: bool = True) -> str:
+    """The plan of the search's condition when PostgreSQL may not read the table whole (a
+    test table is small enough that it would): each index that answers it is used. The
+    order is left out, else reading the whole `name` index in order would do."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        text = queryset.order_by().explain()
+    if whole:  # else only the part under test is checked (other columns have no index)
+        assert "Seq Scan" not in text, text
+    return text
+
+
+def admin_search(model, term: str):
+    request = RequestFactory().get("/admin/", {"q": term})
+    request.session = {}
+    model_admin = admin.site._registry[model]
+    found, _ = model_admin.get_search_results(request, model._default_manager.all(), term)
+    return found
+
+
+def test_every_admin_search_by_uscc_is_the_exact_upper_lookup():
+    """`=…uscc` (UPPER(uscc) = UPPER(term)): a partial code (`…uscc`, icontains) has no index."""
+    loose = [
+        f"{type(model_admin).__name__}: {field}"
+        for model_admin in admin.site._registry.values()
+        for field in model_admin.search_fields or ()
+        if str(field).endswith("uscc") and not str(field).startswith("=")
+    ]
+    assert not loose, loose
+
+
+def test_a_case_insensitive_code_lookup_uses_the_upper_index():
+    enterprise = EnterpriseFactory()
+    found = Enterprise.objects.filter(uscc__iexact=enterprise.uscc.lower())
+    assert list(found) == [enterprise]
+    assert "registry_enterprise_uscc_upper_uniq" in plan(found)
+
+
+def test_the_enterprise_admin_finds_a_code_through_the_index():
+    enterprise = EnterpriseFactory()
+    found = admin_search(Enterprise, enterprise.uscc.lower())
+    assert list(found) == [enterprise]
+    assert "registry_enterprise_uscc_upper_uniq" in plan(found)
+
+
+def test_a_code_differing_only_in_case_is_the_same_enterprise():
+    code = make_uscc(7)
+    EnterpriseFactory(uscc=code)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Enterprise.objects.bulk_create([EnterpriseFactory.build(uscc=code.lower())])
+
+
+@pytest.fixture
+def people():
+    return {name: WorkerFactory(name=name) for name in ["王芳", "王芳芳", "李王芳", "张伟"]}
+
+
+def test_a_two_character_name_is_found_by_prefix_through_the_index(people):
+    found = admin_search(Worker, "王芳")
+    assert {worker.name for worker in found} == {"王芳", "王芳芳"}
+    text = plan(found)
+    assert "registry_worker_name_prefix" in text
+    assert "registry_worker_id_last4_upper" in text  # the search's `=id_last4` branch
+
+
+def test_a_name_of_three_characters_or_more_is_still_found_anywhere(people):
+    assert {worker.name for worker in admin_search(Worker, "王芳芳")} == {"王芳芳"}
+    assert {worker.name for worker in admin_search(Worker, "李王芳")} == {"李王芳"}
+    assert "registry_worker_name_trgm" in plan(admin_search(Worker, "李王芳"))
+
+
+def test_a_related_admin_searches_a_short_worker_name_through_the_index(people):
+    from credit.models import CreditEvent
+
+    # The events' own title and tag have no index; the worker's name is found through its.
+    text = plan(admin_search(CreditEvent, "张伟"), whole=False)
+    assert "registry_worker_name_prefix" in text
+
+
+def test_the_public_credit_search_finds_a_short_name_by_prefix_through_the_index():
+    for name in ["舟曲安心家政", "安心家政服务部", "城关舟曲保洁"]:
+        EnterpriseFactory(name=name)
+    found = enterprise_search("舟曲")
+    assert [e.name for e in found] == ["舟曲安心家政"]
+    assert "registry_enterprise_name_prefix" in plan(found)
+    assert {e.name for e in enterprise_search("安心家政")} == {"舟曲安心家政", "安心家政服务部"}
+
+
+def test_a_short_search_of_a_legal_representative_uses_its_prefix_index():
+    EnterpriseFactory(legal_representative="马丽")
+    found = admin_search(Enterprise, "马丽")
+    assert [e.legal_representative for e in found] == ["马丽"]
+    assert "registry_enterprise_legal_rep_prefix" in plan(found)
