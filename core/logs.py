@@ -78,9 +78,9 @@ class RedactPersonalNumbers(logging.Filter):
 
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        from django_guid import get_guid
+        from .request_id import current_request_id
 
-        record.request_id = get_guid() or "-"
+        record.request_id = current_request_id() or "-"
         return True
 
 

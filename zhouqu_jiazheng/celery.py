@@ -7,19 +7,27 @@ Settings come from Django's settings under the `CELERY_` namespace. Long jobs go
 
 import os
 
-from celery import Celery
+from celery import Celery, Task
 from celery.signals import (
     beat_init,
     before_task_publish,
     task_postrun,
     task_prerun,
+    task_received,
     worker_init,
 )
 from kombu import Exchange, Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhouqu_jiazheng.settings")
 
-app = Celery("zhouqu_jiazheng")
+
+class ProjectTask(Task):
+    # The worker's request for each message carries its request id from the moment the
+    # message is received (core.request_id), so the "received" line has it too.
+    Request = "core.request_id:TaskRequest"
+
+
+app = Celery("zhouqu_jiazheng", task_cls=ProjectTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # Each queue has its own exchange and routing key: declared bare, both would be bound to the
 # default exchange with the same key and every task would be delivered to both.
@@ -82,6 +90,13 @@ def _finish_request_id(task=None, **kwargs) -> None:
     from core.request_id import task_finished
 
     task_finished(task)
+
+
+@task_received.connect
+def _received_request_id(**kwargs) -> None:
+    from core.request_id import task_received
+
+    task_received()
 
 
 @beat_init.connect

@@ -17,9 +17,8 @@ from zhouqu_jiazheng.tasks import ping
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def celery_worker_process(transactional_db, real_broker):
-    queue = f"test-{uuid.uuid4().hex[:10]}"
+def start_worker(queue: str, loglevel: str = "WARNING") -> subprocess.Popen:
+    """A worker process on `queue` alone, against the test database and broker."""
     db = connection.settings_dict
     environment = dict(os.environ)
     environment.update(
@@ -30,8 +29,9 @@ def celery_worker_process(transactional_db, real_broker):
         ),
         CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
         CELERY_TASK_ALWAYS_EAGER="0",
+        LOG_FORMAT="plain",
     )
-    process = subprocess.Popen(
+    return subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -44,7 +44,7 @@ def celery_worker_process(transactional_db, real_broker):
             "--queues",
             queue,
             "--loglevel",
-            "WARNING",
+            loglevel,
             "--hostname",
             f"{queue}@test",
             "--without-gossip",
@@ -56,16 +56,27 @@ def celery_worker_process(transactional_db, real_broker):
         stderr=subprocess.STDOUT,
         text=True,
     )
+
+
+def stop_worker(process: subprocess.Popen) -> str:
+    """Stop the worker; returns everything it wrote."""
+    process.terminate()
+    try:
+        output, _ = process.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        output, _ = process.communicate()
+    return output or ""
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, real_broker):
+    queue = f"test-{uuid.uuid4().hex[:10]}"
+    process = start_worker(queue)
     try:
         yield queue
     finally:
-        process.terminate()
-        try:
-            output, _ = process.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            output, _ = process.communicate()
-        if output:
+        if output := stop_worker(process):
             print(output)
 
 
