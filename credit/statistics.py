@@ -44,36 +44,17 @@ def _year_bounds(year: int) -> tuple[datetime.datetime, datetime.datetime]:
 # --- The dashboard's figures ----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RatingCounts:
-    published: list[dict]  # year, grade, status, enterprises, workers (no drafts)
-    drafts: dict[int, int]  # year: draft ratings
-
-
-def grade_counts(years) -> RatingCounts:
-    """Ratings of `years` that are not drafts counted by year, grade and status, enterprises
-    and workers apart, and the drafts of each year (two queries, both answered from indexes:
-    the published ratings' index carries the enterprise, and every rating has exactly one
-    subject; all the ratings of a year are counted from the (year, total, id) index)."""
-    published = []
-    for row in (
+def grade_counts(years) -> list[dict]:
+    """Ratings of `years` counted by year, grade and status, enterprises and workers apart
+    (one query)."""
+    return list(
         Rating.objects.filter(year__in=years)
-        .exclude(status=Rating.Status.DRAFT)
-        .order_by()
         .values("year", "grade", "status")
-        .annotate(n=Count("*"), enterprises=Count("enterprise_id"))
-    ):
-        n = row.pop("n")
-        published.append({**row, "workers": n - row["enterprises"]})
-    drafts = {
-        row["year"]: row["n"]
-        - sum(p["enterprises"] + p["workers"] for p in published if p["year"] == row["year"])
-        for row in Rating.objects.filter(year__in=years)
-        .order_by()
-        .values("year")
-        .annotate(n=Count("*"))
-    }
-    return RatingCounts(published, drafts)
+        .annotate(
+            enterprises=Count("id", filter=Q(enterprise__isnull=False)),
+            workers=Count("id", filter=Q(worker__isnull=False)),
+        )
+    )
 
 
 def final_rating_counts(year: int) -> dict[str, int]:

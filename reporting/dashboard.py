@@ -174,15 +174,16 @@ def _documents() -> list[Figure]:
 
 
 def _grades(year: int) -> tuple[list[GradeRow], GradeRow, dict[str, int]]:
-    """Grades of publicised and final ratings of `year` and the year before (drafts counted
-    apart); the subjects not graded (暂不评级) apart, outside the distribution."""
-    found = grade_counts((year, year - 1))
+    """Grades of publicised and final ratings of `year` and the year before, in one query;
+    the subjects not graded (暂不评级) apart, outside the distribution."""
+    rows = grade_counts((year, year - 1))
     counts: dict[tuple, int] = {}
     statuses = dict.fromkeys(Rating.Status.values, 0)
-    statuses[Rating.Status.DRAFT] = found.drafts.get(year, 0)
-    for row in found.published:
+    for row in rows:
         if row["year"] == year:
             statuses[row["status"]] += row["enterprises"] + row["workers"]
+        if row["status"] == Rating.Status.DRAFT:
+            continue
         for kind in ("enterprises", "workers"):
             key = (row["year"], row["grade"], kind)
             counts[key] = counts.get(key, 0) + row[kind]

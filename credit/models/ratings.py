@@ -234,14 +234,11 @@ class Rating(SubjectMixin):
         ]
         indexes = [
             # Publicised and final ratings only, which the public pages, the incentives and
-            # the daily finalisation look up: the engine's bulk writes of drafts skip it. It
-            # carries the enterprise, so the dashboard's grade distribution (enterprises and
-            # workers apart) is counted from the index alone.
+            # the daily finalisation look up: the engine's bulk writes of drafts skip it.
             models.Index(
                 fields=["year", "status", "grade"],
                 condition=~Q(status="draft"),
-                include=["enterprise"],
-                name="credit_rating_published_ent",
+                name="credit_rating_year_published",
             ),
             # The admin's list order (year, total, then id): a page of 100 rows is read
             # from the index instead of sorting every rating of every year.
