@@ -12,7 +12,7 @@ from datetime import date
 from django.db.models import Count, Q
 from django.utils.translation import gettext
 
-from registry.models import Enterprise, Worker
+from registry.statistics import register_counts_by_township
 
 from .models import InspectionItem, PlanPhase, PlanTask, SelfInspection, WorkPlan
 from .plan_text import PLAN_PHASES
@@ -179,19 +179,18 @@ class SurveyRow:
     workers_complete: int
 
 
-def survey_by_township() -> list[SurveyRow]:
+def survey_by_township(by_township: dict[str, list[dict]] | None = None) -> list[SurveyRow]:
     """The 摸排 figures of the plan: enterprises and workers registered in each township and
-    those whose dossiers are complete (two queries)."""
+    those whose dossiers are complete, from `register_counts_by_township` (two queries
+    unless its rows are given)."""
+    by_township = by_township if by_township is not None else register_counts_by_township()
     counts: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for key, model in (("enterprises", Enterprise), ("workers", Worker)):
-        rows = model.objects.values("township__sort_order", "township__name").annotate(
-            total=Count("id"), complete=Count("id", filter=Q(completeness=100))
-        )
+    for key, rows in by_township.items():
         for row in rows:
             place = (row["township__sort_order"] is None, row["township__sort_order"] or 0,
                      row["township__name"] or "未填乡镇")  # fmt: skip
-            counts[place][key] = row["total"]
-            counts[place][f"{key}_complete"] = row["complete"]
+            counts[place][key] += row["total"]
+            counts[place][f"{key}_complete"] += row["complete"]
     return [
         SurveyRow(place[2], c["enterprises"], c["enterprises_complete"],
                   c["workers"], c["workers_complete"])

@@ -35,6 +35,7 @@ from registry.statistics import (
     ReviewTargetRow,
     document_validity_counts,
     register_counts,
+    register_counts_by_township,
     review_targets,
 )
 from reviews.selectors import ReviewStatistics, review_statistics
@@ -130,8 +131,8 @@ def _admin(name: str, **filters) -> str:
     return url
 
 
-def _registers() -> list[Figure]:
-    counts = register_counts()
+def _registers(by_township: dict[str, list[dict]]) -> list[Figure]:
+    counts = register_counts(by_township)
     enterprises, workers = counts["enterprises"], counts["workers"]
     return [
         Figure("登记家政企业", enterprises["total"], _admin("registry_enterprise")),
@@ -309,7 +310,9 @@ def _phases(
 def dashboard_figures(*, year: int | None = None, today: date | None = None) -> DashboardFigures:
     today = today or timezone.localdate()
     year = year or today.year
-    registers = _registers()
+    # One pass over each register gives both its totals and the 摸排 figures by township.
+    by_township = register_counts_by_township()
+    registers = _registers(by_township)
     grades, not_graded, statuses = _grades(year)
     complaints = complaint_statistics(year=year)
     tasks = task_progress(year, today)
@@ -335,11 +338,14 @@ def dashboard_figures(*, year: int | None = None, today: date | None = None) -> 
         ),
         phases=_phases(year, today, registers, statuses, tasks),
         tasks=tasks,
-        survey=survey_by_township(),
+        survey=survey_by_township(by_township),
     )
 
 
-def dashboard_figures_cached(*, year: int) -> DashboardFigures:
+def dashboard_cache_key(year: int) -> str:
     # The version names the module the cached figures are pickled from (reporting.dashboard).
-    key = f"dashboard:v4:{year}:{timezone.localdate():%Y%m%d}"
-    return cached(key, CACHE_SECONDS, lambda: dashboard_figures(year=year))
+    return f"dashboard:v5:{year}:{timezone.localdate():%Y%m%d}"
+
+
+def dashboard_figures_cached(*, year: int) -> DashboardFigures:
+    return cached(dashboard_cache_key(year), CACHE_SECONDS, lambda: dashboard_figures(year=year))

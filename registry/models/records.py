@@ -98,6 +98,20 @@ class HealthCertificate(Document):
         ordering = ["-valid_to"]
         constraints = [Document.validity_constraint("registry_health_valid_to_after_from")]
         permissions = [("view_sensitive_records", "查看健康证与无犯罪记录核查")]
+        indexes = [
+            # The dashboard's review targets (uploads with a deadline) and its inbox (what
+            # waits for 核验) read these few rows, never the whole table.
+            models.Index(
+                fields=["review_due_on"],
+                condition=Q(review_due_on__isnull=False),
+                name="registry_health_review_idx",
+            ),
+            models.Index(
+                fields=["review_due_on"],
+                condition=Q(verified=False),
+                name="registry_health_unverified_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"健康证 {self.number}".strip()
@@ -131,6 +145,20 @@ class TrainingRecord(models.Model):
         verbose_name = "培训记录"
         verbose_name_plural = "培训记录"
         ordering = ["-completed_on"]
+        indexes = [
+            # The dashboard's review targets (uploads with a deadline) and its inbox (what
+            # waits for 核验) read these few rows, never the whole table.
+            models.Index(
+                fields=["review_due_on"],
+                condition=Q(review_due_on__isnull=False),
+                name="registry_training_review_idx",
+            ),
+            models.Index(
+                fields=["review_due_on"],
+                condition=Q(verified=False),
+                name="registry_training_unverif_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(hours__gt=0),
