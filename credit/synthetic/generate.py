@@ -45,7 +45,7 @@ REFERENCE_DATA = (
 def ensure_reference_data() -> None:
     for table, module, function in REFERENCE_DATA:
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table})")  # noqa: S608 (constant)
+            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table})")
             if cursor.fetchone()[0]:
                 continue
         getattr(importlib.import_module(module), function)(django_apps, None)
