@@ -2,7 +2,7 @@
 their incentive redemptions. Proportions per 1,000 workers: 20 complaints, 300 reviews,
 100 residents, 200 redemptions (each with one discount item)."""
 
-from .personal import id_number_sql, keyed_hash_sql
+from .personal import id_number_joins, keyed_hash_sql
 from .registers import SYNTHETIC_ENTERPRISES, SYNTHETIC_WORKERS
 
 COMPLAINTS_PER_WORKER = 0.02
@@ -97,7 +97,8 @@ CROSS JOIN {SYNTHETIC_WORKERS} w
 """
 
 RESIDENT_BIRTH = "(date '1950-01-01' + (i %% 20000))"
-RESIDENT_SEQUENCE = "(500 + (i / 20000) %% 500)"
+# Unique ID numbers, and (mobile, last four of the ID number) pairs, up to 1,000,000.
+RESIDENT_SEQUENCE = "((i / 1000) %% 1000)"
 RESIDENTS = f"""
 INSERT INTO incentives_resident (name, gender, id_number_encrypted, id_number_hash,
     id_number_masked, id_last4, birth_date, address, credit_status, credit_note, source,
@@ -109,7 +110,7 @@ SELECT '合成居民' || i, CASE WHEN {RESIDENT_SEQUENCE} %% 2 = 1 THEN 'M' ELSE
     (%(phone_encrypted)s::text[])[{PHONE}], (%(phone_hash)s::text[])[{PHONE}],
     (%(phone_masked)s::text[])[{PHONE}]
 FROM generate_series(1, %(residents)s::int) AS i
-CROSS JOIN LATERAL (SELECT {id_number_sql(RESIDENT_BIRTH, RESIDENT_SEQUENCE)} AS number) AS n
+{id_number_joins(RESIDENT_BIRTH, RESIDENT_SEQUENCE)}
 CROSS JOIN (SELECT array_agg(id ORDER BY sort_order, id) AS ids FROM registry_township) AS t
 """
 

@@ -17,7 +17,7 @@ from django.conf import settings
 
 from core import personal_data
 
-PHONE_POOL = 100
+PHONE_POOL = 1000
 ID_PLACEHOLDER = "合成数据"
 
 
@@ -62,13 +62,18 @@ def parameters() -> dict:
 
 # An 18-character ID number from a birth date and a 3-digit sequence: region 623023
 # (舟曲县), the date, the sequence, then the ISO 7064 MOD 11-2 check character.
-ID_WEIGHTS = "ARRAY[7,9,10,5,8,4,2,1,6,3,7,9,10,5,8,4,2]"
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
-def id_number_sql(birth: str, sequence: str) -> str:
+def id_number_joins(birth: str, sequence: str) -> str:
+    """FROM-clause joins giving `n.number` for the row (PostgreSQL flattens them)."""
     base = f"('623023' || to_char({birth}, 'YYYYMMDD') || lpad(({sequence})::text, 3, '0'))"
-    check = (
-        f"substr('10X98765432', 1 + (SELECT SUM(substr({base}, k, 1)::int * "
-        f"({ID_WEIGHTS})[k]) FROM generate_series(1, 17) AS k)::int %% 11, 1)"
+    weighted = " + ".join(
+        f"{weight} * substr(b.base, {position}, 1)::int"
+        for position, weight in enumerate(WEIGHTS, start=1)
     )
-    return f"({base} || {check})"
+    check = f"substr('10X98765432', 1 + ({weighted}) %% 11, 1)"
+    return (
+        f"CROSS JOIN LATERAL (SELECT {base} AS base) AS b\n"
+        f"CROSS JOIN LATERAL (SELECT b.base || {check} AS number) AS n"
+    )

@@ -1,6 +1,6 @@
 """The registers: enterprises with their documents, workers with their records and cards."""
 
-from .personal import id_number_sql, keyed_hash_sql
+from .personal import id_number_joins, keyed_hash_sql
 
 ENTERPRISES = """
 INSERT INTO registry_enterprise (name, kind, uscc, legal_representative, registered_address,
@@ -47,7 +47,7 @@ SELECT '合成人员' || i, CASE WHEN {SEQUENCE} %% 2 = 1 THEN 'M' ELSE 'F' END,
     '', '', '', NULL, '', '', '', 'valid', (40 + i %% 61), 0,
     now() - (i %% 700) * interval '1 day', false, now(), now()
 FROM generate_series(1, %(workers)s::int) AS i
-CROSS JOIN LATERAL (SELECT {id_number_sql(BIRTH, SEQUENCE)} AS number) AS n
+{id_number_joins(BIRTH, SEQUENCE)}
 """
 
 SYNTHETIC_ENTERPRISES = (
