@@ -370,15 +370,23 @@ def inputs_table_name(run_id: int, subject_type: str) -> str:
 
 
 def inputs_table_build(
-    compiled: CompiledStandard, *, year: int, as_of: date, table: str, low: int, high: int
+    compiled: CompiledStandard,
+    *,
+    year: int,
+    as_of: date,
+    table: str,
+    low: int,
+    high: int,
+    events_table: str | None = None,
 ) -> None:
     """Aggregate the inputs of every subject in [low, high) into `table` with one statement.
 
     One pass over each input table (a hash aggregation over all the credit events, run in
     parallel by PostgreSQL) instead of one pass per chunk; the chunks then read their id
     range from it. UNLOGGED: it is scratch data, rebuilt if a crash empties it (the marker
-    row, subject_id 0, is then gone too; ids start at 1)."""
-    sql, params = inputs_query(compiled, year, as_of, low, high)
+    row, subject_id 0, is then gone too; ids start at 1). With `events_table` (the run's
+    year of events, `credit.engine_events`) the event counts are read from it."""
+    sql, params = inputs_query(compiled, year, as_of, low, high, events_table)
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
         cursor.execute(f"CREATE UNLOGGED TABLE {table} AS {sql}", params)

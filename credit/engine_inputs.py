@@ -27,36 +27,38 @@ if TYPE_CHECKING:
     from .engine import CompiledStandard, CompiledVeto
 
 
-def _veto_filters(vetoes: tuple[CompiledVeto, ...], params: dict) -> list[str]:
-    """COUNT(*) FILTER columns for the event vetoes; user-entered values become parameters."""
+def veto_filters(vetoes: tuple[CompiledVeto, ...], params: dict, prefix: str = "") -> list[str]:
+    """COUNT(*) FILTER columns for the event vetoes; user-entered values become parameters.
+    `prefix` goes before the columns' and the parameters' names."""
     columns = []
     for veto in vetoes:
         if veto.kind != VetoRule.Kind.EVENT:
             continue
+        name = f"{prefix}{veto.column}"
         conditions = []
         kinds = [k for k in veto.params.get("kinds", []) if k in EventKind.values]
         if not kinds:
             raise ValidationError(f"一票否决“{veto.description}”没有有效的信用记录类型。")
         names = []
         for index, kind in enumerate(kinds):
-            params[f"{veto.column}_k{index}"] = kind
-            names.append(f"%({veto.column}_k{index})s")
+            params[f"{name}_k{index}"] = kind
+            names.append(f"%({name}_k{index})s")
         conditions.append(f"kind IN ({', '.join(names)})")
         tags = [str(t) for t in veto.params.get("tags", []) if str(t).strip()]
         if tags:
             names = []
             for index, tag in enumerate(tags):
-                params[f"{veto.column}_t{index}"] = tag
-                names.append(f"%({veto.column}_t{index})s")
+                params[f"{name}_t{index}"] = tag
+                names.append(f"%({name}_t{index})s")
             conditions.append(f"tag IN ({', '.join(names)})")
         severities = [s for s in veto.params.get("severities", []) if s in Severity.values]
         if severities:
             names = []
             for index, severity in enumerate(severities):
-                params[f"{veto.column}_s{index}"] = severity
-                names.append(f"%({veto.column}_s{index})s")
+                params[f"{name}_s{index}"] = severity
+                names.append(f"%({name}_s{index})s")
             conditions.append(f"severity IN ({', '.join(names)})")
-        columns.append(f"COUNT(*) FILTER (WHERE {' AND '.join(conditions)}) AS {veto.column}")
+        columns.append(f"COUNT(*) FILTER (WHERE {' AND '.join(conditions)}) AS {name}")
     return columns
 
 
@@ -71,15 +73,45 @@ def _event_columns(compiled: CompiledStandard) -> list[tuple[str, str]]:
     ]
 
 
-def _events_table(fk: str, compiled: CompiledStandard, params: dict) -> tuple[str, list[str]]:
+def event_count_columns(compiled: CompiledStandard) -> list[tuple[str, str]]:
+    """(name, aggregate) of each event count the standard reads."""
+    return [
+        (
+            event_column(kind, severity),
+            f"COUNT(*) FILTER (WHERE kind = '{kind}' AND severity = '{severity}') "
+            f"AS {event_column(kind, severity)}",
+        )
+        for kind, severity in _event_columns(compiled)
+    ]
+
+
+def veto_prefix(compiled: CompiledStandard) -> str:
+    """A run's events table holds both standards' veto counts, numbered alike (veto_0, …):
+    there each carries its subject type (`credit.engine_events`)."""
+    return f"{compiled.subject_type}_"
+
+
+def events_from_table(fk: str, compiled: CompiledStandard, table: str) -> str:
+    """The derived table `ev` read from a run's events table (`credit.engine_events`)."""
+    prefix = veto_prefix(compiled)
+    columns = [name for name, _aggregate in event_count_columns(compiled)]
+    columns += ["review_avg", "review_count"]
+    columns += [f"{prefix}{v.column} AS {v.column}"
+                for v in compiled.vetoes if v.kind == VetoRule.Kind.EVENT]  # fmt: skip
+    return f"""(
+  SELECT {", ".join([f"{fk} AS subject_id", *columns])}
+  FROM {table}
+  WHERE {fk} >= %(low)s AND {fk} < %(high)s
+) ev"""
+
+
+def _events_table(
+    fk: str, compiled: CompiledStandard, params: dict, events_table: str | None = None
+) -> tuple[str, list[str]]:
     vetoes = compiled.vetoes
     used = _event_columns(compiled)
-    counts = [
-        f"COUNT(*) FILTER (WHERE kind = '{kind}' AND severity = '{severity}') "
-        f"AS {event_column(kind, severity)}"
-        for kind, severity in used
-    ]
-    veto_columns = _veto_filters(vetoes, params)
+    counts = [aggregate for _name, aggregate in event_count_columns(compiled)]
+    veto_columns = veto_filters(vetoes, params)
     select = ",\n    ".join(
         [
             f"{fk} AS subject_id",
@@ -89,7 +121,10 @@ def _events_table(fk: str, compiled: CompiledStandard, params: dict) -> tuple[st
             *veto_columns,
         ]
     )
-    table = f"""(
+    table = (
+        events_from_table(fk, compiled, events_table)
+        if events_table
+        else f"""(
   SELECT {select}
   FROM credit_creditevent
   WHERE {fk} >= %(low)s AND {fk} < %(high)s
@@ -98,6 +133,7 @@ def _events_table(fk: str, compiled: CompiledStandard, params: dict) -> tuple[st
     AND (disclosure_until IS NULL OR disclosure_until >= %(as_of)s)
   GROUP BY {fk}
 ) ev"""
+    )
     outer = [f"COALESCE(ev.{event_column(k, s)}, 0) AS {event_column(k, s)}"
              for k, s in used]  # fmt: skip
     outer += ["ev.review_avg AS review_avg", "COALESCE(ev.review_count, 0) AS review_count"]
@@ -120,8 +156,10 @@ CURRENT_EMPLOYMENT = CURRENT_EMPLOYMENT_SQL.format(alias="e")
 ENTERPRISE_SINCE = "COALESCE(s.established_on, DATE(s.created_at))"
 
 
-def enterprise_inputs_sql(compiled: CompiledStandard, params: dict) -> str:
-    events, event_columns = _events_table("enterprise_id", compiled, params)
+def enterprise_inputs_sql(
+    compiled: CompiledStandard, params: dict, events_table: str | None = None
+) -> str:
+    events, event_columns = _events_table("enterprise_id", compiled, params, events_table)
     columns = ",\n  ".join(
         [
             "s.id AS subject_id",
@@ -178,8 +216,10 @@ ORDER BY s.id
 """
 
 
-def worker_inputs_sql(compiled: CompiledStandard, params: dict) -> str:
-    events, event_columns = _events_table("worker_id", compiled, params)
+def worker_inputs_sql(
+    compiled: CompiledStandard, params: dict, events_table: str | None = None
+) -> str:
+    events, event_columns = _events_table("worker_id", compiled, params, events_table)
     columns = ",\n  ".join(
         [
             "s.id AS subject_id",
@@ -248,9 +288,25 @@ def months_before(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, last))
 
 
+def year_params(year: int, as_of: date) -> dict:
+    ops = connection.ops
+    return {
+        "as_of": ops.adapt_datefield_value(as_of),
+        "year_start": ops.adapt_datefield_value(date(year, 1, 1)),
+        "year_end": ops.adapt_datefield_value(date(year, 12, 31)),
+    }
+
+
 def inputs_query(
-    compiled: CompiledStandard, year: int, as_of: date, low: int, high: int
+    compiled: CompiledStandard,
+    year: int,
+    as_of: date,
+    low: int,
+    high: int,
+    events_table: str | None = None,
 ) -> tuple[str, dict]:
+    """The inputs SELECT of [low, high); with `events_table` (a run's, see
+    `credit.engine_events`) the event counts are read from it."""
     ops = connection.ops
     fresh_after = datetime.combine(
         as_of - timedelta(days=settings.RECORD_STALE_AFTER_DAYS), datetime.min.time()
@@ -258,9 +314,7 @@ def inputs_query(
     params = {
         "low": low,
         "high": high,
-        "as_of": ops.adapt_datefield_value(as_of),
-        "year_start": ops.adapt_datefield_value(date(year, 1, 1)),
-        "year_end": ops.adapt_datefield_value(date(year, 12, 31)),
+        **year_params(year, as_of),
         "fresh_after": ops.adapt_datetimefield_value(fresh_after),
         # Registered after this day: less than the standard's minimum period before the
         # evaluation date, so not graded this year.
@@ -269,8 +323,8 @@ def inputs_query(
         ),
     }
     if compiled.subject_type == SubjectType.ENTERPRISE:
-        return enterprise_inputs_sql(compiled, params), params
-    return worker_inputs_sql(compiled, params), params
+        return enterprise_inputs_sql(compiled, params, events_table), params
+    return worker_inputs_sql(compiled, params, events_table), params
 
 
 def inputs_for_range(

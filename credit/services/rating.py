@@ -16,7 +16,7 @@ from core.sql import jit_off
 from core.transitions import StatusMachine
 from registry.models import Enterprise, Worker
 
-from .. import engine, engine_inputs
+from .. import engine, engine_events, engine_inputs
 from ..models import EvaluationStandard, Rating, RatingChunk, RatingRun, SubjectType
 from ..selectors import rating_run_missing_chunks
 
@@ -40,6 +40,7 @@ RATING_RUN_MACHINE = StatusMachine(
 SUBJECT_MODELS = {SubjectType.ENTERPRISE: Enterprise, SubjectType.WORKER: Worker}
 # First key of the advisory lock that serialises building a run's inputs table.
 INPUTS_LOCK = 4_027_001
+EVENTS_LOCK = 4_027_002
 
 
 def active_standard(year: int, subject_type: str) -> EvaluationStandard:
@@ -171,6 +172,7 @@ def _run_inputs_prepare(chunk_id: int) -> str | None:
         return None
     run = chunk.run
     table = engine.inputs_table_name(run.pk, chunk.subject_type)
+    events_table = None if engine.inputs_table_ready(table) else _run_events_prepare(run)
     with transaction.atomic():
         with connection.cursor() as cursor:
             # One builder per run and subject type; the others wait here, then find it.
@@ -189,7 +191,26 @@ def _run_inputs_prepare(chunk_id: int) -> str | None:
         engine.inputs_table_build(
             engine.compile_standard(_chunk_standard(chunk)), year=run.year,
             as_of=engine_inputs.evaluation_date(run.year, timezone.localdate()), table=table,
-            low=bounds["low"], high=bounds["high"],
+            low=bounds["low"], high=bounds["high"], events_table=events_table,
+        )  # fmt: skip
+    return table
+
+
+def _run_events_prepare(run: RatingRun) -> str:
+    """The run's year of credit events, aggregated once for both subject types
+    (`credit.engine_events`): the first chunk to need it builds it, another waits for it.
+    In its own transaction, so the other type's inputs need not wait for this one's."""
+    table = engine_events.events_table_name(run.pk)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [EVENTS_LOCK, run.pk])
+        if engine_events.events_table_ready(table):
+            return table
+        jit_off()
+        standards = [run.enterprise_standard, run.worker_standard]
+        engine_events.events_table_build(
+            [engine.compile_standard(s) for s in standards if s is not None], year=run.year,
+            as_of=engine_inputs.evaluation_date(run.year, timezone.localdate()), table=table,
         )  # fmt: skip
     return table
 
@@ -288,6 +309,7 @@ def _inputs_tables_drop(run_id: int) -> None:
     if connection.vendor == "postgresql":
         for subject_type in SubjectType.values:
             engine.inputs_table_drop(engine.inputs_table_name(run_id, subject_type))
+        engine.inputs_table_drop(engine_events.events_table_name(run_id))
 
 
 def rating_run_can_cancel(run: RatingRun) -> bool:

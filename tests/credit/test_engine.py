@@ -343,6 +343,7 @@ def test_inputs_tables_of_abandoned_or_deleted_runs_are_dropped_daily():
     from django.db import connection
 
     from credit.engine import inputs_table_name
+    from credit.engine_events import events_table_name
     from credit.tasks import clean_rating_inputs
 
     def exists(table):
@@ -364,10 +365,11 @@ def test_inputs_tables_of_abandoned_or_deleted_runs_are_dropped_daily():
     assert exists(table) and not exists(orphan)
     assert clean_rating_inputs() == 0
 
-    # The run's tasks were lost; a day later its table goes too.
+    # The run's tasks were lost; a day later its tables go too: the inputs and the year's
+    # events aggregated for both subject types.
     with time_machine.travel(datetime.datetime(2025, 11, 21, 11, tzinfo=datetime.UTC)):
-        assert clean_rating_inputs() == 1
-    assert not exists(table)
+        assert clean_rating_inputs() == 2
+    assert not exists(table) and not exists(events_table_name(run.pk))
     # Should its chunks come after all, they build the inputs again and rate correctly.
     for chunk in others:
         rating_chunk_compute(chunk_id=chunk.pk)
