@@ -48,6 +48,8 @@ class CreditConfig(AppConfig):
     verbose_name = "信用评价"
 
     def ready(self) -> None:
+        from core import page_cache
+        from registry.models import Enterprise, ServiceCategory, ServiceOffering, Township
         from registry.views import MEDIA_PERMISSIONS
 
         from . import (
@@ -59,6 +61,18 @@ class CreditConfig(AppConfig):
             portal_cards,
             profile_sections,
             verification,
+        )
+        from .models import EvaluationStandard, Rating
+
+        # The look-up's results: bulk writes (rating transitions) bump it themselves.
+        page_cache.bump_on_change(
+            [page_cache.CREDIT_LOOKUP],
+            Enterprise,
+            Township,
+            ServiceCategory,
+            ServiceOffering,
+            Rating,
+            EvaluationStandard,
         )
 
         # Evidence sent with opinions from the public: personal data of their senders.

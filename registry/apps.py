@@ -18,7 +18,12 @@ class RegistryConfig(AppConfig):
     verbose_name = "档案管理"
 
     def ready(self) -> None:
+        from core import page_cache
+
         from . import dossier_sections, inbox_sources, portal_cards, portal_pages, profile_sections
+        from .models import ServiceCategory, Township
+
+        page_cache.bump_on_change([page_cache.PUBLIC_CHOICES], Township, ServiceCategory)
 
         dossier_sections.register()
         inbox_sources.register()
