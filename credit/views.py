@@ -9,11 +9,14 @@ from django import forms
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from core import page_cache
 from core.choice_fields import ListedModelChoiceField
 from core.form_errors import ResidentFormMixin
 from registry.models import ServiceCategory, Township
@@ -53,8 +56,35 @@ class LookupForm(ResidentFormMixin, forms.Form):
     )
 
 
+# The look-up's body is the same for everyone asking the same query in the same language:
+# cached until enterprises, their services, final ratings, townships or service categories
+# change (page_cache versions), and at most LOOKUP_CACHE_SECONDS.
+LOOKUP_CACHE_SECONDS = 300
+# Longer query strings (no form produces them) are answered without the cache.
+LOOKUP_CACHE_MAX_QUERY = 300
+
+
 @require_safe
 def lookup(request):
+    def render_body() -> str:
+        return render_to_string(
+            "credit/partials/lookup_body.html", _lookup_context(request), request=request
+        )
+
+    if len(request.META.get("QUERY_STRING", "")) > LOOKUP_CACHE_MAX_QUERY:
+        body = mark_safe(render_body())  # noqa: S308 - rendered by the template, escaped there
+    else:
+        body = page_cache.fragment(
+            "credit-lookup",
+            depends_on=[page_cache.CREDIT_LOOKUP, page_cache.PUBLIC_CHOICES],
+            vary=sorted(request.GET.lists()),
+            seconds=LOOKUP_CACHE_SECONDS,
+            render=render_body,
+        )
+    return render(request, "credit/lookup.html", {"body": body})
+
+
+def _lookup_context(request) -> dict:
     form = LookupForm(request.GET or None)
     query, township, service, grade = "", None, None, ""
     if form.is_bound and form.is_valid():
@@ -69,18 +99,14 @@ def lookup(request):
         grade=grade,
     )
     page = Paginator(enterprises, LOOKUP_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "credit/lookup.html",
-        {
-            "form": form,
-            "query": query,
-            "township": township,
-            "searched": bool(query or township or service or grade),
-            "page_obj": page,
-            "results": selectors.lookup_results(page.object_list),
-        },
-    )
+    return {
+        "form": form,
+        "query": query,
+        "township": township,
+        "searched": bool(query or township or service or grade),
+        "page_obj": page,
+        "results": selectors.lookup_results(page.object_list),
+    }
 
 
 @require_safe
