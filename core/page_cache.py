@@ -17,6 +17,7 @@ outage may be shown until they expire (`seconds`).
 import hashlib
 import secrets
 from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
@@ -31,6 +32,11 @@ from .cache import CACHE_ERRORS, cache_available, cache_failed
 HOME = "home"  # the home page's articles and year plan
 PUBLIC_CHOICES = "public-choices"  # townships and service categories offered in forms
 CREDIT_LOOKUP = "credit-lookup"  # enterprises, their services and final ratings
+# Everything a card's verification page shows besides the card's own validity (checked on
+# every request): workers, their documents, employers, grades and the key-management list.
+VERIFICATION = "verification"
+
+T = TypeVar("T")
 
 FRAGMENT_PREFIX = "fragment"
 VERSION_PREFIX = "fragment-version"
@@ -85,9 +91,9 @@ def _key(name: str, vary: Iterable[object]) -> str:
     return f"{FRAGMENT_PREFIX}:{name}:{language}:{vary_digest}"
 
 
-def _lookup(key: str, version_keys: list[str]) -> tuple[tuple[str, ...], str | None]:
-    """The current versions (created when missing) and the fragment stored under `key` if
-    it was rendered at those versions: one round trip when nothing is missing."""
+def _lookup(key: str, version_keys: list[str]) -> tuple[tuple[str, ...], object]:
+    """The current versions (created when missing) and the value stored under `key` if it
+    was computed at those versions (else None): one round trip when nothing is missing."""
     found = cache.get_many([*version_keys, key])
     current = []
     for version_key in version_keys:
@@ -102,6 +108,37 @@ def _lookup(key: str, version_keys: list[str]) -> tuple[tuple[str, ...], str | N
     return tuple(current), None
 
 
+def shared(
+    name: str,
+    *,
+    depends_on: Iterable[str],
+    vary: Iterable[object] = (),
+    seconds: int,
+    compute: Callable[[], T],
+) -> T:
+    """What `compute()` returns (picklable; None is never stored), shared by every request in
+    the same language with the same `vary` values while the data sets `depends_on` keep
+    their versions."""
+    key = _key(name, vary)
+    version_keys = [_version_key(data_set) for data_set in depends_on]
+    current = None
+    if cache_available():
+        try:
+            current, value = _lookup(key, version_keys)
+        except CACHE_ERRORS as exc:
+            cache_failed(exc)
+        else:
+            if value is not None:
+                return value
+    value = compute()
+    if value is not None and current is not None and cache_available():
+        try:
+            cache.set(key, (current, value), seconds)
+        except CACHE_ERRORS as exc:
+            cache_failed(exc)
+    return value
+
+
 def fragment(
     name: str,
     *,
@@ -110,25 +147,10 @@ def fragment(
     seconds: int,
     render: Callable[[], str],
 ) -> SafeString:
-    """The HTML `render()` returns, shared by every request in the same language with the
-    same `vary` values while the data sets `depends_on` keep their versions."""
-    key = _key(name, vary)
-    version_keys = [_version_key(data_set) for data_set in depends_on]
-    current = None
-    if cache_available():
-        try:
-            current, html = _lookup(key, version_keys)
-        except CACHE_ERRORS as exc:
-            cache_failed(exc)
-        else:
-            if html is not None:
-                return mark_safe(html)  # noqa: S308 - HTML this module rendered
-    html = str(render())
-    if current is not None and cache_available():
-        try:
-            cache.set(key, (current, html), seconds)
-        except CACHE_ERRORS as exc:
-            cache_failed(exc)
+    """The HTML `render()` returns, shared like `shared` values."""
+    html = shared(
+        name, depends_on=depends_on, vary=vary, seconds=seconds, compute=lambda: str(render())
+    )
     return mark_safe(html)  # noqa: S308 - rendered by a template, escaped there
 
 

@@ -62,7 +62,7 @@ class CreditConfig(AppConfig):
             profile_sections,
             verification,
         )
-        from .models import EvaluationStandard, Rating
+        from .models import EvaluationStandard, KeyListEntry, Rating
 
         # The look-up's results: bulk writes (rating transitions) bump it themselves.
         page_cache.bump_on_change(
@@ -74,6 +74,8 @@ class CreditConfig(AppConfig):
             Rating,
             EvaluationStandard,
         )
+        # The verification page's grades and key-management findings (credit.verification).
+        page_cache.bump_on_change([page_cache.VERIFICATION], Rating, KeyListEntry)
 
         # Evidence sent with opinions from the public: personal data of their senders.
         MEDIA_PERMISSIONS.register("credit.view_publicityopinion", key="credit/opinions/")

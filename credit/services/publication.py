@@ -96,7 +96,7 @@ def rating_transition(
     # Every rating gets the same values: one UPDATE per batch (bulk_update's CASE per row
     # grows quadratically with the batch), then the history rows in bulk.
     if to == Rating.Status.FINAL or any(r.status == Rating.Status.FINAL for r in ratings):
-        page_cache.bump(page_cache.CREDIT_LOOKUP, page_cache.HOME)
+        page_cache.bump(page_cache.CREDIT_LOOKUP, page_cache.HOME, page_cache.VERIFICATION)
     for batch in _batches(ratings):
         Rating.objects.filter(pk__in=[r.pk for r in batch]).update(**changes)
         for rating in batch:

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from core import page_cache, personal_data
+from core import personal_data
 from core.spreadsheets.cells import first_message
 from core.spreadsheets.columns import HeaderRules, find_header
 from core.spreadsheets.errors import RowError
@@ -171,8 +171,6 @@ def _scopes(ids, span: int = CHUNK_SIZE):
 def dossiers_recompute(outcome: Outcome, today: date) -> None:
     """Derived dossier columns of every subject the import touched, range by range."""
     enterprise_ids = set(outcome.enterprise_ids)
-    if enterprise_ids:  # written in bulk, without signals: the public look-up shows them
-        page_cache.bump(page_cache.CREDIT_LOOKUP)
     for scope in _scopes(outcome.worker_ids):
         workers_refresh(scope, today=today)
         enterprise_ids.update(
