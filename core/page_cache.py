@@ -16,7 +16,7 @@ outage may be shown until they expire (`seconds`).
 
 import hashlib
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
 from django.core.cache import cache
@@ -95,6 +95,15 @@ def _lookup(key: str, version_keys: list[str]) -> tuple[tuple[str, ...], object]
     """The current versions (created when missing) and the value stored under `key` if it
     was computed at those versions (else None): one round trip when nothing is missing."""
     found = cache.get_many([*version_keys, key])
+    current = _current_versions(found, version_keys)
+    stored = found.get(key)
+    if stored is not None and tuple(stored[0]) == current:
+        return current, stored[1]
+    return current, None
+
+
+def _current_versions(found: dict, version_keys: list[str]) -> tuple[str, ...]:
+    """The versions among `found` (a get_many's answer); a missing one is created."""
     current = []
     for version_key in version_keys:
         value = found.get(version_key)
@@ -102,10 +111,7 @@ def _lookup(key: str, version_keys: list[str]) -> tuple[tuple[str, ...], object]
             cache.add(version_key, _new_version(), None)
             value = cache.get(version_key) or _new_version()
         current.append(value)
-    stored = found.get(key)
-    if stored is not None and tuple(stored[0]) == tuple(current):
-        return tuple(current), stored[1]
-    return tuple(current), None
+    return tuple(current)
 
 
 def shared(
@@ -137,6 +143,43 @@ def shared(
         except CACHE_ERRORS as exc:
             cache_failed(exc)
     return value
+
+
+def shared_many(
+    name: str,
+    *,
+    depends_on: Iterable[str],
+    varies: Sequence[object],
+    seconds: int,
+    compute: Callable[[list[int]], list[T]],
+) -> list[T]:
+    """`shared` for a list of values at once (the rows of a page, one per `varies` item):
+    one round trip for all of them; `compute(indexes)` returns the missing ones in order."""
+    keys = [_key(name, [vary]) for vary in varies]
+    version_keys = [_version_key(data_set) for data_set in depends_on]
+    values: list = [None] * len(keys)
+    current = None
+    if keys and cache_available():
+        try:
+            found = cache.get_many([*version_keys, *keys])
+            current = _current_versions(found, version_keys)
+        except CACHE_ERRORS as exc:
+            cache_failed(exc)
+        else:
+            for index, key in enumerate(keys):
+                stored = found.get(key)
+                if stored is not None and tuple(stored[0]) == current:
+                    values[index] = stored[1]
+    missing = [index for index, value in enumerate(values) if value is None]
+    if missing:
+        for index, value in zip(missing, compute(missing), strict=True):
+            values[index] = value
+        if current is not None and cache_available():
+            try:
+                cache.set_many({keys[i]: (current, values[i]) for i in missing}, seconds)
+            except CACHE_ERRORS as exc:
+                cache_failed(exc)
+    return values
 
 
 def fragment(

@@ -33,6 +33,7 @@ from .verification import (
     photo_thumbnail,
     scan_remember,
     valid_card,
+    valid_card_ids,
     verification_for_token,
 )
 
@@ -125,12 +126,12 @@ def verify(request, token: str):
         return _warning(request, kind="limited", status=429, message=RATE_LIMITED)
     now = timezone.localtime()
     page = None
-    card = valid_card(token)  # every request: a revoked card is never served from the cache
+    card = valid_card_ids(token)  # every request: a revoked card is never served from cache
     if card is not None:
         page = page_cache.shared(
             "verify",
             depends_on=[page_cache.VERIFICATION],
-            vary=[token, card.pk, card.employment_id, now.date()],
+            vary=[token, *card, now.date()],
             seconds=VERIFY_CACHE_SECONDS,
             compute=lambda: _valid_page(token, now.date()),
         )
@@ -144,11 +145,12 @@ def verify(request, token: str):
             return _warning(
                 request, kind=REVOKED, status=410, token=token, verification=verification
             )
-    if page.worker_id is not None and page.light != RED:
-        scan_remember(request.session, page.worker_id, timezone.now())
     checked_at = conditional_escape(date_format(now, "DATETIME_FORMAT"))
     body = page_cache.fill(page.body, {CHECKED_AT_MARKER: checked_at})
-    return _private(render(request, "registry/verify.html", {"body": body}))
+    response = _private(render(request, "registry/verify.html", {"body": body}))
+    if page.worker_id is not None and page.light != RED:
+        scan_remember(request, response, page.worker_id, timezone.now())
+    return response
 
 
 @never_cache

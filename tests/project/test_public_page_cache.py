@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from articles import services as article_services
 from articles.models import Article
@@ -233,3 +234,23 @@ def test_the_verification_page_is_in_the_visitors_language(client, card):
     tibetan = verify(client, card)
     assert "核验明细" in chinese
     assert "核验明细" not in tibetan
+
+
+def test_a_scan_is_remembered_in_a_signed_cookie_without_a_database_write(
+    client, card, django_assert_max_num_queries
+):
+    from django.contrib.sessions.models import Session
+    from django.test import RequestFactory
+
+    from registry.verification import SCANS_COOKIE, scans_recent
+
+    verify(client, card)
+    with django_assert_max_num_queries(1):  # the card's validity; nothing written
+        verify(Client(), card)
+    assert not Session.objects.exists()
+    request = RequestFactory().get("/")
+    request.COOKIES = {SCANS_COOKIE: client.cookies[SCANS_COOKIE].value}
+    request.session = {}
+    assert scans_recent(request, timezone.now(), days=3) == {card.worker_id}
+    request.COOKIES = {SCANS_COOKIE: client.cookies[SCANS_COOKIE].value.replace("1", "2")}
+    assert scans_recent(request, timezone.now(), days=3) == frozenset()
