@@ -6,7 +6,9 @@ No login: residents scan the card at the door. An unknown token answers 404 and 
 is down the limit is skipped (and logged): a resident at the door must get an answer, card
 tokens cannot be guessed, and counting every look-up in the database would move a flood
 onto PostgreSQL.
-Responses are never cached and never indexed, so a revoked card stops working at once.
+Responses are never cached by browsers and never indexed; the server keeps a valid card's
+page (see VERIFY_CACHE_SECONDS) but reads the card's validity on every request, so a revoked
+card stops working at once.
 """
 
 from dataclasses import dataclass
