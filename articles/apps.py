@@ -15,5 +15,10 @@ class ArticlesConfig(AppConfig):
     verbose_name = "宣传"
 
     def ready(self) -> None:
+        from core import page_cache
+
+        from .models import Article
+
+        page_cache.bump_on_change([page_cache.HOME], Article)
         for section in SECTIONS:
             PUBLIC_SECTIONS.register(section)

@@ -48,6 +48,8 @@ class CreditConfig(AppConfig):
     verbose_name = "信用评价"
 
     def ready(self) -> None:
+        from core import page_cache
+        from registry.models import Enterprise, ServiceCategory, ServiceOffering, Township
         from registry.views import MEDIA_PERMISSIONS
 
         from . import (
@@ -60,6 +62,20 @@ class CreditConfig(AppConfig):
             profile_sections,
             verification,
         )
+        from .models import EvaluationStandard, KeyListEntry, Rating
+
+        # The look-up's results: bulk writes (rating transitions) bump it themselves.
+        page_cache.bump_on_change(
+            [page_cache.CREDIT_LOOKUP],
+            Enterprise,
+            Township,
+            ServiceCategory,
+            ServiceOffering,
+            Rating,
+            EvaluationStandard,
+        )
+        # The verification page's grades and key-management findings (credit.verification).
+        page_cache.bump_on_change([page_cache.VERIFICATION], Rating, KeyListEntry)
 
         # Evidence sent with opinions from the public: personal data of their senders.
         MEDIA_PERMISSIONS.register("credit.view_publicityopinion", key="credit/opinions/")

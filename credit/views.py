@@ -6,14 +6,17 @@ Anyone may read them, without an account; they show final ratings only and no pe
 """
 
 from django import forms
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from core import page_cache
 from core.choice_fields import ListedModelChoiceField
 from core.form_errors import ResidentFormMixin
 from registry.models import ServiceCategory, Township
@@ -53,8 +56,40 @@ class LookupForm(ResidentFormMixin, forms.Form):
     )
 
 
+# A look-up without a name (every enterprise, or those of a township, service or grade:
+# a whole-table count and sort) is the same for everyone in a language: its body is cached
+# until enterprises, their services, final ratings, townships or service categories change
+# (page_cache versions), and at most LOOKUP_CACHE_SECONDS. A name search reads few rows
+# through the trigram index; its results and choices come from shared fragments.
+LOOKUP_CACHE_SECONDS = 300
+# Longer query strings (no form produces them) are answered without the cache.
+LOOKUP_CACHE_MAX_QUERY = 300
+# The look-up's choices, rendered once for each combination chosen (credit.views).
+FILTERS = ("township", "service", "grade")
+
+
 @require_safe
 def lookup(request):
+    def render_body() -> str:
+        return render_to_string(
+            "credit/partials/lookup_body.html", _lookup_context(request), request=request
+        )
+
+    query_string = request.META.get("QUERY_STRING", "")
+    if request.GET.get("q", "").strip() or len(query_string) > LOOKUP_CACHE_MAX_QUERY:
+        body = mark_safe(render_body())  # noqa: S308 - rendered by the template, escaped there
+    else:
+        body = page_cache.fragment(
+            "credit-lookup",
+            depends_on=[page_cache.CREDIT_LOOKUP, page_cache.PUBLIC_CHOICES],
+            vary=sorted(request.GET.lists()),
+            seconds=LOOKUP_CACHE_SECONDS,
+            render=render_body,
+        )
+    return render(request, "credit/lookup.html", {"body": body})
+
+
+def _lookup_context(request) -> dict:
     form = LookupForm(request.GET or None)
     query, township, service, grade = "", None, None, ""
     if form.is_bound and form.is_valid():
@@ -68,19 +103,59 @@ def lookup(request):
         category_id=service.pk if service else None,
         grade=grade,
     )
-    page = Paginator(enterprises, LOOKUP_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "credit/lookup.html",
-        {
-            "form": form,
-            "query": query,
-            "township": township,
-            "searched": bool(query or township or service or grade),
-            "page_obj": page,
-            "results": selectors.lookup_results(page.object_list),
-        },
-    )
+    page = _first_page(enterprises, request.GET.get("page"))
+    if page is None:
+        page = Paginator(enterprises, LOOKUP_PAGE_SIZE).get_page(request.GET.get("page"))
+    return {
+        "form": form,
+        "filters": page_cache.fragment(
+            "credit-lookup-filters",
+            depends_on=[page_cache.PUBLIC_CHOICES],
+            vary=[
+                *(repr(form[name].value()) for name in FILTERS),
+                *(name in form.errors for name in FILTERS),
+            ],
+            seconds=LOOKUP_CACHE_SECONDS,
+            render=lambda: render_to_string("credit/partials/lookup_filters.html", {"form": form}),
+        ),
+        "query": query,
+        "township": township,
+        "searched": bool(query or township or service or grade),
+        "page_obj": page,
+        "results": _result_items(list(page.object_list)),
+    }
+
+
+def _first_page(enterprises, number) -> Page | None:
+    """The first page, read with one row more than a page: when that row is missing (most
+    name searches find fewer than a page), the count is known without a COUNT(*)."""
+    if number not in (None, "", "1"):
+        return None
+    rows = list(enterprises[: LOOKUP_PAGE_SIZE + 1])
+    if len(rows) <= LOOKUP_PAGE_SIZE:
+        return Paginator(rows, LOOKUP_PAGE_SIZE).page(1)
+    return Page(rows[:LOOKUP_PAGE_SIZE], 1, Paginator(enterprises, LOOKUP_PAGE_SIZE))
+
+
+def _result_items(enterprises: list) -> list[str]:
+    """Each enterprise's entry in the results, rendered once and shared by every page and
+    query listing it (its latest final rating is read only for those not cached)."""
+    template = get_template("credit/partials/lookup_result.html")
+
+    def render(indexes: list[int]) -> list[str]:
+        results = selectors.lookup_results([enterprises[i] for i in indexes])
+        return [template.render({"item": item}) for item in results]
+
+    return [
+        mark_safe(html)  # noqa: S308 - rendered by the template, escaped there
+        for html in page_cache.shared_many(
+            "credit-lookup-result",
+            depends_on=[page_cache.CREDIT_LOOKUP],
+            varies=[e.pk for e in enterprises],
+            seconds=LOOKUP_CACHE_SECONDS,
+            compute=render,
+        )
+    ]
 
 
 @require_safe

@@ -18,7 +18,35 @@ class RegistryConfig(AppConfig):
     verbose_name = "档案管理"
 
     def ready(self) -> None:
+        from core import page_cache
+
         from . import dossier_sections, inbox_sources, portal_cards, portal_pages, profile_sections
+        from .models import (
+            BackgroundCheck,
+            Employment,
+            Enterprise,
+            HealthCertificate,
+            ServiceCategory,
+            SkillCertificate,
+            Township,
+            TrainingRecord,
+            Worker,
+            WorkerCard,
+        )
+
+        page_cache.bump_on_change([page_cache.PUBLIC_CHOICES], Township, ServiceCategory)
+        # What /verify/<token>/ shows (its checks registered by other apps bump it too).
+        page_cache.bump_on_change(
+            [page_cache.VERIFICATION],
+            Worker,
+            WorkerCard,
+            Employment,
+            Enterprise,
+            HealthCertificate,
+            BackgroundCheck,
+            SkillCertificate,
+            TrainingRecord,
+        )
 
         dossier_sections.register()
         inbox_sources.register()

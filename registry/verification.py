@@ -22,10 +22,12 @@ the key-management list), so `registry` never imports them.
 
 import hashlib
 import io
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.conf import settings
 from django.db.models import Prefetch, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
@@ -162,6 +164,14 @@ def valid_card(token: str) -> WorkerCard | None:
         .select_related("worker", "employment__enterprise")
         .first()
     )
+
+
+def valid_card_ids(token: str) -> tuple[int, int] | None:
+    """The primary keys of the valid card of `token` and of its employment, or None: what
+    the verification page reads on every request (one narrow query)."""
+    if not _plausible(token):
+        return None
+    return WorkerCard.objects.valid().filter(token=token).values_list("pk", "employment_id").first()
 
 
 def _health_findings(certificates: list[HealthCertificate], today: date) -> list[Finding]:
@@ -379,26 +389,67 @@ def _thumbnail(photo) -> bytes | None:
     return buffer.getvalue()
 
 
-# --- Scans remembered in the session (proof of a service for reviews) ----------------------
+# --- Scans remembered by the browser (proof of a service for reviews) -----------------------
+#
+# In a signed cookie (the server's key: it cannot be forged or edited), not in the session:
+# a resident scanning a card at the door is answered without a database write. Scans that
+# earlier versions kept in the session still count.
 
 SCANS_SESSION_KEY = "registry_scanned_workers"
+SCANS_COOKIE = "scans"
+SCANS_COOKIE_SALT = "registry.verification.scans"
+SCANS_COOKIE_DAYS = 30  # longer than any review period (REVIEW_SCAN_DAYS) worth allowing
 SCANS_KEPT = 20
 
 
-def scan_remember(session, worker_id: int, now) -> None:
-    """Remember that this browser verified the worker's card at `now` (newest kept)."""
-    scans = dict(session.get(SCANS_SESSION_KEY) or {})
+def _scans(mapping) -> dict[str, float]:
+    if not isinstance(mapping, dict):
+        return {}
+    return {
+        key: at
+        for key, at in mapping.items()
+        if isinstance(key, str) and key.isdecimal() and isinstance(at, int | float)
+    }
+
+
+def _cookie_scans(request) -> dict[str, float]:
+    raw = request.get_signed_cookie(
+        SCANS_COOKIE, default=None, salt=SCANS_COOKIE_SALT, max_age=SCANS_COOKIE_DAYS * 86400
+    )
+    if not raw:
+        return {}
+    try:
+        return _scans(json.loads(raw))
+    except ValueError:
+        return {}
+
+
+def _session_scans(request) -> dict[str, float]:
+    # Only a browser that has a session is asked (no query for one that has none).
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return {}
+    return _scans(request.session.get(SCANS_SESSION_KEY))
+
+
+def scan_remember(request, response, worker_id: int, now) -> None:
+    """Remember on `response` that this browser verified the worker's card at `now` (the
+    newest SCANS_KEPT kept)."""
+    scans = _cookie_scans(request)
     scans[str(worker_id)] = now.timestamp()
     newest = sorted(scans.items(), key=lambda item: item[1], reverse=True)[:SCANS_KEPT]
-    session[SCANS_SESSION_KEY] = dict(newest)
+    response.set_signed_cookie(
+        SCANS_COOKIE,
+        json.dumps(dict(newest), separators=(",", ":")),
+        salt=SCANS_COOKIE_SALT,
+        max_age=SCANS_COOKIE_DAYS * 86400,
+        secure=request.is_secure(),
+        httponly=True,
+        samesite="Lax",
+    )
 
 
-def scans_recent(session, now, days: int) -> frozenset[int]:
+def scans_recent(request, now, days: int) -> frozenset[int]:
     """Workers whose cards this browser verified within the last `days` days."""
     since = now.timestamp() - days * 86400
-    scans = session.get(SCANS_SESSION_KEY) or {}
-    return frozenset(
-        int(key)
-        for key, at in scans.items()
-        if key.isdecimal() and isinstance(at, int | float) and at >= since
-    )
+    scans = {**_session_scans(request), **_cookie_scans(request)}
+    return frozenset(int(key) for key, at in scans.items() if at >= since)

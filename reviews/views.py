@@ -149,7 +149,7 @@ def review_new(request):
                     phone=data["phone"],
                     code=data["code"],
                     scanned_worker_ids=scans_recent(
-                        request.session, timezone.now(), settings.REVIEW_SCAN_DAYS
+                        request, timezone.now(), settings.REVIEW_SCAN_DAYS
                     ),
                     enterprise=data["enterprise"],
                     worker=data["worker"],

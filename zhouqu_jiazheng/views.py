@@ -1,5 +1,6 @@
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -7,25 +8,42 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from articles.selectors import latest_articles
+from core import page_cache
 from core.metrics.access import metrics_allowed
 from core.metrics.exposition import metrics_exposition
+from core.public_sections import available_sections
 from programme.selectors import year_plan
 from reporting import publicity
 
 from .health import health_report
 
+# The home page's body changes with articles and the plan (bumped on change), with the
+# programme's figures (themselves cached for reporting.publicity.PROGRAMME_CACHE_SECONDS) and
+# with scheduled articles coming due: rendered at most once a minute per language.
+HOME_BODY_SECONDS = 60
+
 
 @require_safe
 def home(request):
-    return render(
-        request,
-        "public/home.html",
-        {
+    today = timezone.localdate()
+
+    def render_body() -> str:
+        context = {
             "articles": latest_articles(),
             "programme": publicity.programme_panel_cached(),
-            "plan": year_plan(timezone.localdate()),
-        },
+            "plan": year_plan(today),
+            "public_sections": available_sections,
+        }
+        return render_to_string("public/partials/home_body.html", context)
+
+    body = page_cache.fragment(
+        "home",
+        depends_on=[page_cache.HOME],
+        vary=[today],
+        seconds=HOME_BODY_SECONDS,
+        render=render_body,
     )
+    return render(request, "public/home.html", {"body": body})
 
 
 @never_cache

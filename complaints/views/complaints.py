@@ -6,13 +6,17 @@ re-submits and the tracking number and phone never appear in a URL.
 """
 
 import logging
+import uuid
 
 from django.core.exceptions import ValidationError
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core import page_cache
 from core.form_errors import add_service_errors
 from core.validators import clean_mobile
 from registry.models import Enterprise
@@ -176,8 +180,41 @@ def _blank_form_page(request):
         initial["worker_ref"] = ref
     if number := request.GET.get("agreement", "")[:30]:
         initial["agreement_number"] = number
+    if not initial:
+        return _plain_blank_form_page(request)
     form = ComplaintForm(initial=initial)
     return _form_page(request, form, worker=worker, enterprise=enterprise)
+
+
+# The plain blank form (no pre-filled enterprise, worker or agreement) is the same for
+# everyone in a language but for two tokens: rendered once with markers in their place.
+BLANK_FORM_SECONDS = 600
+SUBMISSION_TOKEN_MARKER = "ZQJZSUBMISSIONTOKENMARKER"  # noqa: S105 - a marker, no secret
+
+
+def _plain_blank_form_page(request):
+    def render_body() -> str:
+        form = ComplaintForm(initial={"submission_token": SUBMISSION_TOKEN_MARKER})
+        context = _form_context(form, worker=None, enterprise=None, prices_asked=False)
+        return render_to_string(
+            "complaints/partials/new_body.html",
+            {**context, "csrf_token": page_cache.CSRF_MARKER},
+        )
+
+    html = page_cache.fragment(
+        "complaints-new",
+        depends_on=[page_cache.PUBLIC_CHOICES],
+        seconds=BLANK_FORM_SECONDS,
+        render=render_body,
+    )
+    body = page_cache.fill(
+        html,
+        {
+            page_cache.CSRF_MARKER: get_token(request),
+            SUBMISSION_TOKEN_MARKER: uuid.uuid4().hex,
+        },
+    )
+    return render(request, "complaints/new.html", {"body": body})
 
 
 def _prices_page(request, worker):
@@ -213,20 +250,24 @@ def _form_page(
     return render(
         request,
         "complaints/new.html",
-        {
-            "form": form,
-            "worker": worker,
-            "employer": current_employer(worker) if worker else None,
-            "candidates": form.candidates,
-            "none_of_these": NONE_OF_THESE,
-            "price_enterprise": enterprise,
-            "prices": published_prices(enterprise) if enterprise is not None else [],
-            "prices_asked": prices_asked,
-            "chosen_category": str(form["service_category"].value() or ""),
-            "show_prices": SHOW_PRICES,
-        },
+        _form_context(form, worker=worker, enterprise=enterprise, prices_asked=prices_asked),
         status=status,
     )
+
+
+def _form_context(form: ComplaintForm, *, worker, enterprise, prices_asked: bool) -> dict:
+    return {
+        "form": form,
+        "worker": worker,
+        "employer": current_employer(worker) if worker else None,
+        "candidates": form.candidates,
+        "none_of_these": NONE_OF_THESE,
+        "price_enterprise": enterprise,
+        "prices": published_prices(enterprise) if enterprise is not None else [],
+        "prices_asked": prices_asked,
+        "chosen_category": str(form["service_category"].value() or ""),
+        "show_prices": SHOW_PRICES,
+    }
 
 
 @never_cache

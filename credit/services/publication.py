@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core import page_cache
 from core.audit import audited_save, history_user
 from core.transitions import StatusMachine, TransitionError
 
@@ -94,6 +95,8 @@ def rating_transition(
         changes.update(finalised_at=timezone.now())
     # Every rating gets the same values: one UPDATE per batch (bulk_update's CASE per row
     # grows quadratically with the batch), then the history rows in bulk.
+    if to == Rating.Status.FINAL or any(r.status == Rating.Status.FINAL for r in ratings):
+        page_cache.bump(page_cache.CREDIT_LOOKUP, page_cache.HOME, page_cache.VERIFICATION)
     for batch in _batches(ratings):
         Rating.objects.filter(pk__in=[r.pk for r in batch]).update(**changes)
         for rating in batch:

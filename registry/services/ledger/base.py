@@ -15,7 +15,7 @@ from datetime import date
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
-from core import personal_data
+from core import page_cache, personal_data
 from core.spreadsheets.cells import CELL_READERS, CellError, as_text, decimal_reader
 from core.spreadsheets.columns import Column
 from core.spreadsheets.progress import BATCH_SIZE, write_in_batches
@@ -217,4 +217,6 @@ class LedgerRows(RowCheck, ABC):
             self.after_batch(new, old, outcome)
 
         write_in_batches(self.records, write_batch, progress=progress)
+        # Written in bulk, without signals: the public pages showing registers start afresh.
+        page_cache.bump(page_cache.CREDIT_LOOKUP, page_cache.VERIFICATION)
         return outcome

@@ -1,0 +1,204 @@
+"""Rendered HTML shared by every visitor of a public page, kept in the cache.
+
+A fragment's key holds the active language, what the page varies on (the search terms, the
+page number, …) and the current *version* of every data set it shows: a change to that data
+(saved or deleted rows, through the services or the admin) calls `bump()`, which gives the
+set a new version, so the next request renders afresh. Fragments also expire after
+`seconds` (a safety net for writes that bypass the services, such as a database restored by
+hand). Nothing per visitor is ever cached: CSRF tokens and per-request values are written
+into a rendered fragment as `PLACEHOLDER`-style markers and replaced on every request
+(`fill`).
+
+Without a cache (Redis down) fragments are rendered every time, as before; a version
+changed while Redis was unreachable cannot be recorded, so fragments cached before the
+outage may be shown until they expire (`seconds`).
+"""
+
+import hashlib
+import secrets
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Model
+from django.db.models.signals import post_delete, post_save
+from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
+
+from .cache import CACHE_ERRORS, cache_available, cache_failed
+
+# The data sets public pages cache fragments of (each app bumps those its rows feed).
+HOME = "home"  # the home page's articles and year plan
+PUBLIC_CHOICES = "public-choices"  # townships and service categories offered in forms
+CREDIT_LOOKUP = "credit-lookup"  # enterprises, their services and final ratings
+# Everything a card's verification page shows besides the card's own validity (checked on
+# every request): workers, their documents, employers, grades and the key-management list.
+VERIFICATION = "verification"
+
+T = TypeVar("T")
+
+FRAGMENT_PREFIX = "fragment"
+VERSION_PREFIX = "fragment-version"
+# Markers written into a fragment in place of per-request values; they are plain ASCII
+# letters, so escaping leaves them as they are, and no data contains them.
+CSRF_MARKER = "ZQJZCSRFTOKENMARKER"
+
+
+def _version_key(name: str) -> str:
+    return f"{VERSION_PREFIX}:{name}"
+
+
+def _new_version() -> str:
+    return secrets.token_hex(6)
+
+
+def bump(*names: str) -> None:
+    """Data shown by fragments of `names` changed: give each a new version now, and again
+    when the transaction commits (a page rendered in between may have read the old rows)."""
+
+    def give_new_versions() -> None:
+        if not cache_available():
+            return
+        try:
+            cache.set_many({_version_key(name): _new_version() for name in names}, None)
+        except CACHE_ERRORS as exc:
+            cache_failed(exc)
+
+    give_new_versions()
+    transaction.on_commit(give_new_versions)
+
+
+def bump_on_change(names: Iterable[str], *models: type[Model]) -> None:
+    """Bump `names` whenever a row of one of `models` is saved or deleted (services, admin,
+    imports through the ORM); bulk writes that send no signal call `bump` themselves."""
+    names = tuple(names)
+
+    def changed(sender, **kwargs) -> None:
+        bump(*names)
+
+    for model in models:
+        uid = f"page_cache:{model._meta.label}:{'.'.join(names)}"
+        post_save.connect(changed, sender=model, weak=False, dispatch_uid=uid + ":save")
+        post_delete.connect(changed, sender=model, weak=False, dispatch_uid=uid + ":delete")
+
+
+def _key(name: str, vary: Iterable[object]) -> str:
+    vary_digest = hashlib.sha256(
+        "\x1f".join(str(part) for part in vary).encode("utf-8", "surrogatepass")
+    ).hexdigest()[:32]
+    language = translation.get_language() or ""
+    return f"{FRAGMENT_PREFIX}:{name}:{language}:{vary_digest}"
+
+
+def _lookup(key: str, version_keys: list[str]) -> tuple[tuple[str, ...], object]:
+    """The current versions (created when missing) and the value stored under `key` if it
+    was computed at those versions (else None): one round trip when nothing is missing."""
+    found = cache.get_many([*version_keys, key])
+    current = _current_versions(found, version_keys)
+    stored = found.get(key)
+    if stored is not None and tuple(stored[0]) == current:
+        return current, stored[1]
+    return current, None
+
+
+def _current_versions(found: dict, version_keys: list[str]) -> tuple[str, ...]:
+    """The versions among `found` (a get_many's answer); a missing one is created."""
+    current = []
+    for version_key in version_keys:
+        value = found.get(version_key)
+        if value is None:
+            cache.add(version_key, _new_version(), None)
+            value = cache.get(version_key) or _new_version()
+        current.append(value)
+    return tuple(current)
+
+
+def shared(
+    name: str,
+    *,
+    depends_on: Iterable[str],
+    vary: Iterable[object] = (),
+    seconds: int,
+    compute: Callable[[], T],
+) -> T:
+    """What `compute()` returns (picklable; None is never stored), shared by every request in
+    the same language with the same `vary` values while the data sets `depends_on` keep
+    their versions."""
+    key = _key(name, vary)
+    version_keys = [_version_key(data_set) for data_set in depends_on]
+    current = None
+    if cache_available():
+        try:
+            current, value = _lookup(key, version_keys)
+        except CACHE_ERRORS as exc:
+            cache_failed(exc)
+        else:
+            if value is not None:
+                return value
+    value = compute()
+    if value is not None and current is not None and cache_available():
+        try:
+            cache.set(key, (current, value), seconds)
+        except CACHE_ERRORS as exc:
+            cache_failed(exc)
+    return value
+
+
+def shared_many(
+    name: str,
+    *,
+    depends_on: Iterable[str],
+    varies: Sequence[object],
+    seconds: int,
+    compute: Callable[[list[int]], list[T]],
+) -> list[T]:
+    """`shared` for a list of values at once (the rows of a page, one per `varies` item):
+    one round trip for all of them; `compute(indexes)` returns the missing ones in order."""
+    keys = [_key(name, [vary]) for vary in varies]
+    version_keys = [_version_key(data_set) for data_set in depends_on]
+    values: list = [None] * len(keys)
+    current = None
+    if keys and cache_available():
+        try:
+            found = cache.get_many([*version_keys, *keys])
+            current = _current_versions(found, version_keys)
+        except CACHE_ERRORS as exc:
+            cache_failed(exc)
+        else:
+            for index, key in enumerate(keys):
+                stored = found.get(key)
+                if stored is not None and tuple(stored[0]) == current:
+                    values[index] = stored[1]
+    missing = [index for index, value in enumerate(values) if value is None]
+    if missing:
+        for index, value in zip(missing, compute(missing), strict=True):
+            values[index] = value
+        if current is not None and cache_available():
+            try:
+                cache.set_many({keys[i]: (current, values[i]) for i in missing}, seconds)
+            except CACHE_ERRORS as exc:
+                cache_failed(exc)
+    return values
+
+
+def fragment(
+    name: str,
+    *,
+    depends_on: Iterable[str],
+    vary: Iterable[object] = (),
+    seconds: int,
+    render: Callable[[], str],
+) -> SafeString:
+    """The HTML `render()` returns, shared like `shared` values."""
+    html = shared(
+        name, depends_on=depends_on, vary=vary, seconds=seconds, compute=lambda: str(render())
+    )
+    return mark_safe(html)  # noqa: S308 - rendered by a template, escaped there
+
+
+def fill(html: str, values: dict[str, str]) -> SafeString:
+    """A cached fragment with its markers replaced by this request's (escaped) values."""
+    for marker, value in values.items():
+        html = html.replace(marker, value)
+    return mark_safe(html)  # noqa: S308 - the values are tokens of letters and digits

@@ -1,0 +1,100 @@
+"""Shared rendered fragments (core.page_cache): per language and per varying value, renewed
+when their data changes, never per visitor, and rendered as before without a cache."""
+
+import pytest
+from django.db import transaction
+from django.utils import translation
+
+from core import page_cache
+
+pytestmark = pytest.mark.django_db
+
+
+class Renders:
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self) -> str:
+        self.count += 1
+        return f"<p>{translation.get_language()} {self.count}</p>"
+
+
+def fragment(render, *, vary=(), depends_on=("test-data",)):
+    return page_cache.fragment(
+        "test", depends_on=list(depends_on), vary=list(vary), seconds=60, render=render
+    )
+
+
+def test_a_fragment_is_rendered_once_and_shared():
+    render = Renders()
+    assert fragment(render) == "<p>zh-hans 1</p>"
+    assert fragment(render) == "<p>zh-hans 1</p>"
+    assert render.count == 1
+
+
+def test_each_language_and_each_varying_value_has_its_own_fragment():
+    render = Renders()
+    fragment(render, vary=["a"])
+    with translation.override("bo"):
+        assert fragment(render, vary=["a"]) == "<p>bo 2</p>"
+        assert fragment(render, vary=["a"]) == "<p>bo 2</p>"
+    assert fragment(render, vary=["b"]) == "<p>zh-hans 3</p>"
+    assert fragment(render, vary=["a"]) == "<p>zh-hans 1</p>"
+
+
+def test_a_bump_renews_the_fragments_of_that_data_only():
+    render, other = Renders(), Renders()
+    fragment(render)
+    fragment(other, vary=["other"], depends_on=["other-data"])
+    page_cache.bump("test-data")
+    assert fragment(render) == "<p>zh-hans 2</p>"
+    assert fragment(other, vary=["other"], depends_on=["other-data"]) == "<p>zh-hans 1</p>"
+
+
+def test_a_bump_inside_a_transaction_holds_after_the_commit(
+    django_capture_on_commit_callbacks,
+):
+    render = Renders()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        page_cache.bump("test-data")
+        fragment(render)  # rendered before the commit: may hold rows about to change
+    assert fragment(render) == "<p>zh-hans 2</p>"
+
+
+def test_a_saved_row_of_a_registered_model_bumps_its_data(django_capture_on_commit_callbacks):
+    from registry.models import Township
+
+    render = Renders()
+    fragment(render, depends_on=[page_cache.PUBLIC_CHOICES])
+    with django_capture_on_commit_callbacks(execute=True):
+        Township.objects.create(name="测试乡", kind=Township.Kind.choices[0][0])
+    assert fragment(render, depends_on=[page_cache.PUBLIC_CHOICES]) == "<p>zh-hans 2</p>"
+
+
+def test_none_is_never_stored():
+    calls = []
+
+    def compute():
+        calls.append(1)
+
+    for _ in range(2):
+        page_cache.shared("none", depends_on=["test-data"], seconds=60, compute=compute)
+    assert len(calls) == 2
+
+
+def test_markers_are_filled_per_request():
+    assert page_cache.fill("<i>M1</i><b>M2</b>", {"M1": "x", "M2": "y"}) == "<i>x</i><b>y</b>"
+
+
+def test_without_a_cache_every_request_renders(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    render = Renders()
+    assert fragment(render) == "<p>zh-hans 1</p>"
+    page_cache.bump("test-data")  # logged and skipped, never raised
+    assert fragment(render) == "<p>zh-hans 2</p>"
