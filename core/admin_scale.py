@@ -11,8 +11,8 @@
   with a field across a foreign key (`enterprise__name`) searched as `enterprise_id IN
   (SELECT id FROM enterprise WHERE …)`: the related table's index answers it, instead of
   joining every rating to every enterprise and worker before filtering. A term shorter
-  than three characters searches a model's `prefix_search_fields` (names) by prefix
-  (`core.search.short_term_lookup`): the trigram index cannot answer it, a prefix index can.
+  than three characters searches a model's `short_search_fields` (names) through their
+  character-pair index (`core.search`): the trigram index cannot answer it.
 - `MemoRelatedFilter`: a related-field filter that reads its choices once per request (with
   facets Django instantiates every filter once more for each filter's counts).
 - `SelectedOnlyRelatedFilter`: a filter by a big table (enterprises) that lists only the
@@ -35,7 +35,7 @@ from django.db.models.constants import LOOKUP_SEP
 from django.utils.functional import cached_property
 from django.utils.text import smart_split, unescape_string_literal
 
-from .search import short_term_lookup
+from .search import term_condition
 
 # Below this many rows an exact COUNT(*) is cheap and the list shows the true figure.
 ESTIMATE_ABOVE = 50_000
@@ -144,7 +144,7 @@ def _term_condition(model, lookup: str, term: str) -> Q:
         related = field.related_model
         inner = _term_condition(related, rest, term)
         return Q(**{f"{first}__in": related._base_manager.filter(inner).values("pk")})
-    return Q(**{short_term_lookup(model, lookup, term): term})
+    return term_condition(model, lookup, term)
 
 
 def subquery_search(model_admin):

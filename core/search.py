@@ -1,29 +1,45 @@
-"""Search by name at scale: which lookup a search term uses.
+"""Search by name at scale: the condition a search term becomes.
 
 PostgreSQL answers `icontains` (UPPER(name) LIKE UPPER('%term%')) with a trigram index
 (registry migration 0013) for terms of three characters or more; shorter terms yield no
 trigram and would read every row. Chinese names are often two characters (王芳), so a term
-of one or two characters searches a model's `prefix_search_fields` by prefix instead
-(UPPER(name) LIKE UPPER('王芳%')), which a b-tree index with text_pattern_ops answers
-(registry migration 0015). Used by the admin's search (core.admin_scale) and the public
-credit search (credit.selectors.enterprise_search).
+of one or two characters is looked up, for a model's `short_search_fields`, among the
+name's characters and pairs of neighbouring characters instead:
+zq_short_grams(UPPER(name)) @> ARRAY['王芳'], which a GIN index on that expression answers
+(registry migration 0015). It finds what `icontains` finds (李王芳 too), through an index.
+Used by the admin's search (core.admin_scale) and the public credit search
+(credit.selectors.enterprise_search). Other databases (SQLite for `make run`) keep
+`icontains`.
 """
 
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.lookups import DataContains
+from django.db import connection
+from django.db.models import Func, Q, TextField, Value
 from django.db.models.constants import LOOKUP_SEP
+from django.db.models.functions import Upper
 
 # A trigram index answers `icontains` for terms of this many characters or more.
 TRIGRAM_LENGTH = 3
+# The SQL function of registry migration 0015: a text's characters and character pairs.
+GRAMS_FUNCTION = "zq_short_grams"
 
 
-def short_term_lookup(model, lookup: str, term: str) -> str:
-    """`lookup` for `term`: a term too short for the trigram index (a two-character name,
-    王芳) searches the model's `prefix_search_fields` by prefix, which their prefix index
-    answers (registry migration 0015), instead of reading every row."""
+class ShortGrams(Func):
+    function = GRAMS_FUNCTION
+    output_field = ArrayField(TextField())
+
+
+def term_condition(model, lookup: str, term: str) -> Q:
+    """`lookup` = `term` on `model`; a term too short for the trigram index (a two-character
+    name) searches the model's `short_search_fields` through their character-pair index."""
     name, _, kind = lookup.partition(LOOKUP_SEP)
     if (
         kind == "icontains"
-        and len(term) < TRIGRAM_LENGTH
-        and name in getattr(model, "prefix_search_fields", ())
+        and 0 < len(term) < TRIGRAM_LENGTH
+        and name in getattr(model, "short_search_fields", ())
+        and connection.vendor == "postgresql"
     ):
-        return f"{name}{LOOKUP_SEP}istartswith"
-    return lookup
+        grams = Value([term.upper()], output_field=ArrayField(TextField()))
+        return Q(DataContains(ShortGrams(Upper(name)), grams))
+    return Q(**{lookup: term})

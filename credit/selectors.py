@@ -18,7 +18,7 @@ from django.utils import timezone
 
 # The masked name lives in the shared kit; pages import it from here as they always have.
 from core.personal_data import mask_person_name as mask_person_name
-from core.search import short_term_lookup
+from core.search import term_condition
 from core.validators import clean_uscc
 from registry.models import Enterprise, ServiceOffering, Worker
 
@@ -55,16 +55,16 @@ def enterprise_search(
     category_id: int | None = None,
     grade: str = "",
 ) -> QuerySet[Enterprise]:
-    """Enterprises whose name contains `query` (starts with it, for a query of one or two
-    characters: the trigram index needs three, the prefix index answers shorter ones), or
-    whose 统一社会信用代码 is `query`; in a township, offering a standard service item
+    """Enterprises whose name contains `query` (through the trigram index, or for a query of
+    one or two characters the character-pair index: core.search), or whose 统一社会信用代码
+    is `query`; in a township, offering a standard service item
     (`category_id`), and of a latest FINAL grade (`grade`).
 
     An empty query lists every enterprise (residents browse by township too)."""
     enterprises = Enterprise.objects.select_related("township").order_by("name", "id")
     query = (query or "").strip()
     if query:
-        condition = Q(**{short_term_lookup(Enterprise, "name__icontains", query): query})
+        condition = term_condition(Enterprise, "name__icontains", query)
         with suppress(ValidationError):  # not a valid code: a name search only
             condition |= Q(uscc=clean_uscc(query))
         enterprises = enterprises.filter(condition)

@@ -425,7 +425,7 @@ class WorkerAdmin(ProtectedMobileAdmin, DossierAdminMixin, RegistryAdmin):
             else:
                 digest = personal_data.lookup_hash(identity.number)
                 return queryset.filter(id_number_hash=digest), False
-        # The site's default search: a short name by prefix, with its index.
+        # The site's default search (a short name through its index: core.search).
         return subquery_search(self)(request, queryset, search_term)
 
     def get_urls(self):

@@ -11,6 +11,7 @@ import re
 from html.parser import HTMLParser
 
 from django.apps import apps
+from django.conf import settings
 from django.db import models
 from django.utils import translation
 
@@ -96,7 +97,9 @@ class Untranslated:
     name (卓*0)."""
 
     def __init__(self, data: set[str]):
-        values = sorted(data | set(ALLOWED), key=len, reverse=True)
+        # The SMS signature registered with the carrier heads every text, never translated.
+        allowed = set(ALLOWED) | {settings.SMS_SIGNATURE}
+        values = sorted(data | allowed, key=len, reverse=True)
         self.known = re.compile("|".join(re.escape(value) for value in values)) if values else None
         self.starts = {value[:n] for value in data for n in range(2, min(len(value), 40) + 1)}
         self.lines = {line.strip() for value in data for line in value.splitlines()}

@@ -128,9 +128,9 @@ class Enterprise(DossierFields):
 
     objects = EnterpriseQuerySet.as_manager()
 
-    # Terms of one or two characters search these by prefix (core.admin_scale, the public
-    # credit search): a trigram index needs three characters, a prefix index answers them.
-    prefix_search_fields = ("name", "legal_representative")
+    # Terms of one or two characters search these through their character-pair index
+    # (core.search, registry migration 0015): a trigram index needs three characters.
+    short_search_fields = ("name", "legal_representative")
 
     class Meta:
         verbose_name = "家政企业"
@@ -227,8 +227,8 @@ class Worker(DossierFields):
 
     objects = WorkerQuerySet.as_manager()
 
-    # A name of one or two characters (王芳) is searched by prefix (see Enterprise).
-    prefix_search_fields = ("name",)
+    # A name of one or two characters (王芳) is searched through its index (see Enterprise).
+    short_search_fields = ("name",)
 
     class Meta:
         verbose_name = "从业人员"

@@ -2,7 +2,8 @@
 
 The admin's `=uscc` search and the forms' look-ups compare UPPER(uscc): the functional
 unique index on UPPER(uscc) answers them. A name of one or two characters (王芳) is too
-short for the trigram index: it is searched by prefix, which a prefix index answers."""
+short for the trigram index: an index of the names' characters and character pairs answers
+it, and finds what a contains-search finds."""
 
 import pytest
 from django.contrib import admin
@@ -17,12 +18,14 @@ pytestmark = pytest.mark.django_db
 
 
 def plan(queryset, *, whole: bool = True) -> str:
-    """The plan of the search's condition when PostgreSQL may not read the table whole (a
-    test table is small enough that it would): each index that answers it is used. The
-    order is left out, else reading the whole `name` index in order would do."""
+    """The plan of the search's condition when PostgreSQL may neither read the table whole
+    nor walk a whole index in order (a test table is small enough that either would do):
+    only bitmap scans of indexes that answer the condition remain. The order and the joined
+    rows are left out: they are not the search."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-        text = queryset.order_by().explain()
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        text = queryset.select_related(None).order_by().explain()
     if whole:  # else only the part under test is checked (other columns have no index)
         assert "Seq Scan" not in text, text
     return text
@@ -73,18 +76,25 @@ def people():
     return {name: WorkerFactory(name=name) for name in ["王芳", "王芳芳", "李王芳", "张伟"]}
 
 
-def test_a_two_character_name_is_found_by_prefix_through_the_index(people):
+def test_a_two_character_name_is_found_anywhere_in_a_name_through_the_index(people):
     found = admin_search(Worker, "王芳")
-    assert {worker.name for worker in found} == {"王芳", "王芳芳"}
+    assert {worker.name for worker in found} == {"王芳", "王芳芳", "李王芳"}
     text = plan(found)
-    assert "registry_worker_name_prefix" in text
+    assert "registry_worker_name_grams" in text
     assert "registry_worker_id_last4_upper" in text  # the search's `=id_last4` branch
 
 
-def test_a_name_of_three_characters_or_more_is_still_found_anywhere(people):
+def test_a_single_character_is_found_through_the_index_too(people):
+    found = admin_search(Worker, "伟")
+    assert [worker.name for worker in found] == ["张伟"]
+    assert "registry_worker_name_grams" in plan(found)
+
+
+def test_a_name_of_three_characters_or_more_uses_the_trigram_index(people):
     assert {worker.name for worker in admin_search(Worker, "王芳芳")} == {"王芳芳"}
-    assert {worker.name for worker in admin_search(Worker, "李王芳")} == {"李王芳"}
-    assert "registry_worker_name_trgm" in plan(admin_search(Worker, "李王芳"))
+    found = admin_search(Worker, "李王芳")
+    assert {worker.name for worker in found} == {"李王芳"}
+    assert "registry_worker_name_trgm" in plan(found)
 
 
 def test_a_related_admin_searches_a_short_worker_name_through_the_index(people):
@@ -92,20 +102,26 @@ def test_a_related_admin_searches_a_short_worker_name_through_the_index(people):
 
     # The events' own title and tag have no index; the worker's name is found through its.
     text = plan(admin_search(CreditEvent, "张伟"), whole=False)
-    assert "registry_worker_name_prefix" in text
+    assert "registry_worker_name_grams" in text
 
 
-def test_the_public_credit_search_finds_a_short_name_by_prefix_through_the_index():
+def test_the_public_credit_search_finds_a_short_name_through_the_index():
     for name in ["舟曲安心家政", "安心家政服务部", "城关舟曲保洁"]:
         EnterpriseFactory(name=name)
     found = enterprise_search("舟曲")
-    assert [e.name for e in found] == ["舟曲安心家政"]
-    assert "registry_enterprise_name_prefix" in plan(found)
+    assert {e.name for e in found} == {"舟曲安心家政", "城关舟曲保洁"}
+    assert "registry_enterprise_name_grams" in plan(found)
     assert {e.name for e in enterprise_search("安心家政")} == {"舟曲安心家政", "安心家政服务部"}
 
 
-def test_a_short_search_of_a_legal_representative_uses_its_prefix_index():
+def test_a_short_search_of_a_legal_representative_uses_its_index():
     EnterpriseFactory(legal_representative="马丽")
     found = admin_search(Enterprise, "马丽")
     assert [e.legal_representative for e in found] == ["马丽"]
-    assert "registry_enterprise_legal_rep_prefix" in plan(found)
+    assert "registry_enterprise_legal_rep_grams" in plan(found)
+
+
+def test_characters_that_mean_something_to_like_are_plain_text_here(people):
+    WorkerFactory(name="%_")
+    assert [worker.name for worker in admin_search(Worker, "%")] == ["%_"]
+    assert [worker.name for worker in admin_search(Worker, "_")] == ["%_"]
