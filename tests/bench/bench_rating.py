@@ -15,8 +15,8 @@ Reported, all measured in the same run:
 - the engine's wall time on half the data, and the full/half ratio (target ≤ 2.3), as the
   median of three paired runs (half, then full, each on freshly generated data);
 - the peak memory (ru_maxrss) of the process doing the run (target ≤ 512 MB).
-The engine's one-process time is the median of the three full-size runs, the baseline's
-the median of three runs.
+The engine's one-process time is the median of the three full-size runs; the baseline runs
+right after each of them on the same data, and the ratio is the median of the three.
 """
 
 import os
@@ -413,7 +413,7 @@ def test_rating_engine_at_province_scale(bench, default_standards):
     bench.record("workers", full["workers"])
     bench.record("credit_inputs_per_year", full["inputs"])
     bench.record("history_years", HISTORY_YEARS)
-    half_runs, full_runs, generate_runs = [], [], []
+    half_runs, full_runs, generate_runs, baseline_runs = [], [], [], []
     for _pair in range(PAIRS):  # half then full, each on freshly generated data
         wipe()
         generate(**half, year=YEAR, history_years=HISTORY_YEARS)
@@ -423,6 +423,8 @@ def test_rating_engine_at_province_scale(bench, default_standards):
         generate(**full, year=YEAR, history_years=HISTORY_YEARS)
         generate_runs.append(time.perf_counter() - started)
         full_runs.append(engine_in_worker_process()[0])
+        # The baseline on the same data right after, so both see the same load.
+        baseline_runs.append(baseline_totals())
     # The largest peak of the processes that did a run (RUSAGE_CHILDREN: the waited-for ones).
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     engine_s = statistics.median(full_runs)
@@ -449,11 +451,15 @@ def test_rating_engine_at_province_scale(bench, default_standards):
     bench.record("engine_two_celery_workers_with_process_startup_s", celery_with_startup_s, "s")
     bench.target("celery_worker_peak_rss_mb", worker_peak_mb, at_most=512, unit="MB")
 
-    baseline_runs = [baseline_totals() for _ in range(3)]
     baseline_s = statistics.median(seconds for seconds, _ in baseline_runs)
-    totals = baseline_runs[-1][1]
+    totals = baseline_runs[-1][1]  # the last pair's data, which the tables still hold
+    bench.record("baseline_single_sql_runs_s", ", ".join(f"{t:.2f}" for t, _ in baseline_runs))
     bench.record("baseline_single_sql_s", baseline_s, "s")
-    bench.target("engine_one_process_ratio_to_baseline", engine_s / baseline_s, at_most=2)
+    bench.target(
+        "engine_one_process_ratio_to_baseline",
+        statistics.median(e / b for e, (b, _) in zip(full_runs, baseline_runs, strict=True)),
+        at_most=2,
+    )
     bench.record("engine_two_workers_ratio_to_baseline", celery_s / baseline_s, "x")
     engine_totals = {
         ("enterprise" if e else "worker", e or w): t
