@@ -166,12 +166,19 @@ def valid_card(token: str) -> WorkerCard | None:
     )
 
 
-def valid_card_ids(token: str) -> tuple[int, int] | None:
-    """The primary keys of the valid card of `token` and of its employment, or None: what
-    the verification page reads on every request (one narrow query)."""
+def valid_card_ids(token: str) -> tuple[int, int, str] | None:
+    """The primary keys of the valid card of `token` and of its employment, and whether the
+    employer operates, or None: what the verification page reads on every request (one
+    narrow query), so that neither a revoked card nor a closed employer waits for a cached
+    page to be renewed."""
     if not _plausible(token):
         return None
-    return WorkerCard.objects.valid().filter(token=token).values_list("pk", "employment_id").first()
+    return (
+        WorkerCard.objects.valid()
+        .filter(token=token)
+        .values_list("pk", "employment_id", "employment__enterprise__business_status")
+        .first()
+    )
 
 
 def _health_findings(certificates: list[HealthCertificate], today: date) -> list[Finding]:

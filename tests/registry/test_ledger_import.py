@@ -411,7 +411,8 @@ def test_large_import_goes_through_celery_and_ends_done_with_full_progress(
     with django_capture_on_commit_callbacks(execute=True) as writing:
         ledger_import_confirm(actor=admin_user, ledger_import=ledger_import)
         assert not Worker.objects.exists()  # queued, not run in the request
-    assert len(writing) == 1
+    # One task queued; the write then renews the public pages' fragments (core.page_cache).
+    assert len([c for c in writing if c.__module__ != "core.page_cache"]) == 1
     ledger_import.refresh_from_db()
     assert ledger_import.status == Status.DONE
     assert ledger_import.processed_rows == ledger_import.total_rows == 30
