@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0015_name_prefix_search_indexes"),
+        ("registry", "0015_short_name_search_indexes"),
     ]
 
     operations = [
