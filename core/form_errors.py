@@ -1,12 +1,13 @@
 """Errors on forms, for every app's pages: a service's refusal shown on the form that called
 it, and the plain wording and the summary of the forms residents fill in."""
 
+import functools
 import re
 from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import get_language, gettext, gettext_noop
 
 
 def add_service_errors(
@@ -41,26 +42,26 @@ def _t(message: str, label: str) -> str:
     return gettext(message).replace("{label}", label)
 
 
-def _resident_messages(field: forms.Field, label: str) -> dict[str, str]:
-    if isinstance(field.widget, forms.HiddenInput):
+def _resident_messages(field_type: type, widget_type: type, label: str) -> dict[str, str]:
+    if issubclass(widget_type, forms.HiddenInput):
         expired = gettext("页面已过期，请刷新页面后重新填写。")
         return dict.fromkeys(
             ["required", "invalid", "invalid_choice", "max_length", "min_length"], expired
         )
-    if isinstance(field, forms.BooleanField):
+    if issubclass(field_type, forms.BooleanField):
         required = _t(gettext_noop("请勾选“{label}”。"), label)
-    elif isinstance(field, forms.FileField):
+    elif issubclass(field_type, forms.FileField):
         required = _t(gettext_noop("请上传{label}。"), label)
-    elif isinstance(field, _CHOSEN):
+    elif issubclass(field_type, _CHOSEN):
         required = _t(gettext_noop("请选择{label}。"), label)
     else:
         required = _t(gettext_noop("请填写{label}。"), label)
     invalid = _t(gettext_noop("{label}填写得不对，请检查后重新填写。"), label)
-    if isinstance(field, forms.EmailField):
+    if issubclass(field_type, forms.EmailField):
         invalid = _t(gettext_noop("{label}的格式不对，应像 zhangsan@163.com 这样。"), label)
-    elif isinstance(field, forms.DateField):
+    elif issubclass(field_type, forms.DateField):
         invalid = _t(gettext_noop("{label}请按“年-月-日”填写，例如2025-10-08。"), label)
-    elif isinstance(field, forms.IntegerField | forms.DecimalField | forms.FloatField):
+    elif issubclass(field_type, forms.IntegerField | forms.DecimalField | forms.FloatField):
         invalid = _t(gettext_noop("{label}请只填写数字。"), label)
     return {
         "required": required,
@@ -93,11 +94,21 @@ def _resident_messages(field: forms.Field, label: str) -> dict[str, str]:
     }
 
 
-def _default_messages(field: forms.Field) -> dict:
+@functools.cache
+def _default_messages(field_type: type) -> dict:
     messages: dict = {}
-    for cls in reversed(type(field).__mro__):
+    for cls in reversed(field_type.__mro__):
         messages.update(getattr(cls, "default_error_messages", {}))
     return messages
+
+
+@functools.lru_cache(maxsize=2048)
+def _cached_resident_messages(
+    field_type: type, widget_type: type, label: str, language: str | None
+) -> tuple[tuple[str, str], ...]:
+    """The plain messages of a kind of field with this label in this language, worked out
+    once per process rather than on every form (some 300 translations for a long form)."""
+    return tuple(_resident_messages(field_type, widget_type, label).items())
 
 
 @dataclass(frozen=True)
@@ -115,11 +126,16 @@ class ResidentFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        language = get_language()
         for name, field in self.fields.items():
-            defaults = _default_messages(field)
-            for code, message in _resident_messages(field, _plain_label(field, name)).items():
+            defaults = _default_messages(type(field))
+            messages = _cached_resident_messages(
+                type(field), type(field.widget), _plain_label(field, name), language
+            )
+            for code, message in messages:
                 own = field.error_messages.get(code)
-                if own is None or own == defaults.get(code):
+                default = defaults.get(code)
+                if own is None or own is default or own == default:
                     field.error_messages[code] = message
 
     @property

@@ -39,6 +39,7 @@ from .pricing import charge_fields, charge_problems
 
 TRACKING_RANDOM_LENGTH = 6
 DUPLICATE_WINDOW = timedelta(minutes=10)
+TRACKING_ATTEMPTS = 5
 MAX_ATTACHMENTS = 5
 UNCHECKED_ON_CREATE = [
     "tracking_number",
@@ -233,49 +234,55 @@ def complaint_submit(
     existing = _existing_duplicate(submission_token, digest, now)
     if existing is not None:
         return SubmitResult(existing, created=False)
-    try:
-        with transaction.atomic():
-            complaint = _create(
-                submission_token=submission_token,
-                digest=digest,
-                now=now,
-                complainant_name=complainant_name.strip(),
-                phone=number,
-                township=township,
-                service_date=service_date,
-                category=category,
-                description=description.strip(),
-                desired_outcome=desired_outcome.strip(),
-                enterprise=enterprise,
-                enterprise_text=enterprise_text.strip(),
-                worker=worker,
-                service_category=service_category,
-                service_agreement=service_agreement,
-                email=email.strip(),
-                attachments=attachments,
-                channel=channel,
-                case_type=case_type,
-                report_category=report_category,
-                subject_address=subject_address.strip(),
-                reported_card=reported_card.strip(),
-                officer=actor,
-                language=language
-                if language in dict(settings.LANGUAGES)
-                else settings.LANGUAGE_CODE,
-                **charge_fields(
+    # The random part of the tracking number makes a collision a one-in-a-billion event:
+    # the whole transaction is tried again with a new number (no savepoint per attempt).
+    for _attempt in range(TRACKING_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                complaint = _create(
+                    submission_token=submission_token,
+                    digest=digest,
+                    now=now,
+                    complainant_name=complainant_name.strip(),
+                    phone=number,
+                    township=township,
+                    service_date=service_date,
+                    category=category,
+                    description=description.strip(),
+                    desired_outcome=desired_outcome.strip(),
                     enterprise=enterprise,
+                    enterprise_text=enterprise_text.strip(),
+                    worker=worker,
                     service_category=service_category,
-                    charged_amount=charged_amount,
-                    charged_quantity=charged_quantity,
-                ),
-            )
-    except IntegrityError:
-        # Two identical POSTs raced past the check above (a double tap): the form token is
-        # unique, so the second insert failed and the first one's complaint is the answer.
-        existing = Complaint.objects.filter(submission_token=submission_token).first()
-        if existing is None:
-            raise
-        return SubmitResult(existing, created=False)
+                    service_agreement=service_agreement,
+                    email=email.strip(),
+                    attachments=attachments,
+                    channel=channel,
+                    case_type=case_type,
+                    report_category=report_category,
+                    subject_address=subject_address.strip(),
+                    reported_card=reported_card.strip(),
+                    officer=actor,
+                    language=language
+                    if language in dict(settings.LANGUAGES)
+                    else settings.LANGUAGE_CODE,
+                    **charge_fields(
+                        enterprise=enterprise,
+                        service_category=service_category,
+                        charged_amount=charged_amount,
+                        charged_quantity=charged_quantity,
+                    ),
+                )
+            break
+        except IntegrityError:
+            # Two identical POSTs raced past the check above (a double tap): the form token
+            # is unique, so the second insert failed and the first one's complaint is the
+            # answer. Otherwise the tracking number was drawn twice: draw again.
+            existing = Complaint.objects.filter(submission_token=submission_token).first()
+            if existing is not None:
+                return SubmitResult(existing, created=False)
+    else:  # pragma: no cover - five collisions in a row
+        raise RuntimeError("could not draw a free tracking number")
     return SubmitResult(complaint, created=True)
 
 
@@ -298,21 +305,10 @@ def _create(*, submission_token, digest, now, phone, attachments, **fields) -> C
     # check constraints are said by complaint_submit's problems and enforced by the
     # database: validating them again here would cost a query each.
     complaint.full_clean(exclude=UNCHECKED_ON_CREATE, validate_constraints=False)
-    # The random part makes a collision a one-in-a-billion event; retry rather than fail.
-    for _attempt in range(5):
-        complaint.tracking_number = tracking_number_new(received_on)
-        try:
-            with transaction.atomic():
-                # An officer entering a case received by phone, visit or letter is its
-                # 承办人 and the author of its first history row.
-                audited_save(complaint, actor=complaint.officer)
-            break
-        except IntegrityError:
-            if Complaint.objects.filter(submission_token=submission_token).exists():
-                raise
-            continue
-    else:  # pragma: no cover - five collisions in a row
-        raise RuntimeError("could not draw a free tracking number")
+    complaint.tracking_number = tracking_number_new(received_on)
+    # An officer entering a case received by phone, visit or letter is its 承办人 and the
+    # author of its first history row.
+    audited_save(complaint, actor=complaint.officer)
     for upload in attachments:
         ComplaintAttachment.objects.create(
             complaint=complaint,

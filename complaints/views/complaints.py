@@ -1,8 +1,8 @@
 """Public complaint pages: submit, the acknowledgement, tracking and the satisfaction rating.
 
-No account is needed. After a successful submission or look-up the case's id is kept in
-the visitor's session, and the pages redirect (POST → redirect → GET), so a reload never
-re-submits and the tracking number and phone never appear in a URL.
+No account is needed. After a successful submission or look-up the case's id is kept in a
+signed cookie (complaints.remembered), and the pages redirect (POST → redirect → GET), so a
+reload never re-submits and the tracking number and phone never appear in a URL.
 """
 
 import logging
@@ -23,6 +23,7 @@ from registry.models import Enterprise
 from registry.ratelimits import RateLimit, WhenCacheDown, limit_hit, limit_refund
 from registry.selectors import published_prices, worker_from_ref
 
+from .. import remembered
 from ..forms import (
     NONE_OF_THESE,
     ComplaintForm,
@@ -36,7 +37,6 @@ from ..services import complaint_satisfaction_rate, complaint_submit
 
 logger = logging.getLogger(__name__)
 
-SESSION_KEY = "complaints_tracked"
 # The form's second button: show the named enterprise's published prices (no JavaScript).
 SHOW_PRICES = "prices"
 RATE_LIMITED = (
@@ -55,13 +55,8 @@ def _phone_key(request) -> str | None:
         return None
 
 
-def _remember(request, complaint: Complaint) -> None:
-    tracked = [pk for pk in request.session.get(SESSION_KEY, []) if pk != complaint.pk]
-    request.session[SESSION_KEY] = [complaint.pk, *tracked][:10]
-
-
 def _remembered(request, number: str) -> Complaint | None:
-    ids = request.session.get(SESSION_KEY, [])
+    ids = remembered.tracked_ids(request)
     if not number or not ids:
         return None
     return (
@@ -158,9 +153,9 @@ def intake_post(request, form, *, submit, page):
         return page(form, 200)
     if not result.created:  # a reloaded page: the case stored before is shown again
         limit_refund(request, SUBMIT_PER_PHONE)
-    _remember(request, result.complaint)
-    request.session["complaints_submitted"] = result.complaint.pk
-    return redirect("complaints:submitted")
+    response = redirect("complaints:submitted")
+    remembered.remember(request, response, result.complaint.pk, submitted=True)
+    return response
 
 
 def _blank_form_page(request):
@@ -272,7 +267,7 @@ def _form_context(form: ComplaintForm, *, worker, enterprise, prices_asked: bool
 
 @never_cache
 def complaint_submitted(request):
-    pk = request.session.get("complaints_submitted")
+    pk = remembered.submitted_id(request)
     complaint = Complaint.objects.filter(pk=pk).first() if pk else None
     if complaint is None:
         return redirect("complaints:new")
@@ -297,8 +292,9 @@ def complaint_track(request):
             )
             if complaint is not None:
                 limit_refund(request, TRACK_FAILURES)
-                _remember(request, complaint)
-                return redirect(f"{request.path}?n={complaint.tracking_number}")
+                response = redirect(f"{request.path}?n={complaint.tracking_number}")
+                remembered.remember(request, response, complaint.pk)
+                return response
             form.add_error(None, "投诉编号与手机号码不匹配，请核对后重试。")
         return render(request, "complaints/track.html", {"form": form})
 

@@ -164,6 +164,40 @@ def median_load(function, count: int, clients: int) -> Load:
     )
 
 
+@dataclass(frozen=True)
+class Paired:
+    """A measured load and its baseline, run alternately (baseline, measured) three times
+    so that a slow moment of the machine weighs on both: each ratio is the median of the
+    three runs' ratios."""
+
+    baseline: Load
+    measured: Load
+    throughput_ratio: float  # measured requests/s ÷ baseline's
+    p95_ratio: float  # measured p95 ÷ baseline's
+
+
+def paired_load(baseline, measured, count: int, clients: int) -> Paired:
+    pairs = []
+    for run in range(RUNS):
+        base_run = load(lambda i, run=run: baseline(run * count + i), count, clients)
+        measured_run = load(lambda i, run=run: measured(run * count + i), count, clients)
+        pairs.append((base_run, measured_run))
+
+    def summary(runs: list[Load]) -> Load:
+        return Load(
+            statistics.median(r.per_second for r in runs),
+            statistics.median(r.p95_ms for r in runs),
+            [result for r in runs for result in r.results],
+        )
+
+    return Paired(
+        baseline=summary([b for b, _ in pairs]),
+        measured=summary([m for _, m in pairs]),
+        throughput_ratio=statistics.median(m.per_second / b.per_second for b, m in pairs),
+        p95_ratio=statistics.median(m.p95_ms / b.p95_ms for b, m in pairs),
+    )
+
+
 def timed_get(base: str, path_for):
     """A load function: a fresh browser GETs `path_for(index)`."""
 

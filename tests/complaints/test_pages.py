@@ -123,7 +123,8 @@ def test_a_reloaded_post_does_not_duplicate(client):
     again = client.post(NEW, form_data())
     assert first.status_code == again.status_code == 302
     assert Complaint.objects.count() == 1
-    assert client.session["complaints_submitted"] == Complaint.objects.get().pk
+    acknowledged = client.get(first.url).content.decode()
+    assert Complaint.objects.get().tracking_number in acknowledged
 
 
 def test_submissions_are_rate_limited_per_phone_with_a_chinese_message(client, settings):
