@@ -24,7 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 from django.http import HttpRequest
 
@@ -123,7 +124,9 @@ def _cache_add(group: str, digest: str, window_end: int, period: int, delta: int
         return None
     key = f"rl:{group}:{digest}:{window_end}"
     try:
-        # add() creates the counter only if it is missing; incr() is Redis INCRBY, atomic.
+        if (counted := _redis_add(key, delta, period + 60)) is not None:
+            return counted
+        # add() creates the counter only if it is missing; incr() is atomic.
         cache.add(key, 0, period + 60)
         try:
             return cache.incr(key, delta)
@@ -133,6 +136,21 @@ def _cache_add(group: str, digest: str, window_end: int, period: int, delta: int
     except CACHE_ERRORS as exc:
         cache_failed(exc)
         return None
+
+
+def _redis_add(key: str, delta: int, seconds: int) -> int | None:
+    """On Redis, INCRBY and EXPIRE … NX in one MULTI/EXEC round trip (the counter is created
+    at `delta` with its expiry, or counted on, atomically); None for another cache backend.
+    The counter is stored as Django's Redis cache stores an integer, so `cache.get` reads it."""
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        return None
+    raw_key = backend.make_and_validate_key(key)
+    pipeline = backend._cache.get_client(raw_key, write=True).pipeline(transaction=True)
+    pipeline.incrby(raw_key, delta)
+    pipeline.expire(raw_key, seconds, nx=True)
+    count, _ = pipeline.execute()
+    return int(count)
 
 
 def _database_add(group: str, digest: str, window_end: int, delta: int) -> int:
