@@ -21,7 +21,7 @@ TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 	CELERY_BROKER_URL=$(TEST_BROKER_URL) CELERY_TASK_ALWAYS_EAGER=1 DEBUG=1
 PYTEST_WORKERS ?= 2
 
-.PHONY: help run test lint messages format bench sync browser migrate check-migrations check-deploy worker beat fonts
+.PHONY: help run test lint messages format bench bench-province sync browser migrate check-migrations check-deploy worker beat fonts
 
 help:
 	@echo "make run    - set up, migrate, load demo data, serve http://127.0.0.1:8000 (SQLite, in-process Celery)"
@@ -81,6 +81,13 @@ format: sync
 # Missed targets fail only at full size or with BENCH_STRICT=1 (README, Performance).
 bench: sync
 	$(TEST_ENV) $(PY) -m pytest -m bench -s -q $(or $(PYTEST_ARGS),tests/bench)
+
+# The yearly rating at full province scale (100k enterprises, 1M workers, 10M inputs a year,
+# three years): 15–20 minutes and some 12 GB of disk, so not part of `make bench`.
+# BENCH_PROVINCE_SCALE=0.01 checks the benchmark itself in a minute (targets not enforced).
+BENCH_PROVINCE_SCALE ?= 1
+bench-province: sync
+	BENCH_PROVINCE=1 BENCH_PROVINCE_SCALE=$(BENCH_PROVINCE_SCALE) BENCH_SCALE=$(BENCH_PROVINCE_SCALE) $(TEST_ENV) $(PY) -m pytest -m bench -s -q tests/bench/bench_rating_province.py
 
 check-migrations: sync
 	$(PY) manage.py makemigrations --check --dry-run
