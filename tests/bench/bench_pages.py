@@ -7,8 +7,8 @@ fresh browser. Each page alternates with the baseline three times (baseline, pag
 a slow moment of the machine weighs on both; requests/s and p95 are the medians of the three
 runs, and each ratio the median of the three runs' ratios.
 
-Data: 100,000 synthetic enterprises (the province's, × BENCH_SCALE) for the credit look-up, and worker cards
-whose QR codes are verified (many tokens, each request another one).
+Data: 100,000 synthetic enterprises (the province's, × BENCH_SCALE) for the credit look-up,
+and worker cards whose QR codes are verified (many tokens, each request another one).
 
 Targets: every page ≥ 50 % of the baseline's requests/s; /credit/?q= p95 ≤ 50 ms.
 """
