@@ -259,10 +259,25 @@ def _year_before(day: date) -> date:
         return day.replace(year=day.year - 1, day=28)
 
 
-def coverage(date_from: date | None = None, date_to: date | None = None) -> Coverage:
+# The breakdowns `coverage` can give; a caller showing fewer asks only for those.
+COVERAGE_BREAKDOWNS = frozenset({"township", "group", "measure", "enterprise", "month"})
+
+
+def coverage(
+    date_from: date | None = None,
+    date_to: date | None = None,
+    *,
+    breakdowns: frozenset[str] = COVERAGE_BREAKDOWNS,
+) -> Coverage:
     """Residents benefited, redemptions and discounts by township, special group, measure,
     enterprise and month, for redemptions served in [date_from, date_to] (default: the
-    twelve months to today). Cancelled redemptions do not count."""
+    twelve months to today). Cancelled redemptions do not count.
+
+    Only the `breakdowns` asked for are read (the others are empty lists): the dashboard
+    shows townships and groups, and the one by enterprise has a row per enterprise."""
+    unknown = set(breakdowns) - COVERAGE_BREAKDOWNS
+    if unknown:
+        raise ValueError(f"unknown coverage breakdowns: {sorted(unknown)}")
     date_to = date_to or timezone.localdate()
     date_from = date_from or _year_before(date_to) + timedelta(days=1)
     base = Redemption.objects.counting().filter(served_on__gte=date_from, served_on__lte=date_to)
@@ -275,7 +290,8 @@ def coverage(date_from: date | None = None, date_to: date | None = None) -> Cove
     items = RedemptionItem.objects.filter(redemption__in=base)
     by_measure = [
         CoverageRow(r["measure_id"], r["measure__title"], r["n_residents"], r["n"], r["total"])
-        for r in items.values("measure_id", "measure__title")
+        for r in (items if "measure" in breakdowns else items.none())
+        .values("measure_id", "measure__title")
         .annotate(
             n_residents=Count("redemption__resident", distinct=True),
             n=Count("redemption", distinct=True),
@@ -305,18 +321,26 @@ def coverage(date_from: date | None = None, date_to: date | None = None) -> Cove
         .values("enterprise_id")
         .distinct()
         .count(),
-        by_township=_rows(base, "resident__township_id", "resident__township__name"),
+        by_township=_rows(base, "resident__township_id", "resident__township__name")
+        if "township" in breakdowns
+        else [],
         by_group=_rows(
             base.filter(special_groups__isnull=False),
             "special_groups__id",
             "special_groups__name",
-        ),
+        )
+        if "group" in breakdowns
+        else [],
         by_measure=by_measure,
-        by_enterprise=_rows(base, "enterprise_id", "enterprise__name"),
+        by_enterprise=_rows(base, "enterprise_id", "enterprise__name")
+        if "enterprise" in breakdowns
+        else [],
         by_month=[
             CoverageRow(r["month"], f"{r['month']:%Y年%m月}", r["n_residents"], r["n"], r["total"])
             for r in months
-        ],
+        ]
+        if "month" in breakdowns
+        else [],
     )
 
 

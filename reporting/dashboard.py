@@ -329,7 +329,11 @@ def dashboard_figures(*, year: int | None = None, today: date | None = None) -> 
         complaints=complaints,
         reviews=review_statistics(date_from=complaints.date_from, date_to=complaints.date_to),
         complaint_figures=_complaint_figures(complaints),
-        coverage=coverage(date(year, 1, 1), date(year, 12, 31)),
+        # The panel shows the totals, townships and special groups; the other breakdowns
+        # (one row per enterprise) are for the redemption report and the annual workbook.
+        coverage=coverage(
+            date(year, 1, 1), date(year, 12, 31), breakdowns=frozenset({"township", "group"})
+        ),
         supervision=_supervision(year),
         agreements=_agreements(year, today),
         bookings=booking_figures(year),
