@@ -40,6 +40,20 @@ class Document(models.Model):
         return validity_for(self.valid_to, today)
 
 
+def review_indexes(review_name: str, unverified_name: str) -> list[models.Index]:
+    """The partial indexes of a record uploaded for 核验: the dashboard's review targets
+    (uploads with a deadline) and its inbox (what waits for 核验) read these few rows,
+    never the whole table."""
+    return [
+        models.Index(
+            fields=["review_due_on"],
+            condition=Q(review_due_on__isnull=False),
+            name=review_name,
+        ),
+        models.Index(fields=["review_due_on"], condition=Q(verified=False), name=unverified_name),
+    ]
+
+
 class EnterpriseQualification(Document):
     class Kind(models.TextChoices):
         BUSINESS_LICENCE = "licence", _("营业执照")
@@ -99,18 +113,7 @@ class HealthCertificate(Document):
         constraints = [Document.validity_constraint("registry_health_valid_to_after_from")]
         permissions = [("view_sensitive_records", "查看健康证与无犯罪记录核查")]
         indexes = [
-            # The dashboard's review targets (uploads with a deadline) and its inbox (what
-            # waits for 核验) read these few rows, never the whole table.
-            models.Index(
-                fields=["review_due_on"],
-                condition=Q(review_due_on__isnull=False),
-                name="registry_health_review_idx",
-            ),
-            models.Index(
-                fields=["review_due_on"],
-                condition=Q(verified=False),
-                name="registry_health_unverified_idx",
-            ),
+            *review_indexes("registry_health_review_idx", "registry_health_unverified_idx"),
         ]
 
     def __str__(self) -> str:
@@ -146,18 +149,7 @@ class TrainingRecord(models.Model):
         verbose_name_plural = "培训记录"
         ordering = ["-completed_on"]
         indexes = [
-            # The dashboard's review targets (uploads with a deadline) and its inbox (what
-            # waits for 核验) read these few rows, never the whole table.
-            models.Index(
-                fields=["review_due_on"],
-                condition=Q(review_due_on__isnull=False),
-                name="registry_training_review_idx",
-            ),
-            models.Index(
-                fields=["review_due_on"],
-                condition=Q(verified=False),
-                name="registry_training_unverif_idx",
-            ),
+            *review_indexes("registry_training_review_idx", "registry_training_unverif_idx"),
         ]
         constraints = [
             models.CheckConstraint(
