@@ -8,6 +8,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
 
 from tests.incentives.test_pages import county  # noqa: F401 (fixture)
 from tests.project.test_redis_down import county_objects, sample_urls  # noqa: F401 (fixture)
@@ -98,7 +99,8 @@ def test_forms_in_their_error_state_have_no_serious_violation(browser, live_serv
         for url, button in FORMS_WITH_ERRORS:
             page.goto(live_server.url + url)
             page.get_by_role("button", name=button, exact=True).click()
-            assert page.locator("#error-summary").count() == 1, url
+            # The click returns once the answer starts loading: wait for the summary.
+            expect(page.locator("#error-summary"), url).to_have_count(1)
             found.extend(f"[{size}] {url}: {line}" for line in violations_on(page, axe))
         context.close()
     assert not found, "\n".join(found)
