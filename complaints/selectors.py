@@ -97,6 +97,18 @@ def complaint_for_tracking(tracking_number: str, phone: str) -> Complaint | None
     return complaint
 
 
+# What the acknowledgement page shows of the case just submitted.
+ACKNOWLEDGEMENT_FIELDS = ("tracking_number", "case_type", "phone_masked", "acceptance_due")
+
+
+def acknowledged_complaint(pk: int | None) -> Complaint | None:
+    """The case whose acknowledgement page is shown: its number, its kind, the masked phone
+    the SMS went to and the acceptance deadline (only those columns are read)."""
+    if not pk:
+        return None
+    return Complaint.objects.only(*ACKNOWLEDGEMENT_FIELDS).filter(pk=pk).first()
+
+
 def _public_updates(complaint: Complaint) -> list[ComplaintUpdate]:
     return list(
         complaint.updates.filter(visibility=ComplaintUpdate.Visibility.PUBLIC).order_by(

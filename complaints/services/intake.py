@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import BooleanField, Case, Q, Value, When
+from django.db.models import Q
 from django.utils import timezone
 
 from agreements.models import ServiceAgreement
@@ -131,23 +131,18 @@ class SubmitResult:
 
 
 def _existing_duplicate(token: str, digest: str, now) -> Complaint | None:
-    """The complaint this submission repeats, in one query: the one its form token stored
-    first, else the latest with the same content within the window."""
-    return (
-        Complaint.objects.filter(
-            Q(submission_token=token)
-            | Q(content_digest=digest, received_at__gte=now - DUPLICATE_WINDOW)
-        )
-        .annotate(
-            same_form=Case(
-                When(submission_token=token, then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-        )
-        .order_by("-same_form", "-received_at")
-        .first()
-    )
+    """The complaint this submission repeats: the one its form token stored first, else the
+    latest with the same content within the window. The look-up reads three columns of the
+    few matching rows (cheap, on every submission); the whole case is read only for a
+    duplicate."""
+    matches = Complaint.objects.filter(
+        Q(submission_token=token)
+        | Q(content_digest=digest, received_at__gte=now - DUPLICATE_WINDOW)
+    ).values_list("pk", "submission_token", "received_at")
+    if not matches:
+        return None
+    pk, _token, _received = max(matches, key=lambda row: (row[1] == token, row[2]))
+    return Complaint.objects.get(pk=pk)
 
 
 def complaint_submit(

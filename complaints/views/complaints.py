@@ -32,7 +32,12 @@ from ..forms import (
     enterprise_answer,
 )
 from ..models import Complaint
-from ..selectors import complaint_for_tracking, current_employer, tracking_view
+from ..selectors import (
+    acknowledged_complaint,
+    complaint_for_tracking,
+    current_employer,
+    tracking_view,
+)
 from ..services import complaint_satisfaction_rate, complaint_submit
 
 logger = logging.getLogger(__name__)
@@ -267,8 +272,7 @@ def _form_context(form: ComplaintForm, *, worker, enterprise, prices_asked: bool
 
 @never_cache
 def complaint_submitted(request):
-    pk = remembered.submitted_id(request)
-    complaint = Complaint.objects.filter(pk=pk).first() if pk else None
+    complaint = acknowledged_complaint(remembered.submitted_id(request))
     if complaint is None:
         return redirect("complaints:new")
     return render(request, "complaints/submitted.html", {"complaint": complaint})

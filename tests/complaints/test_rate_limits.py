@@ -61,7 +61,7 @@ def test_the_database_fallback_is_just_as_exact(settings):
     settings.COMPLAINT_RATE_PER_IP = "20/h"
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.redis_cache.ReusedClientRedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
         }
     }

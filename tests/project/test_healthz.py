@@ -32,7 +32,7 @@ def test_healthz_is_503_when_the_broker_is_down(client, broker_down):
 def test_healthz_is_503_when_the_cache_is_down(client, settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.redis_cache.ReusedClientRedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
         }
     }

@@ -99,7 +99,7 @@ def test_urls_switch_to_postgresql_and_redis(tmp_path):
     assert config["engine"] == "django.db.backends.postgresql"
     assert config["conn_max_age"] > 0
     assert config["health_checks"] is True
-    assert config["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert config["cache"] == "core.redis_cache.ReusedClientRedisCache"
     assert config["eager"] is False
     assert config["broker"] == "redis://127.0.0.1:6379/0"
     assert config["media"] == str(tmp_path)
