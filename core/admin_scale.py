@@ -10,7 +10,9 @@
 - `subquery_search`: the default search of an admin that does not search in its own way,
   with a field across a foreign key (`enterprise__name`) searched as `enterprise_id IN
   (SELECT id FROM enterprise WHERE …)`: the related table's index answers it, instead of
-  joining every rating to every enterprise and worker before filtering. A term shorter
+  joining every rating to every enterprise and worker before filtering; when such a field
+  is searched beside others, each field is its own subquery of ids, joined by UNION ALL,
+  so that no branch makes the others scan the table. A term shorter
   than three characters searches a model's `short_search_fields` (names) through their
   character-pair index (`core.search`): the trigram index cannot answer it.
 - `MemoRelatedFilter`: a related-field filter that reads its choices once per request (with
@@ -23,15 +25,17 @@
 """
 
 import time
+from datetime import date, datetime
 
 from django.contrib import admin
 from django.contrib.admin.utils import lookup_spawns_duplicates
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
-from django.db import connections
+from django.db import connections, models
 from django.db.models import Q
 from django.db.models.constants import LOOKUP_SEP
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import smart_split, unescape_string_literal
 
@@ -133,8 +137,20 @@ def _search_lookup(model, spec: str) -> str:
     return f"{spec}__icontains"
 
 
-def _term_condition(model, lookup: str, term: str) -> Q:
-    """`lookup` = `term`, through a subquery when it crosses a forward foreign key."""
+def any_of_rows(queryset, alternatives: list):
+    """`queryset`'s rows found by any of `alternatives` (querysets of the same model), each
+    its own subquery of primary keys joined by UNION ALL, so that each is answered by its
+    own index (see `_any_of`)."""
+    if len(alternatives) == 1:
+        return alternatives[0]
+    keys = [alternative.order_by().values("pk") for alternative in alternatives]
+    return queryset.filter(pk__in=keys[0].union(*keys[1:], all=True))
+
+
+def lookup_condition(model, lookup: str, term) -> Q:
+    """`lookup` = `term`, through a subquery of the related table when it crosses a forward
+    foreign key (`worker__id_number_hash__exact`: `worker_id IN (SELECT id FROM worker
+    WHERE id_number_hash = …)`)."""
     first, _, rest = lookup.partition(LOOKUP_SEP)
     try:
         field = model._meta.get_field(first)
@@ -142,9 +158,33 @@ def _term_condition(model, lookup: str, term: str) -> Q:
         return Q(**{lookup: term})
     if field.many_to_one and LOOKUP_SEP in rest:
         related = field.related_model
-        inner = _term_condition(related, rest, term)
+        inner = lookup_condition(related, rest, term)
         return Q(**{f"{first}__in": related._base_manager.filter(inner).values("pk")})
     return term_condition(model, lookup, term)
+
+
+def _crosses_relation(model, lookup: str) -> bool:
+    first, _, rest = lookup.partition(LOOKUP_SEP)
+    try:
+        field = model._meta.get_field(first)
+    except FieldDoesNotExist:
+        return False
+    return field.many_to_one and LOOKUP_SEP in rest
+
+
+def _any_of(model, branches: list[Q], *, union: bool) -> Q:
+    """Rows matching any of `branches`. PostgreSQL can combine the indexes of ORed
+    conditions on the table's own columns, but not an `IN (SELECT …)` across a foreign key:
+    ORed with one, every condition is checked row by row over the whole table. With
+    `union`, each branch is its own subquery of primary keys, answered by its own index
+    (`id IN (SELECT id … WHERE number = … UNION ALL SELECT id … WHERE enterprise_id IN …)`)."""
+    if not union or len(branches) < 2:
+        either = Q()
+        for branch in branches:
+            either |= branch
+        return either
+    keys = [model._base_manager.filter(branch).order_by().values("pk") for branch in branches]
+    return Q(pk__in=keys[0].union(*keys[1:], all=True))
 
 
 def subquery_search(model_admin):
@@ -153,23 +193,75 @@ def subquery_search(model_admin):
         lookups = [_search_lookup(queryset.model, str(spec)) for spec in fields]
         if not lookups or not search_term or any("pk__exact" in item for item in lookups):
             return admin.ModelAdmin.get_search_results(model_admin, request, queryset, search_term)
+        crossing = any(_crosses_relation(queryset.model, lookup) for lookup in lookups)
         terms = []
         for bit in smart_split(search_term):
             if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
                 bit = unescape_string_literal(bit)
-            either = Q()
-            for lookup in lookups:
-                either |= _term_condition(queryset.model, lookup, bit)
-            terms.append(either)
+            branches = [lookup_condition(queryset.model, lookup, bit) for lookup in lookups]
+            terms.append(_any_of(queryset.model, branches, union=crossing))
         duplicates = any(lookup_spawns_duplicates(model_admin.opts, item) for item in lookups)
         return queryset.filter(*terms), duplicates
 
     return get_search_results
 
 
+# The first year a year filter offers (the programme's first rated year is 2025).
+FIRST_YEAR = 2024
+
+
+def year_filter(field_name: str, title: str = "年度") -> type[admin.SimpleListFilter]:
+    """A filter by year whose choices come from the calendar (this year back to
+    FIRST_YEAR), not from the table: Django's filter of a field's values and its date
+    hierarchy each read the whole table for their choices, on every page of the list. On a
+    date or datetime field it is a range the field's index answers, under the date
+    hierarchy's own parameter (`<field>__year`), so links made for it still work; on a
+    year number it is the field's equality, under the field's name."""
+
+    class YearFilter(admin.SimpleListFilter):
+        parameter_name = field_name
+
+        def lookups(self, request, model_admin):
+            this_year = timezone.localdate().year
+            return [(str(year), f"{year}年") for year in range(this_year, FIRST_YEAR - 1, -1)]
+
+        def queryset(self, request, queryset):
+            value = self.value()
+            if not value:
+                return queryset
+            if not value.isdecimal() or not 1900 < int(value) < 3000:
+                return queryset.none()
+            year = int(value)
+            field = queryset.model._meta.get_field(field_name)
+            if not isinstance(field, models.DateField):
+                return queryset.filter(**{field_name: year})
+            start, end = date(year, 1, 1), date(year + 1, 1, 1)
+            if isinstance(field, models.DateTimeField):
+                midnight = datetime.min.time()
+                start, end = (
+                    timezone.make_aware(datetime.combine(day, midnight)) for day in (start, end)
+                )
+            return queryset.filter(**{f"{field_name}__gte": start, f"{field_name}__lt": end})
+
+    YearFilter.title = title
+    YearFilter.__name__ = f"YearFilter_{field_name}"
+    return YearFilter
+
+
+def _date_hierarchy_as_year_filter(model_admin) -> None:
+    field_name = model_admin.date_hierarchy
+    field = model_admin.model._meta.get_field(field_name)
+    year = year_filter(field_name, f"{field.verbose_name}（年）")
+    year.parameter_name = f"{field_name}__year"
+    model_admin.list_filter = [year, *model_admin.list_filter]
+    model_admin.date_hierarchy = None
+
+
 def scale_defaults(model_admin) -> None:
     if getattr(model_admin, "_scale_defaults", False):
         return
+    if model_admin.date_hierarchy:
+        _date_hierarchy_as_year_filter(model_admin)
     if model_admin.paginator is Paginator:
         model_admin.paginator = EstimatedCountPaginator
     model_admin.show_full_result_count = False

@@ -14,12 +14,12 @@ import re
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from stdnum.cn import ric
 
+from .admin_scale import any_of_rows, lookup_condition
 from .personal_data import lookup_hash, phone_hash
 from .validators import clean_mobile
 
@@ -86,11 +86,19 @@ def protected_search_results(model_admin, search_results):
     """Wrap a ModelAdmin's `get_search_results` so that a token is searched with the number
     the session remembers for it, or else by the keyed-hash columns the admin declares."""
 
-    def hashed_columns(kind: str, digest: str) -> Q:
-        hashed = Q()
-        for field in getattr(model_admin, "protected_search_fields", {}).get(kind, ()):
-            hashed |= Q(**{field: digest})
-        return hashed
+    def hashed_columns(queryset, kind: str, digest: str):
+        """The rows whose declared keyed-hash columns hold `digest` (a column across a
+        foreign key through the related table's index: core.admin_scale), or None."""
+        fields = getattr(model_admin, "protected_search_fields", {}).get(kind, ())
+        if not fields:
+            return None
+        return any_of_rows(
+            queryset,
+            [
+                queryset.filter(lookup_condition(queryset.model, f"{field}__exact", digest))
+                for field in fields
+            ],
+        )
 
     def get_search_results(request, queryset, search_term):
         match = TOKEN_RE.match(search_term.strip())
@@ -98,14 +106,18 @@ def protected_search_results(model_admin, search_results):
             results, duplicates = search_results(request, queryset, search_term)
             # A full number typed straight into the URL is found by its hash too.
             token = search_token(search_term.strip())
-            hashed = hashed_columns(*TOKEN_RE.match(token).groups()) if token else Q()
-            return (results | queryset.filter(hashed) if hashed else results), duplicates
+            hashed = hashed_columns(queryset, *TOKEN_RE.match(token).groups()) if token else None
+            return (
+                results if hashed is None else any_of_rows(queryset, [results, hashed])
+            ), duplicates
         kind, digest = match.groups()
         remembered = request.session.get(SESSION_KEY, {}).get(match.group(0))
-        hashed = hashed_columns(kind, digest)
+        hashed = hashed_columns(queryset, kind, digest)
         if remembered:
             results, duplicates = search_results(request, queryset, remembered)
-            return (results | queryset.filter(hashed) if hashed else results), duplicates
-        return (queryset.filter(hashed) if hashed else queryset.none()), False
+            return (
+                results if hashed is None else any_of_rows(queryset, [results, hashed])
+            ), duplicates
+        return (queryset.none() if hashed is None else hashed), False
 
     return get_search_results

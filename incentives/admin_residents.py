@@ -124,7 +124,9 @@ class ResidentAdmin(ServiceDeleteMixin, ProtectedMobileAdmin, HistoryAdmin):
     show_full_result_count = False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("memberships__group").distinct()
+        # No DISTINCT: the list would count the whole table through it. A filter by group
+        # (a resident may belong to several) is de-duplicated by the changelist itself.
+        return super().get_queryset(request).prefetch_related("memberships__group")
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()

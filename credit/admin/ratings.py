@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 
 from core.admin_history import HistoryAdmin
-from core.admin_scale import big_table
+from core.admin_scale import big_table, year_filter
 from registry.models import Employment, Enterprise
 
 from .. import selectors
@@ -86,7 +86,14 @@ class RatingAdmin(SubjectColumnsMixin, HistoryAdmin):
         "vetoed",
         "status",
     ]
-    list_filter = ["year", SubjectTypeFilter, EmployerFilter, "grade", "status", "vetoed"]
+    list_filter = [
+        year_filter("year", "评价年度"),
+        SubjectTypeFilter,
+        EmployerFilter,
+        "grade",
+        "status",
+        "vetoed",
+    ]
     list_select_related = ["enterprise", "worker"]
     search_fields = ["enterprise__name", "=enterprise__uscc", "worker__name"]
     show_full_result_count = False

@@ -255,6 +255,8 @@ class WorkerCard(models.Model):
         verbose_name = "居家上门服务证"
         verbose_name_plural = "居家上门服务证"
         ordering = ["-issued_at"]
+        # The admin lists a million cards newest first (with the id as tie-break).
+        indexes = [models.Index(fields=["issued_at", "id"], name="workercard_issued_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["employment"],

@@ -81,3 +81,41 @@ def test_searching_across_foreign_keys_finds_what_the_joins_find(admin_user, mod
 
     assert sorted(found.values_list("pk", flat=True)) == sorted(joined.values_list("pk", flat=True))
     assert " IN (SELECT" in str(found.query)
+
+
+def test_no_admin_reads_a_whole_table_for_its_date_hierarchy():
+    """Django's date hierarchy lists the years of every row (SELECT DISTINCT over the
+    table) on each page: each admin gets a year filter from the calendar instead."""
+    converted = []
+    for model_admin in admin.site._registry.values():
+        assert not model_admin.date_hierarchy, model_admin
+        converted += [
+            spec.parameter_name
+            for spec in model_admin.list_filter
+            if isinstance(spec, type) and spec.__name__.startswith("YearFilter")
+        ]
+    assert "occurred_on__year" in converted and "issued_on__year" in converted
+
+
+def test_the_year_filter_of_a_date_keeps_the_hierarchy_links_working(admin_client):
+    from datetime import date
+
+    enterprise = EnterpriseFactory()
+    this_year = CreditEventFactory(enterprise=enterprise, occurred_on=date(2025, 3, 1))
+    CreditEventFactory(enterprise=enterprise, occurred_on=date(2024, 12, 31))
+    response = admin_client.get("/admin/credit/creditevent/", {"occurred_on__year": "2025"})
+    assert response.status_code == 200
+    assert list(response.context["cl"].queryset) == [this_year]
+    assert "2025年" in response.content.decode()
+    bad = admin_client.get("/admin/credit/creditevent/", {"occurred_on__year": "abc"})
+    assert bad.status_code == 200 and not bad.context["cl"].queryset.exists()
+
+
+def test_the_ratings_year_filter_reads_no_table_for_its_choices(admin_client, default_standards):
+    from tests.factories.credit_workflows import RatingFactory
+
+    rating = RatingFactory(year=2025)
+    RatingFactory(year=2024, standard=rating.standard)
+    response = admin_client.get("/admin/credit/rating/", {"year": "2025"})
+    assert response.status_code == 200
+    assert list(response.context["cl"].queryset) == [rating]

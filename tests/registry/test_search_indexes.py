@@ -125,3 +125,58 @@ def test_characters_that_mean_something_to_like_are_plain_text_here(people):
     WorkerFactory(name="%_")
     assert [worker.name for worker in admin_search(Worker, "%")] == ["%_"]
     assert [worker.name for worker in admin_search(Worker, "_")] == ["%_"]
+
+
+def _exact_search_columns():
+    """(admin, table, column) of every `=field` search of a registered admin, the field
+    followed across foreign keys to the table that holds it."""
+    found = []
+    for model_admin in admin.site._registry.values():
+        for spec in model_admin.search_fields or ():
+            spec = str(spec)
+            if not spec.startswith("="):
+                continue
+            model, *path, name = [model_admin.model, *spec[1:].split("__")]
+            for step in path:
+                model = model._meta.get_field(step).related_model
+            found.append((type(model_admin).__name__, model._meta.db_table, name))
+    return found
+
+
+def test_every_exact_admin_search_has_an_upper_index():
+    """Django compares `=field` as UPPER(field) = UPPER(term): without an index on that
+    expression the search reads the whole table (a million cards)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = 'public'")
+        definitions = cursor.fetchall()
+    missing = [
+        f"{admin_name}: {table}.{column}"
+        for admin_name, table, column in _exact_search_columns()
+        if not any(
+            table == indexed and f"upper(({column})::text)" in definition
+            for indexed, definition in definitions
+        )
+    ]
+    assert _exact_search_columns()
+    assert not missing, missing
+
+
+@pytest.mark.parametrize(
+    ("model_label", "term"),
+    [
+        ("registry.WorkerCard", "王芳"),  # =number, the worker's and the employer's names
+        ("registry.WorkerCard", "ZQ20250001"),
+        ("credit.Rating", "舟曲安心家政"),  # the enterprise's name and code, the worker's name
+        ("credit.CreditEvent", "欺诈"),  # the subjects and the exact 细分类别
+        ("incentives.Resident", "张伟"),  # name, masked mobile, =id_last4
+        ("incentives.Resident", "1234"),
+    ],
+)
+def test_searches_mixing_related_and_own_columns_read_no_table_whole(model_label, term):
+    """A condition across a foreign key ORed with the table's own columns made PostgreSQL
+    check every row: each searched field is its own subquery of ids (UNION ALL), and each
+    is answered by an index."""
+    from django.apps import apps
+
+    model = apps.get_model(model_label)
+    plan(admin_search(model, term))
