@@ -7,12 +7,13 @@ from registry.dossier import ENTERPRISE, DossierSection, register_section
 from . import selectors
 
 
-def _agreements(enterprise, user) -> dict:
-    return {
-        "counts": selectors.agreement_counts(enterprise=enterprise),
-        "agreements": list(selectors.agreements_of(enterprise)[: selectors.DOSSIER_AGREEMENTS]),
-        "limit": selectors.DOSSIER_AGREEMENTS,
-    }
+def _lists(enterprise, user) -> dict:
+    return selectors.dossier_agreement_lists(enterprise)
+
+
+def _agreements(enterprise, user, rows) -> dict:
+    counts, agreements = selectors.dossier_agreements(rows)
+    return {"counts": counts, "agreements": agreements, "limit": selectors.DOSSIER_AGREEMENTS}
 
 
 def register() -> None:
@@ -25,5 +26,6 @@ def register() -> None:
             _agreements,
             order=95,
             permission="agreements.view_serviceagreement",
+            lists=_lists,
         )
     )

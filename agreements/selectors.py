@@ -4,9 +4,10 @@ prices, the public look-up by number and mobile, and the staff's counts."""
 import datetime
 import re
 
-from django.db.models import Case, Count, OuterRef, Prefetch, Q, Subquery, When
+from django.db.models import Case, Count, OuterRef, Prefetch, Q, Subquery, When, Window
 from django.utils import timezone
 
+from core.json_rows import as_prefetched
 from core.personal_data import phone_hash
 from registry.models import Employment, ServiceCategory, ServiceOffering, Worker
 
@@ -113,25 +114,75 @@ def agreement_service_category(agreement: ServiceAgreement) -> ServiceCategory |
     return first.category if first else None
 
 
-def agreement_counts(*, today: datetime.date | None = None, enterprise=None) -> dict[str, int]:
-    """Agreements issued and confirmed this month and this year (by their issue day), and
-    those still awaiting the customer's confirmation; one query."""
-    today = today or timezone.localdate()
+def _count_filters(today: datetime.date) -> dict[str, Q]:
+    """The agreement counts of a list, as filters: issued and confirmed this month and this
+    year (by their issue day), awaiting the customer's confirmation, and all."""
     month_start, year_start = today.replace(day=1), today.replace(month=1, day=1)
-    rows = ServiceAgreement.objects.all()
-    if enterprise is not None:
-        rows = rows.filter(enterprise=enterprise)
     confirmed = Q(status=ServiceAgreement.Status.CONFIRMED)
     in_year = Q(issued_on__gte=year_start, issued_on__lte=today)
     in_month = Q(issued_on__gte=month_start, issued_on__lte=today)
+    return {
+        "issued_month": in_month,
+        "confirmed_month": in_month & confirmed,
+        "issued_year": in_year,
+        "confirmed_year": in_year & confirmed,
+        "awaiting": Q(status=ServiceAgreement.Status.ISSUED),
+        "total": Q(),
+    }
+
+
+def agreement_counts(*, today: datetime.date | None = None, enterprise=None) -> dict[str, int]:
+    """Agreements issued and confirmed this month and this year (by their issue day), and
+    those still awaiting the customer's confirmation; one query."""
+    rows = ServiceAgreement.objects.all()
+    if enterprise is not None:
+        rows = rows.filter(enterprise=enterprise)
+    filters = _count_filters(today or timezone.localdate())
     return rows.aggregate(
-        issued_month=Count("pk", filter=in_month),
-        confirmed_month=Count("pk", filter=in_month & confirmed),
-        issued_year=Count("pk", filter=in_year),
-        confirmed_year=Count("pk", filter=in_year & confirmed),
-        awaiting=Count("pk", filter=Q(status=ServiceAgreement.Status.ISSUED)),
-        total=Count("pk"),
+        **{name: Count("pk", filter=condition or None) for name, condition in filters.items()}
     )
+
+
+def dossier_agreement_lists(enterprise) -> dict:
+    """The dossier's latest agreements of an enterprise, each carrying the enterprise's
+    counts (window counts over all its agreements), and the items of those agreements."""
+    filters = _count_filters(timezone.localdate())
+    latest = (
+        ServiceAgreement.objects.filter(enterprise=enterprise)
+        .order_by("-issued_at", "-pk")
+        .select_related("enterprise", "worker", "township")
+        .annotate(
+            **{
+                f"count_{name}": Window(Count("pk", filter=condition or None))
+                for name, condition in filters.items()
+            }
+        )[:DOSSIER_AGREEMENTS]
+    )
+    latest_ids = (
+        ServiceAgreement.objects.filter(enterprise=enterprise)
+        .order_by("-issued_at", "-pk")
+        .values("pk")[:DOSSIER_AGREEMENTS]
+    )
+    return {
+        "agreements": latest,
+        "items": AgreementItem.objects.filter(agreement__in=latest_ids).select_related("category"),
+    }
+
+
+def dossier_agreements(rows: dict) -> tuple[dict[str, int], list[ServiceAgreement]]:
+    """The counts and the agreements (with their items) `dossier_agreement_lists` read."""
+    agreements = rows["agreements"]
+    items: dict[int, list[AgreementItem]] = {}
+    for item in rows["items"]:
+        items.setdefault(item.agreement_id, []).append(item)
+    for agreement in agreements:
+        as_prefetched(agreement, "items", items.get(agreement.pk, []))
+    first = agreements[0] if agreements else None
+    counts = {
+        name: getattr(first, f"count_{name}") if first else 0
+        for name in _count_filters(timezone.localdate())
+    }
+    return counts, agreements
 
 
 def agreement_with_items(pk) -> ServiceAgreement | None:

@@ -4,6 +4,8 @@ Registered from ComplaintsConfig.ready() through registry's extension point, so 
 never imports `complaints`. The complainant's contact details are not shown here.
 """
 
+from django.db.models import Count, Q, Window
+
 from registry.dossier import ENTERPRISE, WORKER, DossierSection, register_section
 
 from .models import Complaint
@@ -11,29 +13,41 @@ from .models import Complaint
 DOSSIER_COMPLAINTS = 20
 
 
-def _complaints(subject, user) -> dict:
+def _lists(subject, user) -> dict:
     field = "worker" if hasattr(subject, "id_number_masked") else "enterprise"
-    cases = Complaint.objects.filter(**{field: subject})
     return {
-        "complaints": list(
-            cases.select_related("enterprise", "worker")
-            .only(
-                "tracking_number",
-                "received_at",
-                "category",
-                "case_type",
-                "report_category",
-                "status",
-                "substantiated",
-                "deadline_state",
-                "enterprise__name",
-                "enterprise_text",
-                "worker__name",
-            )
-            .order_by("-received_at")[:DOSSIER_COMPLAINTS]
-        ),
-        "total": cases.count(),
-        "substantiated": cases.filter(substantiated=True).count(),
+        # The latest cases, each carrying the subject's totals (window counts over all its
+        # cases, before the slice): the list and the counts are one read.
+        "complaints": Complaint.objects.filter(**{field: subject})
+        .select_related("enterprise", "worker")
+        .only(
+            "tracking_number",
+            "received_at",
+            "category",
+            "case_type",
+            "report_category",
+            "status",
+            "substantiated",
+            "deadline_state",
+            "enterprise__name",
+            "enterprise_text",
+            "worker__name",
+        )
+        .annotate(
+            cases_total=Window(Count("pk")),
+            cases_substantiated=Window(Count("pk", filter=Q(substantiated=True))),
+        )
+        .order_by("-received_at")[:DOSSIER_COMPLAINTS]
+    }
+
+
+def _complaints(subject, user, rows) -> dict:
+    complaints = rows["complaints"]
+    first = complaints[0] if complaints else None
+    return {
+        "complaints": complaints,
+        "total": first.cases_total if first else 0,
+        "substantiated": first.cases_substantiated if first else 0,
         "limit": DOSSIER_COMPLAINTS,
     }
 
@@ -49,5 +63,6 @@ def register() -> None:
                 _complaints,
                 order=85,
                 permission="complaints.view_complaint",
+                lists=_lists,
             )
         )

@@ -5,6 +5,8 @@ Registered from CreditConfig.ready() through registry's extension point, so `reg
 never imports `credit`.
 """
 
+from django.db.models import Count, Window
+
 from registry.dossier import ENTERPRISE, WORKER, DossierSection, register_section
 
 from . import selectors
@@ -13,8 +15,12 @@ from .models import CreditReport
 DOSSIER_REPORTS = 10
 
 
-def _credit_file(subject, user) -> dict:
-    credit_file = selectors.credit_file_for(subject)
+def _credit_file_lists(subject, user) -> dict:
+    return {"events": selectors.credit_file_events(subject)}
+
+
+def _credit_file(subject, user, rows) -> dict:
+    credit_file = selectors.credit_file_from(rows["events"])
     return {
         "rows": credit_file.rows,
         "truncated": credit_file.truncated,
@@ -22,20 +28,40 @@ def _credit_file(subject, user) -> dict:
     }
 
 
-def _ratings(subject, user) -> dict:
-    ratings = selectors.ratings_for(subject)
-    latest = ratings[0] if ratings else None
+def _ratings_lists(subject, user) -> dict:
     return {
-        "ratings": ratings,
-        "latest_explanation": selectors.rating_explanation(latest) if latest else None,
+        "ratings": selectors.subject_ratings(subject),
+        "indicators": selectors.latest_rating_indicators(subject),
     }
 
 
-def _reports(subject, user) -> dict:
-    reports = CreditReport.objects.filter(enterprise=subject).defer("content")
+def _ratings(subject, user, rows) -> dict:
+    ratings = rows["ratings"]
+    latest = ratings[0] if ratings else None
     return {
-        "reports": list(reports.select_related("issued_by")[:DOSSIER_REPORTS]),
-        "more_reports": reports.count() > DOSSIER_REPORTS,
+        "ratings": ratings,
+        "latest_explanation": (
+            selectors.rating_explanation(latest, indicators=rows["indicators"]) if latest else None
+        ),
+    }
+
+
+def _reports_lists(subject, user) -> dict:
+    return {
+        # Each report carries the enterprise's number of reports (a window count), so the
+        # list knows whether there are more without a query of its own.
+        "reports": CreditReport.objects.filter(enterprise=subject)
+        .defer("content")
+        .select_related("issued_by")
+        .annotate(reports_total=Window(Count("pk")))[:DOSSIER_REPORTS]
+    }
+
+
+def _reports(subject, user, rows) -> dict:
+    reports = rows["reports"]
+    return {
+        "reports": reports,
+        "more_reports": bool(reports) and reports[0].reports_total > DOSSIER_REPORTS,
         "enterprise": subject,
         "can_issue": user.has_perm("credit.add_creditreport"),
     }
@@ -53,6 +79,7 @@ def register() -> None:
                 _credit_file,
                 order=70,
                 permission="credit.view_creditevent",
+                lists=_credit_file_lists,
             )
         )
         register_section(
@@ -64,6 +91,7 @@ def register() -> None:
                 _ratings,
                 order=80,
                 permission="credit.view_rating",
+                lists=_ratings_lists,
             )
         )
     register_section(
@@ -75,5 +103,6 @@ def register() -> None:
             _reports,
             order=85,
             permission="credit.view_creditreport",
+            lists=_reports_lists,
         )
     )

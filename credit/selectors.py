@@ -320,15 +320,20 @@ def _threshold(standard: EvaluationStandard, grade: str) -> Decimal:
     )
 
 
-def rating_explanation(rating: Rating, *, top: int = EXPLANATION_TOP_LOSSES) -> RatingExplanation:
+def rating_explanation(
+    rating: Rating, *, top: int = EXPLANATION_TOP_LOSSES, indicators=None
+) -> RatingExplanation:
     """Explain a rating indicator by indicator ([code, shown input, points], the standard's
     rules applied again to the rating's stored inputs, or the rows stored by an earlier
     engine) with the standard's indicators, and say in plain Chinese what would raise the
     grade.
 
-    One query (the indicators) when `rating.standard` is already loaded."""
+    One query (the indicators) when `rating.standard` is already loaded, none when the
+    standard's `indicators` are given."""
     standard = rating.standard
-    indicators = {i.code: i for i in Indicator.objects.filter(standard_id=rating.standard_id)}
+    if indicators is None:
+        indicators = Indicator.objects.filter(standard_id=rating.standard_id)
+    indicators = {i.code: i for i in indicators}
     if rating.inputs:
         explained = explanation_from_inputs(
             standard.subject_type, indicators.values(), rating.inputs
@@ -409,14 +414,19 @@ class CreditFile:
     truncated: bool  # more records exist than are listed
 
 
-def credit_file_for(subject, *, limit: int = DOSSIER_EVENTS) -> CreditFile:
-    """The subject's credit events, newest first: at most `limit` of them, one query."""
-    today = timezone.localdate()
-    events = list(
+def credit_file_events(subject, *, limit: int = DOSSIER_EVENTS) -> QuerySet[CreditEvent]:
+    """The subject's credit events, newest first: one more than `limit`, which tells the
+    file it was cut short."""
+    return (
         CreditEvent.objects.filter(**_subject_filter(subject))
         .defer("description", "evidence")
         .order_by("-occurred_on", "-id")[: limit + 1]
     )
+
+
+def credit_file_from(events: list[CreditEvent], *, limit: int = DOSSIER_EVENTS) -> CreditFile:
+    """The credit file of the events `credit_file_events` read."""
+    today = timezone.localdate()
     rows = [
         CreditFileRow(
             event,
@@ -428,6 +438,11 @@ def credit_file_for(subject, *, limit: int = DOSSIER_EVENTS) -> CreditFile:
     return CreditFile(rows=rows, truncated=len(events) > limit)
 
 
+def credit_file_for(subject, *, limit: int = DOSSIER_EVENTS) -> CreditFile:
+    """The subject's credit events, newest first: at most `limit` of them, one query."""
+    return credit_file_from(list(credit_file_events(subject, limit=limit)), limit=limit)
+
+
 def visible_ratings() -> QuerySet[Rating]:
     """Ratings a subject may see of itself (an enterprise in the portal, a worker on their
     own record): publicised and final, never drafts (staff have not reviewed them yet)."""
@@ -436,13 +451,24 @@ def visible_ratings() -> QuerySet[Rating]:
     ).select_related("standard")
 
 
-def ratings_for(subject) -> list[Rating]:
+def subject_ratings(subject) -> QuerySet[Rating]:
     """Every rating of the subject, latest year first, whatever its status (staff view)."""
-    return list(
+    return (
         Rating.objects.filter(**_subject_filter(subject))
         .select_related("standard")
         .order_by("-year")
     )
+
+
+def latest_rating_indicators(subject) -> QuerySet[Indicator]:
+    """The indicators of the standard of the subject's latest rating (its explanation)."""
+    latest = subject_ratings(subject).values("standard_id")[:1]
+    return Indicator.objects.filter(standard_id=Subquery(latest))
+
+
+def ratings_for(subject) -> list[Rating]:
+    """Every rating of the subject, latest year first, whatever its status (staff view)."""
+    return list(subject_ratings(subject))
 
 
 def rating_run_missing_chunks(run: RatingRun):

@@ -7,8 +7,12 @@ from registry.dossier import ENTERPRISE, DossierSection, register_section
 from . import selectors
 
 
-def _incentives(enterprise, user) -> dict:
-    return {"summary": selectors.incentives_for_enterprise(enterprise)}
+def _lists(enterprise, user) -> dict:
+    return selectors.enterprise_incentive_lists(enterprise)
+
+
+def _incentives(enterprise, user, rows) -> dict:
+    return {"summary": selectors.incentives_from(rows)}
 
 
 def register() -> None:
@@ -21,5 +25,6 @@ def register() -> None:
             _incentives,
             order=90,
             permission="incentives.view_participation",
+            lists=_lists,
         )
     )

@@ -14,6 +14,7 @@ from django.db.models import (
     Exists,
     IntegerField,
     OuterRef,
+    QuerySet,
     Subquery,
     Sum,
     Value,
@@ -23,6 +24,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from core import personal_data
+from core.json_rows import fetch_lists
 from credit.models import GRADE_ORDER, KeyListEntry, Rating
 from registry.models import Enterprise
 
@@ -377,35 +379,49 @@ class EnterpriseIncentives:
     applications: list[SupportApplication]
 
 
-def incentives_for_enterprise(enterprise: Enterprise) -> EnterpriseIncentives:
-    today = timezone.localdate()
-    since = _year_before(today)
-    totals = (
-        Redemption.objects.counting()
-        .filter(enterprise=enterprise, served_on__gt=since)
-        .aggregate(
-            n=Count("pk"),
-            residents=Count("resident", distinct=True),
-            discount=Coalesce(
-                Sum("discount_amount"), Value(Decimal(0)), output_field=DecimalField()
-            ),
+def enterprise_incentive_lists(enterprise: Enterprise) -> dict[str, QuerySet]:
+    """What an enterprise's incentives summary reads: its measures, its latest support
+    applications and, as one row of the enterprise, its last twelve months' benefits."""
+    since = _year_before(timezone.localdate())
+    benefits = Redemption.objects.counting().filter(enterprise=OuterRef("pk"), served_on__gt=since)
+
+    def total(**aggregate):
+        return Subquery(
+            benefits.order_by().values("enterprise").annotate(**aggregate).values("value")
         )
-    )
+
+    return {
+        "participations": Participation.objects.filter(enterprise=enterprise)
+        .select_related("measure")
+        .order_by("measure__sort_order"),
+        "applications": SupportApplication.objects.filter(enterprise=enterprise)
+        .select_related("programme")
+        .order_by("-submitted_at")[:20],
+        "benefits": Enterprise.objects.filter(pk=enterprise.pk)
+        .only("pk")
+        .annotate(
+            benefit_redemptions=total(value=Count("pk")),
+            benefit_residents=total(value=Count("resident", distinct=True)),
+            benefit_discount=total(value=Sum("discount_amount")),
+        ),
+    }
+
+
+def incentives_from(rows: dict[str, list]) -> EnterpriseIncentives:
+    """The summary of the rows `enterprise_incentive_lists` read."""
+    (benefits,) = rows["benefits"]
     return EnterpriseIncentives(
-        participations=list(
-            Participation.objects.filter(enterprise=enterprise)
-            .select_related("measure")
-            .order_by("measure__sort_order")
-        ),
-        redemptions_12m=totals["n"],
-        residents_12m=totals["residents"],
-        discount_12m=totals["discount"],
-        applications=list(
-            SupportApplication.objects.filter(enterprise=enterprise)
-            .select_related("programme")
-            .order_by("-submitted_at")[:20]
-        ),
+        participations=rows["participations"],
+        redemptions_12m=benefits.benefit_redemptions or 0,
+        residents_12m=benefits.benefit_residents or 0,
+        discount_12m=Decimal(str(benefits.benefit_discount or 0)),
+        applications=rows["applications"],
     )
+
+
+def incentives_for_enterprise(enterprise: Enterprise) -> EnterpriseIncentives:
+    """An enterprise's incentives summary (one query)."""
+    return incentives_from(fetch_lists(enterprise_incentive_lists(enterprise)))
 
 
 def residents_with_mobile(mobile: str) -> list[Resident]:

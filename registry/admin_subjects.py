@@ -138,9 +138,10 @@ class DossierAdminMixin:
             *super().get_urls(),
         ]
 
-    # Set by each admin: the selector that loads a subject with everything its dossier
-    # shows, and the one that lists what its dossier lacks.
-    dossier_loader: Callable[[int], object]
+    # Set by each admin: the subject's model, the selector of the subject's related lists its
+    # dossier shows (read with the sections' lists in one query) and the one that lists
+    # what its dossier lacks.
+    dossier_relations: Callable[[], dict]
     dossier_missing_items: Callable[[object], list[str]]
 
     def dossier_extra_context(self, request, subject) -> dict:
@@ -150,7 +151,7 @@ class DossierAdminMixin:
         if not self.has_view_permission(request):
             raise PermissionDenied
         try:
-            subject = self.dossier_loader(object_id)
+            subject = self.model.objects.select_related("township").get(pk=object_id)
         except self.model.DoesNotExist:
             return redirect(reverse(f"admin:registry_{self.model._meta.model_name}_changelist"))
         info = self.model._meta.app_label, self.model._meta.model_name
@@ -174,6 +175,7 @@ class DossierAdminMixin:
             self.dossier_subject_type,
             subject,
             request,
+            relations=self.dossier_relations(),
             dossier_links=not printable,
             reveal_url=extra.get("reveal_url"),
             mobile_reveal_url=extra.get("mobile_reveal_url"),
@@ -288,7 +290,7 @@ class EnterpriseAdmin(DossierAdminMixin, RegistryAdmin):
     def save_model(self, request, obj, form, change):
         services.enterprise_save(actor=request.user, enterprise=obj)
 
-    dossier_loader = staticmethod(selectors.enterprise_for_dossier)
+    dossier_relations = staticmethod(selectors.enterprise_dossier_relations)
     dossier_missing_items = staticmethod(selectors.enterprise_missing_items)
 
 
@@ -441,7 +443,7 @@ class WorkerAdmin(ProtectedMobileAdmin, DossierAdminMixin, RegistryAdmin):
     def save_model(self, request, obj, form, change):
         services.worker_save(actor=request.user, worker=obj)
 
-    dossier_loader = staticmethod(selectors.worker_for_dossier)
+    dossier_relations = staticmethod(selectors.worker_dossier_relations)
     dossier_missing_items = staticmethod(selectors.worker_missing_items)
 
     def dossier_extra_context(self, request, subject):

@@ -4,13 +4,20 @@
 `credit`, `complaints` and `incentives` register theirs from their AppConfig.ready(), so this
 app never imports them. A section names the template
 that renders it and a function that builds its context through the owning app's selectors.
+
+A section may also declare the lists it shows (`lists`: querysets about the subject); the
+page reads the lists of every section it shows, and the subject's own related lists, in one
+query (core.json_rows), and hands each section its rows. A dossier thus costs the same few
+queries however many apps contribute sections to it.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 
+from core.json_rows import as_prefetched, fetch_lists
 from core.plugins import Registry
 
 ENTERPRISE = "enterprise"
@@ -23,9 +30,12 @@ class DossierSection:
     title: str
     subject_type: str  # ENTERPRISE or WORKER
     template: str
-    context: Callable  # (subject, user) -> dict
+    # (subject, user) -> dict; with `lists`: (subject, user, rows) -> dict, where rows is
+    # {name: [instances]} of the querysets `lists(subject, user)` returned.
+    context: Callable
     order: int = 100
     permission: str | None = None  # users without it do not see the section at all
+    lists: Callable[[object, object], Mapping[str, QuerySet]] | None = None
 
 
 @dataclass(frozen=True)
@@ -44,16 +54,49 @@ def register_section(section: DossierSection) -> None:
     DOSSIER_SECTIONS.register(section, key=(section.subject_type, section.key))
 
 
-def sections_for(subject_type: str, subject, request, **extra) -> list[RenderedSection]:
-    """Render every section the user may see; `extra` reaches every section's template."""
+def sections_for(
+    subject_type: str,
+    subject,
+    request,
+    *,
+    relations: Mapping[str, QuerySet] | None = None,
+    **extra,
+) -> list[RenderedSection]:
+    """Render every section the user may see; `extra` reaches every section's template.
+
+    `relations` ({reverse foreign key name: queryset}) are the subject's own related lists
+    the sections read through `subject.<name>.all()`: they are read in the same query as
+    the sections' lists."""
     user = request.user
-    sections = [s for s in DOSSIER_SECTIONS if s.subject_type == subject_type]
+    sections = [
+        s
+        for s in DOSSIER_SECTIONS
+        if s.subject_type == subject_type and not (s.permission and not user.has_perm(s.permission))
+    ]
+    lists: dict[str, QuerySet] = {}
+    for name, queryset in (relations or {}).items():
+        back = getattr(subject, name).field.name
+        lists[f"subject:{name}"] = queryset.filter(**{back: subject})
+    for section in sections:
+        if section.lists is not None:
+            for name, queryset in section.lists(subject, user).items():
+                lists[f"{section.key}:{name}"] = queryset
+    rows = fetch_lists(lists)
+    for name in relations or {}:
+        as_prefetched(subject, name, rows[f"subject:{name}"])
     rendered = []
     for section in sections:
-        if section.permission and not user.has_perm(section.permission):
-            continue
-        context = {**extra, **section.context(subject, user)}
-        html = render_to_string(section.template, context, request=request)
+        if section.lists is None:
+            own = section.context(subject, user)
+        else:
+            prefix = f"{section.key}:"
+            mine = {
+                key.removeprefix(prefix): value
+                for key, value in rows.items()
+                if key.startswith(prefix)
+            }
+            own = section.context(subject, user, mine)
+        html = render_to_string(section.template, {**extra, **own}, request=request)
         rendered.append(RenderedSection(key=section.key, title=section.title, html=html))
     return rendered
 

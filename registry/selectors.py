@@ -18,52 +18,45 @@ from .models import (
     PublicNameConsent,
     ServiceCategory,
     ServiceOffering,
+    SkillCertificate,
+    TrainingRecord,
     Validity,
     Worker,
     validity_for,
 )
 
 
-def enterprise_for_dossier(enterprise_id: int) -> Enterprise:
-    """One enterprise with everything its dossier shows, in a fixed number of queries."""
-    return (
-        Enterprise.objects.select_related("township")
-        .prefetch_related(
-            Prefetch(
-                "qualifications",
-                queryset=EnterpriseQualification.objects.order_by("kind", "-valid_to"),
-            ),
-            Prefetch(
-                "offerings",
-                queryset=ServiceOffering.objects.select_related("category").order_by(
-                    "category__sort_order"
-                ),
-            ),
-            Prefetch(
-                "employments",
-                queryset=Employment.objects.select_related("worker").order_by(
-                    "ended_on", "-started_on"
-                ),
-            ),
-        )
-        .get(pk=enterprise_id)
-    )
+def enterprise_dossier_relations() -> dict[str, QuerySet]:
+    """The enterprise's related lists its dossier shows, each in its order (not yet filtered
+    to one enterprise): read with prefetch_related() or, on the dossier page, in the one
+    query that reads every section's lists (registry.dossier)."""
+    return {
+        "qualifications": EnterpriseQualification.objects.order_by("kind", "-valid_to"),
+        "offerings": ServiceOffering.objects.select_related("category").order_by(
+            "category__sort_order"
+        ),
+        "employments": Employment.objects.select_related("worker").order_by(
+            "ended_on", "-started_on"
+        ),
+    }
+
+
+def worker_dossier_relations() -> dict[str, QuerySet]:
+    """The worker's related lists its dossier shows (see enterprise_dossier_relations)."""
+    return {
+        "employments": Employment.objects.select_related("enterprise").order_by("-started_on"),
+        "health_certificates": HealthCertificate.objects.order_by("-valid_to"),
+        "background_checks": BackgroundCheck.objects.order_by("-checked_on"),
+        "trainings": TrainingRecord.objects.all(),
+        "skills": SkillCertificate.objects.all(),
+    }
 
 
 def worker_for_dossier(worker_id: int) -> Worker:
     return (
         Worker.objects.select_related("township")
         .prefetch_related(
-            Prefetch(
-                "employments",
-                queryset=Employment.objects.select_related("enterprise").order_by("-started_on"),
-            ),
-            Prefetch(
-                "health_certificates", queryset=HealthCertificate.objects.order_by("-valid_to")
-            ),
-            Prefetch("background_checks", queryset=BackgroundCheck.objects.order_by("-checked_on")),
-            "trainings",
-            "skills",
+            *(Prefetch(name, queryset=qs) for name, qs in worker_dossier_relations().items())
         )
         .get(pk=worker_id)
     )

@@ -9,15 +9,18 @@ from registry.dossier import ENTERPRISE, WORKER, DossierSection, register_sectio
 from . import selectors
 
 
-def _reviews(subject, user) -> dict:
-    subject_kwargs = (
-        {"worker": subject} if hasattr(subject, "id_number_masked") else {"enterprise": subject}
-    )
+def _subject(subject) -> dict:
+    return {"worker": subject} if hasattr(subject, "id_number_masked") else {"enterprise": subject}
+
+
+def _lists(subject, user) -> dict:
+    return {"reviews": selectors.dossier_reviews(**_subject(subject))}
+
+
+def _reviews(subject, user, rows) -> dict:
     return {
-        "summary": selectors.review_summary(**subject_kwargs),
-        "reviews": selectors.recent_reviews(
-            **subject_kwargs, limit=selectors.DOSSIER_REVIEWS, include_hidden=True
-        ),
+        "summary": selectors.dossier_review_summary(rows["reviews"]),
+        "reviews": rows["reviews"],
         "limit": selectors.DOSSIER_REVIEWS,
     }
 
@@ -33,5 +36,6 @@ def register() -> None:
                 _reviews,
                 order=90,
                 permission="reviews.view_servicereview",
+                lists=_lists,
             )
         )

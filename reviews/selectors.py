@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet, Window
 
 from core.periods import period_filter
 from core.personal_data import mask_person_name
@@ -124,6 +124,34 @@ def recent_reviews(
             "-created_at", "-id"
         )[:limit]
     )
+
+
+def dossier_reviews(
+    *, enterprise: Enterprise | None = None, worker: Worker | None = None
+) -> QuerySet[ServiceReview]:
+    """The dossier's reviews of a subject (hidden ones too, for staff), newest first; each
+    carries the summary of the subject's published reviews as window aggregates, so that
+    `dossier_review_summary` needs no query of its own."""
+    published = Q(status=PUBLISHED)
+    return (
+        ServiceReview.objects.filter(_subject_filter(enterprise, worker))
+        .select_related("enterprise", "worker", "service_category")
+        .annotate(
+            summary_count=Window(Count("id", filter=published)),
+            summary_quality=Window(Avg("quality", filter=published)),
+            summary_punctuality=Window(Avg("punctuality", filter=published)),
+            summary_attitude=Window(Avg("attitude", filter=published)),
+        )
+        .order_by("-created_at", "-id")[:DOSSIER_REVIEWS]
+    )
+
+
+def dossier_review_summary(reviews: list[ServiceReview]) -> ReviewSummary:
+    """The published reviews' summary carried by the rows of `dossier_reviews`."""
+    if not reviews:
+        return EMPTY_SUMMARY
+    first = reviews[0]
+    return summary_from_aggregate({name: getattr(first, f"summary_{name}") for name in _AGGREGATES})
 
 
 @dataclass(frozen=True)
