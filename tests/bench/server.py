@@ -14,6 +14,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -112,12 +113,20 @@ def gunicorn(workers: int = GUNICORN_WORKERS, **overrides: str):
         redis.Redis.from_url(broker_url()).flushdb()
 
 
+class _KeepRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # the caller reads the redirect's Location itself
+
+
 class Browser:
-    """One resident's browser: keeps its cookies, follows redirects."""
+    """One resident's browser: keeps its cookies, follows redirects (`post_unfollowed` does
+    not, so that the POST and the page it redirects to can be timed apart)."""
 
     def __init__(self, base: str):
         self.base = base
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+        cookies = urllib.request.HTTPCookieProcessor(CookieJar())
+        self.opener = urllib.request.build_opener(cookies)
+        self.unfollowing = urllib.request.build_opener(cookies, _KeepRedirect)
 
     def get(self, path: str) -> str:
         with self.opener.open(self.base + path, timeout=60) as response:
@@ -130,6 +139,21 @@ class Browser:
         request.add_header("Referer", self.base + path)
         with self.opener.open(request, timeout=60) as response:  # follows the redirect
             return response.read().decode()
+
+    def post_unfollowed(self, path: str, data: dict) -> str:
+        """POST without following the answer's redirect: the path it redirects to."""
+        body = urllib.parse.urlencode(data).encode()
+        request = urllib.request.Request(self.base + path, data=body, method="POST")  # noqa: S310
+        request.add_header("Referer", self.base + path)
+        try:
+            with self.unfollowing.open(request, timeout=60) as response:
+                response.read()
+                location = response.headers.get("Location")
+        except urllib.error.HTTPError as redirect:
+            location = redirect.headers.get("Location")
+        if not location:
+            raise AssertionError(f"{path} answered without a redirect")
+        return location.removeprefix(self.base)
 
 
 def p95(values: list[float]) -> float:
