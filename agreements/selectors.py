@@ -114,6 +114,16 @@ def agreement_service_category(agreement: ServiceAgreement) -> ServiceCategory |
     return first.category if first else None
 
 
+COUNT_NAMES = (
+    "issued_month",
+    "confirmed_month",
+    "issued_year",
+    "confirmed_year",
+    "awaiting",
+    "total",
+)
+
+
 def _count_filters(today: datetime.date) -> dict[str, Q]:
     """The agreement counts of a list, as filters: issued and confirmed this month and this
     year (by their issue day), awaiting the customer's confirmation, and all."""
@@ -178,10 +188,7 @@ def dossier_agreements(rows: dict) -> tuple[dict[str, int], list[ServiceAgreemen
     for agreement in agreements:
         as_prefetched(agreement, "items", items.get(agreement.pk, []))
     first = agreements[0] if agreements else None
-    counts = {
-        name: getattr(first, f"count_{name}") if first else 0
-        for name in _count_filters(timezone.localdate())
-    }
+    counts = {name: getattr(first, f"count_{name}") if first else 0 for name in COUNT_NAMES}
     return counts, agreements
 
 

@@ -466,11 +466,6 @@ def latest_rating_indicators(subject) -> QuerySet[Indicator]:
     return Indicator.objects.filter(standard_id=Subquery(latest))
 
 
-def ratings_for(subject) -> list[Rating]:
-    """Every rating of the subject, latest year first, whatever its status (staff view)."""
-    return list(subject_ratings(subject))
-
-
 def rating_run_missing_chunks(run: RatingRun):
     """The chunks of a run not computed yet, in order (shown on the run's page)."""
     return run.chunks.filter(done_at__isnull=True).order_by("subject_type", "low")
