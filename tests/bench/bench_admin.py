@@ -147,7 +147,7 @@ def test_admin_lists_and_searches_at_scale(bench, default_standards):
     _data_set(EvaluationStandard.objects.order_by("pk").first().pk)
     bench.record("generate_s", time.perf_counter() - started, "s")
     bench.record("workers", Worker.objects.count())
-    password = "pw-Bench-2025"  # noqa: S105 - the benchmark's own throwaway account
+    password = "pw-Bench-2025"  # the benchmark's own throwaway account
     user = get_user_model().objects.create_superuser("bench-root", password=password)
     client = Client()
     client.force_login(user)
