@@ -43,7 +43,7 @@ def prepare(directory) -> dict:
     accounts = [portal_account(enterprise).user.username for enterprise in enterprises]
     get_user_model().objects.create_superuser("bench-staff", "staff@example.org", PASSWORD)
     data = {
-        "tokens": [scannable_card_token() for _ in range(CARDS)],
+        "tokens": [scannable_card_token(i) for i in range(CARDS)],
         "township": town.pk,
         "enterprise_names": [enterprise.name for enterprise in enterprises],
         "portal_accounts": accounts,
