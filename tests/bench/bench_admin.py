@@ -20,7 +20,6 @@ ratio to the Township list's in the same run.
 """
 
 import os
-import re
 import statistics
 import time
 import urllib.parse
@@ -102,18 +101,6 @@ def _pages() -> list[tuple[str, str]]:
     return pages
 
 
-def _signed_in(base: str, username: str, password: str) -> Browser:
-    """A browser signed in to the admin through its login form, as staff sign in."""
-    browser = Browser(base)
-    form = browser.get("/admin/login/")
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
-    browser.post(
-        "/admin/login/?next=/admin/",
-        {"csrfmiddlewaretoken": token, "username": username, "password": password},
-    )
-    return browser
-
-
 def _get(browser: Browser, url: str) -> None:
     with browser.opener.open(browser.base + url, timeout=60) as response:
         response.read()
@@ -158,7 +145,8 @@ def test_admin_lists_and_searches_at_scale(bench, default_standards):
     # Three rounds over every page, so that a slow moment of the machine weighs on one
     # round of each page: each figure is the median of the three rounds'.
     with gunicorn(workers=1) as base:
-        browser = _signed_in(base, user.username, password)
+        browser = Browser(base)
+        browser.sign_in("/admin/login/?next=/admin/", user.username, password)
         rounds = [{label: _timed(browser, url) for label, url in pages} for _round in range(RUNS)]
     results = {
         label: (

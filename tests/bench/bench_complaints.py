@@ -28,6 +28,7 @@ from tests.bench.server import (
     GUNICORN_WORKERS,
     RUNS,
     Browser,
+    field,
     gunicorn,
     p95,
     paired_load,
@@ -40,10 +41,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 COMPLAINTS = scaled("BENCH_COMPLAINTS", 1000, least=40)
 CLIENTS = 20
-
-
-def field(html: str, name: str) -> str:
-    return re.search(rf'name="{name}" value="([^"]+)"', html).group(1)
 
 
 def one_complaint(base: str, index: int, township_id: int, enterprise_name: str):

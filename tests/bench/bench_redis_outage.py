@@ -20,8 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from complaints.models import Complaint, Notification
-from tests.bench.bench_complaints import field
-from tests.bench.server import ROOT, Browser, free_port, server_environment
+from tests.bench.server import ROOT, Browser, field, free_port, server_environment
 from tests.conftest import RedisProcess
 from tests.factories.registry import township
 

@@ -9,6 +9,7 @@ are off, and static files are served without the collectstatic manifest.
 """
 
 import os
+import re
 import socket
 import statistics
 import subprocess
@@ -113,6 +114,11 @@ def gunicorn(workers: int = GUNICORN_WORKERS, **overrides: str):
         redis.Redis.from_url(broker_url()).flushdb()
 
 
+def field(html: str, name: str) -> str:
+    """The value of a form's hidden field (the CSRF token) in a page's HTML."""
+    return re.search(rf'name="{name}" value="([^"]+)"', html).group(1)
+
+
 class _KeepRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None  # the caller reads the redirect's Location itself
@@ -139,6 +145,15 @@ class Browser:
         request.add_header("Referer", self.base + path)
         with self.opener.open(request, timeout=60) as response:  # follows the redirect
             return response.read().decode()
+
+    def sign_in(self, path: str, username: str, password: str) -> None:
+        """Sign in through the login form at `path`, as a person does."""
+        form = self.get(path)
+        self.post(
+            path,
+            {"csrfmiddlewaretoken": field(form, "csrfmiddlewaretoken"),
+             "username": username, "password": password},
+        )  # fmt: skip
 
     def post_unfollowed(self, path: str, data: dict) -> str:
         """POST without following the answer's redirect: the path it redirects to."""
