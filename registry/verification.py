@@ -20,6 +20,7 @@ registry keyed by name) from their AppConfig.ready() (credit adds the employer's
 the key-management list), so `registry` never imports them.
 """
 
+import functools
 import hashlib
 import io
 import json
@@ -28,6 +29,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connections, router
 from django.db.models import Prefetch, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
@@ -173,12 +176,35 @@ def valid_card_ids(token: str) -> tuple[int, int, str] | None:
     page to be renewed."""
     if not _plausible(token):
         return None
-    return (
-        WorkerCard.objects.valid()
-        .filter(token=token)
-        .values_list("pk", "employment_id", "employment__enterprise__business_status")
-        .first()
+    alias = router.db_for_read(WorkerCard)
+    sql, params = _valid_card_ids_sql(alias)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, [token if param is _SLOT else param for param in params])
+        row = cursor.fetchone()
+    return tuple(row) if row else None
+
+
+_SLOT = object()  # where the token goes among the compiled query's parameters
+_STAND_IN = "\x00token"  # stands for it while compiling (no token contains NUL)
+
+
+@functools.cache
+def _valid_card_ids_sql(alias: str) -> tuple[str, tuple]:
+    """`valid_card_ids`'s query, compiled by the ORM once per database: it is the same on
+    every scan but for the token, and building it anew cost half of the look-up's time
+    (the page is the most requested one: every scan at a door). It still runs through
+    Django's cursor, so it is counted and logged like any other."""
+    query = (
+        WorkerCard.objects.using(alias)
+        .valid()
+        .filter(token=_STAND_IN)
+        .values_list("pk", "employment_id", "employment__enterprise__business_status")[:1]
+        .query
     )
+    sql, params = query.get_compiler(alias).as_sql()
+    if list(params).count(_STAND_IN) != 1:
+        raise ImproperlyConfigured("the card look-up's query must take the token once")
+    return sql, tuple(_SLOT if param == _STAND_IN else param for param in params)
 
 
 def _health_findings(certificates: list[HealthCertificate], today: date) -> list[Finding]:

@@ -9,16 +9,24 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
 from credit.models import EvaluationStandard, Rating
 from credit.services.management import key_list_add
-from registry.models import Enterprise
+from registry.models import Enterprise, WorkerCard
 from registry.selectors import worker_ref
 from registry.services import employment_end
 from registry.services.cards import card_issue, card_reissue
-from registry.verification import GREEN, RED, YELLOW, verification_for_token
+from registry.verification import (
+    GREEN,
+    RED,
+    YELLOW,
+    valid_card_ids,
+    verification_for_token,
+)
 from tests.factories.registry import (
     BackgroundCheckFactory,
     EmploymentFactory,
@@ -240,6 +248,34 @@ def test_a_card_of_a_worker_who_left_shows_a_warning(client, employment):
     employment_end(actor=None, employment=employment, ended_on=TODAY)
     html = page(client, card, status=410)
     assert "此服务证已作废" in html and "卓玛草" not in html
+
+
+def test_the_cards_validity_read_on_every_scan_agrees_with_the_register(employment):
+    """valid_card_ids runs a query compiled once; it must answer as WorkerCard.valid() does
+    for a valid, a reissued (revoked), an ended and an unknown card, in one query each."""
+
+    def expected(token):
+        return (
+            WorkerCard.objects.valid()
+            .filter(token=token)
+            .values_list("pk", "employment_id", "employment__enterprise__business_status")
+            .first()
+        )
+
+    revoked = issue(employment)
+    valid = card_reissue(actor=None, card=revoked, reason="证件遗失")
+    other = EmploymentFactory()
+    ended = issue(other)
+    employment_end(actor=None, employment=other, ended_on=TODAY)
+    Enterprise.objects.filter(pk=employment.enterprise_id).update(business_status="revoked")
+    answers = {}
+    for token in (valid.token, revoked.token, ended.token, "no-such-token", "x" * 64):
+        with CaptureQueriesContext(connection) as queries:
+            answers[token] = valid_card_ids(token)
+        assert len(queries) == 1
+        assert answers[token] == expected(token)
+    assert answers[valid.token] == (valid.pk, employment.pk, "revoked")
+    assert [answers[t] for t in (revoked.token, ended.token, "no-such-token")] == [None] * 3
 
 
 # --- What the page shows and links to -----------------------------------------------------------
