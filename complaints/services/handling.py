@@ -220,10 +220,13 @@ def complaint_mediation_end(
     complaint.mediation_ended_at = timezone.now()
     complaint.notification_due = add_working_days(timezone.localdate(), NOTIFICATION_DAYS)
     complaint.agreement = summary
+    # The SMS's result is written in the complainant's language (lazy: notify renders it).
     if agreed:
-        to, text, result = Status.MEDIATED, f"调解成功，双方达成协议：{summary}", "双方达成协议"
+        to, text, result = Status.MEDIATED, f"调解成功，双方达成协议：{summary}", _("双方达成协议")
     else:
-        to, text, result = Status.MEDIATION_FAILED, f"调解终止，未达成协议：{summary}", "未达成协议"
+        to, text, result = (
+            Status.MEDIATION_FAILED, f"调解终止，未达成协议：{summary}", _("未达成协议")
+        )  # fmt: skip
     _transition(actor=actor, complaint=complaint, to=to, public_text=text)
     notification_queue(complaint=complaint, event="mediation_ended", context={"result": result})
     return complaint

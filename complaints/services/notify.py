@@ -9,6 +9,7 @@ failure is retried the same way up to MAX_DELIVERY_ATTEMPTS. Each row is sent at
 from django.conf import settings
 from django.db.models import Q
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -129,7 +130,10 @@ def _language(complaint: Complaint, recipient: str) -> str:
 
 
 def _format(template: str, complaint: Complaint, context: dict) -> str:
-    values = {key: (format(value, gettext("%Y年%m月%d日")) if hasattr(value, "strftime") else value)
+    """`template` filled in, in the active language: dates written out, lazily translated
+    values (a mediation's result) translated."""
+    values = {key: (format(value, gettext("%Y年%m月%d日")) if hasattr(value, "strftime")
+                    else str(value) if isinstance(value, Promise) else value)
               for key, value in context.items()}  # fmt: skip
     return template.format(
         number=complaint.tracking_number,

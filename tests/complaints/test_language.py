@@ -142,3 +142,35 @@ def test_the_report_form_asks_which_enterprise_and_for_consent_in_report_words(
     for field in ("enterprise_query", "consent"):
         text = " ".join(errors[field])
         assert word in text and other not in text, (field, text)
+
+
+@pytest.mark.parametrize(
+    ("agreed", "chinese", "tibetan"),
+    [(True, "双方达成协议", "ཕྱོགས་གཉིས་ཀྱིས་གྲོས་མཐུན་བྱུང་།"), (False, "未达成协议", "གྲོས་མཐུན་མ་བྱུང་།")],
+)
+def test_the_mediations_result_is_written_in_the_complainants_language(
+    client, django_user_model, agreed, chinese, tibetan
+):
+    from django.contrib.auth.models import Group
+
+    from complaints.services import (
+        complaint_accept,
+        complaint_mediation_end,
+        complaint_mediation_start,
+    )
+    from zhouqu_jiazheng import roles
+
+    officer = django_user_model.objects.create_user(username="tousu", is_staff=True)
+    officer.groups.add(Group.objects.get(name=roles.COMPLAINT_OFFICER))
+    switch_to_tibetan(client)
+    client.post(NEW, form_data())
+    complaint = complaint_accept(actor=officer, complaint=Complaint.objects.get())
+    complaint = complaint_mediation_start(actor=officer, complaint=complaint)
+    with translation.override("zh-hans"):  # the officer works on a Chinese page
+        complaint_mediation_end(
+            actor=officer, complaint=complaint, agreed=agreed, summary="退还100元。"
+        )
+    sms = complaint.notifications.filter(
+        channel=Notification.Channel.SMS, recipient=Notification.Recipient.COMPLAINANT
+    ).latest("pk")
+    assert tibetan in sms.body and chinese not in sms.body
