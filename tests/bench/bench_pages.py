@@ -11,6 +11,9 @@ Data: 100,000 synthetic enterprises (the province's, × BENCH_SCALE) for the cre
 and worker cards whose QR codes are verified (many tokens, each request another one).
 
 Targets: every page ≥ 50 % of the baseline's requests/s; /credit/?q= p95 ≤ 50 ms.
+
+Beside each ratio: the CPU time one request costs in the web server, PostgreSQL, Redis and
+the clients (one more run, read from /proc), which shows where a page's cost lies.
 """
 
 import datetime
@@ -22,7 +25,14 @@ from django.db import connection
 
 from credit.management.commands.generate_synthetic import generate
 from registry.services.cards import card_issue
-from tests.bench.server import GUNICORN_WORKERS, gunicorn, paired_load, scaled, timed_get
+from tests.bench.server import (
+    GUNICORN_WORKERS,
+    cpu_per_request,
+    gunicorn,
+    paired_load,
+    scaled,
+    timed_get,
+)
 from tests.factories.registry import (
     BackgroundCheckFactory,
     EmploymentFactory,
@@ -92,6 +102,7 @@ def test_public_pages_against_the_baseline_view(bench):
             for _ in range(2 * GUNICORN_WORKERS):  # every worker's first requests load code
                 timed_get(base, lambda i, path=path: path)(0)
         baseline_get = timed_get(base, lambda i: "/bench/baseline/")
+        record_cpu(bench, "baseline", cpu_per_request(baseline_get, REQUESTS, CLIENTS))
         for name, path_for in pages(tokens).items():
             paired = paired_load(baseline_get, timed_get(base, path_for), REQUESTS, CLIENTS)
             bench.record(f"{name} baseline requests/s", paired.baseline.per_second, "/s")
@@ -100,3 +111,12 @@ def test_public_pages_against_the_baseline_view(bench):
             bench.target(f"{name} throughput / baseline", paired.throughput_ratio, at_least=0.5)
             if name.startswith("/credit/"):
                 bench.target(f"{name} p95 vs target", paired.measured.p95_ms, at_most=50, unit="ms")
+            record_cpu(bench, name, cpu_per_request(timed_get(base, path_for), REQUESTS, CLIENTS))
+
+
+def record_cpu(bench, name: str, milliseconds: dict[str, float]) -> None:
+    """CPU per request by kind of process, and in all (the machine's two cores are shared
+    by the clients, the server, PostgreSQL and Redis, so throughput follows the total)."""
+    for kind, value in milliseconds.items():
+        bench.record(f"{name} CPU per request, {kind}", value, "ms")
+    bench.record(f"{name} CPU per request, all", sum(milliseconds.values()), "ms")

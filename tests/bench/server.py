@@ -237,6 +237,45 @@ def paired_load(baseline, measured, count: int, clients: int) -> Paired:
     )
 
 
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds_by_process() -> dict[str, float]:
+    """CPU time (user + system) used so far by each kind of process a request goes through
+    on this machine: the web server (gunicorn), PostgreSQL, Redis, and this process (the
+    clients); read from /proc. A database or cache on another machine reads as 0."""
+    totals = {"web": 0.0, "postgres": 0.0, "redis": 0.0, "clients": 0.0}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes()
+        except OSError:  # the process ended meanwhile
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        seconds = (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime, stime
+        if int(entry.name) == os.getpid():
+            totals["clients"] += seconds
+        elif name.startswith("postgres"):
+            totals["postgres"] += seconds
+        elif name.startswith("redis"):
+            totals["redis"] += seconds
+        elif b"gunicorn" in command:
+            totals["web"] += seconds
+    return totals
+
+
+def cpu_per_request(function, count: int, clients: int) -> dict[str, float]:
+    """Milliseconds of CPU per request in each kind of process (cpu_seconds_by_process),
+    over one more run of `count` requests: where a page's cost lies, beside its ratio."""
+    before = cpu_seconds_by_process()
+    load(function, count, clients)
+    after = cpu_seconds_by_process()
+    return {kind: (after[kind] - before[kind]) * 1000 / count for kind in after}
+
+
 def timed_get(base: str, path_for):
     """A load function: a fresh browser GETs `path_for(index)`."""
 
