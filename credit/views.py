@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
@@ -64,7 +64,7 @@ class LookupForm(ResidentFormMixin, forms.Form):
 LOOKUP_CACHE_SECONDS = 300
 # Longer query strings (no form produces them) are answered without the cache.
 LOOKUP_CACHE_MAX_QUERY = 300
-# The look-up's choices, rendered once for each combination chosen (credit.views).
+# The look-up's choices, rendered once for each combination chosen (_lookup_frame).
 FILTERS = ("township", "service", "grade")
 
 
@@ -108,22 +108,39 @@ def _lookup_context(request) -> dict:
         page = Paginator(enterprises, LOOKUP_PAGE_SIZE).get_page(request.GET.get("page"))
     return {
         "form": form,
-        "filters": page_cache.fragment(
-            "credit-lookup-filters",
-            depends_on=[page_cache.PUBLIC_CHOICES],
-            vary=[
-                *(repr(form[name].value()) for name in FILTERS),
-                *(name in form.errors for name in FILTERS),
-            ],
-            seconds=LOOKUP_CACHE_SECONDS,
-            render=lambda: render_to_string("credit/partials/lookup_filters.html", {"form": form}),
-        ),
+        "frame": _lookup_frame(form),
         "query": query,
         "township": township,
         "searched": bool(query or township or service or grade),
         "page_obj": page,
         "results": _result_items(list(page.object_list)),
     }
+
+
+def _lookup_frame(form: LookupForm) -> dict[str, SafeString]:
+    """What surrounds the query and its results: the heading and introduction, the township,
+    service and grade choices as chosen, and the notes. Rendered once for each combination
+    of choices and shared with every query (one cache round trip); a name search renders
+    only its own field and results."""
+
+    def render() -> dict[str, str]:
+        return {
+            "intro": render_to_string("credit/partials/lookup_intro.html"),
+            "filters": render_to_string("credit/partials/lookup_filters.html", {"form": form}),
+            "notes": render_to_string("credit/partials/lookup_notes.html"),
+        }
+
+    frame = page_cache.shared(
+        "credit-lookup-frame",
+        depends_on=[page_cache.PUBLIC_CHOICES],
+        vary=[
+            *(repr(form[name].value()) for name in FILTERS),
+            *(name in form.errors for name in FILTERS),
+        ],
+        seconds=LOOKUP_CACHE_SECONDS,
+        compute=render,
+    )
+    return {part: mark_safe(html) for part, html in frame.items()}  # noqa: S308 - rendered above
 
 
 def _first_page(enterprises, number) -> Page | None:

@@ -240,11 +240,12 @@ def paired_load(baseline, measured, count: int, clients: int) -> Paired:
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
-def cpu_seconds_by_process() -> dict[str, float]:
-    """CPU time (user + system) used so far by each kind of process a request goes through
-    on this machine: the web server (gunicorn), PostgreSQL, Redis, and this process (the
-    clients); read from /proc. A database or cache on another machine reads as 0."""
-    totals = {"web": 0.0, "postgres": 0.0, "redis": 0.0, "clients": 0.0}
+def cpu_seconds_by_process() -> dict[tuple[int, int], tuple[str, float]]:
+    """For each process a request goes through on this machine, its kind (the web server
+    "web", "postgres", "redis", or "clients": this process) and the CPU time (user + system)
+    it has used so far, by process id and start time; read from /proc. A database or cache
+    on another machine is absent."""
+    found = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -256,24 +257,30 @@ def cpu_seconds_by_process() -> dict[str, float]:
         name = stat[stat.index("(") + 1 : stat.rindex(")")]
         fields = stat[stat.rindex(")") + 2 :].split()
         seconds = (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime, stime
-        if int(entry.name) == os.getpid():
-            totals["clients"] += seconds
+        process = (int(entry.name), int(fields[19]))  # a reused id has another start time
+        if process[0] == os.getpid():
+            found[process] = ("clients", seconds)
         elif name.startswith("postgres"):
-            totals["postgres"] += seconds
+            found[process] = ("postgres", seconds)
         elif name.startswith("redis"):
-            totals["redis"] += seconds
+            found[process] = ("redis", seconds)
         elif b"gunicorn" in command:
-            totals["web"] += seconds
-    return totals
+            found[process] = ("web", seconds)
+    return found
 
 
 def cpu_per_request(function, count: int, clients: int) -> dict[str, float]:
     """Milliseconds of CPU per request in each kind of process (cpu_seconds_by_process),
-    over one more run of `count` requests: where a page's cost lies, beside its ratio."""
+    over one more run of `count` requests: where a page's cost lies, beside its ratio.
+    A process that ended during the run is left out (a PostgreSQL backend or an autovacuum
+    worker), one that started is counted whole."""
     before = cpu_seconds_by_process()
     load(function, count, clients)
     after = cpu_seconds_by_process()
-    return {kind: (after[kind] - before[kind]) * 1000 / count for kind in after}
+    used = {"web": 0.0, "postgres": 0.0, "redis": 0.0, "clients": 0.0}
+    for process, (kind, seconds) in after.items():
+        used[kind] += seconds - before.get(process, (kind, 0.0))[1]
+    return {kind: value * 1000 / count for kind, value in used.items()}
 
 
 def timed_get(base: str, path_for):
