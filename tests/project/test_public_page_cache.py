@@ -78,6 +78,24 @@ def test_a_new_township_is_offered_at_once(client):
     assert "新设乡" in get(client, reverse("complaints:new"))
 
 
+def test_a_name_search_shares_the_look_ups_frame_and_sees_a_new_township_at_once(client):
+    """The heading, choices and notes around a name search are one cached frame, shared
+    by every query; a change to the choices renews it."""
+    EnterpriseFactory(name="格桑花家政服务有限公司")
+    first = get(client, reverse("credit:lookup"), q="格桑花")
+    for words in (
+        "家政企业信用查询",
+        "全部乡镇",
+        "信用评价标准",
+        "诚信红榜",
+        "格桑花家政服务有限公司",
+    ):
+        assert words in first, words
+    Township.objects.create(name="新设乡", kind=Township.Kind.TOWNSHIP, sort_order=99)
+    other = get(client, reverse("credit:lookup"), q="家政")
+    assert "新设乡" in other and "格桑花家政服务有限公司" in other
+
+
 def test_the_look_up_is_in_the_visitors_language(client):
     EnterpriseFactory(name="格桑花家政服务有限公司")
     chinese = get(client, reverse("credit:lookup"), q="格桑花")
