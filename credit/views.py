@@ -19,6 +19,7 @@ from django.views.decorators.http import require_safe
 from core import page_cache
 from core.choice_fields import ListedModelChoiceField
 from core.form_errors import ResidentFormMixin
+from core.search import CappedCountPaginator
 from registry.models import ServiceCategory, Township
 from registry.verification import photo_thumbnail
 
@@ -62,6 +63,9 @@ class LookupForm(ResidentFormMixin, forms.Form):
 # (page_cache versions), and at most LOOKUP_CACHE_SECONDS. A name search reads few rows
 # through the trigram index; its results and choices come from shared fragments.
 LOOKUP_CACHE_SECONDS = 300
+# A name search counts at most this many matches (50 pages): a term nearly every name
+# contains (家政) would otherwise count the whole register on every request (core.search).
+LOOKUP_COUNT_CAP = 1000
 # Longer query strings (no form produces them) are answered without the cache.
 LOOKUP_CACHE_MAX_QUERY = 300
 # The look-up's choices, rendered once for each combination chosen (_lookup_frame).
@@ -103,9 +107,14 @@ def _lookup_context(request) -> dict:
         category_id=service.pk if service else None,
         grade=grade,
     )
-    page = _first_page(enterprises, request.GET.get("page"))
+    paginator = (
+        CappedCountPaginator(enterprises, LOOKUP_PAGE_SIZE, cap=LOOKUP_COUNT_CAP)
+        if query
+        else Paginator(enterprises, LOOKUP_PAGE_SIZE)
+    )
+    page = _first_page(enterprises, request.GET.get("page"), paginator)
     if page is None:
-        page = Paginator(enterprises, LOOKUP_PAGE_SIZE).get_page(request.GET.get("page"))
+        page = paginator.get_page(request.GET.get("page"))
     return {
         "form": form,
         "frame": _lookup_frame(form),
@@ -143,7 +152,7 @@ def _lookup_frame(form: LookupForm) -> dict[str, SafeString]:
     return {part: mark_safe(html) for part, html in frame.items()}  # noqa: S308 - rendered above
 
 
-def _first_page(enterprises, number) -> Page | None:
+def _first_page(enterprises, number, paginator: Paginator) -> Page | None:
     """The first page, read with one row more than a page: when that row is missing (most
     name searches find fewer than a page), the count is known without a COUNT(*)."""
     if number not in (None, "", "1"):
@@ -151,7 +160,7 @@ def _first_page(enterprises, number) -> Page | None:
     rows = list(enterprises[: LOOKUP_PAGE_SIZE + 1])
     if len(rows) <= LOOKUP_PAGE_SIZE:
         return Paginator(rows, LOOKUP_PAGE_SIZE).page(1)
-    return Page(rows[:LOOKUP_PAGE_SIZE], 1, Paginator(enterprises, LOOKUP_PAGE_SIZE))
+    return Page(rows[:LOOKUP_PAGE_SIZE], 1, paginator)
 
 
 def _result_items(enterprises: list) -> list[str]:

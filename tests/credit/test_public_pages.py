@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from credit import selectors_honour
@@ -217,6 +219,26 @@ def test_lookup_pages_by_twenty_in_bounded_queries(client, django_assert_max_num
     assert html.count('<li class="result">') == 5 and "舟曲县24号家政" in html
     # A page number past the end shows the last page rather than an error.
     assert "舟曲县24号家政" in get(client, "/credit/", q="号家政", page=99)
+
+
+def test_a_search_matching_too_many_counts_only_up_to_its_cap(client, monkeypatch):
+    """A term nearly every name contains is not counted through the whole register: the
+    count stops at the cap, the heading says "more than", and the pages end there."""
+    monkeypatch.setattr("credit.views.LOOKUP_COUNT_CAP", 30)
+    for n in range(35):
+        EnterpriseFactory(name=f"舟曲县{n:02d}号家政")
+    with CaptureQueriesContext(connection) as queries:
+        html = get(client, "/credit/", q="号家政")
+    assert "超过30家，这里只列出前30家" in html and "请输入更完整的企业名称" in html
+    assert "第1页，共2页" in html
+    counts = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+    assert len(counts) == 1 and "LIMIT 31" in counts[0]
+    last = get(client, "/credit/", q="号家政", page=99)  # past the cap: the last page
+    assert last.count('<li class="result">') == 10 and "舟曲县29号家政" in last
+    assert "舟曲县30号家政" not in last
+    # Under the cap the count is exact, as before.
+    monkeypatch.setattr("credit.views.LOOKUP_COUNT_CAP", 40)
+    assert "（共35家）" in get(client, "/credit/", q="号家政")
 
 
 # --- Honour roll --------------------------------------------------------------------------------
