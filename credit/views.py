@@ -63,9 +63,9 @@ class LookupForm(ResidentFormMixin, forms.Form):
 # (page_cache versions), and at most LOOKUP_CACHE_SECONDS. A name search reads few rows
 # through the trigram index; its results and choices come from shared fragments.
 LOOKUP_CACHE_SECONDS = 300
-# A name search counts at most this many matches (50 pages): a term nearly every name
+# A name search counts at most this many matches (10 pages): a term nearly every name
 # contains (家政) would otherwise count the whole register on every request (core.search).
-LOOKUP_COUNT_CAP = 1000
+LOOKUP_COUNT_CAP = 200
 # Longer query strings (no form produces them) are answered without the cache.
 LOOKUP_CACHE_MAX_QUERY = 300
 # The look-up's choices, rendered once for each combination chosen (_lookup_frame).

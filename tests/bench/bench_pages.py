@@ -10,7 +10,9 @@ runs, and each ratio the median of the three runs' ratios.
 Data: 100,000 synthetic enterprises (the province's, × BENCH_SCALE) for the credit look-up,
 and worker cards whose QR codes are verified (many tokens, each request another one).
 
-Targets: every page ≥ 50 % of the baseline's requests/s; /credit/?q= p95 ≤ 50 ms.
+Targets: every page ≥ 50 % of the baseline's requests/s; /credit/?q= p95 ≤ 50 ms. A search
+for a term every enterprise's name contains (企业) is measured too, against the p95 target
+only: it reads 200 matches to count them on every request (the count's cap).
 
 Beside each ratio: the CPU time one request costs in the web server, PostgreSQL, Redis and
 the clients (one more run, read from /proc), which shows where a page's cost lies.
@@ -71,11 +73,16 @@ def scannable_card_token(index: int) -> str:
     return card_issue(actor=None, warnings_confirmed=True, employment=employment).token
 
 
+COMMON_TERM = "/credit/?q=企业 (every name)"
+
+
 def pages(tokens: list[str]) -> dict:
     return {
         "/": lambda i: "/",
         "/credit/?q=": lambda i: "/credit/?q=",
         "/credit/?q=<name>": lambda i: "/credit/?q=" + quote(f"合成企业{1 + i * 37 % ENTERPRISES}"),
+        # Two characters every name contains: the worst term a resident can type.
+        COMMON_TERM: lambda i: "/credit/?q=" + quote("企业"),
         "/verify/<token>/": lambda i: f"/verify/{tokens[i % len(tokens)]}/",
         "/complaints/new/": lambda i: "/complaints/new/",
         "/healthz": lambda i: "/healthz",
@@ -108,7 +115,10 @@ def test_public_pages_against_the_baseline_view(bench):
             bench.record(f"{name} baseline requests/s", paired.baseline.per_second, "/s")
             bench.record(f"{name} requests/s", paired.measured.per_second, "/s")
             bench.record(f"{name} p95", paired.measured.p95_ms, "ms")
-            bench.target(f"{name} throughput / baseline", paired.throughput_ratio, at_least=0.5)
+            if name == COMMON_TERM:  # a figure beside the targets, with the p95's
+                bench.record(f"{name} throughput / baseline", paired.throughput_ratio, "×")
+            else:
+                bench.target(f"{name} throughput / baseline", paired.throughput_ratio, at_least=0.5)
             if name.startswith("/credit/"):
                 bench.target(f"{name} p95 vs target", paired.measured.p95_ms, at_most=50, unit="ms")
             record_cpu(bench, name, cpu_per_request(timed_get(base, path_for), REQUESTS, CLIENTS))
