@@ -2,7 +2,9 @@
 
 - `EstimatedCountPaginator`: an unfiltered list of a big table reads PostgreSQL's row
   estimate (pg_class.reltuples, kept by ANALYZE/autovacuum) instead of COUNT(*) over a
-  million rows; a filtered or searched list, or a small table, is counted exactly.
+  million rows; a search of a big table counts its matches up to SEARCH_COUNT_CAP (the
+  list then says "超过…条" and offers no "select all"); a filtered list, or a small table,
+  is counted exactly.
 - `scale_defaults(model_admin)`: applied by the site to every registered ModelAdmin, also
   to ones added later: that paginator; no second COUNT(*) of the whole table for the
   "(N total)" link next to a filtered count; and the change page and the inline rows load
@@ -29,6 +31,7 @@ from datetime import date, datetime
 
 from django.contrib import admin
 from django.contrib.admin.utils import lookup_spawns_duplicates
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
@@ -39,7 +42,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import smart_split, unescape_string_literal
 
-from .search import term_condition
+from .search import CappedCountPaginator, term_condition
 
 # Below this many rows an exact COUNT(*) is cheap and the list shows the true figure.
 ESTIMATE_ABOVE = 50_000
@@ -78,15 +81,36 @@ def forget_estimates() -> None:
     _estimates.clear()
 
 
+# A search of a big table counts at most this many matches (50 pages of 100 rows): the
+# count of a term every name contains then takes about 90 ms at 100,000 enterprises.
+SEARCH_COUNT_CAP = 5_000
+
+
 class EstimatedCountPaginator(Paginator):
+    """The unfiltered list of a big table is counted by estimate; a search of a big table
+    (`searched`) up to SEARCH_COUNT_CAP: a one- or two-character term that most names
+    contain (王, 家政) would otherwise be tested against every row for the count, a second
+    and more at province scale. `capped` then says there are more matches than shown."""
+
+    def __init__(self, *args, searched: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.searched = searched
+        self.capped = False
+
     @cached_property
     def count(self):
         queryset = self.object_list
         query = getattr(queryset, "query", None)
-        if query is not None and not query.where and not query.distinct:
+        if query is None:
+            return super().count
+        if not query.where and not query.distinct:
             estimate = table_estimate(queryset.db, queryset.model._meta.db_table)
             if estimate is not None and estimate > ESTIMATE_ABOVE:
                 return estimate
+        elif self.searched and big_table(queryset.model, queryset.db):
+            capped = CappedCountPaginator(queryset, self.per_page, cap=SEARCH_COUNT_CAP)
+            self.capped = capped.capped
+            return capped.count
         return super().count
 
 
@@ -257,6 +281,16 @@ def _date_hierarchy_as_year_filter(model_admin) -> None:
     model_admin.date_hierarchy = None
 
 
+def _paginator_told_of_searches(model_admin):
+    def get_paginator(request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        kwargs = {}
+        if issubclass(model_admin.paginator, EstimatedCountPaginator):
+            kwargs["searched"] = bool(request.GET.get(SEARCH_VAR, "").strip())
+        return model_admin.paginator(queryset, per_page, orphans, allow_empty_first_page, **kwargs)
+
+    return get_paginator
+
+
 def scale_defaults(model_admin) -> None:
     if getattr(model_admin, "_scale_defaults", False):
         return
@@ -264,6 +298,8 @@ def scale_defaults(model_admin) -> None:
         _date_hierarchy_as_year_filter(model_admin)
     if model_admin.paginator is Paginator:
         model_admin.paginator = EstimatedCountPaginator
+    if type(model_admin).get_paginator is admin.ModelAdmin.get_paginator:
+        model_admin.get_paginator = _paginator_told_of_searches(model_admin)
     model_admin.show_full_result_count = False
     if type(model_admin).get_object is admin.ModelAdmin.get_object:
         model_admin.get_object = _object_with_relations(model_admin)

@@ -119,3 +119,33 @@ def test_the_ratings_year_filter_reads_no_table_for_its_choices(admin_client, de
     response = admin_client.get("/admin/credit/rating/", {"year": "2025"})
     assert response.status_code == 200
     assert list(response.context["cl"].queryset) == [rating]
+
+
+def test_a_search_of_a_big_table_counts_up_to_the_cap_and_offers_no_select_all(
+    admin_client, big_above_zero, monkeypatch
+):
+    """A term most names contain is not counted through the whole register: the count
+    stops at the cap, the list says "more than", and "select all N" is not offered (it
+    would name the cap while the action ran on every match)."""
+    from django.urls import reverse
+
+    from registry.models import Enterprise
+
+    monkeypatch.setattr(admin_scale, "SEARCH_COUNT_CAP", 3)
+    monkeypatch.setattr(admin.site._registry[Enterprise], "list_per_page", 2)
+    for n in range(5):
+        EnterpriseFactory(name=f"舟曲县{n}号家政服务有限公司")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE registry_enterprise")
+    url = reverse("admin:registry_enterprise_changelist")
+
+    searched = admin_client.get(url, {"q": "家政"})
+    changelist = searched.context["cl"]
+    assert changelist.paginator.capped and changelist.result_count == 3
+    html = searched.content.decode()
+    assert "超过3条结果" in html and 'class="question' not in html
+    # Under the cap, or without a search, the count is Django's and "select all" is offered.
+    monkeypatch.setattr(admin_scale, "SEARCH_COUNT_CAP", 10)
+    exact = admin_client.get(url, {"q": "家政"})
+    assert not exact.context["cl"].paginator.capped and exact.context["cl"].result_count == 5
+    assert 'class="question' in exact.content.decode()
