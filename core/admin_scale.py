@@ -42,7 +42,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import smart_split, unescape_string_literal
 
-from .search import CappedCountPaginator, term_condition
+from .search import count_up_to, term_condition
 
 # Below this many rows an exact COUNT(*) is cheap and the list shows the true figure.
 ESTIMATE_ABOVE = 50_000
@@ -108,9 +108,9 @@ class EstimatedCountPaginator(Paginator):
             if estimate is not None and estimate > ESTIMATE_ABOVE:
                 return estimate
         elif self.searched and big_table(queryset.model, queryset.db):
-            capped = CappedCountPaginator(queryset, self.per_page, cap=SEARCH_COUNT_CAP)
-            self.capped = capped.capped
-            return capped.count
+            counted = count_up_to(queryset, SEARCH_COUNT_CAP)
+            self.capped = counted > SEARCH_COUNT_CAP
+            return min(counted, SEARCH_COUNT_CAP)
         return super().count
 
 

@@ -47,6 +47,14 @@ def term_condition(model, lookup: str, term: str) -> Q:
     return Q(**{lookup: term})
 
 
+def count_up_to(rows, cap: int) -> int:
+    """How many `rows` there are, counted up to `cap` + 1: one COUNT over a LIMIT, without
+    sorting, for a QuerySet. More than `cap` means "more than `cap`"."""
+    if hasattr(rows, "order_by"):
+        return rows.order_by()[: cap + 1].count()
+    return len(rows)
+
+
 class CappedCountPaginator(Paginator):
     """A paginator of search results that counts at most `cap` of them.
 
@@ -62,11 +70,7 @@ class CappedCountPaginator(Paginator):
 
     @cached_property
     def counted(self) -> int:
-        """The rows, counted up to `cap` + 1 (one query over a LIMIT, without sorting)."""
-        rows = self.object_list
-        if hasattr(rows, "order_by"):
-            return rows.order_by()[: self.cap + 1].count()
-        return len(rows)
+        return count_up_to(self.object_list, self.cap)
 
     @cached_property
     def count(self) -> int:

@@ -2,13 +2,20 @@
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import translation
 
 from complaints.models import Complaint, Notification
+from complaints.services import (
+    complaint_accept,
+    complaint_mediation_end,
+    complaint_mediation_start,
+)
 from complaints.services.notify import notification_queue
 from tests.complaints.test_pages import NEW, form_data
 from tests.translations import fake_bo_catalogue
+from zhouqu_jiazheng import roles
 
 pytestmark = pytest.mark.django_db
 
@@ -151,15 +158,6 @@ def test_the_report_form_asks_which_enterprise_and_for_consent_in_report_words(
 def test_the_mediations_result_is_written_in_the_complainants_language(
     client, django_user_model, agreed, chinese, tibetan
 ):
-    from django.contrib.auth.models import Group
-
-    from complaints.services import (
-        complaint_accept,
-        complaint_mediation_end,
-        complaint_mediation_start,
-    )
-    from zhouqu_jiazheng import roles
-
     officer = django_user_model.objects.create_user(username="tousu", is_staff=True)
     officer.groups.add(Group.objects.get(name=roles.COMPLAINT_OFFICER))
     switch_to_tibetan(client)

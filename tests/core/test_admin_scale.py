@@ -5,11 +5,12 @@ import pytest
 from django.contrib import admin
 from django.db import connection
 from django.test import RequestFactory
+from django.urls import reverse
 
 from core import admin_scale
 from core.admin_scale import EstimatedCountPaginator, forget_estimates
 from credit.models import CreditEvent
-from registry.models import Employment, Township
+from registry.models import Employment, Enterprise, Township
 from tests.factories.credit import CreditEventFactory
 from tests.factories.registry import EmploymentFactory, EnterpriseFactory, WorkerFactory
 
@@ -127,10 +128,6 @@ def test_a_search_of_a_big_table_counts_up_to_the_cap_and_offers_no_select_all(
     """A term most names contain is not counted through the whole register: the count
     stops at the cap, the list says "more than", and "select all N" is not offered (it
     would name the cap while the action ran on every match)."""
-    from django.urls import reverse
-
-    from registry.models import Enterprise
-
     monkeypatch.setattr(admin_scale, "SEARCH_COUNT_CAP", 3)
     monkeypatch.setattr(admin.site._registry[Enterprise], "list_per_page", 2)
     for n in range(5):
