@@ -11,7 +11,7 @@ from django.utils import timezone
 from core.numbers import READABLE_ALPHABET, normalise_number
 from core.validators import clean_mobile
 from core.workdays import working_days_between
-from credit.selectors import enterprise_search
+from credit.selectors_lookup import enterprise_search
 from registry.models import Enterprise, Worker, WorkerCard
 
 from .contact import phone_hash

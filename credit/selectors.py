@@ -6,21 +6,18 @@ Every function here runs a fixed number of queries, whatever the number of rows.
 """
 
 import re
-from contextlib import suppress
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import QuerySet, Subquery
 from django.utils import timezone
 
 # The masked name lives in the shared kit; pages import it from here as they always have.
+from core.json_rows import fetch_lists
 from core.personal_data import mask_person_name as mask_person_name
-from core.search import term_condition
-from core.validators import clean_uscc
-from registry.models import Enterprise, ServiceOffering, Worker
+from registry.models import Enterprise, Worker
 
 from .engine import explanation_from_inputs
 from .models import (
@@ -48,48 +45,6 @@ EXPLANATION_TOP_LOSSES = 3
 # --- Public credit look-up ---------------------------------------------------------------------
 
 
-def enterprise_search(
-    query: str = "",
-    township_id: int | None = None,
-    *,
-    category_id: int | None = None,
-    grade: str = "",
-) -> QuerySet[Enterprise]:
-    """Enterprises whose name contains `query` (through the trigram index, or for a query of
-    one or two characters the character-pair index: core.search), or whose 统一社会信用代码
-    is `query`; in a township, offering a standard service item
-    (`category_id`), and of a latest FINAL grade (`grade`).
-
-    An empty query lists every enterprise (residents browse by township too)."""
-    enterprises = Enterprise.objects.select_related("township").order_by("name", "id")
-    query = (query or "").strip()
-    if query:
-        condition = term_condition(Enterprise, "name__icontains", query)
-        with suppress(ValidationError):  # not a valid code: a name search only
-            condition |= Q(uscc=clean_uscc(query))
-        enterprises = enterprises.filter(condition)
-    if township_id:
-        enterprises = enterprises.filter(township_id=township_id)
-    if category_id:
-        enterprises = enterprises.filter(
-            Exists(
-                ServiceOffering.objects.filter(
-                    enterprise=OuterRef("pk"), category_id=category_id, is_active=True
-                )
-            )
-        )
-    if grade:
-        latest_final = (
-            Rating.objects.filter(enterprise=OuterRef("pk"), status=Rating.Status.FINAL)
-            .order_by("-year")
-            .values("grade")[:1]
-        )
-        enterprises = enterprises.annotate(latest_grade=Subquery(latest_final)).filter(
-            latest_grade=grade
-        )
-    return enterprises
-
-
 @dataclass(frozen=True)
 class DimensionScore:
     key: str
@@ -114,14 +69,40 @@ class PublicRating:
         return self.grade != Grade.NOT_GRADED
 
 
-def _dimension_weights(standard_ids) -> dict[tuple[int, str], Decimal]:
-    rows = (
-        Indicator.objects.filter(standard_id__in=set(standard_ids))
-        .values("standard_id", "dimension")
-        .annotate(weight=Sum("weight"))
-        .order_by()
-    )
-    return {(row["standard_id"], row["dimension"]): row["weight"] for row in rows}
+def final_rating_lists(enterprise_ids: list[int]) -> dict[str, QuerySet]:
+    """The final ratings of `enterprise_ids`, latest first, and the indicators of their
+    standards (for each dimension's maximum): read together by fetch_lists."""
+    finals = Rating.objects.filter(enterprise_id__in=enterprise_ids, status=Rating.Status.FINAL)
+    return {
+        "ratings": finals.only(
+            "enterprise_id",
+            "year",
+            "standard_id",
+            "grade",
+            "not_graded_reason",
+            "total",
+            "compliance",
+            "quality",
+            "reputation",
+            "commitment",
+        ).order_by("enterprise_id", "-year"),  # fmt: skip
+        "indicators": Indicator.objects.filter(standard_id__in=finals.values("standard_id")).only(
+            "standard_id", "dimension", "weight"
+        ),
+    }
+
+
+def public_ratings(lists: dict[str, list]) -> dict[int, PublicRating]:
+    """{enterprise id: what the public may see of its latest final rating}, from the lists
+    of final_rating_lists."""
+    latest: dict[int, Rating] = {}
+    for rating in lists["ratings"]:
+        latest.setdefault(rating.enterprise_id, rating)
+    weights: dict[tuple[int, str], Decimal] = {}
+    for indicator in lists["indicators"]:
+        key = (indicator.standard_id, indicator.dimension)
+        weights[key] = weights.get(key, Decimal(0)) + indicator.weight
+    return {pk: _public_rating(rating, weights) for pk, rating in latest.items()}
 
 
 def _public_rating(rating: Rating, weights: dict[tuple[int, str], Decimal]) -> PublicRating:
@@ -139,28 +120,11 @@ def _public_rating(rating: Rating, weights: dict[tuple[int, str], Decimal]) -> P
 
 
 def latest_final_ratings(enterprise_ids) -> dict[int, PublicRating]:
-    """Each enterprise's latest FINAL rating (two queries for any number of enterprises)."""
-    ratings = (
-        Rating.objects.filter(enterprise_id__in=list(enterprise_ids), status=Rating.Status.FINAL)
-        .only(
-            "enterprise_id",
-            "year",
-            "standard_id",
-            "grade",
-            "not_graded_reason",
-            "total",
-            "compliance",
-            "quality",
-            "reputation",
-            "commitment",
-        )  # fmt: skip
-        .order_by("enterprise_id", "-year")
-    )
-    latest: dict[int, Rating] = {}
-    for rating in ratings:
-        latest.setdefault(rating.enterprise_id, rating)
-    weights = _dimension_weights(r.standard_id for r in latest.values()) if latest else {}
-    return {pk: _public_rating(rating, weights) for pk, rating in latest.items()}
+    """Each enterprise's latest FINAL rating (one query for any number of enterprises)."""
+    enterprise_ids = list(enterprise_ids)
+    if not enterprise_ids:
+        return {}
+    return public_ratings(fetch_lists(final_rating_lists(enterprise_ids)))
 
 
 def latest_final_worker_rating(worker: Worker) -> Rating | None:
@@ -171,19 +135,6 @@ def latest_final_worker_rating(worker: Worker) -> Rating | None:
         .order_by("-year")
         .first()
     )
-
-
-@dataclass(frozen=True)
-class LookupResult:
-    enterprise: Enterprise
-    rating: PublicRating | None
-
-
-def lookup_results(enterprises) -> list[LookupResult]:
-    """Pair a page of enterprises with their latest final rating."""
-    enterprises = list(enterprises)
-    ratings = latest_final_ratings(e.pk for e in enterprises) if enterprises else {}
-    return [LookupResult(e, ratings.get(e.pk)) for e in enterprises]
 
 
 # --- The published standard ----------------------------------------------------------------

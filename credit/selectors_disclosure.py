@@ -21,8 +21,8 @@ from core.personal_data import mask_person_name
 from registry.models import Employment
 
 from .models import CreditEvent, EventKind, KeyListEntry
-from .selectors import enterprise_search
 from .selectors_honour import current_employers
+from .selectors_lookup import enterprise_search
 
 
 @dataclass(frozen=True)

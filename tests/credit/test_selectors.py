@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core.personal_data import mask_person_name
-from credit import selectors, selectors_honour
+from credit import selectors, selectors_honour, selectors_lookup
 from credit.models import EvaluationStandard, Indicator, Rating
 from credit.services import rating_run_year
 from registry.services import records_refresh
@@ -226,13 +226,27 @@ def test_latest_final_ratings_skip_drafts_and_publicised_ratings():
     ]  # fmt: skip
 
 
+def test_a_page_of_lookup_results_is_one_query_in_the_order_asked():
+    rated = a_rated_enterprise().enterprise  # a 2025 draft, then final
+    Rating.objects.filter(enterprise=rated).update(status="final")
+    unrated = EnterpriseFactory(name="舟曲县月亮家政")
+    with CaptureQueriesContext(connection) as queries:
+        results = selectors_lookup.lookup_results([unrated.pk, rated.pk, 10**9])
+    assert len(queries) == 1
+    assert [r.enterprise for r in results] == [unrated, rated]  # an id no longer there: left out
+    assert results[0].rating is None
+    assert results[0].enterprise.township.name == unrated.township.name
+    assert results[1].rating == selectors.latest_final_ratings([rated.pk])[rated.pk]
+    assert selectors_lookup.lookup_results([]) == []
+
+
 def test_enterprise_search_by_name_or_code():
     wanted = EnterpriseFactory(name="舟曲县阳光家政")
     EnterpriseFactory(name="舟曲县月亮家政")
-    assert list(selectors.enterprise_search("阳光")) == [wanted]
-    assert list(selectors.enterprise_search(wanted.uscc.lower())) == [wanted]
-    assert list(selectors.enterprise_search("9262302")) == []  # partial codes do not match
-    assert selectors.enterprise_search("").count() == 2
+    assert list(selectors_lookup.enterprise_search("阳光")) == [wanted]
+    assert list(selectors_lookup.enterprise_search(wanted.uscc.lower())) == [wanted]
+    assert list(selectors_lookup.enterprise_search("9262302")) == []  # partial codes do not match
+    assert selectors_lookup.enterprise_search("").count() == 2
 
 
 @pytest.mark.parametrize(

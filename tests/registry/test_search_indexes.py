@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.db import IntegrityError, connection, transaction
 from django.test import RequestFactory
 
-from credit.selectors import enterprise_search
+from credit.selectors_lookup import enterprise_search
 from registry.models import Enterprise, Worker
 from tests.factories.registry import EnterpriseFactory, WorkerFactory, make_uscc
 
