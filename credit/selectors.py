@@ -11,11 +11,10 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import QuerySet, Subquery
+from django.db.models import QuerySet, Subquery, Sum
 from django.utils import timezone
 
 # The masked name lives in the shared kit; pages import it from here as they always have.
-from core.json_rows import fetch_lists
 from core.personal_data import mask_person_name as mask_person_name
 from registry.models import Enterprise, Worker
 
@@ -69,40 +68,14 @@ class PublicRating:
         return self.grade != Grade.NOT_GRADED
 
 
-def final_rating_lists(enterprise_ids: list[int]) -> dict[str, QuerySet]:
-    """The final ratings of `enterprise_ids`, latest first, and the indicators of their
-    standards (for each dimension's maximum): read together by fetch_lists."""
-    finals = Rating.objects.filter(enterprise_id__in=enterprise_ids, status=Rating.Status.FINAL)
-    return {
-        "ratings": finals.only(
-            "enterprise_id",
-            "year",
-            "standard_id",
-            "grade",
-            "not_graded_reason",
-            "total",
-            "compliance",
-            "quality",
-            "reputation",
-            "commitment",
-        ).order_by("enterprise_id", "-year"),  # fmt: skip
-        "indicators": Indicator.objects.filter(standard_id__in=finals.values("standard_id")).only(
-            "standard_id", "dimension", "weight"
-        ),
-    }
-
-
-def public_ratings(lists: dict[str, list]) -> dict[int, PublicRating]:
-    """{enterprise id: what the public may see of its latest final rating}, from the lists
-    of final_rating_lists."""
-    latest: dict[int, Rating] = {}
-    for rating in lists["ratings"]:
-        latest.setdefault(rating.enterprise_id, rating)
-    weights: dict[tuple[int, str], Decimal] = {}
-    for indicator in lists["indicators"]:
-        key = (indicator.standard_id, indicator.dimension)
-        weights[key] = weights.get(key, Decimal(0)) + indicator.weight
-    return {pk: _public_rating(rating, weights) for pk, rating in latest.items()}
+def _dimension_weights(standard_ids) -> dict[tuple[int, str], Decimal]:
+    rows = (
+        Indicator.objects.filter(standard_id__in=set(standard_ids))
+        .values("standard_id", "dimension")
+        .annotate(weight=Sum("weight"))
+        .order_by()
+    )
+    return {(row["standard_id"], row["dimension"]): row["weight"] for row in rows}
 
 
 def _public_rating(rating: Rating, weights: dict[tuple[int, str], Decimal]) -> PublicRating:
@@ -120,11 +93,28 @@ def _public_rating(rating: Rating, weights: dict[tuple[int, str], Decimal]) -> P
 
 
 def latest_final_ratings(enterprise_ids) -> dict[int, PublicRating]:
-    """Each enterprise's latest FINAL rating (one query for any number of enterprises)."""
-    enterprise_ids = list(enterprise_ids)
-    if not enterprise_ids:
-        return {}
-    return public_ratings(fetch_lists(final_rating_lists(enterprise_ids)))
+    """Each enterprise's latest FINAL rating (two queries for any number of enterprises)."""
+    ratings = (
+        Rating.objects.filter(enterprise_id__in=list(enterprise_ids), status=Rating.Status.FINAL)
+        .only(
+            "enterprise_id",
+            "year",
+            "standard_id",
+            "grade",
+            "not_graded_reason",
+            "total",
+            "compliance",
+            "quality",
+            "reputation",
+            "commitment",
+        )  # fmt: skip
+        .order_by("enterprise_id", "-year")
+    )
+    latest: dict[int, Rating] = {}
+    for rating in ratings:
+        latest.setdefault(rating.enterprise_id, rating)
+    weights = _dimension_weights(r.standard_id for r in latest.values()) if latest else {}
+    return {pk: _public_rating(rating, weights) for pk, rating in latest.items()}
 
 
 def latest_final_worker_rating(worker: Worker) -> Rating | None:

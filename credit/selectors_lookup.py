@@ -8,13 +8,12 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
-from core.json_rows import fetch_lists
 from core.search import term_condition
 from core.validators import clean_uscc
 from registry.models import Enterprise, ServiceOffering
 
 from .models import Rating
-from .selectors import PublicRating, final_rating_lists, public_ratings
+from .selectors import PublicRating, latest_final_ratings
 
 
 def enterprise_search(
@@ -59,29 +58,52 @@ def enterprise_search(
     return enterprises
 
 
-# What a result's entry shows (credit/partials/lookup_result.html).
-LOOKUP_FIELDS = ("name", "kind", "uscc", "business_status", "township__name")
+# What a result's entry shows of an enterprise (credit/partials/lookup_result.html).
+LOOKUP_FIELDS = ("pk", "name", "kind", "uscc", "business_status", "township__name")
+
+
+@dataclass(frozen=True)
+class LookupEnterprise:
+    """An enterprise as a result's entry shows it, read as plain values (lookup_rows): a
+    page of results builds no model instances."""
+
+    pk: int
+    name: str
+    kind: str
+    uscc: str
+    business_status: str
+    township_name: str
+
+    @property
+    def operating(self) -> bool:
+        return self.business_status == Enterprise.BusinessStatus.OPERATING
+
+    @property
+    def kind_label(self) -> str:
+        return _label(Enterprise.Kind, self.kind)
+
+    @property
+    def status_label(self) -> str:
+        return _label(Enterprise.BusinessStatus, self.business_status)
+
+
+def _label(choices, value: str) -> str:
+    return choices(value).label if value in choices.values else value
+
+
+def lookup_rows(enterprises: QuerySet[Enterprise]) -> QuerySet:
+    """`enterprises` (enterprise_search) as the value rows a LookupEnterprise is made of:
+    sliced and counted by the paginator, then `LookupEnterprise(*row)`."""
+    return enterprises.values_list(*LOOKUP_FIELDS)
 
 
 @dataclass(frozen=True)
 class LookupResult:
-    enterprise: Enterprise
+    enterprise: LookupEnterprise
     rating: PublicRating | None
 
 
-def lookup_results(enterprise_ids: list[int]) -> list[LookupResult]:
-    """A page of the look-up's results, in the order of `enterprise_ids`: each enterprise
-    with its latest final rating (one query)."""
-    if not enterprise_ids:
-        return []
-    lists = fetch_lists(
-        {
-            "enterprises": Enterprise.objects.filter(pk__in=enterprise_ids)
-            .select_related("township")
-            .only(*LOOKUP_FIELDS),
-            **final_rating_lists(enterprise_ids),
-        }
-    )
-    found = {enterprise.pk: enterprise for enterprise in lists["enterprises"]}
-    ratings = public_ratings(lists)
-    return [LookupResult(found[pk], ratings.get(pk)) for pk in enterprise_ids if pk in found]
+def lookup_results(enterprises: list[LookupEnterprise]) -> list[LookupResult]:
+    """Pair a page of enterprises with their latest final rating."""
+    ratings = latest_final_ratings(e.pk for e in enterprises) if enterprises else {}
+    return [LookupResult(e, ratings.get(e.pk)) for e in enterprises]

@@ -101,13 +101,14 @@ def _lookup_context(request) -> dict:
         township = form.cleaned_data["township"]
         service = form.cleaned_data["service"]
         grade = form.cleaned_data["grade"]
-    # Only the ids: each result's entry is rendered once and shared (_result_items).
-    enterprises = selectors_lookup.enterprise_search(
-        query,
-        township.pk if township else None,
-        category_id=service.pk if service else None,
-        grade=grade,
-    ).values_list("pk", flat=True)
+    enterprises = selectors_lookup.lookup_rows(
+        selectors_lookup.enterprise_search(
+            query,
+            township.pk if township else None,
+            category_id=service.pk if service else None,
+            grade=grade,
+        )
+    )
     paginator = (
         CappedCountPaginator(enterprises, LOOKUP_PAGE_SIZE, cap=LOOKUP_COUNT_CAP)
         if query
@@ -123,7 +124,9 @@ def _lookup_context(request) -> dict:
         "township": township,
         "searched": bool(query or township or service or grade),
         "page_obj": page,
-        "results": _result_items(list(page.object_list)),
+        "results": _result_items(
+            [selectors_lookup.LookupEnterprise(*row) for row in page.object_list]
+        ),
     }
 
 
@@ -164,14 +167,13 @@ def _first_page(enterprises, number, paginator: Paginator) -> Page | None:
     return Page(rows[:LOOKUP_PAGE_SIZE], 1, paginator)
 
 
-def _result_items(enterprise_ids: list[int]) -> list[str]:
+def _result_items(enterprises: list[selectors_lookup.LookupEnterprise]) -> list[str]:
     """Each enterprise's entry in the results, rendered once and shared by every page and
-    query listing it (the enterprise and its latest final rating are read only for those
-    not cached)."""
+    query listing it (its latest final rating is read only for those not cached)."""
     template = get_template("credit/partials/lookup_result.html")
 
     def render(indexes: list[int]) -> list[str]:
-        results = selectors_lookup.lookup_results([enterprise_ids[i] for i in indexes])
+        results = selectors_lookup.lookup_results([enterprises[i] for i in indexes])
         return [template.render({"item": item}) for item in results]
 
     return [
@@ -179,7 +181,7 @@ def _result_items(enterprise_ids: list[int]) -> list[str]:
         for html in page_cache.shared_many(
             "credit-lookup-result",
             depends_on=[page_cache.CREDIT_LOOKUP],
-            varies=enterprise_ids,
+            varies=[e.pk for e in enterprises],
             seconds=LOOKUP_CACHE_SECONDS,
             compute=render,
         )

@@ -226,18 +226,29 @@ def test_latest_final_ratings_skip_drafts_and_publicised_ratings():
     ]  # fmt: skip
 
 
-def test_a_page_of_lookup_results_is_one_query_in_the_order_asked():
-    rated = a_rated_enterprise().enterprise  # a 2025 draft, then final
+def test_lookup_rows_carry_what_an_entry_shows_without_model_instances():
+    rated = a_rated_enterprise().enterprise
     Rating.objects.filter(enterprise=rated).update(status="final")
-    unrated = EnterpriseFactory(name="舟曲县月亮家政")
+    closed = EnterpriseFactory(name="舟曲县月亮家政", business_status="suspended", kind="sole")
+    rows = selectors_lookup.lookup_rows(selectors_lookup.enterprise_search(""))
+    enterprises = [selectors_lookup.LookupEnterprise(*row) for row in rows]
+    assert [e.pk for e in enterprises] == [
+        e.pk for e in sorted([rated, closed], key=lambda e: (e.name, e.pk))
+    ]
+    entry = next(e for e in enterprises if e.pk == closed.pk)
+    assert (entry.name, entry.uscc, entry.township_name) == (
+        closed.name, closed.uscc, closed.township.name,
+    )  # fmt: skip
+    assert not entry.operating
+    assert (entry.kind_label, entry.status_label) == (
+        closed.get_kind_display(), closed.get_business_status_display(),
+    )  # fmt: skip
     with CaptureQueriesContext(connection) as queries:
-        results = selectors_lookup.lookup_results([unrated.pk, rated.pk, 10**9])
-    assert len(queries) == 1
-    assert [r.enterprise for r in results] == [unrated, rated]  # an id no longer there: left out
-    assert results[0].rating is None
-    assert results[0].enterprise.township.name == unrated.township.name
-    assert results[1].rating == selectors.latest_final_ratings([rated.pk])[rated.pk]
-    assert selectors_lookup.lookup_results([]) == []
+        results = selectors_lookup.lookup_results(enterprises)
+    assert len(queries) == 2  # the final ratings, and their standard's dimension maxima
+    by_pk = {r.enterprise.pk: r.rating for r in results}
+    assert by_pk[closed.pk] is None
+    assert by_pk[rated.pk] == selectors.latest_final_ratings([rated.pk])[rated.pk]
 
 
 def test_enterprise_search_by_name_or_code():
