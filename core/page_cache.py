@@ -55,18 +55,50 @@ def _new_version() -> str:
 
 def bump(*names: str) -> None:
     """Data shown by fragments of `names` changed: give each a new version now, and again
-    when the transaction commits (a page rendered in between may have read the old rows)."""
+    when the transaction commits (a page rendered in between may have read the old rows).
 
-    def give_new_versions() -> None:
-        if not cache_available():
-            return
-        try:
-            cache.set_many({_version_key(name): _new_version() for name in names}, None)
-        except CACHE_ERRORS as exc:
-            cache_failed(exc)
+    Inside a transaction each name is renewed once now and once at the commit however many
+    rows change (an import saving thousands of rows writes two versions, not thousands)."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        _give_new_versions(names)  # autocommit: the change is already visible
+        return
+    pending = _pending_bumps(connection)
+    new = [name for name in names if name not in pending.names]
+    if new:
+        pending.names.update(new)
+        _give_new_versions(new)
 
-    give_new_versions()
-    transaction.on_commit(give_new_versions)
+
+class _PendingBumps:
+    """The names bumped in the current transaction, renewed again when it commits."""
+
+    def __init__(self):
+        self.names: set[str] = set()
+
+    def __call__(self) -> None:
+        _give_new_versions(self.names)
+
+
+def _pending_bumps(connection) -> _PendingBumps:
+    """The current transaction's pending bumps, registered with on_commit once. A rollback
+    (of the transaction, or of the savepoint where they were registered) discards the
+    callback, and with it the record: the next bump starts a new one."""
+    pending = getattr(connection, "_page_cache_bumps", None)
+    if pending is None or not any(func is pending for _, func, _ in connection.run_on_commit):
+        pending = _PendingBumps()
+        connection._page_cache_bumps = pending
+        transaction.on_commit(pending)
+    return pending
+
+
+def _give_new_versions(names: Iterable[str]) -> None:
+    if not names or not cache_available():
+        return
+    try:
+        cache.set_many({_version_key(name): _new_version() for name in names}, None)
+    except CACHE_ERRORS as exc:
+        cache_failed(exc)
 
 
 def bump_on_change(names: Iterable[str], *models: type[Model]) -> None:

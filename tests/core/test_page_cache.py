@@ -2,6 +2,7 @@
 when their data changes, never per visitor, and rendered as before without a cache."""
 
 import pytest
+from django.core.cache import caches
 from django.db import transaction
 from django.utils import translation
 
@@ -59,6 +60,60 @@ def test_a_bump_inside_a_transaction_holds_after_the_commit(
         page_cache.bump("test-data")
         fragment(render)  # rendered before the commit: may hold rows about to change
     assert fragment(render) == "<p>zh-hans 2</p>"
+
+
+def version_writes(monkeypatch) -> list[set[str]]:
+    """The version keys each cache write renews."""
+    backend = caches["default"]  # the object behind page_cache's proxy
+    writes, set_many = [], backend.set_many
+
+    def counted(data, *args, **kwargs):
+        versions = {key for key in data if key.startswith(page_cache.VERSION_PREFIX)}
+        if versions:
+            writes.append(versions)
+        return set_many(data, *args, **kwargs)
+
+    monkeypatch.setattr(backend, "set_many", counted)
+    return writes
+
+
+def test_many_rows_saved_in_one_transaction_renew_a_version_twice(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    from registry.models import Township
+
+    writes = version_writes(monkeypatch)
+    render = Renders()
+    fragment(render, depends_on=[page_cache.PUBLIC_CHOICES])
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        for n in range(50):
+            Township.objects.create(name=f"测试乡{n}", kind=Township.Kind.choices[0][0])
+        page_cache.bump("test-data")
+        page_cache.bump("test-data", page_cache.PUBLIC_CHOICES)
+    renewed = [key for w in writes for key in w]
+    for name in (page_cache.PUBLIC_CHOICES, page_cache.CREDIT_LOOKUP, "test-data"):
+        assert renewed.count(f"{page_cache.VERSION_PREFIX}:{name}") == 2  # now, and at commit
+    assert len(writes[-1]) == 3  # at the commit, in one write
+    assert fragment(render, depends_on=[page_cache.PUBLIC_CHOICES]) == "<p>zh-hans 2</p>"
+
+
+def test_a_bump_rolled_back_does_not_hide_the_next_one(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    writes = version_writes(monkeypatch)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            page_cache.bump("test-data")
+            raise RuntimeError
+        page_cache.bump("test-data")  # its first bump's commit callback was discarded
+    assert len(writes) == 3  # the one rolled back, then now and at the commit
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bump_outside_a_transaction_writes_once(monkeypatch):
+    writes = version_writes(monkeypatch)
+    page_cache.bump("test-data")  # autocommit: the change is visible already
+    assert writes == [{f"{page_cache.VERSION_PREFIX}:test-data"}]
 
 
 def test_a_saved_row_of_a_registered_model_bumps_its_data(django_capture_on_commit_callbacks):
