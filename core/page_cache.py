@@ -57,24 +57,29 @@ def bump(*names: str) -> None:
     """Data shown by fragments of `names` changed: give each a new version now, and again
     when the transaction commits (a page rendered in between may have read the old rows).
 
-    Inside a transaction each name is renewed once now and once at the commit however many
-    rows change (an import saving thousands of rows writes two versions, not thousands)."""
+    Inside a transaction, a name is renewed again now only if a fragment of it was stored
+    since its last renewal (by this transaction, the only one that sees its changes), and
+    once at the commit: an import saving thousands of rows writes two versions, not
+    thousands."""
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         _give_new_versions(names)  # autocommit: the change is already visible
         return
     pending = _pending_bumps(connection)
-    new = [name for name in names if name not in pending.names]
-    if new:
-        pending.names.update(new)
-        _give_new_versions(new)
+    pending.names.update(names)
+    stale = [name for name in names if name not in pending.fresh]
+    if stale:
+        pending.fresh.update(stale)
+        _give_new_versions(stale)
 
 
 class _PendingBumps:
-    """The names bumped in the current transaction, renewed again when it commits."""
+    """The names bumped in the current transaction, renewed again when it commits, and
+    those renewed with no fragment stored since (`fresh`)."""
 
     def __init__(self):
         self.names: set[str] = set()
+        self.fresh: set[str] = set()
 
     def __call__(self) -> None:
         _give_new_versions(self.names)
@@ -90,6 +95,13 @@ def _pending_bumps(connection) -> _PendingBumps:
         connection._page_cache_bumps = pending
         transaction.on_commit(pending)
     return pending
+
+
+def _stored_at(names: list[str]) -> None:
+    """A fragment of `names` was stored: their next bump in this transaction renews them."""
+    pending = getattr(transaction.get_connection(), "_page_cache_bumps", None)
+    if pending is not None:
+        pending.fresh.difference_update(names)
 
 
 def _give_new_versions(names: Iterable[str]) -> None:
@@ -158,6 +170,7 @@ def shared(
     the same language with the same `vary` values while the data sets `depends_on` keep
     their versions."""
     key = _key(name, vary)
+    depends_on = list(depends_on)
     version_keys = [_version_key(data_set) for data_set in depends_on]
     current = None
     if cache_available():
@@ -174,6 +187,7 @@ def shared(
             cache.set(key, (current, value), seconds)
         except CACHE_ERRORS as exc:
             cache_failed(exc)
+        _stored_at(depends_on)
     return value
 
 
@@ -188,6 +202,7 @@ def shared_many(
     """`shared` for a list of values at once (the rows of a page, one per `varies` item):
     one round trip for all of them; `compute(indexes)` returns the missing ones in order."""
     keys = [_key(name, [vary]) for vary in varies]
+    depends_on = list(depends_on)
     version_keys = [_version_key(data_set) for data_set in depends_on]
     values: list = [None] * len(keys)
     current = None
@@ -211,6 +226,7 @@ def shared_many(
                 cache.set_many({keys[i]: (current, values[i]) for i in missing}, seconds)
             except CACHE_ERRORS as exc:
                 cache_failed(exc)
+            _stored_at(depends_on)
     return values
 
 

@@ -97,6 +97,17 @@ def test_many_rows_saved_in_one_transaction_renew_a_version_twice(
     assert fragment(render, depends_on=[page_cache.PUBLIC_CHOICES]) == "<p>zh-hans 2</p>"
 
 
+def test_a_fragment_stored_in_the_transaction_is_renewed_by_its_next_bump():
+    """The transaction sees its own changes: a fragment it stored after a bump must not
+    outlive the next one."""
+    render = Renders()
+    with transaction.atomic():
+        page_cache.bump("test-data")
+        assert fragment(render) == "<p>zh-hans 1</p>"
+        page_cache.bump("test-data")
+        assert fragment(render) == "<p>zh-hans 2</p>"
+
+
 def test_a_bump_rolled_back_does_not_hide_the_next_one(
     monkeypatch, django_capture_on_commit_callbacks
 ):
