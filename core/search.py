@@ -35,16 +35,22 @@ class ShortGrams(Func):
 def term_condition(model, lookup: str, term: str) -> Q:
     """`lookup` = `term` on `model`; a term too short for the trigram index (a two-character
     name) searches the model's `short_search_fields` through their character-pair index."""
+    if searches_short_grams(model, lookup, term):
+        name = lookup.partition(LOOKUP_SEP)[0]
+        grams = Value([term.upper()], output_field=ArrayField(TextField()))
+        return Q(DataContains(ShortGrams(Upper(name)), grams))
+    return Q(**{lookup: term})
+
+
+def searches_short_grams(model, lookup: str, term: str) -> bool:
+    """Whether `term_condition` searches `term` through the character-pair index."""
     name, _, kind = lookup.partition(LOOKUP_SEP)
-    if (
+    return (
         kind == "icontains"
         and 0 < len(term) < TRIGRAM_LENGTH
         and name in getattr(model, "short_search_fields", ())
         and connection.vendor == "postgresql"
-    ):
-        grams = Value([term.upper()], output_field=ArrayField(TextField()))
-        return Q(DataContains(ShortGrams(Upper(name)), grams))
-    return Q(**{lookup: term})
+    )
 
 
 def count_up_to(rows, cap: int) -> int:

@@ -68,7 +68,9 @@ class PublicRating:
         return self.grade != Grade.NOT_GRADED
 
 
-def _dimension_weights(standard_ids) -> dict[tuple[int, str], Decimal]:
+def dimension_weights(standard_ids) -> dict[tuple[int, str], Decimal]:
+    """Each standard's dimension maxima (the sum of its indicators' points), by (standard
+    id, dimension)."""
     rows = (
         Indicator.objects.filter(standard_id__in=set(standard_ids))
         .values("standard_id", "dimension")
@@ -78,17 +80,26 @@ def _dimension_weights(standard_ids) -> dict[tuple[int, str], Decimal]:
     return {(row["standard_id"], row["dimension"]): row["weight"] for row in rows}
 
 
-def _public_rating(rating: Rating, weights: dict[tuple[int, str], Decimal]) -> PublicRating:
+GRADE_LABELS = dict(Grade.choices)
+# What the public sees of a final rating (public_rating), read as values.
+PUBLIC_RATING_FIELDS = (
+    "year", "standard_id", "grade", "not_graded_reason", "total", *Dimension.values,
+)  # fmt: skip
+
+
+def public_rating(values, weights: dict[tuple[int, str], Decimal]) -> PublicRating:
+    """A final rating's public view from `values` (a mapping of PUBLIC_RATING_FIELDS) and
+    its standard's `weights` (dimension_weights)."""
     return PublicRating(
-        year=rating.year,
-        grade=rating.grade,
-        grade_label=rating.get_grade_display(),
-        total=rating.total,
+        year=values["year"],
+        grade=values["grade"],
+        grade_label=GRADE_LABELS.get(values["grade"], values["grade"]),
+        total=values["total"],
         dimensions=[
-            DimensionScore(key, label, getattr(rating, key), weights.get((rating.standard_id, key)))
+            DimensionScore(key, label, values[key], weights.get((values["standard_id"], key)))
             for key, label in Dimension.choices
         ],
-        not_graded_reason=rating.not_graded_reason,
+        not_graded_reason=values["not_graded_reason"],
     )
 
 
@@ -96,25 +107,14 @@ def latest_final_ratings(enterprise_ids) -> dict[int, PublicRating]:
     """Each enterprise's latest FINAL rating (two queries for any number of enterprises)."""
     ratings = (
         Rating.objects.filter(enterprise_id__in=list(enterprise_ids), status=Rating.Status.FINAL)
-        .only(
-            "enterprise_id",
-            "year",
-            "standard_id",
-            "grade",
-            "not_graded_reason",
-            "total",
-            "compliance",
-            "quality",
-            "reputation",
-            "commitment",
-        )  # fmt: skip
+        .values("enterprise_id", *PUBLIC_RATING_FIELDS)
         .order_by("enterprise_id", "-year")
     )
-    latest: dict[int, Rating] = {}
+    latest: dict[int, dict] = {}
     for rating in ratings:
-        latest.setdefault(rating.enterprise_id, rating)
-    weights = _dimension_weights(r.standard_id for r in latest.values()) if latest else {}
-    return {pk: _public_rating(rating, weights) for pk, rating in latest.items()}
+        latest.setdefault(rating["enterprise_id"], rating)
+    weights = dimension_weights(r["standard_id"] for r in latest.values()) if latest else {}
+    return {pk: public_rating(values, weights) for pk, values in latest.items()}
 
 
 def latest_final_worker_rating(worker: Worker) -> Rating | None:

@@ -1,19 +1,35 @@
 """The public credit look-up's reads (credit.views.lookup): the search of the enterprise
 register and a page of results with their latest final ratings. The complaint form's
-enterprise picker and the disclosure lists search the register the same way."""
+enterprise picker and the disclosure lists search the register the same way.
 
+A look-up's first page (nearly every look-up: most name searches find fewer than a page) is
+read in one query, compiled once for each shape of search (core.compiled_queries), that
+brings each enterprise's latest final rating with it (lookup_first_rows)."""
+
+import functools
+import json
 from contextlib import suppress
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db import router
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Cast, JSONObject
 
-from core.search import term_condition
+from core.compiled_queries import CompiledQuery, Slots, compile_query
+from core.search import searches_short_grams, term_condition
 from core.validators import clean_uscc
 from registry.models import Enterprise, ServiceOffering
 
 from .models import Rating
-from .selectors import PublicRating, latest_final_ratings
+from .selectors import (
+    PUBLIC_RATING_FIELDS,
+    PublicRating,
+    dimension_weights,
+    latest_final_ratings,
+    public_rating,
+)
 
 
 def enterprise_search(
@@ -29,12 +45,23 @@ def enterprise_search(
     (`category_id`), and of a latest FINAL grade (`grade`).
 
     An empty query lists every enterprise (residents browse by township too)."""
-    enterprises = Enterprise.objects.select_related("township").order_by("name", "id")
     query = (query or "").strip()
+    return _search(query, _uscc(query), township_id, category_id, grade)
+
+
+def _uscc(query: str) -> str:
+    """`query` as a 统一社会信用代码 (normalised), or "" if it is not a valid one."""
+    with suppress(ValidationError):
+        return clean_uscc(query) if query else ""
+    return ""
+
+
+def _search(query: str, uscc: str, township_id, category_id, grade: str) -> QuerySet[Enterprise]:
+    enterprises = Enterprise.objects.select_related("township").order_by("name", "id")
     if query:
         condition = term_condition(Enterprise, "name__icontains", query)
-        with suppress(ValidationError):  # not a valid code: a name search only
-            condition |= Q(uscc=clean_uscc(query))
+        if uscc:
+            condition |= Q(uscc=uscc)
         enterprises = enterprises.filter(condition)
     if township_id:
         enterprises = enterprises.filter(township_id=township_id)
@@ -103,7 +130,103 @@ class LookupResult:
     rating: PublicRating | None
 
 
-def lookup_results(enterprises: list[LookupEnterprise]) -> list[LookupResult]:
-    """Pair a page of enterprises with their latest final rating."""
-    ratings = latest_final_ratings(e.pk for e in enterprises) if enterprises else {}
-    return [LookupResult(e, ratings.get(e.pk)) for e in enterprises]
+def lookup_results(
+    enterprises: list[LookupEnterprise], ratings: dict[int, dict] | None = None
+) -> list[LookupResult]:
+    """Pair a page of enterprises with their latest final rating: from `ratings` when they
+    were read with the rows (LookupRows.ratings), else read now."""
+    if ratings is None:
+        latest = latest_final_ratings(e.pk for e in enterprises) if enterprises else {}
+    else:
+        values = [ratings[e.pk] for e in enterprises if e.pk in ratings]
+        weights = dimension_weights(v["standard_id"] for v in values) if values else {}
+        latest = {e.pk: public_rating(ratings[e.pk], weights) for e in enterprises if e.pk in ratings}
+    return [LookupResult(e, latest.get(e.pk)) for e in enterprises]
+
+
+# --- The first page in one query ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LookupRows:
+    """A look-up's first results, and the values of each one's latest final rating
+    (PUBLIC_RATING_FIELDS, by enterprise id; an enterprise never rated has none)."""
+
+    enterprises: list[LookupEnterprise]
+    ratings: dict[int, dict]
+
+
+def lookup_first_rows(
+    query: str = "",
+    township_id: int | None = None,
+    *,
+    category_id: int | None = None,
+    grade: str = "",
+    limit: int,
+) -> LookupRows:
+    """The first `limit` enterprises `enterprise_search` finds, with their latest final
+    ratings, in one query. Its SQL is compiled once per shape (which filters are used) and
+    run with this look-up's values; a term of one or two characters, searched through the
+    character-pair index, is built by the ORM each time."""
+    query = (query or "").strip()
+    uscc = _uscc(query)
+    if searches_short_grams(Enterprise, "name__icontains", query):
+        rows = list(_with_latest_rating(_search(query, uscc, township_id, category_id, grade))[:limit])
+    else:
+        compiled = _first_rows_query(
+            router.db_for_read(Enterprise),
+            bool(query), bool(uscc), bool(township_id), bool(category_id), bool(grade), limit,
+        )  # fmt: skip
+        rows = compiled.rows(
+            {"query": query, "uscc": uscc, "township": township_id, "category": category_id, "grade": grade}
+        )
+    return LookupRows(
+        [LookupEnterprise(*row[:-1]) for row in rows],
+        {row[0]: _rating_values(row[-1]) for row in rows if row[-1] is not None},
+    )
+
+
+def _with_latest_rating(enterprises: QuerySet[Enterprise]) -> QuerySet:
+    """LOOKUP_FIELDS and the latest final rating's values as one JSON object (its decimals as
+    text, read back exactly: _rating_values)."""
+    fields = {
+        name: Cast(name, CharField()) if name in _DECIMAL_PLACES else name
+        for name in PUBLIC_RATING_FIELDS
+    }
+    latest = (
+        Rating.objects.filter(enterprise=OuterRef("pk"), status=Rating.Status.FINAL)
+        .order_by("-year")
+        .values(values=JSONObject(**fields))[:1]
+    )
+    return enterprises.annotate(latest_rating=Subquery(latest)).values_list(
+        *LOOKUP_FIELDS, "latest_rating"
+    )
+
+
+_DECIMAL_PLACES = {
+    field.name: field.decimal_places
+    for field in Rating._meta.get_fields()
+    if field.name in PUBLIC_RATING_FIELDS and field.get_internal_type() == "DecimalField"
+}
+
+
+def _rating_values(stored) -> dict:
+    values = json.loads(stored) if isinstance(stored, str | bytes) else dict(stored)
+    for name, places in _DECIMAL_PLACES.items():
+        values[name] = Decimal(values[name]).quantize(Decimal(1).scaleb(-places))
+    return values
+
+
+@functools.cache
+def _first_rows_query(
+    alias: str, query: bool, uscc: bool, township: bool, category: bool, grade: bool, limit: int
+) -> CompiledQuery:
+    slots = Slots()
+    enterprises = _search(
+        slots.text("query") if query else "",
+        slots.text("uscc") if uscc else "",
+        slots.number("township") if township else None,
+        slots.number("category") if category else None,
+        slots.text("grade") if grade else "",
+    )
+    return compile_query(_with_latest_rating(enterprises.using(alias))[:limit], slots)

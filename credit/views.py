@@ -101,22 +101,26 @@ def _lookup_context(request) -> dict:
         township = form.cleaned_data["township"]
         service = form.cleaned_data["service"]
         grade = form.cleaned_data["grade"]
+    filters = {
+        "township_id": township.pk if township else None,
+        "category_id": service.pk if service else None,
+        "grade": grade,
+    }
     enterprises = selectors_lookup.lookup_rows(
-        selectors_lookup.enterprise_search(
-            query,
-            township.pk if township else None,
-            category_id=service.pk if service else None,
-            grade=grade,
-        )
+        selectors_lookup.enterprise_search(query, **filters)
     )
     paginator = (
         CappedCountPaginator(enterprises, LOOKUP_PAGE_SIZE, cap=LOOKUP_COUNT_CAP)
         if query
         else Paginator(enterprises, LOOKUP_PAGE_SIZE)
     )
-    page = _first_page(enterprises, request.GET.get("page"), paginator)
-    if page is None:
-        page = paginator.get_page(request.GET.get("page"))
+    number = request.GET.get("page")
+    if number in (None, "", "1"):
+        page, ratings = _first_page(query, filters, paginator)
+        rows = page.object_list
+    else:
+        page, ratings = paginator.get_page(number), None
+        rows = [selectors_lookup.LookupEnterprise(*row) for row in page.object_list]
     return {
         "form": form,
         "frame": _lookup_frame(form),
@@ -124,9 +128,7 @@ def _lookup_context(request) -> dict:
         "township": township,
         "searched": bool(query or township or service or grade),
         "page_obj": page,
-        "results": _result_items(
-            [selectors_lookup.LookupEnterprise(*row) for row in page.object_list]
-        ),
+        "results": _result_items(rows, ratings),
     }
 
 
@@ -156,24 +158,27 @@ def _lookup_frame(form: LookupForm) -> dict[str, SafeString]:
     return {part: mark_safe(html) for part, html in frame.items()}  # noqa: S308 - rendered above
 
 
-def _first_page(enterprises, number, paginator: Paginator) -> Page | None:
-    """The first page, read with one row more than a page: when that row is missing (most
-    name searches find fewer than a page), the count is known without a COUNT(*)."""
-    if number not in (None, "", "1"):
-        return None
-    rows = list(enterprises[: LOOKUP_PAGE_SIZE + 1])
+def _first_page(query: str, filters: dict, paginator: Paginator) -> tuple[Page, dict]:
+    """The first page and its enterprises' latest final ratings, read in one query with one
+    row more than a page: when that row is missing (most name searches find fewer than a
+    page), the count is known without a COUNT(*)."""
+    first = selectors_lookup.lookup_first_rows(query, **filters, limit=LOOKUP_PAGE_SIZE + 1)
+    rows = first.enterprises
     if len(rows) <= LOOKUP_PAGE_SIZE:
-        return Paginator(rows, LOOKUP_PAGE_SIZE).page(1)
-    return Page(rows[:LOOKUP_PAGE_SIZE], 1, paginator)
+        return Paginator(rows, LOOKUP_PAGE_SIZE).page(1), first.ratings
+    return Page(rows[:LOOKUP_PAGE_SIZE], 1, paginator), first.ratings
 
 
-def _result_items(enterprises: list[selectors_lookup.LookupEnterprise]) -> list[str]:
+def _result_items(
+    enterprises: list[selectors_lookup.LookupEnterprise], ratings: dict[int, dict] | None
+) -> list[str]:
     """Each enterprise's entry in the results, rendered once and shared by every page and
-    query listing it (its latest final rating is read only for those not cached)."""
+    query listing it. Its latest final rating comes from `ratings` when it was read with the
+    rows (the first page), else it is read for the entries not cached."""
     template = get_template("credit/partials/lookup_result.html")
 
     def render(indexes: list[int]) -> list[str]:
-        results = selectors_lookup.lookup_results([enterprises[i] for i in indexes])
+        results = selectors_lookup.lookup_results([enterprises[i] for i in indexes], ratings)
         return [template.render({"item": item}) for item in results]
 
     return [

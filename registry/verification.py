@@ -29,8 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
-from django.db import connections, router
+from django.db import router
 from django.db.models import Prefetch, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
@@ -40,6 +39,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from core.cache import cached
+from core.compiled_queries import CompiledQuery, Slots, compile_query
 from core.plugins import Registry
 
 from .models import (
@@ -176,35 +176,23 @@ def valid_card_ids(token: str) -> tuple[int, int, str] | None:
     page to be renewed."""
     if not _plausible(token):
         return None
-    alias = router.db_for_read(WorkerCard)
-    sql, params = _valid_card_ids_sql(alias)
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql, [token if param is _SLOT else param for param in params])
-        row = cursor.fetchone()
-    return tuple(row) if row else None
-
-
-_SLOT = object()  # where the token goes among the compiled query's parameters
-_STAND_IN = "\x00token"  # stands for it while compiling (no token contains NUL)
+    rows = _valid_card_ids_query(router.db_for_read(WorkerCard)).rows({"token": token})
+    return tuple(rows[0]) if rows else None
 
 
 @functools.cache
-def _valid_card_ids_sql(alias: str) -> tuple[str, tuple]:
+def _valid_card_ids_query(alias: str) -> CompiledQuery:
     """`valid_card_ids`'s query, compiled by the ORM once per database: it is the same on
     every scan but for the token, and building it anew cost half of the look-up's time
-    (the page is the most requested one: every scan at a door). It still runs through
-    Django's cursor, so it is counted and logged like any other."""
-    query = (
+    (the page is the most requested one: every scan at a door)."""
+    slots = Slots()
+    return compile_query(
         WorkerCard.objects.using(alias)
         .valid()
-        .filter(token=_STAND_IN)
-        .values_list("pk", "employment_id", "employment__enterprise__business_status")[:1]
-        .query
+        .filter(token=slots.text("token"))
+        .values_list("pk", "employment_id", "employment__enterprise__business_status")[:1],
+        slots,
     )
-    sql, params = query.get_compiler(alias).as_sql()
-    if list(params).count(_STAND_IN) != 1:
-        raise ImproperlyConfigured("the card look-up's query must take the token once")
-    return sql, tuple(_SLOT if param == _STAND_IN else param for param in params)
 
 
 def _health_findings(certificates: list[HealthCertificate], today: date) -> list[Finding]:

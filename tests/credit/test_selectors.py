@@ -12,6 +12,7 @@ from core.personal_data import mask_person_name
 from credit import selectors, selectors_honour, selectors_lookup
 from credit.models import EvaluationStandard, Indicator, Rating
 from credit.services import rating_run_year
+from registry.models import Township
 from registry.services import records_refresh
 from tests.factories.credit import CreditEventFactory
 from tests.factories.registry import (
@@ -20,8 +21,10 @@ from tests.factories.registry import (
     EnterpriseFactory,
     HealthCertificateFactory,
     QualificationFactory,
+    ServiceOfferingFactory,
     TrainingFactory,
     WorkerFactory,
+    township,
 )
 
 pytestmark = pytest.mark.django_db
@@ -249,6 +252,52 @@ def test_lookup_rows_carry_what_an_entry_shows_without_model_instances():
     by_pk = {r.enterprise.pk: r.rating for r in results}
     assert by_pk[closed.pk] is None
     assert by_pk[rated.pk] == selectors.latest_final_ratings([rated.pk])[rated.pk]
+
+
+def test_a_first_page_with_its_ratings_is_one_query_and_answers_as_the_search_does():
+    """lookup_first_rows runs SQL compiled once per shape of search, with the latest final
+    ratings read in the same query: for every shape, the same enterprises, in the same order,
+    with the ratings latest_final_ratings reads, in one query."""
+    rated = stored_rating(total="86.5", grade="AA")  # 2025, final
+    rated.enterprise.name = "舟曲县阳光100%家政"
+    rated.enterprise.save()
+    older = stored_rating(total="100.0", grade="AAA", losses={})
+    Rating.objects.filter(pk=older.pk).update(year=2024)
+    Rating.objects.create(
+        **{f: getattr(older, f) for f in ("enterprise", "standard", "total", "grade", "computed_at")},
+        **{d: getattr(older, d) for d in ("compliance", "quality", "reputation", "commitment")},
+        year=2025, status="publicised",
+    )  # fmt: skip
+    other_town, _ = Township.objects.get_or_create(
+        name="大川镇", defaults={"kind": Township.Kind.TOWN, "sort_order": 9}
+    )
+    assert other_town != township()
+    EnterpriseFactory(name="舟曲县阳光保洁", township=other_town)
+    offering = ServiceOfferingFactory(enterprise=EnterpriseFactory(name="舟曲县月亮家政"))
+    shapes = [
+        {}, {"query": "阳光"}, {"query": "阳光100%"}, {"query": "家政"}, {"query": "%"},
+        {"query": "光"}, {"query": rated.enterprise.uscc.lower()}, {"query": "无此企业"},
+        {"township_id": other_town.pk}, {"query": "阳光", "township_id": other_town.pk},
+        {"category_id": offering.category_id}, {"grade": "AA"}, {"grade": "AAA"},
+        {"query": "舟曲", "grade": "AAA", "township_id": older.enterprise.township_id},
+    ]  # fmt: skip
+    for shape in shapes:
+        expected = [
+            selectors_lookup.LookupEnterprise(*row)
+            for row in selectors_lookup.lookup_rows(selectors_lookup.enterprise_search(**shape))[:3]
+        ]
+        with CaptureQueriesContext(connection) as queries:
+            first = selectors_lookup.lookup_first_rows(**shape, limit=3)
+        assert len(queries) == 1, shape
+        assert first.enterprises == expected, shape
+        read = selectors.latest_final_ratings(e.pk for e in expected)
+        assert set(first.ratings) == set(read), shape
+        by_values = selectors_lookup.lookup_results(first.enterprises, first.ratings)
+        assert [r.rating for r in by_values] == [read.get(e.pk) for e in expected], shape
+    first = selectors_lookup.lookup_first_rows("阳光100%", limit=3)
+    assert first.ratings[rated.enterprise_id]["total"] == Decimal("86.5")
+    later = selectors_lookup.lookup_first_rows(older.enterprise.name, limit=3)
+    assert later.ratings[older.enterprise_id]["year"] == 2024  # the latest final, not the publicised
 
 
 def test_enterprise_search_by_name_or_code():
