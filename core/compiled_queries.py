@@ -74,7 +74,8 @@ class CompiledQuery:
             if isinstance(param, _Fill):
                 value = values[param.name]
                 if param.like:
-                    value = f"{param.prefix}{connection.ops.prep_for_like_query(value)}{param.suffix}"
+                    escaped = connection.ops.prep_for_like_query(value)
+                    value = f"{param.prefix}{escaped}{param.suffix}"
                 param = value
             params.append(param)
         with connection.cursor() as cursor:

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 from django.utils import translation
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .cache import CACHE_ERRORS, cache_available, cache_failed
@@ -246,7 +247,8 @@ def fragment(
 
 
 def fill(html: str, values: dict[str, str]) -> SafeString:
-    """A cached fragment with its markers replaced by this request's (escaped) values."""
+    """A cached fragment with its markers replaced by this request's values, each escaped
+    unless it is already safe HTML (rendered by a template)."""
     for marker, value in values.items():
-        html = html.replace(marker, value)
-    return mark_safe(html)  # noqa: S308 - the values are tokens of letters and digits
+        html = html.replace(marker, conditional_escape(value))
+    return mark_safe(html)  # noqa: S308 - the fragment and every value are escaped HTML

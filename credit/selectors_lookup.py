@@ -140,7 +140,9 @@ def lookup_results(
     else:
         values = [ratings[e.pk] for e in enterprises if e.pk in ratings]
         weights = dimension_weights(v["standard_id"] for v in values) if values else {}
-        latest = {e.pk: public_rating(ratings[e.pk], weights) for e in enterprises if e.pk in ratings}
+        latest = {
+            e.pk: public_rating(ratings[e.pk], weights) for e in enterprises if e.pk in ratings
+        }
     return [LookupResult(e, latest.get(e.pk)) for e in enterprises]
 
 
@@ -171,15 +173,15 @@ def lookup_first_rows(
     query = (query or "").strip()
     uscc = _uscc(query)
     if searches_short_grams(Enterprise, "name__icontains", query):
-        rows = list(_with_latest_rating(_search(query, uscc, township_id, category_id, grade))[:limit])
+        enterprises = _search(query, uscc, township_id, category_id, grade)
+        rows = list(_with_latest_rating(enterprises)[:limit])
     else:
         compiled = _first_rows_query(
             router.db_for_read(Enterprise),
             bool(query), bool(uscc), bool(township_id), bool(category_id), bool(grade), limit,
         )  # fmt: skip
-        rows = compiled.rows(
-            {"query": query, "uscc": uscc, "township": township_id, "category": category_id, "grade": grade}
-        )
+        values = {"query": query, "uscc": uscc, "grade": grade}
+        rows = compiled.rows({**values, "township": township_id, "category": category_id})
     return LookupRows(
         [LookupEnterprise(*row[:-1]) for row in rows],
         {row[0]: _rating_values(row[-1]) for row in rows if row[-1] is not None},

@@ -61,40 +61,81 @@ class LookupForm(ResidentFormMixin, forms.Form):
 # a whole-table count and sort) is the same for everyone in a language: its body is cached
 # until enterprises, their services, final ratings, townships or service categories change
 # (page_cache versions), and at most LOOKUP_CACHE_SECONDS. A name search reads few rows
-# through the trigram index; its results and choices come from shared fragments.
+# through the trigram index; what surrounds its results and each result's entry come from
+# shared fragments.
 LOOKUP_CACHE_SECONDS = 300
 # A name search counts at most this many matches (10 pages): a term nearly every name
 # contains (家政) would otherwise count the whole register on every request (core.search).
 LOOKUP_COUNT_CAP = 200
 # Longer query strings (no form produces them) are answered without the cache.
 LOOKUP_CACHE_MAX_QUERY = 300
-# The look-up's choices, rendered once for each combination chosen (_lookup_frame).
+# The look-up's choices: a name search's page around its results is rendered once for each
+# combination chosen (_named_search_body).
 FILTERS = ("township", "service", "grade")
+# Where a name search's own parts go in that shared page (page_cache.fill): plain letters,
+# which escaping leaves as they are and no data contains.
+QUERY_MARKER = "ZQJZLOOKUPQUERYMARKER"
+RESULTS_MARKER = "ZQJZLOOKUPRESULTSMARKER"
 
 
 @require_safe
 def lookup(request):
-    def render_body() -> str:
-        return render_to_string(
-            "credit/partials/lookup_body.html", _lookup_context(request), request=request
-        )
-
-    query_string = request.META.get("QUERY_STRING", "")
-    if request.GET.get("q", "").strip() or len(query_string) > LOOKUP_CACHE_MAX_QUERY:
-        body = mark_safe(render_body())  # noqa: S308 - rendered by the template, escaped there
+    if len(request.META.get("QUERY_STRING", "")) > LOOKUP_CACHE_MAX_QUERY:
+        body = _lookup_body(request, LookupForm(request.GET or None))
+    elif request.GET.get("q", "").strip():
+        body = _named_search_body(request)
     else:
         body = page_cache.fragment(
             "credit-lookup",
             depends_on=[page_cache.CREDIT_LOOKUP, page_cache.PUBLIC_CHOICES],
             vary=sorted(request.GET.lists()),
             seconds=LOOKUP_CACHE_SECONDS,
-            render=render_body,
+            render=lambda: _lookup_body(request, LookupForm(request.GET or None)),
         )
     return render(request, "credit/lookup.html", {"body": body})
 
 
-def _lookup_context(request) -> dict:
-    form = LookupForm(request.GET or None)
+def _lookup_body(request, form: LookupForm) -> SafeString:
+    """The look-up's body: the form as submitted (with its errors) and the results."""
+    html = render_to_string(
+        "credit/partials/lookup_body.html",
+        {"form": form, "results": _results_section(request, form)},
+    )
+    return mark_safe(html)  # noqa: S308 - rendered by the template, escaped there
+
+
+def _named_search_body(request) -> SafeString:
+    """A name search's body: its results put into the page around them, which is rendered
+    once for each combination of choices and shared by every name (its query field holds
+    QUERY_MARKER, its results RESULTS_MARKER). A form with errors is rendered whole."""
+    form = LookupForm(request.GET)
+    if not form.is_valid():
+        return _lookup_body(request, form)
+    results = _results_section(request, form)
+
+    def render_around() -> str:
+        data = request.GET.copy()
+        data["q"] = QUERY_MARKER
+        return render_to_string(
+            "credit/partials/lookup_body.html",
+            {"form": LookupForm(data), "results": RESULTS_MARKER},
+        )
+
+    around = page_cache.shared(
+        "credit-lookup-around",
+        depends_on=[page_cache.PUBLIC_CHOICES],
+        vary=[repr(form[name].value()) for name in FILTERS],
+        seconds=LOOKUP_CACHE_SECONDS,
+        compute=render_around,
+    )
+    return page_cache.fill(
+        around,
+        {RESULTS_MARKER: results, QUERY_MARKER: form["q"].value()},
+    )
+
+
+def _results_section(request, form: LookupForm) -> SafeString:
+    """The results of the look-up `form` asks for (all enterprises when it has errors)."""
     query, township, service, grade = "", None, None, ""
     if form.is_bound and form.is_valid():
         query = form.cleaned_data["q"]
@@ -106,59 +147,35 @@ def _lookup_context(request) -> dict:
         "category_id": service.pk if service else None,
         "grade": grade,
     }
-    enterprises = selectors_lookup.lookup_rows(
-        selectors_lookup.enterprise_search(query, **filters)
-    )
-    paginator = (
-        CappedCountPaginator(enterprises, LOOKUP_PAGE_SIZE, cap=LOOKUP_COUNT_CAP)
-        if query
-        else Paginator(enterprises, LOOKUP_PAGE_SIZE)
-    )
+
+    def paginator() -> Paginator:  # built only when the first page is not all there is
+        enterprises = selectors_lookup.lookup_rows(
+            selectors_lookup.enterprise_search(query, **filters)
+        )
+        if query:
+            return CappedCountPaginator(enterprises, LOOKUP_PAGE_SIZE, cap=LOOKUP_COUNT_CAP)
+        return Paginator(enterprises, LOOKUP_PAGE_SIZE)
+
     number = request.GET.get("page")
     if number in (None, "", "1"):
         page, ratings = _first_page(query, filters, paginator)
         rows = page.object_list
     else:
-        page, ratings = paginator.get_page(number), None
+        page, ratings = paginator().get_page(number), None
         rows = [selectors_lookup.LookupEnterprise(*row) for row in page.object_list]
-    return {
-        "form": form,
-        "frame": _lookup_frame(form),
-        "query": query,
-        "township": township,
-        "searched": bool(query or township or service or grade),
-        "page_obj": page,
-        "results": _result_items(rows, ratings),
-    }
-
-
-def _lookup_frame(form: LookupForm) -> dict[str, SafeString]:
-    """What surrounds the query and its results: the heading and introduction, the township,
-    service and grade choices as chosen, and the notes. Rendered once for each combination
-    of choices and shared with every query (one cache round trip); a name search renders
-    only its own field and results."""
-
-    def render() -> dict[str, str]:
-        return {
-            "intro": render_to_string("credit/partials/lookup_intro.html"),
-            "filters": render_to_string("credit/partials/lookup_filters.html", {"form": form}),
-            "notes": render_to_string("credit/partials/lookup_notes.html"),
-        }
-
-    frame = page_cache.shared(
-        "credit-lookup-frame",
-        depends_on=[page_cache.PUBLIC_CHOICES],
-        vary=[
-            *(repr(form[name].value()) for name in FILTERS),
-            *(name in form.errors for name in FILTERS),
-        ],
-        seconds=LOOKUP_CACHE_SECONDS,
-        compute=render,
+    html = render_to_string(
+        "credit/partials/lookup_results.html",
+        {
+            "searched": bool(query or township or service or grade),
+            "page_obj": page,
+            "results": _result_items(rows, ratings),
+        },
+        request=request if page.paginator.num_pages > 1 else None,  # the pager's links
     )
-    return {part: mark_safe(html) for part, html in frame.items()}  # noqa: S308 - rendered above
+    return mark_safe(html)  # noqa: S308 - rendered by the template, escaped there
 
 
-def _first_page(query: str, filters: dict, paginator: Paginator) -> tuple[Page, dict]:
+def _first_page(query: str, filters: dict, paginator) -> tuple[Page, dict]:
     """The first page and its enterprises' latest final ratings, read in one query with one
     row more than a page: when that row is missing (most name searches find fewer than a
     page), the count is known without a COUNT(*)."""
@@ -166,7 +183,7 @@ def _first_page(query: str, filters: dict, paginator: Paginator) -> tuple[Page, 
     rows = first.enterprises
     if len(rows) <= LOOKUP_PAGE_SIZE:
         return Paginator(rows, LOOKUP_PAGE_SIZE).page(1), first.ratings
-    return Page(rows[:LOOKUP_PAGE_SIZE], 1, paginator), first.ratings
+    return Page(rows[:LOOKUP_PAGE_SIZE], 1, paginator()), first.ratings
 
 
 def _result_items(

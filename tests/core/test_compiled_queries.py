@@ -1,14 +1,13 @@
 """core.compiled_queries: a query compiled once answers as the QuerySet it came from."""
 
 import pytest
-from django.core.exceptions import ImproperlyConfigured
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.lookups import DataContains
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 from django.db.models import TextField, Value
 from django.db.models.functions import Upper
+from django.test.utils import CaptureQueriesContext
 
 from core.compiled_queries import Slots, compile_query
 from core.search import ShortGrams
@@ -60,7 +59,9 @@ def test_a_value_the_orm_would_change_is_refused_when_compiling():
     slots = Slots()
     grams = Value([slots.text("term").upper()], output_field=ArrayField(TextField()))
     with pytest.raises(ImproperlyConfigured, match="inside a list"):
-        compile_query(Enterprise.objects.filter(DataContains(ShortGrams(Upper("name")), grams)), slots)
+        compile_query(
+            Enterprise.objects.filter(DataContains(ShortGrams(Upper("name")), grams)), slots
+        )
     slots = Slots()
     with pytest.raises(ImproperlyConfigured, match="changed by the ORM"):
         compile_query(Enterprise.objects.filter(name__regex="^" + slots.text("x") + "$"), slots)

@@ -264,7 +264,8 @@ def test_a_first_page_with_its_ratings_is_one_query_and_answers_as_the_search_do
     older = stored_rating(total="100.0", grade="AAA", losses={})
     Rating.objects.filter(pk=older.pk).update(year=2024)
     Rating.objects.create(
-        **{f: getattr(older, f) for f in ("enterprise", "standard", "total", "grade", "computed_at")},
+        **{f: getattr(older, f) for f in ("enterprise", "standard", "total", "grade")},
+        computed_at=NOW,
         **{d: getattr(older, d) for d in ("compliance", "quality", "reputation", "commitment")},
         year=2025, status="publicised",
     )  # fmt: skip
@@ -297,7 +298,8 @@ def test_a_first_page_with_its_ratings_is_one_query_and_answers_as_the_search_do
     first = selectors_lookup.lookup_first_rows("阳光100%", limit=3)
     assert first.ratings[rated.enterprise_id]["total"] == Decimal("86.5")
     later = selectors_lookup.lookup_first_rows(older.enterprise.name, limit=3)
-    assert later.ratings[older.enterprise_id]["year"] == 2024  # the latest final, not the publicised
+    # The latest final rating, not the later publicised one.
+    assert later.ratings[older.enterprise_id]["year"] == 2024
 
 
 def test_enterprise_search_by_name_or_code():

@@ -96,6 +96,34 @@ def test_a_name_search_shares_the_look_ups_frame_and_sees_a_new_township_at_once
     assert "新设乡" in other and "格桑花家政服务有限公司" in other
 
 
+def test_a_name_search_put_into_the_shared_page_is_the_page_rendered_whole(rf):
+    """A name search's results and query are put into a page rendered once for its choices
+    (credit.views._named_search_body): byte for byte what rendering it whole gives, for
+    queries HTML would misread, with choices, with a second page and with no result."""
+    from credit import views
+
+    other_town, _ = Township.objects.get_or_create(
+        name="大川镇", defaults={"kind": Township.Kind.TOWN, "sort_order": 9}
+    )
+    for n in range(23):
+        EnterpriseFactory(name=f"格桑花家政{n:02d}")
+    EnterpriseFactory(name="<b>\"阿&妈'家政</b>", township=other_town)
+    queries = [
+        {"q": "格桑花"}, {"q": "格桑花", "page": "2"}, {"q": ' <b>"阿&妈\'家政</b> '},
+        {"q": "阿&妈", "township": str(other_town.pk), "grade": ""}, {"q": "无此企业"},
+        {"q": "格桑花", "grade": "AAA"},
+    ]  # fmt: skip
+    for query in queries:
+        request = rf.get(reverse("credit:lookup"), query)
+        shared = views._named_search_body(request)
+        whole = views._lookup_body(request, views.LookupForm(request.GET))
+        assert shared == whole, query
+        assert views.QUERY_MARKER not in shared and views.RESULTS_MARKER not in shared
+    assert "&lt;b&gt;&quot;阿&amp;妈&#x27;家政&lt;/b&gt;" in views._named_search_body(
+        rf.get(reverse("credit:lookup"), {"q": "<b>\"阿&妈'家政</b>"})
+    )
+
+
 def test_the_look_up_is_in_the_visitors_language(client):
     EnterpriseFactory(name="格桑花家政服务有限公司")
     chinese = get(client, reverse("credit:lookup"), q="格桑花")
