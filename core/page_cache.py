@@ -17,6 +17,7 @@ outage may be shown until they expire (`seconds`).
 import hashlib
 import secrets
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
 from django.core.cache import cache
@@ -136,17 +137,6 @@ def _key(name: str, vary: Iterable[object]) -> str:
     return f"{FRAGMENT_PREFIX}:{name}:{language}:{vary_digest}"
 
 
-def _lookup(key: str, version_keys: list[str]) -> tuple[tuple[str, ...], object]:
-    """The current versions (created when missing) and the value stored under `key` if it
-    was computed at those versions (else None): one round trip when nothing is missing."""
-    found = cache.get_many([*version_keys, key])
-    current = _current_versions(found, version_keys)
-    stored = found.get(key)
-    if stored is not None and tuple(stored[0]) == current:
-        return current, stored[1]
-    return current, None
-
-
 def _current_versions(found: dict, version_keys: list[str]) -> tuple[str, ...]:
     """The versions among `found` (a get_many's answer); a missing one is created."""
     current = []
@@ -159,6 +149,105 @@ def _current_versions(found: dict, version_keys: list[str]) -> tuple[str, ...]:
     return tuple(current)
 
 
+@dataclass(frozen=True)
+class Wanted:
+    """Values to be shared (`shared_all`): one under each key, `compute(indexes)` giving
+    those missing, in order."""
+
+    keys: list[str]
+    depends_on: tuple[str, ...]
+    seconds: int
+    compute: Callable[[list[int]], list]
+
+
+def one(
+    name: str,
+    *,
+    depends_on: Iterable[str],
+    vary: Iterable[object] = (),
+    seconds: int,
+    compute: Callable[[], T],
+) -> Wanted:
+    """What `compute()` returns (picklable; None is never stored), shared by every request in
+    the same language with the same `vary` values while the data sets `depends_on` keep
+    their versions."""
+    return Wanted([_key(name, vary)], tuple(depends_on), seconds, lambda indexes: [compute()])
+
+
+def many(
+    name: str,
+    *,
+    depends_on: Iterable[str],
+    varies: Sequence[object],
+    seconds: int,
+    compute: Callable[[list[int]], list[T]],
+) -> Wanted:
+    """`one` for a list of values (the rows of a page, one per `varies` item);
+    `compute(indexes)` returns the missing ones in order."""
+    return Wanted([_key(name, [vary]) for vary in varies], tuple(depends_on), seconds, compute)
+
+
+def shared_all(*wanted: Wanted) -> list[list]:
+    """The values of each of `wanted`, read in one cache round trip and those computed
+    stored in one more."""
+    found, versions = _read(wanted)
+    answers: list[list] = []
+    to_store: dict[int, dict[str, tuple]] = {}
+    stored_for: list[str] = []
+    for w in wanted:
+        current = None
+        if versions is not None:
+            current = tuple(versions[_version_key(data_set)] for data_set in w.depends_on)
+        values = [_stored_value(found.get(key), current) for key in w.keys]
+        missing = [index for index, value in enumerate(values) if value is None]
+        if missing:
+            for index, value in zip(missing, w.compute(missing), strict=True):
+                values[index] = value
+            if current is not None:
+                batch = to_store.setdefault(w.seconds, {})
+                batch.update(
+                    {w.keys[i]: (current, values[i]) for i in missing if values[i] is not None}
+                )
+                stored_for += w.depends_on
+        answers.append(values)
+    _store(to_store, stored_for)
+    return answers
+
+
+def _read(wanted: Sequence[Wanted]) -> tuple[dict, dict[str, str] | None]:
+    """What the cache holds under the keys of `wanted`, and the current version of each data
+    set they depend on (None without a cache)."""
+    version_keys = list(dict.fromkeys(_version_key(d) for w in wanted for d in w.depends_on))
+    keys = [key for w in wanted for key in w.keys]
+    if not keys or not cache_available():
+        return {}, None
+    try:
+        found = cache.get_many([*version_keys, *keys])
+        versions = dict(zip(version_keys, _current_versions(found, version_keys), strict=True))
+    except CACHE_ERRORS as exc:
+        cache_failed(exc)
+        return {}, None
+    return found, versions
+
+
+def _stored_value(stored, current: tuple[str, ...] | None):
+    """A stored value if it was computed at the `current` versions, else None."""
+    if stored is None or current is None or tuple(stored[0]) != current:
+        return None
+    return stored[1]
+
+
+def _store(batches: dict[int, dict[str, tuple]], names: list[str]) -> None:
+    if not batches or not cache_available():
+        return
+    try:
+        for seconds, batch in batches.items():
+            cache.set_many(batch, seconds)
+    except CACHE_ERRORS as exc:
+        cache_failed(exc)
+    _stored_at(names)
+
+
 def shared(
     name: str,
     *,
@@ -167,29 +256,9 @@ def shared(
     seconds: int,
     compute: Callable[[], T],
 ) -> T:
-    """What `compute()` returns (picklable; None is never stored), shared by every request in
-    the same language with the same `vary` values while the data sets `depends_on` keep
-    their versions."""
-    key = _key(name, vary)
-    depends_on = list(depends_on)
-    version_keys = [_version_key(data_set) for data_set in depends_on]
-    current = None
-    if cache_available():
-        try:
-            current, value = _lookup(key, version_keys)
-        except CACHE_ERRORS as exc:
-            cache_failed(exc)
-        else:
-            if value is not None:
-                return value
-    value = compute()
-    if value is not None and current is not None and cache_available():
-        try:
-            cache.set(key, (current, value), seconds)
-        except CACHE_ERRORS as exc:
-            cache_failed(exc)
-        _stored_at(depends_on)
-    return value
+    """One value shared as `one` describes."""
+    wanted = one(name, depends_on=depends_on, vary=vary, seconds=seconds, compute=compute)
+    return shared_all(wanted)[0][0]
 
 
 def shared_many(
@@ -200,35 +269,9 @@ def shared_many(
     seconds: int,
     compute: Callable[[list[int]], list[T]],
 ) -> list[T]:
-    """`shared` for a list of values at once (the rows of a page, one per `varies` item):
-    one round trip for all of them; `compute(indexes)` returns the missing ones in order."""
-    keys = [_key(name, [vary]) for vary in varies]
-    depends_on = list(depends_on)
-    version_keys = [_version_key(data_set) for data_set in depends_on]
-    values: list = [None] * len(keys)
-    current = None
-    if keys and cache_available():
-        try:
-            found = cache.get_many([*version_keys, *keys])
-            current = _current_versions(found, version_keys)
-        except CACHE_ERRORS as exc:
-            cache_failed(exc)
-        else:
-            for index, key in enumerate(keys):
-                stored = found.get(key)
-                if stored is not None and tuple(stored[0]) == current:
-                    values[index] = stored[1]
-    missing = [index for index, value in enumerate(values) if value is None]
-    if missing:
-        for index, value in zip(missing, compute(missing), strict=True):
-            values[index] = value
-        if current is not None and cache_available():
-            try:
-                cache.set_many({keys[i]: (current, values[i]) for i in missing}, seconds)
-            except CACHE_ERRORS as exc:
-                cache_failed(exc)
-            _stored_at(depends_on)
-    return values
+    """A list of values shared as `many` describes, in one round trip."""
+    wanted = many(name, depends_on=depends_on, varies=varies, seconds=seconds, compute=compute)
+    return shared_all(wanted)[0]
 
 
 def fragment(

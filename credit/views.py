@@ -99,7 +99,7 @@ def _lookup_body(request, form: LookupForm) -> SafeString:
     """The look-up's body: the form as submitted (with its errors) and the results."""
     html = render_to_string(
         "credit/partials/lookup_body.html",
-        {"form": form, "results": _results_section(request, form)},
+        {"form": form, "results": _results_section(request, form)[0]},
     )
     return mark_safe(html)  # noqa: S308 - rendered by the template, escaped there
 
@@ -107,11 +107,11 @@ def _lookup_body(request, form: LookupForm) -> SafeString:
 def _named_search_body(request) -> SafeString:
     """A name search's body: its results put into the page around them, which is rendered
     once for each combination of choices and shared by every name (its query field holds
-    QUERY_MARKER, its results RESULTS_MARKER). A form with errors is rendered whole."""
+    QUERY_MARKER, its results RESULTS_MARKER), read with the results' entries in one cache
+    round trip. A form with errors is rendered whole."""
     form = LookupForm(request.GET)
     if not form.is_valid():
         return _lookup_body(request, form)
-    results = _results_section(request, form)
 
     def render_around() -> str:
         data = request.GET.copy()
@@ -121,21 +121,25 @@ def _named_search_body(request) -> SafeString:
             {"form": LookupForm(data), "results": RESULTS_MARKER},
         )
 
-    around = page_cache.shared(
+    around = page_cache.one(
         "credit-lookup-around",
         depends_on=[page_cache.PUBLIC_CHOICES],
         vary=[repr(form[name].value()) for name in FILTERS],
         seconds=LOOKUP_CACHE_SECONDS,
         compute=render_around,
     )
+    results, [[around_html]] = _results_section(request, form, around)
     return page_cache.fill(
-        around,
+        around_html,
         {RESULTS_MARKER: results, QUERY_MARKER: form["q"].value()},
     )
 
 
-def _results_section(request, form: LookupForm) -> SafeString:
-    """The results of the look-up `form` asks for (all enterprises when it has errors)."""
+def _results_section(
+    request, form: LookupForm, *also: page_cache.Wanted
+) -> tuple[SafeString, list[list]]:
+    """The results of the look-up `form` asks for (all enterprises when it has errors), and
+    the values of `also`, read from the cache with the results' entries."""
     query, township, service, grade = "", None, None, ""
     if form.is_bound and form.is_valid():
         query = form.cleaned_data["q"]
@@ -163,16 +167,19 @@ def _results_section(request, form: LookupForm) -> SafeString:
     else:
         page, ratings = paginator().get_page(number), None
         rows = [selectors_lookup.LookupEnterprise(*row) for row in page.object_list]
+    entries, *others = page_cache.shared_all(_result_items(rows, ratings), *also)
+    # Each entry was rendered by its template (lookup_result.html), which escaped it.
+    entries = [mark_safe(entry) for entry in entries]  # noqa: S308
     html = render_to_string(
         "credit/partials/lookup_results.html",
         {
             "searched": bool(query or township or service or grade),
             "page_obj": page,
-            "results": _result_items(rows, ratings),
+            "results": entries,
         },
         request=request if page.paginator.num_pages > 1 else None,  # the pager's links
     )
-    return mark_safe(html)  # noqa: S308 - rendered by the template, escaped there
+    return mark_safe(html), others  # noqa: S308 - rendered by the template, escaped there
 
 
 def _first_page(query: str, filters: dict, paginator) -> tuple[Page, dict]:
@@ -188,7 +195,7 @@ def _first_page(query: str, filters: dict, paginator) -> tuple[Page, dict]:
 
 def _result_items(
     enterprises: list[selectors_lookup.LookupEnterprise], ratings: dict[int, dict] | None
-) -> list[str]:
+) -> page_cache.Wanted:
     """Each enterprise's entry in the results, rendered once and shared by every page and
     query listing it. Its latest final rating comes from `ratings` when it was read with the
     rows (the first page), else it is read for the entries not cached."""
@@ -198,16 +205,13 @@ def _result_items(
         results = selectors_lookup.lookup_results([enterprises[i] for i in indexes], ratings)
         return [template.render({"item": item}) for item in results]
 
-    return [
-        mark_safe(html)  # noqa: S308 - rendered by the template, escaped there
-        for html in page_cache.shared_many(
-            "credit-lookup-result",
-            depends_on=[page_cache.CREDIT_LOOKUP],
-            varies=[e.pk for e in enterprises],
-            seconds=LOOKUP_CACHE_SECONDS,
-            compute=render,
-        )
-    ]
+    return page_cache.many(
+        "credit-lookup-result",
+        depends_on=[page_cache.CREDIT_LOOKUP],
+        varies=[e.pk for e in enterprises],
+        seconds=LOOKUP_CACHE_SECONDS,
+        compute=render,
+    )
 
 
 @require_safe

@@ -5,6 +5,7 @@ import pytest
 from django.core.cache import caches
 from django.db import transaction
 from django.utils import translation
+from django.utils.safestring import mark_safe
 
 from core import page_cache
 
@@ -148,8 +149,48 @@ def test_none_is_never_stored():
     assert len(calls) == 2
 
 
-def test_markers_are_filled_per_request():
+def test_markers_are_filled_per_request_and_plain_values_escaped():
     assert page_cache.fill("<i>M1</i><b>M2</b>", {"M1": "x", "M2": "y"}) == "<i>x</i><b>y</b>"
+    filled = page_cache.fill("<i>M1</i>M2", {"M1": '<a href="x">', "M2": mark_safe("<b>y</b>")})
+    assert filled == "<i>&lt;a href=&quot;x&quot;&gt;</i><b>y</b>"
+
+
+def test_values_of_several_kinds_are_read_in_one_round_trip_and_stored_in_one(monkeypatch):
+    backend = caches["default"]
+    calls = {"get_many": 0, "set_many": 0}
+    for method in calls:
+        original = getattr(backend, method)
+
+        def counted(*args, method=method, original=original, **kwargs):
+            calls[method] += 1
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(backend, method, counted)
+    computed = []
+
+    def rows(indexes):
+        computed.append(list(indexes))
+        return [f"row {i}" for i in indexes]
+
+    def wanted():
+        return (
+            page_cache.one("frame", depends_on=["test-data"], seconds=60, compute=lambda: "frame"),
+            page_cache.many(
+                "row", depends_on=["other"], varies=[1, 2, 3], seconds=60, compute=rows
+            ),
+        )
+
+    assert page_cache.shared_all(*wanted()) == [["frame"], ["row 0", "row 1", "row 2"]]
+    created = dict(calls)
+    assert created == {"get_many": 1, "set_many": 1}
+    assert page_cache.shared_all(*wanted()) == [["frame"], ["row 0", "row 1", "row 2"]]
+    assert computed == [[0, 1, 2]]
+    assert calls == {"get_many": 2, "set_many": 1}
+    page_cache.bump("other")
+    before = dict(calls)
+    assert page_cache.shared_all(*wanted())[1] == ["row 0", "row 1", "row 2"]
+    assert computed == [[0, 1, 2], [0, 1, 2]]  # only the rows' data changed
+    assert calls == {"get_many": before["get_many"] + 1, "set_many": before["set_many"] + 1}
 
 
 def test_without_a_cache_every_request_renders(settings):
