@@ -23,7 +23,7 @@ DB_BLOCKER = pytest.StashKey()
 def pytest_sessionstart(session):
     """Refuse to run on anything but the real services, with a message that says why."""
     db = django_settings.DATABASES["default"]
-    if db["ENGINE"] != "django.db.backends.postgresql":
+    if db["ENGINE"] != "core.postgresql":
         pytest.exit(
             "The suite runs against PostgreSQL: set DATABASE_URL "
             "(make test defaults to postgres://postgres@127.0.0.1:5432/zhouqu_jiazheng).",

@@ -1,0 +1,2 @@
+"""PostgreSQL as Django's backend has it, with a health check that costs no round trip
+(base.DatabaseWrapper)."""
