@@ -18,7 +18,13 @@ from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast, JSONObject
 
 from core.compiled_queries import CompiledQuery, Slots, compile_query
-from core.search import searches_short_grams, term_condition
+from core.search import (
+    contains_condition,
+    frequent_trigrams,
+    rare_part,
+    searches_short_grams,
+    term_condition,
+)
 from core.validators import clean_uscc
 from registry.models import Enterprise, ServiceOffering
 
@@ -46,7 +52,7 @@ def enterprise_search(
 
     An empty query lists every enterprise (residents browse by township too)."""
     query = (query or "").strip()
-    return _search(query, _uscc(query), township_id, category_id, grade)
+    return _search(query, _uscc(query), _part(query), township_id, category_id, grade)
 
 
 def _uscc(query: str) -> str:
@@ -56,10 +62,23 @@ def _uscc(query: str) -> str:
     return ""
 
 
-def _search(query: str, uscc: str, township_id, category_id, grade: str) -> QuerySet[Enterprise]:
+def _part(query: str) -> str | None:
+    """The part of `query` the trigram index looks up when the whole would read the long
+    lists of trigrams most names share (core.search.rare_part), else None."""
+    if not query or searches_short_grams(Enterprise, "name__icontains", query):
+        return None
+    return rare_part(query, frequent_trigrams(Enterprise, "name"))
+
+
+def _search(
+    query: str, uscc: str, part: str | None, township_id, category_id, grade: str
+) -> QuerySet[Enterprise]:
     enterprises = Enterprise.objects.select_related("township").order_by("name", "id")
     if query:
-        condition = term_condition(Enterprise, "name__icontains", query)
+        if part:
+            condition = contains_condition("name__icontains", query, part)
+        else:
+            condition = term_condition(Enterprise, "name__icontains", query)
         if uscc:
             condition |= Q(uscc=uscc)
         enterprises = enterprises.filter(condition)
@@ -173,14 +192,16 @@ def lookup_first_rows(
     query = (query or "").strip()
     uscc = _uscc(query)
     if searches_short_grams(Enterprise, "name__icontains", query):
-        enterprises = _search(query, uscc, township_id, category_id, grade)
+        enterprises = _search(query, uscc, None, township_id, category_id, grade)
         rows = list(_with_latest_rating(enterprises)[:limit])
     else:
+        part = _part(query)
         compiled = _first_rows_query(
             router.db_for_read(Enterprise),
-            bool(query), bool(uscc), bool(township_id), bool(category_id), bool(grade), limit,
+            bool(query), bool(uscc), bool(part), bool(township_id), bool(category_id),
+            bool(grade), limit,
         )  # fmt: skip
-        values = {"query": query, "uscc": uscc, "grade": grade}
+        values = {"query": query, "uscc": uscc, "part": part, "grade": grade}
         rows = compiled.rows({**values, "township": township_id, "category": category_id})
     return LookupRows(
         [LookupEnterprise(*row[:-1]) for row in rows],
@@ -221,12 +242,20 @@ def _rating_values(stored) -> dict:
 
 @functools.cache
 def _first_rows_query(
-    alias: str, query: bool, uscc: bool, township: bool, category: bool, grade: bool, limit: int
+    alias: str,
+    query: bool,
+    uscc: bool,
+    part: bool,
+    township: bool,
+    category: bool,
+    grade: bool,
+    limit: int,
 ) -> CompiledQuery:
     slots = Slots()
     enterprises = _search(
         slots.text("query") if query else "",
         slots.text("uscc") if uscc else "",
+        slots.text("part") if part else None,
         slots.number("township") if township else None,
         slots.number("category") if category else None,
         slots.text("grade") if grade else "",

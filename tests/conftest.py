@@ -6,6 +6,7 @@ import socket
 import subprocess
 import time
 import uuid
+import warnings
 
 import psycopg
 import pytest
@@ -51,10 +52,36 @@ def pytest_sessionstart(session):
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker, request):
     """The test database, with its reference data complete even when `--reuse-db` picks up a
-    database that an interrupted run left flushed."""
+    database that an interrupted run left flushed.
+
+    At the end, a session some test left open on it (a thread's or a child process's
+    connection) would keep it from being dropped ("being accessed by other users"): such
+    sessions are named in a warning and ended first."""
     with django_db_blocker.unblock():
         reference_data_seed()
     request.config.stash[DB_BLOCKER] = django_db_blocker
+    yield
+    with django_db_blocker.unblock():
+        left = end_other_sessions()
+    if left:
+        warnings.warn(f"sessions left open on the test database, ended: {left}", stacklevel=1)
+
+
+def end_other_sessions() -> list[tuple]:
+    """End every other client session on the current database; returns what each was:
+    (pid, application_name, state, the start of its last statement)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid, application_name, state, left(query, 120) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            " AND backend_type = 'client backend'"
+        )
+        sessions = cursor.fetchall()
+        for pid, *_ in sessions:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    return sessions
 
 
 @pytest.hookimpl(wrapper=True)
@@ -92,12 +119,15 @@ def _source_language():
 
 @pytest.fixture(autouse=True)
 def _cold_row_estimates():
-    """Each test starts without the admin's cached table estimates (core.admin_scale): one
-    left by an earlier test in the process would save a query depending on the order the
-    tests run in, and make query counts flaky."""
+    """Each test starts without the admin's cached table estimates (core.admin_scale) and
+    the names' frequent trigrams (core.search): one left by an earlier test in the process
+    would save a query depending on the order the tests run in, and make query counts
+    flaky."""
     from core.admin_scale import forget_estimates
+    from core.search import forget_frequent_trigrams
 
     forget_estimates()
+    forget_frequent_trigrams()
 
 
 @pytest.fixture(autouse=True)

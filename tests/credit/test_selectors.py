@@ -12,7 +12,7 @@ from core.personal_data import mask_person_name
 from credit import selectors, selectors_honour, selectors_lookup
 from credit.models import EvaluationStandard, Indicator, Rating
 from credit.services import rating_run_year
-from registry.models import Township
+from registry.models import Enterprise, Township
 from registry.services import records_refresh
 from tests.factories.credit import CreditEventFactory
 from tests.factories.registry import (
@@ -281,6 +281,7 @@ def test_a_first_page_with_its_ratings_is_one_query_and_answers_as_the_search_do
         {"township_id": other_town.pk}, {"query": "阳光", "township_id": other_town.pk},
         {"category_id": offering.category_id}, {"grade": "AA"}, {"grade": "AAA"},
         {"query": "舟曲", "grade": "AAA", "township_id": older.enterprise.township_id},
+        {"query": "舟曲县阳光100%"}, {"query": "县阳光保"}, {"query": "家政服务有限公司"},
     ]  # fmt: skip
     for shape in shapes:
         expected = [
@@ -300,6 +301,32 @@ def test_a_first_page_with_its_ratings_is_one_query_and_answers_as_the_search_do
     later = selectors_lookup.lookup_first_rows(older.enterprise.name, limit=3)
     # The latest final rating, not the later publicised one.
     assert later.ratings[older.enterprise_id]["year"] == 2024
+
+
+def test_a_name_with_trigrams_most_names_share_finds_what_icontains_finds():
+    """Every name here shares 舟曲县 and 家政服务有限公司: a term with those trigrams is looked
+    up in the index by its rare part, and checked whole on each row found."""
+    names = [
+        f"舟曲县{w}家政服务有限公司" for w in ["阳光", "月亮", "格桑花", "阳光普照", "100%放心"]
+    ]
+    for name in [*names, "城关镇阳光保洁部", "舟曲县光阳家政服务有限公司"]:
+        EnterpriseFactory(name=name)
+    EnterpriseFactory.create_batch(20)  # 舟曲县第1家政服务有限公司, …
+    terms = [
+        "舟曲县阳光", "阳光家政服务", "县阳光家", "舟曲县格桑花家政服务有限公司", "100%放心家政",
+        "%放心家", "阳光普照家政", "舟曲县光阳", "家政服务有限公司", "舟曲县",
+    ]  # fmt: skip
+    narrowed = 0
+    for term in terms:
+        expected = set(Enterprise.objects.filter(name__icontains=term).values_list("pk", flat=True))
+        found = selectors_lookup.enterprise_search(term)
+        assert set(found.values_list("pk", flat=True)) == expected, term
+        first = selectors_lookup.lookup_first_rows(term, limit=50)
+        assert {e.pk for e in first.enterprises} == expected, term
+        narrowed += selectors_lookup._part(term) is not None
+    assert selectors_lookup._part("舟曲县阳光") == "曲县阳光"
+    assert selectors_lookup._part("家政服务有限公司") is None  # nothing rare: looked up whole
+    assert narrowed >= 4  # 舟曲县阳光, 阳光家政服务, the full name, 舟曲县光阳
 
 
 def test_enterprise_search_by_name_or_code():
