@@ -99,7 +99,8 @@ def forget_frequent_trigrams() -> None:
 
 
 def _sample(model, field: str) -> list[str]:
-    """Up to FREQUENT_SAMPLE values of `field`, upper-cased, from pages chosen at random."""
+    """Up to FREQUENT_SAMPLE values of `field`, upper-cased, from rows chosen at random (each
+    row by itself: rows saved together, with neighbouring names, share pages)."""
     table = model._meta.db_table
     column = model._meta.get_field(field).column
     quote = connection.ops.quote_name
@@ -110,7 +111,7 @@ def _sample(model, field: str) -> list[str]:
         percent = 100.0 if rows <= FREQUENT_SAMPLE else max(0.01, 100.0 * FREQUENT_SAMPLE / rows)
         cursor.execute(
             f"SELECT UPPER({quote(column)}) FROM {quote(table)}"  # noqa: S608 - names from the model
-            " TABLESAMPLE SYSTEM (%s) LIMIT %s",
+            " TABLESAMPLE BERNOULLI (%s) LIMIT %s",
             [percent, FREQUENT_SAMPLE],
         )
         return [value for (value,) in cursor.fetchall() if value]

@@ -5,7 +5,10 @@ Anyone may read them, without an account; they show final ratings only and no pe
 (an honoured worker's full name and photo only with their consent).
 """
 
+from dataclasses import dataclass
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -99,7 +102,7 @@ def _lookup_body(request, form: LookupForm) -> SafeString:
     """The look-up's body: the form as submitted (with its errors) and the results."""
     html = render_to_string(
         "credit/partials/lookup_body.html",
-        {"form": form, "results": _results_section(request, form)[0]},
+        {"form": form, "results": _results_section(request, _asked(form))[0]},
     )
     return mark_safe(html)  # noqa: S308 - rendered by the template, escaped there
 
@@ -109,9 +112,12 @@ def _named_search_body(request) -> SafeString:
     once for each combination of choices and shared by every name (its query field holds
     QUERY_MARKER, its results RESULTS_MARKER), read with the results' entries in one cache
     round trip. A form with errors is rendered whole."""
-    form = LookupForm(request.GET)
-    if not form.is_valid():
-        return _lookup_body(request, form)
+    asked = _name_only(request)
+    if asked is None:
+        form = LookupForm(request.GET)
+        if not form.is_valid():
+            return _lookup_body(request, form)
+        asked = _asked(form)
 
     def render_around() -> str:
         data = request.GET.copy()
@@ -124,28 +130,53 @@ def _named_search_body(request) -> SafeString:
     around = page_cache.one(
         "credit-lookup-around",
         depends_on=[page_cache.PUBLIC_CHOICES],
-        vary=[repr(form[name].value()) for name in FILTERS],
+        # What each choice's field shows: the value submitted (Select.value_from_datadict).
+        vary=[repr(request.GET.get(name)) for name in FILTERS],
         seconds=LOOKUP_CACHE_SECONDS,
         compute=render_around,
     )
-    results, [[around_html]] = _results_section(request, form, around)
+    results, [[around_html]] = _results_section(request, asked, around)
+    # The query field shows the text submitted, as the form's widget does.
     return page_cache.fill(
-        around_html,
-        {RESULTS_MARKER: results, QUERY_MARKER: form["q"].value()},
+        around_html, {RESULTS_MARKER: results, QUERY_MARKER: request.GET.get("q", "")}
     )
 
 
+@dataclass(frozen=True)
+class Asked:
+    """What a look-up asks for, validated (LookupForm's cleaned values)."""
+
+    query: str = ""
+    township: Township | None = None
+    service: ServiceCategory | None = None
+    grade: str = ""
+
+
+def _asked(form: LookupForm) -> Asked:
+    """What `form` asks for; nothing (every enterprise) when it has errors."""
+    if not (form.is_bound and form.is_valid()):
+        return Asked()
+    data = form.cleaned_data
+    return Asked(data["q"], data["township"], data["service"], data["grade"])
+
+
+def _name_only(request) -> Asked | None:
+    """A look-up asking for a name and nothing else (most of them), cleaned by the form's
+    own field without building the form; None for any other, or a name the field refuses."""
+    if not set(request.GET) <= {"q", "page"}:
+        return None
+    try:
+        return Asked(LookupForm.base_fields["q"].clean(request.GET.get("q", "")))
+    except ValidationError:
+        return None
+
+
 def _results_section(
-    request, form: LookupForm, *also: page_cache.Wanted
+    request, asked: Asked, *also: page_cache.Wanted
 ) -> tuple[SafeString, list[list]]:
-    """The results of the look-up `form` asks for (all enterprises when it has errors), and
-    the values of `also`, read from the cache with the results' entries."""
-    query, township, service, grade = "", None, None, ""
-    if form.is_bound and form.is_valid():
-        query = form.cleaned_data["q"]
-        township = form.cleaned_data["township"]
-        service = form.cleaned_data["service"]
-        grade = form.cleaned_data["grade"]
+    """The results of the look-up `asked` for, and the values of `also`, read from the
+    cache with the results' entries."""
+    query, township, service, grade = asked.query, asked.township, asked.service, asked.grade
     filters = {
         "township_id": township.pk if township else None,
         "category_id": service.pk if service else None,
