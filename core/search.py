@@ -25,6 +25,8 @@ from django.db.models.functions import StrIndex, Upper
 from django.db.models.lookups import GreaterThan
 from django.utils.functional import cached_property
 
+from .cache import cached
+
 # A trigram index answers `icontains` for terms of this many characters or more.
 TRIGRAM_LENGTH = 3
 # The SQL function of registry migration 0015: a text's characters and character pairs.
@@ -78,8 +80,9 @@ _frequent: dict[tuple, tuple[float, frozenset[str]]] = {}
 
 def frequent_trigrams(model, field: str) -> frozenset[str]:
     """The trigrams (three neighbouring characters, upper-cased) found in more than
-    FREQUENT_SHARE of a sample of `model`'s `field` values: read at most once every
-    FREQUENT_SECONDS by each process; empty on databases without the trigram index."""
+    FREQUENT_SHARE of a sample of `model`'s `field` values: sampled at most once every
+    FREQUENT_SECONDS and shared through the cache (core.cache.cached), then kept by each
+    process as long; empty on databases without the trigram index."""
     if connection.vendor != "postgresql":
         return frozenset()
     key = (connection.alias, model._meta.label, field)
@@ -87,11 +90,19 @@ def frequent_trigrams(model, field: str) -> frozenset[str]:
     known = _frequent.get(key)
     if known is not None and known[0] > now:
         return known[1]
-    names = _sample(model, field)
-    counts = Counter(gram for name in names for gram in set(_trigrams(name)))
-    frequent = frozenset(g for g, n in counts.items() if names and n > FREQUENT_SHARE * len(names))
+    frequent = cached(
+        f"frequent-trigrams:{model._meta.label}:{field}",
+        FREQUENT_SECONDS,
+        lambda: _frequent_in_sample(model, field),
+    )
     _frequent[key] = (now + FREQUENT_SECONDS, frequent)
     return frequent
+
+
+def _frequent_in_sample(model, field: str) -> frozenset[str]:
+    names = _sample(model, field)
+    counts = Counter(gram for name in names for gram in set(_trigrams(name)))
+    return frozenset(g for g, n in counts.items() if names and n > FREQUENT_SHARE * len(names))
 
 
 def forget_frequent_trigrams() -> None:

@@ -2,8 +2,10 @@
 has trigrams most names share."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from core.search import frequent_trigrams, rare_part
+from core.search import forget_frequent_trigrams, frequent_trigrams, rare_part
 from registry.models import Enterprise
 from tests.factories.registry import EnterpriseFactory
 
@@ -37,3 +39,7 @@ def test_frequent_trigrams_are_those_most_names_share():
     frequent = frequent_trigrams(Enterprise, "name")
     assert {"舟曲县", "家政服", "限公司"} <= frequent
     assert "县阳光" not in frequent
+    forget_frequent_trigrams()  # another process: the sample is shared through the cache
+    with CaptureQueriesContext(connection) as queries:
+        assert frequent_trigrams(Enterprise, "name") == frequent
+    assert len(queries) == 0
